@@ -1,0 +1,134 @@
+# yoi-tickets - build, test, run.
+#   make            library + CLI (build/libyoitickets.a, build/yoi-tickets)
+#   make run        the narrated lifecycle walkthrough in a temporary repo
+#   make test       unit + end-to-end suites
+#   make asan       the whole suite under ASan + UBSan (in build/asan)
+#   make bench      scripts/bench.sh
+#   make install    PREFIX=/usr/local DESTDIR=
+
+PKGS    := libgit2 yaml-0.1 libcmark jansson
+BUILD   ?= build
+PREFIX  ?= /usr/local
+CC      ?= cc
+SAN     ?=
+
+DEPS_OK := $(BUILD)/.deps-ok
+
+CFLAGS_BASE := -std=c17 -Wall -Wextra -Werror -O2 -g -D_GNU_SOURCE \
+	-Iinclude -I$(BUILD)/gen -MMD -MP
+ifneq ($(SAN),)
+CFLAGS_BASE += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=undefined
+LDFLAGS_SAN := -fsanitize=address,undefined
+endif
+
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CRIT_CFLAGS = $(shell pkg-config --cflags criterion 2>/dev/null)
+CRIT_LIBS   = $(shell pkg-config --libs criterion 2>/dev/null)
+
+ALL_CFLAGS = $(CFLAGS_BASE) $(PKG_CFLAGS) $(CFLAGS)
+ALL_LIBS   = $(LDFLAGS_SAN) $(LDFLAGS) $(PKG_LIBS) -lpthread
+
+LIB_SRC  := $(wildcard src/*.c)
+CLI_SRC  := $(wildcard src/cli/*.c)
+UNIT_SRC := $(wildcard tests/unit/*.c)
+E2E_SRC  := $(wildcard tests/e2e/*.c)
+RES      := $(shell find resources/prompts -type f | LC_ALL=C sort)
+
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/resources.o
+CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
+UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/obj/%.o)
+E2E_OBJ  := $(E2E_SRC:%.c=$(BUILD)/obj/%.o)
+# The fault-injection build: same sources, YOI_FAULT_INJECTION defined.
+FAULT_OBJ := $(LIB_SRC:%.c=$(BUILD)/fault/%.o) $(BUILD)/obj/gen/resources.o \
+	$(CLI_SRC:%.c=$(BUILD)/fault/%.o)
+
+LIB      := $(BUILD)/libyoitickets.a
+BIN      := $(BUILD)/yoi-tickets
+FAULTBIN := $(BUILD)/yoi-tickets-fault
+UNIT     := $(BUILD)/tests/unit-tests
+E2E      := $(BUILD)/tests/e2e-tests
+
+.PHONY: all run test unit e2e asan bench install clean deps
+.DEFAULT_GOAL := all
+
+all: $(LIB) $(BIN)
+
+deps: $(DEPS_OK)
+$(DEPS_OK): scripts/deps.sh
+	@sh scripts/deps.sh
+	@mkdir -p $(@D) && touch $@
+
+$(BUILD)/embed: scripts/embed.c | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(CC) -std=c17 -Wall -Wextra -Werror -O2 -o $@ $<
+
+$(BUILD)/gen/resources.c: $(BUILD)/embed $(RES) Makefile
+	@mkdir -p $(@D)
+	$(BUILD)/embed resources/prompts $(RES) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/obj/gen/resources.o: $(BUILD)/gen/resources.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/obj/%.o: %.c | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(BUILD)/fault/%.o: %.c | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -DYOI_FAULT_INJECTION -c -o $@ $<
+
+$(BUILD)/obj/tests/%.o: tests/%.c | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) $(CRIT_CFLAGS) -c -o $@ $<
+
+$(LIB): $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BIN): $(CLI_OBJ) $(LIB)
+	$(CC) -o $@ $(CLI_OBJ) $(LIB) $(ALL_LIBS)
+
+$(FAULTBIN): $(FAULT_OBJ)
+	$(CC) -o $@ $(FAULT_OBJ) $(ALL_LIBS)
+
+$(UNIT): $(UNIT_OBJ) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) -o $@ $(UNIT_OBJ) $(LIB) $(ALL_LIBS) $(CRIT_LIBS)
+
+$(E2E): $(E2E_OBJ) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) -o $@ $(E2E_OBJ) $(LIB) $(ALL_LIBS) $(CRIT_LIBS)
+
+run: all
+	@sh scripts/walkthrough.sh $(BIN)
+
+# Criterion runs tests of one binary in parallel; -j2 matches the machine.
+unit: $(UNIT)
+	$(UNIT) -j2 --short-filename
+
+e2e: $(BIN) $(FAULTBIN) $(E2E)
+	YOI_BIN=$(abspath $(BIN)) YOI_FAULT_BIN=$(abspath $(FAULTBIN)) \
+	YOI_SRCDIR=$(abspath .) $(E2E) -j2 --short-filename
+
+test: unit e2e
+
+asan:
+	$(MAKE) BUILD=build/asan SAN=1 test
+
+bench: all
+	sh scripts/bench.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib \
+		$(DESTDIR)$(PREFIX)/include/yoi
+	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/yoi-tickets
+	install -m 644 $(LIB) $(DESTDIR)$(PREFIX)/lib/libyoitickets.a
+	install -m 644 include/yoi/*.h $(DESTDIR)$(PREFIX)/include/yoi/
+
+clean:
+	rm -rf build
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,42 @@
+/*
+ * diag.h - diagnostics: severity, stable code, path, line, message.
+ *
+ * A yoi_diag owns its entries and all their strings; yoi_diag_free
+ * releases everything. Adding never fails visibly: on allocation failure
+ * the entry is dropped and `dropped` is counted, so checkers stay simple.
+ */
+#ifndef YOI_DIAG_H
+#define YOI_DIAG_H
+
+#include <stddef.h>
+
+typedef enum { YOI_DIAG_ERROR = 0, YOI_DIAG_WARNING = 1 } yoi_severity;
+
+typedef struct yoi_diag_entry {
+	yoi_severity severity;
+	char *code;    /* stable, kebab-case: "state-drift" */
+	char *path;    /* file the finding is about */
+	int line;      /* 1-based, 0 when unknown */
+	char *message; /* one sentence: what is wrong and what to do */
+} yoi_diag_entry;
+
+typedef struct yoi_diag {
+	yoi_diag_entry *v;
+	size_t n;
+	size_t cap;
+	size_t dropped;
+} yoi_diag;
+
+#define YOI_DIAG_INIT {NULL, 0, 0, 0}
+
+void yoi_diag_add(yoi_diag *d, yoi_severity sev, const char *code,
+		  const char *path, int line, const char *fmt, ...)
+	__attribute__((format(printf, 6, 7)));
+size_t yoi_diag_count(const yoi_diag *d, yoi_severity sev);
+/* Index of the first entry with this code, or -1. For tests and --fix. */
+long yoi_diag_find(const yoi_diag *d, const char *code);
+/* Stable order: path, line, code. */
+void yoi_diag_sort(yoi_diag *d);
+void yoi_diag_free(yoi_diag *d);
+
+#endif

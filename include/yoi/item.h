@@ -1,0 +1,132 @@
+/*
+ * item.h - item.md (SPEC 3): YAML frontmatter parsed with libyaml, kept
+ * with its raw bytes so a rewrite changes only the lines of the fields it
+ * changes; body sections found with cmark. Pure: works on buffers.
+ *
+ * Ownership: yoi_item owns a copy of the input and all fields;
+ * yoi_item_free releases it. Pointers returned by getters point into the
+ * item and live until the next set or free.
+ */
+#ifndef YOI_ITEM_H
+#define YOI_ITEM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "common.h"
+#include "diag.h"
+
+#define YOI_ITEM_MAX_DEPTH 32 /* YAML nesting limit */
+
+typedef enum {
+	YOI_FIELD_SCALAR = 0, /* value set */
+	YOI_FIELD_NULL,       /* null, ~, or empty */
+	YOI_FIELD_LIST,       /* sequence of scalars: list/nlist set */
+	YOI_FIELD_OTHER,      /* mapping, nested sequence: raw bytes only */
+} yoi_field_type;
+
+typedef struct yoi_field {
+	char *key;
+	yoi_field_type type;
+	char *value; /* decoded scalar (SCALAR only) */
+	char **list; /* decoded items (LIST only) */
+	size_t nlist;
+	int line;       /* 1-based line in the file of the key */
+	size_t start;   /* byte offset (in raw) of the field's first line */
+	size_t end;     /* byte offset just past the field's last line */
+	char *rewrite;  /* new text for [start,end) or NULL when untouched */
+} yoi_field;
+
+typedef struct yoi_item {
+	char *raw; /* the whole file as read (owned copy) */
+	size_t len;
+	size_t fm_start; /* offset of the first frontmatter byte (after "---\n") */
+	size_t fm_end;   /* offset of the closing "---" line */
+	size_t body;     /* offset of the first body byte (after closer line) */
+	int body_line;   /* 1-based line where the body starts */
+	bool crlf;       /* file uses CRLF line endings */
+	yoi_field *fields;
+	size_t nfields;
+	char **appended; /* new "key: value\n" lines, added before the closer */
+	size_t nappended;
+} yoi_item;
+
+/*
+ * Parse a whole item.md, or just its frontmatter (a buffer that ends after
+ * the closing --- line is fine: the body is then empty).
+ *
+ * Fails with YOI_ECORRUPT and a message naming path and line in err for:
+ * no opening "---" on line 1, no closing "---", YAML syntax errors, a
+ * frontmatter that is not a mapping, YAML anchors/aliases, nesting deeper
+ * than YOI_ITEM_MAX_DEPTH, duplicate keys, invalid UTF-8, NUL bytes.
+ * Does NOT check required fields or values: see yoi_item_check.
+ */
+int yoi_item_parse(yoi_item **out, const char *buf, size_t len,
+		   const char *path, yoi_error *err);
+void yoi_item_free(yoi_item *it);
+
+/* Field by key, or NULL. */
+const yoi_field *yoi_item_field(const yoi_item *it, const char *key);
+/* Scalar value by key; NULL when absent, null, or not a scalar. */
+const char *yoi_item_get(const yoi_item *it, const char *key);
+
+/*
+ * Change a field (or add it before the closer when absent). The new line is
+ * written in the engine's style: `key: 'value'` ('' escapes a quote), null
+ * as `key: null`, lists as `key: ['a', 'b']`. Setting a field to the value
+ * it already has (same type and decoded value) changes nothing.
+ * value NULL -> null. Returns 0 or YOI_ENOMEM / YOI_EUSAGE (bad key, value
+ * with a newline or invalid UTF-8).
+ */
+int yoi_item_set(yoi_item *it, const char *key, const char *value);
+int yoi_item_set_list(yoi_item *it, const char *key,
+		      const char *const *items, size_t n);
+
+/*
+ * Render the file: the original bytes with the changed fields' lines
+ * replaced, appended fields before the closer, body byte-for-byte. Line
+ * endings of new lines follow the file (crlf).
+ */
+int yoi_item_render(const yoi_item *it, yoi_buf *out);
+
+/* Body bytes (points into raw). */
+const char *yoi_item_body(const yoi_item *it, size_t *len);
+
+/*
+ * Build a new item.md text: frontmatter lines in the order given (all
+ * written in engine style via the same formatter as yoi_item_set), then
+ * "---\n", then body (ensuring a trailing newline).
+ * Each entry: key, and either value (scalar, NULL for null) or list.
+ */
+typedef struct yoi_item_kv {
+	const char *key;
+	const char *value;
+	const char *const *list; /* when non-NULL, written as a flow list */
+	size_t nlist;
+} yoi_item_kv;
+int yoi_item_compose(yoi_buf *out, const yoi_item_kv *kv, size_t n,
+		     const char *body);
+
+/* A level-2 section of the body, found with cmark. */
+typedef struct yoi_section {
+	char *heading; /* heading text, e.g. "Background" */
+	char *text;    /* source text of the section (after the heading line,
+			  up to the next level-2 heading), trimmed */
+	int line;      /* 1-based line of the heading within the body */
+} yoi_section;
+
+int yoi_item_sections(const char *body, size_t len, yoi_section **out,
+		      size_t *n);
+void yoi_sections_free(yoi_section *s, size_t n);
+
+/*
+ * Semantic checks of a parsed item (doctor): required fields, state in the
+ * known set, obsolete fields, timestamp format, updated_at >= created_at,
+ * types of known fields (assignee string/null, risk_flags list of strings).
+ * Adds diagnostics with codes:
+ *   item-missing-field, item-invalid-state, item-obsolete-field,
+ *   item-bad-timestamp, item-updated-before-created, item-bad-type
+ */
+void yoi_item_check(const yoi_item *it, const char *path, yoi_diag *d);
+
+#endif

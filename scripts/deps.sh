@@ -1,0 +1,24 @@
+#!/bin/sh
+# Install the Debian packages yoi-tickets builds against, if any are missing.
+# Non-interactive. When not root, print the exact command and fail.
+set -eu
+
+pkgs="libgit2-dev libyaml-dev libcmark-dev libjansson-dev libcriterion-dev pkg-config"
+missing=""
+for p in $pkgs; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+		missing="$missing $p"
+	fi
+done
+[ -z "$missing" ] && exit 0
+
+cmd="apt-get install -y --no-install-recommends$missing"
+if [ "$(id -u)" -ne 0 ]; then
+	echo "deps.sh: missing packages:$missing" >&2
+	echo "deps.sh: run as root: apt-get update && $cmd" >&2
+	exit 1
+fi
+echo "deps.sh: installing$missing" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >&2
+$cmd >&2

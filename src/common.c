@@ -1,0 +1,322 @@
+/* common.c - errors, buffers, strings, UTF-8 and time helpers. */
+#include "yoi/common.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+int yoi_exit_status(int code)
+{
+	if (code == YOI_OK)
+		return 0;
+	if (code == YOI_ENOMEM)
+		return 6;
+	if (code <= -1 && code >= -7)
+		return -code;
+	return 6;
+}
+
+int yoi_error_set(yoi_error *err, int code, const char *path, int line,
+		  const char *fmt, ...)
+{
+	if (!err)
+		return code;
+	err->code = code;
+	err->line = line;
+	snprintf(err->path, sizeof(err->path), "%s", path ? path : "");
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+void yoi_error_clear(yoi_error *err)
+{
+	if (err)
+		memset(err, 0, sizeof(*err));
+}
+
+int yoi_buf_grow(yoi_buf *b, size_t extra)
+{
+	if (extra > SIZE_MAX - b->len - 1)
+		return YOI_ENOMEM;
+	size_t need = b->len + extra + 1;
+	if (need <= b->cap)
+		return 0;
+	size_t cap = b->cap ? b->cap : 64;
+	while (cap < need)
+		cap = cap > SIZE_MAX / 2 ? need : cap * 2;
+	char *p = realloc(b->ptr, cap);
+	if (!p)
+		return YOI_ENOMEM;
+	b->ptr = p;
+	b->cap = cap;
+	return 0;
+}
+
+int yoi_buf_put(yoi_buf *b, const char *data, size_t len)
+{
+	if (yoi_buf_grow(b, len) < 0)
+		return YOI_ENOMEM;
+	if (len)
+		memcpy(b->ptr + b->len, data, len);
+	b->len += len;
+	b->ptr[b->len] = '\0';
+	return 0;
+}
+
+int yoi_buf_puts(yoi_buf *b, const char *s)
+{
+	return yoi_buf_put(b, s, strlen(s));
+}
+
+int yoi_buf_putc(yoi_buf *b, char c)
+{
+	return yoi_buf_put(b, &c, 1);
+}
+
+int yoi_buf_vprintf(yoi_buf *b, const char *fmt, va_list ap)
+{
+	va_list cp;
+	va_copy(cp, ap);
+	int n = vsnprintf(NULL, 0, fmt, cp);
+	va_end(cp);
+	if (n < 0)
+		return YOI_ENOMEM;
+	if (yoi_buf_grow(b, (size_t)n) < 0)
+		return YOI_ENOMEM;
+	vsnprintf(b->ptr + b->len, (size_t)n + 1, fmt, ap);
+	b->len += (size_t)n;
+	return 0;
+}
+
+int yoi_buf_printf(yoi_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = yoi_buf_vprintf(b, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+void yoi_buf_clear(yoi_buf *b)
+{
+	b->len = 0;
+	if (b->ptr)
+		b->ptr[0] = '\0';
+}
+
+char *yoi_buf_detach(yoi_buf *b)
+{
+	if (!b->ptr && yoi_buf_grow(b, 0) < 0)
+		return NULL;
+	char *p = b->ptr;
+	b->ptr = NULL;
+	b->len = b->cap = 0;
+	return p;
+}
+
+void yoi_buf_free(yoi_buf *b)
+{
+	if (!b)
+		return;
+	free(b->ptr);
+	b->ptr = NULL;
+	b->len = b->cap = 0;
+}
+
+char *yoi_strdup(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+char *yoi_strndup(const char *s, size_t n)
+{
+	char *p = malloc(n + 1);
+	if (!p)
+		return NULL;
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *yoi_sprintf(const char *fmt, ...)
+{
+	yoi_buf b = YOI_BUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = yoi_buf_vprintf(&b, fmt, ap);
+	va_end(ap);
+	if (rc < 0) {
+		yoi_buf_free(&b);
+		return NULL;
+	}
+	return yoi_buf_detach(&b);
+}
+
+int yoi_strv_push_owned(yoi_strv *sv, char *s)
+{
+	if (!s)
+		return YOI_ENOMEM;
+	if (sv->n == sv->cap) {
+		size_t cap = sv->cap ? sv->cap * 2 : 8;
+		char **v = realloc(sv->v, cap * sizeof(*v));
+		if (!v) {
+			free(s);
+			return YOI_ENOMEM;
+		}
+		sv->v = v;
+		sv->cap = cap;
+	}
+	sv->v[sv->n++] = s;
+	return 0;
+}
+
+int yoi_strv_push(yoi_strv *sv, const char *s)
+{
+	return yoi_strv_push_owned(sv, yoi_strdup(s));
+}
+
+bool yoi_strv_contains(const yoi_strv *sv, const char *s)
+{
+	for (size_t i = 0; i < sv->n; i++)
+		if (strcmp(sv->v[i], s) == 0)
+			return true;
+	return false;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void yoi_strv_sort(yoi_strv *sv)
+{
+	if (sv->n > 1)
+		qsort(sv->v, sv->n, sizeof(*sv->v), cmp_str);
+}
+
+void yoi_strv_free(yoi_strv *sv)
+{
+	if (!sv)
+		return;
+	for (size_t i = 0; i < sv->n; i++)
+		free(sv->v[i]);
+	free(sv->v);
+	sv->v = NULL;
+	sv->n = sv->cap = 0;
+}
+
+bool yoi_utf8_valid(const char *str, size_t len)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0;
+	while (i < len) {
+		unsigned char c = s[i];
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		size_t n;
+		unsigned int cp;
+		if (c >= 0xC2 && c <= 0xDF) {
+			n = 1;
+			cp = c & 0x1F;
+		} else if (c >= 0xE0 && c <= 0xEF) {
+			n = 2;
+			cp = c & 0x0F;
+		} else if (c >= 0xF0 && c <= 0xF4) {
+			n = 3;
+			cp = c & 0x07;
+		} else {
+			return false;
+		}
+		if (len - i <= n)
+			return false;
+		for (size_t k = 1; k <= n; k++) {
+			if ((s[i + k] & 0xC0) != 0x80)
+				return false;
+			cp = (cp << 6) | (s[i + k] & 0x3F);
+		}
+		if ((n == 2 && cp < 0x800) || (n == 3 && cp < 0x10000) ||
+		    cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+			return false;
+		i += n + 1;
+	}
+	return true;
+}
+
+void yoi_time_format(int64_t unix_sec, char out[YOI_TIME_LEN + 1])
+{
+	time_t t = (time_t)unix_sec;
+	struct tm tm;
+	if (!gmtime_r(&t, &tm)) {
+		snprintf(out, YOI_TIME_LEN + 1, "1970-01-01T00:00:00Z");
+		return;
+	}
+	strftime(out, YOI_TIME_LEN + 1, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static int digits(const char *s, int n, int *out)
+{
+	int v = 0;
+	for (int i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return -1;
+		v = v * 10 + (s[i] - '0');
+	}
+	*out = v;
+	return 0;
+}
+
+int yoi_time_parse(const char *s, int64_t *unix_sec)
+{
+	int Y, M, D, h, m, sec;
+	if (!s || strlen(s) < 20)
+		return YOI_EUSAGE;
+	if (digits(s, 4, &Y) || s[4] != '-' || digits(s + 5, 2, &M) ||
+	    s[7] != '-' || digits(s + 8, 2, &D) || s[10] != 'T' ||
+	    digits(s + 11, 2, &h) || s[13] != ':' || digits(s + 14, 2, &m) ||
+	    s[16] != ':' || digits(s + 17, 2, &sec))
+		return YOI_EUSAGE;
+	static const int mdays[] = {31, 29, 31, 30, 31, 30,
+				    31, 31, 30, 31, 30, 31};
+	if (M < 1 || M > 12 || D < 1 || D > mdays[M - 1] || h > 23 ||
+	    m > 59 || sec > 60)
+		return YOI_EUSAGE;
+	bool leap = (Y % 4 == 0 && Y % 100 != 0) || Y % 400 == 0;
+	if (M == 2 && D == 29 && !leap)
+		return YOI_EUSAGE;
+	const char *p = s + 19;
+	if (*p == '.') {
+		p++;
+		if (*p < '0' || *p > '9')
+			return YOI_EUSAGE;
+		while (*p >= '0' && *p <= '9')
+			p++;
+	}
+	int64_t off = 0;
+	if (*p == 'Z' && p[1] == '\0') {
+		off = 0;
+	} else if ((*p == '+' || *p == '-') && strlen(p) == 6 && p[3] == ':') {
+		int oh, om;
+		if (digits(p + 1, 2, &oh) || digits(p + 4, 2, &om) || oh > 23 ||
+		    om > 59)
+			return YOI_EUSAGE;
+		off = (int64_t)(oh * 3600 + om * 60) * (*p == '+' ? 1 : -1);
+	} else {
+		return YOI_EUSAGE;
+	}
+	/* Days from civil (Howard Hinnant's algorithm), no timegm needed. */
+	int y = Y - (M <= 2);
+	int era = (y >= 0 ? y : y - 399) / 400;
+	unsigned yoe = (unsigned)(y - era * 400);
+	unsigned doy = (153 * (unsigned)(M + (M > 2 ? -3 : 9)) + 2) / 5 +
+		       (unsigned)D - 1;
+	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	int64_t days = (int64_t)era * 146097 + (int64_t)doe - 719468;
+	*unix_sec = days * 86400 + h * 3600 + m * 60 + sec - off;
+	return 0;
+}

@@ -1,0 +1,92 @@
+/* diag.c - diagnostic lists. */
+#include "yoi/diag.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "yoi/common.h"
+
+void yoi_diag_add(yoi_diag *d, yoi_severity sev, const char *code,
+		  const char *path, int line, const char *fmt, ...)
+{
+	if (!d)
+		return;
+	if (d->n == d->cap) {
+		size_t cap = d->cap ? d->cap * 2 : 16;
+		yoi_diag_entry *v = realloc(d->v, cap * sizeof(*v));
+		if (!v) {
+			d->dropped++;
+			return;
+		}
+		d->v = v;
+		d->cap = cap;
+	}
+	yoi_buf msg = YOI_BUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = yoi_buf_vprintf(&msg, fmt, ap);
+	va_end(ap);
+	yoi_diag_entry e = {sev, yoi_strdup(code), yoi_strdup(path ? path : ""),
+			    line, rc < 0 ? NULL : yoi_buf_detach(&msg)};
+	if (!e.code || !e.path || !e.message) {
+		free(e.code);
+		free(e.path);
+		free(e.message);
+		yoi_buf_free(&msg);
+		d->dropped++;
+		return;
+	}
+	d->v[d->n++] = e;
+}
+
+size_t yoi_diag_count(const yoi_diag *d, yoi_severity sev)
+{
+	size_t c = 0;
+	for (size_t i = 0; i < d->n; i++)
+		c += d->v[i].severity == sev;
+	return c;
+}
+
+long yoi_diag_find(const yoi_diag *d, const char *code)
+{
+	for (size_t i = 0; i < d->n; i++)
+		if (strcmp(d->v[i].code, code) == 0)
+			return (long)i;
+	return -1;
+}
+
+static int cmp_entry(const void *pa, const void *pb)
+{
+	const yoi_diag_entry *a = pa, *b = pb;
+	int c = strcmp(a->path, b->path);
+	if (c)
+		return c;
+	if (a->line != b->line)
+		return a->line < b->line ? -1 : 1;
+	c = strcmp(a->code, b->code);
+	if (c)
+		return c;
+	return strcmp(a->message, b->message);
+}
+
+void yoi_diag_sort(yoi_diag *d)
+{
+	if (d->n > 1)
+		qsort(d->v, d->n, sizeof(*d->v), cmp_entry);
+}
+
+void yoi_diag_free(yoi_diag *d)
+{
+	if (!d)
+		return;
+	for (size_t i = 0; i < d->n; i++) {
+		free(d->v[i].code);
+		free(d->v[i].path);
+		free(d->v[i].message);
+	}
+	free(d->v);
+	d->v = NULL;
+	d->n = d->cap = d->dropped = 0;
+}

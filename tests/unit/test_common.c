@@ -1,0 +1,94 @@
+#include <criterion/criterion.h>
+#include <string.h>
+
+#include "yoi/common.h"
+#include "yoi/diag.h"
+#include "yoi/resource.h"
+
+Test(common, buf_grows_and_formats)
+{
+	yoi_buf b = YOI_BUF_INIT;
+	for (int i = 0; i < 1000; i++)
+		cr_assert_eq(yoi_buf_printf(&b, "%d,", i), 0);
+	cr_assert(strncmp(b.ptr, "0,1,2,", 6) == 0);
+	cr_assert_eq(b.len, strlen(b.ptr));
+	char *p = yoi_buf_detach(&b);
+	cr_assert_null(b.ptr);
+	free(p);
+}
+
+Test(common, exit_status_table)
+{
+	cr_assert_eq(yoi_exit_status(YOI_OK), 0);
+	cr_assert_eq(yoi_exit_status(YOI_EFOUND_ERRORS), 1);
+	cr_assert_eq(yoi_exit_status(YOI_EUSAGE), 2);
+	cr_assert_eq(yoi_exit_status(YOI_ENOTFOUND), 3);
+	cr_assert_eq(yoi_exit_status(YOI_EREFUSED), 4);
+	cr_assert_eq(yoi_exit_status(YOI_EBUSY), 5);
+	cr_assert_eq(yoi_exit_status(YOI_EIO), 6);
+	cr_assert_eq(yoi_exit_status(YOI_ECORRUPT), 7);
+	cr_assert_eq(yoi_exit_status(YOI_ENOMEM), 6);
+}
+
+Test(common, time_round_trip)
+{
+	char out[YOI_TIME_LEN + 1];
+	yoi_time_format(1780000000, out);
+	int64_t t;
+	cr_assert_eq(yoi_time_parse(out, &t), 0);
+	cr_assert_eq(t, 1780000000);
+	cr_assert_eq(yoi_time_parse("2026-06-18T14:33:09Z", &t), 0);
+	yoi_time_format(t, out);
+	cr_assert_str_eq(out, "2026-06-18T14:33:09Z");
+	cr_assert_eq(yoi_time_parse("2026-06-18T16:33:09+02:00", &t), 0);
+	yoi_time_format(t, out);
+	cr_assert_str_eq(out, "2026-06-18T14:33:09Z");
+}
+
+Test(common, time_rejects_malformed)
+{
+	int64_t t;
+	const char *bad[] = {"", "2026-06-18", "2026-13-01T00:00:00Z",
+			     "2026-02-30T00:00:00Z", "2025-02-29T00:00:00Z",
+			     "2026-06-18 14:33:09Z", "2026-06-18T14:33:09",
+			     "2026-06-18T24:00:00Z", "2026-06-18T14:33:09Zx"};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++)
+		cr_assert_neq(yoi_time_parse(bad[i], &t), 0, "%s", bad[i]);
+}
+
+Test(common, utf8_validation)
+{
+	cr_assert(yoi_utf8_valid("plain", 5));
+	cr_assert(yoi_utf8_valid("\xe8\x83\x8c\xe6\x99\xaf", 6));
+	cr_assert_not(yoi_utf8_valid("\xff", 1));
+	cr_assert_not(yoi_utf8_valid("\xc0\xaf", 2));         /* overlong */
+	cr_assert_not(yoi_utf8_valid("\xed\xa0\x80", 3));     /* surrogate */
+	cr_assert_not(yoi_utf8_valid("\xe8\x83", 2));         /* truncated */
+}
+
+Test(diag, add_count_sort)
+{
+	yoi_diag d = YOI_DIAG_INIT;
+	yoi_diag_add(&d, YOI_DIAG_WARNING, "b", "z/item.md", 3, "w %d", 1);
+	yoi_diag_add(&d, YOI_DIAG_ERROR, "a", "a/item.md", 9, "e");
+	cr_assert_eq(yoi_diag_count(&d, YOI_DIAG_ERROR), 1);
+	cr_assert_eq(yoi_diag_count(&d, YOI_DIAG_WARNING), 1);
+	yoi_diag_sort(&d);
+	cr_assert_str_eq(d.v[0].path, "a/item.md");
+	cr_assert_eq(yoi_diag_find(&d, "b"), 1);
+	cr_assert_eq(yoi_diag_find(&d, "nope"), -1);
+	yoi_diag_free(&d);
+}
+
+Test(resource, embedded_texts_by_language)
+{
+	cr_assert_not_null(yoi_resource_get("ticket/body-en.md"));
+	yoi_texts en, ja;
+	cr_assert_eq(yoi_texts_load(&en, YOI_LANG_EN), 0);
+	cr_assert_eq(yoi_texts_load(&ja, YOI_LANG_JA), 0);
+	cr_assert_str_eq(yoi_texts_get(&en, "created"), "Ticket created.");
+	cr_assert_str_neq(yoi_texts_get(&ja, "created"), "Ticket created.");
+	cr_assert_str_eq(yoi_texts_get(&en, "no-such-key"), "no-such-key");
+	yoi_texts_free(&en);
+	yoi_texts_free(&ja);
+}
