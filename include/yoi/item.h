@@ -49,6 +49,8 @@ typedef struct yoi_item {
 	size_t nfields;
 	char **appended; /* new "key: value\n" lines, added before the closer */
 	size_t nappended;
+	char *new_body; /* replacement body (yoi_item_set_body) or NULL */
+	size_t new_body_len;
 } yoi_item;
 
 /*
@@ -89,7 +91,14 @@ int yoi_item_set_list(yoi_item *it, const char *key,
  */
 int yoi_item_render(const yoi_item *it, yoi_buf *out);
 
-/* Body bytes (points into raw). */
+/*
+ * Replace the body (bytes after the closer line). The frontmatter keeps
+ * its bytes and pending field changes. Returns 0, YOI_ENOMEM, or
+ * YOI_EUSAGE for invalid UTF-8 or NUL bytes.
+ */
+int yoi_item_set_body(yoi_item *it, const char *body, size_t len);
+
+/* Body bytes (points into raw, or into the replacement body). */
 const char *yoi_item_body(const yoi_item *it, size_t *len);
 
 /*
