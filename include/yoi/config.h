@@ -4,6 +4,14 @@
  * Every key is optional. Unknown keys, wrong types, YAML anchors/aliases,
  * and malformed YAML are errors (YOI_ECORRUPT) naming the file, line and
  * key. Ownership: yoi_config owns its strings; yoi_config_free.
+ *
+ * yoi_config_defaults initialises *cfg (overwrites it, frees nothing).
+ * yoi_config_parse and _load work in place: *cfg must already be
+ * initialised - by yoi_config_defaults, a previous parse/load, or
+ * zero-filled (`yoi_config cfg = {0};`) - and its old contents are
+ * released. On every return, success or error, *cfg is safe to (and must
+ * be) released with yoi_config_free; after an error it holds the plain
+ * defaults, never part of the file.
  */
 #ifndef YOI_CONFIG_H
 #define YOI_CONFIG_H
@@ -35,15 +43,28 @@ int yoi_config_defaults(yoi_config *cfg);
 
 /*
  * Parse config text over the defaults. `language` accepts English/Japanese
- * (case-insensitive) and en/ja. `transitions` is a sequence of mappings
- * {from: S, to: S} with known states. Integers must be plain decimal.
+ * and en/ja (case-insensitive). `transitions` is a non-empty sequence of
+ * mappings {from: S, to: S} with known, distinct states and no repeated
+ * pair; it replaces the built-in table (flags per
+ * yoi_state_table_from_pairs, owned). `roles` replaces the default list
+ * (may be empty; no empty or repeated names). Integers are unquoted plain
+ * decimal (no sign, no leading zero) and at most INT_MAX. Strings must not
+ * be null; root, dir and ticket_event must not be empty (branch_prefix
+ * may). A null section (`tickets:` with every key commented out) keeps its
+ * defaults. Also refused: YAML tags, duplicate keys, several documents,
+ * nesting deeper than 32, invalid UTF-8, NUL bytes, len over
+ * YOI_CONFIG_MAX_SIZE. Errors: YOI_ECORRUPT with err->path = path and
+ * err->line = the 1-based line of the offending node; YOI_ENOMEM.
+ * buf may be NULL when len is 0; path and err may be NULL.
  */
 int yoi_config_parse(yoi_config *cfg, const char *buf, size_t len,
 		     const char *path, yoi_error *err);
 
 /*
- * Load path: a missing file gives the defaults; a symlink, a file over
- * YOI_CONFIG_MAX_SIZE, or unreadable file is an error.
+ * Load path: a missing file (ENOENT) gives the defaults and returns 0. A
+ * symlink (even dangling), a non-regular file, or a file over
+ * YOI_CONFIG_MAX_SIZE is YOI_ECORRUPT; an open/read failure is YOI_EIO.
+ * Opened with O_NOFOLLOW | O_NONBLOCK (a FIFO cannot hang the open).
  */
 int yoi_config_load(yoi_config *cfg, const char *path, yoi_error *err);
 void yoi_config_free(yoi_config *cfg);

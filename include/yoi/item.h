@@ -6,6 +6,13 @@
  * Ownership: yoi_item owns a copy of the input and all fields;
  * yoi_item_free releases it. Pointers returned by getters point into the
  * item and live until the next set or free.
+ *
+ * Spans: a field's [start,end) runs from the start of its key's line to
+ * just past the line break of the last line holding its value (a block
+ * list or block scalar through its last non-blank content line). Comment
+ * and blank lines between fields belong to no span, so they survive a
+ * rewrite byte-for-byte; a trailing comment on a rewritten field's own
+ * lines (`state: ready # x`) is replaced with it.
  */
 #ifndef YOI_ITEM_H
 #define YOI_ITEM_H
@@ -21,17 +28,22 @@
 typedef enum {
 	YOI_FIELD_SCALAR = 0, /* value set */
 	YOI_FIELD_NULL,       /* null, ~, or empty */
-	YOI_FIELD_LIST,       /* sequence of scalars: list/nlist set */
-	YOI_FIELD_OTHER,      /* mapping, nested sequence: raw bytes only */
+	YOI_FIELD_LIST,       /* sequence of non-null scalars: list/nlist */
+	YOI_FIELD_OTHER,      /* mapping, nested sequence, sequence holding
+				 a null: raw bytes only */
 } yoi_field_type;
 
+/*
+ * After yoi_item_set/set_list, type/value/list hold the pending value and
+ * rewrite its line; setting the parsed value again drops the rewrite.
+ */
 typedef struct yoi_field {
 	char *key;
 	yoi_field_type type;
 	char *value; /* decoded scalar (SCALAR only) */
 	char **list; /* decoded items (LIST only) */
 	size_t nlist;
-	int line;       /* 1-based line in the file of the key */
+	int line;       /* 1-based line in the file of the key (0: appended) */
 	size_t start;   /* byte offset (in raw) of the field's first line */
 	size_t end;     /* byte offset just past the field's last line */
 	char *rewrite;  /* new text for [start,end) or NULL when untouched */
@@ -57,17 +69,25 @@ typedef struct yoi_item {
  * Parse a whole item.md, or just its frontmatter (a buffer that ends after
  * the closing --- line is fine: the body is then empty).
  *
- * Fails with YOI_ECORRUPT and a message naming path and line in err for:
- * no opening "---" on line 1, no closing "---", YAML syntax errors, a
- * frontmatter that is not a mapping, YAML anchors/aliases, nesting deeper
- * than YOI_ITEM_MAX_DEPTH, duplicate keys, invalid UTF-8, NUL bytes.
+ * Line 1 is "---" ("---\r": the file is CRLF, crlf set); the frontmatter
+ * ends at the next line that is exactly "---" (or "---\r"). An empty
+ * frontmatter is an empty mapping.
+ *
+ * Fails with YOI_ECORRUPT, err->path/err->line set and err->msg reading
+ * "<path>:<line>: <what is wrong>; <what to do>" for: an empty file, no
+ * opening "---" on line 1, no closing "---", NUL bytes or invalid UTF-8
+ * anywhere (body included), YAML syntax errors, a frontmatter that is not
+ * a block mapping (a list, a scalar, a flow mapping "{...}"), more than
+ * one YAML document, a key that is not a plain scalar, YAML
+ * anchors/aliases, nesting deeper than YOI_ITEM_MAX_DEPTH, duplicate
+ * top-level keys, a "\0" escape in a value. path NULL reads "item.md".
  * Does NOT check required fields or values: see yoi_item_check.
  */
 int yoi_item_parse(yoi_item **out, const char *buf, size_t len,
 		   const char *path, yoi_error *err);
 void yoi_item_free(yoi_item *it);
 
-/* Field by key, or NULL. */
+/* Field by key, or NULL. Appended fields are found too (line 0). */
 const yoi_field *yoi_item_field(const yoi_item *it, const char *key);
 /* Scalar value by key; NULL when absent, null, or not a scalar. */
 const char *yoi_item_get(const yoi_item *it, const char *key);
@@ -77,17 +97,19 @@ const char *yoi_item_get(const yoi_item *it, const char *key);
  * written in the engine's style: `key: 'value'` ('' escapes a quote), null
  * as `key: null`, lists as `key: ['a', 'b']`. Setting a field to the value
  * it already has (same type and decoded value) changes nothing.
- * value NULL -> null. Returns 0 or YOI_ENOMEM / YOI_EUSAGE (bad key, value
- * with a newline or invalid UTF-8).
+ * value NULL -> null. Returns 0 or YOI_ENOMEM / YOI_EUSAGE (key not
+ * [A-Za-z0-9_]+, value with a line break (also U+0085/U+2028/U+2029),
+ * a control character other than tab, or invalid UTF-8).
  */
 int yoi_item_set(yoi_item *it, const char *key, const char *value);
 int yoi_item_set_list(yoi_item *it, const char *key,
 		      const char *const *items, size_t n);
 
 /*
- * Render the file: the original bytes with the changed fields' lines
- * replaced, appended fields before the closer, body byte-for-byte. Line
- * endings of new lines follow the file (crlf).
+ * Render the file (appended to out): the original bytes with the changed
+ * fields' lines replaced, appended fields before the closer, body
+ * byte-for-byte. Line endings of new lines follow the file (crlf). An
+ * unchanged item renders byte-identical to its input.
  */
 int yoi_item_render(const yoi_item *it, yoi_buf *out);
 
@@ -102,10 +124,13 @@ int yoi_item_set_body(yoi_item *it, const char *body, size_t len);
 const char *yoi_item_body(const yoi_item *it, size_t *len);
 
 /*
- * Build a new item.md text: frontmatter lines in the order given (all
- * written in engine style via the same formatter as yoi_item_set), then
- * "---\n", then body (ensuring a trailing newline).
- * Each entry: key, and either value (scalar, NULL for null) or list.
+ * Build a new item.md text (appended to out): "---\n", frontmatter lines
+ * in the order given (all written in engine style via the same formatter
+ * as yoi_item_set), then "---\n", then body (ensuring a trailing newline;
+ * an empty or NULL body adds nothing). Each entry: key, and either value
+ * (scalar, NULL for null) or list. YOI_EUSAGE (nothing written) for the
+ * key/value errors of yoi_item_set, a repeated key, or a body that is not
+ * UTF-8.
  */
 typedef struct yoi_item_kv {
 	const char *key;
@@ -116,14 +141,22 @@ typedef struct yoi_item_kv {
 int yoi_item_compose(yoi_buf *out, const yoi_item_kv *kv, size_t n,
 		     const char *body);
 
-/* A level-2 section of the body, found with cmark. */
+/*
+ * A level-2 section of the body, found with cmark: each top-level level-2
+ * heading (ATX or setext; not inside code, block quotes or lists) starts
+ * one; text before the first is not a section.
+ */
 typedef struct yoi_section {
 	char *heading; /* heading text, e.g. "Background" */
-	char *text;    /* source text of the section (after the heading line,
-			  up to the next level-2 heading), trimmed */
-	int line;      /* 1-based line of the heading within the body */
+	char *text;    /* source text of the section (after the heading's last
+			  line, up to the next level-2 heading), leading and
+			  trailing blank lines and the final line break
+			  removed; "" when empty */
+	int line;      /* 1-based line of the heading within the body (file
+			  line: body_line + line - 1) */
 } yoi_section;
 
+/* *out is NULL when n is 0; free with yoi_sections_free. */
 int yoi_item_sections(const char *body, size_t len, yoi_section **out,
 		      size_t *n);
 void yoi_sections_free(yoi_section *s, size_t n);
@@ -131,7 +164,9 @@ void yoi_sections_free(yoi_section *s, size_t n);
 /*
  * Semantic checks of a parsed item (doctor): required fields, state in the
  * known set, obsolete fields, timestamp format, updated_at >= created_at,
- * types of known fields (assignee string/null, risk_flags list of strings).
+ * types of known fields (assignee string/null, risk_flags list of strings:
+ * null is reported too; title/state single values). Sees pending sets.
+ * All errors; each at the field's line (a missing field: line 1).
  * Adds diagnostics with codes:
  *   item-missing-field, item-invalid-state, item-obsolete-field,
  *   item-bad-timestamp, item-updated-before-created, item-bad-type

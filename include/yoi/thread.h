@@ -12,6 +12,9 @@
  * and is never an event line when read.
  *
  * Ownership: yoi_thread owns every event and string; yoi_thread_free.
+ * A yoi_thread comes only from yoi_thread_parse: its strings live in an
+ * arena the thread owns, so never build one by hand, free or replace its
+ * members, or realloc ev.
  */
 #ifndef YOI_THREAD_H
 #define YOI_THREAD_H
@@ -99,7 +102,8 @@ int yoi_event_render(yoi_buf *out, const yoi_event_spec *spec, bool crlf,
 /*
  * Replay: the state after the events, in file order: the `to` of the last
  * state_changed, or "closed" after a close event (whichever is later).
- * Returns NULL when no event sets a state. Points into t.
+ * Returns NULL when no event sets a state. Points into t (or is the
+ * static string "closed"); valid until yoi_thread_free.
  */
 const char *yoi_thread_replay_state(const yoi_thread *t);
 

@@ -1,1 +1,109 @@
-int main(void) { return 0; }
+/* main.c - the command table and dispatch, as git.c lists builtins. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+const yoi_command yoi_commands[] = {
+	{"init", yoi_cmd_init, "create the ticket store in this repository"},
+	{"create", yoi_cmd_create, "create a ticket (state: planning)"},
+	{"show", yoi_cmd_show, "show a ticket with its thread"},
+	{"list", yoi_cmd_list, "list tickets, filtered"},
+	{"edit", yoi_cmd_edit, "change a ticket's title, fields or body"},
+	{"comment", yoi_cmd_comment, "append a comment event"},
+	{"plan", yoi_cmd_plan, "append a plan event"},
+	{"decision", yoi_cmd_decision, "append a decision event"},
+	{"report", yoi_cmd_report, "append an implementation report event"},
+	{"review", yoi_cmd_review, "record a review: approve or request changes"},
+	{"state", yoi_cmd_state, "move a ticket to another state"},
+	{"close", yoi_cmd_close, "close a ticket with a resolution"},
+	{"reopen", yoi_cmd_reopen, "reopen a closed ticket"},
+	{"doctor", yoi_cmd_doctor, "check the whole store; --fix repairs"},
+	{"help", yoi_cmd_help, "show help for a command"},
+	{NULL, NULL, NULL},
+};
+
+static const yoi_command *find(const char *name)
+{
+	for (const yoi_command *c = yoi_commands; c->name; c++)
+		if (strcmp(c->name, name) == 0)
+			return c;
+	return NULL;
+}
+
+/* Global options before the command name: --opt VALUE or --opt=VALUE. */
+static int global_opt(yoi_ctx *ctx, int argc, char **argv, int *i)
+{
+	static const char *const valued[] = {"--root", "--author", "--wait"};
+	const char *a = argv[*i];
+	for (size_t k = 0; k < 3; k++) {
+		size_t n = strlen(valued[k]);
+		const char *v = NULL;
+		if (strcmp(a, valued[k]) == 0) {
+			if (*i + 1 >= argc)
+				return -1;
+			v = argv[++*i];
+		} else if (strncmp(a, valued[k], n) == 0 && a[n] == '=') {
+			v = a + n + 1;
+		} else {
+			continue;
+		}
+		if (k == 0)
+			ctx->root = v;
+		else if (k == 1)
+			ctx->author = v;
+		else {
+			long w;
+			if (yoi_cli_uint(ctx, "--wait", v, &w) != 0)
+				return -1;
+			ctx->wait_sec = (int)w;
+		}
+		return 0;
+	}
+	if (strcmp(a, "--verbose") == 0)
+		ctx->verbose = true;
+	else if (strcmp(a, "--quiet") == 0)
+		ctx->quiet = true;
+	else
+		return -1;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	yoi_ctx ctx = {0};
+	ctx.wait_sec = 10;
+	ctx.cmd = "yoi-tickets";
+	int i = 1;
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		if (strcmp(argv[i], "--version") == 0) {
+			printf("yoi-tickets %s\n", YOI_VERSION);
+			return 0;
+		}
+		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
+			return yoi_cmd_help(1, (char *[]){"help", NULL}, &ctx);
+		if (global_opt(&ctx, argc, argv, &i) < 0)
+			return yoi_cli_usage(&ctx, "unknown or incomplete "
+						   "option '%s'",
+					     argv[i]);
+	}
+	if (i >= argc) {
+		yoi_cmd_help(1, (char *[]){"help", NULL}, &ctx);
+		return 2;
+	}
+	const yoi_command *c = find(argv[i]);
+	if (!c)
+		return yoi_cli_usage(&ctx,
+				     "unknown command '%s'; 'yoi-tickets help' "
+				     "lists the commands",
+				     argv[i]);
+	ctx.cmd = c->name;
+	int status = c->fn(argc - i, argv + i, &ctx);
+	yoi_ctx_free(&ctx);
+	if (fflush(stdout) != 0 && status == 0) {
+		perror("yoi-tickets: writing output");
+		status = 6;
+	}
+	return status;
+}

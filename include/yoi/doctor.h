@@ -1,0 +1,61 @@
+/*
+ * doctor.h - store-wide checks (SPEC 13). The per-ticket check is a pure
+ * function over buffers so that doctor (working tree), pre-commit (index)
+ * and check (commits) run the same code.
+ */
+#ifndef YOI_DOCTOR_H
+#define YOI_DOCTOR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "common.h"
+#include "diag.h"
+#include "state.h"
+#include "store.h"
+#include "ticket.h"
+
+/* One ticket's files, however they were read. NULL = file absent. */
+typedef struct yoi_ticket_files {
+	const char *id;
+	const char *item;
+	size_t item_len;
+	const char *thread;
+	size_t thread_len;
+	bool has_resolution;
+	const char *item_path;   /* for diagnostics */
+	const char *thread_path; /* for diagnostics */
+} yoi_ticket_files;
+
+/*
+ * item.md and thread.md checks, history, drift, resolution. Codes:
+ * item-parse, item-* (yoi_item_check), thread-* (parser), layout-missing-
+ * item, layout-missing-thread, thread-incomplete-transition,
+ * thread-bad-review-status (w), thread-empty-summary, thread-bad-timestamp,
+ * state-drift, thread-illegal-transition (w), thread-time-backwards (w),
+ * thread-first-event (w), closed-without-resolution (w),
+ * item-stale-updated-at (w).
+ */
+void yoi_doctor_check_ticket(const yoi_ticket_files *f,
+			     const yoi_state_table *tab, yoi_diag *d);
+
+/*
+ * Walk the whole store: layout (dir names, legacy buckets, duplicates,
+ * symlinks, missing files and artifacts/), then each ticket. Returns 0
+ * (findings are in d) or an error when the store cannot be read.
+ */
+int yoi_doctor_run(const yoi_store *st, yoi_diag *d, yoi_error *err);
+
+/* Codes that --fix can repair. */
+bool yoi_doctor_fixable(const char *code);
+
+/*
+ * Repair one ticket (under the lock): item.md state follows the replayed
+ * thread, a missing artifacts/ is made, a stale updated_at is moved up;
+ * appends one edit event. `what` receives "state, updated_at, artifacts/"
+ * (empty when nothing needed repair).
+ */
+int yoi_doctor_repair(yoi_store *st, const yoi_opctx *ctx, const char *id,
+		      yoi_buf *what, yoi_error *err);
+
+#endif

@@ -1,0 +1,65 @@
+/*
+ * store.h - the ticket store on disk: root discovery (libgit2), config,
+ * the advisory lock, enumeration and ID lookup.
+ *
+ * Ownership: yoi_store_open allocates; yoi_store_free releases (and the
+ * lock if held). Reads take no lock; every mutation runs under
+ * yoi_store_lock.
+ */
+#ifndef YOI_STORE_H
+#define YOI_STORE_H
+
+#include <stdbool.h>
+
+#include "common.h"
+#include "config.h"
+#include "id.h"
+
+typedef struct yoi_store {
+	char *top;     /* repository work tree top (no trailing '/'), or NULL */
+	char *yoi_dir; /* the .yoi directory holding config.yaml */
+	char *root;    /* tickets root */
+	yoi_config cfg;
+	int lock_fd; /* -1 when not held */
+} yoi_store;
+
+/*
+ * Open the store for cwd: the repository is discovered from cwd with
+ * libgit2 (any subdirectory, linked worktrees too); the config is
+ * <top>/.yoi/config.yaml; the root is <top>/<tickets.root>.
+ * root_override (--root DIR) names the tickets root directly; its config
+ * is then read from DIR/../config.yaml. The root need not exist yet
+ * (init makes it); yoi_store_require checks it does.
+ */
+int yoi_store_open(yoi_store **out, const char *cwd, const char *root_override,
+		   yoi_error *err);
+void yoi_store_free(yoi_store *st);
+
+/* YOI_ENOTFOUND with "run yoi-tickets init" when the root is missing. */
+int yoi_store_require(const yoi_store *st, yoi_error *err);
+
+/*
+ * Take the store lock (flock on <root>/.lock), waiting up to wait_sec
+ * seconds (0 = try once). YOI_EBUSY when not obtained.
+ */
+int yoi_store_lock(yoi_store *st, int wait_sec, yoi_error *err);
+void yoi_store_unlock(yoi_store *st);
+
+/* All ticket IDs (directory names that are valid IDs), sorted. */
+int yoi_store_ids(const yoi_store *st, yoi_strv *ids, yoi_error *err);
+
+/*
+ * Resolve a user-typed ID or unique suffix (>= 4 chars, case-insensitive,
+ * I/L->1, O->0) to a full ID. YOI_EUSAGE for bad syntax or an ambiguous
+ * suffix (message lists candidates); YOI_ENOTFOUND when none matches.
+ */
+int yoi_store_resolve(const yoi_store *st, const char *query,
+		      char out[YOI_ID_LEN + 1], yoi_error *err);
+
+/* <root>/<id>[/<file>]; id must be valid. Caller frees; NULL on ENOMEM. */
+char *yoi_store_path(const yoi_store *st, const char *id, const char *file);
+
+/* git's user.name for the repository, or NULL. Caller frees. */
+char *yoi_store_git_user(const yoi_store *st);
+
+#endif

@@ -1,0 +1,136 @@
+/*
+ * ticket.h - operations on one ticket: load, create, append events,
+ * transitions, close/reopen, edit. Each mutation takes the store lock,
+ * appends to thread.md FIRST (one write), then rewrites item.md
+ * atomically (thread.md is the source of truth).
+ *
+ * Ownership: yoi_ticket_load allocates a yoi_ticket; yoi_ticket_free.
+ */
+#ifndef YOI_TICKET_H
+#define YOI_TICKET_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "common.h"
+#include "item.h"
+#include "resource.h"
+#include "state.h"
+#include "store.h"
+#include "thread.h"
+
+/* Who acts, when, and how: explicit parameters, never globals. */
+typedef struct yoi_opctx {
+	const char *author;
+	int64_t now_ms; /* Unix milliseconds: IDs and timestamps */
+	int wait_sec;
+	bool allow_large;
+	yoi_guard_fn guard; /* NULL: allow */
+	void *guard_ctx;
+	const yoi_texts *texts;
+} yoi_opctx;
+
+enum {
+	YOI_LOAD_FRONTMATTER = 1u << 0, /* item.md up to the closer only */
+	YOI_LOAD_ITEM = 1u << 1,        /* the whole item.md */
+	YOI_LOAD_THREAD = 1u << 2,      /* parse thread.md */
+};
+
+typedef struct yoi_ticket {
+	char id[YOI_ID_LEN + 1];
+	char *dir;
+	char *item_path;
+	char *thread_path;
+	yoi_item *item;     /* NULL unless loaded */
+	yoi_thread *thread; /* NULL unless loaded */
+	bool thread_crlf;
+	bool thread_needs_nl; /* thread.md lacks a final newline */
+} yoi_ticket;
+
+/* Load a ticket by full ID. YOI_ENOTFOUND / YOI_ECORRUPT / YOI_EIO. */
+int yoi_ticket_load(yoi_ticket **out, const yoi_store *st, const char *id,
+		    unsigned what, yoi_error *err);
+void yoi_ticket_free(yoi_ticket *t);
+
+/*
+ * The state replayed from the thread (SPEC 5): the `to` of the last
+ * state_changed or "closed" after close; a thread that starts with
+ * `create` and never changes state is "planning"; a `migration` event may
+ * carry `state:`/`to:`. NULL when the thread says nothing.
+ */
+const char *yoi_ticket_replay(const yoi_thread *t);
+
+typedef struct yoi_create_opts {
+	const char *title;
+	const char *body; /* NULL: the language's template body */
+	const char *assignee;
+	const char *readiness;
+	const char *const *risk_flags;
+	size_t nrisk;
+	const char *slug; /* recorded on the create event */
+} yoi_create_opts;
+
+int yoi_ticket_create(yoi_store *st, const yoi_opctx *ctx,
+		      const yoi_create_opts *o, char id[YOI_ID_LEN + 1],
+		      yoi_error *err);
+
+/* Append one event (comment, plan, decision, review, ...). */
+int yoi_ticket_append(yoi_store *st, const yoi_opctx *ctx, const char *id,
+		      const char *kind, const yoi_attr *attrs, size_t nattrs,
+		      const char *body, yoi_error *err);
+
+typedef struct yoi_transition_req {
+	const char *target;
+	const char *reason;
+	const char *summary;
+	bool force;
+} yoi_transition_req;
+
+/* `state ID TARGET`. *from_out (may be NULL) receives the old state. */
+int yoi_ticket_transition(yoi_store *st, const yoi_opctx *ctx,
+			  const char *id, const yoi_transition_req *req,
+			  yoi_state *from_out, yoi_error *err);
+int yoi_ticket_close(yoi_store *st, const yoi_opctx *ctx, const char *id,
+		     const char *resolution, yoi_error *err);
+int yoi_ticket_reopen(yoi_store *st, const yoi_opctx *ctx, const char *id,
+		      const char *reason, yoi_error *err);
+
+typedef struct yoi_edit_opts {
+	const char *title;     /* NULL: unchanged */
+	const char *assignee;  /* NULL: unchanged */
+	bool clear_assignee;   /* set assignee: null */
+	const char *readiness; /* NULL: unchanged */
+	const char *const *risk_flags;
+	size_t nrisk;
+	bool set_risk; /* replace risk_flags with the list above */
+	const char *body;
+	size_t body_len;
+	bool set_body;
+} yoi_edit_opts;
+
+/* YOI_EUSAGE when nothing would change. */
+int yoi_ticket_edit(yoi_store *st, const yoi_opctx *ctx, const char *id,
+		    const yoi_edit_opts *o, yoi_error *err);
+
+/* Render item and replace item.md atomically. */
+int yoi_ticket_write_item(const yoi_ticket *t, const yoi_item *it,
+			  yoi_error *err);
+
+/*
+ * Building blocks of a mutation, for modules that add their own (doctor
+ * --fix, relations): begin = lock + load item and thread; event = render
+ * one event by ctx's author at ctx's time; lead_newline = the newline a
+ * thread without a final one needs first; commit = append events in one
+ * write, stamp updated_at, rewrite item.md; end = free + unlock.
+ */
+int yoi_ticket_begin(yoi_store *st, const yoi_opctx *ctx, const char *id,
+		     yoi_ticket **t, yoi_error *err);
+int yoi_ticket_event(yoi_buf *events, const yoi_opctx *ctx, bool crlf,
+		     const char *kind, const yoi_attr *attrs, size_t nattrs,
+		     const char *body, yoi_error *err);
+int yoi_ticket_lead_newline(const yoi_ticket *t, yoi_buf *events);
+int yoi_ticket_commit(const yoi_ticket *t, const yoi_opctx *ctx,
+		      const yoi_buf *events, yoi_error *err);
+void yoi_ticket_end(yoi_store *st, yoi_ticket *t);
+
+#endif

@@ -1,0 +1,90 @@
+#!/bin/sh
+# The main job of `make run`: a narrated walkthrough of a ticket's whole
+# lifecycle in a fresh temporary git repository. Every command is printed
+# with its output. Usage: scripts/walkthrough.sh path/to/yoi-tickets
+set -eu
+
+bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+work=$(mktemp -d "${TMPDIR:-/tmp}/yoi-walkthrough.XXXXXX")
+out=$(mktemp "${TMPDIR:-/tmp}/yoi-walkthrough-out.XXXXXX")
+trap 'rm -rf "$work" "$out"' EXIT
+cd "$work"
+
+say() { printf '\n### %s\n' "$*"; }
+run() {
+	printf '$ yoi-tickets'
+	for _arg in "$@"; do case "$_arg" in *" "*) printf " '%s'" "$_arg" ;; *) printf " %s" "$_arg" ;; esac; done
+	printf '\n'
+	"$bin" "$@"
+}
+# capture VAR ARGS...: run, show the output, keep its last line in VAR.
+capture() {
+	_var=$1
+	shift
+	run "$@" >"$out"
+	cat "$out"
+	eval "$_var=\$(tail -n 1 \"\$out\")"
+}
+
+git init -q .
+git config user.name "Walkthrough"
+git config user.email "walkthrough@example.invalid"
+echo "walkthrough in $work"
+
+say "Create the store in this repository"
+run init
+
+say "Create three tickets (intake)"
+export YOI_TICKETS_AUTHOR=intake
+capture a create --title "Parse the event log" --risk-flag parser
+capture b create --title "Render the board" --assignee coder
+capture c create --title "Document the format" --readiness spike_needed
+
+say "Planning -> ready needs an intake summary"
+run state "$a" ready || echo "(exit $? - refused as expected: --summary is required)"
+run state "$a" ready --summary "Scope agreed: grammar of SPEC 4, escaping, limits."
+
+say "Ready -> queued (the orchestrator queues it)"
+YOI_TICKETS_AUTHOR=orchestrator run state "$a" queued
+YOI_TICKETS_AUTHOR=orchestrator run plan "$a" --message "Split parser and renderer; fuzz the parser."
+
+say "Queued -> inprogress (the coder starts)"
+export YOI_TICKETS_AUTHOR=coder
+run state "$a" inprogress
+run comment "$a" --message "Parser done; renderer next."
+run report "$a" --message "Implemented parse/render with 40 unit tests."
+run state "$a" done
+
+say "Review: changes requested, rework, approval"
+YOI_TICKETS_AUTHOR=reviewer run review "$a" --request-changes --message "Escaping misses indented markers."
+run state "$a" inprogress --reason "review: indented markers"
+run comment "$a" --message "Indented markers escaped; test added."
+run state "$a" done
+YOI_TICKETS_AUTHOR=reviewer run review "$a" --approve --message "Looks right."
+YOI_TICKETS_AUTHOR=reviewer run decision "$a" --message "Ship it with the next release."
+
+say "An illegal move is refused (exit 4) and names the allowed targets"
+run state "$b" done || echo "(exit $?)"
+
+say "Close, with a resolution"
+YOI_TICKETS_AUTHOR=orchestrator run close "$a" --resolution "Merged; parser and renderer shipped."
+
+say "List: active tickets, then all"
+run list
+run list --state all
+
+say "Show the closed ticket"
+run show "$a"
+
+say "Reopen and close again"
+run reopen "$a" --reason "A regression was found in CRLF files."
+run close "$a" --resolution "CRLF regression fixed."
+
+say "Doctor: the store is consistent"
+run doctor
+echo "(exit $?)"
+
+say "The files behind it"
+ls -R .yoi | head -20
+echo
+cat ".yoi/tickets/$a/item.md"

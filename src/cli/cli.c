@@ -1,0 +1,400 @@
+/* cli.c - helpers shared by the commands. */
+#include "cli.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "yoi/file.h"
+
+enum { OPT_ROOT = 0x1000, OPT_AUTHOR, OPT_WAIT, OPT_VERBOSE, OPT_QUIET };
+
+static const struct option global_opts[] = {
+	{"root", required_argument, NULL, OPT_ROOT},
+	{"author", required_argument, NULL, OPT_AUTHOR},
+	{"wait", required_argument, NULL, OPT_WAIT},
+	{"verbose", no_argument, NULL, OPT_VERBOSE},
+	{"quiet", no_argument, NULL, OPT_QUIET},
+	{"help", no_argument, NULL, 'h'},
+	{NULL, 0, NULL, 0},
+};
+
+int yoi_cli_getopt(yoi_ctx *ctx, int argc, char **argv, const char *shortopts,
+		   const struct option *longopts)
+{
+	if (!ctx->merged) {
+		size_t n = 0, g = sizeof(global_opts) / sizeof(*global_opts);
+		while (longopts && longopts[n].name)
+			n++;
+		ctx->merged = calloc(n + g, sizeof(struct option));
+		if (!ctx->merged)
+			return '?';
+		if (n)
+			memcpy(ctx->merged, longopts, n * sizeof(struct option));
+		memcpy(ctx->merged + n, global_opts, g * sizeof(struct option));
+		optind = 0; /* full re-initialisation of GNU getopt */
+		opterr = 1;
+	}
+	/* ':' first: we report errors ourselves. GNU permutes argv, so
+	 * positionals may come before or after the flags. */
+	char so[64];
+	snprintf(so, sizeof(so), ":h%s", shortopts ? shortopts : "");
+	for (;;) {
+		int c = getopt_long(argc, argv, so, ctx->merged, NULL);
+		switch (c) {
+		case OPT_ROOT:
+			ctx->root = optarg;
+			break;
+		case OPT_AUTHOR:
+			ctx->author = optarg;
+			break;
+		case OPT_WAIT: {
+			long w;
+			if (yoi_cli_uint(ctx, "--wait", optarg, &w) != 0)
+				return '?';
+			ctx->wait_sec = w > INT_MAX ? INT_MAX : (int)w;
+			break;
+		}
+		case OPT_VERBOSE:
+			ctx->verbose = true;
+			break;
+		case OPT_QUIET:
+			ctx->quiet = true;
+			break;
+		case ':':
+			yoi_cli_usage(ctx, "option '%s' needs a value",
+				      argv[optind - 1]);
+			return '!';
+		case '?':
+			yoi_cli_usage(ctx, "unknown option '%s'",
+				      argv[optind - 1]);
+			return '!';
+		default:
+			return c;
+		}
+	}
+}
+
+int yoi_cli_fail(yoi_ctx *ctx, int rc)
+{
+	if (rc == 0)
+		return 0;
+	const char *msg = ctx->err.msg[0] ? ctx->err.msg : "failed";
+	if (ctx->err.line > 0 && ctx->err.path[0] &&
+	    !strstr(msg, ctx->err.path))
+		fprintf(stderr, "yoi-tickets %s: %s:%d: %s\n", ctx->cmd,
+			ctx->err.path, ctx->err.line, msg);
+	else
+		fprintf(stderr, "yoi-tickets %s: %s\n", ctx->cmd, msg);
+	return yoi_exit_status(rc);
+}
+
+int yoi_cli_usage(yoi_ctx *ctx, const char *fmt, ...)
+{
+	fprintf(stderr, "yoi-tickets %s: ", ctx->cmd);
+	va_list ap;
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	if (strcmp(ctx->cmd, "yoi-tickets") == 0)
+		fprintf(stderr, "\n(see 'yoi-tickets help')\n");
+	else
+		fprintf(stderr, "\n(see 'yoi-tickets help %s')\n", ctx->cmd);
+	return 2;
+}
+
+int yoi_cli_help(const char *cmd, FILE *to)
+{
+	char path[128];
+	snprintf(path, sizeof(path), "help/%s.txt", cmd);
+	const yoi_resource *r = yoi_resource_get(path);
+	if (!r)
+		return -1;
+	fwrite(r->data, 1, r->len, to);
+	return 0;
+}
+
+int yoi_cli_store(yoi_ctx *ctx, bool require, yoi_store **out)
+{
+	if (!ctx->store) {
+		char cwd[PATH_MAX];
+		if (!getcwd(cwd, sizeof(cwd)))
+			return yoi_cli_fail(
+				ctx, yoi_error_set(&ctx->err, YOI_EIO, NULL, 0,
+						   "cannot read the current "
+						   "directory: %s",
+						   strerror(errno)));
+		int rc = yoi_store_open(&ctx->store, cwd, ctx->root, &ctx->err);
+		if (rc < 0)
+			return yoi_cli_fail(ctx, rc);
+	}
+	if (require) {
+		int rc = yoi_store_require(ctx->store, &ctx->err);
+		if (rc < 0)
+			return yoi_cli_fail(ctx, rc);
+	}
+	*out = ctx->store;
+	return 0;
+}
+
+/*
+ * The clock: real time, or YOI_TICKETS_NOW (RFC 3339) so that tests and
+ * the walkthrough can pin it.
+ */
+static int64_t now_ms(void)
+{
+	const char *pin = getenv("YOI_TICKETS_NOW");
+	int64_t s;
+	if (pin && yoi_time_parse(pin, &s) == 0)
+		return s * 1000;
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+int yoi_cli_opctx(yoi_ctx *ctx, yoi_opctx *op)
+{
+	memset(op, 0, sizeof(*op));
+	yoi_store *st;
+	int rc = yoi_cli_store(ctx, true, &st);
+	if (rc)
+		return rc;
+	if (!ctx->texts_loaded) {
+		if (yoi_texts_load(&ctx->texts, st->cfg.language) < 0)
+			return yoi_cli_fail(
+				ctx, yoi_error_set(&ctx->err, YOI_ENOMEM, NULL,
+						   0, "cannot load texts"));
+		ctx->texts_loaded = true;
+	}
+	/* Author: --author, YOI_TICKETS_AUTHOR, git user.name, login. */
+	const char *a = ctx->author;
+	if (!a || !*a)
+		a = getenv("YOI_TICKETS_AUTHOR");
+	if ((!a || !*a) && !ctx->git_user)
+		ctx->git_user = yoi_store_git_user(st);
+	if (!a || !*a)
+		a = ctx->git_user;
+	if (!a || !*a) {
+		struct passwd *pw = getpwuid(getuid());
+		a = pw ? pw->pw_name : getenv("USER");
+	}
+	if (!a || !*a)
+		a = "unknown";
+	if (strpbrk(a, "\r\n") || strlen(a) > YOI_THREAD_VALUE_MAX ||
+	    !yoi_utf8_valid(a, strlen(a)))
+		return yoi_cli_usage(ctx, "the author name must be one line of "
+					  "at most 1024 bytes of UTF-8");
+	op->author = a;
+	op->now_ms = now_ms();
+	op->wait_sec = ctx->wait_sec;
+	op->texts = &ctx->texts;
+	return 0;
+}
+
+int yoi_cli_resolve(yoi_ctx *ctx, const char *arg, char id[YOI_ID_LEN + 1])
+{
+	yoi_store *st;
+	int rc = yoi_cli_store(ctx, true, &st);
+	if (rc)
+		return rc;
+	rc = yoi_store_resolve(st, arg, id, &ctx->err);
+	return rc < 0 ? yoi_cli_fail(ctx, rc) : 0;
+}
+
+static int read_fd(yoi_ctx *ctx, int fd, const char *name, yoi_buf *out)
+{
+	for (;;) {
+		if (yoi_buf_grow(out, 65536) < 0)
+			return yoi_cli_fail(ctx, yoi_error_set(&ctx->err,
+							       YOI_ENOMEM, NULL,
+							       0,
+							       "out of memory"));
+		ssize_t n = read(fd, out->ptr + out->len, 65536);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return yoi_cli_fail(
+				ctx, yoi_error_set(&ctx->err, YOI_EIO, name, 0,
+						   "%s: read failed: %s", name,
+						   strerror(errno)));
+		if (n == 0)
+			break;
+		out->len += (size_t)n;
+		out->ptr[out->len] = '\0';
+		if (out->len > YOI_TEXT_MAX)
+			return yoi_cli_fail(
+				ctx, yoi_error_set(&ctx->err, YOI_EUSAGE, name,
+						   0,
+						   "%s: input over %u bytes; "
+						   "shorten it",
+						   name, YOI_TEXT_MAX));
+	}
+	return 0;
+}
+
+int yoi_cli_text(yoi_ctx *ctx, const char *message, const char *file,
+		 const char *what, char **out)
+{
+	*out = NULL;
+	if (!!message == !!file)
+		return yoi_cli_usage(ctx, "give exactly one of %s", what);
+	yoi_buf b = YOI_BUF_INIT;
+	int rc = 0;
+	const char *name = file ? file : "--message";
+	if (message) {
+		rc = yoi_buf_puts(&b, message) < 0 ? 6 : 0;
+	} else if (strcmp(file, "-") == 0) {
+		name = "stdin";
+		rc = read_fd(ctx, 0, name, &b);
+	} else {
+		int e = yoi_file_read(file, YOI_TEXT_MAX, &b, &ctx->err);
+		rc = e < 0 ? yoi_cli_fail(ctx, e) : 0;
+	}
+	if (rc == 0 && !b.ptr)
+		rc = yoi_buf_grow(&b, 0) < 0 ? 6 : 0;
+	if (rc == 0 && memchr(b.ptr, '\0', b.len))
+		rc = yoi_cli_usage(ctx, "%s holds binary data (NUL bytes)",
+				   name);
+	if (rc == 0 && !yoi_utf8_valid(b.ptr, b.len))
+		rc = yoi_cli_usage(ctx, "%s is not valid UTF-8", name);
+	if (rc) {
+		yoi_buf_free(&b);
+		return rc;
+	}
+	*out = yoi_buf_detach(&b);
+	return 0;
+}
+
+int yoi_cli_uint(yoi_ctx *ctx, const char *flag, const char *s, long *out)
+{
+	char *end;
+	errno = 0;
+	long v = strtol(s, &end, 10);
+	if (!*s || *end || errno || v < 0)
+		return yoi_cli_usage(ctx, "%s needs a non-negative integer, "
+					  "got '%s'",
+				     flag, s);
+	*out = v;
+	return 0;
+}
+
+int yoi_cli_json(yoi_ctx *ctx, json_t *j)
+{
+	if (!j)
+		return yoi_cli_fail(ctx, yoi_error_set(&ctx->err, YOI_ENOMEM,
+						       NULL, 0,
+						       "out of memory"));
+	int rc = json_dumpf(j, stdout, JSON_INDENT(2));
+	json_decref(j);
+	fputc('\n', stdout);
+	return rc == 0 ? 0 : 6;
+}
+
+int yoi_cli_note(int argc, char **argv, yoi_ctx *ctx, const char *kind)
+{
+	static const struct option opts[] = {
+		{"message", required_argument, NULL, 'm'},
+		{"file", required_argument, NULL, 'f'},
+		{"allow-large", no_argument, NULL, 'L'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *message = NULL, *file = NULL;
+	bool large = false;
+	int c;
+	while ((c = yoi_cli_getopt(ctx, argc, argv, "m:f:", opts)) != -1) {
+		switch (c) {
+		case 'm':
+			message = optarg;
+			break;
+		case 'f':
+			file = optarg;
+			break;
+		case 'L':
+			large = true;
+			break;
+		case 'h':
+			yoi_cli_help(ctx->cmd, stdout);
+			return 0;
+		default:
+			return 2;
+		}
+	}
+	if (optind + 1 != argc)
+		return yoi_cli_usage(ctx, "expected one ticket ID");
+	char id[YOI_ID_LEN + 1];
+	int rc = yoi_cli_resolve(ctx, argv[optind], id);
+	if (rc)
+		return rc;
+	char *text;
+	rc = yoi_cli_text(ctx, message, file, "--message or --file", &text);
+	if (rc)
+		return rc;
+	yoi_opctx op;
+	rc = yoi_cli_opctx(ctx, &op);
+	if (rc == 0) {
+		op.allow_large = large;
+		int e = yoi_ticket_append(ctx->store, &op, id, kind, NULL, 0,
+					  text, &ctx->err);
+		rc = yoi_cli_fail(ctx, e);
+		if (e == 0 && !ctx->quiet)
+			printf("%s\n", id);
+	}
+	free(text);
+	return rc;
+}
+
+void yoi_ctx_free(yoi_ctx *ctx)
+{
+	yoi_store_free(ctx->store);
+	ctx->store = NULL;
+	if (ctx->texts_loaded)
+		yoi_texts_free(&ctx->texts);
+	free(ctx->merged);
+	ctx->merged = NULL;
+	free(ctx->git_user);
+	ctx->git_user = NULL;
+}
+
+json_t *yoi_cli_fields_json(const yoi_item *it)
+{
+	json_t *o = json_object();
+	for (size_t i = 0; o && i < it->nfields; i++) {
+		const yoi_field *f = &it->fields[i];
+		json_t *v = NULL;
+		switch (f->type) {
+		case YOI_FIELD_SCALAR:
+			v = json_string(f->value);
+			break;
+		case YOI_FIELD_NULL:
+			v = json_null();
+			break;
+		case YOI_FIELD_LIST:
+			v = json_array();
+			for (size_t k = 0; v && k < f->nlist; k++)
+				json_array_append_new(v, json_string(f->list[k]));
+			break;
+		case YOI_FIELD_OTHER:
+			v = json_stringn(it->raw + f->start, f->end - f->start);
+			break;
+		}
+		json_object_set_new(o, f->key, v);
+	}
+	return o;
+}
+
+json_t *yoi_cli_event_json(const yoi_event *e)
+{
+	json_t *attrs = json_object();
+	for (size_t i = 0; attrs && i < e->nattrs; i++)
+		json_object_set_new(attrs, e->attrs[i].key,
+				    json_string(e->attrs[i].value));
+	return json_pack("{s:s?, s:s?, s:s?, s:o, s:s?, s:s, s:i}", "kind",
+			 e->kind, "author", e->author, "at", e->at, "attrs",
+			 attrs, "heading", e->heading, "body", e->body, "line",
+			 e->line);
+}

@@ -1,0 +1,105 @@
+/*
+ * cli.h - what every command shares: the context (global options, the
+ * lazily opened store), option parsing that merges the global options,
+ * error reporting that maps codes to exit statuses, text input.
+ */
+#ifndef YOI_CLI_H
+#define YOI_CLI_H
+
+#include <getopt.h>
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "yoi/common.h"
+#include "yoi/resource.h"
+#include "yoi/store.h"
+#include "yoi/ticket.h"
+
+#define YOI_VERSION "0.1.0"
+#define YOI_TEXT_MAX (16u * 1024 * 1024) /* --file / stdin input */
+
+typedef struct yoi_ctx {
+	const char *cmd; /* command name, for messages */
+	const char *root;
+	const char *author;
+	int wait_sec;
+	bool verbose;
+	bool quiet;
+	yoi_store *store;
+	yoi_texts texts;
+	bool texts_loaded;
+	struct option *merged; /* command + global long options */
+	char *git_user;        /* git's user.name, looked up once */
+	yoi_error err;
+} yoi_ctx;
+
+typedef struct yoi_command {
+	const char *name;
+	int (*fn)(int argc, char **argv, yoi_ctx *ctx);
+	const char *summary;
+} yoi_command;
+
+extern const yoi_command yoi_commands[];
+
+/*
+ * getopt_long over the command's options plus the global ones (--root,
+ * --author, --wait, --verbose, --quiet), which it consumes. Returns the
+ * command's option, 'h' for -h/--help, '?' for a bad flag, -1 at the end.
+ */
+int yoi_cli_getopt(yoi_ctx *ctx, int argc, char **argv, const char *shortopts,
+		   const struct option *longopts);
+
+/* Print "yoi-tickets CMD: message" and return the exit status for rc. */
+int yoi_cli_fail(yoi_ctx *ctx, int rc);
+/* Print a usage error (printf-style) plus the help hint; returns 2. */
+int yoi_cli_usage(yoi_ctx *ctx, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Print the command's help page (resources/prompts/help/CMD.txt). */
+int yoi_cli_help(const char *cmd, FILE *to);
+
+/* Open the store (once); require: it must exist. 0 or an exit status. */
+int yoi_cli_store(yoi_ctx *ctx, bool require, yoi_store **out);
+/* Author, clock, texts, lock wait for a mutation. 0 or an exit status. */
+int yoi_cli_opctx(yoi_ctx *ctx, yoi_opctx *op);
+/* Resolve an ID argument. 0 or an exit status (message printed). */
+int yoi_cli_resolve(yoi_ctx *ctx, const char *arg, char id[YOI_ID_LEN + 1]);
+/*
+ * Text from --message or --file F ("-" = stdin): exactly one of them.
+ * *out is owned by the caller. 0 or an exit status.
+ */
+int yoi_cli_text(yoi_ctx *ctx, const char *message, const char *file,
+		 const char *what, char **out);
+/* Parse a non-negative int option; 0 or 2 (message printed). */
+int yoi_cli_uint(yoi_ctx *ctx, const char *flag, const char *s, long *out);
+
+/* Print JSON (2-space indent, newline) to stdout and free it. */
+int yoi_cli_json(yoi_ctx *ctx, json_t *j);
+
+/* comment/plan/decision/report share this: one event from text. */
+int yoi_cli_note(int argc, char **argv, yoi_ctx *ctx, const char *kind);
+
+void yoi_ctx_free(yoi_ctx *ctx);
+
+/* The commands. */
+int yoi_cmd_init(int argc, char **argv, yoi_ctx *ctx);
+int yoi_cmd_create(int argc, char **argv, yoi_ctx *ctx);
+int yoi_cmd_show(int argc, char **argv, yoi_ctx *ctx);
+int yoi_cmd_list(int argc, char **argv, yoi_ctx *ctx);
+int yoi_cmd_edit(int argc, char **argv, yoi_ctx *ctx);
+int yoi_cmd_comment(int argc, char **argv, yoi_ctx *ctx);
+int yoi_cmd_plan(int argc, char **argv, yoi_ctx *ctx);
+int yoi_cmd_decision(int argc, char **argv, yoi_ctx *ctx);
+int yoi_cmd_report(int argc, char **argv, yoi_ctx *ctx);
+int yoi_cmd_review(int argc, char **argv, yoi_ctx *ctx);
+int yoi_cmd_state(int argc, char **argv, yoi_ctx *ctx);
+int yoi_cmd_close(int argc, char **argv, yoi_ctx *ctx);
+int yoi_cmd_reopen(int argc, char **argv, yoi_ctx *ctx);
+int yoi_cmd_doctor(int argc, char **argv, yoi_ctx *ctx);
+int yoi_cmd_help(int argc, char **argv, yoi_ctx *ctx);
+
+/* The frontmatter as a JSON object (scalars, null, lists; other: raw). */
+json_t *yoi_cli_fields_json(const yoi_item *it);
+/* One event as JSON: kind, author, at, attrs{}, heading, body, line. */
+json_t *yoi_cli_event_json(const yoi_event *e);
+
+#endif

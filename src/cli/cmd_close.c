@@ -1,0 +1,50 @@
+/* cmd_close.c - close with a resolution (resolution.md + events). */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli.h"
+
+int yoi_cmd_close(int argc, char **argv, yoi_ctx *ctx)
+{
+	static const struct option opts[] = {
+		{"resolution", required_argument, NULL, 'r'},
+		{"file", required_argument, NULL, 'f'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *res = NULL, *file = NULL;
+	int c;
+	while ((c = yoi_cli_getopt(ctx, argc, argv, "f:", opts)) != -1) {
+		switch (c) {
+		case 'r':
+			res = optarg;
+			break;
+		case 'f':
+			file = optarg;
+			break;
+		case 'h':
+			yoi_cli_help(ctx->cmd, stdout);
+			return 0;
+		default:
+			return 2;
+		}
+	}
+	if (optind + 1 != argc)
+		return yoi_cli_usage(ctx, "expected one ticket ID");
+	char id[YOI_ID_LEN + 1];
+	int rc = yoi_cli_resolve(ctx, argv[optind], id);
+	if (rc)
+		return rc;
+	char *text;
+	if ((rc = yoi_cli_text(ctx, res, file, "--resolution or --file",
+			       &text)))
+		return rc;
+	yoi_opctx op;
+	rc = yoi_cli_opctx(ctx, &op);
+	if (rc == 0)
+		rc = yoi_cli_fail(ctx, yoi_ticket_close(ctx->store, &op, id,
+							text, &ctx->err));
+	if (rc == 0 && !ctx->quiet)
+		printf("%s closed\n", id);
+	free(text);
+	return rc;
+}

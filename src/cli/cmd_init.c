@@ -1,0 +1,43 @@
+/* cmd_init.c - create .yoi/tickets and .yoi/.gitignore. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+#include "yoi/file.h"
+
+int yoi_cmd_init(int argc, char **argv, yoi_ctx *ctx)
+{
+	int c;
+	while ((c = yoi_cli_getopt(ctx, argc, argv, "", NULL)) != -1) {
+		if (c == 'h')
+			return yoi_cli_help(ctx->cmd, stdout), 0;
+		return 2;
+	}
+	if (optind != argc)
+		return yoi_cli_usage(ctx, "init takes no arguments");
+	yoi_store *st;
+	int rc = yoi_cli_store(ctx, false, &st);
+	if (rc)
+		return rc;
+	bool existed = yoi_is_dir(st->root);
+	int e = yoi_mkdir_p(st->root, &ctx->err);
+	if (e < 0)
+		return yoi_cli_fail(ctx, e);
+	/* The lock file is never committed. */
+	char *ignore = yoi_path_join(st->yoi_dir, ".gitignore");
+	if (!ignore)
+		return 6;
+	if (!yoi_exists(ignore)) {
+		static const char text[] = "tickets/.lock\n";
+		e = yoi_file_write_atomic(ignore, text, sizeof(text) - 1,
+					  &ctx->err);
+	}
+	free(ignore);
+	if (e < 0)
+		return yoi_cli_fail(ctx, e);
+	if (!ctx->quiet)
+		printf("%s %s\n", existed ? "already initialized:" : "initialized",
+		       st->root);
+	return 0;
+}

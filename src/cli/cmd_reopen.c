@@ -1,0 +1,42 @@
+/* cmd_reopen.c - closed -> planning with a reason. */
+#include <stdio.h>
+
+#include "cli.h"
+
+int yoi_cmd_reopen(int argc, char **argv, yoi_ctx *ctx)
+{
+	static const struct option opts[] = {
+		{"reason", required_argument, NULL, 'r'},
+		{NULL, 0, NULL, 0},
+	};
+	const char *reason = NULL;
+	int c;
+	while ((c = yoi_cli_getopt(ctx, argc, argv, "", opts)) != -1) {
+		switch (c) {
+		case 'r':
+			reason = optarg;
+			break;
+		case 'h':
+			yoi_cli_help(ctx->cmd, stdout);
+			return 0;
+		default:
+			return 2;
+		}
+	}
+	if (optind + 1 != argc)
+		return yoi_cli_usage(ctx, "expected one ticket ID");
+	if (!reason)
+		return yoi_cli_usage(ctx, "--reason is required");
+	char id[YOI_ID_LEN + 1];
+	int rc = yoi_cli_resolve(ctx, argv[optind], id);
+	if (rc)
+		return rc;
+	yoi_opctx op;
+	if ((rc = yoi_cli_opctx(ctx, &op)))
+		return rc;
+	rc = yoi_cli_fail(ctx, yoi_ticket_reopen(ctx->store, &op, id, reason,
+						 &ctx->err));
+	if (rc == 0 && !ctx->quiet)
+		printf("%s closed -> planning\n", id);
+	return rc;
+}

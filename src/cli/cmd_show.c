@@ -1,0 +1,151 @@
+/* cmd_show.c - one ticket: fields, body, thread. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static const char *or_dash(const char *s)
+{
+	return s && *s ? s : "-";
+}
+
+static void print_list(const yoi_item *it, const char *key)
+{
+	const yoi_field *f = yoi_item_field(it, key);
+	if (!f || f->type != YOI_FIELD_LIST || f->nlist == 0) {
+		fputs("-", stdout);
+		return;
+	}
+	for (size_t i = 0; i < f->nlist; i++)
+		printf("%s%s", i ? ", " : "", f->list[i]);
+}
+
+static void print_text(const yoi_ticket *t, size_t first)
+{
+	const yoi_item *it = t->item;
+	printf("%s  %s\n", t->id, or_dash(yoi_item_get(it, "title")));
+	printf("state: %s   assignee: %s   readiness: %s   priority: %s\n",
+	       or_dash(yoi_item_get(it, "state")),
+	       or_dash(yoi_item_get(it, "assignee")),
+	       or_dash(yoi_item_get(it, "readiness")),
+	       or_dash(yoi_item_get(it, "priority")));
+	fputs("risk flags: ", stdout);
+	print_list(it, "risk_flags");
+	printf("\ncreated: %s   updated: %s\n",
+	       or_dash(yoi_item_get(it, "created_at")),
+	       or_dash(yoi_item_get(it, "updated_at")));
+	size_t blen;
+	const char *body = yoi_item_body(it, &blen);
+	if (blen) {
+		fputc('\n', stdout);
+		fwrite(body, 1, blen, stdout);
+		if (body[blen - 1] != '\n')
+			fputc('\n', stdout);
+	}
+	const yoi_thread *th = t->thread;
+	printf("\n## Thread (%zu events%s)\n", th->n,
+	       first ? ", older ones omitted" : "");
+	for (size_t i = first; i < th->n; i++) {
+		const yoi_event *e = &th->ev[i];
+		printf("\n[%s] %s by %s", or_dash(e->at), or_dash(e->kind),
+		       or_dash(e->author));
+		bool open = false;
+		for (size_t k = 0; k < e->nattrs; k++) {
+			const char *key = e->attrs[k].key;
+			if (!strcmp(key, "event") || !strcmp(key, "author") ||
+			    !strcmp(key, "at"))
+				continue;
+			printf("%s%s: %s", open ? ", " : " (", key,
+			       e->attrs[k].value);
+			open = true;
+		}
+		printf("%s\n", open ? ")" : "");
+		if (*e->body) {
+			/* Indent the body so event boundaries stay visible. */
+			for (const char *p = e->body; *p;) {
+				const char *nl = strchr(p, '\n');
+				size_t n = nl ? (size_t)(nl - p) : strlen(p);
+				printf("%s%.*s\n", n ? "    " : "", (int)n, p);
+				p += n + (nl ? 1 : 0);
+			}
+		}
+	}
+}
+
+static json_t *to_json(const yoi_ticket *t, size_t first)
+{
+	size_t blen;
+	const char *body = yoi_item_body(t->item, &blen);
+	json_t *sections = json_array();
+	yoi_section *sec = NULL;
+	size_t nsec = 0;
+	if (yoi_item_sections(body, blen, &sec, &nsec) == 0)
+		for (size_t i = 0; i < nsec; i++)
+			json_array_append_new(
+				sections, json_pack("{s:s, s:s, s:i}", "heading",
+						    sec[i].heading, "text",
+						    sec[i].text, "line",
+						    sec[i].line));
+	yoi_sections_free(sec, nsec);
+	json_t *events = json_array();
+	for (size_t i = first; i < t->thread->n; i++)
+		json_array_append_new(events,
+				      yoi_cli_event_json(&t->thread->ev[i]));
+	const char *replayed = yoi_ticket_replay(t->thread);
+	return json_pack("{s:s, s:s?, s:s?, s:o, s:s%, s:o, s:i, s:o, s:s?}",
+			 "id", t->id, "title", yoi_item_get(t->item, "title"),
+			 "state", yoi_item_get(t->item, "state"), "fields",
+			 yoi_cli_fields_json(t->item), "body", body, blen,
+			 "sections", sections, "event_count",
+			 (json_int_t)t->thread->n, "events", events,
+			 "replayed_state", replayed);
+}
+
+int yoi_cmd_show(int argc, char **argv, yoi_ctx *ctx)
+{
+	static const struct option opts[] = {
+		{"events", required_argument, NULL, 'e'},
+		{"json", no_argument, NULL, 'j'},
+		{NULL, 0, NULL, 0},
+	};
+	long nevents = -1;
+	bool json = false;
+	int c;
+	while ((c = yoi_cli_getopt(ctx, argc, argv, "", opts)) != -1) {
+		switch (c) {
+		case 'e':
+			if (yoi_cli_uint(ctx, "--events", optarg, &nevents))
+				return 2;
+			break;
+		case 'j':
+			json = true;
+			break;
+		case 'h':
+			yoi_cli_help(ctx->cmd, stdout);
+			return 0;
+		default:
+			return 2;
+		}
+	}
+	if (optind + 1 != argc)
+		return yoi_cli_usage(ctx, "expected one ticket ID");
+	char id[YOI_ID_LEN + 1];
+	int rc = yoi_cli_resolve(ctx, argv[optind], id);
+	if (rc)
+		return rc;
+	yoi_ticket *t;
+	int e = yoi_ticket_load(&t, ctx->store, id,
+				YOI_LOAD_ITEM | YOI_LOAD_THREAD, &ctx->err);
+	if (e < 0)
+		return yoi_cli_fail(ctx, e);
+	size_t first = 0;
+	if (nevents >= 0 && (size_t)nevents < t->thread->n)
+		first = t->thread->n - (size_t)nevents;
+	if (json)
+		rc = yoi_cli_json(ctx, to_json(t, first));
+	else
+		print_text(t, first);
+	yoi_ticket_free(t);
+	return rc;
+}

@@ -1,0 +1,58 @@
+/* cmd_state.c - move a ticket along the transition table. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli.h"
+
+int yoi_cmd_state(int argc, char **argv, yoi_ctx *ctx)
+{
+	static const struct option opts[] = {
+		{"reason", required_argument, NULL, 'r'},
+		{"summary", required_argument, NULL, 's'},
+		{"force", no_argument, NULL, 'F'},
+		{NULL, 0, NULL, 0},
+	};
+	yoi_transition_req req = {0};
+	int c;
+	while ((c = yoi_cli_getopt(ctx, argc, argv, "", opts)) != -1) {
+		switch (c) {
+		case 'r':
+			req.reason = optarg;
+			break;
+		case 's':
+			req.summary = optarg;
+			break;
+		case 'F':
+			req.force = true;
+			break;
+		case 'h':
+			yoi_cli_help(ctx->cmd, stdout);
+			return 0;
+		default:
+			return 2;
+		}
+	}
+	if (optind + 2 != argc)
+		return yoi_cli_usage(ctx, "expected a ticket ID and a target "
+					  "state");
+	req.target = argv[optind + 1];
+	if (yoi_state_parse(req.target) == YOI_ST_INVALID)
+		return yoi_cli_usage(ctx,
+				     "unknown state '%s'; states: planning, "
+				     "ready, queued, inprogress, done, closed",
+				     req.target);
+	char id[YOI_ID_LEN + 1];
+	int rc = yoi_cli_resolve(ctx, argv[optind], id);
+	if (rc)
+		return rc;
+	yoi_opctx op;
+	if ((rc = yoi_cli_opctx(ctx, &op)))
+		return rc;
+	yoi_state from;
+	rc = yoi_cli_fail(ctx, yoi_ticket_transition(ctx->store, &op, id, &req,
+						     &from, &ctx->err));
+	if (rc == 0 && !ctx->quiet)
+		printf("%s %s -> %s%s\n", id, yoi_state_name(from), req.target,
+		       req.force ? " (forced)" : "");
+	return rc;
+}

@@ -1,0 +1,872 @@
+/*
+ * config.c - .yoi/config.yaml (SPEC 9) through libyaml's event parser.
+ *
+ * Two passes. The first pulls libyaml events into a small flat tree and
+ * refuses what no config needs, wherever it appears: anchors, aliases,
+ * tags, several documents, nesting deeper than MAX_DEPTH, more than
+ * MAX_NODES nodes. The second walks the tree against the schema, so every
+ * message can name the dotted key and the line of the node at fault.
+ * Values are applied to a scratch config that replaces *cfg only when the
+ * whole file is good.
+ */
+#include "yoi/config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <yaml.h>
+
+#define MAX_DEPTH 32
+#define MAX_NODES 65536
+#define MAX_INT INT_MAX /* so consumers may pass integers on as int */
+#define SHOW 64         /* bytes of an offending value quoted in messages */
+#define NONE SIZE_MAX
+#define READ_CHUNK 65536
+
+enum node_type { N_SCALAR, N_SEQ, N_MAP };
+
+struct node {
+	enum node_type type;
+	bool plain; /* scalar written without quotes: may be null or a number */
+	int line;   /* 1-based */
+	size_t off, len; /* scalar text in tree.text, NUL-terminated there */
+	size_t first;    /* first child; a mapping's are key, value, ... */
+	size_t last;
+	size_t next; /* next sibling */
+	size_t nkids;
+};
+
+struct tree {
+	struct node *v;
+	size_t n, cap;
+	yoi_buf text;
+	size_t root;
+};
+
+struct ctx {
+	const char *path;
+	yoi_error *err;
+	struct tree t;
+	yoi_config *cfg;
+};
+
+static int fail(struct ctx *c, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static int fail(struct ctx *c, int line, const char *fmt, ...)
+{
+	char msg[YOI_ERRMSG_MAX];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return yoi_error_set(c->err, YOI_ECORRUPT, c->path, line, "%s", msg);
+}
+
+static int nomem(struct ctx *c)
+{
+	return yoi_error_set(c->err, YOI_ENOMEM, c->path, 0,
+			     "out of memory while reading the config");
+}
+
+/* ---- pass 1: events to tree ---- */
+
+static const struct node *node_at(const struct ctx *c, size_t i)
+{
+	return &c->t.v[i];
+}
+
+static const char *text_of(const struct ctx *c, const struct node *n)
+{
+	return c->t.text.ptr + n->off;
+}
+
+static int line_of_mark(const yaml_mark_t *m)
+{
+	return m->line < INT_MAX ? (int)m->line + 1 : INT_MAX;
+}
+
+static int line_of_offset(const char *buf, size_t len, size_t off)
+{
+	int line = 1;
+	for (size_t i = 0; i < off && i < len; i++)
+		if (buf[i] == '\n' && line < INT_MAX)
+			line++;
+	return line;
+}
+
+static int yaml_error(struct ctx *c, const yaml_parser_t *p, const char *buf,
+		      size_t len)
+{
+	const char *problem = p->problem ? p->problem : "unknown problem";
+	switch (p->error) {
+	case YAML_MEMORY_ERROR:
+		return nomem(c);
+	case YAML_READER_ERROR:
+		return fail(c, line_of_offset(buf, len, p->problem_offset),
+			    "cannot read the file as YAML text: %s; the config "
+			    "must be plain UTF-8 text",
+			    problem);
+	default:
+		if (p->context)
+			return fail(c, line_of_mark(&p->problem_mark),
+				    "YAML syntax error: %s (%s on line %d); "
+				    "fix the syntax",
+				    problem, p->context,
+				    line_of_mark(&p->context_mark));
+		return fail(c, line_of_mark(&p->problem_mark),
+			    "YAML syntax error: %s; fix the syntax", problem);
+	}
+}
+
+/* Refuse anchors and tags on a node: a config is plain data. */
+static int check_props(struct ctx *c, int line, const yaml_char_t *anchor,
+		       const yaml_char_t *tag)
+{
+	if (anchor)
+		return fail(c, line,
+			    "YAML anchors are not allowed ('&%.*s'); write "
+			    "each value out in full",
+			    SHOW, (const char *)anchor);
+	if (tag)
+		return fail(c, line,
+			    "YAML tags are not allowed ('%.*s'); remove the "
+			    "tag",
+			    SHOW, (const char *)tag);
+	return 0;
+}
+
+struct open_coll {
+	size_t node;
+};
+
+static int add_node(struct ctx *c, const struct open_coll *stack,
+		    size_t depth, enum node_type type, int line, size_t *out)
+{
+	struct tree *t = &c->t;
+	if (t->n >= MAX_NODES)
+		return fail(c, line,
+			    "the file has more than %d YAML nodes; a config "
+			    "needs far fewer",
+			    MAX_NODES);
+	if (t->n == t->cap) {
+		size_t cap = t->cap ? t->cap * 2 : 64;
+		struct node *v = realloc(t->v, cap * sizeof(*v));
+		if (!v)
+			return nomem(c);
+		t->v = v;
+		t->cap = cap;
+	}
+	size_t i = t->n++;
+	struct node *n = &t->v[i];
+	memset(n, 0, sizeof(*n));
+	n->type = type;
+	n->line = line;
+	n->first = n->last = n->next = NONE;
+	if (depth > 0) {
+		struct node *parent = &t->v[stack[depth - 1].node];
+		if (parent->last == NONE)
+			parent->first = i;
+		else
+			t->v[parent->last].next = i;
+		parent->last = i;
+		parent->nkids++;
+	} else if (t->root == NONE) {
+		t->root = i;
+	}
+	*out = i;
+	return 0;
+}
+
+static int build_tree(struct ctx *c, const char *buf, size_t len)
+{
+	yaml_parser_t p;
+	if (!yaml_parser_initialize(&p))
+		return nomem(c);
+	yaml_parser_set_input_string(&p, (const unsigned char *)buf, len);
+	yaml_parser_set_encoding(&p, YAML_UTF8_ENCODING);
+
+	struct open_coll stack[MAX_DEPTH];
+	size_t depth = 0;
+	int docs = 0, rc = 0;
+	bool done = false;
+	while (!done && rc == 0) {
+		yaml_event_t ev;
+		if (!yaml_parser_parse(&p, &ev)) {
+			rc = yaml_error(c, &p, buf, len);
+			break;
+		}
+		int line = line_of_mark(&ev.start_mark);
+		size_t idx;
+		switch (ev.type) {
+		case YAML_STREAM_END_EVENT:
+			done = true;
+			break;
+		case YAML_DOCUMENT_START_EVENT:
+			if (++docs > 1)
+				rc = fail(c, line,
+					  "more than one YAML document ('---'); "
+					  "the config is a single mapping");
+			break;
+		case YAML_ALIAS_EVENT:
+			rc = fail(c, line,
+				  "YAML aliases are not allowed ('*%.*s'); "
+				  "write each value out in full",
+				  SHOW, (const char *)ev.data.alias.anchor);
+			break;
+		case YAML_SCALAR_EVENT:
+			rc = check_props(c, line, ev.data.scalar.anchor,
+					 ev.data.scalar.tag);
+			if (rc == 0)
+				rc = add_node(c, stack, depth, N_SCALAR, line,
+					      &idx);
+			if (rc == 0) {
+				struct node *n = &c->t.v[idx];
+				n->plain = ev.data.scalar.style ==
+					   YAML_PLAIN_SCALAR_STYLE;
+				n->off = c->t.text.len;
+				n->len = ev.data.scalar.length;
+				if (yoi_buf_put(&c->t.text,
+						(const char *)ev.data.scalar.value,
+						n->len) < 0 ||
+				    yoi_buf_putc(&c->t.text, '\0') < 0)
+					rc = nomem(c);
+			}
+			break;
+		case YAML_SEQUENCE_START_EVENT:
+		case YAML_MAPPING_START_EVENT: {
+			bool seq = ev.type == YAML_SEQUENCE_START_EVENT;
+			rc = check_props(c, line,
+					 seq ? ev.data.sequence_start.anchor
+					     : ev.data.mapping_start.anchor,
+					 seq ? ev.data.sequence_start.tag
+					     : ev.data.mapping_start.tag);
+			if (rc == 0 && depth == MAX_DEPTH)
+				rc = fail(c, line,
+					  "YAML nested deeper than %d levels; "
+					  "the config needs at most 3",
+					  MAX_DEPTH);
+			if (rc == 0)
+				rc = add_node(c, stack, depth,
+					      seq ? N_SEQ : N_MAP, line, &idx);
+			if (rc == 0)
+				stack[depth++].node = idx;
+			break;
+		}
+		case YAML_SEQUENCE_END_EVENT:
+		case YAML_MAPPING_END_EVENT:
+			if (depth > 0)
+				depth--;
+			break;
+		default:
+			break;
+		}
+		yaml_event_delete(&ev);
+	}
+	yaml_parser_delete(&p);
+	return rc;
+}
+
+/* ---- pass 2: tree to config ---- */
+
+static bool is_null(const struct ctx *c, const struct node *n)
+{
+	if (n->type != N_SCALAR || !n->plain)
+		return false;
+	const char *s = text_of(c, n);
+	return n->len == 0 || strcmp(s, "~") == 0 || strcmp(s, "null") == 0 ||
+	       strcmp(s, "Null") == 0 || strcmp(s, "NULL") == 0;
+}
+
+static const char *kind(const struct ctx *c, const struct node *n)
+{
+	switch (n->type) {
+	case N_MAP:
+		return "a mapping";
+	case N_SEQ:
+		return "a list";
+	default:
+		return is_null(c, n) ? "an empty value (null)" : "a scalar";
+	}
+}
+
+static const char *const state_list =
+	"planning, ready, queued, inprogress, done, closed";
+
+/* Called for each known key of a mapping with its dotted path. */
+typedef int (*key_fn)(struct ctx *c, int key, const char *dotted,
+		      const struct node *val, void *arg);
+
+/*
+ * Walk mapping m whose keys must come from keys[] (NULL-terminated, at most
+ * 8): refuses unknown, non-scalar and duplicate keys.
+ */
+static int walk_map(struct ctx *c, const struct node *m, const char *prefix,
+		    const char *const keys[], key_fn fn, void *arg)
+{
+	int seen[8] = {0};
+	size_t k = m->first;
+	while (k != NONE) {
+		const struct node *kn = node_at(c, k);
+		if (kn->next == NONE) /* libyaml always pairs; be safe */
+			break;
+		const struct node *vn = node_at(c, kn->next);
+		k = vn->next;
+		const char *sep = *prefix ? "." : "";
+		if (kn->type != N_SCALAR && *prefix)
+			return fail(c, kn->line,
+				    "keys of '%s' must be plain words, got %s",
+				    prefix, kind(c, kn));
+		if (kn->type != N_SCALAR)
+			return fail(c, kn->line,
+				    "top-level keys must be plain words, got %s",
+				    kind(c, kn));
+		int which = -1;
+		for (int i = 0; i < 8 && keys[i]; i++)
+			if (strlen(keys[i]) == kn->len &&
+			    memcmp(keys[i], text_of(c, kn), kn->len) == 0)
+				which = i;
+		if (which < 0) {
+			char known[256] = "";
+			size_t used = 0;
+			for (int i = 0; i < 8 && keys[i]; i++) {
+				int w = snprintf(known + used,
+						 sizeof(known) - used, "%s%s",
+						 i ? ", " : "", keys[i]);
+				if (w < 0 || (size_t)w >= sizeof(known) - used)
+					break;
+				used += (size_t)w;
+			}
+			return fail(c, kn->line,
+				    "unknown key '%s%s%.*s'; known keys: %s",
+				    prefix, sep, SHOW, text_of(c, kn), known);
+		}
+		char dotted[160];
+		snprintf(dotted, sizeof(dotted), "%s%s%s", prefix, sep,
+			 keys[which]);
+		if (seen[which])
+			return fail(c, kn->line,
+				    "duplicate key '%s' (first given on line "
+				    "%d); keep only one",
+				    dotted, seen[which]);
+		seen[which] = kn->line;
+		int rc = fn(c, which, dotted, vn, arg);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* A section: a mapping, or null (all keys commented out) for none. */
+static int section(struct ctx *c, const char *dotted, const struct node *v,
+		   const char *const keys[], const char *keys_text, key_fn fn)
+{
+	if (is_null(c, v))
+		return 0;
+	if (v->type != N_MAP)
+		return fail(c, v->line,
+			    "'%s' must be a mapping with the keys %s, got %s",
+			    dotted, keys_text, kind(c, v));
+	return walk_map(c, v, dotted, keys, fn, NULL);
+}
+
+static int get_string(struct ctx *c, const char *dotted, const struct node *v,
+		      bool allow_empty, char **out)
+{
+	if (v->type != N_SCALAR || is_null(c, v))
+		return fail(c, v->line, "'%s' must be a string, got %s",
+			    dotted, kind(c, v));
+	const char *s = text_of(c, v);
+	if (memchr(s, '\0', v->len))
+		return fail(c, v->line,
+			    "'%s' must not contain a NUL character", dotted);
+	if (!allow_empty && v->len == 0)
+		return fail(c, v->line, "'%s' must not be empty", dotted);
+	char *dup = yoi_strndup(s, v->len);
+	if (!dup)
+		return nomem(c);
+	free(*out);
+	*out = dup;
+	return 0;
+}
+
+/* Plain decimal: digits only, no sign, no leading zero, at most MAX_INT. */
+static int get_int(struct ctx *c, const char *dotted, const struct node *v,
+		   long min, long *out)
+{
+	const char *what =
+		min > 0 ? "a positive integer" : "a non-negative integer";
+	if (v->type != N_SCALAR || is_null(c, v))
+		return fail(c, v->line, "'%s' must be %s, got %s", dotted,
+			    what, kind(c, v));
+	const char *s = text_of(c, v);
+	if (!v->plain)
+		return fail(c, v->line,
+			    "'%s' must be %s without quotes, got '%.*s' in "
+			    "quotes",
+			    dotted, what, SHOW, s);
+	bool ok = v->len > 0 && !(v->len > 1 && s[0] == '0');
+	long val = 0;
+	for (size_t i = 0; ok && i < v->len; i++) {
+		if (s[i] < '0' || s[i] > '9') {
+			ok = false;
+			break;
+		}
+		val = val * 10 + (s[i] - '0');
+		if (val > MAX_INT)
+			return fail(c, v->line,
+				    "'%s' must be %s no larger than %d, got "
+				    "'%.*s'",
+				    dotted, what, MAX_INT, SHOW, s);
+	}
+	if (!ok || val < min)
+		return fail(c, v->line, "'%s' must be %s, got '%.*s'", dotted,
+			    what, SHOW, s);
+	*out = val;
+	return 0;
+}
+
+static int get_state(struct ctx *c, const char *dotted, const struct node *v,
+		     yoi_state *out)
+{
+	char *name = NULL;
+	int rc = get_string(c, dotted, v, true, &name);
+	if (rc < 0)
+		return rc;
+	yoi_state s = yoi_state_parse(name);
+	if (s == YOI_ST_INVALID)
+		rc = fail(c, v->line,
+			  "'%s' is not a known state: '%.*s'; known states: %s",
+			  dotted, SHOW, name, state_list);
+	free(name);
+	*out = s;
+	return rc;
+}
+
+static const char *const tickets_keys[] = {"root", "language", NULL};
+static const char *const worktrees_keys[] = {"dir", "branch_prefix", NULL};
+static const char *const routing_keys[] = {"max_inprogress", NULL};
+static const char *const hooks_keys[] = {"ticket_event", "timeout_ms", NULL};
+static const char *const transition_keys[] = {"from", "to", NULL};
+static const char *const top_keys[] = {
+	"tickets", "worktrees", "routing", "roles", "transitions", "hooks", NULL};
+enum { TOP_TICKETS, TOP_WORKTREES, TOP_ROUTING, TOP_ROLES, TOP_TRANSITIONS,
+       TOP_HOOKS };
+
+static int tickets_key(struct ctx *c, int key, const char *dotted,
+		       const struct node *v, void *arg)
+{
+	(void)arg;
+	if (key == 0)
+		return get_string(c, dotted, v, false, &c->cfg->tickets_root);
+	char *lang = NULL;
+	int rc = get_string(c, dotted, v, true, &lang);
+	if (rc < 0)
+		return rc;
+	if (strcasecmp(lang, "English") == 0 || strcasecmp(lang, "en") == 0)
+		c->cfg->language = YOI_LANG_EN;
+	else if (strcasecmp(lang, "Japanese") == 0 ||
+		 strcasecmp(lang, "ja") == 0)
+		c->cfg->language = YOI_LANG_JA;
+	else
+		rc = fail(c, v->line,
+			  "'%s' must be English or Japanese (or en, ja), got "
+			  "'%.*s'",
+			  dotted, SHOW, lang);
+	free(lang);
+	return rc;
+}
+
+static int worktrees_key(struct ctx *c, int key, const char *dotted,
+			 const struct node *v, void *arg)
+{
+	(void)arg;
+	if (key == 0)
+		return get_string(c, dotted, v, false, &c->cfg->worktrees_dir);
+	/* An empty prefix is legitimate: branches named by the ID alone. */
+	return get_string(c, dotted, v, true, &c->cfg->branch_prefix);
+}
+
+static int routing_key(struct ctx *c, int key, const char *dotted,
+		       const struct node *v, void *arg)
+{
+	(void)arg;
+	(void)key;
+	return get_int(c, dotted, v, 0, &c->cfg->max_inprogress);
+}
+
+static int hooks_key(struct ctx *c, int key, const char *dotted,
+		     const struct node *v, void *arg)
+{
+	(void)arg;
+	if (key == 0)
+		return get_string(c, dotted, v, false,
+				  &c->cfg->hook_ticket_event);
+	return get_int(c, dotted, v, 1, &c->cfg->hook_timeout_ms);
+}
+
+static int parse_roles(struct ctx *c, const struct node *v)
+{
+	if (v->type != N_SEQ)
+		return fail(c, v->line,
+			    "'roles' must be a list of role names such as "
+			    "[intake, coder], got %s",
+			    kind(c, v));
+	yoi_strv roles = {NULL, 0, 0};
+	size_t i = 0;
+	for (size_t k = v->first; k != NONE; k = node_at(c, k)->next, i++) {
+		const struct node *item = node_at(c, k);
+		char dotted[64];
+		snprintf(dotted, sizeof(dotted), "roles[%zu]", i);
+		char *role = NULL;
+		int rc = get_string(c, dotted, item, false, &role);
+		if (rc == 0 && yoi_strv_contains(&roles, role)) {
+			rc = fail(c, item->line,
+				  "'roles' lists '%.*s' twice; keep only one",
+				  SHOW, role);
+			free(role);
+		} else if (rc == 0 && yoi_strv_push_owned(&roles, role) < 0) {
+			rc = nomem(c);
+		}
+		if (rc < 0) {
+			yoi_strv_free(&roles);
+			return rc;
+		}
+	}
+	yoi_strv_free(&c->cfg->roles);
+	c->cfg->roles = roles;
+	return 0;
+}
+
+struct pair {
+	yoi_state from, to;
+};
+
+static int transition_key(struct ctx *c, int key, const char *dotted,
+			  const struct node *v, void *arg)
+{
+	struct pair *pr = arg;
+	return get_state(c, dotted, v, key == 0 ? &pr->from : &pr->to);
+}
+
+static int parse_transitions(struct ctx *c, const struct node *v)
+{
+	if (v->type != N_SEQ)
+		return fail(c, v->line,
+			    "'transitions' must be a list of {from: STATE, to: "
+			    "STATE} mappings, got %s",
+			    kind(c, v));
+	if (v->nkids == 0)
+		return fail(c, v->line,
+			    "'transitions' is an empty list; list the allowed "
+			    "transitions, or remove the key to keep the "
+			    "built-in table");
+	yoi_state *from = calloc(v->nkids, sizeof(*from));
+	yoi_state *to = calloc(v->nkids, sizeof(*to));
+	int rc = 0;
+	if (!from || !to)
+		rc = nomem(c);
+	size_t n = 0;
+	for (size_t k = v->first; rc == 0 && k != NONE;
+	     k = node_at(c, k)->next, n++) {
+		const struct node *item = node_at(c, k);
+		char dotted[64];
+		snprintf(dotted, sizeof(dotted), "transitions[%zu]", n);
+		if (item->type != N_MAP) {
+			rc = fail(c, item->line,
+				  "'%s' must be a mapping {from: STATE, to: "
+				  "STATE}, got %s",
+				  dotted, kind(c, item));
+			break;
+		}
+		struct pair pr = {YOI_ST_INVALID, YOI_ST_INVALID};
+		rc = walk_map(c, item, dotted, transition_keys, transition_key,
+			      &pr);
+		if (rc < 0)
+			break;
+		if (pr.from == YOI_ST_INVALID || pr.to == YOI_ST_INVALID) {
+			rc = fail(c, item->line,
+				  "'%s' is missing '%s'; each transition needs "
+				  "both from and to",
+				  dotted,
+				  pr.from == YOI_ST_INVALID ? "from" : "to");
+			break;
+		}
+		if (pr.from == pr.to) {
+			rc = fail(c, item->line,
+				  "'%s' goes from '%s' to itself; a transition "
+				  "must change the state",
+				  dotted, yoi_state_name(pr.from));
+			break;
+		}
+		for (size_t j = 0; rc == 0 && j < n; j++)
+			if (from[j] == pr.from && to[j] == pr.to)
+				rc = fail(c, item->line,
+					  "'%s' repeats %s -> %s (already "
+					  "'transitions[%zu]'); keep only one",
+					  dotted, yoi_state_name(pr.from),
+					  yoi_state_name(pr.to), j);
+		from[n] = pr.from;
+		to[n] = pr.to;
+	}
+	if (rc == 0) {
+		yoi_state_table tab;
+		if (yoi_state_table_from_pairs(&tab, from, to, n) < 0) {
+			rc = nomem(c);
+		} else {
+			yoi_state_table_free(&c->cfg->transitions);
+			c->cfg->transitions = tab;
+		}
+	}
+	free(from);
+	free(to);
+	return rc;
+}
+
+static int top_key(struct ctx *c, int key, const char *dotted,
+		   const struct node *v, void *arg)
+{
+	(void)arg;
+	switch (key) {
+	case TOP_TICKETS:
+		return section(c, dotted, v, tickets_keys, "root, language",
+			       tickets_key);
+	case TOP_WORKTREES:
+		return section(c, dotted, v, worktrees_keys,
+			       "dir, branch_prefix", worktrees_key);
+	case TOP_ROUTING:
+		return section(c, dotted, v, routing_keys, "max_inprogress",
+			       routing_key);
+	case TOP_HOOKS:
+		return section(c, dotted, v, hooks_keys,
+			       "ticket_event, timeout_ms", hooks_key);
+	case TOP_ROLES:
+		return parse_roles(c, v);
+	default:
+		return parse_transitions(c, v);
+	}
+}
+
+/* Per line, so the message can say where: '\n' never splits a sequence. */
+static int check_text(struct ctx *c, const char *buf, size_t len)
+{
+	size_t start = 0;
+	int line = 1;
+	while (start < len) {
+		const char *nl = memchr(buf + start, '\n', len - start);
+		size_t end = nl ? (size_t)(nl - buf) : len;
+		if (!yoi_utf8_valid(buf + start, end - start))
+			return fail(c, line,
+				    "invalid UTF-8 on line %d; the config must "
+				    "be UTF-8 text",
+				    line);
+		if (memchr(buf + start, '\0', end - start))
+			return fail(c, line,
+				    "NUL byte on line %d; the config must be "
+				    "text, not binary data",
+				    line);
+		start = end + 1;
+		line++;
+	}
+	return 0;
+}
+
+static int parse_into(struct ctx *c, const char *buf, size_t len)
+{
+	if (len > YOI_CONFIG_MAX_SIZE)
+		return fail(c, 0,
+			    "the config is %zu bytes; the limit is %d bytes",
+			    len, YOI_CONFIG_MAX_SIZE);
+	int rc = check_text(c, buf, len);
+	if (rc < 0)
+		return rc;
+	rc = build_tree(c, buf, len);
+	if (rc < 0)
+		return rc;
+	if (c->t.root == NONE) /* empty, or only comments */
+		return 0;
+	const struct node *root = node_at(c, c->t.root);
+	if (is_null(c, root))
+		return 0;
+	if (root->type != N_MAP)
+		return fail(c, root->line,
+			    "the top level must be a mapping of sections "
+			    "(tickets, worktrees, routing, roles, transitions, "
+			    "hooks), got %s",
+			    kind(c, root));
+	return walk_map(c, root, "", top_keys, top_key, NULL);
+}
+
+/* ---- public ---- */
+
+int yoi_config_defaults(yoi_config *cfg)
+{
+	static const char *const roles[] = {"intake", "orchestrator", "coder",
+					    "reviewer"};
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->language = YOI_LANG_EN;
+	cfg->max_inprogress = 0;
+	cfg->hook_timeout_ms = 2000;
+	cfg->transitions = *yoi_state_default_table();
+	cfg->transitions.owned = false;
+	cfg->tickets_root = yoi_strdup(".yoi/tickets");
+	cfg->worktrees_dir = yoi_strdup(".worktree");
+	cfg->branch_prefix = yoi_strdup("work/");
+	cfg->hook_ticket_event = yoi_strdup(".yoi/hooks/ticket-event");
+	bool ok = cfg->tickets_root && cfg->worktrees_dir &&
+		  cfg->branch_prefix && cfg->hook_ticket_event;
+	for (size_t i = 0; ok && i < sizeof(roles) / sizeof(*roles); i++)
+		ok = yoi_strv_push(&cfg->roles, roles[i]) == 0;
+	if (!ok) {
+		yoi_config_free(cfg);
+		return YOI_ENOMEM;
+	}
+	return 0;
+}
+
+/* Back to the plain defaults; zero-filled if even those cannot be had. */
+static void reset_to_defaults(yoi_config *cfg)
+{
+	yoi_config_free(cfg);
+	yoi_config_defaults(cfg); /* zero-fills itself on failure */
+}
+
+int yoi_config_parse(yoi_config *cfg, const char *buf, size_t len,
+		     const char *path, yoi_error *err)
+{
+	yoi_config tmp;
+	struct ctx c = {path ? path : "", err, {NULL, 0, 0, YOI_BUF_INIT, NONE},
+			&tmp};
+	int rc = yoi_config_defaults(&tmp);
+	if (rc < 0) {
+		yoi_config_free(cfg);
+		return nomem(&c);
+	}
+	if (!buf && len > 0)
+		rc = yoi_error_set(err, YOI_EUSAGE, c.path, 0,
+				   "no config text given");
+	else
+		rc = parse_into(&c, buf ? buf : "", len);
+	free(c.t.v);
+	yoi_buf_free(&c.t.text);
+	if (rc == 0) {
+		yoi_config_free(cfg);
+		*cfg = tmp;
+		return 0;
+	}
+	/* A failed parse leaves the defaults, never half a file. */
+	yoi_config_free(&tmp);
+	reset_to_defaults(cfg);
+	return rc;
+}
+
+/* Read path into b, bounded by YOI_CONFIG_MAX_SIZE; *missing on ENOENT. */
+static int read_config(yoi_buf *b, const char *path, bool *missing,
+		       yoi_error *err)
+{
+	*missing = false;
+	/* O_NONBLOCK: opening a FIFO must not wait for a writer. */
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		int e = errno;
+		if (e == ENOENT) {
+			*missing = true;
+			return 0;
+		}
+		if (e == ELOOP)
+			return yoi_error_set(err, YOI_ECORRUPT, path, 0,
+					     "%s is a symbolic link; refusing "
+					     "to follow it (replace it with a "
+					     "regular file)",
+					     path);
+		return yoi_error_set(err, YOI_EIO, path, 0, "cannot open %s: %s",
+				     path, strerror(e));
+	}
+	struct stat st;
+	int rc = 0;
+	if (fstat(fd, &st) < 0)
+		rc = yoi_error_set(err, YOI_EIO, path, 0, "cannot stat %s: %s",
+				   path, strerror(errno));
+	else if (!S_ISREG(st.st_mode))
+		rc = yoi_error_set(err, YOI_ECORRUPT, path, 0,
+				   "%s is not a regular file", path);
+	else if (st.st_size > YOI_CONFIG_MAX_SIZE)
+		rc = yoi_error_set(err, YOI_ECORRUPT, path, 0,
+				   "%s is %lld bytes; the limit is %d bytes",
+				   path, (long long)st.st_size,
+				   YOI_CONFIG_MAX_SIZE);
+	/* Bounded even if the file grows after fstat. */
+	while (rc == 0) {
+		if (b->len > YOI_CONFIG_MAX_SIZE) {
+			rc = yoi_error_set(err, YOI_ECORRUPT, path, 0,
+					   "%s is larger than the limit of %d "
+					   "bytes",
+					   path, YOI_CONFIG_MAX_SIZE);
+			break;
+		}
+		if (yoi_buf_grow(b, READ_CHUNK) < 0) {
+			rc = yoi_error_set(err, YOI_ENOMEM, path, 0,
+					   "out of memory while reading %s",
+					   path);
+			break;
+		}
+		ssize_t got = read(fd, b->ptr + b->len, READ_CHUNK);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got < 0) {
+			rc = yoi_error_set(err, YOI_EIO, path, 0,
+					   "cannot read %s: %s", path,
+					   strerror(errno));
+			break;
+		}
+		if (got == 0)
+			break;
+		b->len += (size_t)got;
+		b->ptr[b->len] = '\0';
+	}
+	close(fd);
+	return rc;
+}
+
+int yoi_config_load(yoi_config *cfg, const char *path, yoi_error *err)
+{
+	if (!path) {
+		reset_to_defaults(cfg);
+		return yoi_error_set(err, YOI_EUSAGE, "", 0,
+				     "no config path given");
+	}
+	yoi_buf b = YOI_BUF_INIT;
+	bool missing;
+	int rc = read_config(&b, path, &missing, err);
+	if (rc == 0 && !missing) {
+		rc = yoi_config_parse(cfg, b.ptr ? b.ptr : "", b.len, path,
+				      err);
+	} else {
+		reset_to_defaults(cfg);
+		if (rc == 0 && !cfg->tickets_root)
+			rc = yoi_error_set(err, YOI_ENOMEM, path, 0,
+					   "out of memory while reading the "
+					   "config");
+	}
+	yoi_buf_free(&b);
+	return rc;
+}
+
+void yoi_config_free(yoi_config *cfg)
+{
+	if (!cfg)
+		return;
+	free(cfg->tickets_root);
+	free(cfg->worktrees_dir);
+	free(cfg->branch_prefix);
+	free(cfg->hook_ticket_event);
+	yoi_strv_free(&cfg->roles);
+	yoi_state_table_free(&cfg->transitions);
+	memset(cfg, 0, sizeof(*cfg));
+}

@@ -1,0 +1,314 @@
+/* store.c - root discovery, config, lock, enumeration, lookup. */
+#include "yoi/store.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <git2.h>
+#include <libgen.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "yoi/file.h"
+
+static char *absolute(const char *cwd, const char *p)
+{
+	if (p[0] == '/')
+		return yoi_strdup(p);
+	return yoi_path_join(cwd, p);
+}
+
+static char *strip_slash(char *s)
+{
+	size_t n = strlen(s);
+	while (n > 1 && s[n - 1] == '/')
+		s[--n] = '\0';
+	return s;
+}
+
+static char *discover_top(const char *cwd)
+{
+	git_repository *repo = NULL;
+	char *top = NULL;
+	if (git_repository_open_ext(&repo, cwd, 0, NULL) == 0) {
+		const char *wd = git_repository_workdir(repo);
+		if (wd)
+			top = strip_slash(yoi_strdup(wd));
+		git_repository_free(repo);
+	}
+	return top;
+}
+
+int yoi_store_open(yoi_store **out, const char *cwd, const char *root_override,
+		   yoi_error *err)
+{
+	*out = NULL;
+	yoi_store *st = calloc(1, sizeof(*st));
+	if (!st)
+		return yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
+	st->lock_fd = -1;
+	git_libgit2_init();
+	int rc = yoi_config_defaults(&st->cfg);
+	if (rc < 0)
+		goto fail_nomem;
+
+	if (root_override) {
+		st->root = strip_slash(absolute(cwd, root_override));
+		char *copy = st->root ? yoi_strdup(st->root) : NULL;
+		st->yoi_dir = copy ? yoi_strdup(dirname(copy)) : NULL;
+		free(copy);
+		st->top = discover_top(cwd);
+		if (!st->root || !st->yoi_dir)
+			goto fail_nomem;
+	} else {
+		st->top = discover_top(cwd);
+		if (!st->top) {
+			rc = yoi_error_set(
+				err, YOI_ENOTFOUND, cwd, 0,
+				"%s: not inside a git work tree; run inside a "
+				"repository (git init) or pass --root DIR",
+				cwd);
+			goto fail;
+		}
+		st->yoi_dir = yoi_path_join(st->top, ".yoi");
+		if (!st->yoi_dir)
+			goto fail_nomem;
+	}
+	char *cfg_path = yoi_path_join(st->yoi_dir, "config.yaml");
+	if (!cfg_path)
+		goto fail_nomem;
+	rc = yoi_config_load(&st->cfg, cfg_path, err);
+	free(cfg_path);
+	if (rc < 0)
+		goto fail;
+	if (!st->root) {
+		st->root = st->cfg.tickets_root[0] == '/'
+				   ? yoi_strdup(st->cfg.tickets_root)
+				   : yoi_path_join(st->top, st->cfg.tickets_root);
+		if (!st->root)
+			goto fail_nomem;
+		strip_slash(st->root);
+	}
+	*out = st;
+	return 0;
+fail_nomem:
+	rc = yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
+fail:
+	yoi_store_free(st);
+	return rc;
+}
+
+void yoi_store_free(yoi_store *st)
+{
+	if (!st)
+		return;
+	yoi_store_unlock(st);
+	yoi_config_free(&st->cfg);
+	free(st->top);
+	free(st->yoi_dir);
+	free(st->root);
+	free(st);
+	git_libgit2_shutdown();
+}
+
+int yoi_store_require(const yoi_store *st, yoi_error *err)
+{
+	if (yoi_is_dir(st->root))
+		return 0;
+	if (yoi_exists(st->root))
+		return yoi_error_set(err, YOI_EREFUSED, st->root, 0,
+				     "%s: the tickets root is not a directory "
+				     "(a symlink or a file); replace it with a "
+				     "directory",
+				     st->root);
+	return yoi_error_set(err, YOI_ENOTFOUND, st->root, 0,
+			     "%s: no ticket store here; run 'yoi-tickets init' "
+			     "first",
+			     st->root);
+}
+
+int yoi_store_lock(yoi_store *st, int wait_sec, yoi_error *err)
+{
+	if (st->lock_fd >= 0)
+		return 0;
+	int rc = yoi_store_require(st, err);
+	if (rc < 0)
+		return rc;
+	char *path = yoi_path_join(st->root, ".lock");
+	if (!path)
+		return yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
+	int fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0) {
+		rc = yoi_error_set(err, YOI_EIO, path, 0,
+				   "%s: cannot open the lock file: %s; check "
+				   "that the store is writable",
+				   path, strerror(errno));
+		free(path);
+		return rc;
+	}
+	/* Poll with a short sleep: flock has no timeout of its own. */
+	struct timespec start, now;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+			break;
+		if (errno != EWOULDBLOCK && errno != EINTR) {
+			rc = yoi_error_set(err, YOI_EIO, path, 0,
+					   "%s: flock failed: %s", path,
+					   strerror(errno));
+			break;
+		}
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		double waited = (double)(now.tv_sec - start.tv_sec) +
+				(double)(now.tv_nsec - start.tv_nsec) / 1e9;
+		if (waited >= wait_sec) {
+			rc = yoi_error_set(err, YOI_EBUSY, path, 0,
+					   "%s: the store is busy (locked by "
+					   "another yoi-tickets process for "
+					   "%d s); retry, or pass --wait SECONDS",
+					   path, wait_sec);
+			break;
+		}
+		struct timespec ts = {0, 2 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+	}
+	free(path);
+	if (rc < 0) {
+		close(fd);
+		return rc;
+	}
+	st->lock_fd = fd;
+	return 0;
+}
+
+void yoi_store_unlock(yoi_store *st)
+{
+	if (st && st->lock_fd >= 0) {
+		flock(st->lock_fd, LOCK_UN);
+		close(st->lock_fd);
+		st->lock_fd = -1;
+	}
+}
+
+int yoi_store_ids(const yoi_store *st, yoi_strv *ids, yoi_error *err)
+{
+	int rc = yoi_store_require(st, err);
+	if (rc < 0)
+		return rc;
+	DIR *d = opendir(st->root);
+	if (!d)
+		return yoi_error_set(err, YOI_EIO, st->root, 0,
+				     "%s: cannot list: %s", st->root,
+				     strerror(errno));
+	struct dirent *de;
+	while ((de = readdir(d))) {
+		if (!yoi_id_valid(de->d_name))
+			continue;
+		if (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN)
+			continue;
+		if (yoi_strv_push(ids, de->d_name) < 0) {
+			rc = yoi_error_set(err, YOI_ENOMEM, NULL, 0,
+					   "out of memory");
+			break;
+		}
+	}
+	closedir(d);
+	yoi_strv_sort(ids);
+	return rc;
+}
+
+int yoi_store_resolve(const yoi_store *st, const char *query,
+		      char out[YOI_ID_LEN + 1], yoi_error *err)
+{
+	char norm[YOI_ID_LEN + 1];
+	if (yoi_id_normalize(query, norm, sizeof(norm)) < 0)
+		return yoi_error_set(err, YOI_EUSAGE, NULL, 0,
+				     "'%s' is not a ticket ID: an ID is 13 "
+				     "characters of 0-9 and A-Z without I, L, "
+				     "O, U (or a unique suffix of at least 4)",
+				     query);
+	size_t len = strlen(norm);
+	if (len < 4)
+		return yoi_error_set(err, YOI_EUSAGE, NULL, 0,
+				     "'%s' is too short: give the full ID or "
+				     "a suffix of at least 4 characters",
+				     query);
+	int rc = yoi_store_require(st, err);
+	if (rc < 0)
+		return rc;
+	if (len == YOI_ID_LEN) {
+		if (!yoi_id_valid(norm))
+			return yoi_error_set(err, YOI_EUSAGE, NULL, 0,
+					     "'%s' is not a valid ticket ID",
+					     query);
+		char *dir = yoi_store_path(st, norm, NULL);
+		bool found = dir && yoi_is_dir(dir);
+		free(dir);
+		if (!found)
+			return yoi_error_set(err, YOI_ENOTFOUND, st->root, 0,
+					     "no ticket %s in %s; 'yoi-tickets "
+					     "list --state all' shows the IDs",
+					     norm, st->root);
+		memcpy(out, norm, YOI_ID_LEN + 1);
+		return 0;
+	}
+	yoi_strv ids = {0};
+	rc = yoi_store_ids(st, &ids, err);
+	if (rc < 0)
+		return rc;
+	yoi_buf cands = YOI_BUF_INIT;
+	size_t hits = 0;
+	for (size_t i = 0; i < ids.n; i++) {
+		if (!yoi_id_has_suffix(ids.v[i], norm))
+			continue;
+		if (hits++ == 0)
+			memcpy(out, ids.v[i], YOI_ID_LEN + 1);
+		yoi_buf_printf(&cands, " %s", ids.v[i]);
+	}
+	if (hits == 0)
+		rc = yoi_error_set(err, YOI_ENOTFOUND, st->root, 0,
+				   "no ticket ends in '%s'; 'yoi-tickets list "
+				   "--state all' shows the IDs",
+				   query);
+	else if (hits > 1)
+		rc = yoi_error_set(err, YOI_EUSAGE, NULL, 0,
+				   "'%s' is ambiguous: %zu tickets match:%s; "
+				   "give more characters",
+				   query, hits, cands.ptr ? cands.ptr : "");
+	yoi_buf_free(&cands);
+	yoi_strv_free(&ids);
+	return rc;
+}
+
+char *yoi_store_path(const yoi_store *st, const char *id, const char *file)
+{
+	if (!yoi_id_valid(id))
+		return NULL;
+	if (file)
+		return yoi_sprintf("%s/%s/%s", st->root, id, file);
+	return yoi_sprintf("%s/%s", st->root, id);
+}
+
+char *yoi_store_git_user(const yoi_store *st)
+{
+	git_repository *repo = NULL;
+	git_config *cfg = NULL;
+	git_buf buf = {0};
+	char *name = NULL;
+	int rc = st->top ? git_repository_open(&repo, st->top) : -1;
+	if (rc == 0)
+		rc = git_repository_config_snapshot(&cfg, repo);
+	else
+		rc = git_config_open_default(&cfg);
+	if (rc == 0 && git_config_get_string_buf(&buf, cfg, "user.name") == 0 &&
+	    buf.size)
+		name = yoi_strndup(buf.ptr, buf.size);
+	git_buf_dispose(&buf);
+	git_config_free(cfg);
+	git_repository_free(repo);
+	return name;
+}

@@ -1,0 +1,652 @@
+/* ticket.c - load and mutate one ticket: thread first, then item.md. */
+#include "yoi/ticket.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "yoi/file.h"
+
+#ifdef YOI_FAULT_INJECTION
+/* Test builds only: die at a named point, as a crash or kill would. */
+static void fault_point(const char *name)
+{
+	const char *f = getenv("YOI_FAULT");
+	if (f && strcmp(f, name) == 0)
+		raise(SIGKILL);
+}
+#else
+#define fault_point(name) ((void)0)
+#endif
+
+static const char *txt(const yoi_opctx *ctx, const char *key)
+{
+	return ctx->texts ? yoi_texts_get(ctx->texts, key) : key;
+}
+
+static void now_str(const yoi_opctx *ctx, char out[YOI_TIME_LEN + 1])
+{
+	yoi_time_format(ctx->now_ms / 1000, out);
+}
+
+void yoi_ticket_free(yoi_ticket *t)
+{
+	if (!t)
+		return;
+	free(t->dir);
+	free(t->item_path);
+	free(t->thread_path);
+	yoi_item_free(t->item);
+	yoi_thread_free(t->thread);
+	free(t);
+}
+
+int yoi_ticket_load(yoi_ticket **out, const yoi_store *st, const char *id,
+		    unsigned what, yoi_error *err)
+{
+	*out = NULL;
+	if (!yoi_id_valid(id))
+		return yoi_error_set(err, YOI_EUSAGE, NULL, 0,
+				     "'%s' is not a ticket ID", id);
+	yoi_ticket *t = calloc(1, sizeof(*t));
+	if (!t)
+		return yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
+	memcpy(t->id, id, YOI_ID_LEN + 1);
+	t->dir = yoi_store_path(st, id, NULL);
+	t->item_path = yoi_store_path(st, id, "item.md");
+	t->thread_path = yoi_store_path(st, id, "thread.md");
+	int rc = 0;
+	yoi_buf buf = YOI_BUF_INIT;
+	if (!t->dir || !t->item_path || !t->thread_path) {
+		rc = yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
+		goto out;
+	}
+	if (!yoi_is_dir(t->dir)) {
+		rc = yoi_exists(t->dir)
+			     ? yoi_error_set(err, YOI_EREFUSED, t->dir, 0,
+					     "%s: not a directory (symlink?); "
+					     "ticket directories must be real "
+					     "directories",
+					     t->dir)
+			     : yoi_error_set(err, YOI_ENOTFOUND, t->dir, 0,
+					     "no ticket %s", id);
+		goto out;
+	}
+	if (what & (YOI_LOAD_FRONTMATTER | YOI_LOAD_ITEM)) {
+		rc = (what & YOI_LOAD_ITEM)
+			     ? yoi_file_read(t->item_path, YOI_FILE_MAX, &buf,
+					     err)
+			     : yoi_file_read_frontmatter(t->item_path,
+							 YOI_FILE_MAX, &buf,
+							 err);
+		if (rc == YOI_ENOTFOUND)
+			rc = yoi_error_set(err, YOI_ECORRUPT, t->item_path, 0,
+					   "%s: missing; the ticket has no "
+					   "item.md (run 'yoi-tickets doctor')",
+					   t->item_path);
+		if (rc < 0)
+			goto out;
+		rc = yoi_item_parse(&t->item, buf.ptr, buf.len, t->item_path,
+				    err);
+		if (rc < 0)
+			goto out;
+	}
+	if (what & YOI_LOAD_THREAD) {
+		rc = yoi_file_read(t->thread_path, YOI_FILE_MAX, &buf, err);
+		if (rc == YOI_ENOTFOUND)
+			rc = yoi_error_set(err, YOI_ECORRUPT, t->thread_path, 0,
+					   "%s: missing; the ticket has no "
+					   "thread.md (run 'yoi-tickets doctor')",
+					   t->thread_path);
+		if (rc < 0)
+			goto out;
+		t->thread_crlf = yoi_thread_is_crlf(buf.ptr, buf.len);
+		t->thread_needs_nl = buf.len && buf.ptr[buf.len - 1] != '\n';
+		rc = yoi_thread_parse(&t->thread, buf.ptr, buf.len,
+				      t->thread_path, NULL);
+		if (rc < 0)
+			rc = yoi_error_set(err, rc, t->thread_path, 0,
+					   "%s: cannot parse", t->thread_path);
+	}
+out:
+	yoi_buf_free(&buf);
+	if (rc < 0)
+		yoi_ticket_free(t);
+	else
+		*out = t;
+	return rc;
+}
+
+const char *yoi_ticket_replay(const yoi_thread *t)
+{
+	if (!t)
+		return NULL;
+	const char *s = yoi_thread_replay_state(t);
+	if (s || t->n == 0 || !t->ev[0].kind)
+		return s;
+	if (strcmp(t->ev[0].kind, "create") == 0)
+		return "planning";
+	if (strcmp(t->ev[0].kind, "migration") == 0) {
+		s = yoi_event_attr(&t->ev[0], "to");
+		return s ? s : yoi_event_attr(&t->ev[0], "state");
+	}
+	return NULL;
+}
+
+/* Render one event into events; the author and time come from ctx. */
+int yoi_ticket_event(yoi_buf *events, const yoi_opctx *ctx, bool crlf,
+		     const char *kind, const yoi_attr *attrs, size_t nattrs,
+		     const char *body, yoi_error *err)
+{
+	char at[YOI_TIME_LEN + 1];
+	now_str(ctx, at);
+	yoi_event_spec spec = {kind,  ctx->author, at, attrs, nattrs, NULL,
+			       body,  ctx->allow_large};
+	return yoi_event_render(events, &spec, crlf, err);
+}
+
+int yoi_ticket_write_item(const yoi_ticket *t, const yoi_item *it,
+			  yoi_error *err)
+{
+	yoi_buf out = YOI_BUF_INIT;
+	int rc = yoi_item_render(it, &out);
+	if (rc < 0)
+		rc = yoi_error_set(err, rc, t->item_path, 0,
+				   "%s: cannot render", t->item_path);
+	else
+		rc = yoi_file_write_atomic(t->item_path, out.ptr, out.len, err);
+	yoi_buf_free(&out);
+	return rc;
+}
+
+/*
+ * The common tail of every mutation: append the rendered events with one
+ * write, then stamp updated_at (plus the caller's field changes already
+ * made on t->item) and rewrite item.md.
+ */
+int yoi_ticket_commit(const yoi_ticket *t, const yoi_opctx *ctx,
+		  const yoi_buf *events, yoi_error *err)
+{
+	int rc = yoi_file_append(t->thread_path, events->ptr, events->len,
+				 false, err);
+	if (rc < 0)
+		return rc;
+	fault_point("after-thread-append");
+	char at[YOI_TIME_LEN + 1];
+	now_str(ctx, at);
+	if (yoi_item_set(t->item, "updated_at", at) < 0)
+		return yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
+	return yoi_ticket_write_item(t, t->item, err);
+}
+
+/* Lock, load item + thread. On success the caller must unlock. */
+int yoi_ticket_begin(yoi_store *st, const yoi_opctx *ctx, const char *id,
+		 yoi_ticket **t, yoi_error *err)
+{
+	int rc = yoi_store_lock(st, ctx->wait_sec, err);
+	if (rc < 0)
+		return rc;
+	rc = yoi_ticket_load(t, st, id, YOI_LOAD_ITEM | YOI_LOAD_THREAD, err);
+	if (rc < 0)
+		yoi_store_unlock(st);
+	return rc;
+}
+
+void yoi_ticket_end(yoi_store *st, yoi_ticket *t)
+{
+	yoi_ticket_free(t);
+	yoi_store_unlock(st);
+}
+
+/* A thread that does not end in a newline gets one before the new block. */
+int yoi_ticket_lead_newline(const yoi_ticket *t, yoi_buf *events)
+{
+	if (!t->thread_needs_nl)
+		return 0;
+	return yoi_buf_puts(events, t->thread_crlf ? "\r\n" : "\n");
+}
+
+/* True when setting key to value (NULL = null) would change the item. */
+static bool field_differs(const yoi_item *it, const char *key,
+			  const char *value)
+{
+	const yoi_field *f = yoi_item_field(it, key);
+	if (!f)
+		return value != NULL;
+	if (!value)
+		return f->type != YOI_FIELD_NULL;
+	return f->type != YOI_FIELD_SCALAR || strcmp(f->value, value) != 0;
+}
+
+static int check_text(const char *what, const char *s, bool one_line,
+		      yoi_error *err)
+{
+	if (!s || !*s)
+		return yoi_error_set(err, YOI_EUSAGE, NULL, 0,
+				     "%s must not be empty", what);
+	if (!yoi_utf8_valid(s, strlen(s)))
+		return yoi_error_set(err, YOI_EUSAGE, NULL, 0,
+				     "%s is not valid UTF-8", what);
+	if (one_line && strpbrk(s, "\r\n"))
+		return yoi_error_set(err, YOI_EUSAGE, NULL, 0,
+				     "%s must be a single line", what);
+	if (one_line && strlen(s) > YOI_THREAD_VALUE_MAX)
+		return yoi_error_set(err, YOI_EUSAGE, NULL, 0,
+				     "%s is longer than %d bytes", what,
+				     YOI_THREAD_VALUE_MAX);
+	return 0;
+}
+
+int yoi_ticket_create(yoi_store *st, const yoi_opctx *ctx,
+		      const yoi_create_opts *o, char id[YOI_ID_LEN + 1],
+		      yoi_error *err)
+{
+	int rc = check_text("--title", o->title, true, err);
+	if (rc < 0)
+		return rc;
+	const char *body = o->body;
+	if (!body) {
+		const yoi_resource *r = yoi_resource_get(
+			st->cfg.language == YOI_LANG_JA ? "ticket/body-ja.md"
+							: "ticket/body-en.md");
+		body = r ? r->data : "";
+	}
+	if (!yoi_utf8_valid(body, strlen(body)))
+		return yoi_error_set(err, YOI_EUSAGE, NULL, 0,
+				     "the body is not valid UTF-8");
+	char at[YOI_TIME_LEN + 1];
+	now_str(ctx, at);
+	const char *none = NULL;
+	yoi_item_kv kv[] = {
+		{"title", o->title, NULL, 0},
+		{"state", "planning", NULL, 0},
+		{"created_at", at, NULL, 0},
+		{"updated_at", at, NULL, 0},
+		{"assignee", o->assignee, NULL, 0},
+		{"readiness", o->readiness, NULL, 0},
+		{"risk_flags", NULL, o->nrisk ? o->risk_flags : &none, o->nrisk},
+	};
+	size_t nkv = sizeof(kv) / sizeof(*kv);
+	if (!o->readiness) {
+		kv[5] = kv[6];
+		nkv--;
+	}
+	yoi_buf item = YOI_BUF_INIT, events = YOI_BUF_INIT;
+	yoi_attr slug = {"slug", (char *)o->slug};
+	rc = yoi_item_compose(&item, kv, nkv, body);
+	if (rc < 0) {
+		rc = yoi_error_set(err, rc, NULL, 0,
+				   "cannot compose item.md: invalid field value");
+		goto out;
+	}
+	rc = yoi_ticket_event(&events, ctx, false, "create", &slug, o->slug ? 1 : 0,
+		       txt(ctx, "created"), err);
+	if (rc < 0)
+		goto out;
+	rc = yoi_store_lock(st, ctx->wait_sec, err);
+	if (rc < 0)
+		goto out;
+
+	/* Allocate: the current millisecond, +1 while taken. Bounded. */
+	char *dir = NULL;
+	int64_t ms = ctx->now_ms;
+	for (int tries = 0;; tries++, ms++) {
+		yoi_id_encode(ms, id);
+		free(dir);
+		dir = yoi_store_path(st, id, NULL);
+		if (!dir || !yoi_exists(dir) || tries > 100000)
+			break;
+	}
+	if (!dir || yoi_exists(dir)) {
+		rc = yoi_error_set(err, dir ? YOI_EIO : YOI_ENOMEM, st->root, 0,
+				   "cannot allocate a ticket ID");
+		free(dir);
+		goto unlock;
+	}
+	char *arts = yoi_path_join(dir, "artifacts");
+	char *thread = yoi_path_join(dir, "thread.md");
+	char *itemp = yoi_path_join(dir, "item.md");
+	if (!arts || !thread || !itemp) {
+		rc = yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
+	} else if ((rc = yoi_mkdir(dir, err)) == 0) {
+		rc = yoi_mkdir(arts, err);
+		if (rc == 0)
+			rc = yoi_file_append(thread, events.ptr, events.len,
+					     true, err);
+		if (rc == 0)
+			rc = yoi_file_write_atomic(itemp, item.ptr, item.len,
+						   err);
+		if (rc < 0) { /* all or nothing */
+			unlink(thread);
+			rmdir(arts);
+			rmdir(dir);
+		}
+	}
+	free(arts);
+	free(thread);
+	free(itemp);
+	free(dir);
+unlock:
+	yoi_store_unlock(st);
+out:
+	yoi_buf_free(&item);
+	yoi_buf_free(&events);
+	return rc;
+}
+
+int yoi_ticket_append(yoi_store *st, const yoi_opctx *ctx, const char *id,
+		      const char *kind, const yoi_attr *attrs, size_t nattrs,
+		      const char *body, yoi_error *err)
+{
+	yoi_ticket *t;
+	int rc = yoi_ticket_begin(st, ctx, id, &t, err);
+	if (rc < 0)
+		return rc;
+	yoi_buf events = YOI_BUF_INIT;
+	rc = yoi_ticket_lead_newline(t, &events);
+	if (rc == 0)
+		rc = yoi_ticket_event(&events, ctx, t->thread_crlf, kind, attrs,
+			       nattrs, body, err);
+	if (rc == 0)
+		rc = yoi_ticket_commit(t, ctx, &events, err);
+	yoi_buf_free(&events);
+	yoi_ticket_end(st, t);
+	return rc;
+}
+
+/* The current state: the thread's replay, else item.md's field. */
+static int current_state(const yoi_ticket *t, yoi_state *out, yoi_error *err)
+{
+	const char *s = yoi_ticket_replay(t->thread);
+	if (!s)
+		s = yoi_item_get(t->item, "state");
+	*out = yoi_state_parse(s);
+	if (*out == YOI_ST_INVALID)
+		return yoi_error_set(err, YOI_ECORRUPT, t->item_path, 0,
+				     "%s: state '%s' is not a known state; fix "
+				     "it (see 'yoi-tickets doctor')",
+				     t->item_path, s ? s : "(none)");
+	return 0;
+}
+
+typedef enum { VIA_STATE, VIA_CLOSE, VIA_REOPEN } via;
+
+/*
+ * Validate from -> to for the `via` command; fill *forced when --force
+ * overrode the table or a guard.
+ */
+static int check_transition(const yoi_store *st, const yoi_opctx *ctx,
+			    const yoi_ticket *t, yoi_state from, yoi_state to,
+			    via how, const yoi_transition_req *req,
+			    bool *forced, yoi_error *err)
+{
+	const yoi_state_table *tab = &st->cfg.transitions;
+	const char *id = t->id;
+	*forced = false;
+	if (req->force && (!req->reason || !*req->reason))
+		return yoi_error_set(err, YOI_EUSAGE, NULL, 0,
+				     "--force needs --reason TEXT: say why "
+				     "the override is right");
+	if (from == to)
+		return yoi_error_set(err, YOI_EREFUSED, t->item_path, 0,
+				     "%s is already %s", id,
+				     yoi_state_name(to));
+	if (how == VIA_STATE && to == YOI_ST_CLOSED)
+		return yoi_error_set(err, YOI_EREFUSED, t->item_path, 0,
+				     "closing goes through 'yoi-tickets close "
+				     "%s --resolution TEXT'",
+				     id);
+	if (how == VIA_STATE && from == YOI_ST_CLOSED)
+		return yoi_error_set(err, YOI_EREFUSED, t->item_path, 0,
+				     "%s is closed; reopen it with "
+				     "'yoi-tickets reopen %s --reason TEXT'",
+				     id, id);
+	const yoi_transition *tr = yoi_state_find(tab, from, to);
+	if (!tr) {
+		yoi_buf allowed = YOI_BUF_INIT;
+		yoi_state_targets(tab, from, &allowed);
+		int rc = 0;
+		if (!req->force)
+			rc = yoi_error_set(
+				err, YOI_EREFUSED, t->item_path, 0,
+				"%s cannot go from %s to %s; allowed from %s: "
+				"%s (or --force --reason TEXT)",
+				id, yoi_state_name(from), yoi_state_name(to),
+				yoi_state_name(from),
+				allowed.ptr ? allowed.ptr : "(none)");
+		yoi_buf_free(&allowed);
+		*forced = true;
+		return rc;
+	}
+	if ((tr->flags & YOI_TR_NEEDS_REASON) && (!req->reason || !*req->reason))
+		return yoi_error_set(err, YOI_EUSAGE, NULL, 0,
+				     "%s -> %s needs --reason TEXT",
+				     yoi_state_name(from), yoi_state_name(to));
+	if ((tr->flags & YOI_TR_NEEDS_SUMMARY) &&
+	    (!req->summary || !*req->summary))
+		return yoi_error_set(err, YOI_EUSAGE, NULL, 0,
+				     "%s -> %s needs --summary TEXT: the intake "
+				     "summary recorded on the thread",
+				     yoi_state_name(from), yoi_state_name(to));
+	if ((tr->flags & (YOI_TR_QUEUE_GUARD | YOI_TR_START_GUARD)) &&
+	    ctx->guard) {
+		yoi_buf why = YOI_BUF_INIT;
+		int rc = ctx->guard(ctx->guard_ctx, id, from, to, tr->flags,
+				    &why);
+		if (rc < 0 && !req->force)
+			rc = yoi_error_set(err, YOI_EREFUSED, t->item_path, 0,
+					   "%s cannot go to %s: %s (or --force "
+					   "--reason TEXT)",
+					   id, yoi_state_name(to),
+					   why.ptr ? why.ptr : "guard refused");
+		else if (rc < 0)
+			*forced = true, rc = 0;
+		yoi_buf_free(&why);
+		if (rc < 0)
+			return rc;
+	}
+	return 0;
+}
+
+/* Append the state_changed event for from -> to to events. */
+static int add_state_changed(yoi_buf *events, const yoi_opctx *ctx,
+			     const yoi_ticket *t, yoi_state from, yoi_state to,
+			     const char *reason, bool forced, yoi_error *err)
+{
+	yoi_attr a[] = {
+		{"from", (char *)yoi_state_name(from)},
+		{"to", (char *)yoi_state_name(to)},
+		{"reason", (char *)reason},
+		{"field", "state"},
+		{"forced", "true"},
+	};
+	return yoi_ticket_event(events, ctx, t->thread_crlf, "state_changed", a,
+			 forced ? 5 : 4, NULL, err);
+}
+
+/*
+ * One transition: optional leading event (intake_summary, close, reopen),
+ * then state_changed, in one append; then item.md.
+ */
+static int transition(yoi_store *st, const yoi_opctx *ctx, const char *id,
+		      via how, const yoi_transition_req *req,
+		      yoi_state *from_out, yoi_error *err)
+{
+	yoi_state to = yoi_state_parse(req->target);
+	if (to == YOI_ST_INVALID)
+		return yoi_error_set(err, YOI_EUSAGE, NULL, 0,
+				     "unknown state '%s'; states: planning, "
+				     "ready, queued, inprogress, done, closed",
+				     req->target);
+	if (req->reason && check_text("--reason", req->reason, true, err) < 0)
+		return err ? err->code : YOI_EUSAGE;
+	yoi_ticket *t;
+	int rc = yoi_ticket_begin(st, ctx, id, &t, err);
+	if (rc < 0)
+		return rc;
+	yoi_buf events = YOI_BUF_INIT;
+	yoi_state from;
+	bool forced = false;
+	rc = current_state(t, &from, err);
+	if (rc == 0)
+		rc = check_transition(st, ctx, t, from, to, how, req, &forced,
+				      err);
+	if (rc < 0)
+		goto out;
+	if (from_out)
+		*from_out = from;
+	const yoi_transition *tr =
+		yoi_state_find(&st->cfg.transitions, from, to);
+	unsigned flags = tr ? tr->flags : 0;
+	const char *reason = req->reason;
+	rc = yoi_ticket_lead_newline(t, &events);
+	if (rc == 0 && (flags & YOI_TR_NEEDS_SUMMARY))
+		rc = yoi_ticket_event(&events, ctx, t->thread_crlf, "intake_summary",
+			       NULL, 0, req->summary, err);
+	if (rc == 0 && how == VIA_CLOSE) {
+		yoi_attr s = {"status", "closed"};
+		rc = yoi_ticket_event(&events, ctx, t->thread_crlf, "close", &s, 1,
+			       req->summary, err);
+		if (!reason)
+			reason = txt(ctx, "reason_close");
+	}
+	if (rc == 0 && how == VIA_REOPEN)
+		rc = yoi_ticket_event(&events, ctx, t->thread_crlf, "reopen", NULL, 0,
+			       req->reason, err);
+	if (!reason)
+		reason = txt(ctx, "reason_default");
+	if (rc == 0)
+		rc = add_state_changed(&events, ctx, t, from, to, reason,
+				       forced, err);
+	if (rc < 0)
+		goto out;
+	if (yoi_item_set(t->item, "state", yoi_state_name(to)) < 0)
+		rc = yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
+	if (rc == 0 && (flags & YOI_TR_SETS_QUEUED)) {
+		char at[YOI_TIME_LEN + 1];
+		now_str(ctx, at);
+		if (yoi_item_set(t->item, "queued_by", ctx->author) < 0 ||
+		    yoi_item_set(t->item, "queued_at", at) < 0)
+			rc = yoi_error_set(err, YOI_EUSAGE, NULL, 0,
+					   "invalid author name");
+	}
+	if (rc == 0 && how == VIA_CLOSE) {
+		/* resolution.md first: a close that fails leaves it only. */
+		char *res = yoi_path_join(t->dir, "resolution.md");
+		yoi_buf text = YOI_BUF_INIT;
+		if (!res || yoi_buf_printf(&text, "%s\n", req->summary) < 0)
+			rc = yoi_error_set(err, YOI_ENOMEM, NULL, 0,
+					   "out of memory");
+		else
+			rc = yoi_file_write_atomic(res, text.ptr, text.len,
+						   err);
+		yoi_buf_free(&text);
+		free(res);
+	}
+	if (rc == 0)
+		rc = yoi_ticket_commit(t, ctx, &events, err);
+out:
+	yoi_buf_free(&events);
+	yoi_ticket_end(st, t);
+	return rc;
+}
+
+int yoi_ticket_transition(yoi_store *st, const yoi_opctx *ctx,
+			  const char *id, const yoi_transition_req *req,
+			  yoi_state *from_out, yoi_error *err)
+{
+	return transition(st, ctx, id, VIA_STATE, req, from_out, err);
+}
+
+int yoi_ticket_close(yoi_store *st, const yoi_opctx *ctx, const char *id,
+		     const char *resolution, yoi_error *err)
+{
+	if (!resolution || !*resolution)
+		return yoi_error_set(err, YOI_EUSAGE, NULL, 0,
+				     "close needs --resolution TEXT or --file F");
+	yoi_transition_req req = {"closed", NULL, resolution, false};
+	return transition(st, ctx, id, VIA_CLOSE, &req, NULL, err);
+}
+
+int yoi_ticket_reopen(yoi_store *st, const yoi_opctx *ctx, const char *id,
+		      const char *reason, yoi_error *err)
+{
+	if (!reason || !*reason)
+		return yoi_error_set(err, YOI_EUSAGE, NULL, 0,
+				     "reopen needs --reason TEXT");
+	yoi_transition_req req = {"planning", reason, NULL, false};
+	return transition(st, ctx, id, VIA_REOPEN, &req, NULL, err);
+}
+
+int yoi_ticket_edit(yoi_store *st, const yoi_opctx *ctx, const char *id,
+		    const yoi_edit_opts *o, yoi_error *err)
+{
+	if (o->title && check_text("--title", o->title, true, err) < 0)
+		return err ? err->code : YOI_EUSAGE;
+	yoi_ticket *t;
+	int rc = yoi_ticket_begin(st, ctx, id, &t, err);
+	if (rc < 0)
+		return rc;
+	yoi_buf before = YOI_BUF_INIT, after = YOI_BUF_INIT,
+		events = YOI_BUF_INIT, fields = YOI_BUF_INIT;
+	struct {
+		const char *key;
+		bool set;
+		const char *value;
+	} scal[] = {
+		{"title", o->title != NULL, o->title},
+		{"assignee", o->assignee || o->clear_assignee, o->assignee},
+		{"readiness", o->readiness != NULL, o->readiness},
+	};
+	rc = yoi_item_render(t->item, &before);
+	for (size_t i = 0; rc == 0 && i < sizeof(scal) / sizeof(*scal); i++) {
+		if (!scal[i].set ||
+		    !field_differs(t->item, scal[i].key, scal[i].value))
+			continue;
+		rc = yoi_item_set(t->item, scal[i].key, scal[i].value);
+		if (rc == 0)
+			rc = yoi_buf_printf(&fields, "%s%s",
+					    fields.len ? "," : "", scal[i].key);
+	}
+	if (rc == 0 && o->set_risk) {
+		rc = yoi_item_set_list(t->item, "risk_flags", o->risk_flags,
+				       o->nrisk);
+		yoi_buf_printf(&fields, "%srisk_flags", fields.len ? "," : "");
+	}
+	if (rc == 0 && o->set_body) {
+		rc = yoi_item_set_body(t->item, o->body, o->body_len);
+		yoi_buf_printf(&fields, "%sbody", fields.len ? "," : "");
+	}
+	if (rc < 0) {
+		rc = yoi_error_set(err, YOI_EUSAGE, NULL, 0,
+				   "invalid value: values must be valid UTF-8 "
+				   "on one line");
+		goto out;
+	}
+	if (rc == 0)
+		rc = yoi_item_render(t->item, &after);
+	if (rc == 0 && after.len == before.len &&
+	    memcmp(after.ptr, before.ptr, before.len) == 0) {
+		rc = yoi_error_set(err, YOI_EUSAGE, NULL, 0,
+				   "nothing to change: the values given are "
+				   "the current ones");
+		goto out;
+	}
+	yoi_attr a = {"fields", fields.ptr ? fields.ptr : ""};
+	if (rc == 0)
+		rc = yoi_ticket_lead_newline(t, &events);
+	if (rc == 0)
+		rc = yoi_ticket_event(&events, ctx, t->thread_crlf, "edit", &a, 1,
+			       txt(ctx, "edit_body"), err);
+	if (rc == 0)
+		rc = yoi_ticket_commit(t, ctx, &events, err);
+out:
+	yoi_buf_free(&before);
+	yoi_buf_free(&after);
+	yoi_buf_free(&events);
+	yoi_buf_free(&fields);
+	yoi_ticket_end(st, t);
+	return rc;
+}

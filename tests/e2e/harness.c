@@ -1,0 +1,236 @@
+/* harness.c - temporary repositories and runs of the binary. */
+#include "harness.h"
+
+#include <criterion/criterion.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+static char *slurp_fd(int fd)
+{
+	size_t cap = 4096, len = 0;
+	char *buf = malloc(cap);
+	cr_assert_not_null(buf);
+	lseek(fd, 0, SEEK_SET);
+	for (;;) {
+		if (len + 4096 + 1 > cap) {
+			cap *= 2;
+			buf = realloc(buf, cap);
+			cr_assert_not_null(buf);
+		}
+		ssize_t n = read(fd, buf + len, 4096);
+		if (n <= 0)
+			break;
+		len += (size_t)n;
+	}
+	buf[len] = '\0';
+	return buf;
+}
+
+static int tmpfd(void)
+{
+	char path[] = "/tmp/yoi-e2e-io.XXXXXX";
+	int fd = mkstemp(path);
+	cr_assert(fd >= 0, "mkstemp: %s", strerror(errno));
+	unlink(path);
+	return fd;
+}
+
+e2e_result e2e_run_bin(const char *bin, const char *dir,
+		       const char *stdin_text, const char *const *argv)
+{
+	cr_assert_not_null(bin, "YOI_BIN is not set; run through 'make e2e'");
+	int in = tmpfd(), out = tmpfd(), err = tmpfd();
+	if (stdin_text) {
+		size_t n = strlen(stdin_text);
+		cr_assert_eq(write(in, stdin_text, n), (ssize_t)n);
+		lseek(in, 0, SEEK_SET);
+	}
+	size_t argc = 0;
+	while (argv[argc])
+		argc++;
+	const char **args = calloc(argc + 2, sizeof(*args));
+	cr_assert_not_null(args);
+	args[0] = bin;
+	memcpy(args + 1, argv, argc * sizeof(*args));
+	pid_t pid = fork();
+	cr_assert(pid >= 0);
+	if (pid == 0) {
+		if (chdir(dir) < 0)
+			_exit(126);
+		dup2(in, 0);
+		dup2(out, 1);
+		dup2(err, 2);
+		setenv("YOI_TICKETS_AUTHOR",
+		       getenv("YOI_TICKETS_AUTHOR") ? getenv("YOI_TICKETS_AUTHOR")
+						    : "tester",
+		       1);
+		execv(bin, (char *const *)args);
+		_exit(127);
+	}
+	int status = 0;
+	struct timespec start, now;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		pid_t w = waitpid(pid, &status, WNOHANG);
+		if (w == pid)
+			break;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec - start.tv_sec > 60) {
+			kill(pid, SIGKILL);
+			waitpid(pid, &status, 0);
+			cr_assert_fail("timed out: %s %s", bin, argv[0]);
+			break;
+		}
+		struct timespec ts = {0, 1000000};
+		nanosleep(&ts, NULL);
+	}
+	free(args);
+	e2e_result r;
+	r.status = WIFEXITED(status) ? WEXITSTATUS(status)
+				     : 128 + WTERMSIG(status);
+	r.out = slurp_fd(out);
+	r.err = slurp_fd(err);
+	close(in);
+	close(out);
+	close(err);
+	return r;
+}
+
+e2e_result e2e_run(const char *dir, const char *stdin_text,
+		   const char *const *argv)
+{
+	return e2e_run_bin(getenv("YOI_BIN"), dir, stdin_text, argv);
+}
+
+void e2e_free(e2e_result *r)
+{
+	free(r->out);
+	free(r->err);
+	r->out = r->err = NULL;
+}
+
+char *e2e_ok_line(const char *dir, const char *const *argv)
+{
+	e2e_result r = e2e_run(dir, NULL, argv);
+	cr_assert_eq(r.status, 0, "%s failed (%d): %s", argv[0], r.status,
+		     r.err);
+	char *nl = strchr(r.out, '\n');
+	if (nl)
+		*nl = '\0';
+	free(r.err);
+	return r.out;
+}
+
+int e2e_sh(const char *dir, const char *fmt, ...)
+{
+	char cmd[8192];
+	int n = snprintf(cmd, sizeof(cmd), "cd '%s' && ", dir);
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(cmd + n, sizeof(cmd) - (size_t)n, fmt, ap);
+	va_end(ap);
+	int st = system(cmd);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128;
+}
+
+char *e2e_repo(void)
+{
+	char *dir = strdup("/tmp/yoi-e2e.XXXXXX");
+	cr_assert_not_null(mkdtemp(dir));
+	cr_assert_eq(e2e_sh(dir, "git init -q . && git config user.name "
+				 "'E2E User' && git config user.email "
+				 "e2e@example.invalid"),
+		     0);
+	return dir;
+}
+
+char *e2e_store(void)
+{
+	char *dir = e2e_repo();
+	e2e_result r = RUN(dir, "init");
+	cr_assert_eq(r.status, 0, "init: %s", r.err);
+	e2e_free(&r);
+	return dir;
+}
+
+void e2e_rm(char *dir)
+{
+	if (dir && strncmp(dir, "/tmp/yoi-e2e.", 13) == 0)
+		e2e_sh("/tmp", "chmod -R u+w '%s' 2>/dev/null; rm -rf '%s'",
+		       dir, dir);
+	free(dir);
+}
+
+static char *join(const char *dir, const char *rel)
+{
+	char *p = malloc(strlen(dir) + strlen(rel) + 2);
+	cr_assert_not_null(p);
+	sprintf(p, "%s/%s", dir, rel);
+	return p;
+}
+
+char *e2e_read(const char *dir, const char *rel)
+{
+	char *p = join(dir, rel);
+	int fd = open(p, O_RDONLY);
+	cr_assert(fd >= 0, "open %s: %s", p, strerror(errno));
+	char *s = slurp_fd(fd);
+	close(fd);
+	free(p);
+	return s;
+}
+
+static void put(const char *dir, const char *rel, const char *text,
+		int flags)
+{
+	char *p = join(dir, rel);
+	int fd = open(p, O_WRONLY | O_CREAT | flags, 0644);
+	cr_assert(fd >= 0, "open %s: %s", p, strerror(errno));
+	size_t n = strlen(text);
+	cr_assert_eq(write(fd, text, n), (ssize_t)n);
+	close(fd);
+	free(p);
+}
+
+void e2e_write(const char *dir, const char *rel, const char *text)
+{
+	put(dir, rel, text, O_TRUNC);
+}
+
+void e2e_append(const char *dir, const char *rel, const char *text)
+{
+	put(dir, rel, text, O_APPEND);
+}
+
+bool e2e_exists(const char *dir, const char *rel)
+{
+	char *p = join(dir, rel);
+	struct stat sb;
+	bool ok = lstat(p, &sb) == 0;
+	free(p);
+	return ok;
+}
+
+const char *e2e_tpath(const char *id, const char *file)
+{
+	static char buf[512];
+	snprintf(buf, sizeof(buf), ".yoi/tickets/%s/%s", id, file);
+	return buf;
+}
+
+size_t e2e_count(const char *hay, const char *needle)
+{
+	size_t n = 0, len = strlen(needle);
+	for (const char *p = hay; (p = strstr(p, needle)); p += len)
+		n++;
+	return n;
+}
