@@ -115,8 +115,14 @@ e2e: $(BIN) $(FAULTBIN) $(E2E)
 
 test: unit e2e
 
+# Criterion does not fail a test on a LeakSanitizer report, so the log is
+# searched too: any sanitizer report fails the target.
 asan:
-	$(MAKE) BUILD=build/asan SAN=1 test
+	@mkdir -p build
+	@{ $(MAKE) BUILD=build/asan SAN=1 test 2>&1; echo $$? >build/asan.status; } \
+		| tee build/asan.log
+	@test "$$(cat build/asan.status)" = 0
+	@! grep -n "Sanitizer\|runtime error:" build/asan.log
 
 bench: all
 	sh scripts/bench.sh
