@@ -114,8 +114,12 @@ int yoi_state_targets(const yoi_state_table *t, yoi_state from, yoi_buf *out)
 	for (size_t i = 0; i < t->n; i++) {
 		if (t->v[i].from != from)
 			continue;
-		if (yoi_buf_printf(out, "%s%s", k++ ? ", " : "",
-				   yoi_state_name(t->v[i].to)) < 0)
+		unsigned f = t->v[i].flags;
+		const char *via = f & YOI_TR_VIA_CLOSE    ? " (via close)"
+				  : f & YOI_TR_VIA_REOPEN ? " (via reopen)"
+							  : "";
+		if (yoi_buf_printf(out, "%s%s%s", k++ ? ", " : "",
+				   yoi_state_name(t->v[i].to), via) < 0)
 			return YOI_ENOMEM;
 	}
 	if (k == 0 && yoi_buf_puts(out, "(none)") < 0)

@@ -44,8 +44,11 @@ static void print_text(const yoi_ticket *t, size_t first)
 			fputc('\n', stdout);
 	}
 	const yoi_thread *th = t->thread;
-	printf("\n## Thread (%zu events%s)\n", th->n,
-	       first ? ", older ones omitted" : "");
+	if (first)
+		printf("\n## Thread (last %zu of %zu events)\n", th->n - first,
+		       th->n);
+	else
+		printf("\n## Thread (%zu events)\n", th->n);
 	for (size_t i = first; i < th->n; i++) {
 		const yoi_event *e = &th->ev[i];
 		printf("\n[%s] %s by %s", or_dash(e->at), or_dash(e->kind),

@@ -180,7 +180,7 @@ Test(config, full_file_field_by_field)
 	cr_assert_null(yoi_state_find(t, YOI_ST_CLOSED, YOI_ST_PLANNING));
 	yoi_buf b = YOI_BUF_INIT;
 	cr_assert_eq(yoi_state_targets(t, YOI_ST_INPROGRESS, &b), 0);
-	cr_assert_str_eq(b.ptr, "done, closed");
+	cr_assert_str_eq(b.ptr, "done, closed (via close)");
 	yoi_buf_free(&b);
 	yoi_config_free(&cfg);
 	cr_assert_null(cfg.transitions.v);

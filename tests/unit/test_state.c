@@ -141,12 +141,12 @@ static void targets_are(const yoi_state_table *t, yoi_state from,
 Test(state, targets_text)
 {
 	const yoi_state_table *t = yoi_state_default_table();
-	targets_are(t, P, "ready, closed");
-	targets_are(t, R, "queued, planning, closed");
-	targets_are(t, Q, "inprogress, planning, closed");
-	targets_are(t, I, "done, closed");
-	targets_are(t, D, "inprogress, closed");
-	targets_are(t, C, "planning");
+	targets_are(t, P, "ready, closed (via close)");
+	targets_are(t, R, "queued, planning, closed (via close)");
+	targets_are(t, Q, "inprogress, planning, closed (via close)");
+	targets_are(t, I, "done, closed (via close)");
+	targets_are(t, D, "inprogress, closed (via close)");
+	targets_are(t, C, "planning (via reopen)");
 	targets_are(t, YOI_ST_INVALID, "(none)");
 }
 
@@ -155,7 +155,7 @@ Test(state, targets_appends_to_the_buffer)
 	yoi_buf b = YOI_BUF_INIT;
 	cr_assert_eq(yoi_buf_puts(&b, "allowed: "), 0);
 	cr_assert_eq(yoi_state_targets(yoi_state_default_table(), I, &b), 0);
-	cr_assert_str_eq(b.ptr, "allowed: done, closed");
+	cr_assert_str_eq(b.ptr, "allowed: done, closed (via close)");
 	yoi_buf_free(&b);
 }
 
@@ -246,7 +246,7 @@ Test(state, from_pairs_keeps_order_and_targets)
 		cr_assert_eq(t.v[i].from, from[i]);
 		cr_assert_eq(t.v[i].to, to[i]);
 	}
-	targets_are(&t, P, "ready, closed");
+	targets_are(&t, P, "ready, closed (via close)");
 	targets_are(&t, R, "done, planning");
 	targets_are(&t, Q, "(none)");
 	cr_assert_not_null(yoi_state_find(&t, R, D));
