@@ -301,6 +301,24 @@ int yoi_mkdir(const char *path, yoi_error *err)
 			     path, strerror(errno));
 }
 
+int yoi_mkdir_kept(const char *path, yoi_error *err)
+{
+	int rc = yoi_mkdir(path, err);
+	if (rc < 0)
+		return rc;
+	char *keep = yoi_path_join(path, ".gitkeep");
+	if (!keep)
+		return yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
+	int fd = open(keep, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0)
+		rc = yoi_error_set(err, YOI_EIO, keep, 0, "%s: cannot create: %s",
+				   keep, strerror(errno));
+	else
+		close(fd);
+	free(keep);
+	return rc;
+}
+
 int yoi_mkdir_p(const char *path, yoi_error *err)
 {
 	char *p = yoi_strdup(path);

@@ -311,7 +311,7 @@ int yoi_ticket_create(yoi_store *st, const yoi_opctx *ctx,
 	if (!arts || !thread || !itemp) {
 		rc = yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
 	} else if ((rc = yoi_mkdir(dir, err)) == 0) {
-		rc = yoi_mkdir(arts, err);
+		rc = yoi_mkdir_kept(arts, err);
 		if (rc == 0)
 			rc = yoi_file_append(thread, events.ptr, events.len,
 					     true, err);
@@ -319,6 +319,10 @@ int yoi_ticket_create(yoi_store *st, const yoi_opctx *ctx,
 			rc = yoi_file_write_atomic(itemp, item.ptr, item.len,
 						   err);
 		if (rc < 0) { /* all or nothing */
+			char *keep = yoi_path_join(arts, ".gitkeep");
+			if (keep)
+				unlink(keep);
+			free(keep);
 			unlink(thread);
 			rmdir(arts);
 			rmdir(dir);

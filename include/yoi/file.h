@@ -51,6 +51,11 @@ bool yoi_exists(const char *path); /* anything, including a symlink */
 
 /* mkdir, succeeding when it exists as a directory. */
 int yoi_mkdir(const char *path, yoi_error *err);
+/*
+ * mkdir plus an empty .gitkeep inside, so the directory survives a git
+ * clone (git tracks files, not directories). Used for artifacts/.
+ */
+int yoi_mkdir_kept(const char *path, yoi_error *err);
 /* mkdir -p */
 int yoi_mkdir_p(const char *path, yoi_error *err);
 
