@@ -342,3 +342,26 @@ Test(lifecycle, edit_changes_only_its_lines)
 	free(id);
 	e2e_rm(dir);
 }
+
+Test(lifecycle, a_clone_of_the_store_is_clean)
+{
+	char *dir = e2e_store();
+	char *id = OK_LINE(dir, "create", "--title", "Travels");
+	cr_assert(e2e_exists(dir, e2e_tpath(id, "artifacts/.gitkeep")));
+	cr_assert_eq(e2e_sh(dir, "git add -A && git commit -qm t && "
+				 "git clone -q . clone"),
+		     0);
+	char *clone = malloc(strlen(dir) + 7);
+	sprintf(clone, "%s/clone", dir);
+	cr_assert(e2e_exists(clone, e2e_tpath(id, "artifacts")));
+	e2e_result r = RUN(clone, "doctor");
+	cr_assert_eq(r.status, 0);
+	cr_assert(strstr(r.err, "0 error(s), 0 warning(s)"), "%s%s", r.out,
+		  r.err);
+	e2e_free(&r);
+	/* The lock file is ignored, never committed. */
+	cr_assert_eq(e2e_sh(dir, "git ls-files | grep -q '\\.lock$'"), 1);
+	free(clone);
+	free(id);
+	e2e_rm(dir);
+}
