@@ -1,0 +1,184 @@
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "yoi/file.h"
+
+static char *tmpdir(void)
+{
+	char *d = strdup("/tmp/yoi-unit-file.XXXXXX");
+	cr_assert_not_null(mkdtemp(d));
+	return d;
+}
+
+static void rmtree(char *d)
+{
+	char cmd[256];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", d);
+	cr_assert_eq(system(cmd), 0);
+	free(d);
+}
+
+static size_t entries(const char *dir)
+{
+	DIR *dp = opendir(dir);
+	size_t n = 0;
+	struct dirent *de;
+	while ((de = readdir(dp)))
+		n += strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0;
+	closedir(dp);
+	return n;
+}
+
+Test(file, atomic_write_replaces_and_reads_back)
+{
+	char *d = tmpdir();
+	char *p = yoi_path_join(d, "f.md");
+	yoi_error err = {0};
+	cr_assert_eq(yoi_file_write_atomic(p, "one\n", 4, &err), 0, "%s", err.msg);
+	cr_assert_eq(yoi_file_write_atomic(p, "two\n", 4, &err), 0);
+	yoi_buf b = YOI_BUF_INIT;
+	cr_assert_eq(yoi_file_read(p, 100, &b, &err), 0);
+	cr_assert_str_eq(b.ptr, "two\n");
+	cr_assert_eq(entries(d), 1, "no temp files left behind");
+	yoi_buf_free(&b);
+	free(p);
+	rmtree(d);
+}
+
+Test(file, failed_write_leaves_the_old_file_and_no_temp)
+{
+	char *d = tmpdir();
+	char *p = yoi_path_join(d, "f.md");
+	yoi_error err = {0};
+	cr_assert_eq(yoi_file_write_atomic(p, "old\n", 4, &err), 0);
+	/* A file size limit makes the write fail as a full disk would. */
+	signal(SIGXFSZ, SIG_IGN);
+	struct rlimit rl = {1024, 1024};
+	cr_assert_eq(setrlimit(RLIMIT_FSIZE, &rl), 0);
+	char big[4096];
+	memset(big, 'x', sizeof(big));
+	cr_assert_eq(yoi_file_write_atomic(p, big, sizeof(big), &err), YOI_EIO);
+	cr_assert(strstr(err.msg, "unchanged"), "%s", err.msg);
+	yoi_buf b = YOI_BUF_INIT;
+	cr_assert_eq(yoi_file_read(p, 100, &b, &err), 0);
+	cr_assert_str_eq(b.ptr, "old\n");
+	cr_assert_eq(entries(d), 1, "the temp file was removed");
+	yoi_buf_free(&b);
+	free(p);
+	rmtree(d);
+}
+
+Test(file, append_is_undone_when_short)
+{
+	char *d = tmpdir();
+	char *p = yoi_path_join(d, "thread.md");
+	yoi_error err = {0};
+	cr_assert_eq(yoi_file_append(p, "a\n", 2, true, &err), 0);
+	cr_assert_eq(yoi_file_append(p, "b\n", 2, true, &err), YOI_EIO,
+		     "create refuses an existing file");
+	signal(SIGXFSZ, SIG_IGN);
+	struct rlimit rl = {100, 100};
+	cr_assert_eq(setrlimit(RLIMIT_FSIZE, &rl), 0);
+	char big[300];
+	memset(big, 'y', sizeof(big));
+	cr_assert_eq(yoi_file_append(p, big, sizeof(big), false, &err), YOI_EIO);
+	yoi_buf b = YOI_BUF_INIT;
+	cr_assert_eq(yoi_file_read(p, 1000, &b, &err), 0);
+	cr_assert_str_eq(b.ptr, "a\n", "no partial block stays");
+	yoi_buf_free(&b);
+	free(p);
+	rmtree(d);
+}
+
+Test(file, symlinks_are_refused)
+{
+	char *d = tmpdir();
+	char *real = yoi_path_join(d, "real");
+	char *link = yoi_path_join(d, "link");
+	yoi_error err = {0};
+	cr_assert_eq(yoi_file_write_atomic(real, "x\n", 2, &err), 0);
+	cr_assert_eq(symlink(real, link), 0);
+	yoi_buf b = YOI_BUF_INIT;
+	cr_assert_eq(yoi_file_read(link, 100, &b, &err), YOI_EREFUSED);
+	cr_assert(strstr(err.msg, "symbolic link"));
+	cr_assert_eq(yoi_file_read_frontmatter(link, 100, &b, &err),
+		     YOI_EREFUSED);
+	cr_assert_eq(yoi_file_append(link, "y", 1, false, &err), YOI_EREFUSED);
+	cr_assert_eq(yoi_file_write_atomic(link, "y", 1, &err), YOI_EREFUSED);
+	cr_assert_eq(yoi_file_read(real, 100, &b, &err), 0);
+	cr_assert_str_eq(b.ptr, "x\n", "the link target is untouched");
+	cr_assert_eq(yoi_file_read(d, 100, &b, &err), YOI_EREFUSED,
+		     "a directory is not a regular file");
+	yoi_buf_free(&b);
+	free(real);
+	free(link);
+	rmtree(d);
+}
+
+Test(file, size_limit_and_missing)
+{
+	char *d = tmpdir();
+	char *p = yoi_path_join(d, "f");
+	yoi_error err = {0};
+	yoi_buf b = YOI_BUF_INIT;
+	cr_assert_eq(yoi_file_read(p, 10, &b, &err), YOI_ENOTFOUND);
+	cr_assert_eq(yoi_file_write_atomic(p, "0123456789AB", 12, &err), 0);
+	cr_assert_eq(yoi_file_read(p, 10, &b, &err), YOI_ECORRUPT);
+	cr_assert(strstr(err.msg, "limit"));
+	cr_assert_eq(yoi_file_read(p, 12, &b, &err), 0);
+	cr_assert_eq(b.len, 12);
+	yoi_buf_free(&b);
+	free(p);
+	rmtree(d);
+}
+
+Test(file, frontmatter_read_stops_after_the_closer)
+{
+	char *d = tmpdir();
+	char *p = yoi_path_join(d, "item.md");
+	yoi_error err = {0};
+	yoi_buf text = YOI_BUF_INIT;
+	yoi_buf_puts(&text, "---\ntitle: x\n---\n");
+	for (int i = 0; i < 5000; i++)
+		yoi_buf_puts(&text, "body line\n");
+	cr_assert_eq(yoi_file_write_atomic(p, text.ptr, text.len, &err), 0);
+	yoi_buf b = YOI_BUF_INIT;
+	cr_assert_eq(yoi_file_read_frontmatter(p, YOI_FILE_MAX, &b, &err), 0);
+	cr_assert_str_eq(b.ptr, "---\ntitle: x\n---\n");
+	/* CRLF closer, and a file with no closer at all (read whole). */
+	cr_assert_eq(yoi_file_write_atomic(p, "---\r\na: 1\r\n---\r\nbody", 20,
+					   &err),
+		     0);
+	cr_assert_eq(yoi_file_read_frontmatter(p, YOI_FILE_MAX, &b, &err), 0);
+	cr_assert_str_eq(b.ptr, "---\r\na: 1\r\n---\r\n");
+	cr_assert_eq(yoi_file_write_atomic(p, "---\na: 1\n", 9, &err), 0);
+	cr_assert_eq(yoi_file_read_frontmatter(p, YOI_FILE_MAX, &b, &err), 0);
+	cr_assert_str_eq(b.ptr, "---\na: 1\n");
+	yoi_buf_free(&b);
+	yoi_buf_free(&text);
+	free(p);
+	rmtree(d);
+}
+
+Test(file, mkdir_kept_makes_a_gitkeep)
+{
+	char *d = tmpdir();
+	char *p = yoi_path_join(d, "artifacts");
+	yoi_error err = {0};
+	cr_assert_eq(yoi_mkdir_kept(p, &err), 0);
+	cr_assert_eq(yoi_mkdir_kept(p, &err), 0, "idempotent");
+	char *keep = yoi_path_join(p, ".gitkeep");
+	cr_assert(yoi_is_file(keep));
+	cr_assert(yoi_is_dir(p));
+	free(keep);
+	free(p);
+	rmtree(d);
+}
