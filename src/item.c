@@ -417,8 +417,9 @@ static size_t skip_lead(const fm_ctx *c, size_t yl, bool *tab)
 	const char *raw = c->im->pub.raw;
 	size_t i = c->ystart[yclamp(c, yl)], e = yline_end(c, yl);
 	*tab = false;
-	while (i < e && (raw[i] == ' ' || raw[i] == '\t'))
-		*tab = *tab || raw[i++] == '\t';
+	for (; i < e && (raw[i] == ' ' || raw[i] == '\t'); i++)
+		if (raw[i] == '\t')
+			*tab = true;
 	return i;
 }
 

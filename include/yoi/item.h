@@ -107,9 +107,10 @@ int yoi_item_set_list(yoi_item *it, const char *key,
 
 /*
  * Render the file (appended to out): the original bytes with the changed
- * fields' lines replaced, appended fields before the closer, body
- * byte-for-byte. Line endings of new lines follow the file (crlf). An
- * unchanged item renders byte-identical to its input.
+ * fields' lines replaced, appended fields before the closer (before an
+ * explicit "..." document end, if any), body byte-for-byte. Line endings
+ * and indentation of new lines follow the file (crlf, the first field's
+ * indent). An unchanged item renders byte-identical to its input.
  */
 int yoi_item_render(const yoi_item *it, yoi_buf *out);
 

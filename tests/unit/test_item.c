@@ -418,6 +418,42 @@ Test(item_parse, odd_but_valid_shapes)
 	yoi_item_free(it);
 }
 
+/* Shapes found by fuzzing: each must survive a rewrite of every field. */
+Test(item_parse, rewrites_keep_tricky_yaml_valid)
+{
+	const char *cases[] = {
+	    /* explicit key with the key on the next line */
+	    "---\na: 1\n? \n  b\n: 2\nc: 3\n---\n",
+	    /* a tag as the whole value */
+	    "---\nm:\n !\nk: v\n---\n",
+	    /* a tab-indented blank or comment line after a plain scalar */
+	    "---\na: x\n \t \nb: 1\n---\n",
+	    "---\na: x\n \t# y\nb: 1\n---\n",
+	    /* the same after a keep-chomped block scalar */
+	    "---\nc: |+\n  keep\n\n  \t\nd: e\n---\n",
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		yoi_item *it = parse_ok(cases[i]);
+		char *same = render(it);
+		cr_assert_str_eq(same, cases[i]);
+		free(same);
+		for (size_t k = 0; k < it->nfields; k++) {
+			char *key = strdup(it->fields[k].key);
+			cr_assert_eq(yoi_item_set(it, key, "v'#"), 0);
+			free(key);
+		}
+		char *r = render(it);
+		yoi_item *back = parse_ok(r);
+		cr_assert_eq(back->nfields, it->nfields, "%s", r);
+		for (size_t k = 0; k < back->nfields; k++)
+			cr_assert_str_eq(yoi_item_get(back, it->fields[k].key),
+					 "v'#", "%s", r);
+		yoi_item_free(back);
+		free(r);
+		yoi_item_free(it);
+	}
+}
+
 /* ---- parse errors ------------------------------------------------------ */
 
 Test(item_errors, empty_file)
