@@ -8,6 +8,25 @@
 
 #include "yoi/common.h"
 
+/*
+ * Messages quote text from the files (a bad timestamp, a kind); a byte that
+ * is not UTF-8 becomes '?' so that every output format (JSON needs UTF-8)
+ * can carry every diagnostic.
+ */
+static void scrub_utf8(char *s, size_t len)
+{
+	size_t i = 0;
+	while (i < len) {
+		size_t k = 1;
+		while (k <= 4 && i + k <= len && !yoi_utf8_valid(s + i, k))
+			k++;
+		if (k > 4 || i + k > len)
+			s[i++] = '?';
+		else
+			i += k;
+	}
+}
+
 void yoi_diag_add(yoi_diag *d, yoi_severity sev, const char *code,
 		  const char *path, int line, const char *fmt, ...)
 {
@@ -28,6 +47,8 @@ void yoi_diag_add(yoi_diag *d, yoi_severity sev, const char *code,
 	va_start(ap, fmt);
 	int rc = yoi_buf_vprintf(&msg, fmt, ap);
 	va_end(ap);
+	if (rc == 0 && msg.ptr && !yoi_utf8_valid(msg.ptr, msg.len))
+		scrub_utf8(msg.ptr, msg.len);
 	yoi_diag_entry e = {sev, yoi_strdup(code), yoi_strdup(path ? path : ""),
 			    line, rc < 0 ? NULL : yoi_buf_detach(&msg)};
 	if (!e.code || !e.path || !e.message) {

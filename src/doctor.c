@@ -20,11 +20,35 @@ static bool is(const char *a, const char *b)
 	return a && strcmp(a, b) == 0;
 }
 
+/*
+ * A yoi_error message reads "path:line: what". A diagnostic carries the
+ * path (printed relative to the top) and the line itself, so its message
+ * keeps only "what" and never repeats the absolute path.
+ */
+static const char *bare_msg(const char *msg, const char *path)
+{
+	size_t n = path ? strlen(path) : 0;
+	if (!n || strncmp(msg, path, n) != 0 || msg[n] != ':')
+		return msg;
+	const char *p = msg + n + 1, *q = p;
+	while (*q >= '0' && *q <= '9')
+		q++;
+	if (q > p && *q == ':')
+		p = q + 1;
+	while (*p == ' ')
+		p++;
+	return *p ? p : msg;
+}
+
 /* History checks over the parsed thread. */
 static void check_history(const yoi_ticket_files *f, const yoi_thread *th,
 			  const yoi_state_table *tab, yoi_diag *d)
 {
 	const char *tp = f->thread_path;
+	if (th->n == 0)
+		yoi_diag_add(d, ERR, "thread-empty", tp, 0,
+			     "thread.md has no events: the history (the "
+			     "source of truth) is lost; restore it from git");
 	if (th->n && th->ev[0].kind && !is(th->ev[0].kind, "create") &&
 	    !is(th->ev[0].kind, "migration"))
 		yoi_diag_add(d, WARN, "thread-first-event", tp, th->ev[0].line,
@@ -117,7 +141,7 @@ void yoi_doctor_check_ticket(const yoi_ticket_files *f,
 		if (yoi_item_parse(&it, f->item, f->item_len, f->item_path,
 				   &e) < 0)
 			yoi_diag_add(d, ERR, "item-parse", f->item_path, e.line,
-				     "%s", e.msg);
+				     "%s", bare_msg(e.msg, f->item_path));
 		else
 			yoi_item_check(it, f->item_path, d);
 	}
@@ -213,7 +237,7 @@ static bool read_for_check(const char *path, yoi_buf *b, yoi_diag *d)
 		yoi_diag_add(d, ERR,
 			     rc == YOI_EREFUSED ? "file-not-regular"
 						: "file-unreadable",
-			     path, 0, "%s", e.msg);
+			     path, 0, "%s", bare_msg(e.msg, path));
 	return false;
 }
 

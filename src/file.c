@@ -54,7 +54,10 @@ static int open_regular(const char *path, size_t limit, size_t *size,
 	return fd;
 }
 
-/* Read up to want bytes (bounded by limit) appending to out. */
+/*
+ * Read up to want bytes, appending to out. A short read of a regular file
+ * means EOF (POSIX), so we stop there rather than pay one more read(2).
+ */
 static int read_some(int fd, const char *path, yoi_buf *out, size_t want,
 		     size_t *got, yoi_error *err)
 {
@@ -62,17 +65,18 @@ static int read_some(int fd, const char *path, yoi_buf *out, size_t want,
 		return yoi_error_set(err, YOI_ENOMEM, path, 0, "out of memory");
 	*got = 0;
 	while (*got < want) {
-		ssize_t n = read(fd, out->ptr + out->len, want - *got);
+		size_t ask = want - *got;
+		ssize_t n = read(fd, out->ptr + out->len, ask);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
 			return yoi_error_set(err, YOI_EIO, path, 0,
 					     "%s: read failed: %s", path,
 					     strerror(errno));
-		if (n == 0)
-			break;
 		out->len += (size_t)n;
 		*got += (size_t)n;
+		if ((size_t)n < ask)
+			break; /* EOF */
 	}
 	out->ptr[out->len] = '\0';
 	return 0;
@@ -86,11 +90,15 @@ int yoi_file_read(const char *path, size_t limit, yoi_buf *out,
 	if (fd < 0)
 		return fd;
 	yoi_buf_clear(out);
+	/*
+	 * fstat gave the size: one read of size + 1 bytes sees both the data
+	 * and EOF for a file that did not change. A file that grew meanwhile
+	 * is read on, still bounded by the limit.
+	 */
+	size_t want = size + 1;
 	int rc = 0;
-	/* Read to EOF, bounded: a file that grows past the limit is refused. */
 	for (;;) {
 		size_t got;
-		size_t want = size - out->len + 4096;
 		rc = read_some(fd, path, out, want, &got, err);
 		if (rc < 0 || got < want)
 			break;
@@ -100,7 +108,7 @@ int yoi_file_read(const char *path, size_t limit, yoi_buf *out,
 					   path, limit);
 			break;
 		}
-		size = out->len;
+		want = 4096;
 	}
 	close(fd);
 	if (rc == 0 && !out->ptr && yoi_buf_grow(out, 0) < 0)

@@ -247,6 +247,17 @@ int yoi_store_resolve(const yoi_store *st, const char *query,
 					     query);
 		char *dir = yoi_store_path(st, norm, NULL);
 		bool found = dir && yoi_is_dir(dir);
+		/* A symlink (or a file) in place of the directory is refused,
+		 * not "not found": it exists, and we will not follow it. */
+		if (!found && dir && yoi_exists(dir)) {
+			rc = yoi_error_set(err, YOI_EREFUSED, dir, 0,
+					   "%s: not a directory (a symbolic "
+					   "link?); ticket directories must be "
+					   "real directories",
+					   dir);
+			free(dir);
+			return rc;
+		}
 		free(dir);
 		if (!found)
 			return yoi_error_set(err, YOI_ENOTFOUND, st->root, 0,

@@ -650,6 +650,13 @@ int yoi_thread_parse(yoi_thread **out, const char *buf, size_t len,
 		yoi_thread_free(&t->pub);
 		return rc;
 	}
+	const char *what;
+	int bad = d ? yoi_thread_bad_text(buf, len, &what) : 0;
+	if (bad)
+		yoi_diag_add(d, YOI_DIAG_ERROR, "thread-encoding", path, bad,
+			     "%s: thread.md must be UTF-8 text; remove the "
+			     "binary data or save the file as UTF-8",
+			     what);
 	*out = &t->pub;
 	return 0;
 }
@@ -742,6 +749,31 @@ bool yoi_thread_is_crlf(const char *buf, size_t len)
 		return false;
 	const char *nl = memchr(buf, '\n', len);
 	return nl && nl > buf && nl[-1] == '\r';
+}
+
+int yoi_thread_bad_text(const char *buf, size_t len, const char **what)
+{
+	if (!buf || (!memchr(buf, '\0', len) && yoi_utf8_valid(buf, len)))
+		return 0;
+	/* No UTF-8 sequence spans a '\n': find the line. */
+	int line = 1;
+	size_t pos = 0;
+	while (pos < len) {
+		const char *nl = memchr(buf + pos, '\n', len - pos);
+		size_t n = (nl ? (size_t)(nl - buf) : len) - pos;
+		bool nul = memchr(buf + pos, '\0', n) != NULL;
+		if (nul || !yoi_utf8_valid(buf + pos, n)) {
+			if (what)
+				*what = nul ? "a NUL byte" : "invalid UTF-8";
+			return line;
+		}
+		pos += n + 1;
+		if (line < INT_MAX)
+			line++;
+	}
+	if (what)
+		*what = "invalid UTF-8";
+	return line;
 }
 
 /* ---- render ------------------------------------------------------------- */

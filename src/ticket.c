@@ -26,9 +26,11 @@ static const char *txt(const yoi_opctx *ctx, const char *key)
 	return ctx->texts ? yoi_texts_get(ctx->texts, key) : key;
 }
 
+/* Stamps for events and updated_at, taken when they are written. */
 static void now_str(const yoi_opctx *ctx, char out[YOI_TIME_LEN + 1])
 {
-	yoi_time_format(ctx->now_ms / 1000, out);
+	int64_t ms = ctx->clock_ms ? ctx->clock_ms() : ctx->now_ms;
+	yoi_time_format(ms / 1000, out);
 }
 
 void yoi_ticket_free(yoi_ticket *t)
@@ -102,6 +104,16 @@ int yoi_ticket_load(yoi_ticket **out, const yoi_store *st, const char *id,
 					   t->thread_path);
 		if (rc < 0)
 			goto out;
+		const char *what;
+		int bad = yoi_thread_bad_text(buf.ptr, buf.len, &what);
+		if (bad) {
+			rc = yoi_error_set(err, YOI_ECORRUPT, t->thread_path,
+					   bad,
+					   "%s:%d: %s; thread.md must be UTF-8 "
+					   "text (run 'yoi-tickets doctor')",
+					   t->thread_path, bad, what);
+			goto out;
+		}
 		t->thread_crlf = yoi_thread_is_crlf(buf.ptr, buf.len);
 		t->thread_needs_nl = buf.len && buf.ptr[buf.len - 1] != '\n';
 		rc = yoi_thread_parse(&t->thread, buf.ptr, buf.len,
@@ -109,6 +121,12 @@ int yoi_ticket_load(yoi_ticket **out, const yoi_store *st, const char *id,
 		if (rc < 0)
 			rc = yoi_error_set(err, rc, t->thread_path, 0,
 					   "%s: cannot parse", t->thread_path);
+		else if (t->thread->n == 0)
+			rc = yoi_error_set(err, YOI_ECORRUPT, t->thread_path, 0,
+					   "%s: no events; the history starts "
+					   "with a create or migration event, "
+					   "restore it from git",
+					   t->thread_path);
 	}
 out:
 	yoi_buf_free(&buf);
@@ -135,6 +153,16 @@ const char *yoi_ticket_replay(const yoi_thread *t)
 	return NULL;
 }
 
+static int render_event(yoi_buf *events, const yoi_opctx *ctx,
+			const char *at, bool crlf, const char *kind,
+			const yoi_attr *attrs, size_t nattrs, const char *body,
+			yoi_error *err)
+{
+	yoi_event_spec spec = {kind,  ctx->author, at, attrs, nattrs, NULL,
+			       body,  ctx->allow_large};
+	return yoi_event_render(events, &spec, crlf, err);
+}
+
 /* Render one event into events; the author and time come from ctx. */
 int yoi_ticket_event(yoi_buf *events, const yoi_opctx *ctx, bool crlf,
 		     const char *kind, const yoi_attr *attrs, size_t nattrs,
@@ -142,9 +170,8 @@ int yoi_ticket_event(yoi_buf *events, const yoi_opctx *ctx, bool crlf,
 {
 	char at[YOI_TIME_LEN + 1];
 	now_str(ctx, at);
-	yoi_event_spec spec = {kind,  ctx->author, at, attrs, nattrs, NULL,
-			       body,  ctx->allow_large};
-	return yoi_event_render(events, &spec, crlf, err);
+	return render_event(events, ctx, at, crlf, kind, attrs, nattrs, body,
+			    err);
 }
 
 int yoi_ticket_write_item(const yoi_ticket *t, const yoi_item *it,
@@ -256,8 +283,9 @@ int yoi_ticket_create(yoi_store *st, const yoi_opctx *ctx,
 	if (!yoi_utf8_valid(body, strlen(body)))
 		return yoi_error_set(err, YOI_EUSAGE, NULL, 0,
 				     "the body is not valid UTF-8");
+	/* One time for the ID, created_at, updated_at and the create event. */
 	char at[YOI_TIME_LEN + 1];
-	now_str(ctx, at);
+	yoi_time_format(ctx->now_ms / 1000, at);
 	const char *none = NULL;
 	yoi_item_kv kv[] = {
 		{"title", o->title, NULL, 0},
@@ -281,8 +309,8 @@ int yoi_ticket_create(yoi_store *st, const yoi_opctx *ctx,
 				   "cannot compose item.md: invalid field value");
 		goto out;
 	}
-	rc = yoi_ticket_event(&events, ctx, false, "create", &slug, o->slug ? 1 : 0,
-		       txt(ctx, "created"), err);
+	rc = render_event(&events, ctx, at, false, "create", &slug,
+			  o->slug ? 1 : 0, txt(ctx, "created"), err);
 	if (rc < 0)
 		goto out;
 	rc = yoi_store_lock(st, ctx->wait_sec, err);

@@ -59,7 +59,8 @@ typedef struct yoi_thread {
  * skipped or kept with NULL fields as documented in the .c file; parsing
  * itself fails only on allocation failure (YOI_ENOMEM). CRLF is accepted.
  * d may be NULL. Content before the first event (other than blank lines)
- * is reported as "thread-stray-text" (warning).
+ * is reported as "thread-stray-text" (warning); binary data or invalid
+ * UTF-8 as "thread-encoding" (error).
  */
 int yoi_thread_parse(yoi_thread **out, const char *buf, size_t len,
 		     const char *path, yoi_diag *d);
@@ -109,5 +110,13 @@ const char *yoi_thread_replay_state(const yoi_thread *t);
 
 /* True when buf (a thread.md) uses CRLF line endings. */
 bool yoi_thread_is_crlf(const char *buf, size_t len);
+
+/*
+ * 0 when buf is text a thread can hold (UTF-8 without NUL bytes); else the
+ * 1-based line of the first bad byte, with *what (may be NULL) set to "a
+ * NUL byte" or "invalid UTF-8". yoi_thread_parse reports the same finding
+ * into d as "thread-encoding" (error).
+ */
+int yoi_thread_bad_text(const char *buf, size_t len, const char **what);
 
 #endif

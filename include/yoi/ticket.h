@@ -23,6 +23,13 @@
 typedef struct yoi_opctx {
 	const char *author;
 	int64_t now_ms; /* Unix milliseconds: IDs and timestamps */
+	/*
+	 * Optional clock (Unix ms). When set, event times and updated_at are
+	 * read from it as they are written, under the store lock, so that a
+	 * writer that waited for the lock never stamps a time earlier than
+	 * the events appended while it waited. NULL: now_ms.
+	 */
+	int64_t (*clock_ms)(void);
 	int wait_sec;
 	bool allow_large;
 	yoi_guard_fn guard; /* NULL: allow */

@@ -2,11 +2,13 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <pwd.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -96,7 +98,11 @@ int yoi_cli_fail(yoi_ctx *ctx, int rc)
 
 int yoi_cli_usage(yoi_ctx *ctx, const char *fmt, ...)
 {
-	fprintf(stderr, "yoi-tickets %s: ", ctx->cmd);
+	/* Before the command is known, ctx->cmd is the program name. */
+	if (strcmp(ctx->cmd, "yoi-tickets") == 0)
+		fputs("yoi-tickets: ", stderr);
+	else
+		fprintf(stderr, "yoi-tickets %s: ", ctx->cmd);
 	va_list ap;
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
@@ -191,6 +197,7 @@ int yoi_cli_opctx(yoi_ctx *ctx, yoi_opctx *op)
 					  "at most 1024 bytes of UTF-8");
 	op->author = a;
 	op->now_ms = now_ms();
+	op->clock_ms = now_ms; /* stamps are read again under the lock */
 	op->wait_sec = ctx->wait_sec;
 	op->texts = &ctx->texts;
 	return 0;
@@ -252,8 +259,28 @@ int yoi_cli_text(yoi_ctx *ctx, const char *message, const char *file,
 		name = "stdin";
 		rc = read_fd(ctx, 0, name, &b);
 	} else {
-		int e = yoi_file_read(file, YOI_TEXT_MAX, &b, &ctx->err);
-		rc = e < 0 ? yoi_cli_fail(ctx, e) : 0;
+		/*
+		 * The user's own input, not a ticket file: a symlink, a pipe
+		 * or /dev/stdin is fine; only the size is bounded, as stdin's.
+		 */
+		int fd = open(file, O_RDONLY | O_CLOEXEC);
+		struct stat sb;
+		if (fd < 0) {
+			int e = errno;
+			rc = yoi_cli_fail(
+			    ctx,
+			    yoi_error_set(&ctx->err,
+					  e == ENOENT ? YOI_ENOTFOUND : YOI_EIO,
+					  file, 0, "%s: cannot open: %s", file,
+					  strerror(e)));
+		} else if (fstat(fd, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+			rc = yoi_cli_usage(
+			    ctx, "%s is a directory; give a file", file);
+		} else {
+			rc = read_fd(ctx, fd, file, &b);
+		}
+		if (fd >= 0)
+			close(fd);
 	}
 	if (rc == 0 && !b.ptr)
 		rc = yoi_buf_grow(&b, 0) < 0 ? 6 : 0;

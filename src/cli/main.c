@@ -1,4 +1,6 @@
 /* main.c - the command table and dispatch, as git.c lists builtins. */
+#include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,8 +58,8 @@ static int global_opt(yoi_ctx *ctx, int argc, char **argv, int *i)
 		else {
 			long w;
 			if (yoi_cli_uint(ctx, "--wait", v, &w) != 0)
-				return -1;
-			ctx->wait_sec = (int)w;
+				return -2; /* reported */
+			ctx->wait_sec = w > INT_MAX ? INT_MAX : (int)w;
 		}
 		return 0;
 	}
@@ -72,6 +74,12 @@ static int global_opt(yoi_ctx *ctx, int argc, char **argv, int *i)
 
 int main(int argc, char **argv)
 {
+	/*
+	 * A file size limit (RLIMIT_FSIZE) must fail the write with EFBIG, as
+	 * a full disk fails it with ENOSPC, so that the old file stays intact
+	 * and no temporary file is left behind; SIGXFSZ would kill us mid-way.
+	 */
+	signal(SIGXFSZ, SIG_IGN);
 	yoi_ctx ctx = {0};
 	ctx.wait_sec = 10;
 	ctx.cmd = "yoi-tickets";
@@ -83,7 +91,10 @@ int main(int argc, char **argv)
 		}
 		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
 			return yoi_cmd_help(1, (char *[]){"help", NULL}, &ctx);
-		if (global_opt(&ctx, argc, argv, &i) < 0)
+		int g = global_opt(&ctx, argc, argv, &i);
+		if (g == -2)
+			return 2;
+		if (g < 0)
 			return yoi_cli_usage(&ctx, "unknown or incomplete "
 						   "option '%s'",
 					     argv[i]);

@@ -92,3 +92,22 @@ Test(resource, embedded_texts_by_language)
 	yoi_texts_free(&en);
 	yoi_texts_free(&ja);
 }
+
+Test(common, utf8_fast_path_finds_a_bad_byte_at_any_offset)
+{
+	char buf[40];
+	for (size_t at = 0; at < sizeof(buf); at++) {
+		memset(buf, 'a', sizeof(buf));
+		cr_assert(yoi_utf8_valid(buf, sizeof(buf)));
+		buf[at] = (char)0xff;
+		cr_assert_not(yoi_utf8_valid(buf, sizeof(buf)), "at %zu", at);
+		/* a valid 2-byte sequence there is fine */
+		if (at + 1 < sizeof(buf)) {
+			buf[at] = (char)0xc3;
+			buf[at + 1] = (char)0xa9;
+			cr_assert(yoi_utf8_valid(buf, sizeof(buf)), "at %zu", at);
+			/* ...unless cut off by the length */
+			cr_assert_not(yoi_utf8_valid(buf, at + 1), "at %zu", at);
+		}
+	}
+}

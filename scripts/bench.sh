@@ -1,0 +1,255 @@
+#!/bin/sh
+# bench.sh - the yoi-tickets benchmark (make bench).
+#
+#   sh scripts/bench.sh [N]        N tickets (or env N; default 10000)
+#
+# Generates a store of N tickets in a temporary git repository with
+# build/bench-gen (scripts/bench_gen.c: the engine's own formatters, so the
+# files are the engine's format; item.md ~4 KiB, thread.md ~12 KiB with ~10
+# events, every state), checks that doctor finds 0 errors in it, warms the
+# page cache, then times list, show, create and doctor, each interleaved run
+# by run with a baseline that reads (or writes) the same files, and prints
+# medians, ratios and the targets of the issue. The baselines of list and
+# doctor are a C reader of the same files (bench-gen cat), the stricter
+# floor; cat(1) of them is measured too and shown in a second table.
+#
+# Times are wall clock on CLOCK_MONOTONIC around spawn + run + wait
+# (bench-gen time), the command's output going to /dev/null. This is a
+# report, not a test: it exits 0 when a target is missed (and says MISSED),
+# and non-zero only when it cannot measure (bad store, failing command).
+#
+# Environment: BUILD (build), RUNS (7: list, doctor), FAST_RUNS (21: show,
+# create), CAT_RUNS (3: the slow cat(1) baselines of the second table),
+# SEED (the store's random seed), COMMIT=1 commits the store (slow: git
+# hashes every file), KEEP=1 keeps the temporary directory, TMPDIR.
+set -eu
+
+N=${1:-${N:-10000}}
+BUILD=${BUILD:-build}
+RUNS=${RUNS:-7}
+FAST_RUNS=${FAST_RUNS:-21}
+CAT_RUNS=${CAT_RUNS:-3}
+SEED=${SEED:-20260618}
+case $N in '' | *[!0-9]*) echo "bench: N must be a number, not '$N'" >&2; exit 2 ;; esac
+case $RUNS$FAST_RUNS$CAT_RUNS in *[!0-9]*) echo "bench: RUNS, FAST_RUNS and CAT_RUNS must be numbers" >&2; exit 2 ;; esac
+
+SRC=$(pwd)
+BIN=$(cd "$BUILD" && pwd)/yoi-tickets
+GEN=$(cd "$BUILD" && pwd)/bench-gen
+for f in "$BIN" "$GEN"; do
+	[ -x "$f" ] || { echo "bench: $f is missing; run 'make bench'" >&2; exit 2; }
+done
+
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/yoi-bench.XXXXXX")
+cleanup() {
+	if [ "${KEEP:-0}" = 1 ]; then echo "kept $TMP"; else rm -rf "$TMP"; fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM HUP
+
+# The engine must see a plain environment: real clock, author from git.
+unset YOI_TICKETS_NOW YOI_TICKETS_AUTHOR YOI_FAULT || true
+
+now_ms() { echo $(($(date +%s%N) / 1000000)); }
+
+REPO=$TMP/repo
+ROOT=.yoi/tickets
+mkdir -p "$REPO" "$TMP/w2" "$TMP/t"
+cd "$REPO"
+git init -q .
+git config user.name "bench"
+git config user.email "bench@example.invalid"
+"$BIN" init >/dev/null
+
+# ---- the store ----
+t0=$(now_ms)
+"$GEN" gen "$ROOT" "$N" "$SEED" >"$TMP/ids" 2>"$TMP/gen.log"
+t1=$(now_ms)
+COMMITTED="not committed (COMMIT=1 commits it)"
+if [ "${COMMIT:-0}" = 1 ]; then
+	git add -A .yoi
+	git commit -q -m "benchmark store of $N tickets"
+	COMMITTED="committed in $(($(now_ms) - t1)) ms"
+fi
+SIZE=$(du -sk "$ROOT" | cut -f1)
+
+# The store must be valid: doctor reports 0 errors, list sees every ticket.
+st=0
+"$BIN" doctor >"$TMP/doctor.out" 2>&1 || st=$?
+if [ "$st" != 0 ] || ! grep -q ' 0 error(s)' "$TMP/doctor.out"; then
+	echo "bench: the generated store is not valid (doctor exit $st):" >&2
+	head -20 "$TMP/doctor.out" >&2
+	exit 1
+fi
+DOCTOR_SUMMARY=$(grep 'error(s)' "$TMP/doctor.out" | tail -1)
+listed=$("$BIN" list --state all | wc -l)
+if [ "$listed" != "$N" ]; then
+	echo "bench: list --state all shows $listed tickets, not $N" >&2
+	exit 1
+fi
+
+# Warm the page cache (and the dentry cache) with every file, twice.
+for _ in 1 2; do
+	find "$ROOT" -type f -print0 | xargs -0 cat >/dev/null
+	"$BIN" list --state all >/dev/null
+done
+
+# ---- timing ----
+
+FAILED=0
+
+# run1 NAME CMD [ARG...]: time one run of CMD; append its wall and CPU
+# nanoseconds to NAME and NAME.cpu.
+run1() {
+	out=$1
+	shift
+	set -- $("$GEN" time "$@") "$@"
+	if [ "$2" != 0 ]; then
+		st=$2
+		shift 3
+		echo "bench: '$*' exited with status $st" >&2
+		FAILED=1
+		return 0
+	fi
+	echo "$1" >>"$TMP/t/$out"
+	echo "$3" >>"$TMP/t/$out.cpu"
+}
+
+# Median of a series in milliseconds (lower middle for an even count).
+median() {
+	sort -n "$TMP/t/$1" | awk '{ v[NR] = $1 } END {
+		printf "%.2f", NR ? v[int((NR + 1) / 2)] / 1e6 : 0 }'
+}
+
+# measure NAME RUNS SIDE...: RUNS rounds, each running NAME_SIDE for every
+# side (cmd, its baselines), forward in odd rounds and backward in even
+# ones, so that no side always runs on the cache another just warmed.
+measure() {
+	name=$1
+	runs=$2
+	shift 2
+	i=1
+	while [ "$i" -le "$runs" ]; do
+		if [ $((i % 2)) = 1 ]; then
+			for side; do "${name}_$side" "$i"; done
+		else
+			rev=
+			for side; do rev="$side $rev"; done
+			for side in $rev; do "${name}_$side" "$i"; done
+		fi
+		i=$((i + 1))
+	done
+}
+
+CAT_ITEMS="find $ROOT -name item.md -print0 | xargs -0 cat >/dev/null"
+CAT_ALL="find $ROOT \\( -name item.md -o -name thread.md \\) -print0 | xargs -0 cat >/dev/null"
+
+list_cmd() { run1 list.cmd "$BIN" list --state all; }
+list_base() { run1 list.base "$GEN" cat "$ROOT" item; }
+list_cat() { [ "$1" -gt "$CAT_RUNS" ] || run1 list.cat sh -c "$CAT_ITEMS"; }
+
+doctor_cmd() { run1 doctor.cmd "$BIN" doctor; }
+doctor_base() { run1 doctor.base "$GEN" cat "$ROOT" all; }
+doctor_cat() { [ "$1" -gt "$CAT_RUNS" ] || run1 doctor.cat sh -c "$CAT_ALL"; }
+
+# show: a different ticket each round, spread over the store.
+show_id() { sed -n "$((1 + ($1 * 7919) % N))p" "$TMP/ids"; }
+show_cmd() { run1 show.cmd "$BIN" show "$(show_id "$1")"; }
+show_base() {
+	id=$(show_id "$1")
+	run1 show.base cat "$ROOT/$id/item.md" "$ROOT/$id/thread.md"
+}
+
+create_cmd() { run1 create.cmd "$BIN" create --title "Benchmark ticket $1"; }
+create_base() { run1 create.base "$GEN" write2 "$TMP/w2/$1"; }
+
+LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
+measure list "$RUNS" cmd base cat
+measure show "$FAST_RUNS" cmd base
+measure doctor "$RUNS" cmd base cat
+measure create "$FAST_RUNS" cmd base
+LOAD1=$(cut -d' ' -f1-3 /proc/loadavg)
+
+# ---- report ----
+
+CPU=$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: *//')
+REV=$(git -C "$SRC" rev-parse --short HEAD 2>/dev/null || echo unknown)
+[ -n "$(git -C "$SRC" status --porcelain -- src include 2>/dev/null)" ] && REV="$REV+dirty"
+echo "yoi-tickets benchmark ($REV)"
+echo "machine: nproc $(nproc), $CPU, Linux $(uname -r), $(awk '/MemTotal/ { printf "%.1f GiB", $2 / 1048576 }' /proc/meminfo)"
+echo "load average: $LOAD0 before, $LOAD1 after"
+echo "store: $(cat "$TMP/gen.log")"
+echo "       $((SIZE / 1024)) MiB on $(stat -f -c %T "$TMP"); generated in $((t1 - t0)) ms, $COMMITTED"
+echo "       $DOCTOR_SUMMARY"
+echo "runs: $RUNS (list, doctor), $FAST_RUNS (show, create), $CAT_RUNS (cat(1)); medians of wall time, interleaved with the baselines"
+echo
+
+MISSED=0
+# row LABEL NAME BASE TARGET-KIND TARGET-VALUE: one line of a table, the
+# median of NAME.cmd beside the median of NAME.BASE.
+row() {
+	m=$(median "$2.cmd")
+	b=$(median "$2.$3")
+	line=$(awk -v l="$1" -v m="$m" -v b="$b" -v k="$4" -v t="$5" 'BEGIN {
+		r = b > 0 ? m / b : 0
+		if (k == "ms") { tgt = "<= " t " ms"; ok = m <= t }
+		else if (k == "x") { tgt = "<= " t "x base"; ok = r <= t }
+		else { tgt = "-"; ok = -1 }
+		v = ok < 0 ? "-" : ok ? "pass" : "MISSED"
+		printf "%-18s | %9.2f | %18.2f | %6.2fx | %-12s | %s", l, m, b, r, tgt, v
+	}')
+	echo "$line"
+	case $line in *MISSED) MISSED=$((MISSED + 1)) ;; esac
+}
+# cpu LABEL NAME BASE: the same with CPU time (user + system).
+cpu() {
+	awk -v l="$1" -v m="$(median "$2.cmd.cpu")" -v b="$(median "$2.$3.cpu")" 'BEGIN {
+		printf "%-18s | %9.2f | %18.2f | %6.2fx\n", l, m, b, (b > 0 ? m / b : 0) }'
+}
+HEAD="command            | median ms | baseline median ms | ratio   | target       | pass/fail"
+RULE="-------------------|-----------|--------------------|---------|--------------|----------"
+echo "$HEAD"
+echo "$RULE"
+row "list --state all" list base ms 100
+row "show ID" show base - -
+row "create" create base ms 10
+row "doctor" doctor base x 2
+echo
+echo "baselines (measured in the same invocation, interleaved run by run):"
+echo "  list:   bench-gen cat $ROOT item: a C reader, one process: readdir, then"
+echo "          open/read/close of every item.md ($N files)"
+echo "  doctor: bench-gen cat $ROOT all: the same for every item.md and thread.md"
+echo "  show:   cat ID/item.md ID/thread.md of the same ticket (a different one each run)"
+echo "  create: bench-gen write2 DIR: spawn + mkdir DIR, DIR/artifacts, .gitkeep,"
+echo "          thread.md O_APPEND+fsync, item.md tmp+fsync+rename, dir fsync"
+echo "          (the I/O create does)"
+echo
+echo "the same beside cat(1): sh -c 'find $ROOT -name item.md [-o -name thread.md]"
+echo "-print0 | xargs -0 cat >/dev/null' (cat mmaps and munmaps a buffer per file,"
+echo "so it is slower than the C reader; the C reader is the stricter baseline)"
+echo "$HEAD"
+echo "$RULE"
+M=$MISSED # stricter above: a miss here is a miss there, counted once
+row "list --state all" list cat - -
+row "doctor" doctor cat x 2
+MISSED=$M
+echo
+echo "CPU time (user + system of the process and its children; less sensitive to"
+echo "a busy machine than wall time), medians of the same runs:"
+echo "command            | cpu ms    | baseline cpu ms    | ratio"
+echo "-------------------|-----------|--------------------|--------"
+cpu "list --state all" list base
+cpu "show ID" show base
+cpu "create" create base
+cpu "doctor" doctor base
+echo
+if [ "$FAILED" != 0 ]; then
+	echo "bench: a timed command failed (see above); the numbers are not valid" >&2
+	exit 1
+fi
+if [ "$MISSED" = 0 ]; then
+	echo "all targets met"
+else
+	echo "MISSED: $MISSED target(s) (the rows marked MISSED)"
+fi
+exit 0
