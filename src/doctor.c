@@ -10,6 +10,7 @@
 #include "yoi/file.h"
 #include "yoi/id.h"
 #include "yoi/item.h"
+#include "yoi/par.h"
 #include "yoi/thread.h"
 
 #define ERR YOI_DIAG_ERROR
@@ -290,6 +291,43 @@ out:
 	free(rp);
 }
 
+/* One worker's own output and read buffers. */
+typedef struct doctor_worker {
+	yoi_diag d;
+	yoi_buf item;
+	yoi_buf thread;
+} doctor_worker;
+
+typedef struct doctor_job {
+	const yoi_store *st;
+	const yoi_strv *tickets;
+	doctor_worker *w;
+} doctor_job;
+
+static void check_nth(void *ctx, size_t i, unsigned worker)
+{
+	doctor_job *j = ctx;
+	doctor_worker *w = &j->w[worker];
+	check_one(j->st, j->tickets->v[i], &w->d, &w->item, &w->thread);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Move every entry of src to the end of dst. */
+static void diag_move(yoi_diag *dst, yoi_diag *src)
+{
+	for (size_t i = 0; i < src->n; i++) {
+		yoi_diag_entry *e = &src->v[i];
+		yoi_diag_add(dst, e->severity, e->code, e->path, e->line, "%s",
+			     e->message);
+	}
+	dst->dropped += src->dropped;
+	yoi_diag_free(src);
+}
+
 int yoi_doctor_run(const yoi_store *st, yoi_diag *d, yoi_error *err)
 {
 	int rc = yoi_store_require(st, err);
@@ -300,16 +338,26 @@ int yoi_doctor_run(const yoi_store *st, yoi_diag *d, yoi_error *err)
 		return yoi_error_set(err, YOI_EIO, st->root, 0,
 				     "%s: cannot list: %s", st->root,
 				     strerror(errno));
-	yoi_strv names = {0};
+	/* Names, with readdir's type: a directory needs no lstat. */
+	yoi_strv names = {0}, dirs = {0};
 	struct dirent *de;
-	while ((de = readdir(dp)))
-		if (de->d_name[0] != '.' && yoi_strv_push(&names, de->d_name) < 0)
+	while ((de = readdir(dp))) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (yoi_strv_push(&names, de->d_name) < 0 ||
+		    (de->d_type == DT_DIR && yoi_strv_push(&dirs, de->d_name) < 0))
 			rc = yoi_error_set(err, YOI_ENOMEM, NULL, 0,
 					   "out of memory");
+	}
 	closedir(dp);
 	yoi_strv_sort(&names);
-	yoi_strv seen = {0}; /* normalised IDs, for duplicates */
-	yoi_buf item = YOI_BUF_INIT, thread = YOI_BUF_INIT;
+	yoi_strv_sort(&dirs);
+	/*
+	 * Layout, sequentially (cheap). Valid IDs are unique by being
+	 * directory names; only a name that is not an ID but normalises to
+	 * one (lower case, O for 0, ...) can duplicate another ticket.
+	 */
+	yoi_strv tickets = {0}, near = {0};
 	for (size_t i = 0; rc == 0 && i < names.n; i++) {
 		const char *name = names.v[i];
 		char *path = yoi_path_join(st->root, name);
@@ -318,11 +366,10 @@ int yoi_doctor_run(const yoi_store *st, yoi_diag *d, yoi_error *err)
 					   "out of memory");
 			break;
 		}
+		bool is_dir = bsearch(&name, dirs.v, dirs.n, sizeof(char *),
+				      cmp_str) != NULL;
 		struct stat sb;
-		char norm[YOI_ID_LEN + 1];
-		bool normal_ok = yoi_id_normalize(name, norm, sizeof(norm)) == 0 &&
-				 yoi_id_valid(norm);
-		if (lstat(path, &sb) < 0) {
+		if (!is_dir && lstat(path, &sb) < 0) {
 			/* vanished while we looked */
 		} else if (is(name, "open") || is(name, "pending") ||
 			   is(name, "closed")) {
@@ -331,36 +378,67 @@ int yoi_doctor_run(const yoi_store *st, yoi_diag *d, yoi_error *err)
 				     "to the tickets root (one directory per "
 				     "ID) and remove it",
 				     name);
-		} else if (S_ISLNK(sb.st_mode)) {
+		} else if (!is_dir && S_ISLNK(sb.st_mode)) {
 			yoi_diag_add(d, ERR, "layout-symlink", path, 0,
 				     "ticket entries must be real directories, "
 				     "not symbolic links");
-		} else if (!S_ISDIR(sb.st_mode)) {
+		} else if (!is_dir && !S_ISDIR(sb.st_mode)) {
 			yoi_diag_add(d, WARN, "layout-stray-file", path, 0,
 				     "a file in the tickets root; only ticket "
 				     "directories belong here");
-		} else if (normal_ok && yoi_strv_contains(&seen, norm)) {
-			yoi_diag_add(d, ERR, "layout-duplicate-id", path, 0,
-				     "duplicate ID %s (names differ only in "
-				     "case or look-alike letters); merge the "
-				     "two tickets",
-				     norm);
-		} else if (!yoi_id_valid(name)) {
-			yoi_diag_add(d, ERR, "layout-bad-dir-name", path, 0,
-				     "'%s' is not a ticket ID (13 characters of "
-				     "Crockford base32); rename or remove it",
-				     name);
-			if (normal_ok)
-				yoi_strv_push(&seen, norm);
+		} else if (yoi_id_valid(name)) {
+			if (yoi_strv_push(&tickets, name) < 0)
+				rc = yoi_error_set(err, YOI_ENOMEM, NULL, 0,
+						   "out of memory");
 		} else {
-			yoi_strv_push(&seen, norm);
-			check_one(st, name, d, &item, &thread);
+			char norm[YOI_ID_LEN + 1];
+			char *key = norm;
+			bool near_id =
+				yoi_id_normalize(name, norm, sizeof(norm)) == 0 &&
+				yoi_id_valid(norm);
+			if (near_id &&
+			    (bsearch(&key, names.v, names.n, sizeof(char *),
+				     cmp_str) ||
+			     yoi_strv_contains(&near, norm)))
+				yoi_diag_add(d, ERR, "layout-duplicate-id",
+					     path, 0,
+					     "duplicate ID %s (names differ "
+					     "only in case or look-alike "
+					     "letters); merge the two tickets",
+					     norm);
+			else
+				yoi_diag_add(d, ERR, "layout-bad-dir-name",
+					     path, 0,
+					     "'%s' is not a ticket ID (13 "
+					     "characters of Crockford base32); "
+					     "rename or remove it",
+					     name);
+			if (near_id)
+				yoi_strv_push(&near, norm);
 		}
 		free(path);
 	}
-	yoi_buf_free(&item);
-	yoi_buf_free(&thread);
-	yoi_strv_free(&seen);
+	/* Tickets, in parallel: each worker has its own diag and buffers. */
+	if (rc == 0) {
+		unsigned threads = yoi_par_threads(tickets.n);
+		doctor_worker *w = calloc(threads, sizeof(*w));
+		if (!w) {
+			rc = yoi_error_set(err, YOI_ENOMEM, NULL, 0,
+					   "out of memory");
+		} else {
+			doctor_job j = {st, &tickets, w};
+			yoi_par_for(tickets.n, threads, check_nth, &j);
+			for (unsigned k = 0; k < threads; k++) {
+				diag_move(d, &w[k].d);
+				yoi_buf_free(&w[k].item);
+				yoi_buf_free(&w[k].thread);
+			}
+			free(w);
+		}
+	}
+	yoi_strv_free(&near);
+	yoi_strv_free(&tickets);
+	yoi_strv_free(&dirs);
 	yoi_strv_free(&names);
 	return rc;
 }

@@ -208,8 +208,16 @@ int yoi_store_ids(const yoi_store *st, yoi_strv *ids, yoi_error *err)
 	while ((de = readdir(d))) {
 		if (!yoi_id_valid(de->d_name))
 			continue;
-		if (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN)
+		/* Only real directories: a symlink is never a ticket. */
+		if (de->d_type == DT_UNKNOWN) {
+			char *p = yoi_path_join(st->root, de->d_name);
+			bool dir = p && yoi_is_dir(p);
+			free(p);
+			if (!dir)
+				continue;
+		} else if (de->d_type != DT_DIR) {
 			continue;
+		}
 		if (yoi_strv_push(ids, de->d_name) < 0) {
 			rc = yoi_error_set(err, YOI_ENOMEM, NULL, 0,
 					   "out of memory");

@@ -65,7 +65,7 @@ int yoi_ticket_load(yoi_ticket **out, const yoi_store *st, const char *id,
 		rc = yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
 		goto out;
 	}
-	if (!yoi_is_dir(t->dir)) {
+	if (!(what & YOI_LOAD_DIR_CHECKED) && !yoi_is_dir(t->dir)) {
 		rc = yoi_exists(t->dir)
 			     ? yoi_error_set(err, YOI_EREFUSED, t->dir, 0,
 					     "%s: not a directory (symlink?); "

@@ -45,7 +45,10 @@ int yoi_store_require(const yoi_store *st, yoi_error *err);
 int yoi_store_lock(yoi_store *st, int wait_sec, yoi_error *err);
 void yoi_store_unlock(yoi_store *st);
 
-/* All ticket IDs (directory names that are valid IDs), sorted. */
+/*
+ * All ticket IDs: names that are valid IDs of real directories (never
+ * symlinks), sorted.
+ */
 int yoi_store_ids(const yoi_store *st, yoi_strv *ids, yoi_error *err);
 
 /*

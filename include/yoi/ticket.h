@@ -41,6 +41,9 @@ enum {
 	YOI_LOAD_FRONTMATTER = 1u << 0, /* item.md up to the closer only */
 	YOI_LOAD_ITEM = 1u << 1,        /* the whole item.md */
 	YOI_LOAD_THREAD = 1u << 2,      /* parse thread.md */
+	/* The caller has seen the ticket dir as a real directory (it came
+	 * from yoi_store_ids): skip the lstat. */
+	YOI_LOAD_DIR_CHECKED = 1u << 3,
 };
 
 typedef struct yoi_ticket {

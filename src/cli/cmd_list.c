@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "yoi/par.h"
 #include "yoi/state.h"
 
 typedef struct filter {
@@ -86,21 +87,75 @@ static bool matches(const yoi_item *it, const filter *f)
 	return true;
 }
 
-static json_t *row_json(const yoi_ticket *t)
+/*
+ * What a listed ticket shows, copied out of its item so the item can be
+ * freed at once: holding 10,000 parsed items would only grow the heap.
+ */
+enum { COL_TITLE, COL_STATE, COL_ASSIGNEE, COL_READINESS, COL_PRIORITY,
+       COL_CREATED, COL_UPDATED, NCOL };
+static const char *const col_key[NCOL] = {"title",    "state",     "assignee",
+					  "readiness", "priority", "created_at",
+					  "updated_at"};
+
+typedef struct row {
+	bool loaded;
+	bool match;
+	char *col[NCOL]; /* NULL when absent or null */
+	yoi_strv risk;
+	char *err; /* why it was not loaded */
+} row;
+
+typedef struct load_job {
+	const yoi_store *st;
+	const yoi_strv *ids;
+	const filter *f;
+	unsigned what;
+	row *rows;
+} load_job;
+
+static void load_nth(void *ctx, size_t i, unsigned worker)
 {
-	const yoi_item *it = t->item;
-	const yoi_field *rf = yoi_item_field(it, "risk_flags");
+	(void)worker;
+	load_job *j = ctx;
+	row *r = &j->rows[i];
+	yoi_ticket *t;
+	yoi_error err;
+	if (yoi_ticket_load(&t, j->st, j->ids->v[i], j->what, &err) < 0) {
+		r->err = yoi_strdup(err.msg);
+		return;
+	}
+	r->loaded = true;
+	r->match = matches(t->item, j->f);
+	if (r->match) {
+		for (int c = 0; c < NCOL; c++)
+			r->col[c] = yoi_strdup(yoi_item_get(t->item, col_key[c]));
+		const yoi_field *rf = yoi_item_field(t->item, "risk_flags");
+		for (size_t k = 0; rf && rf->type == YOI_FIELD_LIST && k < rf->nlist;
+		     k++)
+			yoi_strv_push(&r->risk, rf->list[k]);
+	}
+	yoi_ticket_free(t);
+}
+
+static void row_free(row *r)
+{
+	for (int c = 0; c < NCOL; c++)
+		free(r->col[c]);
+	yoi_strv_free(&r->risk);
+	free(r->err);
+}
+
+static json_t *row_json(const char *id, const row *r)
+{
 	json_t *risk = json_array();
-	for (size_t i = 0; rf && rf->type == YOI_FIELD_LIST && i < rf->nlist; i++)
-		json_array_append_new(risk, json_string(rf->list[i]));
+	for (size_t i = 0; i < r->risk.n; i++)
+		json_array_append_new(risk, json_string(r->risk.v[i]));
 	return json_pack("{s:s, s:s?, s:s?, s:s?, s:s?, s:o, s:s?, s:s?, s:s?}",
-			 "id", t->id, "title", yoi_item_get(it, "title"),
-			 "state", yoi_item_get(it, "state"), "assignee",
-			 yoi_item_get(it, "assignee"), "readiness",
-			 yoi_item_get(it, "readiness"), "risk_flags", risk,
-			 "priority", yoi_item_get(it, "priority"),
-			 "created_at", yoi_item_get(it, "created_at"),
-			 "updated_at", yoi_item_get(it, "updated_at"));
+			 "id", id, "title", r->col[COL_TITLE], "state",
+			 r->col[COL_STATE], "assignee", r->col[COL_ASSIGNEE],
+			 "readiness", r->col[COL_READINESS], "risk_flags", risk,
+			 "priority", r->col[COL_PRIORITY], "created_at",
+			 r->col[COL_CREATED], "updated_at", r->col[COL_UPDATED]);
 }
 
 int yoi_cmd_list(int argc, char **argv, yoi_ctx *ctx)
@@ -157,33 +212,39 @@ int yoi_cmd_list(int argc, char **argv, yoi_ctx *ctx)
 	if (e < 0)
 		return yoi_cli_fail(ctx, e);
 	/* Only --search needs the body; the rest reads the frontmatter. */
-	unsigned what = f.search ? YOI_LOAD_ITEM : YOI_LOAD_FRONTMATTER;
+	load_job j = {st, &ids, &f,
+		      (f.search ? YOI_LOAD_ITEM : YOI_LOAD_FRONTMATTER) |
+			      YOI_LOAD_DIR_CHECKED,
+		      calloc(ids.n ? ids.n : 1, sizeof(row))};
+	if (!j.rows) {
+		yoi_strv_free(&ids);
+		return yoi_cli_fail(ctx, yoi_error_set(&ctx->err, YOI_ENOMEM,
+						       NULL, 0,
+						       "out of memory"));
+	}
+	yoi_par_for(ids.n, yoi_par_threads(ids.n), load_nth, &j);
 	json_t *arr = json ? json_array() : NULL;
 	long shown = 0;
-	for (size_t i = 0; i < ids.n && (f.limit < 0 || shown < f.limit); i++) {
-		yoi_ticket *t;
-		yoi_error err = {0};
-		if (yoi_ticket_load(&t, st, ids.v[i], what, &err) < 0) {
+	for (size_t i = 0; i < ids.n; i++) {
+		row *r = &j.rows[i];
+		if (!r->loaded)
 			fprintf(stderr, "yoi-tickets list: skipping %s: %s\n",
-				ids.v[i], err.msg);
-			continue;
-		}
-		if (matches(t->item, &f)) {
+				ids.v[i], r->err ? r->err : "out of memory");
+		else if (r->match && (f.limit < 0 || shown < f.limit)) {
 			shown++;
-			if (arr) {
-				json_array_append_new(arr, row_json(t));
-			} else {
-				const char *a = yoi_item_get(t->item, "assignee");
-				printf("%s  %-10s  %-12s  %s\n", t->id,
-				       yoi_item_get(t->item, "state"),
-				       a && *a ? a : "-",
-				       yoi_item_get(t->item, "title")
-					       ? yoi_item_get(t->item, "title")
-					       : "-");
-			}
+			if (arr)
+				json_array_append_new(arr, row_json(ids.v[i], r));
+			else
+				printf("%s  %-10s  %-12s  %s\n", ids.v[i],
+				       r->col[COL_STATE],
+				       r->col[COL_ASSIGNEE] && *r->col[COL_ASSIGNEE]
+					       ? r->col[COL_ASSIGNEE]
+					       : "-",
+				       r->col[COL_TITLE] ? r->col[COL_TITLE] : "-");
 		}
-		yoi_ticket_free(t);
+		row_free(r);
 	}
+	free(j.rows);
 	yoi_strv_free(&ids);
 	return arr ? yoi_cli_json(ctx, arr) : 0;
 }
