@@ -18,6 +18,11 @@
  *                                 an O_APPEND thread.md with fsync, an
  *                                 item.md written to a temporary file,
  *                                 fsynced, renamed, directory fsynced
+ *   bench-gen gitfloor            what any process that finds its repository
+ *                                 with libgit2 pays before its own work:
+ *                                 loading libgit2, git_libgit2_init (which,
+ *                                 in Debian's build, parses the CA bundle
+ *                                 for mbedTLS) and git_repository_open_ext
  *
  * The store is written with the engine's own formatters (yoi_item_compose,
  * yoi_event_render, yoi_id_encode), so it is byte-for-byte what the engine
@@ -27,6 +32,7 @@
  * is drawn from a seeded generator: the same N and SEED give the same store.
  */
 #include <dirent.h>
+#include <git2.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -774,6 +780,16 @@ static int cmd_write2(int argc, char **argv)
 	return 0;
 }
 
+static int cmd_gitfloor(void)
+{
+	git_libgit2_init();
+	git_repository *repo = NULL;
+	int rc = git_repository_open_ext(&repo, ".", 0, NULL);
+	git_repository_free(repo);
+	git_libgit2_shutdown();
+	return rc == 0 ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "";
@@ -785,8 +801,10 @@ int main(int argc, char **argv)
 		return cmd_cat(argc, argv);
 	if (!strcmp(mode, "write2"))
 		return cmd_write2(argc, argv);
+	if (!strcmp(mode, "gitfloor"))
+		return cmd_gitfloor();
 	fprintf(stderr,
 		"usage: bench-gen gen ROOT N [SEED] | time CMD [ARG...] "
-		"| cat ROOT item|all | write2 DIR\n");
+		"| cat ROOT item|all | write2 DIR | gitfloor\n");
 	return 2;
 }

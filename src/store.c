@@ -30,15 +30,16 @@ static char *strip_slash(char *s)
 	return s;
 }
 
-static char *discover_top(const char *cwd)
+/* Find the repository from cwd; keep it open for its config later. */
+static char *discover_top(yoi_store *st, const char *cwd)
 {
-	git_repository *repo = NULL;
 	char *top = NULL;
-	if (git_repository_open_ext(&repo, cwd, 0, NULL) == 0) {
-		const char *wd = git_repository_workdir(repo);
+	if (git_repository_open_ext(&st->repo, cwd, 0, NULL) == 0) {
+		const char *wd = git_repository_workdir(st->repo);
 		if (wd)
 			top = strip_slash(yoi_strdup(wd));
-		git_repository_free(repo);
+	} else {
+		st->repo = NULL;
 	}
 	return top;
 }
@@ -61,11 +62,11 @@ int yoi_store_open(yoi_store **out, const char *cwd, const char *root_override,
 		char *copy = st->root ? yoi_strdup(st->root) : NULL;
 		st->yoi_dir = copy ? yoi_strdup(dirname(copy)) : NULL;
 		free(copy);
-		st->top = discover_top(cwd);
+		st->top = discover_top(st, cwd);
 		if (!st->root || !st->yoi_dir)
 			goto fail_nomem;
 	} else {
-		st->top = discover_top(cwd);
+		st->top = discover_top(st, cwd);
 		if (!st->top) {
 			rc = yoi_error_set(
 				err, YOI_ENOTFOUND, cwd, 0,
@@ -111,6 +112,7 @@ void yoi_store_free(yoi_store *st)
 	free(st->top);
 	free(st->yoi_dir);
 	free(st->root);
+	git_repository_free(st->repo);
 	free(st);
 	git_libgit2_shutdown();
 }
@@ -314,20 +316,15 @@ char *yoi_store_path(const yoi_store *st, const char *id, const char *file)
 
 char *yoi_store_git_user(const yoi_store *st)
 {
-	git_repository *repo = NULL;
 	git_config *cfg = NULL;
 	git_buf buf = {0};
 	char *name = NULL;
-	int rc = st->top ? git_repository_open(&repo, st->top) : -1;
-	if (rc == 0)
-		rc = git_repository_config_snapshot(&cfg, repo);
-	else
-		rc = git_config_open_default(&cfg);
+	int rc = st->repo ? git_repository_config_snapshot(&cfg, st->repo)
+			  : git_config_open_default(&cfg);
 	if (rc == 0 && git_config_get_string_buf(&buf, cfg, "user.name") == 0 &&
 	    buf.size)
 		name = yoi_strndup(buf.ptr, buf.size);
 	git_buf_dispose(&buf);
 	git_config_free(cfg);
-	git_repository_free(repo);
 	return name;
 }

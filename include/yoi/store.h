@@ -15,7 +15,10 @@
 #include "config.h"
 #include "id.h"
 
+struct git_repository;
+
 typedef struct yoi_store {
+	struct git_repository *repo; /* from discovery, or NULL */
 	char *top;     /* repository work tree top (no trailing '/'), or NULL */
 	char *yoi_dir; /* the .yoi directory holding config.yaml */
 	char *root;    /* tickets root */
