@@ -199,6 +199,12 @@ static void fsync_dir_of(const char *path)
 int yoi_file_write_atomic(const char *path, const char *data, size_t len,
 			  yoi_error *err)
 {
+	return yoi_file_replace(path, data, len, true, err);
+}
+
+int yoi_file_replace(const char *path, const char *data, size_t len,
+		     bool durable, yoi_error *err)
+{
 	struct stat sb;
 	if (lstat(path, &sb) == 0 && !S_ISREG(sb.st_mode))
 		return yoi_error_set(err, YOI_EREFUSED, path, 0,
@@ -223,7 +229,7 @@ int yoi_file_write_atomic(const char *path, const char *data, size_t len,
 	}
 	int rc = 0;
 	if (write_all(fd, data, len) < 0 || fchmod(fd, 0644) < 0 ||
-	    fsync(fd) < 0) {
+	    (durable && fsync(fd) < 0)) {
 		rc = yoi_error_set(err, YOI_EIO, path, 0,
 				   "%s: write failed: %s; the old file is "
 				   "unchanged",
@@ -239,7 +245,7 @@ int yoi_file_write_atomic(const char *path, const char *data, size_t len,
 				   path, strerror(errno));
 	if (rc < 0)
 		unlink(tmpl);
-	else
+	else if (durable)
 		fsync_dir_of(path);
 	free(tmpl);
 	return rc;

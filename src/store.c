@@ -314,6 +314,12 @@ char *yoi_store_path(const yoi_store *st, const char *id, const char *file)
 	return yoi_sprintf("%s/%s", st->root, id);
 }
 
+char *yoi_store_cache_path(const yoi_store *st, const char *name)
+{
+	const char *gitdir = st->repo ? git_repository_path(st->repo) : NULL;
+	return gitdir ? yoi_path_join(gitdir, name) : NULL;
+}
+
 char *yoi_store_git_user(const yoi_store *st)
 {
 	git_config *cfg = NULL;

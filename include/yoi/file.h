@@ -37,6 +37,13 @@ int yoi_file_write_atomic(const char *path, const char *data, size_t len,
 			  yoi_error *err);
 
 /*
+ * The same without the fsyncs when durable is false: for caches, whose
+ * readers detect a torn file themselves.
+ */
+int yoi_file_replace(const char *path, const char *data, size_t len,
+		     bool durable, yoi_error *err);
+
+/*
  * Append data with one write(2) on an O_APPEND descriptor, then fsync.
  * create: make the file (O_EXCL) instead of requiring it to exist. A short
  * write is undone (truncated back) so no partial block stays.

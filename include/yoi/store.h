@@ -65,6 +65,12 @@ int yoi_store_resolve(const yoi_store *st, const char *query,
 /* <root>/<id>[/<file>]; id must be valid. Caller frees; NULL on ENOMEM. */
 char *yoi_store_path(const yoi_store *st, const char *id, const char *file);
 
+/*
+ * <gitdir>/<name>: a place for per-worktree caches that are never
+ * committed. NULL when there is no repository. Caller frees.
+ */
+char *yoi_store_cache_path(const yoi_store *st, const char *name);
+
 /* git's user.name for the repository, or NULL. Caller frees. */
 char *yoi_store_git_user(const yoi_store *st);
 

@@ -1,10 +1,16 @@
 /* cmd_list.c - tickets filtered by state, assignee, risk flag, text. */
-#include <ctype.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <unistd.h>
+#include <stdatomic.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
+#include "yoi/listcache.h"
 #include "yoi/par.h"
 #include "yoi/state.h"
 
@@ -57,105 +63,122 @@ static bool contains_ci(const char *hay, size_t len, const char *needle)
 	return false;
 }
 
-static bool matches(const yoi_item *it, const filter *f)
+/* The filters that need only the row (state, assignee, risk flag). */
+static bool row_matches(const yoi_row *r, const filter *f)
 {
-	yoi_state st = yoi_state_parse(yoi_item_get(it, "state"));
+	yoi_state st = yoi_state_parse(r->col[YOI_ROW_STATE]);
 	if (st == YOI_ST_INVALID || !f->states[st])
 		return false;
-	if (f->assignee) {
-		const char *a = yoi_item_get(it, "assignee");
-		if (!a || strcmp(a, f->assignee) != 0)
-			return false;
-	}
-	if (f->risk) {
-		const yoi_field *r = yoi_item_field(it, "risk_flags");
-		bool hit = false;
-		for (size_t i = 0; r && r->type == YOI_FIELD_LIST && i < r->nlist;
-		     i++)
-			hit |= strcmp(r->list[i], f->risk) == 0;
-		if (!hit)
-			return false;
-	}
-	if (f->search) {
-		const char *title = yoi_item_get(it, "title");
-		size_t blen;
-		const char *body = yoi_item_body(it, &blen);
-		if (!(title && contains_ci(title, strlen(title), f->search)) &&
-		    !contains_ci(body, blen, f->search))
-			return false;
-	}
-	return true;
+	if (f->assignee && (!r->col[YOI_ROW_ASSIGNEE] ||
+			    strcmp(r->col[YOI_ROW_ASSIGNEE], f->assignee) != 0))
+		return false;
+	return !f->risk || yoi_strv_contains(&r->risk, f->risk);
+}
+
+/* --search: title or body, case-insensitively (needs the whole item). */
+static bool search_matches(const yoi_item *it, const char *needle)
+{
+	const char *title = yoi_item_get(it, "title");
+	size_t blen;
+	const char *body = yoi_item_body(it, &blen);
+	return (title && contains_ci(title, strlen(title), needle)) ||
+	       contains_ci(body, blen, needle);
 }
 
 /*
- * What a listed ticket shows, copied out of its item so the item can be
- * freed at once: holding 10,000 parsed items would only grow the heap.
+ * One slot per ticket, filled by the workers: the row comes from the
+ * cache when item.md's stat matches, else from parsing the frontmatter.
  */
-enum { COL_TITLE, COL_STATE, COL_ASSIGNEE, COL_READINESS, COL_PRIORITY,
-       COL_CREATED, COL_UPDATED, NCOL };
-static const char *const col_key[NCOL] = {"title",    "state",     "assignee",
-					  "readiness", "priority", "created_at",
-					  "updated_at"};
-
-typedef struct row {
-	bool loaded;
+typedef struct slot {
+	const yoi_row *row; /* cached or &fresh */
+	yoi_row fresh;
 	bool match;
-	char *col[NCOL]; /* NULL when absent or null */
-	yoi_strv risk;
-	char *err; /* why it was not loaded */
-} row;
+	char *err; /* why the ticket could not be read */
+} slot;
 
 typedef struct load_job {
 	const yoi_store *st;
+	int root_fd; /* stat relative to the root: short path walks */
 	const yoi_strv *ids;
 	const filter *f;
-	unsigned what;
-	row *rows;
+	const yoi_listcache *cache;
+	slot *slots;
+	atomic_size_t misses;
 } load_job;
 
 static void load_nth(void *ctx, size_t i, unsigned worker)
 {
 	(void)worker;
 	load_job *j = ctx;
-	row *r = &j->rows[i];
-	yoi_ticket *t;
-	yoi_error err;
-	if (yoi_ticket_load(&t, j->st, j->ids->v[i], j->what, &err) < 0) {
-		r->err = yoi_strdup(err.msg);
+	slot *s = &j->slots[i];
+	const char *id = j->ids->v[i];
+	char rel[YOI_ID_LEN + sizeof("/item.md")];
+	snprintf(rel, sizeof(rel), "%s/item.md", id);
+	struct stat sb;
+	yoi_row_key key = {0};
+	if (j->root_fd >= 0 &&
+	    fstatat(j->root_fd, rel, &sb, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISREG(sb.st_mode))
+		key = yoi_row_key_of(&sb);
+	if (!j->f->search && key.ino &&
+	    (s->row = yoi_listcache_find(j->cache, id, key))) {
+		s->match = row_matches(s->row, j->f);
 		return;
 	}
-	r->loaded = true;
-	r->match = matches(t->item, j->f);
-	if (r->match) {
-		for (int c = 0; c < NCOL; c++)
-			r->col[c] = yoi_strdup(yoi_item_get(t->item, col_key[c]));
-		const yoi_field *rf = yoi_item_field(t->item, "risk_flags");
-		for (size_t k = 0; rf && rf->type == YOI_FIELD_LIST && k < rf->nlist;
-		     k++)
-			yoi_strv_push(&r->risk, rf->list[k]);
+	atomic_fetch_add(&j->misses, 1);
+	/* The key was taken before the read: a later change only misses. */
+	yoi_ticket *t;
+	yoi_error err;
+	unsigned what = (j->f->search ? YOI_LOAD_ITEM : YOI_LOAD_FRONTMATTER) |
+			YOI_LOAD_DIR_CHECKED;
+	if (yoi_ticket_load(&t, j->st, id, what, &err) < 0) {
+		s->err = yoi_strdup(err.msg);
+		return;
+	}
+	if (yoi_row_from_item(&s->fresh, id, t->item, key) < 0) {
+		s->err = yoi_strdup("out of memory");
+	} else {
+		s->row = &s->fresh;
+		s->match = row_matches(s->row, j->f) &&
+			   (!j->f->search || search_matches(t->item, j->f->search));
 	}
 	yoi_ticket_free(t);
 }
 
-static void row_free(row *r)
-{
-	for (int c = 0; c < NCOL; c++)
-		free(r->col[c]);
-	yoi_strv_free(&r->risk);
-	free(r->err);
-}
-
-static json_t *row_json(const char *id, const row *r)
+static json_t *row_json(const yoi_row *r)
 {
 	json_t *risk = json_array();
 	for (size_t i = 0; i < r->risk.n; i++)
 		json_array_append_new(risk, json_string(r->risk.v[i]));
 	return json_pack("{s:s, s:s?, s:s?, s:s?, s:s?, s:o, s:s?, s:s?, s:s?}",
-			 "id", id, "title", r->col[COL_TITLE], "state",
-			 r->col[COL_STATE], "assignee", r->col[COL_ASSIGNEE],
-			 "readiness", r->col[COL_READINESS], "risk_flags", risk,
-			 "priority", r->col[COL_PRIORITY], "created_at",
-			 r->col[COL_CREATED], "updated_at", r->col[COL_UPDATED]);
+			 "id", r->id, "title", r->col[YOI_ROW_TITLE], "state",
+			 r->col[YOI_ROW_STATE], "assignee",
+			 r->col[YOI_ROW_ASSIGNEE], "readiness",
+			 r->col[YOI_ROW_READINESS], "risk_flags", risk,
+			 "priority", r->col[YOI_ROW_PRIORITY], "created_at",
+			 r->col[YOI_ROW_CREATED], "updated_at",
+			 r->col[YOI_ROW_UPDATED]);
+}
+
+/* Keep the cache fresh for the next list; failing to is not an error. */
+static void save_cache(yoi_ctx *ctx, const yoi_store *st, const char *path,
+		       const slot *slots, size_t n)
+{
+	const yoi_row **rows = calloc(n ? n : 1, sizeof(*rows));
+	if (!rows)
+		return;
+	for (size_t i = 0; i < n; i++)
+		rows[i] = slots[i].row;
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	yoi_error err;
+	if (yoi_listcache_save(rows, n, path, st->root,
+			       (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec,
+			       &err) < 0 &&
+	    ctx->verbose)
+		fprintf(stderr, "yoi-tickets list: cache not saved: %s\n",
+			err.msg);
+	free(rows);
 }
 
 int yoi_cmd_list(int argc, char **argv, yoi_ctx *ctx)
@@ -211,12 +234,22 @@ int yoi_cmd_list(int argc, char **argv, yoi_ctx *ctx)
 	int e = yoi_store_ids(st, &ids, &ctx->err);
 	if (e < 0)
 		return yoi_cli_fail(ctx, e);
-	/* Only --search needs the body; the rest reads the frontmatter. */
-	load_job j = {st, &ids, &f,
-		      (f.search ? YOI_LOAD_ITEM : YOI_LOAD_FRONTMATTER) |
-			      YOI_LOAD_DIR_CHECKED,
-		      calloc(ids.n ? ids.n : 1, sizeof(row))};
-	if (!j.rows) {
+	char *cache_path = yoi_store_cache_path(st, "yoi-list-cache");
+	yoi_listcache cache = {0};
+	if (cache_path && !f.search)
+		yoi_listcache_load(&cache, cache_path, st->root);
+	load_job j = {st,
+		      open(st->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC),
+		      &ids,
+		      &f,
+		      &cache,
+		      calloc(ids.n ? ids.n : 1, sizeof(slot)),
+		      0};
+	if (!j.slots) {
+		if (j.root_fd >= 0)
+			close(j.root_fd);
+		yoi_listcache_free(&cache);
+		free(cache_path);
 		yoi_strv_free(&ids);
 		return yoi_cli_fail(ctx, yoi_error_set(&ctx->err, YOI_ENOMEM,
 						       NULL, 0,
@@ -226,25 +259,36 @@ int yoi_cmd_list(int argc, char **argv, yoi_ctx *ctx)
 	json_t *arr = json ? json_array() : NULL;
 	long shown = 0;
 	for (size_t i = 0; i < ids.n; i++) {
-		row *r = &j.rows[i];
-		if (!r->loaded)
+		const slot *s = &j.slots[i];
+		if (!s->row) {
 			fprintf(stderr, "yoi-tickets list: skipping %s: %s\n",
-				ids.v[i], r->err ? r->err : "out of memory");
-		else if (r->match && (f.limit < 0 || shown < f.limit)) {
-			shown++;
-			if (arr)
-				json_array_append_new(arr, row_json(ids.v[i], r));
-			else
-				printf("%s  %-10s  %-12s  %s\n", ids.v[i],
-				       r->col[COL_STATE],
-				       r->col[COL_ASSIGNEE] && *r->col[COL_ASSIGNEE]
-					       ? r->col[COL_ASSIGNEE]
-					       : "-",
-				       r->col[COL_TITLE] ? r->col[COL_TITLE] : "-");
+				ids.v[i], s->err ? s->err : "unreadable");
+			continue;
 		}
-		row_free(r);
+		if (!s->match || (f.limit >= 0 && shown >= f.limit))
+			continue;
+		shown++;
+		const yoi_row *r = s->row;
+		const char *a = r->col[YOI_ROW_ASSIGNEE];
+		if (arr)
+			json_array_append_new(arr, row_json(r));
+		else
+			printf("%s  %-10s  %-12s  %s\n", r->id,
+			       r->col[YOI_ROW_STATE], a && *a ? a : "-",
+			       r->col[YOI_ROW_TITLE] ? r->col[YOI_ROW_TITLE]
+						     : "-");
 	}
-	free(j.rows);
+	if (cache_path && !f.search && atomic_load(&j.misses))
+		save_cache(ctx, st, cache_path, j.slots, ids.n);
+	for (size_t i = 0; i < ids.n; i++) {
+		yoi_row_free(&j.slots[i].fresh);
+		free(j.slots[i].err);
+	}
+	free(j.slots);
+	if (j.root_fd >= 0)
+		close(j.root_fd);
+	yoi_listcache_free(&cache);
+	free(cache_path);
 	yoi_strv_free(&ids);
 	return arr ? yoi_cli_json(ctx, arr) : 0;
 }

@@ -365,3 +365,50 @@ Test(lifecycle, a_clone_of_the_store_is_clean)
 	free(id);
 	e2e_rm(dir);
 }
+
+/* list's cache never hides a change, however item.md was changed. */
+Test(lifecycle, list_cache_follows_every_change)
+{
+	char *dir = e2e_store();
+	char *a = OK_LINE(dir, "create", "--title", "Alpha");
+	char *b = OK_LINE(dir, "create", "--title", "Bravo");
+	/* Old files are cacheable (recent ones are racily clean). */
+	e2e_sh(dir, "touch -d '1 hour ago' .yoi/tickets/*/item.md");
+	e2e_result r = RUN(dir, "list");
+	cr_assert(strstr(r.out, "Alpha") && strstr(r.out, "Bravo"));
+	e2e_free(&r);
+	cr_assert(e2e_exists(dir, ".git/yoi-list-cache"));
+	/* Through the engine. */
+	r = RUN(dir, "edit", a, "--title", "Alpha two");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	e2e_free(&r);
+	r = RUN(dir, "list");
+	cr_assert(strstr(r.out, "Alpha two"), "%s", r.out);
+	e2e_free(&r);
+	/* By hand, same size, with the old mtime put back: ctime differs. */
+	e2e_sh(dir, "touch -d '1 hour ago' .yoi/tickets/*/item.md");
+	r = RUN(dir, "list");
+	e2e_free(&r);
+	e2e_sh(dir,
+	       "f=.yoi/tickets/%s/item.md && t=$(stat -c %%y $f) && "
+	       "sed -i \"s/'Bravo'/'Bravx'/\" $f && touch -d \"$t\" $f",
+	       b);
+	r = RUN(dir, "list");
+	cr_assert(strstr(r.out, "Bravx"), "%s", r.out);
+	e2e_free(&r);
+	/* A state change moves it between filters. */
+	r = RUN(dir, "close", a, "--resolution", "done");
+	e2e_free(&r);
+	r = RUN(dir, "list");
+	cr_assert_null(strstr(r.out, "Alpha two"), "%s", r.out);
+	e2e_free(&r);
+	/* A corrupt cache is ignored and rebuilt. */
+	e2e_write(dir, ".git/yoi-list-cache", "garbage");
+	r = RUN(dir, "list", "--state", "all");
+	cr_assert_eq(r.status, 0);
+	cr_assert(strstr(r.out, "Alpha two") && strstr(r.out, "Bravx"));
+	e2e_free(&r);
+	free(a);
+	free(b);
+	e2e_rm(dir);
+}
