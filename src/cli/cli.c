@@ -82,6 +82,22 @@ int yoi_cli_getopt(yoi_ctx *ctx, int argc, char **argv, const char *shortopts,
 	}
 }
 
+int yoi_cli_opt_end(yoi_ctx *ctx, int c)
+{
+	if (c != 'h')
+		return 2;
+	yoi_cli_help(ctx->cmd, stdout);
+	return 0;
+}
+
+int yoi_cli_one_id(yoi_ctx *ctx, int argc, char **argv,
+		   char id[YOI_ID_LEN + 1])
+{
+	if (optind + 1 != argc)
+		return yoi_cli_usage(ctx, "expected one ticket ID");
+	return yoi_cli_resolve(ctx, argv[optind], id);
+}
+
 int yoi_cli_fail(yoi_ctx *ctx, int rc)
 {
 	if (rc == 0)
@@ -344,17 +360,12 @@ int yoi_cli_note(int argc, char **argv, yoi_ctx *ctx, const char *kind)
 		case 'L':
 			large = true;
 			break;
-		case 'h':
-			yoi_cli_help(ctx->cmd, stdout);
-			return 0;
 		default:
-			return 2;
+			return yoi_cli_opt_end(ctx, c);
 		}
 	}
-	if (optind + 1 != argc)
-		return yoi_cli_usage(ctx, "expected one ticket ID");
 	char id[YOI_ID_LEN + 1];
-	int rc = yoi_cli_resolve(ctx, argv[optind], id);
+	int rc = yoi_cli_one_id(ctx, argc, argv, id);
 	if (rc)
 		return rc;
 	char *text;

@@ -49,6 +49,16 @@ extern const yoi_command yoi_commands[];
 int yoi_cli_getopt(yoi_ctx *ctx, int argc, char **argv, const char *shortopts,
 		   const struct option *longopts);
 
+/*
+ * The default arm of every command's option switch: -h prints the
+ * command's help (exit 0); anything else was a bad flag that
+ * yoi_cli_getopt already reported (exit 2).
+ */
+int yoi_cli_opt_end(yoi_ctx *ctx, int c);
+/* Exactly one positional argument, a ticket ID, resolved. 0 or a status. */
+int yoi_cli_one_id(yoi_ctx *ctx, int argc, char **argv,
+		   char id[YOI_ID_LEN + 1]);
+
 /* Print "yoi-tickets CMD: message" and return the exit status for rc. */
 int yoi_cli_fail(yoi_ctx *ctx, int rc);
 /* Print a usage error (printf-style) plus the help hint; returns 2. */

@@ -47,18 +47,13 @@ int yoi_cmd_edit(int argc, char **argv, yoi_ctx *ctx)
 		case 'b':
 			body_file = optarg;
 			break;
-		case 'h':
-			yoi_cli_help(ctx->cmd, stdout);
-			return 0;
 		default:
-			return 2;
+			return yoi_cli_opt_end(ctx, c);
 		}
 	}
-	if (optind + 1 != argc)
-		return yoi_cli_usage(ctx, "expected one ticket ID");
 	o.risk_flags = flags;
 	char id[YOI_ID_LEN + 1];
-	int rc = yoi_cli_resolve(ctx, argv[optind], id);
+	int rc = yoi_cli_one_id(ctx, argc, argv, id);
 	if (rc)
 		return rc;
 	char *body = NULL;

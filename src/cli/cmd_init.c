@@ -9,11 +9,8 @@
 int yoi_cmd_init(int argc, char **argv, yoi_ctx *ctx)
 {
 	int c;
-	while ((c = yoi_cli_getopt(ctx, argc, argv, "", NULL)) != -1) {
-		if (c == 'h')
-			return yoi_cli_help(ctx->cmd, stdout), 0;
-		return 2;
-	}
+	while ((c = yoi_cli_getopt(ctx, argc, argv, "", NULL)) != -1)
+		return yoi_cli_opt_end(ctx, c);
 	if (optind != argc)
 		return yoi_cli_usage(ctx, "init takes no arguments");
 	yoi_store *st;

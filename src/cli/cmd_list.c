@@ -217,11 +217,8 @@ int yoi_cmd_list(int argc, char **argv, yoi_ctx *ctx)
 		case 'j':
 			json = true;
 			break;
-		case 'h':
-			yoi_cli_help(ctx->cmd, stdout);
-			return 0;
 		default:
-			return 2;
+			return yoi_cli_opt_end(ctx, c);
 		}
 	}
 	if (optind != argc)

@@ -16,11 +16,8 @@ int yoi_cmd_reopen(int argc, char **argv, yoi_ctx *ctx)
 		case 'r':
 			reason = optarg;
 			break;
-		case 'h':
-			yoi_cli_help(ctx->cmd, stdout);
-			return 0;
 		default:
-			return 2;
+			return yoi_cli_opt_end(ctx, c);
 		}
 	}
 	if (optind + 1 != argc)

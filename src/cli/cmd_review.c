@@ -31,11 +31,8 @@ int yoi_cmd_review(int argc, char **argv, yoi_ctx *ctx)
 		case 'f':
 			file = optarg;
 			break;
-		case 'h':
-			yoi_cli_help(ctx->cmd, stdout);
-			return 0;
 		default:
-			return 2;
+			return yoi_cli_opt_end(ctx, c);
 		}
 	}
 	if (optind + 1 != argc)

@@ -124,17 +124,12 @@ int yoi_cmd_show(int argc, char **argv, yoi_ctx *ctx)
 		case 'j':
 			json = true;
 			break;
-		case 'h':
-			yoi_cli_help(ctx->cmd, stdout);
-			return 0;
 		default:
-			return 2;
+			return yoi_cli_opt_end(ctx, c);
 		}
 	}
-	if (optind + 1 != argc)
-		return yoi_cli_usage(ctx, "expected one ticket ID");
 	char id[YOI_ID_LEN + 1];
-	int rc = yoi_cli_resolve(ctx, argv[optind], id);
+	int rc = yoi_cli_one_id(ctx, argc, argv, id);
 	if (rc)
 		return rc;
 	yoi_ticket *t;

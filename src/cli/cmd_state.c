@@ -25,11 +25,8 @@ int yoi_cmd_state(int argc, char **argv, yoi_ctx *ctx)
 		case 'F':
 			req.force = true;
 			break;
-		case 'h':
-			yoi_cli_help(ctx->cmd, stdout);
-			return 0;
 		default:
-			return 2;
+			return yoi_cli_opt_end(ctx, c);
 		}
 	}
 	if (optind + 2 != argc)
