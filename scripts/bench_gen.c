@@ -32,9 +32,9 @@
  * is drawn from a seeded generator: the same N and SEED give the same store.
  */
 #include <dirent.h>
-#include <git2.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <git2.h>
 #include <inttypes.h>
 #include <spawn.h>
 #include <stdarg.h>

@@ -293,8 +293,8 @@ int yoi_time_parse(const char *s, int64_t *unix_sec)
 		return YOI_EUSAGE;
 	static const int mdays[] = {31, 29, 31, 30, 31, 30,
 				    31, 31, 30, 31, 30, 31};
-	if (M < 1 || M > 12 || D < 1 || D > mdays[M - 1] || h > 23 ||
-	    m > 59 || sec > 60)
+	if (M < 1 || M > 12 || D < 1 || D > mdays[M - 1] || h > 23 || m > 59 ||
+	    sec > 60)
 		return YOI_EUSAGE;
 	bool leap = (Y % 4 == 0 && Y % 100 != 0) || Y % 400 == 0;
 	if (M == 2 && D == 29 && !leap)
@@ -323,8 +323,8 @@ int yoi_time_parse(const char *s, int64_t *unix_sec)
 	int y = Y - (M <= 2);
 	int era = (y >= 0 ? y : y - 399) / 400;
 	unsigned yoe = (unsigned)(y - era * 400);
-	unsigned doy = (153 * (unsigned)(M + (M > 2 ? -3 : 9)) + 2) / 5 +
-		       (unsigned)D - 1;
+	unsigned doy =
+	    (153 * (unsigned)(M + (M > 2 ? -3 : 9)) + 2) / 5 + (unsigned)D - 1;
 	unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
 	int64_t days = (int64_t)era * 146097 + (int64_t)doe - 719468;
 	*unix_sec = days * 86400 + h * 3600 + m * 60 + sec - off;

@@ -22,11 +22,11 @@
 #include <unistd.h>
 #include <yaml.h>
 
-#define MAX_DEPTH 32
-#define MAX_NODES 65536
-#define MAX_INT INT_MAX /* so consumers may pass integers on as int */
-#define SHOW 64         /* bytes of an offending value quoted in messages */
-#define NONE SIZE_MAX
+#define MAX_DEPTH  32
+#define MAX_NODES  65536
+#define MAX_INT	   INT_MAX /* so consumers may pass integers on as int */
+#define SHOW	   64	   /* bytes of an offending value quoted in messages */
+#define NONE	   SIZE_MAX
 #define READ_CHUNK 65536
 
 enum node_type { N_SCALAR, N_SEQ, N_MAP };
@@ -36,7 +36,7 @@ struct node {
 	bool plain; /* scalar written without quotes: may be null or a number */
 	int line;   /* 1-based */
 	size_t off, len; /* scalar text in tree.text, NUL-terminated there */
-	size_t first;    /* first child; a mapping's are key, value, ... */
+	size_t first;	 /* first child; a mapping's are key, value, ... */
 	size_t last;
 	size_t next; /* next sibling */
 	size_t nkids;
@@ -57,7 +57,7 @@ struct ctx {
 };
 
 static int fail(struct ctx *c, int line, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 static int fail(struct ctx *c, int line, const char *fmt, ...)
 {
@@ -146,8 +146,8 @@ struct open_coll {
 	size_t node;
 };
 
-static int add_node(struct ctx *c, const struct open_coll *stack,
-		    size_t depth, enum node_type type, int line, size_t *out)
+static int add_node(struct ctx *c, const struct open_coll *stack, size_t depth,
+		    enum node_type type, int line, size_t *out)
 {
 	struct tree *t = &c->t;
 	if (t->n >= MAX_NODES)
@@ -210,9 +210,10 @@ static int build_tree(struct ctx *c, const char *buf, size_t len)
 			break;
 		case YAML_DOCUMENT_START_EVENT:
 			if (++docs > 1)
-				rc = fail(c, line,
-					  "more than one YAML document ('---'); "
-					  "the config is a single mapping");
+				rc =
+				    fail(c, line,
+					 "more than one YAML document ('---'); "
+					 "the config is a single mapping");
 			break;
 		case YAML_ALIAS_EVENT:
 			rc = fail(c, line,
@@ -232,9 +233,10 @@ static int build_tree(struct ctx *c, const char *buf, size_t len)
 					   YAML_PLAIN_SCALAR_STYLE;
 				n->off = c->t.text.len;
 				n->len = ev.data.scalar.length;
-				if (yoi_buf_put(&c->t.text,
-						(const char *)ev.data.scalar.value,
-						n->len) < 0 ||
+				if (yoi_buf_put(
+					&c->t.text,
+					(const char *)ev.data.scalar.value,
+					n->len) < 0 ||
 				    yoi_buf_putc(&c->t.text, '\0') < 0)
 					rc = nomem(c);
 			}
@@ -297,7 +299,7 @@ static const char *kind(const struct ctx *c, const struct node *n)
 }
 
 static const char *const state_list =
-	"planning, ready, queued, inprogress, done, closed";
+    "planning, ready, queued, inprogress, done, closed";
 
 /* Called for each known key of a mapping with its dotted path. */
 typedef int (*key_fn)(struct ctx *c, int key, const char *dotted,
@@ -324,9 +326,10 @@ static int walk_map(struct ctx *c, const struct node *m, const char *prefix,
 				    "keys of '%s' must be plain words, got %s",
 				    prefix, kind(c, kn));
 		if (kn->type != N_SCALAR)
-			return fail(c, kn->line,
-				    "top-level keys must be plain words, got %s",
-				    kind(c, kn));
+			return fail(
+			    c, kn->line,
+			    "top-level keys must be plain words, got %s",
+			    kind(c, kn));
 		int which = -1;
 		for (int i = 0; i < 8 && keys[i]; i++)
 			if (strlen(keys[i]) == kn->len &&
@@ -336,9 +339,9 @@ static int walk_map(struct ctx *c, const struct node *m, const char *prefix,
 			char known[256] = "";
 			size_t used = 0;
 			for (int i = 0; i < 8 && keys[i]; i++) {
-				int w = snprintf(known + used,
-						 sizeof(known) - used, "%s%s",
-						 i ? ", " : "", keys[i]);
+				int w =
+				    snprintf(known + used, sizeof(known) - used,
+					     "%s%s", i ? ", " : "", keys[i]);
 				if (w < 0 || (size_t)w >= sizeof(known) - used)
 					break;
 				used += (size_t)w;
@@ -380,12 +383,12 @@ static int get_string(struct ctx *c, const char *dotted, const struct node *v,
 		      bool allow_empty, char **out)
 {
 	if (v->type != N_SCALAR || is_null(c, v))
-		return fail(c, v->line, "'%s' must be a string, got %s",
-			    dotted, kind(c, v));
+		return fail(c, v->line, "'%s' must be a string, got %s", dotted,
+			    kind(c, v));
 	const char *s = text_of(c, v);
 	if (memchr(s, '\0', v->len))
-		return fail(c, v->line,
-			    "'%s' must not contain a NUL character", dotted);
+		return fail(c, v->line, "'%s' must not contain a NUL character",
+			    dotted);
 	if (!allow_empty && v->len == 0)
 		return fail(c, v->line, "'%s' must not be empty", dotted);
 	char *dup = yoi_strndup(s, v->len);
@@ -401,10 +404,10 @@ static int get_int(struct ctx *c, const char *dotted, const struct node *v,
 		   long min, long *out)
 {
 	const char *what =
-		min > 0 ? "a positive integer" : "a non-negative integer";
+	    min > 0 ? "a positive integer" : "a non-negative integer";
 	if (v->type != N_SCALAR || is_null(c, v))
-		return fail(c, v->line, "'%s' must be %s, got %s", dotted,
-			    what, kind(c, v));
+		return fail(c, v->line, "'%s' must be %s, got %s", dotted, what,
+			    kind(c, v));
 	const char *s = text_of(c, v);
 	if (!v->plain)
 		return fail(c, v->line,
@@ -455,9 +458,15 @@ static const char *const routing_keys[] = {"max_inprogress", NULL};
 static const char *const hooks_keys[] = {"ticket_event", "timeout_ms", NULL};
 static const char *const transition_keys[] = {"from", "to", NULL};
 static const char *const top_keys[] = {
-	"tickets", "worktrees", "routing", "roles", "transitions", "hooks", NULL};
-enum { TOP_TICKETS, TOP_WORKTREES, TOP_ROUTING, TOP_ROLES, TOP_TRANSITIONS,
-       TOP_HOOKS };
+    "tickets", "worktrees", "routing", "roles", "transitions", "hooks", NULL};
+enum {
+	TOP_TICKETS,
+	TOP_WORKTREES,
+	TOP_ROUTING,
+	TOP_ROLES,
+	TOP_TRANSITIONS,
+	TOP_HOOKS
+};
 
 static int tickets_key(struct ctx *c, int key, const char *dotted,
 		       const struct node *v, void *arg)
@@ -741,8 +750,8 @@ int yoi_config_parse(yoi_config *cfg, const char *buf, size_t len,
 		     const char *path, yoi_error *err)
 {
 	yoi_config tmp;
-	struct ctx c = {path ? path : "", err, {NULL, 0, 0, YOI_BUF_INIT, NONE},
-			&tmp};
+	struct ctx c = {
+	    path ? path : "", err, {NULL, 0, 0, YOI_BUF_INIT, NONE}, &tmp};
 	int rc = yoi_config_defaults(&tmp);
 	if (rc < 0) {
 		yoi_config_free(cfg);
@@ -785,8 +794,8 @@ static int read_config(yoi_buf *b, const char *path, bool *missing,
 					     "to follow it (replace it with a "
 					     "regular file)",
 					     path);
-		return yoi_error_set(err, YOI_EIO, path, 0, "cannot open %s: %s",
-				     path, strerror(e));
+		return yoi_error_set(err, YOI_EIO, path, 0,
+				     "cannot open %s: %s", path, strerror(e));
 	}
 	struct stat st;
 	int rc = 0;
@@ -845,8 +854,8 @@ int yoi_config_load(yoi_config *cfg, const char *path, yoi_error *err)
 	bool missing;
 	int rc = read_config(&b, path, &missing, err);
 	if (rc == 0 && !missing) {
-		rc = yoi_config_parse(cfg, b.ptr ? b.ptr : "", b.len, path,
-				      err);
+		rc =
+		    yoi_config_parse(cfg, b.ptr ? b.ptr : "", b.len, path, err);
 	} else {
 		reset_to_defaults(cfg);
 		if (rc == 0 && !cfg->tickets_root)

@@ -13,7 +13,7 @@
 #include "yoi/par.h"
 #include "yoi/thread.h"
 
-#define ERR YOI_DIAG_ERROR
+#define ERR  YOI_DIAG_ERROR
 #define WARN YOI_DIAG_WARNING
 
 static bool is(const char *a, const char *b)
@@ -52,10 +52,11 @@ static void check_history(const yoi_ticket_files *f, const yoi_thread *th,
 			     "source of truth) is lost; restore it from git");
 	if (th->n && th->ev[0].kind && !is(th->ev[0].kind, "create") &&
 	    !is(th->ev[0].kind, "migration"))
-		yoi_diag_add(d, WARN, "thread-first-event", tp, th->ev[0].line,
-			     "the first event is '%s', not create or migration; "
-			     "the ticket's origin is not recorded",
-			     th->ev[0].kind);
+		yoi_diag_add(
+		    d, WARN, "thread-first-event", tp, th->ev[0].line,
+		    "the first event is '%s', not create or migration; "
+		    "the ticket's origin is not recorded",
+		    th->ev[0].kind);
 	int64_t prev = 0;
 	bool have_prev = false;
 	for (size_t i = 0; i < th->n; i++) {
@@ -64,10 +65,11 @@ static void check_history(const yoi_ticket_files *f, const yoi_thread *th,
 			continue;
 		int64_t t;
 		if (e->at && yoi_time_parse(e->at, &t) < 0) {
-			yoi_diag_add(d, ERR, "thread-bad-timestamp", tp, e->line,
-				     "at: '%s' is not an RFC 3339 UTC time like "
-				     "2026-06-18T14:33:09Z",
-				     e->at);
+			yoi_diag_add(
+			    d, ERR, "thread-bad-timestamp", tp, e->line,
+			    "at: '%s' is not an RFC 3339 UTC time like "
+			    "2026-06-18T14:33:09Z",
+			    e->at);
 		} else if (e->at) {
 			if (have_prev && t < prev)
 				yoi_diag_add(d, WARN, "thread-time-backwards",
@@ -84,14 +86,15 @@ static void check_history(const yoi_ticket_files *f, const yoi_thread *th,
 			for (size_t k = 0; k < 3; k++)
 				if (!yoi_event_attr(e, need[k]))
 					yoi_diag_add(
-						d, ERR,
-						"thread-incomplete-transition",
-						tp, e->line,
-						"state_changed without '%s'; "
-						"every transition records from, "
-						"to, reason and author",
-						need[k]);
-			yoi_state from = yoi_state_parse(yoi_event_attr(e, "from"));
+					    d, ERR,
+					    "thread-incomplete-transition", tp,
+					    e->line,
+					    "state_changed without '%s'; "
+					    "every transition records from, "
+					    "to, reason and author",
+					    need[k]);
+			yoi_state from =
+			    yoi_state_parse(yoi_event_attr(e, "from"));
 			yoi_state to = yoi_state_parse(yoi_event_attr(e, "to"));
 			if (yoi_event_attr(e, "to") && to == YOI_ST_INVALID)
 				yoi_diag_add(d, ERR,
@@ -104,24 +107,25 @@ static void check_history(const yoi_ticket_files *f, const yoi_thread *th,
 				 to != YOI_ST_INVALID &&
 				 !is(yoi_event_attr(e, "forced"), "true") &&
 				 !yoi_state_find(tab, from, to))
-				yoi_diag_add(d, WARN,
-					     "thread-illegal-transition", tp,
-					     e->line,
-					     "%s -> %s is not in the transition "
-					     "table (inherited history is read "
-					     "leniently)",
-					     yoi_state_name(from),
-					     yoi_state_name(to));
+				yoi_diag_add(
+				    d, WARN, "thread-illegal-transition", tp,
+				    e->line,
+				    "%s -> %s is not in the transition "
+				    "table (inherited history is read "
+				    "leniently)",
+				    yoi_state_name(from), yoi_state_name(to));
 		} else if (is(e->kind, "review")) {
 			const char *s = yoi_event_attr(e, "status");
 			if (!is(s, "approve") && !is(s, "request_changes"))
-				yoi_diag_add(d, WARN, "thread-bad-review-status",
-					     tp, e->line,
+				yoi_diag_add(d, WARN,
+					     "thread-bad-review-status", tp,
+					     e->line,
 					     "review status is '%s'; use "
 					     "approve or request_changes",
 					     s ? s : "(missing)");
 		} else if (is(e->kind, "intake_summary") && !*e->body) {
-			yoi_diag_add(d, ERR, "thread-empty-summary", tp, e->line,
+			yoi_diag_add(d, ERR, "thread-empty-summary", tp,
+				     e->line,
 				     "intake_summary has an empty body; the "
 				     "summary is what made the ticket ready");
 		}
@@ -178,7 +182,8 @@ void yoi_doctor_check_ticket(const yoi_ticket_files *f,
 		bool have = false;
 		for (size_t i = 0; i < th->n; i++) {
 			int64_t t;
-			if (th->ev[i].at && yoi_time_parse(th->ev[i].at, &t) == 0 &&
+			if (th->ev[i].at &&
+			    yoi_time_parse(th->ev[i].at, &t) == 0 &&
 			    (!have || t > last))
 				last = t, have = true;
 		}
@@ -215,10 +220,11 @@ static void check_artifacts(const char *dir, int depth, yoi_diag *d)
 		struct stat sb;
 		if (p && lstat(p, &sb) == 0) {
 			if (S_ISLNK(sb.st_mode))
-				yoi_diag_add(d, ERR, "artifact-symlink", p, 0,
-					     "symbolic link in artifacts/ may "
-					     "point outside the ticket; replace "
-					     "it with the file");
+				yoi_diag_add(
+				    d, ERR, "artifact-symlink", p, 0,
+				    "symbolic link in artifacts/ may "
+				    "point outside the ticket; replace "
+				    "it with the file");
 			else if (S_ISDIR(sb.st_mode) && depth < 16)
 				check_artifacts(p, depth + 1, d);
 		}
@@ -267,14 +273,10 @@ static void check_one(const yoi_store *st, const char *name, yoi_diag *d,
 			     "the artifacts/ directory is missing; 'doctor "
 			     "--fix' creates it");
 	yoi_ticket_files f = {
-		name,
-		has_item ? item->ptr : NULL,
-		item->len,
-		has_thread ? thread->ptr : NULL,
-		thread->len,
-		yoi_is_file(rp),
-		ip,
-		tp,
+	    name,	 has_item ? item->ptr : NULL,
+	    item->len,	 has_thread ? thread->ptr : NULL,
+	    thread->len, yoi_is_file(rp),
+	    ip,		 tp,
 	};
 	/* Unreadable files were reported; only truly missing ones are. */
 	if (!has_item && !missing_item)
@@ -345,7 +347,8 @@ int yoi_doctor_run(const yoi_store *st, yoi_diag *d, yoi_error *err)
 		if (de->d_name[0] == '.')
 			continue;
 		if (yoi_strv_push(&names, de->d_name) < 0 ||
-		    (de->d_type == DT_DIR && yoi_strv_push(&dirs, de->d_name) < 0))
+		    (de->d_type == DT_DIR &&
+		     yoi_strv_push(&dirs, de->d_name) < 0))
 			rc = yoi_error_set(err, YOI_ENOMEM, NULL, 0,
 					   "out of memory");
 	}
@@ -394,12 +397,11 @@ int yoi_doctor_run(const yoi_store *st, yoi_diag *d, yoi_error *err)
 			char norm[YOI_ID_LEN + 1];
 			char *key = norm;
 			bool near_id =
-				yoi_id_normalize(name, norm, sizeof(norm)) == 0 &&
-				yoi_id_valid(norm);
-			if (near_id &&
-			    (bsearch(&key, names.v, names.n, sizeof(char *),
-				     cmp_str) ||
-			     yoi_strv_contains(&near, norm)))
+			    yoi_id_normalize(name, norm, sizeof(norm)) == 0 &&
+			    yoi_id_valid(norm);
+			if (near_id && (bsearch(&key, names.v, names.n,
+						sizeof(char *), cmp_str) ||
+					yoi_strv_contains(&near, norm)))
 				yoi_diag_add(d, ERR, "layout-duplicate-id",
 					     path, 0,
 					     "duplicate ID %s (names differ "
@@ -467,7 +469,8 @@ int yoi_doctor_repair(yoi_store *st, const yoi_opctx *ctx, const char *id,
 		rc = yoi_ticket_begin(st, ctx, id, &t, err);
 	if (rc < 0) {
 		yoi_store_unlock(st);
-		/* A ticket we cannot load may still have had artifacts/ made. */
+		/* A ticket we cannot load may still have had artifacts/ made.
+		 */
 		if (made_arts)
 			yoi_buf_puts(what, "artifacts/");
 		return made_arts ? 0 : rc;
@@ -500,16 +503,14 @@ int yoi_doctor_repair(yoi_store *st, const yoi_opctx *ctx, const char *id,
 					   "out of memory");
 		free(replay_copy);
 		yoi_attr a[] = {{"fields", fields.ptr},
-				{"reason", (char *)yoi_texts_get(ctx->texts,
-								 "reason_fix")}};
+				{"reason", (char *)yoi_texts_get(
+					       ctx->texts, "reason_fix")}};
 		if (rc == 0)
 			rc = yoi_ticket_lead_newline(t, &events);
 		if (rc == 0)
-			rc = yoi_ticket_event(&events, ctx, t->thread_crlf,
-					      "edit", a, 2,
-					      yoi_texts_get(ctx->texts,
-							    "fix_edit_body"),
-					      err);
+			rc = yoi_ticket_event(
+			    &events, ctx, t->thread_crlf, "edit", a, 2,
+			    yoi_texts_get(ctx->texts, "fix_edit_body"), err);
 		if (rc == 0)
 			rc = yoi_ticket_commit(t, ctx, &events, err);
 		if (rc == 0)

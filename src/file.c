@@ -16,11 +16,12 @@ static int open_error(yoi_error *err, const char *path, int e)
 		return yoi_error_set(err, YOI_ENOTFOUND, path, 0,
 				     "%s: no such file", path);
 	if (e == ELOOP)
-		return yoi_error_set(err, YOI_EREFUSED, path, 0,
-				     "%s: is a symbolic link; ticket files must "
-				     "be regular files, replace the link with "
-				     "the file itself",
-				     path);
+		return yoi_error_set(
+		    err, YOI_EREFUSED, path, 0,
+		    "%s: is a symbolic link; ticket files must "
+		    "be regular files, replace the link with "
+		    "the file itself",
+		    path);
 	return yoi_error_set(err, YOI_EIO, path, 0, "%s: cannot open: %s", path,
 			     strerror(e));
 }
@@ -35,8 +36,8 @@ static int open_regular(const char *path, size_t limit, size_t *size,
 	if (fstat(fd, &sb) < 0) {
 		int e = errno;
 		close(fd);
-		return yoi_error_set(err, YOI_EIO, path, 0, "%s: cannot stat: %s",
-				     path, strerror(e));
+		return yoi_error_set(err, YOI_EIO, path, 0,
+				     "%s: cannot stat: %s", path, strerror(e));
 	}
 	if (!S_ISREG(sb.st_mode)) {
 		close(fd);
@@ -82,8 +83,7 @@ static int read_some(int fd, const char *path, yoi_buf *out, size_t want,
 	return 0;
 }
 
-int yoi_file_read(const char *path, size_t limit, yoi_buf *out,
-		  yoi_error *err)
+int yoi_file_read(const char *path, size_t limit, yoi_buf *out, yoi_error *err)
 {
 	size_t size;
 	int fd = open_regular(path, limit, &size, err);
@@ -212,10 +212,11 @@ int yoi_file_replace(const char *path, const char *data, size_t len,
 				     "refusing to replace it",
 				     path);
 	char *copy = yoi_strdup(path);
-	char *tmpl = copy ? yoi_sprintf("%s/.%s.tmp.XXXXXX", dirname(copy),
-					strrchr(path, '/') ? strrchr(path, '/') + 1
-							   : path)
-			  : NULL;
+	char *tmpl =
+	    copy ? yoi_sprintf("%s/.%s.tmp.XXXXXX", dirname(copy),
+			       strrchr(path, '/') ? strrchr(path, '/') + 1
+						  : path)
+		 : NULL;
 	free(copy);
 	if (!tmpl)
 		return yoi_error_set(err, YOI_ENOMEM, path, 0, "out of memory");
@@ -236,8 +237,9 @@ int yoi_file_replace(const char *path, const char *data, size_t len,
 				   path, strerror(errno));
 	}
 	if (close(fd) < 0 && rc == 0)
-		rc = yoi_error_set(err, YOI_EIO, path, 0, "%s: close failed: %s",
-				   path, strerror(errno));
+		rc =
+		    yoi_error_set(err, YOI_EIO, path, 0, "%s: close failed: %s",
+				  path, strerror(errno));
 	if (rc == 0 && rename(tmpl, path) < 0)
 		rc = yoi_error_set(err, YOI_EIO, path, 0,
 				   "%s: rename failed: %s; the old file is "
@@ -251,8 +253,8 @@ int yoi_file_replace(const char *path, const char *data, size_t len,
 	return rc;
 }
 
-int yoi_file_append(const char *path, const char *data, size_t len,
-		    bool create, yoi_error *err)
+int yoi_file_append(const char *path, const char *data, size_t len, bool create,
+		    yoi_error *err)
 {
 	int flags = O_WRONLY | O_APPEND | O_NOFOLLOW | O_CLOEXEC;
 	if (create)
@@ -280,8 +282,9 @@ int yoi_file_append(const char *path, const char *data, size_t len,
 				   "%s: append failed: %s; nothing was added",
 				   path, strerror(e));
 	} else if (fsync(fd) < 0) {
-		rc = yoi_error_set(err, YOI_EIO, path, 0, "%s: fsync failed: %s",
-				   path, strerror(errno));
+		rc =
+		    yoi_error_set(err, YOI_EIO, path, 0, "%s: fsync failed: %s",
+				  path, strerror(errno));
 	}
 	close(fd);
 	return rc;
@@ -325,8 +328,9 @@ int yoi_mkdir_kept(const char *path, yoi_error *err)
 		return yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
 	int fd = open(keep, O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0)
-		rc = yoi_error_set(err, YOI_EIO, keep, 0, "%s: cannot create: %s",
-				   keep, strerror(errno));
+		rc = yoi_error_set(err, YOI_EIO, keep, 0,
+				   "%s: cannot create: %s", keep,
+				   strerror(errno));
 	else
 		close(fd);
 	free(keep);

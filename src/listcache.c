@@ -7,22 +7,22 @@
 #include "yoi/file.h"
 
 const char *const yoi_row_keys[YOI_ROW_NCOL] = {
-	"title",    "state",      "assignee",  "readiness",
-	"priority", "created_at", "updated_at",
+    "title",	"state",      "assignee",   "readiness",
+    "priority", "created_at", "updated_at",
 };
 
 /* Format: magic, root, count, rows, checksum of everything before it. */
 static const char magic[8] = {'Y', 'O', 'I', 'L', 'C', '0', '0', '2'};
 #define NO_STRING 0xFFFFFFFFu
-#define MAX_ROWS (16u * 1024 * 1024)
+#define MAX_ROWS  (16u * 1024 * 1024)
 
 yoi_row_key yoi_row_key_of(const struct stat *sb)
 {
 	yoi_row_key k = {
-		(int64_t)sb->st_size,
-		(int64_t)sb->st_mtim.tv_sec * 1000000000 + sb->st_mtim.tv_nsec,
-		(int64_t)sb->st_ctim.tv_sec * 1000000000 + sb->st_ctim.tv_nsec,
-		(uint64_t)sb->st_ino,
+	    (int64_t)sb->st_size,
+	    (int64_t)sb->st_mtim.tv_sec * 1000000000 + sb->st_mtim.tv_nsec,
+	    (int64_t)sb->st_ctim.tv_sec * 1000000000 + sb->st_ctim.tv_nsec,
+	    (uint64_t)sb->st_ino,
 	};
 	return k;
 }

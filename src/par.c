@@ -8,14 +8,16 @@
 
 #include "yoi/common.h"
 
-#define CHUNK 32
-#define MAX_THREADS 8
+#define CHUNK	       32
+#define MAX_THREADS    8
 #define MIN_PER_THREAD 256
 
 unsigned yoi_par_threads(size_t n)
 {
 	long cpus = sysconf(_SC_NPROCESSORS_ONLN);
-	unsigned t = cpus < 1 ? 1 : cpus > MAX_THREADS ? MAX_THREADS : (unsigned)cpus;
+	unsigned t = cpus < 1		  ? 1
+		     : cpus > MAX_THREADS ? MAX_THREADS
+					  : (unsigned)cpus;
 	while (t > 1 && n / t < MIN_PER_THREAD)
 		t--;
 	return t;

@@ -20,7 +20,8 @@ static int texts_parse(yoi_texts *t, const yoi_resource *r)
 	yaml_event_t ev;
 	if (!yaml_parser_initialize(&p))
 		return YOI_ENOMEM;
-	yaml_parser_set_input_string(&p, (const unsigned char *)r->data, r->len);
+	yaml_parser_set_input_string(&p, (const unsigned char *)r->data,
+				     r->len);
 	int rc = 0, depth = 0;
 	char *key = NULL;
 	for (;;) {
@@ -32,17 +33,20 @@ static int texts_parse(yoi_texts *t, const yoi_resource *r)
 		if (type == YAML_MAPPING_START_EVENT)
 			depth++;
 		else if (type == YAML_SCALAR_EVENT && depth == 1) {
-			char *s = yoi_strndup((const char *)ev.data.scalar.value,
-					      ev.data.scalar.length);
+			char *s =
+			    yoi_strndup((const char *)ev.data.scalar.value,
+					ev.data.scalar.length);
 			if (!s) {
 				rc = YOI_ENOMEM;
 			} else if (!key) {
 				key = s;
 			} else {
-				char **k = realloc(t->keys, (t->n + 1) * sizeof(*k));
+				char **k =
+				    realloc(t->keys, (t->n + 1) * sizeof(*k));
 				if (k)
 					t->keys = k;
-				char **v = realloc(t->values, (t->n + 1) * sizeof(*v));
+				char **v =
+				    realloc(t->values, (t->n + 1) * sizeof(*v));
 				if (v)
 					t->values = v;
 				if (!k || !v) {

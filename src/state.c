@@ -5,7 +5,7 @@
 #include <string.h>
 
 static const char *const names[YOI_ST__COUNT] = {
-	"planning", "ready", "queued", "inprogress", "done", "closed",
+    "planning", "ready", "queued", "inprogress", "done", "closed",
 };
 
 const char *yoi_state_name(yoi_state s)
@@ -30,31 +30,31 @@ yoi_state yoi_state_parse(const char *name)
 #define C YOI_ST_CLOSED
 
 static yoi_transition default_rows[] = {
-	{P, R, YOI_TR_NEEDS_SUMMARY},
-	{R, Q, YOI_TR_QUEUE_GUARD | YOI_TR_SETS_QUEUED},
-	{Q, I, YOI_TR_START_GUARD},
-	{I, D, 0},
-	{D, I, YOI_TR_NEEDS_REASON},
-	{R, P, YOI_TR_NEEDS_REASON},
-	{Q, P, YOI_TR_NEEDS_REASON},
-	{P, C, YOI_TR_VIA_CLOSE},
-	{R, C, YOI_TR_VIA_CLOSE},
-	{Q, C, YOI_TR_VIA_CLOSE},
-	{I, C, YOI_TR_VIA_CLOSE},
-	{D, C, YOI_TR_VIA_CLOSE},
-	{C, P, YOI_TR_VIA_REOPEN | YOI_TR_NEEDS_REASON},
+    {P, R, YOI_TR_NEEDS_SUMMARY},
+    {R, Q, YOI_TR_QUEUE_GUARD | YOI_TR_SETS_QUEUED},
+    {Q, I, YOI_TR_START_GUARD},
+    {I, D, 0},
+    {D, I, YOI_TR_NEEDS_REASON},
+    {R, P, YOI_TR_NEEDS_REASON},
+    {Q, P, YOI_TR_NEEDS_REASON},
+    {P, C, YOI_TR_VIA_CLOSE},
+    {R, C, YOI_TR_VIA_CLOSE},
+    {Q, C, YOI_TR_VIA_CLOSE},
+    {I, C, YOI_TR_VIA_CLOSE},
+    {D, C, YOI_TR_VIA_CLOSE},
+    {C, P, YOI_TR_VIA_REOPEN | YOI_TR_NEEDS_REASON},
 };
 
 static const yoi_state_table default_table = {
-	default_rows, sizeof(default_rows) / sizeof(*default_rows), false};
+    default_rows, sizeof(default_rows) / sizeof(*default_rows), false};
 
 const yoi_state_table *yoi_state_default_table(void)
 {
 	return &default_table;
 }
 
-const yoi_transition *yoi_state_find(const yoi_state_table *t,
-				     yoi_state from, yoi_state to)
+const yoi_transition *yoi_state_find(const yoi_state_table *t, yoi_state from,
+				     yoi_state to)
 {
 	for (size_t i = 0; i < t->n; i++)
 		if (t->v[i].from == from && t->v[i].to == to)
@@ -88,7 +88,7 @@ int yoi_state_table_from_pairs(yoi_state_table *out, const yoi_state *from,
 		return YOI_ENOMEM;
 	for (size_t i = 0; i < n; i++) {
 		const yoi_transition *d =
-			yoi_state_find(&default_table, from[i], to[i]);
+		    yoi_state_find(&default_table, from[i], to[i]);
 		v[i].from = from[i];
 		v[i].to = to[i];
 		v[i].flags = d ? d->flags : conventional_flags(from[i], to[i]);
@@ -115,7 +115,7 @@ int yoi_state_targets(const yoi_state_table *t, yoi_state from, yoi_buf *out)
 		if (t->v[i].from != from)
 			continue;
 		unsigned f = t->v[i].flags;
-		const char *via = f & YOI_TR_VIA_CLOSE    ? " (via close)"
+		const char *via = f & YOI_TR_VIA_CLOSE	  ? " (via close)"
 				  : f & YOI_TR_VIA_REOPEN ? " (via reopen)"
 							  : "";
 		if (yoi_buf_printf(out, "%s%s%s", k++ ? ", " : "",

@@ -69,10 +69,10 @@ int yoi_store_open(yoi_store **out, const char *cwd, const char *root_override,
 		st->top = discover_top(st, cwd);
 		if (!st->top) {
 			rc = yoi_error_set(
-				err, YOI_ENOTFOUND, cwd, 0,
-				"%s: not inside a git work tree; run inside a "
-				"repository (git init) or pass --root DIR",
-				cwd);
+			    err, YOI_ENOTFOUND, cwd, 0,
+			    "%s: not inside a git work tree; run inside a "
+			    "repository (git init) or pass --root DIR",
+			    cwd);
 			goto fail;
 		}
 		st->yoi_dir = yoi_path_join(st->top, ".yoi");
@@ -88,8 +88,8 @@ int yoi_store_open(yoi_store **out, const char *cwd, const char *root_override,
 		goto fail;
 	if (!st->root) {
 		st->root = st->cfg.tickets_root[0] == '/'
-				   ? yoi_strdup(st->cfg.tickets_root)
-				   : yoi_path_join(st->top, st->cfg.tickets_root);
+			       ? yoi_strdup(st->cfg.tickets_root)
+			       : yoi_path_join(st->top, st->cfg.tickets_root);
 		if (!st->root)
 			goto fail_nomem;
 		strip_slash(st->root);
@@ -168,11 +168,12 @@ int yoi_store_lock(yoi_store *st, int wait_sec, yoi_error *err)
 		double waited = (double)(now.tv_sec - start.tv_sec) +
 				(double)(now.tv_nsec - start.tv_nsec) / 1e9;
 		if (waited >= wait_sec) {
-			rc = yoi_error_set(err, YOI_EBUSY, path, 0,
-					   "%s: the store is busy (locked by "
-					   "another yoi-tickets process for "
-					   "%d s); retry, or pass --wait SECONDS",
-					   path, wait_sec);
+			rc = yoi_error_set(
+			    err, YOI_EBUSY, path, 0,
+			    "%s: the store is busy (locked by "
+			    "another yoi-tickets process for "
+			    "%d s); retry, or pass --wait SECONDS",
+			    path, wait_sec);
 			break;
 		}
 		struct timespec ts = {0, 2 * 1000 * 1000};

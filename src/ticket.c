@@ -67,22 +67,20 @@ int yoi_ticket_load(yoi_ticket **out, const yoi_store *st, const char *id,
 	}
 	if (!(what & YOI_LOAD_DIR_CHECKED) && !yoi_is_dir(t->dir)) {
 		rc = yoi_exists(t->dir)
-			     ? yoi_error_set(err, YOI_EREFUSED, t->dir, 0,
-					     "%s: not a directory (symlink?); "
-					     "ticket directories must be real "
-					     "directories",
-					     t->dir)
-			     : yoi_error_set(err, YOI_ENOTFOUND, t->dir, 0,
-					     "no ticket %s", id);
+			 ? yoi_error_set(err, YOI_EREFUSED, t->dir, 0,
+					 "%s: not a directory (symlink?); "
+					 "ticket directories must be real "
+					 "directories",
+					 t->dir)
+			 : yoi_error_set(err, YOI_ENOTFOUND, t->dir, 0,
+					 "no ticket %s", id);
 		goto out;
 	}
 	if (what & (YOI_LOAD_FRONTMATTER | YOI_LOAD_ITEM)) {
 		rc = (what & YOI_LOAD_ITEM)
-			     ? yoi_file_read(t->item_path, YOI_FILE_MAX, &buf,
-					     err)
-			     : yoi_file_read_frontmatter(t->item_path,
-							 YOI_FILE_MAX, &buf,
-							 err);
+			 ? yoi_file_read(t->item_path, YOI_FILE_MAX, &buf, err)
+			 : yoi_file_read_frontmatter(t->item_path, YOI_FILE_MAX,
+						     &buf, err);
 		if (rc == YOI_ENOTFOUND)
 			rc = yoi_error_set(err, YOI_ECORRUPT, t->item_path, 0,
 					   "%s: missing; the ticket has no "
@@ -98,10 +96,11 @@ int yoi_ticket_load(yoi_ticket **out, const yoi_store *st, const char *id,
 	if (what & YOI_LOAD_THREAD) {
 		rc = yoi_file_read(t->thread_path, YOI_FILE_MAX, &buf, err);
 		if (rc == YOI_ENOTFOUND)
-			rc = yoi_error_set(err, YOI_ECORRUPT, t->thread_path, 0,
-					   "%s: missing; the ticket has no "
-					   "thread.md (run 'yoi-tickets doctor')",
-					   t->thread_path);
+			rc = yoi_error_set(
+			    err, YOI_ECORRUPT, t->thread_path, 0,
+			    "%s: missing; the ticket has no "
+			    "thread.md (run 'yoi-tickets doctor')",
+			    t->thread_path);
 		if (rc < 0)
 			goto out;
 		const char *what;
@@ -153,13 +152,12 @@ const char *yoi_ticket_replay(const yoi_thread *t)
 	return NULL;
 }
 
-static int render_event(yoi_buf *events, const yoi_opctx *ctx,
-			const char *at, bool crlf, const char *kind,
-			const yoi_attr *attrs, size_t nattrs, const char *body,
-			yoi_error *err)
+static int render_event(yoi_buf *events, const yoi_opctx *ctx, const char *at,
+			bool crlf, const char *kind, const yoi_attr *attrs,
+			size_t nattrs, const char *body, yoi_error *err)
 {
-	yoi_event_spec spec = {kind,  ctx->author, at, attrs, nattrs, NULL,
-			       body,  ctx->allow_large};
+	yoi_event_spec spec = {kind,   ctx->author, at,	  attrs,
+			       nattrs, NULL,	    body, ctx->allow_large};
 	return yoi_event_render(events, &spec, crlf, err);
 }
 
@@ -194,7 +192,7 @@ int yoi_ticket_write_item(const yoi_ticket *t, const yoi_item *it,
  * made on t->item) and rewrite item.md.
  */
 int yoi_ticket_commit(const yoi_ticket *t, const yoi_opctx *ctx,
-		  const yoi_buf *events, yoi_error *err)
+		      const yoi_buf *events, yoi_error *err)
 {
 	int rc = yoi_file_append(t->thread_path, events->ptr, events->len,
 				 false, err);
@@ -210,7 +208,7 @@ int yoi_ticket_commit(const yoi_ticket *t, const yoi_opctx *ctx,
 
 /* Lock, load item + thread. On success the caller must unlock. */
 int yoi_ticket_begin(yoi_store *st, const yoi_opctx *ctx, const char *id,
-		 yoi_ticket **t, yoi_error *err)
+		     yoi_ticket **t, yoi_error *err)
 {
 	int rc = yoi_store_lock(st, ctx->wait_sec, err);
 	if (rc < 0)
@@ -276,8 +274,8 @@ int yoi_ticket_create(yoi_store *st, const yoi_opctx *ctx,
 	const char *body = o->body;
 	if (!body) {
 		const yoi_resource *r = yoi_resource_get(
-			st->cfg.language == YOI_LANG_JA ? "ticket/body-ja.md"
-							: "ticket/body-en.md");
+		    st->cfg.language == YOI_LANG_JA ? "ticket/body-ja.md"
+						    : "ticket/body-en.md");
 		body = r ? r->data : "";
 	}
 	if (!yoi_utf8_valid(body, strlen(body)))
@@ -288,13 +286,13 @@ int yoi_ticket_create(yoi_store *st, const yoi_opctx *ctx,
 	yoi_time_format(ctx->now_ms / 1000, at);
 	const char *none = NULL;
 	yoi_item_kv kv[] = {
-		{"title", o->title, NULL, 0},
-		{"state", "planning", NULL, 0},
-		{"created_at", at, NULL, 0},
-		{"updated_at", at, NULL, 0},
-		{"assignee", o->assignee, NULL, 0},
-		{"readiness", o->readiness, NULL, 0},
-		{"risk_flags", NULL, o->nrisk ? o->risk_flags : &none, o->nrisk},
+	    {"title", o->title, NULL, 0},
+	    {"state", "planning", NULL, 0},
+	    {"created_at", at, NULL, 0},
+	    {"updated_at", at, NULL, 0},
+	    {"assignee", o->assignee, NULL, 0},
+	    {"readiness", o->readiness, NULL, 0},
+	    {"risk_flags", NULL, o->nrisk ? o->risk_flags : &none, o->nrisk},
 	};
 	size_t nkv = sizeof(kv) / sizeof(*kv);
 	if (!o->readiness) {
@@ -305,8 +303,9 @@ int yoi_ticket_create(yoi_store *st, const yoi_opctx *ctx,
 	yoi_attr slug = {"slug", (char *)o->slug};
 	rc = yoi_item_compose(&item, kv, nkv, body);
 	if (rc < 0) {
-		rc = yoi_error_set(err, rc, NULL, 0,
-				   "cannot compose item.md: invalid field value");
+		rc = yoi_error_set(
+		    err, rc, NULL, 0,
+		    "cannot compose item.md: invalid field value");
 		goto out;
 	}
 	rc = render_event(&events, ctx, at, false, "create", &slug,
@@ -380,7 +379,7 @@ int yoi_ticket_append(yoi_store *st, const yoi_opctx *ctx, const char *id,
 	rc = yoi_ticket_lead_newline(t, &events);
 	if (rc == 0)
 		rc = yoi_ticket_event(&events, ctx, t->thread_crlf, kind, attrs,
-			       nattrs, body, err);
+				      nattrs, body, err);
 	if (rc == 0)
 		rc = yoi_ticket_commit(t, ctx, &events, err);
 	yoi_buf_free(&events);
@@ -442,31 +441,33 @@ static int check_transition(const yoi_store *st, const yoi_opctx *ctx,
 		int rc = 0;
 		if (!req->force)
 			rc = yoi_error_set(
-				err, YOI_EREFUSED, t->item_path, 0,
-				"%s cannot go from %s to %s; allowed from %s: "
-				"%s (or --force --reason TEXT)",
-				id, yoi_state_name(from), yoi_state_name(to),
-				yoi_state_name(from),
-				allowed.ptr ? allowed.ptr : "(none)");
+			    err, YOI_EREFUSED, t->item_path, 0,
+			    "%s cannot go from %s to %s; allowed from %s: "
+			    "%s (or --force --reason TEXT)",
+			    id, yoi_state_name(from), yoi_state_name(to),
+			    yoi_state_name(from),
+			    allowed.ptr ? allowed.ptr : "(none)");
 		yoi_buf_free(&allowed);
 		*forced = true;
 		return rc;
 	}
-	if ((tr->flags & YOI_TR_NEEDS_REASON) && (!req->reason || !*req->reason))
+	if ((tr->flags & YOI_TR_NEEDS_REASON) &&
+	    (!req->reason || !*req->reason))
 		return yoi_error_set(err, YOI_EUSAGE, NULL, 0,
 				     "%s -> %s needs --reason TEXT",
 				     yoi_state_name(from), yoi_state_name(to));
 	if ((tr->flags & YOI_TR_NEEDS_SUMMARY) &&
 	    (!req->summary || !*req->summary))
-		return yoi_error_set(err, YOI_EUSAGE, NULL, 0,
-				     "%s -> %s needs --summary TEXT: the intake "
-				     "summary recorded on the thread",
-				     yoi_state_name(from), yoi_state_name(to));
+		return yoi_error_set(
+		    err, YOI_EUSAGE, NULL, 0,
+		    "%s -> %s needs --summary TEXT: the intake "
+		    "summary recorded on the thread",
+		    yoi_state_name(from), yoi_state_name(to));
 	if ((tr->flags & (YOI_TR_QUEUE_GUARD | YOI_TR_START_GUARD)) &&
 	    ctx->guard) {
 		yoi_buf why = YOI_BUF_INIT;
-		int rc = ctx->guard(ctx->guard_ctx, id, from, to, tr->flags,
-				    &why);
+		int rc =
+		    ctx->guard(ctx->guard_ctx, id, from, to, tr->flags, &why);
 		if (rc < 0 && !req->force)
 			rc = yoi_error_set(err, YOI_EREFUSED, t->item_path, 0,
 					   "%s cannot go to %s: %s (or --force "
@@ -488,14 +489,14 @@ static int add_state_changed(yoi_buf *events, const yoi_opctx *ctx,
 			     const char *reason, bool forced, yoi_error *err)
 {
 	yoi_attr a[] = {
-		{"from", (char *)yoi_state_name(from)},
-		{"to", (char *)yoi_state_name(to)},
-		{"reason", (char *)reason},
-		{"field", "state"},
-		{"forced", "true"},
+	    {"from", (char *)yoi_state_name(from)},
+	    {"to", (char *)yoi_state_name(to)},
+	    {"reason", (char *)reason},
+	    {"field", "state"},
+	    {"forced", "true"},
 	};
 	return yoi_ticket_event(events, ctx, t->thread_crlf, "state_changed", a,
-			 forced ? 5 : 4, NULL, err);
+				forced ? 5 : 4, NULL, err);
 }
 
 /*
@@ -530,23 +531,24 @@ static int transition(yoi_store *st, const yoi_opctx *ctx, const char *id,
 	if (from_out)
 		*from_out = from;
 	const yoi_transition *tr =
-		yoi_state_find(&st->cfg.transitions, from, to);
+	    yoi_state_find(&st->cfg.transitions, from, to);
 	unsigned flags = tr ? tr->flags : 0;
 	const char *reason = req->reason;
 	rc = yoi_ticket_lead_newline(t, &events);
 	if (rc == 0 && (flags & YOI_TR_NEEDS_SUMMARY))
-		rc = yoi_ticket_event(&events, ctx, t->thread_crlf, "intake_summary",
-			       NULL, 0, req->summary, err);
+		rc = yoi_ticket_event(&events, ctx, t->thread_crlf,
+				      "intake_summary", NULL, 0, req->summary,
+				      err);
 	if (rc == 0 && how == VIA_CLOSE) {
 		yoi_attr s = {"status", "closed"};
-		rc = yoi_ticket_event(&events, ctx, t->thread_crlf, "close", &s, 1,
-			       req->summary, err);
+		rc = yoi_ticket_event(&events, ctx, t->thread_crlf, "close", &s,
+				      1, req->summary, err);
 		if (!reason)
 			reason = txt(ctx, "reason_close");
 	}
 	if (rc == 0 && how == VIA_REOPEN)
-		rc = yoi_ticket_event(&events, ctx, t->thread_crlf, "reopen", NULL, 0,
-			       req->reason, err);
+		rc = yoi_ticket_event(&events, ctx, t->thread_crlf, "reopen",
+				      NULL, 0, req->reason, err);
 	if (!reason)
 		reason = txt(ctx, "reason_default");
 	if (rc == 0)
@@ -572,8 +574,8 @@ static int transition(yoi_store *st, const yoi_opctx *ctx, const char *id,
 			rc = yoi_error_set(err, YOI_ENOMEM, NULL, 0,
 					   "out of memory");
 		else
-			rc = yoi_file_write_atomic(res, text.ptr, text.len,
-						   err);
+			rc =
+			    yoi_file_write_atomic(res, text.ptr, text.len, err);
 		yoi_buf_free(&text);
 		free(res);
 	}
@@ -585,9 +587,9 @@ out:
 	return rc;
 }
 
-int yoi_ticket_transition(yoi_store *st, const yoi_opctx *ctx,
-			  const char *id, const yoi_transition_req *req,
-			  yoi_state *from_out, yoi_error *err)
+int yoi_ticket_transition(yoi_store *st, const yoi_opctx *ctx, const char *id,
+			  const yoi_transition_req *req, yoi_state *from_out,
+			  yoi_error *err)
 {
 	return transition(st, ctx, id, VIA_STATE, req, from_out, err);
 }
@@ -596,8 +598,9 @@ int yoi_ticket_close(yoi_store *st, const yoi_opctx *ctx, const char *id,
 		     const char *resolution, yoi_error *err)
 {
 	if (!resolution || !*resolution)
-		return yoi_error_set(err, YOI_EUSAGE, NULL, 0,
-				     "close needs --resolution TEXT or --file F");
+		return yoi_error_set(
+		    err, YOI_EUSAGE, NULL, 0,
+		    "close needs --resolution TEXT or --file F");
 	yoi_transition_req req = {"closed", NULL, resolution, false};
 	return transition(st, ctx, id, VIA_CLOSE, &req, NULL, err);
 }
@@ -628,9 +631,9 @@ int yoi_ticket_edit(yoi_store *st, const yoi_opctx *ctx, const char *id,
 		bool set;
 		const char *value;
 	} scal[] = {
-		{"title", o->title != NULL, o->title},
-		{"assignee", o->assignee || o->clear_assignee, o->assignee},
-		{"readiness", o->readiness != NULL, o->readiness},
+	    {"title", o->title != NULL, o->title},
+	    {"assignee", o->assignee || o->clear_assignee, o->assignee},
+	    {"readiness", o->readiness != NULL, o->readiness},
 	};
 	rc = yoi_item_render(t->item, &before);
 	for (size_t i = 0; rc == 0 && i < sizeof(scal) / sizeof(*scal); i++) {
@@ -670,8 +673,8 @@ int yoi_ticket_edit(yoi_store *st, const yoi_opctx *ctx, const char *id,
 	if (rc == 0)
 		rc = yoi_ticket_lead_newline(t, &events);
 	if (rc == 0)
-		rc = yoi_ticket_event(&events, ctx, t->thread_crlf, "edit", &a, 1,
-			       txt(ctx, "edit_body"), err);
+		rc = yoi_ticket_event(&events, ctx, t->thread_crlf, "edit", &a,
+				      1, txt(ctx, "edit_body"), err);
 	if (rc == 0)
 		rc = yoi_ticket_commit(t, ctx, &events, err);
 out:

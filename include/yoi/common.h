@@ -20,19 +20,19 @@
 enum {
 	YOI_OK = 0,
 	YOI_EFOUND_ERRORS = -1, /* doctor/check found errors */
-	YOI_EUSAGE = -2,        /* bad flag, bad ID syntax, ambiguous ID */
-	YOI_ENOTFOUND = -3,     /* ticket or file not found */
-	YOI_EREFUSED = -4,      /* state machine, guard or safety check */
-	YOI_EBUSY = -5,         /* store lock not obtained in time */
-	YOI_EIO = -6,           /* I/O or git failure */
-	YOI_ECORRUPT = -7,      /* corrupt record the command needed */
+	YOI_EUSAGE = -2,	/* bad flag, bad ID syntax, ambiguous ID */
+	YOI_ENOTFOUND = -3,	/* ticket or file not found */
+	YOI_EREFUSED = -4,	/* state machine, guard or safety check */
+	YOI_EBUSY = -5,		/* store lock not obtained in time */
+	YOI_EIO = -6,		/* I/O or git failure */
+	YOI_ECORRUPT = -7,	/* corrupt record the command needed */
 	YOI_ENOMEM = -8,
 };
 
 /* Exit status for an error code (0 for YOI_OK). */
 int yoi_exit_status(int code);
 
-#define YOI_ERRMSG_MAX 2048
+#define YOI_ERRMSG_MAX	2048
 #define YOI_ERRPATH_MAX 1024
 
 /* Context of a failure, filled where it happened. */
@@ -58,14 +58,17 @@ typedef struct yoi_buf {
 	size_t cap;
 } yoi_buf;
 
-#define YOI_BUF_INIT {NULL, 0, 0}
+#define YOI_BUF_INIT                                                           \
+	{                                                                      \
+		NULL, 0, 0                                                     \
+	}
 
 int yoi_buf_grow(yoi_buf *b, size_t extra);
 int yoi_buf_put(yoi_buf *b, const char *data, size_t len);
 int yoi_buf_puts(yoi_buf *b, const char *s);
 int yoi_buf_putc(yoi_buf *b, char c);
 int yoi_buf_printf(yoi_buf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 int yoi_buf_vprintf(yoi_buf *b, const char *fmt, va_list ap);
 void yoi_buf_clear(yoi_buf *b);
 /* Hand the buffer's memory to the caller (never NULL on success). */

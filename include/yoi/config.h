@@ -27,15 +27,15 @@
 typedef enum { YOI_LANG_EN = 0, YOI_LANG_JA = 1 } yoi_lang;
 
 typedef struct yoi_config {
-	char *tickets_root;   /* default ".yoi/tickets" */
-	yoi_lang language;    /* default English */
-	char *worktrees_dir;  /* default ".worktree" */
-	char *branch_prefix;  /* default "work/" */
-	long max_inprogress;  /* default 0 = unlimited; must be >= 0 */
-	yoi_strv roles;       /* default intake, orchestrator, coder, reviewer */
+	char *tickets_root;  /* default ".yoi/tickets" */
+	yoi_lang language;   /* default English */
+	char *worktrees_dir; /* default ".worktree" */
+	char *branch_prefix; /* default "work/" */
+	long max_inprogress; /* default 0 = unlimited; must be >= 0 */
+	yoi_strv roles;	     /* default intake, orchestrator, coder, reviewer */
 	yoi_state_table transitions; /* default: built-in table (not owned) */
 	char *hook_ticket_event;     /* default ".yoi/hooks/ticket-event" */
-	long hook_timeout_ms;        /* default 2000; must be > 0 */
+	long hook_timeout_ms;	     /* default 2000; must be > 0 */
 } yoi_config;
 
 /* Fill *cfg with the defaults. */

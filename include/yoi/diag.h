@@ -27,11 +27,14 @@ typedef struct yoi_diag {
 	size_t dropped;
 } yoi_diag;
 
-#define YOI_DIAG_INIT {NULL, 0, 0, 0}
+#define YOI_DIAG_INIT                                                          \
+	{                                                                      \
+		NULL, 0, 0, 0                                                  \
+	}
 
 void yoi_diag_add(yoi_diag *d, yoi_severity sev, const char *code,
 		  const char *path, int line, const char *fmt, ...)
-	__attribute__((format(printf, 6, 7)));
+    __attribute__((format(printf, 6, 7)));
 size_t yoi_diag_count(const yoi_diag *d, yoi_severity sev);
 /* Index of the first entry with this code, or -1. For tests and --fix. */
 long yoi_diag_find(const yoi_diag *d, const char *code);

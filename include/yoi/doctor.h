@@ -23,7 +23,7 @@ typedef struct yoi_ticket_files {
 	const char *thread;
 	size_t thread_len;
 	bool has_resolution;
-	const char *item_path;   /* for diagnostics */
+	const char *item_path;	 /* for diagnostics */
 	const char *thread_path; /* for diagnostics */
 } yoi_ticket_files;
 

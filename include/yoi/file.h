@@ -18,8 +18,7 @@
 #define YOI_FILE_MAX (16u * 1024 * 1024) /* any ticket file */
 
 /* Read the whole regular file at path (no symlinks) into out. */
-int yoi_file_read(const char *path, size_t limit, yoi_buf *out,
-		  yoi_error *err);
+int yoi_file_read(const char *path, size_t limit, yoi_buf *out, yoi_error *err);
 
 /*
  * Read only as much of an item.md as holds its frontmatter: stops after
@@ -48,8 +47,8 @@ int yoi_file_replace(const char *path, const char *data, size_t len,
  * create: make the file (O_EXCL) instead of requiring it to exist. A short
  * write is undone (truncated back) so no partial block stays.
  */
-int yoi_file_append(const char *path, const char *data, size_t len,
-		    bool create, yoi_error *err);
+int yoi_file_append(const char *path, const char *data, size_t len, bool create,
+		    yoi_error *err);
 
 /* lstat-based tests: a symlink is neither a dir nor a file here. */
 bool yoi_is_dir(const char *path);

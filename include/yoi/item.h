@@ -27,8 +27,8 @@
 
 typedef enum {
 	YOI_FIELD_SCALAR = 0, /* value set */
-	YOI_FIELD_NULL,       /* null, ~, or empty */
-	YOI_FIELD_LIST,       /* sequence of non-null scalars: list/nlist */
+	YOI_FIELD_NULL,	      /* null, ~, or empty */
+	YOI_FIELD_LIST,	      /* sequence of non-null scalars: list/nlist */
 	YOI_FIELD_OTHER,      /* mapping, nested sequence, sequence holding
 				 a null: raw bytes only */
 } yoi_field_type;
@@ -43,20 +43,21 @@ typedef struct yoi_field {
 	char *value; /* decoded scalar (SCALAR only) */
 	char **list; /* decoded items (LIST only) */
 	size_t nlist;
-	int line;       /* 1-based line in the file of the key (0: appended) */
-	size_t start;   /* byte offset (in raw) of the field's first line */
-	size_t end;     /* byte offset just past the field's last line */
-	char *rewrite;  /* new text for [start,end) or NULL when untouched */
+	int line;      /* 1-based line in the file of the key (0: appended) */
+	size_t start;  /* byte offset (in raw) of the field's first line */
+	size_t end;    /* byte offset just past the field's last line */
+	char *rewrite; /* new text for [start,end) or NULL when untouched */
 } yoi_field;
 
 typedef struct yoi_item {
 	char *raw; /* the whole file as read (owned copy) */
 	size_t len;
-	size_t fm_start; /* offset of the first frontmatter byte (after "---\n") */
-	size_t fm_end;   /* offset of the closing "---" line */
-	size_t body;     /* offset of the first body byte (after closer line) */
-	int body_line;   /* 1-based line where the body starts */
-	bool crlf;       /* file uses CRLF line endings */
+	size_t
+	    fm_start; /* offset of the first frontmatter byte (after "---\n") */
+	size_t fm_end; /* offset of the closing "---" line */
+	size_t body;   /* offset of the first body byte (after closer line) */
+	int body_line; /* 1-based line where the body starts */
+	bool crlf;     /* file uses CRLF line endings */
 	yoi_field *fields;
 	size_t nfields;
 	char **appended; /* new "key: value\n" lines, added before the closer */
@@ -102,8 +103,8 @@ const char *yoi_item_get(const yoi_item *it, const char *key);
  * a control character other than tab, or invalid UTF-8).
  */
 int yoi_item_set(yoi_item *it, const char *key, const char *value);
-int yoi_item_set_list(yoi_item *it, const char *key,
-		      const char *const *items, size_t n);
+int yoi_item_set_list(yoi_item *it, const char *key, const char *const *items,
+		      size_t n);
 
 /*
  * Render the file (appended to out): the original bytes with the changed

@@ -48,7 +48,7 @@ typedef struct yoi_row {
 	char id[YOI_ID_LEN + 1];
 	yoi_row_key key;
 	char *col[YOI_ROW_NCOL]; /* scalar values; NULL when absent or null */
-	yoi_strv risk;           /* risk_flags when a list of strings */
+	yoi_strv risk;		 /* risk_flags when a list of strings */
 } yoi_row;
 
 typedef struct yoi_listcache {

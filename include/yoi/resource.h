@@ -11,7 +11,8 @@
 #include "config.h"
 
 typedef struct yoi_resource {
-	const char *path; /* relative to resources/prompts, e.g. "role/coder.md" */
+	const char
+	    *path; /* relative to resources/prompts, e.g. "role/coder.md" */
 	const char *data; /* NUL-terminated */
 	size_t len;
 } yoi_resource;

@@ -22,18 +22,18 @@ typedef enum {
 	YOI_ST_INVALID = -1,
 } yoi_state;
 
-const char *yoi_state_name(yoi_state s); /* "planning"...; "?" if invalid */
+const char *yoi_state_name(yoi_state s);     /* "planning"...; "?" if invalid */
 yoi_state yoi_state_parse(const char *name); /* YOI_ST_INVALID if unknown */
 
 /* Requirements and effects of one transition, as flags. */
 enum {
-	YOI_TR_NEEDS_REASON = 1u << 0,  /* --reason required */
+	YOI_TR_NEEDS_REASON = 1u << 0,	/* --reason required */
 	YOI_TR_NEEDS_SUMMARY = 1u << 1, /* --summary required: intake_summary */
-	YOI_TR_VIA_CLOSE = 1u << 2,     /* only through `close` */
-	YOI_TR_VIA_REOPEN = 1u << 3,    /* only through `reopen` */
-	YOI_TR_QUEUE_GUARD = 1u << 4,   /* run the queue guard */
-	YOI_TR_START_GUARD = 1u << 5,   /* run the start guard */
-	YOI_TR_SETS_QUEUED = 1u << 6,   /* set queued_by / queued_at */
+	YOI_TR_VIA_CLOSE = 1u << 2,	/* only through `close` */
+	YOI_TR_VIA_REOPEN = 1u << 3,	/* only through `reopen` */
+	YOI_TR_QUEUE_GUARD = 1u << 4,	/* run the queue guard */
+	YOI_TR_START_GUARD = 1u << 5,	/* run the start guard */
+	YOI_TR_SETS_QUEUED = 1u << 6,	/* set queued_by / queued_at */
 };
 
 typedef struct yoi_transition {
@@ -63,12 +63,11 @@ int yoi_state_table_from_pairs(yoi_state_table *out, const yoi_state *from,
 void yoi_state_table_free(yoi_state_table *t);
 
 /* The entry for from -> to, or NULL when not allowed. */
-const yoi_transition *yoi_state_find(const yoi_state_table *t,
-				     yoi_state from, yoi_state to);
+const yoi_transition *yoi_state_find(const yoi_state_table *t, yoi_state from,
+				     yoi_state to);
 
 /* Allowed targets from `from` as "ready, planning" (for messages). */
-int yoi_state_targets(const yoi_state_table *t, yoi_state from,
-		      yoi_buf *out);
+int yoi_state_targets(const yoi_state_table *t, yoi_state from, yoi_buf *out);
 
 /*
  * Guard hook: called for transitions with QUEUE_GUARD or START_GUARD.

@@ -25,8 +25,8 @@
 #include "common.h"
 #include "diag.h"
 
-#define YOI_THREAD_VALUE_MAX 1024        /* attribute value, reason */
-#define YOI_THREAD_BODY_MAX (64 * 1024)  /* event body unless --allow-large */
+#define YOI_THREAD_VALUE_MAX 1024	 /* attribute value, reason */
+#define YOI_THREAD_BODY_MAX  (64 * 1024) /* event body unless --allow-large */
 
 typedef struct yoi_attr {
 	char *key;
@@ -36,14 +36,15 @@ typedef struct yoi_attr {
 typedef struct yoi_event {
 	const char *kind;   /* = value of attr "event"; NULL if missing */
 	const char *author; /* = value of attr "author"; NULL if missing */
-	const char *at;     /* = value of attr "at"; NULL if missing */
+	const char *at;	    /* = value of attr "at"; NULL if missing */
 	yoi_attr *attrs;    /* all attributes in file order, incl. the above */
 	size_t nattrs;
 	char *heading; /* text after "## ", NULL if none */
-	char *body;    /* unescaped body, trailing blank lines trimmed; never NULL */
-	int line;      /* 1-based line of the event marker */
-	size_t start;  /* byte offset of the marker line */
-	size_t end;    /* byte offset just past this event's block */
+	char *
+	    body; /* unescaped body, trailing blank lines trimmed; never NULL */
+	int line; /* 1-based line of the event marker */
+	size_t start; /* byte offset of the marker line */
+	size_t end;   /* byte offset just past this event's block */
 } yoi_event;
 
 typedef struct yoi_thread {

@@ -39,8 +39,8 @@ typedef struct yoi_opctx {
 
 enum {
 	YOI_LOAD_FRONTMATTER = 1u << 0, /* item.md up to the closer only */
-	YOI_LOAD_ITEM = 1u << 1,        /* the whole item.md */
-	YOI_LOAD_THREAD = 1u << 2,      /* parse thread.md */
+	YOI_LOAD_ITEM = 1u << 1,	/* the whole item.md */
+	YOI_LOAD_THREAD = 1u << 2,	/* parse thread.md */
 	/* The caller has seen the ticket dir as a real directory (it came
 	 * from yoi_store_ids): skip the lstat. */
 	YOI_LOAD_DIR_CHECKED = 1u << 3,
@@ -51,7 +51,7 @@ typedef struct yoi_ticket {
 	char *dir;
 	char *item_path;
 	char *thread_path;
-	yoi_item *item;     /* NULL unless loaded */
+	yoi_item *item;	    /* NULL unless loaded */
 	yoi_thread *thread; /* NULL unless loaded */
 	bool thread_crlf;
 	bool thread_needs_nl; /* thread.md lacks a final newline */
@@ -97,9 +97,9 @@ typedef struct yoi_transition_req {
 } yoi_transition_req;
 
 /* `state ID TARGET`. *from_out (may be NULL) receives the old state. */
-int yoi_ticket_transition(yoi_store *st, const yoi_opctx *ctx,
-			  const char *id, const yoi_transition_req *req,
-			  yoi_state *from_out, yoi_error *err);
+int yoi_ticket_transition(yoi_store *st, const yoi_opctx *ctx, const char *id,
+			  const yoi_transition_req *req, yoi_state *from_out,
+			  yoi_error *err);
 int yoi_ticket_close(yoi_store *st, const yoi_opctx *ctx, const char *id,
 		     const char *resolution, yoi_error *err);
 int yoi_ticket_reopen(yoi_store *st, const yoi_opctx *ctx, const char *id,

@@ -17,13 +17,13 @@
 enum { OPT_ROOT = 0x1000, OPT_AUTHOR, OPT_WAIT, OPT_VERBOSE, OPT_QUIET };
 
 static const struct option global_opts[] = {
-	{"root", required_argument, NULL, OPT_ROOT},
-	{"author", required_argument, NULL, OPT_AUTHOR},
-	{"wait", required_argument, NULL, OPT_WAIT},
-	{"verbose", no_argument, NULL, OPT_VERBOSE},
-	{"quiet", no_argument, NULL, OPT_QUIET},
-	{"help", no_argument, NULL, 'h'},
-	{NULL, 0, NULL, 0},
+    {"root", required_argument, NULL, OPT_ROOT},
+    {"author", required_argument, NULL, OPT_AUTHOR},
+    {"wait", required_argument, NULL, OPT_WAIT},
+    {"verbose", no_argument, NULL, OPT_VERBOSE},
+    {"quiet", no_argument, NULL, OPT_QUIET},
+    {"help", no_argument, NULL, 'h'},
+    {NULL, 0, NULL, 0},
 };
 
 int yoi_cli_getopt(yoi_ctx *ctx, int argc, char **argv, const char *shortopts,
@@ -37,7 +37,8 @@ int yoi_cli_getopt(yoi_ctx *ctx, int argc, char **argv, const char *shortopts,
 		if (!ctx->merged)
 			return '?';
 		if (n)
-			memcpy(ctx->merged, longopts, n * sizeof(struct option));
+			memcpy(ctx->merged, longopts,
+			       n * sizeof(struct option));
 		memcpy(ctx->merged + n, global_opts, g * sizeof(struct option));
 		optind = 0; /* full re-initialisation of GNU getopt */
 		opterr = 1;
@@ -90,8 +91,7 @@ int yoi_cli_opt_end(yoi_ctx *ctx, int c)
 	return 0;
 }
 
-int yoi_cli_one_id(yoi_ctx *ctx, int argc, char **argv,
-		   char id[YOI_ID_LEN + 1])
+int yoi_cli_one_id(yoi_ctx *ctx, int argc, char **argv, char id[YOI_ID_LEN + 1])
 {
 	if (optind + 1 != argc)
 		return yoi_cli_usage(ctx, "expected one ticket ID");
@@ -147,10 +147,10 @@ int yoi_cli_store(yoi_ctx *ctx, bool require, yoi_store **out)
 		char cwd[PATH_MAX];
 		if (!getcwd(cwd, sizeof(cwd)))
 			return yoi_cli_fail(
-				ctx, yoi_error_set(&ctx->err, YOI_EIO, NULL, 0,
-						   "cannot read the current "
-						   "directory: %s",
-						   strerror(errno)));
+			    ctx, yoi_error_set(&ctx->err, YOI_EIO, NULL, 0,
+					       "cannot read the current "
+					       "directory: %s",
+					       strerror(errno)));
 		int rc = yoi_store_open(&ctx->store, cwd, ctx->root, &ctx->err);
 		if (rc < 0)
 			return yoi_cli_fail(ctx, rc);
@@ -189,8 +189,8 @@ int yoi_cli_opctx(yoi_ctx *ctx, yoi_opctx *op)
 	if (!ctx->texts_loaded) {
 		if (yoi_texts_load(&ctx->texts, st->cfg.language) < 0)
 			return yoi_cli_fail(
-				ctx, yoi_error_set(&ctx->err, YOI_ENOMEM, NULL,
-						   0, "cannot load texts"));
+			    ctx, yoi_error_set(&ctx->err, YOI_ENOMEM, NULL, 0,
+					       "cannot load texts"));
 		ctx->texts_loaded = true;
 	}
 	/* Author: --author, YOI_TICKETS_AUTHOR, git user.name, login. */
@@ -233,29 +233,27 @@ static int read_fd(yoi_ctx *ctx, int fd, const char *name, yoi_buf *out)
 {
 	for (;;) {
 		if (yoi_buf_grow(out, 65536) < 0)
-			return yoi_cli_fail(ctx, yoi_error_set(&ctx->err,
-							       YOI_ENOMEM, NULL,
-							       0,
-							       "out of memory"));
+			return yoi_cli_fail(
+			    ctx, yoi_error_set(&ctx->err, YOI_ENOMEM, NULL, 0,
+					       "out of memory"));
 		ssize_t n = read(fd, out->ptr + out->len, 65536);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
 			return yoi_cli_fail(
-				ctx, yoi_error_set(&ctx->err, YOI_EIO, name, 0,
-						   "%s: read failed: %s", name,
-						   strerror(errno)));
+			    ctx, yoi_error_set(&ctx->err, YOI_EIO, name, 0,
+					       "%s: read failed: %s", name,
+					       strerror(errno)));
 		if (n == 0)
 			break;
 		out->len += (size_t)n;
 		out->ptr[out->len] = '\0';
 		if (out->len > YOI_TEXT_MAX)
 			return yoi_cli_fail(
-				ctx, yoi_error_set(&ctx->err, YOI_EUSAGE, name,
-						   0,
-						   "%s: input over %u bytes; "
-						   "shorten it",
-						   name, YOI_TEXT_MAX));
+			    ctx, yoi_error_set(&ctx->err, YOI_EUSAGE, name, 0,
+					       "%s: input over %u bytes; "
+					       "shorten it",
+					       name, YOI_TEXT_MAX));
 	}
 	return 0;
 }
@@ -319,8 +317,9 @@ int yoi_cli_uint(yoi_ctx *ctx, const char *flag, const char *s, long *out)
 	errno = 0;
 	long v = strtol(s, &end, 10);
 	if (!*s || *end || errno || v < 0)
-		return yoi_cli_usage(ctx, "%s needs a non-negative integer, "
-					  "got '%s'",
+		return yoi_cli_usage(ctx,
+				     "%s needs a non-negative integer, "
+				     "got '%s'",
 				     flag, s);
 	*out = v;
 	return 0;
@@ -329,9 +328,9 @@ int yoi_cli_uint(yoi_ctx *ctx, const char *flag, const char *s, long *out)
 int yoi_cli_json(yoi_ctx *ctx, json_t *j)
 {
 	if (!j)
-		return yoi_cli_fail(ctx, yoi_error_set(&ctx->err, YOI_ENOMEM,
-						       NULL, 0,
-						       "out of memory"));
+		return yoi_cli_fail(ctx,
+				    yoi_error_set(&ctx->err, YOI_ENOMEM, NULL,
+						  0, "out of memory"));
 	int rc = json_dumpf(j, stdout, JSON_INDENT(2));
 	json_decref(j);
 	fputc('\n', stdout);
@@ -341,10 +340,10 @@ int yoi_cli_json(yoi_ctx *ctx, json_t *j)
 int yoi_cli_note(int argc, char **argv, yoi_ctx *ctx, const char *kind)
 {
 	static const struct option opts[] = {
-		{"message", required_argument, NULL, 'm'},
-		{"file", required_argument, NULL, 'f'},
-		{"allow-large", no_argument, NULL, 'L'},
-		{NULL, 0, NULL, 0},
+	    {"message", required_argument, NULL, 'm'},
+	    {"file", required_argument, NULL, 'f'},
+	    {"allow-large", no_argument, NULL, 'L'},
+	    {NULL, 0, NULL, 0},
 	};
 	const char *message = NULL, *file = NULL;
 	bool large = false;
@@ -414,7 +413,8 @@ json_t *yoi_cli_fields_json(const yoi_item *it)
 		case YOI_FIELD_LIST:
 			v = json_array();
 			for (size_t k = 0; v && k < f->nlist; k++)
-				json_array_append_new(v, json_string(f->list[k]));
+				json_array_append_new(v,
+						      json_string(f->list[k]));
 			break;
 		case YOI_FIELD_OTHER:
 			v = json_stringn(it->raw + f->start, f->end - f->start);

@@ -15,7 +15,7 @@
 #include "yoi/store.h"
 #include "yoi/ticket.h"
 
-#define YOI_VERSION "0.1.0"
+#define YOI_VERSION  "0.1.0"
 #define YOI_TEXT_MAX (16u * 1024 * 1024) /* --file / stdin input */
 
 typedef struct yoi_ctx {
@@ -29,7 +29,7 @@ typedef struct yoi_ctx {
 	yoi_texts texts;
 	bool texts_loaded;
 	struct option *merged; /* command + global long options */
-	char *git_user;        /* git's user.name, looked up once */
+	char *git_user;	       /* git's user.name, looked up once */
 	yoi_error err;
 } yoi_ctx;
 
@@ -63,7 +63,7 @@ int yoi_cli_one_id(yoi_ctx *ctx, int argc, char **argv,
 int yoi_cli_fail(yoi_ctx *ctx, int rc);
 /* Print a usage error (printf-style) plus the help hint; returns 2. */
 int yoi_cli_usage(yoi_ctx *ctx, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 /* Print the command's help page (resources/prompts/help/CMD.txt). */
 int yoi_cli_help(const char *cmd, FILE *to);
 

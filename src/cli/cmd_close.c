@@ -7,9 +7,9 @@
 int yoi_cmd_close(int argc, char **argv, yoi_ctx *ctx)
 {
 	static const struct option opts[] = {
-		{"resolution", required_argument, NULL, 'r'},
-		{"file", required_argument, NULL, 'f'},
-		{NULL, 0, NULL, 0},
+	    {"resolution", required_argument, NULL, 'r'},
+	    {"file", required_argument, NULL, 'f'},
+	    {NULL, 0, NULL, 0},
 	};
 	const char *res = NULL, *file = NULL;
 	int c;
@@ -30,8 +30,8 @@ int yoi_cmd_close(int argc, char **argv, yoi_ctx *ctx)
 	if (rc)
 		return rc;
 	char *text;
-	if ((rc = yoi_cli_text(ctx, res, file, "--resolution or --file",
-			       &text)))
+	if ((rc =
+		 yoi_cli_text(ctx, res, file, "--resolution or --file", &text)))
 		return rc;
 	yoi_opctx op;
 	rc = yoi_cli_opctx(ctx, &op);

@@ -8,14 +8,14 @@
 int yoi_cmd_create(int argc, char **argv, yoi_ctx *ctx)
 {
 	static const struct option opts[] = {
-		{"title", required_argument, NULL, 't'},
-		{"body-file", required_argument, NULL, 'b'},
-		{"assignee", required_argument, NULL, 'a'},
-		{"readiness", required_argument, NULL, 'r'},
-		{"risk-flag", required_argument, NULL, 'x'},
-		{"slug", required_argument, NULL, 's'},
-		{"json", no_argument, NULL, 'j'},
-		{NULL, 0, NULL, 0},
+	    {"title", required_argument, NULL, 't'},
+	    {"body-file", required_argument, NULL, 'b'},
+	    {"assignee", required_argument, NULL, 'a'},
+	    {"readiness", required_argument, NULL, 'r'},
+	    {"risk-flag", required_argument, NULL, 'x'},
+	    {"slug", required_argument, NULL, 's'},
+	    {"json", no_argument, NULL, 'j'},
+	    {NULL, 0, NULL, 0},
 	};
 	yoi_create_opts o = {0};
 	const char *body_file = NULL;
@@ -38,7 +38,8 @@ int yoi_cmd_create(int argc, char **argv, yoi_ctx *ctx)
 			break;
 		case 'x':
 			if (o.nrisk == sizeof(flags) / sizeof(*flags))
-				return yoi_cli_usage(ctx, "at most 64 --risk-flag");
+				return yoi_cli_usage(ctx,
+						     "at most 64 --risk-flag");
 			flags[o.nrisk++] = optarg;
 			break;
 		case 's':

@@ -31,27 +31,27 @@ static int print(yoi_ctx *ctx, const yoi_store *st, const yoi_diag *d,
 		for (size_t i = 0; i < d->n; i++) {
 			const yoi_diag_entry *e = &d->v[i];
 			json_array_append_new(
-				arr, json_pack("{s:s, s:s, s:s, s:i, s:s}",
-					       "severity", sev(e->severity),
-					       "code", e->code, "path",
-					       rel(st, e->path), "line", e->line,
-					       "message", e->message));
+			    arr,
+			    json_pack("{s:s, s:s, s:s, s:i, s:s}", "severity",
+				      sev(e->severity), "code", e->code, "path",
+				      rel(st, e->path), "line", e->line,
+				      "message", e->message));
 		}
-		return yoi_cli_json(ctx, json_pack("{s:I, s:I, s:o}", "errors",
-						   (json_int_t)errors,
-						   "warnings",
-						   (json_int_t)warnings,
-						   "diagnostics", arr));
+		return yoi_cli_json(
+		    ctx, json_pack("{s:I, s:I, s:o}", "errors",
+				   (json_int_t)errors, "warnings",
+				   (json_int_t)warnings, "diagnostics", arr));
 	}
 	for (size_t i = 0; i < d->n; i++) {
 		const yoi_diag_entry *e = &d->v[i];
 		if (strcmp(format, "github") == 0) {
 			/* Workflow command: newlines would end it early. */
-			printf("::%s file=%s,line=%d,title=%s::", sev(e->severity),
-			       rel(st, e->path), e->line > 0 ? e->line : 1,
-			       e->code);
+			printf("::%s file=%s,line=%d,title=%s::",
+			       sev(e->severity), rel(st, e->path),
+			       e->line > 0 ? e->line : 1, e->code);
 			for (const char *p = e->message; *p; p++)
-				fputs(*p == '\n' ? "%0A" : (char[]){*p, 0}, stdout);
+				fputs(*p == '\n' ? "%0A" : (char[]){*p, 0},
+				      stdout);
 			fputc('\n', stdout);
 		} else if (e->line > 0) {
 			printf("%s: %s:%d: [%s] %s\n", sev(e->severity),
@@ -62,8 +62,8 @@ static int print(yoi_ctx *ctx, const yoi_store *st, const yoi_diag *d,
 		}
 	}
 	if (strcmp(format, "text") == 0 && !ctx->quiet)
-		fprintf(stderr, "doctor: %zu error(s), %zu warning(s)\n", errors,
-			warnings);
+		fprintf(stderr, "doctor: %zu error(s), %zu warning(s)\n",
+			errors, warnings);
 	return 0;
 }
 
@@ -110,10 +110,10 @@ static int fix(yoi_ctx *ctx, yoi_store *st, const yoi_diag *d)
 int yoi_cmd_doctor(int argc, char **argv, yoi_ctx *ctx)
 {
 	static const struct option opts[] = {
-		{"fix", no_argument, NULL, 'F'},
-		{"format", required_argument, NULL, 'f'},
-		{"json", no_argument, NULL, 'j'},
-		{NULL, 0, NULL, 0},
+	    {"fix", no_argument, NULL, 'F'},
+	    {"format", required_argument, NULL, 'f'},
+	    {"json", no_argument, NULL, 'j'},
+	    {NULL, 0, NULL, 0},
 	};
 	bool do_fix = false;
 	const char *format = "text";

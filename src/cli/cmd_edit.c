@@ -8,13 +8,13 @@
 int yoi_cmd_edit(int argc, char **argv, yoi_ctx *ctx)
 {
 	static const struct option opts[] = {
-		{"title", required_argument, NULL, 't'},
-		{"assignee", required_argument, NULL, 'a'},
-		{"readiness", required_argument, NULL, 'r'},
-		{"risk-flag", required_argument, NULL, 'x'},
-		{"no-risk-flags", no_argument, NULL, 'X'},
-		{"body-file", required_argument, NULL, 'b'},
-		{NULL, 0, NULL, 0},
+	    {"title", required_argument, NULL, 't'},
+	    {"assignee", required_argument, NULL, 'a'},
+	    {"readiness", required_argument, NULL, 'r'},
+	    {"risk-flag", required_argument, NULL, 'x'},
+	    {"no-risk-flags", no_argument, NULL, 'X'},
+	    {"body-file", required_argument, NULL, 'b'},
+	    {NULL, 0, NULL, 0},
 	};
 	yoi_edit_opts o = {0};
 	const char *flags[64];
@@ -37,7 +37,8 @@ int yoi_cmd_edit(int argc, char **argv, yoi_ctx *ctx)
 			break;
 		case 'x':
 			if (o.nrisk == sizeof(flags) / sizeof(*flags))
-				return yoi_cli_usage(ctx, "at most 64 --risk-flag");
+				return yoi_cli_usage(ctx,
+						     "at most 64 --risk-flag");
 			flags[o.nrisk++] = optarg;
 			o.set_risk = true;
 			break;
@@ -68,15 +69,16 @@ int yoi_cmd_edit(int argc, char **argv, yoi_ctx *ctx)
 	if (!o.title && !o.assignee && !o.clear_assignee && !o.readiness &&
 	    !o.set_risk && !o.set_body) {
 		free(body);
-		return yoi_cli_usage(ctx, "nothing to change: give --title, "
-					  "--assignee, --readiness, --risk-flag "
-					  "or --body-file");
+		return yoi_cli_usage(ctx,
+				     "nothing to change: give --title, "
+				     "--assignee, --readiness, --risk-flag "
+				     "or --body-file");
 	}
 	yoi_opctx op;
 	rc = yoi_cli_opctx(ctx, &op);
 	if (rc == 0)
-		rc = yoi_cli_fail(ctx, yoi_ticket_edit(ctx->store, &op, id, &o,
-						       &ctx->err));
+		rc = yoi_cli_fail(
+		    ctx, yoi_ticket_edit(ctx->store, &op, id, &o, &ctx->err));
 	if (rc == 0 && !ctx->quiet)
 		printf("%s\n", id);
 	free(body);

@@ -34,7 +34,8 @@ int yoi_cmd_init(int argc, char **argv, yoi_ctx *ctx)
 	if (e < 0)
 		return yoi_cli_fail(ctx, e);
 	if (!ctx->quiet)
-		printf("%s %s\n", existed ? "already initialized:" : "initialized",
+		printf("%s %s\n",
+		       existed ? "already initialized:" : "initialized",
 		       st->root);
 	return 0;
 }

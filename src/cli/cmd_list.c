@@ -1,13 +1,13 @@
 /* cmd_list.c - tickets filtered by state, assignee, risk flag, text. */
 #include <fcntl.h>
 #include <limits.h>
-#include <unistd.h>
 #include <stdatomic.h>
-#include <sys/stat.h>
-#include <time.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "yoi/listcache.h"
@@ -27,8 +27,8 @@ static int parse_states(yoi_ctx *ctx, const char *spec, filter *f)
 	memset(f->states, 0, sizeof(f->states));
 	if (strcmp(spec, "all") == 0 || strcmp(spec, "active") == 0) {
 		for (int i = 0; i < YOI_ST__COUNT; i++)
-			f->states[i] = strcmp(spec, "all") == 0 ||
-				       i != YOI_ST_CLOSED;
+			f->states[i] =
+			    strcmp(spec, "all") == 0 || i != YOI_ST_CLOSED;
 		return 0;
 	}
 	char *copy = yoi_strdup(spec), *save = NULL;
@@ -39,12 +39,13 @@ static int parse_states(yoi_ctx *ctx, const char *spec, filter *f)
 	     s = strtok_r(NULL, ",", &save)) {
 		yoi_state st = yoi_state_parse(s);
 		if (st == YOI_ST_INVALID)
-			rc = yoi_cli_usage(ctx,
-					   "unknown state '%s' in --state; use "
-					   "active, all, or a list of planning, "
-					   "ready, queued, inprogress, done, "
-					   "closed",
-					   s);
+			rc =
+			    yoi_cli_usage(ctx,
+					  "unknown state '%s' in --state; use "
+					  "active, all, or a list of planning, "
+					  "ready, queued, inprogress, done, "
+					  "closed",
+					  s);
 		else
 			f->states[st] = true;
 	}
@@ -139,8 +140,9 @@ static void load_nth(void *ctx, size_t i, unsigned worker)
 		s->err = yoi_strdup("out of memory");
 	} else {
 		s->row = &s->fresh;
-		s->match = row_matches(s->row, j->f) &&
-			   (!j->f->search || search_matches(t->item, j->f->search));
+		s->match =
+		    row_matches(s->row, j->f) &&
+		    (!j->f->search || search_matches(t->item, j->f->search));
 	}
 	yoi_ticket_free(t);
 }
@@ -150,14 +152,13 @@ static json_t *row_json(const yoi_row *r)
 	json_t *risk = json_array();
 	for (size_t i = 0; i < r->risk.n; i++)
 		json_array_append_new(risk, json_string(r->risk.v[i]));
-	return json_pack("{s:s, s:s?, s:s?, s:s?, s:s?, s:o, s:s?, s:s?, s:s?}",
-			 "id", r->id, "title", r->col[YOI_ROW_TITLE], "state",
-			 r->col[YOI_ROW_STATE], "assignee",
-			 r->col[YOI_ROW_ASSIGNEE], "readiness",
-			 r->col[YOI_ROW_READINESS], "risk_flags", risk,
-			 "priority", r->col[YOI_ROW_PRIORITY], "created_at",
-			 r->col[YOI_ROW_CREATED], "updated_at",
-			 r->col[YOI_ROW_UPDATED]);
+	return json_pack(
+	    "{s:s, s:s?, s:s?, s:s?, s:s?, s:o, s:s?, s:s?, s:s?}", "id", r->id,
+	    "title", r->col[YOI_ROW_TITLE], "state", r->col[YOI_ROW_STATE],
+	    "assignee", r->col[YOI_ROW_ASSIGNEE], "readiness",
+	    r->col[YOI_ROW_READINESS], "risk_flags", risk, "priority",
+	    r->col[YOI_ROW_PRIORITY], "created_at", r->col[YOI_ROW_CREATED],
+	    "updated_at", r->col[YOI_ROW_UPDATED]);
 }
 
 /* Keep the cache fresh for the next list; failing to is not an error. */
@@ -184,13 +185,13 @@ static void save_cache(yoi_ctx *ctx, const yoi_store *st, const char *path,
 int yoi_cmd_list(int argc, char **argv, yoi_ctx *ctx)
 {
 	static const struct option opts[] = {
-		{"state", required_argument, NULL, 's'},
-		{"assignee", required_argument, NULL, 'a'},
-		{"risk-flag", required_argument, NULL, 'x'},
-		{"search", required_argument, NULL, 'q'},
-		{"limit", required_argument, NULL, 'n'},
-		{"json", no_argument, NULL, 'j'},
-		{NULL, 0, NULL, 0},
+	    {"state", required_argument, NULL, 's'},
+	    {"assignee", required_argument, NULL, 'a'},
+	    {"risk-flag", required_argument, NULL, 'x'},
+	    {"search", required_argument, NULL, 'q'},
+	    {"limit", required_argument, NULL, 'n'},
+	    {"json", no_argument, NULL, 'j'},
+	    {NULL, 0, NULL, 0},
 	};
 	filter f = {.limit = -1};
 	bool json = false;
@@ -235,22 +236,20 @@ int yoi_cmd_list(int argc, char **argv, yoi_ctx *ctx)
 	yoi_listcache cache = {0};
 	if (cache_path && !f.search)
 		yoi_listcache_load(&cache, cache_path, st->root);
-	load_job j = {st,
-		      open(st->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC),
-		      &ids,
-		      &f,
-		      &cache,
-		      calloc(ids.n ? ids.n : 1, sizeof(slot)),
-		      0};
+	load_job j = {
+	    st,	    open(st->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC),
+	    &ids,   &f,
+	    &cache, calloc(ids.n ? ids.n : 1, sizeof(slot)),
+	    0};
 	if (!j.slots) {
 		if (j.root_fd >= 0)
 			close(j.root_fd);
 		yoi_listcache_free(&cache);
 		free(cache_path);
 		yoi_strv_free(&ids);
-		return yoi_cli_fail(ctx, yoi_error_set(&ctx->err, YOI_ENOMEM,
-						       NULL, 0,
-						       "out of memory"));
+		return yoi_cli_fail(ctx,
+				    yoi_error_set(&ctx->err, YOI_ENOMEM, NULL,
+						  0, "out of memory"));
 	}
 	yoi_par_for(ids.n, yoi_par_threads(ids.n), load_nth, &j);
 	json_t *arr = json ? json_array() : NULL;

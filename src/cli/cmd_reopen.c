@@ -6,8 +6,8 @@
 int yoi_cmd_reopen(int argc, char **argv, yoi_ctx *ctx)
 {
 	static const struct option opts[] = {
-		{"reason", required_argument, NULL, 'r'},
-		{NULL, 0, NULL, 0},
+	    {"reason", required_argument, NULL, 'r'},
+	    {NULL, 0, NULL, 0},
 	};
 	const char *reason = NULL;
 	int c;
@@ -31,8 +31,8 @@ int yoi_cmd_reopen(int argc, char **argv, yoi_ctx *ctx)
 	yoi_opctx op;
 	if ((rc = yoi_cli_opctx(ctx, &op)))
 		return rc;
-	rc = yoi_cli_fail(ctx, yoi_ticket_reopen(ctx->store, &op, id, reason,
-						 &ctx->err));
+	rc = yoi_cli_fail(
+	    ctx, yoi_ticket_reopen(ctx->store, &op, id, reason, &ctx->err));
 	if (rc == 0 && !ctx->quiet)
 		printf("%s closed -> planning\n", id);
 	return rc;

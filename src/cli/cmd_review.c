@@ -7,11 +7,11 @@
 int yoi_cmd_review(int argc, char **argv, yoi_ctx *ctx)
 {
 	static const struct option opts[] = {
-		{"approve", no_argument, NULL, 'A'},
-		{"request-changes", no_argument, NULL, 'R'},
-		{"message", required_argument, NULL, 'm'},
-		{"file", required_argument, NULL, 'f'},
-		{NULL, 0, NULL, 0},
+	    {"approve", no_argument, NULL, 'A'},
+	    {"request-changes", no_argument, NULL, 'R'},
+	    {"message", required_argument, NULL, 'm'},
+	    {"file", required_argument, NULL, 'f'},
+	    {NULL, 0, NULL, 0},
 	};
 	const char *status = NULL, *message = NULL, *file = NULL;
 	int c, verdicts = 0;

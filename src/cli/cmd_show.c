@@ -86,10 +86,10 @@ static json_t *to_json(const yoi_ticket *t, size_t first)
 	if (yoi_item_sections(body, blen, &sec, &nsec) == 0)
 		for (size_t i = 0; i < nsec; i++)
 			json_array_append_new(
-				sections, json_pack("{s:s, s:s, s:i}", "heading",
-						    sec[i].heading, "text",
-						    sec[i].text, "line",
-						    sec[i].line));
+			    sections,
+			    json_pack("{s:s, s:s, s:i}", "heading",
+				      sec[i].heading, "text", sec[i].text,
+				      "line", sec[i].line));
 	yoi_sections_free(sec, nsec);
 	json_t *events = json_array();
 	for (size_t i = first; i < t->thread->n; i++)
@@ -108,9 +108,9 @@ static json_t *to_json(const yoi_ticket *t, size_t first)
 int yoi_cmd_show(int argc, char **argv, yoi_ctx *ctx)
 {
 	static const struct option opts[] = {
-		{"events", required_argument, NULL, 'e'},
-		{"json", no_argument, NULL, 'j'},
-		{NULL, 0, NULL, 0},
+	    {"events", required_argument, NULL, 'e'},
+	    {"json", no_argument, NULL, 'j'},
+	    {NULL, 0, NULL, 0},
 	};
 	long nevents = -1;
 	bool json = false;

@@ -7,10 +7,10 @@
 int yoi_cmd_state(int argc, char **argv, yoi_ctx *ctx)
 {
 	static const struct option opts[] = {
-		{"reason", required_argument, NULL, 'r'},
-		{"summary", required_argument, NULL, 's'},
-		{"force", no_argument, NULL, 'F'},
-		{NULL, 0, NULL, 0},
+	    {"reason", required_argument, NULL, 'r'},
+	    {"summary", required_argument, NULL, 's'},
+	    {"force", no_argument, NULL, 'F'},
+	    {NULL, 0, NULL, 0},
 	};
 	yoi_transition_req req = {0};
 	int c;

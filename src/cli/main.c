@@ -8,22 +8,22 @@
 #include "cli.h"
 
 const yoi_command yoi_commands[] = {
-	{"init", yoi_cmd_init, "create the ticket store in this repository"},
-	{"create", yoi_cmd_create, "create a ticket (state: planning)"},
-	{"show", yoi_cmd_show, "show a ticket with its thread"},
-	{"list", yoi_cmd_list, "list tickets, filtered"},
-	{"edit", yoi_cmd_edit, "change a ticket's title, fields or body"},
-	{"comment", yoi_cmd_comment, "append a comment event"},
-	{"plan", yoi_cmd_plan, "append a plan event"},
-	{"decision", yoi_cmd_decision, "append a decision event"},
-	{"report", yoi_cmd_report, "append an implementation report event"},
-	{"review", yoi_cmd_review, "record a review: approve or request changes"},
-	{"state", yoi_cmd_state, "move a ticket to another state"},
-	{"close", yoi_cmd_close, "close a ticket with a resolution"},
-	{"reopen", yoi_cmd_reopen, "reopen a closed ticket"},
-	{"doctor", yoi_cmd_doctor, "check the whole store; --fix repairs"},
-	{"help", yoi_cmd_help, "show help for a command"},
-	{NULL, NULL, NULL},
+    {"init", yoi_cmd_init, "create the ticket store in this repository"},
+    {"create", yoi_cmd_create, "create a ticket (state: planning)"},
+    {"show", yoi_cmd_show, "show a ticket with its thread"},
+    {"list", yoi_cmd_list, "list tickets, filtered"},
+    {"edit", yoi_cmd_edit, "change a ticket's title, fields or body"},
+    {"comment", yoi_cmd_comment, "append a comment event"},
+    {"plan", yoi_cmd_plan, "append a plan event"},
+    {"decision", yoi_cmd_decision, "append a decision event"},
+    {"report", yoi_cmd_report, "append an implementation report event"},
+    {"review", yoi_cmd_review, "record a review: approve or request changes"},
+    {"state", yoi_cmd_state, "move a ticket to another state"},
+    {"close", yoi_cmd_close, "close a ticket with a resolution"},
+    {"reopen", yoi_cmd_reopen, "reopen a closed ticket"},
+    {"doctor", yoi_cmd_doctor, "check the whole store; --fix repairs"},
+    {"help", yoi_cmd_help, "show help for a command"},
+    {NULL, NULL, NULL},
 };
 
 static const yoi_command *find(const char *name)
@@ -89,14 +89,16 @@ int main(int argc, char **argv)
 			printf("yoi-tickets %s\n", YOI_VERSION);
 			return 0;
 		}
-		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0)
+		if (strcmp(argv[i], "-h") == 0 ||
+		    strcmp(argv[i], "--help") == 0)
 			return yoi_cmd_help(1, (char *[]){"help", NULL}, &ctx);
 		int g = global_opt(&ctx, argc, argv, &i);
 		if (g == -2)
 			return 2;
 		if (g < 0)
-			return yoi_cli_usage(&ctx, "unknown or incomplete "
-						   "option '%s'",
+			return yoi_cli_usage(&ctx,
+					     "unknown or incomplete "
+					     "option '%s'",
 					     argv[i]);
 	}
 	if (i >= argc) {

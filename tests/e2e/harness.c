@@ -44,8 +44,8 @@ static int tmpfd(void)
 	return fd;
 }
 
-e2e_result e2e_run_bin(const char *bin, const char *dir,
-		       const char *stdin_text, const char *const *argv)
+e2e_result e2e_run_bin(const char *bin, const char *dir, const char *stdin_text,
+		       const char *const *argv)
 {
 	cr_assert_not_null(bin, "YOI_BIN is not set; run through 'make e2e'");
 	int in = tmpfd(), out = tmpfd(), err = tmpfd();
@@ -70,8 +70,9 @@ e2e_result e2e_run_bin(const char *bin, const char *dir,
 		dup2(out, 1);
 		dup2(err, 2);
 		setenv("YOI_TICKETS_AUTHOR",
-		       getenv("YOI_TICKETS_AUTHOR") ? getenv("YOI_TICKETS_AUTHOR")
-						    : "tester",
+		       getenv("YOI_TICKETS_AUTHOR")
+			   ? getenv("YOI_TICKETS_AUTHOR")
+			   : "tester",
 		       1);
 		execv(bin, (char *const *)args);
 		_exit(127);
@@ -95,8 +96,8 @@ e2e_result e2e_run_bin(const char *bin, const char *dir,
 	}
 	free(args);
 	e2e_result r;
-	r.status = WIFEXITED(status) ? WEXITSTATUS(status)
-				     : 128 + WTERMSIG(status);
+	r.status =
+	    WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
 	r.out = slurp_fd(out);
 	r.err = slurp_fd(err);
 	close(in);
@@ -189,8 +190,7 @@ char *e2e_read(const char *dir, const char *rel)
 	return s;
 }
 
-static void put(const char *dir, const char *rel, const char *text,
-		int flags)
+static void put(const char *dir, const char *rel, const char *text, int flags)
 {
 	char *p = join(dir, rel);
 	int fd = open(p, O_WRONLY | O_CREAT | flags, 0644);

@@ -28,21 +28,23 @@ void e2e_rm(char *dir);
  */
 e2e_result e2e_run(const char *dir, const char *stdin_text,
 		   const char *const *argv);
-e2e_result e2e_run_bin(const char *bin, const char *dir,
-		       const char *stdin_text, const char *const *argv);
+e2e_result e2e_run_bin(const char *bin, const char *dir, const char *stdin_text,
+		       const char *const *argv);
 void e2e_free(e2e_result *r);
 
-#define RUN(dir, ...) e2e_run((dir), NULL, (const char *const[]){__VA_ARGS__, NULL})
-#define RUN_IN(dir, in, ...) \
+#define RUN(dir, ...)                                                          \
+	e2e_run((dir), NULL, (const char *const[]){__VA_ARGS__, NULL})
+#define RUN_IN(dir, in, ...)                                                   \
 	e2e_run((dir), (in), (const char *const[]){__VA_ARGS__, NULL})
 
 /* Run, require status 0, return stdout's first line (static buffer copy). */
 char *e2e_ok_line(const char *dir, const char *const *argv);
-#define OK_LINE(dir, ...) e2e_ok_line((dir), (const char *const[]){__VA_ARGS__, NULL})
+#define OK_LINE(dir, ...)                                                      \
+	e2e_ok_line((dir), (const char *const[]){__VA_ARGS__, NULL})
 
 /* Run a shell command in dir (git setup/inspection); returns exit status. */
 int e2e_sh(const char *dir, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
+    __attribute__((format(printf, 2, 3)));
 
 /* Files. Caller frees read results. */
 char *e2e_read(const char *dir, const char *rel);

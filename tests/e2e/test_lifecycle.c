@@ -73,8 +73,8 @@ Test(lifecycle, commands_outside_a_store)
 Test(lifecycle, full_walk_through_every_state)
 {
 	char *dir = e2e_store();
-	char *id = OK_LINE(dir, "create", "--title", "Walk", "--risk-flag",
-			   "db");
+	char *id =
+	    OK_LINE(dir, "create", "--title", "Walk", "--risk-flag", "db");
 	cr_assert_eq(strlen(id), 13);
 	char *item = e2e_read(dir, e2e_tpath(id, "item.md"));
 	cr_assert(strstr(item, "title: 'Walk'"));
@@ -132,7 +132,8 @@ Test(lifecycle, full_walk_through_every_state)
 	cr_assert_eq(e2e_count(thread, "<!-- event: reopen "), 1);
 	cr_assert_eq(e2e_count(thread, "<!-- event: review "), 1);
 	cr_assert(strstr(thread, "status: approve"));
-	cr_assert(strstr(thread, "from: closed to: planning reason: regression"));
+	cr_assert(
+	    strstr(thread, "from: closed to: planning reason: regression"));
 	free(thread);
 	r = RUN(dir, "doctor");
 	cr_assert_eq(r.status, 0, "doctor: %s%s", r.out, r.err);
@@ -218,7 +219,8 @@ Test(lifecycle, list_filters_and_json)
 	char *dir = e2e_store();
 	char *a = OK_LINE(dir, "create", "--title", "Alpha", "--assignee",
 			  "ann", "--risk-flag", "db");
-	char *b = OK_LINE(dir, "create", "--title", "Beta", "--assignee", "bob");
+	char *b =
+	    OK_LINE(dir, "create", "--title", "Beta", "--assignee", "bob");
 	char *c = OK_LINE(dir, "create", "--title", "Gamma");
 	e2e_result r = RUN(dir, "close", c, "--resolution", "dup");
 	cr_assert_eq(r.status, 0);
@@ -263,7 +265,7 @@ Test(lifecycle, list_filters_and_json)
 	cr_assert_str_eq(json_string_value(json_object_get(first, "assignee")),
 			 "ann");
 	cr_assert_str_eq(json_string_value(json_array_get(
-				 json_object_get(first, "risk_flags"), 0)),
+			     json_object_get(first, "risk_flags"), 0)),
 			 "db");
 	json_decref(j);
 	e2e_free(&r);
@@ -292,16 +294,16 @@ Test(lifecycle, show_json_and_events_limit)
 			 "planning");
 	cr_assert_eq(json_integer_value(json_object_get(j, "event_count")), 3);
 	json_t *ev = json_object_get(j, "events");
-	cr_assert_str_eq(json_string_value(json_object_get(json_array_get(ev, 1),
-							   "body")),
-			 "first note");
-	cr_assert_str_eq(json_string_value(json_object_get(json_array_get(ev, 2),
-							   "author")),
-			 "tester");
+	cr_assert_str_eq(
+	    json_string_value(json_object_get(json_array_get(ev, 1), "body")),
+	    "first note");
+	cr_assert_str_eq(
+	    json_string_value(json_object_get(json_array_get(ev, 2), "author")),
+	    "tester");
 	json_t *sec = json_object_get(j, "sections");
 	cr_assert_eq(json_array_size(sec), 3);
-	cr_assert_str_eq(json_string_value(json_object_get(json_array_get(sec, 0),
-							   "heading")),
+	cr_assert_str_eq(json_string_value(json_object_get(
+			     json_array_get(sec, 0), "heading")),
 			 "Background");
 	json_decref(j);
 	e2e_free(&r);
@@ -318,8 +320,8 @@ Test(lifecycle, edit_changes_only_its_lines)
 	char *dir = e2e_store();
 	char *id = OK_LINE(dir, "create", "--title", "Old title");
 	char *before = e2e_read(dir, e2e_tpath(id, "item.md"));
-	e2e_result r = RUN(dir, "edit", id, "--title", "New title",
-			   "--assignee", "zoe");
+	e2e_result r =
+	    RUN(dir, "edit", id, "--title", "New title", "--assignee", "zoe");
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	e2e_free(&r);
 	char *after = e2e_read(dir, e2e_tpath(id, "item.md"));

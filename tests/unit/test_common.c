@@ -48,10 +48,15 @@ Test(common, time_round_trip)
 Test(common, time_rejects_malformed)
 {
 	int64_t t;
-	const char *bad[] = {"", "2026-06-18", "2026-13-01T00:00:00Z",
-			     "2026-02-30T00:00:00Z", "2025-02-29T00:00:00Z",
-			     "2026-06-18 14:33:09Z", "2026-06-18T14:33:09",
-			     "2026-06-18T24:00:00Z", "2026-06-18T14:33:09Zx"};
+	const char *bad[] = {"",
+			     "2026-06-18",
+			     "2026-13-01T00:00:00Z",
+			     "2026-02-30T00:00:00Z",
+			     "2025-02-29T00:00:00Z",
+			     "2026-06-18 14:33:09Z",
+			     "2026-06-18T14:33:09",
+			     "2026-06-18T24:00:00Z",
+			     "2026-06-18T14:33:09Zx"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++)
 		cr_assert_neq(yoi_time_parse(bad[i], &t), 0, "%s", bad[i]);
 }
@@ -61,9 +66,9 @@ Test(common, utf8_validation)
 	cr_assert(yoi_utf8_valid("plain", 5));
 	cr_assert(yoi_utf8_valid("\xe8\x83\x8c\xe6\x99\xaf", 6));
 	cr_assert_not(yoi_utf8_valid("\xff", 1));
-	cr_assert_not(yoi_utf8_valid("\xc0\xaf", 2));         /* overlong */
-	cr_assert_not(yoi_utf8_valid("\xed\xa0\x80", 3));     /* surrogate */
-	cr_assert_not(yoi_utf8_valid("\xe8\x83", 2));         /* truncated */
+	cr_assert_not(yoi_utf8_valid("\xc0\xaf", 2));	  /* overlong */
+	cr_assert_not(yoi_utf8_valid("\xed\xa0\x80", 3)); /* surrogate */
+	cr_assert_not(yoi_utf8_valid("\xe8\x83", 2));	  /* truncated */
 }
 
 Test(diag, add_count_sort)
@@ -105,9 +110,11 @@ Test(common, utf8_fast_path_finds_a_bad_byte_at_any_offset)
 		if (at + 1 < sizeof(buf)) {
 			buf[at] = (char)0xc3;
 			buf[at + 1] = (char)0xa9;
-			cr_assert(yoi_utf8_valid(buf, sizeof(buf)), "at %zu", at);
+			cr_assert(yoi_utf8_valid(buf, sizeof(buf)), "at %zu",
+				  at);
 			/* ...unless cut off by the length */
-			cr_assert_not(yoi_utf8_valid(buf, at + 1), "at %zu", at);
+			cr_assert_not(yoi_utf8_valid(buf, at + 1), "at %zu",
+				      at);
 		}
 	}
 }

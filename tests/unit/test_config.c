@@ -66,8 +66,8 @@ static void bad_n(const char *text, size_t len, int line, const char *needle)
 	cr_assert_eq(rc, YOI_ECORRUPT, "text:\n%s\nrc %d", text, rc);
 	cr_assert_eq(err.code, YOI_ECORRUPT);
 	cr_assert_str_eq(err.path, PATH);
-	cr_assert(strstr(err.msg, needle), "text:\n%s\nwant '%s' in '%s'",
-		  text, needle, err.msg);
+	cr_assert(strstr(err.msg, needle), "text:\n%s\nwant '%s' in '%s'", text,
+		  needle, err.msg);
 	cr_assert_eq(err.line, line, "text:\n%s\nmessage: %s", text, err.msg);
 	assert_defaults(&cfg);
 	yoi_config_free(&cfg);
@@ -112,28 +112,27 @@ Test(config, empty_or_comment_only_gives_defaults)
 	yoi_config_free(&cfg);
 }
 
-static const char full[] =
-	"# yoi-tickets configuration\n"
-	"tickets:\n"
-	"  root: tickets/store\n"
-	"  language: Japanese\n"
-	"worktrees:\n"
-	"  dir: ../wt\n"
-	"  branch_prefix: \"feature/\"\n"
-	"routing:\n"
-	"  max_inprogress: 3\n"
-	"roles: [intake, coder, 'reviewer two']\n"
-	"transitions:\n"
-	"  - {from: planning, to: ready}\n"
-	"  - from: ready\n"
-	"    to: queued\n"
-	"  - {from: queued, to: inprogress}\n"
-	"  - {from: inprogress, to: done}\n"
-	"  - {from: inprogress, to: closed}\n"
-	"  - {from: closed, to: ready}\n"
-	"hooks:\n"
-	"  ticket_event: scripts/on-event\n"
-	"  timeout_ms: 150\n";
+static const char full[] = "# yoi-tickets configuration\n"
+			   "tickets:\n"
+			   "  root: tickets/store\n"
+			   "  language: Japanese\n"
+			   "worktrees:\n"
+			   "  dir: ../wt\n"
+			   "  branch_prefix: \"feature/\"\n"
+			   "routing:\n"
+			   "  max_inprogress: 3\n"
+			   "roles: [intake, coder, 'reviewer two']\n"
+			   "transitions:\n"
+			   "  - {from: planning, to: ready}\n"
+			   "  - from: ready\n"
+			   "    to: queued\n"
+			   "  - {from: queued, to: inprogress}\n"
+			   "  - {from: inprogress, to: done}\n"
+			   "  - {from: inprogress, to: closed}\n"
+			   "  - {from: closed, to: ready}\n"
+			   "hooks:\n"
+			   "  ticket_event: scripts/on-event\n"
+			   "  timeout_ms: 150\n";
 
 Test(config, full_file_field_by_field)
 {
@@ -208,12 +207,12 @@ Test(config, languages)
 		const char *text;
 		yoi_lang want;
 	} cases[] = {
-		{"English", YOI_LANG_EN},  {"english", YOI_LANG_EN},
-		{"ENGLISH", YOI_LANG_EN},  {"en", YOI_LANG_EN},
-		{"EN", YOI_LANG_EN},       {"'en'", YOI_LANG_EN},
-		{"Japanese", YOI_LANG_JA}, {"japanese", YOI_LANG_JA},
-		{"JAPANESE", YOI_LANG_JA}, {"ja", YOI_LANG_JA},
-		{"Ja", YOI_LANG_JA},       {"\"Japanese\"", YOI_LANG_JA},
+	    {"English", YOI_LANG_EN},  {"english", YOI_LANG_EN},
+	    {"ENGLISH", YOI_LANG_EN},  {"en", YOI_LANG_EN},
+	    {"EN", YOI_LANG_EN},       {"'en'", YOI_LANG_EN},
+	    {"Japanese", YOI_LANG_JA}, {"japanese", YOI_LANG_JA},
+	    {"JAPANESE", YOI_LANG_JA}, {"ja", YOI_LANG_JA},
+	    {"Ja", YOI_LANG_JA},       {"\"Japanese\"", YOI_LANG_JA},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
 		char text[128];
@@ -313,12 +312,12 @@ Test(config, single_transition_table)
 	parse_ok(&cfg, "transitions:\n  - {from: planning, to: done}\n");
 	cr_assert(cfg.transitions.owned);
 	cr_assert_eq(cfg.transitions.n, 1);
-	const yoi_transition *tr = yoi_state_find(
-		&cfg.transitions, YOI_ST_PLANNING, YOI_ST_DONE);
+	const yoi_transition *tr =
+	    yoi_state_find(&cfg.transitions, YOI_ST_PLANNING, YOI_ST_DONE);
 	cr_assert_not_null(tr);
 	cr_assert_eq(tr->flags, 0);
-	cr_assert_null(yoi_state_find(&cfg.transitions, YOI_ST_PLANNING,
-				      YOI_ST_READY));
+	cr_assert_null(
+	    yoi_state_find(&cfg.transitions, YOI_ST_PLANNING, YOI_ST_READY));
 	yoi_config_free(&cfg);
 }
 
@@ -404,8 +403,9 @@ Test(config, wrong_types)
 	bad("roles:\n", 1, "'roles' must be a list");
 	bad("roles:\n  - intake\n  - [coder]\n", 3,
 	    "'roles[1]' must be a string, got a list");
-	bad("roles: [intake, ~]\n", 1, "'roles[1]' must be a string, got an "
-				       "empty value (null)");
+	bad("roles: [intake, ~]\n", 1,
+	    "'roles[1]' must be a string, got an "
+	    "empty value (null)");
 	bad("roles: [intake, '']\n", 1, "'roles[1]' must not be empty");
 	bad("roles: [coder, intake, coder]\n", 1,
 	    "'roles' lists 'coder' twice");
@@ -429,12 +429,22 @@ Test(config, integers)
 		const char *v;
 		const char *msg;
 	} cases[] = {
-		{"abc", "'abc'"},     {"-1", "'-1'"},       {"1.5", "'1.5'"},
-		{"0x10", "'0x10'"},   {"1e3", "'1e3'"},     {"+3", "'+3'"},
-		{"007", "'007'"},     {"00", "'00'"},       {"1_000", "'1_000'"},
-		{".inf", "'.inf'"},   {"true", "'true'"},   {"3 4", "'3 4'"},
-		{"~", "an empty value (null)"},             {"", "an empty value"},
-		{"[1]", "a list"},    {"{a: 1}", "a mapping"},
+	    {"abc", "'abc'"},
+	    {"-1", "'-1'"},
+	    {"1.5", "'1.5'"},
+	    {"0x10", "'0x10'"},
+	    {"1e3", "'1e3'"},
+	    {"+3", "'+3'"},
+	    {"007", "'007'"},
+	    {"00", "'00'"},
+	    {"1_000", "'1_000'"},
+	    {".inf", "'.inf'"},
+	    {"true", "'true'"},
+	    {"3 4", "'3 4'"},
+	    {"~", "an empty value (null)"},
+	    {"", "an empty value"},
+	    {"[1]", "a list"},
+	    {"{a: 1}", "a mapping"},
 	};
 	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
 		char text[128], want[160];
@@ -480,7 +490,8 @@ Test(config, null_where_a_string_is_required)
 	bad("tickets:\n  root: null\n", 2, "'tickets.root' must be a string");
 	bad("tickets:\n  root: NULL\n", 2, "'tickets.root' must be a string");
 	bad("tickets:\n  root: ''\n", 2, "'tickets.root' must not be empty");
-	bad("worktrees:\n  dir: \"\"\n", 2, "'worktrees.dir' must not be empty");
+	bad("worktrees:\n  dir: \"\"\n", 2,
+	    "'worktrees.dir' must not be empty");
 	bad("worktrees:\n  branch_prefix:\n", 2,
 	    "'worktrees.branch_prefix' must be a string");
 	bad("hooks:\n  ticket_event: ~\n", 2,
@@ -578,7 +589,8 @@ static char *nested(size_t depth)
 
 Test(config, nesting_limit)
 {
-	/* Root mapping + 31 lists = 32 levels: past pass 1, then a type error. */
+	/* Root mapping + 31 lists = 32 levels: past pass 1, then a type error.
+	 */
 	char *s = nested(31);
 	bad(s, 1, "'roles[0]' must be a string, got a list");
 	free(s);
@@ -603,9 +615,10 @@ Test(config, nesting_limit)
 Test(config, invalid_utf8_and_binary)
 {
 	bad("tickets:\n  root: \xff\n", 2, "invalid UTF-8 on line 2");
-	bad("tickets:\n  root: \xc0\xaf\n", 2, "invalid UTF-8");     /* overlong */
-	bad("tickets:\n  root: \xed\xa0\x80\n", 2, "invalid UTF-8"); /* surrogate */
-	bad("tickets:\n  root: \xe6\x97\n", 2, "invalid UTF-8");     /* truncated */
+	bad("tickets:\n  root: \xc0\xaf\n", 2, "invalid UTF-8"); /* overlong */
+	bad("tickets:\n  root: \xed\xa0\x80\n", 2,
+	    "invalid UTF-8");					 /* surrogate */
+	bad("tickets:\n  root: \xe6\x97\n", 2, "invalid UTF-8"); /* truncated */
 	bad("\xff\xfet\0i\0", 1, "invalid UTF-8"); /* UTF-16 BOM */
 	static const char nul[] = "tickets:\n  root: a\0b\n";
 	bad_n(nul, sizeof(nul) - 1, 2, "NUL byte on line 2");
@@ -745,7 +758,8 @@ Test(config_load, empty_file_gives_defaults)
 Test(config_load, error_names_file_and_line)
 {
 	char *p = in_dir("config.yaml");
-	const char *text = "tickets:\n  root: x\nrouting:\n  max_inprogress: -1\n";
+	const char *text =
+	    "tickets:\n  root: x\nrouting:\n  max_inprogress: -1\n";
 	write_file(p, text, strlen(text));
 	yoi_config cfg = {0};
 	yoi_error err;

@@ -32,7 +32,8 @@ static size_t entries(const char *dir)
 	size_t n = 0;
 	struct dirent *de;
 	while ((de = readdir(dp)))
-		n += strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0;
+		n += strcmp(de->d_name, ".") != 0 &&
+		     strcmp(de->d_name, "..") != 0;
 	closedir(dp);
 	return n;
 }
@@ -42,7 +43,8 @@ Test(file, atomic_write_replaces_and_reads_back)
 	char *d = tmpdir();
 	char *p = yoi_path_join(d, "f.md");
 	yoi_error err = {0};
-	cr_assert_eq(yoi_file_write_atomic(p, "one\n", 4, &err), 0, "%s", err.msg);
+	cr_assert_eq(yoi_file_write_atomic(p, "one\n", 4, &err), 0, "%s",
+		     err.msg);
 	cr_assert_eq(yoi_file_write_atomic(p, "two\n", 4, &err), 0);
 	yoi_buf b = YOI_BUF_INIT;
 	cr_assert_eq(yoi_file_read(p, 100, &b, &err), 0);
@@ -89,7 +91,8 @@ Test(file, append_is_undone_when_short)
 	cr_assert_eq(setrlimit(RLIMIT_FSIZE, &rl), 0);
 	char big[300];
 	memset(big, 'y', sizeof(big));
-	cr_assert_eq(yoi_file_append(p, big, sizeof(big), false, &err), YOI_EIO);
+	cr_assert_eq(yoi_file_append(p, big, sizeof(big), false, &err),
+		     YOI_EIO);
 	yoi_buf b = YOI_BUF_INIT;
 	cr_assert_eq(yoi_file_read(p, 1000, &b, &err), 0);
 	cr_assert_str_eq(b.ptr, "a\n", "no partial block stays");
@@ -154,9 +157,9 @@ Test(file, frontmatter_read_stops_after_the_closer)
 	cr_assert_eq(yoi_file_read_frontmatter(p, YOI_FILE_MAX, &b, &err), 0);
 	cr_assert_str_eq(b.ptr, "---\ntitle: x\n---\n");
 	/* CRLF closer, and a file with no closer at all (read whole). */
-	cr_assert_eq(yoi_file_write_atomic(p, "---\r\na: 1\r\n---\r\nbody", 20,
-					   &err),
-		     0);
+	cr_assert_eq(
+	    yoi_file_write_atomic(p, "---\r\na: 1\r\n---\r\nbody", 20, &err),
+	    0);
 	cr_assert_eq(yoi_file_read_frontmatter(p, YOI_FILE_MAX, &b, &err), 0);
 	cr_assert_str_eq(b.ptr, "---\r\na: 1\r\n---\r\n");
 	cr_assert_eq(yoi_file_write_atomic(p, "---\na: 1\n", 9, &err), 0);

@@ -117,25 +117,25 @@ Test(id, max_value)
 Test(id, invalid_ids)
 {
 	const char *bad[] = {
-		"",
-		"..",
-		"a/b",
-		"0000000000/00",
-		"000000000000.",
-		"../0000000000",
-		"000000000000",    /* 12 */
-		"00000000000000",  /* 14 */
-		"00001ksnfevg8",   /* lower case is not canonical */
-		"00001KSNFEVg8",
-		"000000000000U",   /* not in the alphabet */
-		"000000000000I",
-		"000000000000L",
-		"000000000000O",
-		"00001KSNFEVG ",
-		" 00001KSNFEVG",
-		"00001KSNFEVG\n",
-		"00001KSN-EVG8",
-		"00001KSNFEVG\xc3\xa9",
+	    "",
+	    "..",
+	    "a/b",
+	    "0000000000/00",
+	    "000000000000.",
+	    "../0000000000",
+	    "000000000000",   /* 12 */
+	    "00000000000000", /* 14 */
+	    "00001ksnfevg8",  /* lower case is not canonical */
+	    "00001KSNFEVg8",
+	    "000000000000U", /* not in the alphabet */
+	    "000000000000I",
+	    "000000000000L",
+	    "000000000000O",
+	    "00001KSNFEVG ",
+	    " 00001KSNFEVG",
+	    "00001KSNFEVG\n",
+	    "00001KSN-EVG8",
+	    "00001KSNFEVG\xc3\xa9",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
 		cr_assert_not(yoi_id_valid(bad[i]), "'%s'", bad[i]);
@@ -170,8 +170,8 @@ static void norm_ok(const char *in, const char *want)
 static void norm_bad(const char *in)
 {
 	char out[YOI_ID_LEN + 1] = "garbage";
-	cr_assert_eq(yoi_id_normalize(in, out, sizeof(out)), YOI_EUSAGE,
-		     "'%s'", in);
+	cr_assert_eq(yoi_id_normalize(in, out, sizeof(out)), YOI_EUSAGE, "'%s'",
+		     in);
 	cr_assert_str_eq(out, "", "'%s'", in);
 }
 

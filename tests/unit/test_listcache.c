@@ -36,7 +36,8 @@ Test(listcache, round_trip_and_validation)
 	yoi_row b = mkrow("00001M86CH4K8", "Beta 'quoted'", 1000);
 	const yoi_row *rows[] = {&a, NULL, &b};
 	yoi_error err;
-	cr_assert_eq(yoi_listcache_save(rows, 3, path, "/r", 5000 * NS, &err), 0);
+	cr_assert_eq(yoi_listcache_save(rows, 3, path, "/r", 5000 * NS, &err),
+		     0);
 	yoi_listcache c;
 	cr_assert_eq(yoi_listcache_load(&c, path, "/r"), 0);
 	cr_assert_eq(c.n, 2);
@@ -47,8 +48,9 @@ Test(listcache, round_trip_and_validation)
 	cr_assert_null(hit->col[YOI_ROW_ASSIGNEE]);
 	cr_assert_eq(hit->risk.n, 2);
 	cr_assert_str_eq(hit->risk.v[1], "ui");
-	cr_assert_str_eq(yoi_listcache_find(&c, b.id, b.key)->col[YOI_ROW_TITLE],
-			 "Beta 'quoted'");
+	cr_assert_str_eq(
+	    yoi_listcache_find(&c, b.id, b.key)->col[YOI_ROW_TITLE],
+	    "Beta 'quoted'");
 	/* Any change to the stat key is a miss. */
 	yoi_row_key k = a.key;
 	k.ctime_ns++;
@@ -78,7 +80,8 @@ Test(listcache, racily_clean_rows_are_not_stored)
 	nokey.key.ino = 0;
 	const yoi_row *rows[] = {&old, &fresh, &nokey};
 	yoi_error err;
-	cr_assert_eq(yoi_listcache_save(rows, 3, path, "/r", 5000 * NS, &err), 0);
+	cr_assert_eq(yoi_listcache_save(rows, 3, path, "/r", 5000 * NS, &err),
+		     0);
 	yoi_listcache c;
 	yoi_listcache_load(&c, path, "/r");
 	cr_assert_eq(c.n, 1);
@@ -96,7 +99,8 @@ Test(listcache, torn_or_corrupt_files_are_ignored)
 	yoi_row a = mkrow("00001M86CH3M0", "Alpha", 1000);
 	const yoi_row *rows[] = {&a};
 	yoi_error err;
-	cr_assert_eq(yoi_listcache_save(rows, 1, path, "/r", 5000 * NS, &err), 0);
+	cr_assert_eq(yoi_listcache_save(rows, 1, path, "/r", 5000 * NS, &err),
+		     0);
 	yoi_buf b = YOI_BUF_INIT;
 	cr_assert_eq(yoi_file_read(path, 1 << 20, &b, &err), 0);
 	/* Every truncation and every flipped byte: an empty cache. */
@@ -108,7 +112,8 @@ Test(listcache, torn_or_corrupt_files_are_ignored)
 	}
 	for (size_t at = 0; at < b.len; at++) {
 		b.ptr[at] ^= 0x5a;
-		cr_assert_eq(yoi_file_write_atomic(path, b.ptr, b.len, &err), 0);
+		cr_assert_eq(yoi_file_write_atomic(path, b.ptr, b.len, &err),
+			     0);
 		yoi_listcache c;
 		cr_assert_eq(yoi_listcache_load(&c, path, "/r"), 0);
 		cr_assert_eq(c.n, 0, "flipped byte %zu", at);

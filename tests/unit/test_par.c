@@ -24,11 +24,12 @@ Test(par, every_index_exactly_once)
 	for (size_t s = 0; s < sizeof(sizes) / sizeof(*sizes); s++) {
 		for (unsigned threads = 1; threads <= 4; threads++) {
 			size_t n = sizes[s];
-			counts c = {calloc(n + 1, sizeof(atomic_int)), threads, 0};
+			counts c = {calloc(n + 1, sizeof(atomic_int)), threads,
+				    0};
 			cr_assert_eq(yoi_par_for(n, threads, visit, &c), 0);
 			for (size_t i = 0; i < n; i++)
-				cr_assert_eq(c.hits[i], 1, "n=%zu t=%u i=%zu", n,
-					     threads, i);
+				cr_assert_eq(c.hits[i], 1, "n=%zu t=%u i=%zu",
+					     n, threads, i);
 			cr_assert_eq(c.bad_worker, 0);
 			free(c.hits);
 		}

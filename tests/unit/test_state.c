@@ -13,8 +13,8 @@
 
 Test(state, names_round_trip)
 {
-	const char *want[] = {"planning", "ready", "queued",
-			      "inprogress", "done", "closed"};
+	const char *want[] = {"planning",   "ready", "queued",
+			      "inprogress", "done",  "closed"};
 	cr_assert_eq(sizeof(want) / sizeof(*want), YOI_ST__COUNT);
 	for (int s = 0; s < YOI_ST__COUNT; s++) {
 		cr_assert_str_eq(yoi_state_name((yoi_state)s), want[s]);
@@ -29,9 +29,9 @@ Test(state, invalid_names)
 	cr_assert_str_eq(yoi_state_name(YOI_ST_INVALID), "?");
 	cr_assert_str_eq(yoi_state_name(YOI_ST__COUNT), "?");
 	cr_assert_str_eq(yoi_state_name((yoi_state)100), "?");
-	const char *bad[] = {"",        "Planning", "PLANNING", "plan",
-			     "planning ", " ready",  "in_progress", "active",
-			     "?",       "closed\n", "inprogres"};
+	const char *bad[] = {"",	  "Planning", "PLANNING",    "plan",
+			     "planning ", " ready",   "in_progress", "active",
+			     "?",	  "closed\n", "inprogres"};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++)
 		cr_assert_eq(yoi_state_parse(bad[i]), YOI_ST_INVALID, "'%s'",
 			     bad[i]);
@@ -40,19 +40,19 @@ Test(state, invalid_names)
 
 /* SPEC 5, row by row. */
 static const yoi_transition spec_rows[] = {
-	{P, R, YOI_TR_NEEDS_SUMMARY},
-	{R, Q, YOI_TR_QUEUE_GUARD | YOI_TR_SETS_QUEUED},
-	{Q, I, YOI_TR_START_GUARD},
-	{I, D, 0},
-	{D, I, YOI_TR_NEEDS_REASON},
-	{R, P, YOI_TR_NEEDS_REASON},
-	{Q, P, YOI_TR_NEEDS_REASON},
-	{P, C, YOI_TR_VIA_CLOSE},
-	{R, C, YOI_TR_VIA_CLOSE},
-	{Q, C, YOI_TR_VIA_CLOSE},
-	{I, C, YOI_TR_VIA_CLOSE},
-	{D, C, YOI_TR_VIA_CLOSE},
-	{C, P, YOI_TR_VIA_REOPEN | YOI_TR_NEEDS_REASON},
+    {P, R, YOI_TR_NEEDS_SUMMARY},
+    {R, Q, YOI_TR_QUEUE_GUARD | YOI_TR_SETS_QUEUED},
+    {Q, I, YOI_TR_START_GUARD},
+    {I, D, 0},
+    {D, I, YOI_TR_NEEDS_REASON},
+    {R, P, YOI_TR_NEEDS_REASON},
+    {Q, P, YOI_TR_NEEDS_REASON},
+    {P, C, YOI_TR_VIA_CLOSE},
+    {R, C, YOI_TR_VIA_CLOSE},
+    {Q, C, YOI_TR_VIA_CLOSE},
+    {I, C, YOI_TR_VIA_CLOSE},
+    {D, C, YOI_TR_VIA_CLOSE},
+    {C, P, YOI_TR_VIA_REOPEN | YOI_TR_NEEDS_REASON},
 };
 #define NSPEC (sizeof(spec_rows) / sizeof(*spec_rows))
 
@@ -65,7 +65,7 @@ Test(state, default_table_matches_spec)
 	cr_assert_eq(t->n, NSPEC);
 	for (size_t i = 0; i < NSPEC; i++) {
 		const yoi_transition *tr =
-			yoi_state_find(t, spec_rows[i].from, spec_rows[i].to);
+		    yoi_state_find(t, spec_rows[i].from, spec_rows[i].to);
 		cr_assert_not_null(tr, "%s -> %s",
 				   yoi_state_name(spec_rows[i].from),
 				   yoi_state_name(spec_rows[i].to));
@@ -92,7 +92,7 @@ Test(state, everything_else_is_refused)
 	for (int f = 0; f < YOI_ST__COUNT; f++)
 		for (int to = 0; to < YOI_ST__COUNT; to++) {
 			const yoi_transition *tr =
-				yoi_state_find(t, (yoi_state)f, (yoi_state)to);
+			    yoi_state_find(t, (yoi_state)f, (yoi_state)to);
 			cr_assert_eq(tr != NULL,
 				     in_spec((yoi_state)f, (yoi_state)to),
 				     "%s -> %s", yoi_state_name((yoi_state)f),
@@ -208,22 +208,17 @@ Test(state, from_pairs_conventions)
 {
 	/* Pairs with a default row keep its flags. */
 	cr_assert_eq(pair_flags(P, R), YOI_TR_NEEDS_SUMMARY);
-	cr_assert_eq(pair_flags(R, Q),
-		     YOI_TR_QUEUE_GUARD | YOI_TR_SETS_QUEUED);
+	cr_assert_eq(pair_flags(R, Q), YOI_TR_QUEUE_GUARD | YOI_TR_SETS_QUEUED);
 	cr_assert_eq(pair_flags(Q, I), YOI_TR_START_GUARD);
 	cr_assert_eq(pair_flags(D, I), YOI_TR_NEEDS_REASON);
 	cr_assert_eq(pair_flags(I, D), 0);
 	/* New pairs take the target state's conventions. */
-	cr_assert_eq(pair_flags(P, Q),
-		     YOI_TR_QUEUE_GUARD | YOI_TR_SETS_QUEUED);
-	cr_assert_eq(pair_flags(I, Q),
-		     YOI_TR_QUEUE_GUARD | YOI_TR_SETS_QUEUED);
-	cr_assert_eq(pair_flags(C, R),
-		     YOI_TR_VIA_REOPEN | YOI_TR_NEEDS_REASON);
-	cr_assert_eq(pair_flags(C, Q), YOI_TR_VIA_REOPEN |
-					       YOI_TR_NEEDS_REASON |
-					       YOI_TR_QUEUE_GUARD |
-					       YOI_TR_SETS_QUEUED);
+	cr_assert_eq(pair_flags(P, Q), YOI_TR_QUEUE_GUARD | YOI_TR_SETS_QUEUED);
+	cr_assert_eq(pair_flags(I, Q), YOI_TR_QUEUE_GUARD | YOI_TR_SETS_QUEUED);
+	cr_assert_eq(pair_flags(C, R), YOI_TR_VIA_REOPEN | YOI_TR_NEEDS_REASON);
+	cr_assert_eq(pair_flags(C, Q), YOI_TR_VIA_REOPEN | YOI_TR_NEEDS_REASON |
+					   YOI_TR_QUEUE_GUARD |
+					   YOI_TR_SETS_QUEUED);
 	cr_assert_eq(pair_flags(C, I), YOI_TR_VIA_REOPEN | YOI_TR_NEEDS_REASON);
 	/* Only queued -> inprogress runs the start guard. */
 	cr_assert_eq(pair_flags(R, I), 0);

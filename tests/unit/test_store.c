@@ -71,7 +71,8 @@ Test(store, resolve_full_suffix_ambiguous_missing)
 	cr_assert_str_eq(id, "00001M86CH4K8");
 	cr_assert_eq(yoi_store_resolve(st, "CH3M0", id, &err), YOI_EUSAGE);
 	cr_assert(strstr(err.msg, "00001M86CH3M0") &&
-		  strstr(err.msg, "00001M87CH3M0"), "%s", err.msg);
+		      strstr(err.msg, "00001M87CH3M0"),
+		  "%s", err.msg);
 	cr_assert_eq(yoi_store_resolve(st, "6CH3M0", id, &err), 0);
 	cr_assert_str_eq(id, "00001M86CH3M0");
 	/* o -> 0, l -> 1 */

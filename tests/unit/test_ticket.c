@@ -93,16 +93,17 @@ Test(ticket, create_refuses_bad_titles_and_leaves_nothing)
 	teardown_fx(&fx);
 }
 
-static int refuse_all(void *ctx, const char *id, yoi_state from,
-		      yoi_state to, unsigned flags, yoi_buf *why)
+static int refuse_all(void *ctx, const char *id, yoi_state from, yoi_state to,
+		      unsigned flags, yoi_buf *why)
 {
 	(void)id;
 	(void)from;
 	(void)to;
 	int *calls = ctx;
 	++*calls;
-	yoi_buf_printf(why, "waiting for 00001KW55B33B via depends_on (state: "
-			    "%s)",
+	yoi_buf_printf(why,
+		       "waiting for 00001KW55B33B via depends_on (state: "
+		       "%s)",
 		       flags & YOI_TR_START_GUARD ? "queued" : "ready");
 	return YOI_EREFUSED;
 }
@@ -130,14 +131,14 @@ Test(ticket, guard_hook_refuses_and_force_overrides)
 				  "(state: ready)"),
 		  "%s", err.msg);
 	cr_assert_str_eq(state_of(&fx, id), "ready", "nothing changed");
-	r = (yoi_transition_req){.target = "queued", .force = true,
-				 .reason = "human override"};
+	r = (yoi_transition_req){
+	    .target = "queued", .force = true, .reason = "human override"};
 	cr_assert_eq(yoi_ticket_transition(fx.st, &fx.op, id, &r, NULL, &err),
 		     0, "%s", err.msg);
 	cr_assert_str_eq(state_of(&fx, id), "queued");
 	yoi_ticket *t;
-	cr_assert_eq(yoi_ticket_load(&t, fx.st, id, YOI_LOAD_THREAD |
-						     YOI_LOAD_ITEM, &err),
+	cr_assert_eq(yoi_ticket_load(&t, fx.st, id,
+				     YOI_LOAD_THREAD | YOI_LOAD_ITEM, &err),
 		     0);
 	const yoi_event *last = &t->thread->ev[t->thread->n - 1];
 	cr_assert_str_eq(last->kind, "state_changed");
@@ -166,8 +167,8 @@ Test(ticket, times_and_authors_are_parameters)
 				       "hello", &err),
 		     0);
 	yoi_ticket *t;
-	cr_assert_eq(yoi_ticket_load(&t, fx.st, id, YOI_LOAD_ITEM |
-						     YOI_LOAD_THREAD, &err),
+	cr_assert_eq(yoi_ticket_load(&t, fx.st, id,
+				     YOI_LOAD_ITEM | YOI_LOAD_THREAD, &err),
 		     0);
 	cr_assert_eq(t->thread->n, 2);
 	cr_assert_str_eq(t->thread->ev[1].author, "yoi ticket");
