@@ -88,3 +88,6 @@ say "The files behind it"
 ls -R .yoi | head -20
 echo
 cat ".yoi/tickets/$a/item.md"
+echo
+echo "### The last events of its thread.md (append-only)"
+tail -n 13 ".yoi/tickets/$a/thread.md"
