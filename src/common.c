@@ -51,6 +51,7 @@ int yoi_buf_grow(yoi_buf *b, size_t extra)
 	char *p = realloc(b->ptr, cap);
 	if (!p)
 		return YOI_ENOMEM;
+	p[b->len] = '\0'; /* a buffer is a string from its first byte */
 	b->ptr = p;
 	b->cap = cap;
 	return 0;

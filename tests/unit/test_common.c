@@ -118,3 +118,13 @@ Test(common, utf8_fast_path_finds_a_bad_byte_at_any_offset)
 		}
 	}
 }
+
+Test(common, a_grown_but_empty_buffer_is_an_empty_string)
+{
+	yoi_buf b = YOI_BUF_INIT;
+	cr_assert_eq(yoi_buf_grow(&b, 100), 0);
+	cr_assert_str_eq(b.ptr, "");
+	char *s = yoi_buf_detach(&b);
+	cr_assert_str_eq(s, "");
+	free(s);
+}
