@@ -12,6 +12,7 @@
 
 #include "yoi/common.h"
 #include "yoi/resource.h"
+#include "yoi/routing.h"
 #include "yoi/store.h"
 #include "yoi/ticket.h"
 
@@ -30,6 +31,7 @@ typedef struct yoi_ctx {
 	bool texts_loaded;
 	struct option *merged; /* command + global long options */
 	char *git_user;	       /* git's user.name, looked up once */
+	yoi_routing_guard guard; /* the queue/start guard over the store */
 	yoi_error err;
 } yoi_ctx;
 

@@ -1,0 +1,56 @@
+/*
+ * routing.h - the store's routing view: every ticket's state, queued_at
+ * and title with its relations and plan records, read once (in parallel)
+ * and turned into a yoi_graph. Edges naming tickets that do not exist are
+ * left out here; doctor reports them.
+ *
+ * Ownership: yoi_routing_load allocates; yoi_routing_free releases it all.
+ */
+#ifndef YOI_ROUTING_H
+#define YOI_ROUTING_H
+
+#include <stdint.h>
+
+#include "common.h"
+#include "graph.h"
+#include "plan.h"
+#include "relations.h"
+#include "state.h"
+#include "store.h"
+
+typedef struct yoi_routing_ticket {
+	char id[YOI_ID_LEN + 1];
+	yoi_state state;   /* YOI_ST_INVALID when item.md is unreadable */
+	int64_t queued_at; /* Unix seconds, -1 when none */
+	char *title;       /* NULL when none */
+	yoi_relations *rel; /* NULL when there is no relations.json */
+	yoi_plan *plan;     /* NULL when there is no plan file */
+	char *err;          /* what could not be read, or NULL */
+} yoi_routing_ticket;
+
+typedef struct yoi_routing {
+	yoi_routing_ticket *t; /* sorted by id; t[i] is graph node i */
+	size_t n;
+	yoi_graph *g;
+} yoi_routing;
+
+int yoi_routing_load(yoi_routing **out, const yoi_store *st, yoi_error *err);
+void yoi_routing_free(yoi_routing *r);
+/* Index of id, or YOI_GRAPH_NONE. */
+size_t yoi_routing_find(const yoi_routing *r, const char *id);
+
+/*
+ * The state machine's guard over a store (a yoi_guard_fn): loads the
+ * routing view on its first call (under the caller's lock) and asks the
+ * graph. ctx is a yoi_routing_guard; free with yoi_routing_guard_free.
+ */
+typedef struct yoi_routing_guard {
+	const yoi_store *st;
+	yoi_routing *r;
+} yoi_routing_guard;
+
+int yoi_routing_guard_fn(void *ctx, const char *id, yoi_state from,
+			 yoi_state to, unsigned flags, yoi_buf *why);
+void yoi_routing_guard_free(yoi_routing_guard *g);
+
+#endif

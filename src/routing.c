@@ -1,0 +1,222 @@
+/* routing.c - the store's routing view and the guard over it. */
+#include "yoi/routing.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "yoi/file.h"
+#include "yoi/par.h"
+#include "yoi/ticket.h"
+
+typedef struct load_job {
+	const yoi_store *st;
+	yoi_routing *r;
+} load_job;
+
+/* Read an artifact; a missing file is not an error. */
+static int read_artifact(const yoi_store *st, const char *id, const char *name,
+			 size_t limit, yoi_buf *b, char **path_out,
+			 yoi_error *err)
+{
+	char rel[64];
+	snprintf(rel, sizeof(rel), "artifacts/%s", name);
+	*path_out = yoi_store_path(st, id, rel);
+	if (!*path_out)
+		return yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
+	return yoi_file_read(*path_out, limit, b, err);
+}
+
+static void note_err(yoi_routing_ticket *t, const char *msg)
+{
+	if (!t->err)
+		t->err = yoi_strdup(msg);
+}
+
+static void load_nth(void *ctx, size_t i, unsigned worker)
+{
+	(void)worker;
+	load_job *j = ctx;
+	yoi_routing_ticket *t = &j->r->t[i];
+	yoi_ticket *tk;
+	yoi_error err;
+	if (yoi_ticket_load(&tk, j->st, t->id,
+			    YOI_LOAD_FRONTMATTER | YOI_LOAD_DIR_CHECKED,
+			    &err) < 0) {
+		note_err(t, err.msg);
+	} else {
+		t->state = yoi_state_parse(yoi_item_get(tk->item, "state"));
+		int64_t q;
+		const char *qa = yoi_item_get(tk->item, "queued_at");
+		if (qa && yoi_time_parse(qa, &q) == 0)
+			t->queued_at = q;
+		t->title = yoi_strdup(yoi_item_get(tk->item, "title"));
+		yoi_ticket_free(tk);
+	}
+	yoi_buf b = YOI_BUF_INIT;
+	char *path = NULL;
+	int rc = read_artifact(j->st, t->id, "relations.json", YOI_REL_FILE_MAX,
+			       &b, &path, &err);
+	if (rc == 0)
+		rc = yoi_relations_parse(&t->rel, b.ptr, b.len, t->id, path,
+					 NULL, &err);
+	if (rc < 0 && rc != YOI_ENOTFOUND)
+		note_err(t, err.msg);
+	free(path);
+	path = NULL;
+	rc = read_artifact(j->st, t->id, "orchestration-plan.jsonl",
+			   YOI_PLAN_FILE_MAX, &b, &path, &err);
+	if (rc == 0)
+		rc = yoi_plan_parse(&t->plan, b.ptr, b.len, t->id, path, NULL,
+				    &err);
+	if (rc < 0 && rc != YOI_ENOTFOUND)
+		note_err(t, err.msg);
+	free(path);
+	yoi_buf_free(&b);
+}
+
+size_t yoi_routing_find(const yoi_routing *r, const char *id)
+{
+	size_t lo = 0, hi = r->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(r->t[mid].id, id);
+		if (c == 0)
+			return mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return YOI_GRAPH_NONE;
+}
+
+typedef struct edges {
+	yoi_graph_edge *v;
+	size_t n, cap;
+} edges;
+
+static int edge_add(edges *e, size_t from, const char *to_id,
+		    yoi_graph_kind kind, const yoi_routing *r)
+{
+	size_t to = yoi_routing_find(r, to_id);
+	if (to == YOI_GRAPH_NONE || kind == YOI_GRAPH_KIND_INVALID)
+		return 0; /* dangling or not a routing kind */
+	if (e->n == e->cap) {
+		size_t cap = e->cap ? e->cap * 2 : 64;
+		yoi_graph_edge *v = realloc(e->v, cap * sizeof(*v));
+		if (!v)
+			return YOI_ENOMEM;
+		e->v = v;
+		e->cap = cap;
+	}
+	e->v[e->n++] = (yoi_graph_edge){from, to, kind};
+	return 0;
+}
+
+static int build_graph(yoi_routing *r, yoi_error *err)
+{
+	yoi_graph_node *nodes = calloc(r->n ? r->n : 1, sizeof(*nodes));
+	edges e = {0};
+	int rc = nodes ? 0 : YOI_ENOMEM;
+	for (size_t i = 0; rc == 0 && i < r->n; i++) {
+		const yoi_routing_ticket *t = &r->t[i];
+		memcpy(nodes[i].id, t->id, sizeof(nodes[i].id));
+		nodes[i].state = t->state;
+		nodes[i].queued_at = t->queued_at;
+		for (size_t k = 0; rc == 0 && t->rel && k < t->rel->n; k++) {
+			const yoi_relation *rel = &t->rel->v[k];
+			rc = edge_add(&e, i, rel->target,
+				      yoi_graph_kind_from_relation(
+					      yoi_rel_kind_name(rel->kind)),
+				      r);
+		}
+		for (size_t k = 0; rc == 0 && t->plan && k < t->plan->n; k++) {
+			const yoi_plan_record *p = &t->plan->v[k];
+			if (p->related_ticket[0])
+				rc = edge_add(&e, i, p->related_ticket,
+					      yoi_graph_kind_from_plan(
+						      yoi_plan_kind_name(p->kind)),
+					      r);
+		}
+	}
+	if (rc < 0)
+		rc = yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
+	else
+		rc = yoi_graph_build(&r->g, nodes, r->n, e.v, e.n, err);
+	free(nodes);
+	free(e.v);
+	return rc;
+}
+
+int yoi_routing_load(yoi_routing **out, const yoi_store *st, yoi_error *err)
+{
+	*out = NULL;
+	yoi_strv ids = {0};
+	int rc = yoi_store_ids(st, &ids, err);
+	if (rc < 0)
+		return rc;
+	yoi_routing *r = calloc(1, sizeof(*r));
+	if (r)
+		r->t = calloc(ids.n ? ids.n : 1, sizeof(*r->t));
+	if (!r || !r->t) {
+		free(r);
+		yoi_strv_free(&ids);
+		return yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
+	}
+	r->n = ids.n;
+	for (size_t i = 0; i < ids.n; i++) {
+		memcpy(r->t[i].id, ids.v[i], YOI_ID_LEN + 1);
+		r->t[i].state = YOI_ST_INVALID;
+		r->t[i].queued_at = -1;
+	}
+	yoi_strv_free(&ids);
+	load_job j = {st, r};
+	yoi_par_for(r->n, yoi_par_threads(r->n), load_nth, &j);
+	rc = build_graph(r, err);
+	if (rc < 0) {
+		yoi_routing_free(r);
+		return rc;
+	}
+	*out = r;
+	return 0;
+}
+
+void yoi_routing_free(yoi_routing *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->n; i++) {
+		free(r->t[i].title);
+		free(r->t[i].err);
+		yoi_relations_free(r->t[i].rel);
+		yoi_plan_free(r->t[i].plan);
+	}
+	free(r->t);
+	yoi_graph_free(r->g);
+	free(r);
+}
+
+int yoi_routing_guard_fn(void *ctx, const char *id, yoi_state from,
+			 yoi_state to, unsigned flags, yoi_buf *why)
+{
+	yoi_routing_guard *g = ctx;
+	if (!g->r) {
+		yoi_error err;
+		if (yoi_routing_load(&g->r, g->st, &err) < 0) {
+			yoi_buf_printf(why, "cannot read the store's routing "
+					    "view: %s",
+				       err.msg);
+			return YOI_EREFUSED;
+		}
+	}
+	return yoi_graph_guard(g->r->g, id, from, to, flags, why);
+}
+
+void yoi_routing_guard_free(yoi_routing_guard *g)
+{
+	if (g) {
+		yoi_routing_free(g->r);
+		g->r = NULL;
+	}
+}
