@@ -108,6 +108,7 @@ int yoi_cmd_close(int argc, char **argv, yoi_ctx *ctx);
 int yoi_cmd_reopen(int argc, char **argv, yoi_ctx *ctx);
 int yoi_cmd_doctor(int argc, char **argv, yoi_ctx *ctx);
 int yoi_cmd_help(int argc, char **argv, yoi_ctx *ctx);
+int yoi_cmd_relation(int argc, char **argv, yoi_ctx *ctx);
 
 /* The frontmatter as a JSON object (scalars, null, lists; other: raw). */
 json_t *yoi_cli_fields_json(const yoi_item *it);

@@ -21,6 +21,7 @@ const yoi_command yoi_commands[] = {
     {"state", yoi_cmd_state, "move a ticket to another state"},
     {"close", yoi_cmd_close, "close a ticket with a resolution"},
     {"reopen", yoi_cmd_reopen, "reopen a closed ticket"},
+    {"relation", yoi_cmd_relation, "add, remove or list typed relations"},
     {"doctor", yoi_cmd_doctor, "check the whole store; --fix repairs"},
     {"help", yoi_cmd_help, "show help for a command"},
     {NULL, NULL, NULL},

@@ -1,0 +1,124 @@
+/* relate.c - add or remove one relation, with its event. */
+#include "yoi/relate.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "yoi/file.h"
+#include "yoi/routing.h"
+
+/* Refuse an edge that would make its waiter wait for itself. */
+static int refuse_cycle(const yoi_store *st, const char *id,
+			yoi_rel_kind kind, const char *target, yoi_error *err)
+{
+	if (kind != YOI_REL_DEPENDS_ON && kind != YOI_REL_BLOCKS)
+		return 0;
+	yoi_routing *r;
+	int rc = yoi_routing_load(&r, st, err);
+	if (rc < 0)
+		return rc;
+	/* depends_on: id waits for target; blocks: target waits for id. */
+	size_t a = yoi_routing_find(r, id), b = yoi_routing_find(r, target);
+	size_t waiter = kind == YOI_REL_DEPENDS_ON ? a : b;
+	size_t blocker = kind == YOI_REL_DEPENDS_ON ? b : a;
+	size_t *path = NULL, n = 0;
+	if (waiter != YOI_GRAPH_NONE && blocker != YOI_GRAPH_NONE)
+		rc = yoi_graph_would_cycle(&path, &n, r->g, waiter, blocker, 0);
+	if (rc < 0) {
+		rc = yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
+	} else if (n > 0) {
+		yoi_buf cyc = YOI_BUF_INIT;
+		for (size_t i = 0; i < n; i++)
+			yoi_buf_printf(&cyc, "%s%s", i ? " -> " : "",
+				       r->t[path[i]].id);
+		rc = yoi_error_set(err, YOI_EREFUSED, NULL, 0,
+				   "%s %s %s would close a cycle: %s (each "
+				   "waits for the next); remove one of those "
+				   "relations first",
+				   id, yoi_rel_kind_name(kind), target,
+				   cyc.ptr ? cyc.ptr : "");
+		yoi_buf_free(&cyc);
+	}
+	yoi_graph_path_free(path);
+	yoi_routing_free(r);
+	return rc;
+}
+
+int yoi_relate(yoi_store *st, const yoi_opctx *ctx, const char *id,
+	       bool add, yoi_rel_kind kind, const char *target,
+	       const char *note, yoi_error *err)
+{
+	yoi_ticket *t;
+	int rc = yoi_ticket_begin(st, ctx, id, &t, err);
+	if (rc < 0)
+		return rc;
+	char *path = yoi_store_path(st, id, "artifacts/relations.json");
+	char *tdir = yoi_store_path(st, target, NULL);
+	yoi_relations *rels = NULL;
+	yoi_buf b = YOI_BUF_INIT, events = YOI_BUF_INIT;
+	if (!path || !tdir) {
+		rc = yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
+		goto out;
+	}
+	if (add && !yoi_is_dir(tdir)) {
+		rc = yoi_error_set(err, YOI_ENOTFOUND, tdir, 0,
+				   "no ticket %s to relate to", target);
+		goto out;
+	}
+	rc = yoi_file_read(path, YOI_REL_FILE_MAX, &b, err);
+	if (rc == YOI_ENOTFOUND)
+		rc = yoi_relations_new(&rels, id);
+	else if (rc == 0)
+		rc = yoi_relations_parse(&rels, b.ptr, b.len, id, path, NULL,
+					 err);
+	if (rc == 0 && rels->nerrors)
+		rc = yoi_error_set(err, YOI_ECORRUPT, path, 0,
+				   "%s has %zu bad record(s); rewriting it "
+				   "would drop them: fix it first (see "
+				   "'yoi-tickets doctor')",
+				   path, rels->nerrors);
+	if (rc < 0)
+		goto out;
+	char at[YOI_TIME_LEN + 1];
+	yoi_time_format((ctx->clock_ms ? ctx->clock_ms() : ctx->now_ms) / 1000,
+			at);
+	if (add && strcmp(id, target) == 0) {
+		rc = yoi_error_set(err, YOI_EREFUSED, NULL, 0,
+				   "a ticket cannot relate to itself (%s)", id);
+	} else if (add) {
+		rc = refuse_cycle(st, id, kind, target, err);
+		yoi_relation rel = {.kind = kind,
+				    .note = (char *)note,
+				    .author = (char *)ctx->author,
+				    .at = at};
+		memcpy(rel.ticket_id, id, YOI_ID_LEN + 1);
+		memcpy(rel.target, target, YOI_ID_LEN + 1);
+		if (rc == 0)
+			rc = yoi_relations_add(rels, &rel, err);
+	} else {
+		rc = yoi_relations_remove(rels, kind, target, err);
+	}
+	yoi_buf_clear(&b);
+	if (rc == 0)
+		rc = yoi_relations_render(&b, rels, err);
+	if (rc == 0)
+		rc = yoi_file_write_atomic(path, b.ptr, b.len, err);
+	yoi_attr a[] = {{"action", add ? "add" : "remove"},
+			{"kind", (char *)yoi_rel_kind_name(kind)},
+			{"target", (char *)target}};
+	if (rc == 0)
+		rc = yoi_ticket_lead_newline(t, &events);
+	if (rc == 0)
+		rc = yoi_ticket_event(&events, ctx, t->thread_crlf, "relation",
+				      a, 3, note, err);
+	if (rc == 0)
+		rc = yoi_ticket_commit(t, ctx, &events, err);
+out:
+	yoi_buf_free(&b);
+	yoi_buf_free(&events);
+	yoi_relations_free(rels);
+	free(path);
+	free(tdir);
+	yoi_ticket_end(st, t);
+	return rc;
+}
