@@ -109,6 +109,12 @@ int yoi_cmd_reopen(int argc, char **argv, yoi_ctx *ctx);
 int yoi_cmd_doctor(int argc, char **argv, yoi_ctx *ctx);
 int yoi_cmd_help(int argc, char **argv, yoi_ctx *ctx);
 int yoi_cmd_relation(int argc, char **argv, yoi_ctx *ctx);
+int yoi_cmd_route(int argc, char **argv, yoi_ctx *ctx);
+int yoi_cmd_ready(int argc, char **argv, yoi_ctx *ctx);
+int yoi_cmd_blocked(int argc, char **argv, yoi_ctx *ctx);
+int yoi_cmd_deps(int argc, char **argv, yoi_ctx *ctx);
+/* route, ready and blocked: mode 0, 1 (actionable only), 2 (waiting). */
+int yoi_cli_route(int argc, char **argv, yoi_ctx *ctx, int mode);
 
 /* The frontmatter as a JSON object (scalars, null, lists; other: raw). */
 json_t *yoi_cli_fields_json(const yoi_item *it);

@@ -1,0 +1,43 @@
+/* cmd_deps.c - the dependency tree of one ticket (SPEC 8). */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli.h"
+
+int yoi_cmd_deps(int argc, char **argv, yoi_ctx *ctx)
+{
+	static const struct option opts[] = {
+		{"reverse", no_argument, NULL, 'R'},
+		{NULL, 0, NULL, 0},
+	};
+	bool reverse = false;
+	int c;
+	while ((c = yoi_cli_getopt(ctx, argc, argv, "", opts)) != -1) {
+		if (c != 'R')
+			return yoi_cli_opt_end(ctx, c);
+		reverse = true;
+	}
+	char id[YOI_ID_LEN + 1];
+	int rc = yoi_cli_one_id(ctx, argc, argv, id);
+	if (rc)
+		return rc;
+	yoi_routing *r;
+	int e = yoi_routing_load(&r, ctx->store, &ctx->err);
+	if (e < 0)
+		return yoi_cli_fail(ctx, e);
+	const char **titles = calloc(r->n ? r->n : 1, sizeof(*titles));
+	for (size_t i = 0; titles && i < r->n; i++)
+		titles[i] = r->t[i].title;
+	yoi_buf out = YOI_BUF_INIT;
+	size_t root = yoi_routing_find(r, id);
+	if (!titles || yoi_graph_deps_text(&out, r->g, root, reverse,
+					   titles) < 0)
+		rc = yoi_cli_fail(ctx, yoi_error_set(&ctx->err, YOI_ENOMEM,
+						     NULL, 0, "out of memory"));
+	else
+		fputs(out.ptr ? out.ptr : "", stdout);
+	yoi_buf_free(&out);
+	free(titles);
+	yoi_routing_free(r);
+	return rc;
+}

@@ -1,0 +1,143 @@
+/* cmd_route.c - route (SPEC 8): every ready and queued ticket classified. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static json_t *entry_json(const yoi_routing *r, const yoi_graph_route *rt,
+			  size_t i)
+{
+	const yoi_graph_route_entry *e = &rt->v[i];
+	const yoi_routing_ticket *t = &r->t[e->index];
+	yoi_buf why = YOI_BUF_INIT;
+	yoi_graph_route_reason(&why, r->g, rt, i);
+	json_t *chain = json_array();
+	for (size_t k = 0; k < e->nchain; k++)
+		json_array_append_new(
+			chain, json_pack("{s:s, s:s, s:s}", "id",
+					 r->t[e->chain[k].index].id, "via",
+					 yoi_graph_kind_label(e->chain[k].via),
+					 "state",
+					 yoi_state_name(e->chain[k].state)));
+	json_t *j = json_pack(
+		"{s:s, s:s?, s:s, s:s, s:s, s:o, s:s?}", "id", t->id, "title",
+		t->title, "state", yoi_state_name(t->state), "class",
+		yoi_graph_class_name(e->cls), "reason", why.ptr ? why.ptr : "",
+		"chain", chain, "partner",
+		e->partner == YOI_GRAPH_NONE ? NULL : r->t[e->partner].id);
+	yoi_buf_free(&why);
+	return j;
+}
+
+/* mode: 0 route, 1 ready (actionable only), 2 blocked (waiting only). */
+int yoi_cli_route(int argc, char **argv, yoi_ctx *ctx, int mode)
+{
+	static const struct option opts[] = {
+		{"json", no_argument, NULL, 'j'},
+		{"record", required_argument, NULL, 'r'},
+		{NULL, 0, NULL, 0},
+	};
+	bool json = false;
+	const char *record = NULL;
+	int c;
+	while ((c = yoi_cli_getopt(ctx, argc, argv, "", opts)) != -1) {
+		switch (c) {
+		case 'j':
+			json = true;
+			break;
+		case 'r':
+			if (mode != 0)
+				return yoi_cli_usage(ctx, "--record goes with "
+							  "route");
+			record = optarg;
+			break;
+		default:
+			return yoi_cli_opt_end(ctx, c);
+		}
+	}
+	if (optind != argc)
+		return yoi_cli_usage(ctx, "unexpected argument '%s'",
+				     argv[optind]);
+	yoi_store *st;
+	int rc = yoi_cli_store(ctx, true, &st);
+	char rec_id[YOI_ID_LEN + 1];
+	if (rc == 0 && record)
+		rc = yoi_cli_resolve(ctx, record, rec_id);
+	if (rc)
+		return rc;
+	yoi_routing *r;
+	int e = yoi_routing_load(&r, st, &ctx->err);
+	if (e < 0)
+		return yoi_cli_fail(ctx, e);
+	for (size_t i = 0; i < r->n; i++)
+		if (r->t[i].err)
+			fprintf(stderr, "yoi-tickets %s: %s: %s\n", ctx->cmd,
+				r->t[i].id, r->t[i].err);
+	yoi_graph_route *rt;
+	long cap = st->cfg.max_inprogress;
+	if (yoi_graph_route_compute(&rt, r->g, cap > 0 ? (size_t)cap : 0) < 0) {
+		yoi_routing_free(r);
+		return yoi_cli_fail(ctx, yoi_error_set(&ctx->err, YOI_ENOMEM,
+						       NULL, 0,
+						       "out of memory"));
+	}
+	json_t *arr = json ? json_array() : NULL;
+	bool recorded = false;
+	for (size_t i = 0; i < rt->n; i++) {
+		const yoi_graph_route_entry *en = &rt->v[i];
+		bool actionable = en->cls == YOI_GRAPH_ACTIONABLE;
+		if ((mode == 1 && !actionable) || (mode == 2 && actionable))
+			continue;
+		const yoi_routing_ticket *t = &r->t[en->index];
+		yoi_buf why = YOI_BUF_INIT;
+		yoi_graph_route_reason(&why, r->g, rt, i);
+		if (arr)
+			json_array_append_new(arr, entry_json(r, rt, i));
+		else
+			printf("%s  %-10s  %-18s  %s%s%s\n", t->id,
+			       yoi_state_name(t->state),
+			       yoi_graph_class_name(en->cls),
+			       t->title ? t->title : "-",
+			       why.len ? "  <- " : "", why.len ? why.ptr : "");
+		if (record && strcmp(t->id, rec_id) == 0 && !recorded) {
+			recorded = true;
+			yoi_opctx op;
+			yoi_buf body = YOI_BUF_INIT;
+			yoi_buf_printf(&body, "route: %s%s%s",
+				       yoi_graph_class_name(en->cls),
+				       why.len ? ": " : "",
+				       why.len ? why.ptr : "");
+			yoi_attr a = {"route_class",
+				      (char *)yoi_graph_class_name(en->cls)};
+			rc = yoi_cli_opctx(ctx, &op);
+			if (rc == 0)
+				rc = yoi_cli_fail(
+					ctx, yoi_ticket_append(st, &op, rec_id,
+							       "decision", &a, 1,
+							       body.ptr,
+							       &ctx->err));
+			yoi_buf_free(&body);
+		}
+		yoi_buf_free(&why);
+	}
+	if (record && !recorded && rc == 0)
+		rc = yoi_cli_fail(ctx, yoi_error_set(&ctx->err, YOI_EREFUSED,
+						     NULL, 0,
+						     "%s is not ready or queued, "
+						     "so it has no route to "
+						     "record",
+						     rec_id));
+	yoi_graph_route_free(rt);
+	yoi_routing_free(r);
+	if (arr) {
+		int j = yoi_cli_json(ctx, arr);
+		return rc ? rc : j;
+	}
+	return rc;
+}
+
+int yoi_cmd_route(int argc, char **argv, yoi_ctx *ctx)
+{
+	return yoi_cli_route(argc, argv, ctx, 0);
+}
