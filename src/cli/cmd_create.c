@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "yoi/relate.h"
 
 int yoi_cmd_create(int argc, char **argv, yoi_ctx *ctx)
 {
@@ -14,12 +15,15 @@ int yoi_cmd_create(int argc, char **argv, yoi_ctx *ctx)
 	    {"readiness", required_argument, NULL, 'r'},
 	    {"risk-flag", required_argument, NULL, 'x'},
 	    {"slug", required_argument, NULL, 's'},
+	    {"depends-on", required_argument, NULL, 'd'},
 	    {"json", no_argument, NULL, 'j'},
 	    {NULL, 0, NULL, 0},
 	};
 	yoi_create_opts o = {0};
 	const char *body_file = NULL;
 	const char *flags[64];
+	const char *deps_arg[64];
+	size_t ndeps = 0;
 	bool json = false;
 	int c;
 	while ((c = yoi_cli_getopt(ctx, argc, argv, "t:", opts)) != -1) {
@@ -45,6 +49,11 @@ int yoi_cmd_create(int argc, char **argv, yoi_ctx *ctx)
 		case 's':
 			o.slug = optarg;
 			break;
+		case 'd':
+			if (ndeps == sizeof(deps_arg) / sizeof(*deps_arg))
+				return yoi_cli_usage(ctx, "at most 64 --depends-on");
+			deps_arg[ndeps++] = optarg;
+			break;
 		case 'j':
 			json = true;
 			break;
@@ -58,8 +67,21 @@ int yoi_cmd_create(int argc, char **argv, yoi_ctx *ctx)
 	if (!o.title)
 		return yoi_cli_usage(ctx, "--title is required");
 	o.risk_flags = flags;
-	char *body = NULL;
+	/* Every target must exist before anything is created. */
+	char deps[64][YOI_ID_LEN + 1];
 	int rc = 0;
+	size_t nuniq = 0;
+	for (size_t i = 0; i < ndeps && rc == 0; i++) {
+		rc = yoi_cli_resolve(ctx, deps_arg[i], deps[nuniq]);
+		bool seen = false;
+		for (size_t k = 0; rc == 0 && k < nuniq; k++)
+			seen |= strcmp(deps[k], deps[nuniq]) == 0;
+		if (rc == 0 && !seen)
+			nuniq++; /* the same target twice is one edge */
+	}
+	if (rc)
+		return rc;
+	char *body = NULL;
 	if (body_file) {
 		rc = yoi_cli_text(ctx, NULL, body_file, "--body-file", &body);
 		if (rc)
@@ -71,6 +93,12 @@ int yoi_cmd_create(int argc, char **argv, yoi_ctx *ctx)
 	char id[YOI_ID_LEN + 1];
 	if (rc == 0) {
 		int e = yoi_ticket_create(ctx->store, &op, &o, id, &ctx->err);
+		/* A new ticket has no dependents, so no edge can close a
+		 * cycle; a repeated target is refused as a duplicate. */
+		for (size_t i = 0; e == 0 && i < nuniq; i++)
+			e = yoi_relate(ctx->store, &op, id, true,
+				       YOI_REL_DEPENDS_ON, deps[i], NULL,
+				       &ctx->err);
 		rc = yoi_cli_fail(ctx, e);
 	}
 	if (rc == 0 && json)

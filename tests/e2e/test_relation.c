@@ -134,3 +134,30 @@ Test(relation, refusals)
 	free(c);
 	e2e_rm(dir);
 }
+
+Test(relation, create_with_depends_on)
+{
+	char *dir = e2e_store();
+	char *a = OK_LINE(dir, "create", "--title", "A");
+	char *b = OK_LINE(dir, "create", "--title", "B");
+	char sfx[6];
+	memcpy(sfx, a + 8, 6);
+	char *c = OK_LINE(dir, "create", "--title", "C", "--depends-on", a,
+			  "--depends-on", b, "--depends-on", sfx);
+	char *rel = e2e_read(dir, e2e_tpath(c, "artifacts/relations.json"));
+	cr_assert_eq(e2e_count(rel, "\"depends_on\""), 2, "%s", rel);
+	cr_assert(strstr(rel, a) && strstr(rel, b));
+	free(rel);
+	/* A missing target: nothing is created. */
+	e2e_result r = RUN(dir, "create", "--title", "D", "--depends-on",
+			   "7ZZZZZZZZZZZZ");
+	cr_assert_eq(r.status, 3);
+	e2e_free(&r);
+	r = RUN(dir, "list", "--state", "all");
+	cr_assert_eq(e2e_count(r.out, "\n"), 3, "%s", r.out);
+	e2e_free(&r);
+	free(a);
+	free(b);
+	free(c);
+	e2e_rm(dir);
+}
