@@ -122,3 +122,74 @@ out:
 	yoi_ticket_end(st, t);
 	return rc;
 }
+
+int yoi_plan_record_add(yoi_store *st, const yoi_opctx *ctx, const char *id,
+			const yoi_plan_record *tmpl, char *id_out,
+			yoi_error *err)
+{
+	int rc = yoi_store_lock(st, ctx->wait_sec, err);
+	if (rc < 0)
+		return rc;
+	char *path = yoi_store_path(st, id, "artifacts/orchestration-plan.jsonl");
+	char *rdir = tmpl->related_ticket[0]
+			     ? yoi_store_path(st, tmpl->related_ticket, NULL)
+			     : NULL;
+	char *tdir = yoi_store_path(st, id, NULL);
+	yoi_plan *plan = NULL;
+	yoi_buf b = YOI_BUF_INIT;
+	bool exists = false;
+	if (!path || !tdir || (tmpl->related_ticket[0] && !rdir)) {
+		rc = yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
+		goto out;
+	}
+	if (!yoi_is_dir(tdir)) {
+		rc = yoi_error_set(err, YOI_ENOTFOUND, tdir, 0, "no ticket %s",
+				   id);
+		goto out;
+	}
+	if (rdir && !yoi_is_dir(rdir)) {
+		rc = yoi_error_set(err, YOI_ENOTFOUND, rdir, 0,
+				   "no ticket %s to name as related",
+				   tmpl->related_ticket);
+		goto out;
+	}
+	rc = yoi_file_read(path, YOI_PLAN_FILE_MAX, &b, err);
+	exists = rc == 0;
+	if (rc == YOI_ENOTFOUND)
+		rc = yoi_plan_new(&plan, id);
+	else if (rc == 0)
+		rc = yoi_plan_parse(&plan, b.ptr, b.len, id, path, NULL, err);
+	if (rc < 0)
+		goto out;
+	int64_t now = (ctx->clock_ms ? ctx->clock_ms() : ctx->now_ms) / 1000;
+	char at[YOI_TIME_LEN + 1];
+	yoi_time_format(now, at);
+	yoi_plan_record rec = *tmpl;
+	memcpy(rec.ticket_id, id, YOI_ID_LEN + 1);
+	rec.author = (char *)ctx->author;
+	rec.at = at;
+	rc = yoi_plan_next_id(rec.id, sizeof(rec.id), plan, id, now);
+	if (rc < 0) {
+		rc = yoi_error_set(err, rc, path, 0,
+				   "cannot make a record id for this second");
+		goto out;
+	}
+	yoi_buf_clear(&b);
+	if (exists && plan->unterminated)
+		yoi_buf_puts(&b, plan->crlf ? "\r\n" : "\n");
+	rc = yoi_plan_record_check(&rec, id, err);
+	if (rc == 0)
+		rc = yoi_plan_render_record(&b, &rec, plan->crlf, err);
+	if (rc == 0)
+		rc = yoi_file_append(path, b.ptr, b.len, !exists, err);
+	if (rc == 0)
+		memcpy(id_out, rec.id, strlen(rec.id) + 1);
+out:
+	yoi_buf_free(&b);
+	yoi_plan_free(plan);
+	free(path);
+	free(rdir);
+	free(tdir);
+	yoi_store_unlock(st);
+	return rc;
+}

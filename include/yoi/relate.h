@@ -10,11 +10,23 @@
 
 #include <stdbool.h>
 
+#include "plan.h"
 #include "relations.h"
 #include "ticket.h"
 
 int yoi_relate(yoi_store *st, const yoi_opctx *ctx, const char *id,
 	       bool add, yoi_rel_kind kind, const char *target,
 	       const char *note, yoi_error *err);
+
+/*
+ * `plan add` (SPEC 7): under the store lock, append one record to the
+ * ticket's orchestration-plan.jsonl (made when missing). rec supplies
+ * kind, related_ticket, note and accepted; id, ticket_id, author and at
+ * are filled here. The related ticket must exist. id_out receives the
+ * record's id (YOI_PLAN_ID_MAX + 1 bytes).
+ */
+int yoi_plan_record_add(yoi_store *st, const yoi_opctx *ctx, const char *id,
+			const yoi_plan_record *rec, char *id_out,
+			yoi_error *err);
 
 #endif
