@@ -113,6 +113,12 @@ int yoi_cmd_route(int argc, char **argv, yoi_ctx *ctx);
 int yoi_cmd_ready(int argc, char **argv, yoi_ctx *ctx);
 int yoi_cmd_blocked(int argc, char **argv, yoi_ctx *ctx);
 int yoi_cmd_deps(int argc, char **argv, yoi_ctx *ctx);
+/*
+ * Relations of id (outgoing, incoming under their inverse names, blockers)
+ * as JSON and text; with id "" every relation in the store. kind -1: all.
+ */
+int yoi_cli_relations_view(const yoi_routing *r, const char *id, int kind,
+			   json_t **json, yoi_buf *text);
 /* route, ready and blocked: mode 0, 1 (actionable only), 2 (waiting). */
 int yoi_cli_route(int argc, char **argv, yoi_ctx *ctx, int mode);
 

@@ -31,6 +31,75 @@ static json_t *rel_json(const yoi_relation *rel, const yoi_routing *r)
 			 rel->author, "at", rel->at);
 }
 
+int yoi_cli_relations_view(const yoi_routing *r, const char *id, int kind,
+			   json_t **json, yoi_buf *text)
+{
+	json_t *outgoing = json_array(), *incoming = json_array(),
+	       *blockers = json_array();
+	for (size_t i = 0; i < r->n; i++) {
+		const yoi_routing_ticket *t = &r->t[i];
+		for (size_t k = 0; t->rel && k < t->rel->n; k++) {
+			const yoi_relation *rel = &t->rel->v[k];
+			if (kind >= 0 && (int)rel->kind != kind)
+				continue;
+			if (!*id || strcmp(t->id, id) == 0) {
+				json_array_append_new(outgoing,
+						      rel_json(rel, r));
+				yoi_buf_printf(text, "%s %s %s (%s)%s%s\n",
+					       t->id,
+					       yoi_rel_kind_name(rel->kind),
+					       rel->target,
+					       state_of(r, rel->target),
+					       rel->note ? "  # " : "",
+					       rel->note ? rel->note : "");
+			}
+			if (*id && strcmp(rel->target, id) == 0) {
+				json_array_append_new(
+					incoming,
+					json_pack("{s:s, s:s, s:s, s:s}",
+						  "source", t->id, "kind",
+						  yoi_rel_kind_name(rel->kind),
+						  "inverse", inverse(rel->kind),
+						  "source_state",
+						  yoi_state_name(t->state)));
+				yoi_buf_printf(text, "%s %s %s (%s)\n", id,
+					       inverse(rel->kind), t->id,
+					       yoi_state_name(t->state));
+			}
+		}
+	}
+	size_t me = *id ? yoi_routing_find(r, id) : YOI_GRAPH_NONE;
+	yoi_graph_blocker *b = NULL;
+	size_t nb = 0;
+	if (me != YOI_GRAPH_NONE && yoi_graph_blockers(&b, &nb, r->g, me) == 0) {
+		for (size_t k = 0; k < nb; k++) {
+			yoi_buf txt = YOI_BUF_INIT;
+			yoi_graph_blocker_text(&txt, r->g, &b[k]);
+			json_array_append_new(
+				blockers,
+				json_pack("{s:s, s:s, s:s, s:s}", "id",
+					  r->t[b[k].index].id, "via",
+					  yoi_graph_kind_label(b[k].via),
+					  "state", yoi_state_name(b[k].state),
+					  "text", txt.ptr ? txt.ptr : ""));
+			yoi_buf_printf(text, "%s waits for %s\n", id,
+				       txt.ptr ? txt.ptr : "");
+			yoi_buf_free(&txt);
+		}
+	}
+	yoi_graph_blockers_free(b);
+	if (*id) {
+		*json = json_pack("{s:s, s:o, s:o, s:o}", "id", id, "outgoing",
+				  outgoing, "incoming", incoming, "blockers",
+				  blockers);
+	} else {
+		*json = outgoing;
+		json_decref(incoming);
+		json_decref(blockers);
+	}
+	return *json ? 0 : YOI_ENOMEM;
+}
+
 static int list(yoi_ctx *ctx, const char *arg, int kind, bool json)
 {
 	yoi_store *st;
@@ -44,90 +113,21 @@ static int list(yoi_ctx *ctx, const char *arg, int kind, bool json)
 	int e = yoi_routing_load(&r, st, &ctx->err);
 	if (e < 0)
 		return yoi_cli_fail(ctx, e);
-	json_t *out = json ? json_object() : NULL;
-	json_t *outgoing = json_array(), *incoming = json_array(),
-	       *blockers = json_array();
-	for (size_t i = 0; i < r->n; i++) {
-		const yoi_routing_ticket *t = &r->t[i];
-		if (t->err)
-			fprintf(stderr, "yoi-tickets relation: %s: %s\n", t->id,
-				t->err);
-		for (size_t k = 0; t->rel && k < t->rel->n; k++) {
-			const yoi_relation *rel = &t->rel->v[k];
-			if (kind >= 0 && (int)rel->kind != kind)
-				continue;
-			bool from = !*id || strcmp(t->id, id) == 0;
-			bool to = *id && strcmp(rel->target, id) == 0;
-			if (from) {
-				json_array_append_new(outgoing,
-						      rel_json(rel, r));
-				if (!json)
-					printf("%s %s %s (%s)%s%s\n", t->id,
-					       yoi_rel_kind_name(rel->kind),
-					       rel->target,
-					       state_of(r, rel->target),
-					       rel->note ? "  # " : "",
-					       rel->note ? rel->note : "");
-			}
-			if (to) {
-				json_array_append_new(
-					incoming,
-					json_pack("{s:s, s:s, s:s, s:s}",
-						  "source", t->id, "kind",
-						  yoi_rel_kind_name(rel->kind),
-						  "inverse", inverse(rel->kind),
-						  "source_state",
-						  yoi_state_name(t->state)));
-				if (!json)
-					printf("%s %s %s (%s)\n", id,
-					       inverse(rel->kind), t->id,
-					       yoi_state_name(t->state));
-			}
-		}
-	}
-	if (*id) {
-		size_t me = yoi_routing_find(r, id);
-		yoi_graph_blocker *b = NULL;
-		size_t nb = 0;
-		if (me != YOI_GRAPH_NONE &&
-		    yoi_graph_blockers(&b, &nb, r->g, me) == 0) {
-			for (size_t k = 0; k < nb; k++) {
-				yoi_buf txt = YOI_BUF_INIT;
-				yoi_graph_blocker_text(&txt, r->g, &b[k]);
-				json_array_append_new(
-					blockers,
-					json_pack("{s:s, s:s, s:s, s:s}", "id",
-						  r->t[b[k].index].id, "via",
-						  yoi_graph_kind_label(b[k].via),
-						  "state",
-						  yoi_state_name(b[k].state),
-						  "text", txt.ptr ? txt.ptr : ""));
-				if (!json)
-					printf("%s waits for %s\n", id,
-					       txt.ptr ? txt.ptr : "");
-				yoi_buf_free(&txt);
-			}
-		}
-		yoi_graph_blockers_free(b);
-	}
-	if (json) {
-		if (*id) {
-			json_object_set_new(out, "id", json_string(id));
-			json_object_set_new(out, "outgoing", outgoing);
-			json_object_set_new(out, "incoming", incoming);
-			json_object_set_new(out, "blockers", blockers);
-		} else {
-			json_decref(out);
-			out = outgoing;
-			json_decref(incoming);
-			json_decref(blockers);
-		}
-		rc = yoi_cli_json(ctx, out);
-	} else {
-		json_decref(outgoing);
-		json_decref(incoming);
-		json_decref(blockers);
-	}
+	for (size_t i = 0; i < r->n; i++)
+		if (r->t[i].err)
+			fprintf(stderr, "yoi-tickets relation: %s: %s\n",
+				r->t[i].id, r->t[i].err);
+	json_t *j = NULL;
+	yoi_buf text = YOI_BUF_INIT;
+	if (yoi_cli_relations_view(r, id, kind, &j, &text) < 0)
+		rc = yoi_cli_fail(ctx, yoi_error_set(&ctx->err, YOI_ENOMEM,
+						     NULL, 0, "out of memory"));
+	else if (json)
+		rc = yoi_cli_json(ctx, j), j = NULL;
+	else
+		fputs(text.ptr ? text.ptr : "", stdout);
+	json_decref(j);
+	yoi_buf_free(&text);
 	yoi_routing_free(r);
 	return rc;
 }

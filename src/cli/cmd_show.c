@@ -21,7 +21,8 @@ static void print_list(const yoi_item *it, const char *key)
 		printf("%s%s", i ? ", " : "", f->list[i]);
 }
 
-static void print_text(const yoi_ticket *t, size_t first)
+static void print_text(const yoi_ticket *t, size_t first,
+		       const char *relations)
 {
 	const yoi_item *it = t->item;
 	printf("%s  %s\n", t->id, or_dash(yoi_item_get(it, "title")));
@@ -35,6 +36,8 @@ static void print_text(const yoi_ticket *t, size_t first)
 	printf("\ncreated: %s   updated: %s\n",
 	       or_dash(yoi_item_get(it, "created_at")),
 	       or_dash(yoi_item_get(it, "updated_at")));
+	if (relations && *relations)
+		printf("\n## Relations\n\n%s", relations);
 	size_t blen;
 	const char *body = yoi_item_body(it, &blen);
 	if (blen) {
@@ -76,7 +79,7 @@ static void print_text(const yoi_ticket *t, size_t first)
 	}
 }
 
-static json_t *to_json(const yoi_ticket *t, size_t first)
+static json_t *to_json(const yoi_ticket *t, size_t first, json_t *relations)
 {
 	size_t blen;
 	const char *body = yoi_item_body(t->item, &blen);
@@ -96,13 +99,13 @@ static json_t *to_json(const yoi_ticket *t, size_t first)
 		json_array_append_new(events,
 				      yoi_cli_event_json(&t->thread->ev[i]));
 	const char *replayed = yoi_ticket_replay(t->thread);
-	return json_pack("{s:s, s:s?, s:s?, s:o, s:s%, s:o, s:i, s:o, s:s?}",
-			 "id", t->id, "title", yoi_item_get(t->item, "title"),
-			 "state", yoi_item_get(t->item, "state"), "fields",
-			 yoi_cli_fields_json(t->item), "body", body, blen,
-			 "sections", sections, "event_count",
-			 (json_int_t)t->thread->n, "events", events,
-			 "replayed_state", replayed);
+	return json_pack(
+		"{s:s, s:s?, s:s?, s:o, s:s%, s:o, s:i, s:o, s:s?, s:o?}", "id",
+		t->id, "title", yoi_item_get(t->item, "title"), "state",
+		yoi_item_get(t->item, "state"), "fields",
+		yoi_cli_fields_json(t->item), "body", body, blen, "sections",
+		sections, "event_count", (json_int_t)t->thread->n, "events",
+		events, "replayed_state", replayed, "relations", relations);
 }
 
 int yoi_cmd_show(int argc, char **argv, yoi_ctx *ctx)
@@ -137,13 +140,27 @@ int yoi_cmd_show(int argc, char **argv, yoi_ctx *ctx)
 				YOI_LOAD_ITEM | YOI_LOAD_THREAD, &ctx->err);
 	if (e < 0)
 		return yoi_cli_fail(ctx, e);
+	/* Relations: outgoing, incoming (derived by scanning), blockers. */
+	yoi_routing *r = NULL;
+	json_t *rel_json = NULL;
+	yoi_buf rel_text = YOI_BUF_INIT;
+	yoi_error rerr;
+	if (yoi_routing_load(&r, ctx->store, &rerr) == 0)
+		yoi_cli_relations_view(r, id, -1, &rel_json, &rel_text);
+	else
+		fprintf(stderr, "yoi-tickets show: relations not shown: %s\n",
+			rerr.msg);
+	yoi_routing_free(r);
 	size_t first = 0;
 	if (nevents >= 0 && (size_t)nevents < t->thread->n)
 		first = t->thread->n - (size_t)nevents;
 	if (json)
-		rc = yoi_cli_json(ctx, to_json(t, first));
+		rc = yoi_cli_json(ctx, to_json(t, first, rel_json));
 	else
-		print_text(t, first);
+		print_text(t, first, rel_text.ptr);
+	if (!json)
+		json_decref(rel_json);
+	yoi_buf_free(&rel_text);
 	yoi_ticket_free(t);
 	return rc;
 }

@@ -49,6 +49,20 @@ Test(relation, add_list_remove_with_events)
 	r = RUN(dir, "relation", "list", a);
 	cr_assert(strstr(r.out, "waits for"), "%s", r.out);
 	e2e_free(&r);
+	/* show carries the same view. */
+	r = RUN(dir, "show", b);
+	cr_assert(strstr(r.out, "## Relations") && strstr(r.out, "required by"),
+		  "%s", r.out);
+	e2e_free(&r);
+	r = RUN(dir, "show", a, "--json");
+	j = json_loads(r.out, 0, NULL);
+	cr_assert_not_null(j);
+	json_t *bl = json_object_get(json_object_get(j, "relations"), "blockers");
+	cr_assert_eq(json_array_size(bl), 1);
+	cr_assert_str_eq(
+		json_string_value(json_object_get(json_array_get(bl, 0), "id")), b);
+	json_decref(j);
+	e2e_free(&r);
 	r = RUN(dir, "relation", "remove", a, "--kind", "depends_on",
 		"--target", b);
 	cr_assert_eq(r.status, 0, "%s", r.err);
