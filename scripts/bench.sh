@@ -160,6 +160,9 @@ show_base() {
 	run1 show.base cat "$ROOT/$id/item.md" "$ROOT/$id/thread.md"
 }
 
+route_cmd() { run1 route.cmd "$BIN" route --json; }
+route_base() { run1 route.base "$GEN" cat "$ROOT" item; }
+
 create_cmd() { run1 create.cmd "$BIN" create --title "Benchmark ticket $1"; }
 create_base() { run1 create.base "$GEN" write2 "$TMP/w2/$1"; }
 create_floor() { run1 create.floor "$GEN" gitfloor; }
@@ -168,6 +171,7 @@ LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
 measure list "$RUNS" cmd base cat
 measure show "$FAST_RUNS" cmd base
 measure doctor "$RUNS" cmd base cat
+measure route "$RUNS" cmd base
 measure create "$FAST_RUNS" cmd base floor
 LOAD1=$(cut -d' ' -f1-3 /proc/loadavg)
 
@@ -215,6 +219,7 @@ row "list --state all" list base ms 100
 row "show ID" show base - -
 row "create" create base ms 10
 row "doctor" doctor base x 2
+row "route --json" route base ms 150
 # create's own work: the command less the libgit2 floor every command pays.
 fl=$(median create.floor)
 awk -v m="$(median create.cmd)" -v f="$fl" 'BEGIN {
@@ -231,6 +236,9 @@ echo "baselines (measured in the same invocation, interleaved run by run):"
 echo "  list:   bench-gen cat $ROOT item: a C reader, one process: readdir, then"
 echo "          open/read/close of every item.md ($N files)"
 echo "  doctor: bench-gen cat $ROOT all: the same for every item.md and thread.md"
+echo "  route:  the same reader of every item.md (route also reads relations.json"
+echo "          and orchestration-plan.jsonl where present: 20% of tickets carry"
+echo "          1-3 depends_on edges, 5% plan records)"
 echo "  show:   cat ID/item.md ID/thread.md of the same ticket (a different one each run)"
 echo "  create: bench-gen write2 DIR: spawn + mkdir DIR, DIR/artifacts, .gitkeep,"
 echo "          thread.md O_APPEND+fsync, item.md tmp+fsync+rename, dir fsync"
@@ -254,6 +262,7 @@ cpu "list --state all" list base
 cpu "show ID" show base
 cpu "create" create base
 cpu "doctor" doctor base
+cpu "route --json" route base
 echo
 if [ "$FAILED" != 0 ]; then
 	echo "bench: a timed command failed (see above); the numbers are not valid" >&2

@@ -50,6 +50,8 @@
 #include "yoi/common.h"
 #include "yoi/id.h"
 #include "yoi/item.h"
+#include "yoi/plan.h"
+#include "yoi/relations.h"
 #include "yoi/thread.h"
 
 extern char **environ;
@@ -402,6 +404,7 @@ static void short_body(yoi_buf *b, const gev *e, const char *resolution)
 typedef struct stats {
 	uint64_t item_bytes, thread_bytes, events;
 	size_t states[6];
+	size_t edges, plans;
 } stats;
 
 static const char *const state_names[] = {"planning",	"ready", "queued",
@@ -613,6 +616,73 @@ static void one_ticket(const char *root, int64_t ms, const char *id, stats *st,
 	yoi_buf_free(&resolution);
 }
 
+/*
+ * Routing data (issue 3's benchmark): 20% of tickets depend on 1-3 older
+ * ones (older only, so the graph has no cycles), 5% carry plan records.
+ */
+static void routing_files(const char *root, const char *id,
+			  char (*older)[YOI_ID_LEN + 1], size_t nolder,
+			  int64_t ms, stats *st)
+{
+	char at[YOI_TIME_LEN + 1], path[4096];
+	yoi_time_format(ms / 1000 + 60, at);
+	yoi_error err;
+	yoi_buf b = YOI_BUF_INIT;
+	if (nolder && chance(20)) {
+		yoi_relations *r;
+		if (yoi_relations_new(&r, id) < 0)
+			die("out of memory");
+		int k = (int)between(1, 3);
+		for (int i = 0; i < k; i++) {
+			yoi_relation rel = {.kind = YOI_REL_DEPENDS_ON,
+					    .author = "bench",
+					    .at = at};
+			memcpy(rel.ticket_id, id, YOI_ID_LEN + 1);
+			memcpy(rel.target,
+			       older[between(0, (int64_t)nolder - 1)],
+			       YOI_ID_LEN + 1);
+			if (yoi_relations_add(r, &rel, &err) == 0)
+				st->edges++;
+		}
+		if (yoi_relations_render(&b, r, &err) < 0)
+			die("render relations: %s", err.msg);
+		snprintf(path, sizeof(path), "%s/%s/artifacts/relations.json",
+			 root, id);
+		write_file(path, b.ptr, b.len);
+		yoi_relations_free(r);
+	}
+	if (nolder && chance(5)) {
+		static const yoi_plan_kind kinds[] = {
+			YOI_PLAN_BLOCKED_BY, YOI_PLAN_BEFORE,
+			YOI_PLAN_CONFLICTS_WITH, YOI_PLAN_DO_NOT_PARALLELIZE};
+		yoi_buf_clear(&b);
+		int k = (int)between(1, 2);
+		for (int i = 0; i < k; i++) {
+			yoi_plan_record rec = {.kind = kinds[between(0, 3)],
+					       .author = "bench",
+					       .at = at};
+			memcpy(rec.ticket_id, id, YOI_ID_LEN + 1);
+			memcpy(rec.related_ticket,
+			       older[between(0, (int64_t)nolder - 1)],
+			       YOI_ID_LEN + 1);
+			char day[16];
+			time_t t = (time_t)(ms / 1000 + 60);
+			struct tm tm;
+			gmtime_r(&t, &tm);
+			strftime(day, sizeof(day), "%Y%m%d-%H%M%S", &tm);
+			snprintf(rec.id, sizeof(rec.id), "orch-plan-%s-%d", day,
+				 i + 1);
+			if (yoi_plan_render_record(&b, &rec, false, &err) < 0)
+				die("render plan: %s", err.msg);
+			st->plans++;
+		}
+		snprintf(path, sizeof(path),
+			 "%s/%s/artifacts/orchestration-plan.jsonl", root, id);
+		write_file(path, b.ptr, b.len);
+	}
+	yoi_buf_free(&b);
+}
+
 static int cmd_gen(int argc, char **argv)
 {
 	if (argc < 4)
@@ -637,13 +707,17 @@ static int cmd_gen(int argc, char **argv)
 		slot = 2;
 	stats st = {0};
 	yoi_buf item = YOI_BUF_INIT, thread = YOI_BUF_INIT;
+	char(*ids)[YOI_ID_LEN + 1] = calloc((size_t)n, sizeof(*ids));
+	if (!ids)
+		die("out of memory");
 	for (long long i = 0; i < n; i++) {
 		int64_t ms = base + i * slot + between(0, slot / 2 - 1);
-		char id[YOI_ID_LEN + 1];
-		yoi_id_encode(ms, id);
-		one_ticket(root, ms, id, &st, &item, &thread);
-		printf("%s\n", id);
+		yoi_id_encode(ms, ids[i]);
+		one_ticket(root, ms, ids[i], &st, &item, &thread);
+		routing_files(root, ids[i], ids, (size_t)i, ms, &st);
+		printf("%s\n", ids[i]);
 	}
+	free(ids);
 	yoi_buf_free(&item);
 	yoi_buf_free(&thread);
 	fprintf(stderr,
@@ -653,7 +727,8 @@ static int cmd_gen(int argc, char **argv)
 		(double)st.events / n);
 	for (size_t i = 0; i < 6; i++)
 		fprintf(stderr, " %s %zu", state_names[i], st.states[i]);
-	fputc('\n', stderr);
+	fprintf(stderr, "; %zu depends_on edges, %zu plan records\n", st.edges,
+		st.plans);
 	return fflush(stdout) == 0 ? 0 : 1;
 }
 

@@ -26,10 +26,10 @@ static int open_error(yoi_error *err, const char *path, int e)
 			     strerror(e));
 }
 
-static int open_regular(const char *path, size_t limit, size_t *size,
-			yoi_error *err)
+static int open_regular_at(int dirfd, const char *path, size_t limit,
+			   size_t *size, yoi_error *err)
 {
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	int fd = openat(dirfd, path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return open_error(err, path, errno);
 	struct stat sb;
@@ -85,8 +85,14 @@ static int read_some(int fd, const char *path, yoi_buf *out, size_t want,
 
 int yoi_file_read(const char *path, size_t limit, yoi_buf *out, yoi_error *err)
 {
+	return yoi_file_read_at(AT_FDCWD, path, limit, out, err);
+}
+
+int yoi_file_read_at(int dirfd, const char *path, size_t limit, yoi_buf *out,
+		     yoi_error *err)
+{
 	size_t size;
-	int fd = open_regular(path, limit, &size, err);
+	int fd = open_regular_at(dirfd, path, limit, &size, err);
 	if (fd < 0)
 		return fd;
 	yoi_buf_clear(out);
@@ -137,8 +143,14 @@ static size_t closer_end(const char *s, size_t len)
 int yoi_file_read_frontmatter(const char *path, size_t limit, yoi_buf *out,
 			      yoi_error *err)
 {
+	return yoi_file_read_frontmatter_at(AT_FDCWD, path, limit, out, err);
+}
+
+int yoi_file_read_frontmatter_at(int dirfd, const char *path, size_t limit,
+				 yoi_buf *out, yoi_error *err)
+{
 	size_t size;
-	int fd = open_regular(path, limit, &size, err);
+	int fd = open_regular_at(dirfd, path, limit, &size, err);
 	if (fd < 0)
 		return fd;
 	yoi_buf_clear(out);

@@ -1,31 +1,21 @@
 /* routing.c - the store's routing view and the guard over it. */
 #include "yoi/routing.h"
 
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "yoi/file.h"
 #include "yoi/par.h"
-#include "yoi/ticket.h"
+#include "yoi/item.h"
 
 typedef struct load_job {
 	const yoi_store *st;
+	int root_fd; /* paths relative to the root: short walks */
 	yoi_routing *r;
 } load_job;
-
-/* Read an artifact; a missing file is not an error. */
-static int read_artifact(const yoi_store *st, const char *id, const char *name,
-			 size_t limit, yoi_buf *b, char **path_out,
-			 yoi_error *err)
-{
-	char rel[64];
-	snprintf(rel, sizeof(rel), "artifacts/%s", name);
-	*path_out = yoi_store_path(st, id, rel);
-	if (!*path_out)
-		return yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
-	return yoi_file_read(*path_out, limit, b, err);
-}
 
 static void note_err(yoi_routing_ticket *t, const char *msg)
 {
@@ -33,45 +23,56 @@ static void note_err(yoi_routing_ticket *t, const char *msg)
 		t->err = yoi_strdup(msg);
 }
 
+/* One file of the ticket, relative to the root; missing is fine. */
+static int read_rel(const load_job *j, const char *id, const char *name,
+		    size_t limit, bool frontmatter, yoi_buf *b, char *rel,
+		    size_t cap, yoi_error *err)
+{
+	snprintf(rel, cap, "%s/%s", id, name);
+	return frontmatter
+		       ? yoi_file_read_frontmatter_at(j->root_fd, rel, limit,
+						      b, err)
+		       : yoi_file_read_at(j->root_fd, rel, limit, b, err);
+}
+
 static void load_nth(void *ctx, size_t i, unsigned worker)
 {
 	(void)worker;
 	load_job *j = ctx;
 	yoi_routing_ticket *t = &j->r->t[i];
-	yoi_ticket *tk;
+	yoi_buf b = YOI_BUF_INIT;
 	yoi_error err;
-	if (yoi_ticket_load(&tk, j->st, t->id,
-			    YOI_LOAD_FRONTMATTER | YOI_LOAD_DIR_CHECKED,
-			    &err) < 0) {
+	char rel[128];
+	yoi_item *it = NULL;
+	int rc = read_rel(j, t->id, "item.md", YOI_FILE_MAX, true, &b, rel,
+			  sizeof(rel), &err);
+	if (rc == 0)
+		rc = yoi_item_parse(&it, b.ptr, b.len, rel, &err);
+	if (rc < 0) {
 		note_err(t, err.msg);
 	} else {
-		t->state = yoi_state_parse(yoi_item_get(tk->item, "state"));
+		t->state = yoi_state_parse(yoi_item_get(it, "state"));
 		int64_t q;
-		const char *qa = yoi_item_get(tk->item, "queued_at");
+		const char *qa = yoi_item_get(it, "queued_at");
 		if (qa && yoi_time_parse(qa, &q) == 0)
 			t->queued_at = q;
-		t->title = yoi_strdup(yoi_item_get(tk->item, "title"));
-		yoi_ticket_free(tk);
+		t->title = yoi_strdup(yoi_item_get(it, "title"));
+		yoi_item_free(it);
 	}
-	yoi_buf b = YOI_BUF_INIT;
-	char *path = NULL;
-	int rc = read_artifact(j->st, t->id, "relations.json", YOI_REL_FILE_MAX,
-			       &b, &path, &err);
+	rc = read_rel(j, t->id, "artifacts/relations.json", YOI_REL_FILE_MAX,
+		      false, &b, rel, sizeof(rel), &err);
 	if (rc == 0)
-		rc = yoi_relations_parse(&t->rel, b.ptr, b.len, t->id, path,
+		rc = yoi_relations_parse(&t->rel, b.ptr, b.len, t->id, rel,
 					 NULL, &err);
 	if (rc < 0 && rc != YOI_ENOTFOUND)
 		note_err(t, err.msg);
-	free(path);
-	path = NULL;
-	rc = read_artifact(j->st, t->id, "orchestration-plan.jsonl",
-			   YOI_PLAN_FILE_MAX, &b, &path, &err);
+	rc = read_rel(j, t->id, "artifacts/orchestration-plan.jsonl",
+		      YOI_PLAN_FILE_MAX, false, &b, rel, sizeof(rel), &err);
 	if (rc == 0)
-		rc = yoi_plan_parse(&t->plan, b.ptr, b.len, t->id, path, NULL,
+		rc = yoi_plan_parse(&t->plan, b.ptr, b.len, t->id, rel, NULL,
 				    &err);
 	if (rc < 0 && rc != YOI_ENOTFOUND)
 		note_err(t, err.msg);
-	free(path);
 	yoi_buf_free(&b);
 }
 
@@ -171,8 +172,16 @@ int yoi_routing_load(yoi_routing **out, const yoi_store *st, yoi_error *err)
 		r->t[i].queued_at = -1;
 	}
 	yoi_strv_free(&ids);
-	load_job j = {st, r};
+	load_job j = {st, open(st->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC),
+		      r};
+	if (j.root_fd < 0) {
+		yoi_routing_free(r);
+		return yoi_error_set(err, YOI_EIO, st->root, 0,
+				     "%s: cannot open the tickets root",
+				     st->root);
+	}
 	yoi_par_for(r->n, yoi_par_threads(r->n), load_nth, &j);
+	close(j.root_fd);
 	rc = build_graph(r, err);
 	if (rc < 0) {
 		yoi_routing_free(r);

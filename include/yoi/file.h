@@ -28,6 +28,15 @@ int yoi_file_read_frontmatter(const char *path, size_t limit, yoi_buf *out,
 			      yoi_error *err);
 
 /*
+ * The same, with path relative to the directory dirfd (AT_FDCWD: as
+ * above): store-wide readers hold the root open and walk short paths.
+ */
+int yoi_file_read_at(int dirfd, const char *path, size_t limit, yoi_buf *out,
+		     yoi_error *err);
+int yoi_file_read_frontmatter_at(int dirfd, const char *path, size_t limit,
+				 yoi_buf *out, yoi_error *err);
+
+/*
  * Replace path atomically: write a temp file in the same directory, fsync,
  * rename over path, fsync the directory. On failure the old file is intact
  * and no temp file is left. Refuses when path is a symlink.
