@@ -3,14 +3,18 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "yoi/file.h"
+#include "yoi/graph.h"
 #include "yoi/id.h"
 #include "yoi/item.h"
 #include "yoi/par.h"
+#include "yoi/plan.h"
+#include "yoi/relations.h"
 #include "yoi/thread.h"
 
 #define ERR  YOI_DIAG_ERROR
@@ -132,8 +136,9 @@ static void check_history(const yoi_ticket_files *f, const yoi_thread *th,
 	}
 }
 
-void yoi_doctor_check_ticket(const yoi_ticket_files *f,
-			     const yoi_state_table *tab, yoi_diag *d)
+/* The checks of yoi_doctor_check_ticket; *state gets item.md's state. */
+static void check_ticket(const yoi_ticket_files *f, const yoi_state_table *tab,
+			 yoi_diag *d, yoi_state *state_out)
 {
 	yoi_item *it = NULL;
 	yoi_thread *th = NULL;
@@ -150,6 +155,8 @@ void yoi_doctor_check_ticket(const yoi_ticket_files *f,
 		else
 			yoi_item_check(it, f->item_path, d);
 	}
+	if (it)
+		*state_out = yoi_state_parse(yoi_item_get(it, "state"));
 	if (!f->thread) {
 		yoi_diag_add(d, ERR, "layout-missing-thread", f->thread_path, 0,
 			     "thread.md is missing; restore it from git");
@@ -200,14 +207,41 @@ void yoi_doctor_check_ticket(const yoi_ticket_files *f,
 	yoi_thread_free(th);
 }
 
+void yoi_doctor_check_ticket(const yoi_ticket_files *f,
+			     const yoi_state_table *tab, yoi_diag *d)
+{
+	yoi_state state = YOI_ST_INVALID;
+	check_ticket(f, tab, d, &state);
+}
+
 bool yoi_doctor_fixable(const char *code)
 {
 	return is(code, "state-drift") || is(code, "item-stale-updated-at") ||
 	       is(code, "layout-missing-artifacts");
 }
 
-/* Any symlink under artifacts/ (or artifacts/ itself) could escape it. */
-static void check_artifacts(const char *dir, int depth, yoi_diag *d)
+/* The two artifacts with a schema (SPEC 6, 7). */
+#define REL_FILE  "relations.json"
+#define PLAN_FILE "orchestration-plan.jsonl"
+
+/* check_artifacts tells which of them are there, as regular files. */
+enum { HAS_RELATIONS = 1u << 0, HAS_PLAN = 1u << 1 };
+
+/* HAS_RELATIONS or HAS_PLAN for a file name in artifacts/, else 0. */
+static unsigned schema_file(const char *name)
+{
+	return is(name, REL_FILE)    ? HAS_RELATIONS
+	       : is(name, PLAN_FILE) ? HAS_PLAN
+				     : 0;
+}
+
+/*
+ * Any symlink under artifacts/ (or artifacts/ itself) could escape it.
+ * The same listing says whether the schema files exist, so a ticket
+ * without them (the common case) costs no open(2) for them at all.
+ */
+static void check_artifacts(const char *dir, int depth, yoi_diag *d,
+			    unsigned *found)
 {
 	DIR *dp = opendir(dir);
 	if (!dp)
@@ -219,14 +253,26 @@ static void check_artifacts(const char *dir, int depth, yoi_diag *d)
 		char *p = yoi_path_join(dir, de->d_name);
 		struct stat sb;
 		if (p && lstat(p, &sb) == 0) {
-			if (S_ISLNK(sb.st_mode))
+			unsigned bit = depth ? 0 : schema_file(de->d_name);
+			if (S_ISLNK(sb.st_mode)) {
 				yoi_diag_add(
 				    d, ERR, "artifact-symlink", p, 0,
 				    "symbolic link in artifacts/ may "
 				    "point outside the ticket; replace "
 				    "it with the file");
-			else if (S_ISDIR(sb.st_mode) && depth < 16)
-				check_artifacts(p, depth + 1, d);
+			} else {
+				/* Never open a FIFO: it could hang. */
+				if (bit && S_ISREG(sb.st_mode))
+					*found |= bit;
+				else if (bit)
+					yoi_diag_add(
+					    d, ERR, "file-not-regular", p, 0,
+					    "%s is not a regular file; "
+					    "replace it with the file",
+					    de->d_name);
+				if (S_ISDIR(sb.st_mode) && depth < 16)
+					check_artifacts(p, depth + 1, d, found);
+			}
 		}
 		free(p);
 	}
@@ -248,22 +294,128 @@ static bool read_for_check(const char *path, yoi_buf *b, yoi_diag *d)
 	return false;
 }
 
-static void check_one(const yoi_store *st, const char *name, yoi_diag *d,
-		      yoi_buf *item, yoi_buf *thread)
+/* One outgoing edge of a ticket, kept for the store-wide pass. */
+typedef struct doctor_edge {
+	char target[YOI_ID_LEN + 1];
+	const char *kind; /* static: yoi_rel_kind_name / yoi_plan_kind_name */
+	int line;
+	bool plan; /* from orchestration-plan.jsonl, else relations.json */
+} doctor_edge;
+
+/* What the store-wide pass needs of ticket i; only its worker writes it. */
+typedef struct doctor_ticket {
+	yoi_state state; /* item.md's; YOI_ST_INVALID when unknown */
+	unsigned worker;
+	size_t first; /* its edges: w[worker].edges[first .. first + n) */
+	size_t n;
+} doctor_ticket;
+
+/* One worker's own output, read buffers and edges. */
+typedef struct doctor_worker {
+	yoi_diag d;
+	yoi_buf item;
+	yoi_buf thread;
+	yoi_buf links;
+	doctor_edge *edges;
+	size_t nedges;
+	size_t cap;
+	bool nomem; /* an edge was lost: the store-wide pass cannot run */
+} doctor_worker;
+
+static void push_edge(doctor_worker *w, const char *target, const char *kind,
+		      int line, bool plan)
 {
+	if (w->nedges == w->cap) {
+		size_t cap = w->cap ? 2 * w->cap : 64;
+		doctor_edge *v = realloc(w->edges, cap * sizeof(*v));
+		if (!v) {
+			w->nomem = true;
+			return;
+		}
+		w->edges = v;
+		w->cap = cap;
+	}
+	doctor_edge *e = &w->edges[w->nedges++];
+	size_t n = strnlen(target, YOI_ID_LEN);
+	memcpy(e->target, target, n);
+	e->target[n] = '\0';
+	e->kind = kind;
+	e->line = line;
+	e->plan = plan;
+}
+
+/*
+ * relations.json or orchestration-plan.jsonl of ticket id (in artifacts
+ * directory ap). The parsers report schema, self and duplicate findings
+ * and drop those records; the kept records' targets become edges for the
+ * store-wide pass (dangling targets, cycles).
+ */
+static void check_links(const char *id, const char *ap, bool plan,
+			doctor_worker *w)
+{
+	char *p = yoi_path_join(ap, plan ? PLAN_FILE : REL_FILE);
+	if (!p) {
+		w->nomem = true;
+		return;
+	}
+	yoi_error e = {0};
+	int rc = yoi_file_read(p, plan ? YOI_PLAN_FILE_MAX : YOI_REL_FILE_MAX,
+			       &w->links, &e);
+	if (rc == YOI_ECORRUPT)
+		yoi_diag_add(&w->d, ERR, plan ? "plan-limit" : "relation-limit",
+			     p, 0, "%s", bare_msg(e.msg, p));
+	else if (rc == YOI_EREFUSED || rc == YOI_EIO)
+		yoi_diag_add(&w->d, ERR,
+			     rc == YOI_EREFUSED ? "file-not-regular"
+						: "file-unreadable",
+			     p, 0, "%s", bare_msg(e.msg, p));
+	if (rc == 0 && plan) {
+		yoi_plan *pl = NULL;
+		rc = yoi_plan_parse(&pl, w->links.ptr, w->links.len, id, p,
+				    &w->d, &e);
+		for (size_t k = 0; pl && k < pl->n; k++)
+			if (pl->v[k].related_ticket[0])
+				push_edge(w, pl->v[k].related_ticket,
+					  yoi_plan_kind_name(pl->v[k].kind),
+					  pl->v[k].line, true);
+		yoi_plan_free(pl);
+	} else if (rc == 0) {
+		yoi_relations *r = NULL;
+		rc = yoi_relations_parse(&r, w->links.ptr, w->links.len, id, p,
+					 &w->d, &e);
+		for (size_t k = 0; r && k < r->n; k++)
+			push_edge(w, r->v[k].target,
+				  yoi_rel_kind_name(r->v[k].kind), r->v[k].line,
+				  false);
+		yoi_relations_free(r);
+	}
+	if (rc == YOI_ENOMEM)
+		w->nomem = true;
+	free(p);
+}
+
+static void check_one(const yoi_store *st, const char *name, doctor_worker *w,
+		      doctor_ticket *tk)
+{
+	yoi_diag *d = &w->d;
 	char *dir = yoi_path_join(st->root, name);
 	char *ip = dir ? yoi_path_join(dir, "item.md") : NULL;
 	char *tp = dir ? yoi_path_join(dir, "thread.md") : NULL;
 	char *ap = dir ? yoi_path_join(dir, "artifacts") : NULL;
 	char *rp = dir ? yoi_path_join(dir, "resolution.md") : NULL;
-	if (!rp)
+	tk->state = YOI_ST_INVALID;
+	tk->first = w->nedges;
+	if (!rp) {
+		w->nomem = true;
 		goto out;
-	bool has_item = read_for_check(ip, item, d);
-	bool has_thread = read_for_check(tp, thread, d);
+	}
+	bool has_item = read_for_check(ip, &w->item, d);
+	bool has_thread = read_for_check(tp, &w->thread, d);
 	bool missing_item = !has_item && !yoi_exists(ip);
 	bool missing_thread = !has_thread && !yoi_exists(tp);
+	unsigned found = 0;
 	if (yoi_is_dir(ap))
-		check_artifacts(ap, 0, d);
+		check_artifacts(ap, 0, d, &found);
 	else if (yoi_exists(ap))
 		yoi_diag_add(d, ERR, "artifact-symlink", ap, 0,
 			     "artifacts is not a directory (a symlink or a "
@@ -273,10 +425,14 @@ static void check_one(const yoi_store *st, const char *name, yoi_diag *d,
 			     "the artifacts/ directory is missing; 'doctor "
 			     "--fix' creates it");
 	yoi_ticket_files f = {
-	    name,	 has_item ? item->ptr : NULL,
-	    item->len,	 has_thread ? thread->ptr : NULL,
-	    thread->len, yoi_is_file(rp),
-	    ip,		 tp,
+	    .id = name,
+	    .item = has_item ? w->item.ptr : NULL,
+	    .item_len = w->item.len,
+	    .thread = has_thread ? w->thread.ptr : NULL,
+	    .thread_len = w->thread.len,
+	    .has_resolution = yoi_is_file(rp),
+	    .item_path = ip,
+	    .thread_path = tp,
 	};
 	/* Unreadable files were reported; only truly missing ones are. */
 	if (!has_item && !missing_item)
@@ -284,8 +440,13 @@ static void check_one(const yoi_store *st, const char *name, yoi_diag *d,
 	if (!has_thread && !missing_thread)
 		f.thread = "", f.thread_len = 0;
 	if ((has_item || missing_item) && (has_thread || missing_thread))
-		yoi_doctor_check_ticket(&f, &st->cfg.transitions, d);
+		check_ticket(&f, &st->cfg.transitions, d, &tk->state);
+	if (found & HAS_RELATIONS)
+		check_links(name, ap, false, w);
+	if (found & HAS_PLAN)
+		check_links(name, ap, true, w);
 out:
+	tk->n = w->nedges - tk->first;
 	free(dir);
 	free(ip);
 	free(tp);
@@ -293,24 +454,18 @@ out:
 	free(rp);
 }
 
-/* One worker's own output and read buffers. */
-typedef struct doctor_worker {
-	yoi_diag d;
-	yoi_buf item;
-	yoi_buf thread;
-} doctor_worker;
-
 typedef struct doctor_job {
 	const yoi_store *st;
 	const yoi_strv *tickets;
 	doctor_worker *w;
+	doctor_ticket *tk;
 } doctor_job;
 
 static void check_nth(void *ctx, size_t i, unsigned worker)
 {
 	doctor_job *j = ctx;
-	doctor_worker *w = &j->w[worker];
-	check_one(j->st, j->tickets->v[i], &w->d, &w->item, &w->thread);
+	j->tk[i].worker = worker;
+	check_one(j->st, j->tickets->v[i], &j->w[worker], &j->tk[i]);
 }
 
 static int cmp_str(const void *a, const void *b)
@@ -328,6 +483,160 @@ static void diag_move(yoi_diag *dst, yoi_diag *src)
 	}
 	dst->dropped += src->dropped;
 	yoi_diag_free(src);
+}
+
+static char *links_path(const yoi_store *st, const char *id, bool plan)
+{
+	/* As check_one spells it, so that the findings sort together. */
+	char rel[64];
+	snprintf(rel, sizeof(rel), "%.*s/artifacts/%s", YOI_ID_LEN, id,
+		 plan ? PLAN_FILE : REL_FILE);
+	return yoi_path_join(st->root, rel);
+}
+
+/* Ticket t's edges (NULL when it has none). */
+static const doctor_edge *edges_of(const doctor_ticket *t,
+				   const doctor_worker *w)
+{
+	return t->n ? w[t->worker].edges + t->first : NULL;
+}
+
+/*
+ * The line of the first record of the cycle in its smallest ticket's own
+ * relations.json (it depends_on the next ticket, or blocks the one before
+ * it); 0 when the cycle's records are all in other tickets' files.
+ */
+static int cycle_line(const yoi_strv *tickets, const doctor_ticket *t,
+		      const doctor_worker *w, const yoi_graph_cycle *c)
+{
+	const char *next = tickets->v[c->v[1 % c->n]];
+	const char *prev = tickets->v[c->v[c->n - 1]];
+	const doctor_edge *e = edges_of(t, w);
+	for (size_t x = 0; x < t->n; x++)
+		if (!e[x].plan &&
+		    ((is(e[x].kind, yoi_rel_kind_name(YOI_REL_DEPENDS_ON)) &&
+		      is(e[x].target, next)) ||
+		     (is(e[x].kind, yoi_rel_kind_name(YOI_REL_BLOCKS)) &&
+		      is(e[x].target, prev))))
+			return e[x].line;
+	return 0;
+}
+
+/* Report every depends_on/blocks cycle once (up to the cap). */
+static int report_cycles(const yoi_store *st, const yoi_strv *tickets,
+			 const doctor_ticket *tk, const doctor_worker *w,
+			 const yoi_graph *g, yoi_diag *d, yoi_error *err)
+{
+	yoi_graph_cycles *cy = NULL;
+	int rc = yoi_graph_cycles_find(&cy, g, YOI_GRAPH_CYCLE_CAP_DEFAULT, 0);
+	yoi_buf text = YOI_BUF_INIT;
+	for (size_t c = 0; rc == 0 && c < cy->n; c++) {
+		const yoi_graph_cycle *cyc = &cy->v[c];
+		size_t v0 = cyc->v[0];
+		char *p = links_path(st, tickets->v[v0], false);
+		yoi_buf_clear(&text);
+		rc = p ? yoi_graph_cycle_text(&text, g, cyc) : YOI_ENOMEM;
+		if (rc == 0)
+			yoi_diag_add(d, ERR, "relation-cycle", p,
+				     cycle_line(tickets, &tk[v0], w, cyc),
+				     "depends_on/blocks cycle %s: these "
+				     "tickets wait for each other forever; "
+				     "remove or reverse one of the relations",
+				     text.ptr);
+		free(p);
+	}
+	if (rc == 0 && cy->capped)
+		yoi_diag_add(d, WARN, "relation-cycles-capped", st->root, 0,
+			     "more depends_on/blocks cycles than the %zu "
+			     "reported (those through the smallest ticket "
+			     "IDs); fix these first, then run doctor again",
+			     cy->n);
+	yoi_buf_free(&text);
+	yoi_graph_cycles_free(cy);
+	if (rc < 0)
+		return yoi_error_set(err, rc, NULL, 0,
+				     "cannot search for cycles: out of memory");
+	return 0;
+}
+
+/* A target that is not a ticket of the store. */
+static int report_dangling(const yoi_store *st, const char *id,
+			   const doctor_edge *e, yoi_diag *d, yoi_error *err)
+{
+	char *p = links_path(st, id, e->plan);
+	if (!p)
+		return yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
+	if (e->plan)
+		yoi_diag_add(d, ERR, "plan-dangling", p, e->line,
+			     "the %s record names related_ticket %s, which is "
+			     "not a ticket in this store; restore the ticket "
+			     "from git or correct the record",
+			     e->kind, e->target);
+	else
+		yoi_diag_add(d, ERR, "relation-dangling", p, e->line,
+			     "%s %s names a ticket that is not in this store; "
+			     "remove the relation or restore the ticket from "
+			     "git",
+			     e->kind, e->target);
+	free(p);
+	return 0;
+}
+
+/*
+ * Store-wide, after every ticket was read: targets that are not tickets
+ * (dangling), then the cycles. Linear in tickets + edges (one binary
+ * search per edge), plus the cycle search's cost per reported cycle.
+ */
+static int check_graph(const yoi_store *st, const yoi_strv *tickets,
+		       const doctor_ticket *tk, const doctor_worker *w,
+		       yoi_diag *d, yoi_error *err)
+{
+	size_t n = tickets->n, m = 0;
+	for (size_t i = 0; i < n; i++)
+		m += tk[i].n;
+	if (m == 0)
+		return 0; /* the common store: nothing to dangle or cycle */
+	yoi_graph_node *nodes = calloc(n, sizeof(*nodes));
+	yoi_graph_edge *edges = calloc(m, sizeof(*edges));
+	if (!nodes || !edges) {
+		free(nodes);
+		free(edges);
+		return yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
+	}
+	size_t k = 0;
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		snprintf(nodes[i].id, sizeof(nodes[i].id), "%.*s", YOI_ID_LEN,
+			 tickets->v[i]);
+		nodes[i].state = tk[i].state;
+		nodes[i].queued_at = -1;
+		const doctor_edge *e = edges_of(&tk[i], w);
+		for (size_t x = 0; rc == 0 && x < tk[i].n; x++) {
+			const char *key = e[x].target;
+			char **hit = bsearch(&key, tickets->v, n,
+					     sizeof(char *), cmp_str);
+			if (!hit) {
+				rc = report_dangling(st, tickets->v[i], &e[x],
+						     d, err);
+				continue;
+			}
+			yoi_graph_kind gk =
+			    e[x].plan ? yoi_graph_kind_from_plan(e[x].kind)
+				      : yoi_graph_kind_from_relation(e[x].kind);
+			if (gk != YOI_GRAPH_KIND_INVALID)
+				edges[k++] = (yoi_graph_edge){
+				    i, (size_t)(hit - tickets->v), gk};
+		}
+	}
+	yoi_graph *g = NULL;
+	if (rc == 0 && k > 0)
+		rc = yoi_graph_build(&g, nodes, n, edges, k, err);
+	free(nodes);
+	free(edges);
+	if (g)
+		rc = report_cycles(st, tickets, tk, w, g, d, err);
+	yoi_graph_free(g);
+	return rc;
 }
 
 int yoi_doctor_run(const yoi_store *st, yoi_diag *d, yoi_error *err)
@@ -420,23 +729,39 @@ int yoi_doctor_run(const yoi_store *st, yoi_diag *d, yoi_error *err)
 		}
 		free(path);
 	}
-	/* Tickets, in parallel: each worker has its own diag and buffers. */
+	/*
+	 * Tickets, in parallel: each worker has its own diag, buffers and
+	 * edges; ticket i's slot of tk is written by its worker alone. Then,
+	 * sequentially, what needs the whole store: dangling targets, cycles.
+	 */
 	if (rc == 0) {
 		unsigned threads = yoi_par_threads(tickets.n);
 		doctor_worker *w = calloc(threads, sizeof(*w));
-		if (!w) {
+		doctor_ticket *tk = calloc(tickets.n + 1, sizeof(*tk));
+		if (!w || !tk) {
 			rc = yoi_error_set(err, YOI_ENOMEM, NULL, 0,
 					   "out of memory");
 		} else {
-			doctor_job j = {st, &tickets, w};
+			doctor_job j = {st, &tickets, w, tk};
 			yoi_par_for(tickets.n, threads, check_nth, &j);
 			for (unsigned k = 0; k < threads; k++) {
 				diag_move(d, &w[k].d);
-				yoi_buf_free(&w[k].item);
-				yoi_buf_free(&w[k].thread);
+				if (w[k].nomem && rc == 0)
+					rc =
+					    yoi_error_set(err, YOI_ENOMEM, NULL,
+							  0, "out of memory");
 			}
-			free(w);
+			if (rc == 0)
+				rc = check_graph(st, &tickets, tk, w, d, err);
 		}
+		for (unsigned k = 0; w && k < threads; k++) {
+			yoi_buf_free(&w[k].item);
+			yoi_buf_free(&w[k].thread);
+			yoi_buf_free(&w[k].links);
+			free(w[k].edges);
+		}
+		free(w);
+		free(tk);
 	}
 	yoi_strv_free(&near);
 	yoi_strv_free(&tickets);

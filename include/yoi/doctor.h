@@ -41,8 +41,32 @@ void yoi_doctor_check_ticket(const yoi_ticket_files *f,
 
 /*
  * Walk the whole store: layout (dir names, legacy buckets, duplicates,
- * symlinks, missing files and artifacts/), then each ticket. Returns 0
- * (findings are in d) or an error when the store cannot be read.
+ * symlinks, missing files and artifacts/), then each ticket, then what
+ * needs every ticket at once. Returns 0 (findings are in d) or an error
+ * when the store cannot be read.
+ *
+ * Relations and plan (SPEC 6, 7, 13), all errors unless marked:
+ *   relation-*, plan-*   schema, self and duplicate findings of
+ *                        yoi_relations_parse / yoi_plan_parse (see
+ *                        relations.h, plan.h); relation-limit and
+ *                        plan-limit also for a file over its size limit
+ *   file-not-regular     either file is not a regular file (never opened)
+ *   relation-dangling    a relation's target is not a ticket of the store
+ *   plan-dangling        a plan record's related_ticket is not a ticket
+ *   relation-cycle       a cycle of depends_on/blocks relations, each once,
+ *                        rotated to its smallest ID; the path is that
+ *                        ticket's relations.json, the line its own record
+ *                        in the cycle (0 when it holds none); the message
+ *                        is yoi_graph_cycle_text's. A depends_on and the
+ *                        opposite blocks are one edge; plan records are
+ *                        not followed; a ticket relating to itself is
+ *                        relation-self, never a cycle.
+ *   relation-cycles-capped (w)  more than YOI_GRAPH_CYCLE_CAP_DEFAULT
+ *                        cycles: the first ones (by smallest ID) are
+ *                        reported; path: the tickets root
+ * A symlinked file is only the artifact-symlink finding. The per-ticket
+ * work runs in parallel; the store-wide pass is linear in tickets + edges
+ * (plus the cycle search, linear per reported cycle).
  */
 int yoi_doctor_run(const yoi_store *st, yoi_diag *d, yoi_error *err);
 
