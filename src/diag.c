@@ -111,3 +111,33 @@ void yoi_diag_free(yoi_diag *d)
 	d->v = NULL;
 	d->n = d->cap = d->dropped = 0;
 }
+
+void yoi_sink_report(yoi_sink *s, const char *dcode, int ecode, const char *fmt,
+		     ...)
+{
+	char msg[YOI_ERRMSG_MAX];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	if (s->d)
+		yoi_diag_add(s->d, YOI_DIAG_ERROR, dcode, s->path, s->line,
+			     "%s", msg);
+	if (s->n == 0) {
+		s->ecode = ecode;
+		yoi_error_set(s->err, ecode, s->path, s->line, "%s", msg);
+	}
+	s->n++;
+}
+
+void yoi_quote(char *out, size_t cap, const char *s)
+{
+	size_t len = strlen(s);
+	size_t k = len;
+	if (k > YOI_QUOTE_MAX) {
+		k = YOI_QUOTE_MAX;
+		while (k > 0 && ((unsigned char)s[k] & 0xC0) == 0x80)
+			k--;
+	}
+	snprintf(out, cap, "%.*s%s", (int)k, s, k < len ? "..." : "");
+}

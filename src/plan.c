@@ -27,7 +27,6 @@
 #define ID_PREFIX_LEN (sizeof(ID_PREFIX) - 1)
 /* "orch-plan-YYYYMMDD-HHMMSS-": everything before N. */
 #define ID_STEM_LEN (ID_PREFIX_LEN + 8 + 1 + 6 + 1)
-#define QUOTE_MAX   64
 
 static const char *const kind_names[YOI_PLAN_KIND_COUNT] = {
     "before",
@@ -103,48 +102,6 @@ int yoi_plan_id_parse(int64_t *unix_sec, long *seq, const char *id)
 
 /* ---- reporting ------------------------------------------------------- */
 
-typedef struct sink {
-	yoi_diag *d;	/* parse: every problem goes here */
-	yoi_error *err; /* otherwise: the first problem goes here */
-	const char *path;
-	int line;
-	size_t n;  /* problems reported */
-	int ecode; /* YOI_E* of the first problem */
-} sink;
-
-static void report(sink *s, const char *dcode, int ecode, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static void report(sink *s, const char *dcode, int ecode, const char *fmt, ...)
-{
-	char msg[YOI_ERRMSG_MAX];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (s->d)
-		yoi_diag_add(s->d, YOI_DIAG_ERROR, dcode, s->path, s->line,
-			     "%s", msg);
-	if (s->n == 0) {
-		s->ecode = ecode;
-		yoi_error_set(s->err, ecode, s->path, s->line, "%s", msg);
-	}
-	s->n++;
-}
-
-/* A value for a message: at most QUOTE_MAX bytes, cut at a character. */
-static void quote(char *out, size_t cap, const char *s)
-{
-	size_t len = strlen(s);
-	size_t k = len;
-	if (k > QUOTE_MAX) {
-		k = QUOTE_MAX;
-		while (k > 0 && ((unsigned char)s[k] & 0xC0) == 0x80)
-			k--;
-	}
-	snprintf(out, cap, "%.*s%s", (int)k, s, k < len ? "..." : "");
-}
-
 /* ---- the checker ----------------------------------------------------- */
 
 /* A record as borrowed strings; NULL = absent. */
@@ -167,43 +124,46 @@ enum {
 	K_AT
 };
 
-static bool str_ok(sink *s, const char *what, const char *v, size_t max)
+static bool str_ok(yoi_sink *s, const char *what, const char *v, size_t max)
 {
 	size_t len = strlen(v);
 	if (len > max) {
-		report(s, "plan-limit", YOI_EUSAGE,
-		       "%s is %zu bytes, over the limit of %zu; shorten it",
-		       what, len, max);
+		yoi_sink_report(
+		    s, "plan-limit", YOI_EUSAGE,
+		    "%s is %zu bytes, over the limit of %zu; shorten it", what,
+		    len, max);
 		return false;
 	}
 	if (!yoi_utf8_valid(v, len)) {
-		report(s, "plan-schema", YOI_EUSAGE,
-		       "%s is not valid UTF-8; write it as UTF-8", what);
+		yoi_sink_report(s, "plan-schema", YOI_EUSAGE,
+				"%s is not valid UTF-8; write it as UTF-8",
+				what);
 		return false;
 	}
 	return true;
 }
 
-static void need(sink *s, const view *v, int bit, const char *what,
+static void need(yoi_sink *s, const view *v, int bit, const char *what,
 		 const char *value)
 {
 	/* A field of the wrong type was reported already: not missing too. */
 	if (!value && !(v->wrong_type & (1u << bit)))
-		report(s, "plan-schema", YOI_EUSAGE,
-		       "no \"%s\"; every plan record needs id, ticket_id, "
-		       "kind, author and at",
-		       what);
+		yoi_sink_report(
+		    s, "plan-schema", YOI_EUSAGE,
+		    "no \"%s\"; every plan record needs id, ticket_id, "
+		    "kind, author and at",
+		    what);
 }
 
 /*
  * Judge v (missing keys included). *kind_out is set when the kind is
  * known. Returns true when acceptable (unique ids are the caller's).
  */
-static bool check_view(sink *s, const char *owner, const view *v,
+static bool check_view(yoi_sink *s, const char *owner, const view *v,
 		       yoi_plan_kind *kind_out)
 {
 	size_t before = s->n;
-	char q[QUOTE_MAX + 8];
+	char q[YOI_QUOTE_MAX + 8];
 	bool tid_ok = false, rel_ok = false, kind_ok = false;
 
 	need(s, v, K_ID, "id", v->id);
@@ -214,38 +174,42 @@ static bool check_view(sink *s, const char *owner, const view *v,
 
 	if (v->id && str_ok(s, "id", v->id, YOI_PLAN_STRING_MAX) &&
 	    yoi_plan_id_parse(NULL, NULL, v->id) < 0) {
-		quote(q, sizeof(q), v->id);
-		report(s, "plan-schema", YOI_EUSAGE,
-		       "id \"%s\" is not orch-plan-YYYYMMDD-HHMMSS-N (UTC, N "
-		       "from 1); write a new id",
-		       q);
+		yoi_quote(q, sizeof(q), v->id);
+		yoi_sink_report(
+		    s, "plan-schema", YOI_EUSAGE,
+		    "id \"%s\" is not orch-plan-YYYYMMDD-HHMMSS-N (UTC, N "
+		    "from 1); write a new id",
+		    q);
 	}
 	if (v->ticket_id &&
 	    str_ok(s, "ticket_id", v->ticket_id, YOI_PLAN_STRING_MAX)) {
-		quote(q, sizeof(q), v->ticket_id);
+		yoi_quote(q, sizeof(q), v->ticket_id);
 		if (!yoi_id_valid(v->ticket_id))
-			report(s, "plan-schema", YOI_EUSAGE,
-			       "ticket_id \"%s\" is not a ticket ID; use the "
-			       "13-character ID of the ticket that holds "
-			       "this file",
-			       q);
+			yoi_sink_report(
+			    s, "plan-schema", YOI_EUSAGE,
+			    "ticket_id \"%s\" is not a ticket ID; use the "
+			    "13-character ID of the ticket that holds "
+			    "this file",
+			    q);
 		else if (strcmp(v->ticket_id, owner) != 0)
-			report(s, "plan-schema", YOI_EUSAGE,
-			       "ticket_id \"%s\" is not this file's ticket "
-			       "%s; move the record to that ticket's plan",
-			       q, owner);
+			yoi_sink_report(
+			    s, "plan-schema", YOI_EUSAGE,
+			    "ticket_id \"%s\" is not this file's ticket "
+			    "%s; move the record to that ticket's plan",
+			    q, owner);
 		else
 			tid_ok = true;
 	}
 	if (v->kind && str_ok(s, "kind", v->kind, YOI_PLAN_STRING_MAX)) {
 		if (yoi_plan_kind_parse(kind_out, v->kind) < 0) {
-			quote(q, sizeof(q), v->kind);
-			report(s, "plan-schema", YOI_EUSAGE,
-			       "unknown kind \"%s\"; use before, after, "
-			       "blocked_by, blocks, conflicts_with, "
-			       "do_not_parallelize, waiting_capacity_note or "
-			       "accepted_plan",
-			       q);
+			yoi_quote(q, sizeof(q), v->kind);
+			yoi_sink_report(
+			    s, "plan-schema", YOI_EUSAGE,
+			    "unknown kind \"%s\"; use before, after, "
+			    "blocked_by, blocks, conflicts_with, "
+			    "do_not_parallelize, waiting_capacity_note or "
+			    "accepted_plan",
+			    q);
 		} else {
 			kind_ok = true;
 		}
@@ -253,41 +217,47 @@ static bool check_view(sink *s, const char *owner, const view *v,
 	if (v->related &&
 	    str_ok(s, "related_ticket", v->related, YOI_PLAN_STRING_MAX)) {
 		if (!yoi_id_valid(v->related)) {
-			quote(q, sizeof(q), v->related);
-			report(s, "plan-schema", YOI_EUSAGE,
-			       "related_ticket \"%s\" is not a ticket ID; use "
-			       "a 13-character ID",
-			       q);
+			yoi_quote(q, sizeof(q), v->related);
+			yoi_sink_report(
+			    s, "plan-schema", YOI_EUSAGE,
+			    "related_ticket \"%s\" is not a ticket ID; use "
+			    "a 13-character ID",
+			    q);
 		} else {
 			rel_ok = true;
 		}
 	}
 	if (kind_ok && !v->related && !(v->wrong_type & (1u << K_RELATED)) &&
 	    yoi_plan_kind_needs_related(*kind_out))
-		report(s, "plan-schema", YOI_EUSAGE,
-		       "kind %s needs a related_ticket; name the other ticket",
-		       v->kind);
+		yoi_sink_report(
+		    s, "plan-schema", YOI_EUSAGE,
+		    "kind %s needs a related_ticket; name the other ticket",
+		    v->kind);
 	if (kind_ok && *kind_out == YOI_PLAN_ACCEPTED_PLAN &&
 	    !v->has_accepted && !(v->wrong_type & (1u << K_ACCEPTED)))
-		report(s, "plan-schema", YOI_EUSAGE,
-		       "kind accepted_plan needs an accepted_plan object with "
-		       "at least a summary");
+		yoi_sink_report(
+		    s, "plan-schema", YOI_EUSAGE,
+		    "kind accepted_plan needs an accepted_plan object with "
+		    "at least a summary");
 	if (kind_ok && *kind_out != YOI_PLAN_ACCEPTED_PLAN && v->has_accepted)
-		report(s, "plan-schema", YOI_EUSAGE,
-		       "accepted_plan belongs to kind accepted_plan only, not "
-		       "%s; remove it or change the kind",
-		       v->kind);
+		yoi_sink_report(
+		    s, "plan-schema", YOI_EUSAGE,
+		    "accepted_plan belongs to kind accepted_plan only, not "
+		    "%s; remove it or change the kind",
+		    v->kind);
 	if (v->has_accepted) {
 		if (!v->summary)
-			report(s, "plan-schema", YOI_EUSAGE,
-			       "accepted_plan has no \"summary\"; summarise "
-			       "the accepted plan");
+			yoi_sink_report(
+			    s, "plan-schema", YOI_EUSAGE,
+			    "accepted_plan has no \"summary\"; summarise "
+			    "the accepted plan");
 		else if (str_ok(s, "accepted_plan.summary", v->summary,
 				YOI_PLAN_TEXT_MAX) &&
 			 v->summary[0] == '\0')
-			report(s, "plan-schema", YOI_EUSAGE,
-			       "accepted_plan.summary is empty; summarise the "
-			       "accepted plan");
+			yoi_sink_report(
+			    s, "plan-schema", YOI_EUSAGE,
+			    "accepted_plan.summary is empty; summarise the "
+			    "accepted plan");
 		if (v->branch)
 			str_ok(s, "accepted_plan.branch", v->branch,
 			       YOI_PLAN_STRING_MAX);
@@ -302,23 +272,25 @@ static bool check_view(sink *s, const char *owner, const view *v,
 		str_ok(s, "note", v->note, YOI_PLAN_TEXT_MAX);
 	if (v->author && str_ok(s, "author", v->author, YOI_PLAN_STRING_MAX) &&
 	    v->author[0] == '\0')
-		report(s, "plan-schema", YOI_EUSAGE,
-		       "author is empty; name who made the record");
+		yoi_sink_report(s, "plan-schema", YOI_EUSAGE,
+				"author is empty; name who made the record");
 	if (v->at && str_ok(s, "at", v->at, YOI_PLAN_STRING_MAX)) {
 		int64_t t;
 		if (yoi_time_parse(v->at, &t) < 0) {
-			quote(q, sizeof(q), v->at);
-			report(s, "plan-schema", YOI_EUSAGE,
-			       "at \"%s\" is not an RFC 3339 time; write it "
-			       "as 2026-06-27T19:08:16Z",
-			       q);
+			yoi_quote(q, sizeof(q), v->at);
+			yoi_sink_report(
+			    s, "plan-schema", YOI_EUSAGE,
+			    "at \"%s\" is not an RFC 3339 time; write it "
+			    "as 2026-06-27T19:08:16Z",
+			    q);
 		}
 	}
 	if (tid_ok && rel_ok && strcmp(v->ticket_id, v->related) == 0)
-		report(s, "plan-self", YOI_EREFUSED,
-		       "related_ticket is the ticket itself (%s); name another "
-		       "ticket",
-		       v->related);
+		yoi_sink_report(
+		    s, "plan-self", YOI_EREFUSED,
+		    "related_ticket is the ticket itself (%s); name another "
+		    "ticket",
+		    v->related);
 	return s->n == before;
 }
 
@@ -360,14 +332,14 @@ static void view_of(view *v, view_bufs *b, const yoi_plan_record *rec)
 static int check_record(const yoi_plan_record *rec, const char *owner,
 			yoi_error *err)
 {
-	sink s = {.err = err, .path = DEFAULT_PATH};
+	yoi_sink s = {.err = err, .path = DEFAULT_PATH};
 	view v;
 	view_bufs b;
 	view_of(&v, &b, rec);
 	if (!v.kind)
-		report(&s, "plan-schema", YOI_EUSAGE,
-		       "plan kind %d is outside the known kinds",
-		       (int)rec->kind);
+		yoi_sink_report(&s, "plan-schema", YOI_EUSAGE,
+				"plan kind %d is outside the known kinds",
+				(int)rec->kind);
 	yoi_plan_kind k;
 	check_view(&s, owner, &v, &k);
 	return s.n ? s.ecode : 0;
@@ -624,28 +596,30 @@ static size_t key_index(const char *const *keys, size_t n, const char *key)
 	return k;
 }
 
-static void unknown_key(sink *s, const char *where, const char *key)
+static void unknown_key(yoi_sink *s, const char *where, const char *key)
 {
-	char q[QUOTE_MAX + 8];
-	quote(q, sizeof(q), key);
-	report(s, "plan-schema", YOI_EUSAGE,
-	       "unknown key \"%s\"%s; the schema is closed: remove it", q,
-	       where);
+	char q[YOI_QUOTE_MAX + 8];
+	yoi_quote(q, sizeof(q), key);
+	yoi_sink_report(s, "plan-schema", YOI_EUSAGE,
+			"unknown key \"%s\"%s; the schema is closed: remove it",
+			q, where);
 }
 
-static void not_string(sink *s, const char *key)
+static void not_string(yoi_sink *s, const char *key)
 {
-	report(s, "plan-schema", YOI_EUSAGE,
-	       "\"%s\" is not a string; write it as a JSON string", key);
+	yoi_sink_report(s, "plan-schema", YOI_EUSAGE,
+			"\"%s\" is not a string; write it as a JSON string",
+			key);
 }
 
 /* Gather the accepted_plan object into v. */
-static void read_accepted(sink *s, view *v, json_t *obj)
+static void read_accepted(yoi_sink *s, view *v, json_t *obj)
 {
 	if (!json_is_object(obj)) {
-		report(s, "plan-schema", YOI_EUSAGE,
-		       "\"accepted_plan\" is not an object; write it as "
-		       "{\"summary\": ...}");
+		yoi_sink_report(
+		    s, "plan-schema", YOI_EUSAGE,
+		    "\"accepted_plan\" is not an object; write it as "
+		    "{\"summary\": ...}");
 		v->wrong_type |= 1u << K_ACCEPTED;
 		return;
 	}
@@ -671,37 +645,40 @@ static void read_accepted(sink *s, view *v, json_t *obj)
 
 /* One non-blank line; bad ones are reported and skipped. */
 static int parse_line(yoi_plan *p, id_set *ids, const char *line, size_t len,
-		      sink *s)
+		      yoi_sink *s)
 {
 	if (len > YOI_PLAN_LINE_MAX) {
-		report(s, "plan-limit", YOI_EUSAGE,
-		       "the line is %zu bytes, over the limit of %d; remove "
-		       "or shorten the record",
-		       len, YOI_PLAN_LINE_MAX);
+		yoi_sink_report(
+		    s, "plan-limit", YOI_EUSAGE,
+		    "the line is %zu bytes, over the limit of %d; remove "
+		    "or shorten the record",
+		    len, YOI_PLAN_LINE_MAX);
 		return 0;
 	}
 	if (memchr(line, '\0', len) || !yoi_utf8_valid(line, len)) {
-		report(s, "plan-encoding", YOI_EUSAGE,
-		       "the line holds %s; the plan must be UTF-8 text, "
-		       "restore it from git",
-		       memchr(line, '\0', len) ? "a NUL byte"
-					       : "invalid UTF-8");
+		yoi_sink_report(
+		    s, "plan-encoding", YOI_EUSAGE,
+		    "the line holds %s; the plan must be UTF-8 text, "
+		    "restore it from git",
+		    memchr(line, '\0', len) ? "a NUL byte" : "invalid UTF-8");
 		return 0;
 	}
 	json_error_t je;
 	json_t *root = json_loadb(line, len, JSON_REJECT_DUPLICATES, &je);
 	if (!root) {
-		report(s, "plan-syntax", YOI_EUSAGE,
-		       "not valid JSON: %s (column %d); fix the line or "
-		       "restore the file from git",
-		       je.text, je.column);
+		yoi_sink_report(
+		    s, "plan-syntax", YOI_EUSAGE,
+		    "not valid JSON: %s (column %d); fix the line or "
+		    "restore the file from git",
+		    je.text, je.column);
 		return 0;
 	}
 	int rc = 0;
 	if (!json_is_object(root)) {
-		report(s, "plan-schema", YOI_EUSAGE,
-		       "the line is not a JSON object; each line is one "
-		       "{\"id\": ..., \"kind\": ...} record");
+		yoi_sink_report(
+		    s, "plan-schema", YOI_EUSAGE,
+		    "the line is not a JSON object; each line is one "
+		    "{\"id\": ..., \"kind\": ...} record");
 		goto done;
 	}
 	view v = {0};
@@ -730,10 +707,11 @@ static int parse_line(yoi_plan *p, id_set *ids, const char *line, size_t len,
 		goto done; /* any finding, unknown keys included, drops it */
 	long dup = id_set_find(ids, p, v.id);
 	if (dup >= 0) {
-		report(s, "plan-duplicate-id", YOI_EUSAGE,
-		       "id %s is already used on line %d; give this record a "
-		       "new id",
-		       v.id, p->v[dup].line);
+		yoi_sink_report(
+		    s, "plan-duplicate-id", YOI_EUSAGE,
+		    "id %s is already used on line %d; give this record a "
+		    "new id",
+		    v.id, p->v[dup].line);
 		goto done;
 	}
 	rc = push(p, &v, kind, s->line);
@@ -818,7 +796,7 @@ int yoi_plan_parse(yoi_plan **out, const char *buf, size_t len,
 		while (k < n && blank(buf[i + k]))
 			k++;
 		if (k < n) {
-			sink s = {.d = d, .path = path, .line = lineno};
+			yoi_sink s = {.d = d, .path = path, .line = lineno};
 			rc = parse_line(p, &ids, buf + i, n, &s);
 			p->nerrors += s.n;
 		}

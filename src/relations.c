@@ -26,7 +26,6 @@
 
 #define DEFAULT_PATH "relations.json"
 /* Bytes of a file value quoted in a message. */
-#define QUOTE_MAX 64
 
 static const char *const kind_names[YOI_REL_KIND_COUNT] = {
     "depends_on", "blocks", "related", "supersedes", "duplicate_of",
@@ -53,51 +52,6 @@ int yoi_rel_kind_parse(yoi_rel_kind *out, const char *name)
 }
 
 /* ---- reporting ------------------------------------------------------- */
-
-typedef struct sink {
-	yoi_diag *d;	/* parse: every problem goes here */
-	yoi_error *err; /* add/render: the first problem goes here */
-	const char *path;
-	int line;
-	size_t n;  /* problems reported */
-	int ecode; /* YOI_E* of the first problem */
-} sink;
-
-static void report(sink *s, const char *dcode, int ecode, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static void report(sink *s, const char *dcode, int ecode, const char *fmt, ...)
-{
-	char msg[YOI_ERRMSG_MAX];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	if (s->d)
-		yoi_diag_add(s->d, YOI_DIAG_ERROR, dcode, s->path, s->line,
-			     "%s", msg);
-	if (s->n == 0) {
-		s->ecode = ecode;
-		yoi_error_set(s->err, ecode, s->path, s->line, "%s", msg);
-	}
-	s->n++;
-}
-
-/*
- * A value for a message: at most QUOTE_MAX bytes, cut at a character
- * boundary, with "..." when cut.
- */
-static void quote(char *out, size_t cap, const char *s)
-{
-	size_t len = strlen(s);
-	size_t k = len;
-	if (k > QUOTE_MAX) {
-		k = QUOTE_MAX;
-		while (k > 0 && ((unsigned char)s[k] & 0xC0) == 0x80)
-			k--;
-	}
-	snprintf(out, cap, "%.*s%s", (int)k, s, k < len ? "..." : "");
-}
 
 /* 1-based line of offset off. */
 static int line_of(const char *buf, size_t off)
@@ -130,18 +84,20 @@ static size_t bad_text(const char *buf, size_t len)
 
 /* ---- the checker ----------------------------------------------------- */
 
-static bool str_ok(sink *s, const char *what, const char *v, size_t max)
+static bool str_ok(yoi_sink *s, const char *what, const char *v, size_t max)
 {
 	size_t len = strlen(v);
 	if (len > max) {
-		report(s, "relation-limit", YOI_EUSAGE,
-		       "%s is %zu bytes, over the limit of %zu; shorten it",
-		       what, len, max);
+		yoi_sink_report(
+		    s, "relation-limit", YOI_EUSAGE,
+		    "%s is %zu bytes, over the limit of %zu; shorten it", what,
+		    len, max);
 		return false;
 	}
 	if (!yoi_utf8_valid(v, len)) {
-		report(s, "relation-schema", YOI_EUSAGE,
-		       "%s is not valid UTF-8; write it as UTF-8", what);
+		yoi_sink_report(s, "relation-schema", YOI_EUSAGE,
+				"%s is not valid UTF-8; write it as UTF-8",
+				what);
 		return false;
 	}
 	return true;
@@ -153,49 +109,53 @@ static bool str_ok(sink *s, const char *what, const char *v, size_t max)
  * it is known. Returns true when the record is acceptable (duplicates are
  * the caller's business).
  */
-static bool check_values(sink *s, const char *owner, const char *ticket_id,
+static bool check_values(yoi_sink *s, const char *owner, const char *ticket_id,
 			 const char *kind, const char *target, const char *note,
 			 const char *author, const char *at,
 			 yoi_rel_kind *kind_out)
 {
 	size_t before = s->n;
-	char q[QUOTE_MAX + 8];
+	char q[YOI_QUOTE_MAX + 8];
 	bool tid_ok = false, target_ok = false;
 
 	if (ticket_id &&
 	    str_ok(s, "ticket_id", ticket_id, YOI_REL_STRING_MAX)) {
-		quote(q, sizeof(q), ticket_id);
+		yoi_quote(q, sizeof(q), ticket_id);
 		if (!yoi_id_valid(ticket_id))
-			report(s, "relation-schema", YOI_EUSAGE,
-			       "ticket_id \"%s\" is not a ticket ID; use the "
-			       "13-character ID of the ticket that holds "
-			       "this file",
-			       q);
+			yoi_sink_report(
+			    s, "relation-schema", YOI_EUSAGE,
+			    "ticket_id \"%s\" is not a ticket ID; use the "
+			    "13-character ID of the ticket that holds "
+			    "this file",
+			    q);
 		else if (strcmp(ticket_id, owner) != 0)
-			report(s, "relation-schema", YOI_EUSAGE,
-			       "ticket_id \"%s\" is not this file's ticket "
-			       "%s; relations are stored on their source "
-			       "ticket only, so move the record there",
-			       q, owner);
+			yoi_sink_report(
+			    s, "relation-schema", YOI_EUSAGE,
+			    "ticket_id \"%s\" is not this file's ticket "
+			    "%s; relations are stored on their source "
+			    "ticket only, so move the record there",
+			    q, owner);
 		else
 			tid_ok = true;
 	}
 	if (kind && str_ok(s, "kind", kind, YOI_REL_STRING_MAX)) {
 		if (yoi_rel_kind_parse(kind_out, kind) < 0) {
-			quote(q, sizeof(q), kind);
-			report(s, "relation-schema", YOI_EUSAGE,
-			       "unknown kind \"%s\"; use depends_on, blocks, "
-			       "related, supersedes or duplicate_of",
-			       q);
+			yoi_quote(q, sizeof(q), kind);
+			yoi_sink_report(
+			    s, "relation-schema", YOI_EUSAGE,
+			    "unknown kind \"%s\"; use depends_on, blocks, "
+			    "related, supersedes or duplicate_of",
+			    q);
 		}
 	}
 	if (target && str_ok(s, "target", target, YOI_REL_STRING_MAX)) {
 		if (!yoi_id_valid(target)) {
-			quote(q, sizeof(q), target);
-			report(s, "relation-schema", YOI_EUSAGE,
-			       "target \"%s\" is not a ticket ID; use a "
-			       "13-character ID",
-			       q);
+			yoi_quote(q, sizeof(q), target);
+			yoi_sink_report(
+			    s, "relation-schema", YOI_EUSAGE,
+			    "target \"%s\" is not a ticket ID; use a "
+			    "13-character ID",
+			    q);
 		} else {
 			target_ok = true;
 		}
@@ -204,23 +164,24 @@ static bool check_values(sink *s, const char *owner, const char *ticket_id,
 		str_ok(s, "note", note, YOI_REL_NOTE_MAX);
 	if (author && str_ok(s, "author", author, YOI_REL_STRING_MAX) &&
 	    author[0] == '\0')
-		report(s, "relation-schema", YOI_EUSAGE,
-		       "author is empty; name who made the relation");
+		yoi_sink_report(s, "relation-schema", YOI_EUSAGE,
+				"author is empty; name who made the relation");
 	if (at && str_ok(s, "at", at, YOI_REL_STRING_MAX)) {
 		int64_t t;
 		if (yoi_time_parse(at, &t) < 0) {
-			quote(q, sizeof(q), at);
-			report(s, "relation-schema", YOI_EUSAGE,
-			       "at \"%s\" is not an RFC 3339 time; write it "
-			       "as 2026-06-27T19:08:16Z",
-			       q);
+			yoi_quote(q, sizeof(q), at);
+			yoi_sink_report(
+			    s, "relation-schema", YOI_EUSAGE,
+			    "at \"%s\" is not an RFC 3339 time; write it "
+			    "as 2026-06-27T19:08:16Z",
+			    q);
 		}
 	}
 	if (tid_ok && target_ok && strcmp(ticket_id, target) == 0)
-		report(s, "relation-self", YOI_EREFUSED,
-		       "ticket %s relates to itself; a relation needs "
-		       "another ticket as its target",
-		       target);
+		yoi_sink_report(s, "relation-self", YOI_EREFUSED,
+				"ticket %s relates to itself; a relation needs "
+				"another ticket as its target",
+				target);
 	return s->n == before;
 }
 
@@ -305,24 +266,27 @@ static int push(yoi_relations *r, const char *ticket_id, yoi_rel_kind kind,
 static int check_record(const yoi_relations *r, const yoi_relation *rel,
 			yoi_error *err)
 {
-	sink s = {.err = err, .path = DEFAULT_PATH};
+	yoi_sink s = {.err = err, .path = DEFAULT_PATH};
 	const char *kind = yoi_rel_kind_name(rel->kind);
 	if (!kind)
-		report(&s, "relation-schema", YOI_EUSAGE,
-		       "relation kind %d is not one of depends_on, blocks, "
-		       "related, supersedes, duplicate_of",
-		       (int)rel->kind);
+		yoi_sink_report(
+		    &s, "relation-schema", YOI_EUSAGE,
+		    "relation kind %d is not one of depends_on, blocks, "
+		    "related, supersedes, duplicate_of",
+		    (int)rel->kind);
 	/* ticket_id and target are arrays: bound the read. */
 	char tid[YOI_ID_LEN + 2], target[YOI_ID_LEN + 2];
 	snprintf(tid, sizeof(tid), "%.*s", YOI_ID_LEN + 1, rel->ticket_id);
 	snprintf(target, sizeof(target), "%.*s", YOI_ID_LEN + 1, rel->target);
 	yoi_rel_kind k;
 	if (!rel->author)
-		report(&s, "relation-schema", YOI_EUSAGE,
-		       "author is missing; name who made the relation");
+		yoi_sink_report(
+		    &s, "relation-schema", YOI_EUSAGE,
+		    "author is missing; name who made the relation");
 	if (!rel->at)
-		report(&s, "relation-schema", YOI_EUSAGE,
-		       "at is missing; give the time as 2026-06-27T19:08:16Z");
+		yoi_sink_report(
+		    &s, "relation-schema", YOI_EUSAGE,
+		    "at is missing; give the time as 2026-06-27T19:08:16Z");
 	check_values(&s, r->owner, tid, kind, target, rel->note, rel->author,
 		     rel->at, &k);
 	return s.n ? s.ecode : 0;
@@ -490,36 +454,39 @@ static const char *const record_keys[] = {"ticket_id", "kind",	 "target",
 
 /* Read one element of "relations" into r (or report it and skip it). */
 static int parse_record(yoi_relations *r, const json_t *rec, size_t index,
-			sink *s)
+			yoi_sink *s)
 {
 	if (!json_is_object(rec)) {
-		report(s, "relation-schema", YOI_EUSAGE,
-		       "relation %zu is not an object; each relation is "
-		       "{\"ticket_id\", \"kind\", \"target\", \"author\", "
-		       "\"at\"[, \"note\"]}",
-		       index + 1);
+		yoi_sink_report(
+		    s, "relation-schema", YOI_EUSAGE,
+		    "relation %zu is not an object; each relation is "
+		    "{\"ticket_id\", \"kind\", \"target\", \"author\", "
+		    "\"at\"[, \"note\"]}",
+		    index + 1);
 		return 0;
 	}
 	const char *v[NRECORD_KEYS] = {NULL};
 	const char *key;
 	json_t *val;
-	char q[QUOTE_MAX + 8];
+	char q[YOI_QUOTE_MAX + 8];
 	json_object_foreach((json_t *)rec, key, val)
 	{
 		size_t k = 0;
 		while (k < NRECORD_KEYS && strcmp(key, record_keys[k]) != 0)
 			k++;
 		if (k == NRECORD_KEYS) {
-			quote(q, sizeof(q), key);
-			report(s, "relation-schema", YOI_EUSAGE,
-			       "relation %zu has unknown key \"%s\"; the "
-			       "schema is closed: remove it",
-			       index + 1, q);
+			yoi_quote(q, sizeof(q), key);
+			yoi_sink_report(
+			    s, "relation-schema", YOI_EUSAGE,
+			    "relation %zu has unknown key \"%s\"; the "
+			    "schema is closed: remove it",
+			    index + 1, q);
 		} else if (!json_is_string(val)) {
-			report(s, "relation-schema", YOI_EUSAGE,
-			       "relation %zu: \"%s\" is not a string; write "
-			       "it as a JSON string",
-			       index + 1, key);
+			yoi_sink_report(
+			    s, "relation-schema", YOI_EUSAGE,
+			    "relation %zu: \"%s\" is not a string; write "
+			    "it as a JSON string",
+			    index + 1, key);
 		} else {
 			v[k] = json_string_value(val);
 		}
@@ -527,10 +494,11 @@ static int parse_record(yoi_relations *r, const json_t *rec, size_t index,
 	for (size_t k = 0; k < NRECORD_KEYS; k++) {
 		if (k == 3 || v[k] || json_object_get(rec, record_keys[k]))
 			continue; /* note is optional; wrong types reported */
-		report(s, "relation-schema", YOI_EUSAGE,
-		       "relation %zu has no \"%s\"; every relation needs "
-		       "ticket_id, kind, target, author and at",
-		       index + 1, record_keys[k]);
+		yoi_sink_report(
+		    s, "relation-schema", YOI_EUSAGE,
+		    "relation %zu has no \"%s\"; every relation needs "
+		    "ticket_id, kind, target, author and at",
+		    index + 1, record_keys[k]);
 	}
 	yoi_rel_kind kind = YOI_REL_KIND_COUNT;
 	check_values(s, r->owner, v[0], v[1], v[2], v[3], v[4], v[5], &kind);
@@ -543,9 +511,10 @@ static int parse_record(yoi_relations *r, const json_t *rec, size_t index,
 		if (first->line > 0)
 			snprintf(where, sizeof(where), " (line %d)",
 				 first->line);
-		report(s, "relation-duplicate", YOI_EREFUSED,
-		       "relation %zu repeats %s %s%s; keep one of them",
-		       index + 1, v[1], v[2], where);
+		yoi_sink_report(
+		    s, "relation-duplicate", YOI_EREFUSED,
+		    "relation %zu repeats %s %s%s; keep one of them", index + 1,
+		    v[1], v[2], where);
 		return 0;
 	}
 	return push(r, v[0], kind, v[2], v[3], v[4], v[5], s->line);
@@ -596,7 +565,7 @@ int yoi_relations_parse(yoi_relations **out, const char *buf, size_t len,
 	int rc = 0;
 	yoi_relations *r = NULL;
 	line_map m = {0};
-	sink s = {.d = d, .path = c.path};
+	yoi_sink s = {.d = d, .path = c.path};
 	int top_line = line_of(buf, ws);
 	if (!json_is_object(root)) {
 		rc = corrupt(&c, "relation-schema", top_line,
@@ -646,12 +615,13 @@ int yoi_relations_parse(yoi_relations **out, const char *buf, size_t len,
 		if (strcmp(key, "version") == 0) {
 			vline = s.line;
 		} else if (strcmp(key, "relations") != 0) {
-			char q[QUOTE_MAX + 8];
-			quote(q, sizeof(q), key);
-			report(&s, "relation-schema", YOI_EUSAGE,
-			       "unknown top-level key \"%s\"; the schema is "
-			       "closed: remove it",
-			       q);
+			char q[YOI_QUOTE_MAX + 8];
+			yoi_quote(q, sizeof(q), key);
+			yoi_sink_report(
+			    &s, "relation-schema", YOI_EUSAGE,
+			    "unknown top-level key \"%s\"; the schema is "
+			    "closed: remove it",
+			    q);
 		}
 		i++;
 	}
@@ -687,7 +657,7 @@ int yoi_relations_parse(yoi_relations **out, const char *buf, size_t len,
 	const char *nl = memchr(buf, '\n', len);
 	r->crlf = nl && nl > buf && nl[-1] == '\r';
 	for (i = 0; i < nrec; i++) {
-		sink rs = {.d = d, .path = c.path, .line = m.elems[i]};
+		yoi_sink rs = {.d = d, .path = c.path, .line = m.elems[i]};
 		rc = parse_record(r, json_array_get(arr, i), i, &rs);
 		r->nerrors += rs.n;
 		if (rc < 0)

@@ -42,4 +42,25 @@ long yoi_diag_find(const yoi_diag *d, const char *code);
 void yoi_diag_sort(yoi_diag *d);
 void yoi_diag_free(yoi_diag *d);
 
+/*
+ * Where a checker's findings go: every one into d (when parsing, for
+ * doctor), and the first into err (when a command needs one answer).
+ */
+typedef struct yoi_sink {
+	yoi_diag *d;
+	struct yoi_error *err;
+	const char *path;
+	int line;
+	size_t n;  /* findings reported */
+	int ecode; /* YOI_E* of the first */
+} yoi_sink;
+
+void yoi_sink_report(yoi_sink *s, const char *dcode, int ecode, const char *fmt,
+		     ...) __attribute__((format(printf, 4, 5)));
+
+/* A value quoted in a message: at most 64 bytes, cut at a character
+ * boundary, "..." when cut. */
+#define YOI_QUOTE_MAX 64
+void yoi_quote(char *out, size_t cap, const char *s);
+
 #endif
