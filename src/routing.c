@@ -8,13 +8,14 @@
 #include <unistd.h>
 
 #include "yoi/file.h"
+#include "yoi/listcache.h"
 #include "yoi/par.h"
-#include "yoi/item.h"
 
 typedef struct load_job {
 	const yoi_store *st;
 	int root_fd; /* paths relative to the root: short walks */
 	yoi_routing *r;
+	const uint32_t *art; /* YOI_ROW_ART_* of each ticket */
 } load_job;
 
 static void note_err(yoi_routing_ticket *t, const char *msg)
@@ -23,16 +24,13 @@ static void note_err(yoi_routing_ticket *t, const char *msg)
 		t->err = yoi_strdup(msg);
 }
 
-/* One file of the ticket, relative to the root; missing is fine. */
+/* One artifacts file of the ticket, relative to the root. */
 static int read_rel(const load_job *j, const char *id, const char *name,
-		    size_t limit, bool frontmatter, yoi_buf *b, char *rel,
-		    size_t cap, yoi_error *err)
+		    size_t limit, yoi_buf *b, char *rel, size_t cap,
+		    yoi_error *err)
 {
-	snprintf(rel, cap, "%s/%s", id, name);
-	return frontmatter
-		       ? yoi_file_read_frontmatter_at(j->root_fd, rel, limit,
-						      b, err)
-		       : yoi_file_read_at(j->root_fd, rel, limit, b, err);
+	snprintf(rel, cap, "%s/artifacts/%s", id, name);
+	return yoi_file_read_at(j->root_fd, rel, limit, b, err);
 }
 
 static void load_nth(void *ctx, size_t i, unsigned worker)
@@ -43,37 +41,57 @@ static void load_nth(void *ctx, size_t i, unsigned worker)
 	yoi_buf b = YOI_BUF_INIT;
 	yoi_error err;
 	char rel[128];
-	yoi_item *it = NULL;
-	int rc = read_rel(j, t->id, "item.md", YOI_FILE_MAX, true, &b, rel,
-			  sizeof(rel), &err);
-	if (rc == 0)
-		rc = yoi_item_parse(&it, b.ptr, b.len, rel, &err);
-	if (rc < 0) {
-		note_err(t, err.msg);
-	} else {
-		t->state = yoi_state_parse(yoi_item_get(it, "state"));
-		int64_t q;
-		const char *qa = yoi_item_get(it, "queued_at");
-		if (qa && yoi_time_parse(qa, &q) == 0)
-			t->queued_at = q;
-		t->title = yoi_strdup(yoi_item_get(it, "title"));
-		yoi_item_free(it);
-	}
-	rc = read_rel(j, t->id, "artifacts/relations.json", YOI_REL_FILE_MAX,
-		      false, &b, rel, sizeof(rel), &err);
+	int rc = YOI_ENOTFOUND;
+	uint32_t art = j->art[i];
+	bool unknown = art & YOI_ROW_ART_UNKNOWN;
+	if (unknown || (art & YOI_ROW_ART_RELATIONS))
+		rc = read_rel(j, t->id, "relations.json", YOI_REL_FILE_MAX, &b,
+			      rel, sizeof(rel), &err);
 	if (rc == 0)
 		rc = yoi_relations_parse(&t->rel, b.ptr, b.len, t->id, rel,
 					 NULL, &err);
 	if (rc < 0 && rc != YOI_ENOTFOUND)
 		note_err(t, err.msg);
-	rc = read_rel(j, t->id, "artifacts/orchestration-plan.jsonl",
-		      YOI_PLAN_FILE_MAX, false, &b, rel, sizeof(rel), &err);
+	rc = YOI_ENOTFOUND;
+	if (unknown || (art & YOI_ROW_ART_PLAN))
+		rc = read_rel(j, t->id, "orchestration-plan.jsonl",
+			      YOI_PLAN_FILE_MAX, &b, rel, sizeof(rel), &err);
 	if (rc == 0)
 		rc = yoi_plan_parse(&t->plan, b.ptr, b.len, t->id, rel, NULL,
 				    &err);
 	if (rc < 0 && rc != YOI_ENOTFOUND)
 		note_err(t, err.msg);
 	yoi_buf_free(&b);
+}
+
+/* State, queued_at and title: from the list cache where it is fresh. */
+static int rows_fill(yoi_routing *r, const yoi_store *st, const yoi_strv *ids,
+		     uint32_t *art, yoi_error *err)
+{
+	yoi_rows rows;
+	int rc = yoi_rows_load(&rows, st, ids, YOI_ROWS_ARTIFACTS, err);
+	if (rc < 0)
+		return rc;
+	for (size_t i = 0; rc == 0 && i < r->n; i++) {
+		yoi_routing_ticket *t = &r->t[i];
+		const yoi_row *row = rows.row[i];
+		art[i] = row ? row->artifacts : YOI_ROW_ART_UNKNOWN;
+		if (!row) {
+			note_err(t, rows.err[i] ? rows.err[i] : "unreadable");
+			continue;
+		}
+		t->state = yoi_state_parse(row->col[YOI_ROW_STATE]);
+		int64_t q;
+		const char *qa = row->col[YOI_ROW_QUEUED];
+		if (qa && yoi_time_parse(qa, &q) == 0)
+			t->queued_at = q;
+		const char *title = row->col[YOI_ROW_TITLE];
+		if (title && !(t->title = yoi_strdup(title)))
+			rc = yoi_error_set(err, YOI_ENOMEM, NULL, 0,
+					   "out of memory");
+	}
+	yoi_rows_free(&rows);
+	return rc;
 }
 
 size_t yoi_routing_find(const yoi_routing *r, const char *id)
@@ -129,7 +147,7 @@ static int build_graph(yoi_routing *r, yoi_error *err)
 			const yoi_relation *rel = &t->rel->v[k];
 			rc = edge_add(&e, i, rel->target,
 				      yoi_graph_kind_from_relation(
-					      yoi_rel_kind_name(rel->kind)),
+					  yoi_rel_kind_name(rel->kind)),
 				      r);
 		}
 		for (size_t k = 0; rc == 0 && t->plan && k < t->plan->n; k++) {
@@ -137,7 +155,7 @@ static int build_graph(yoi_routing *r, yoi_error *err)
 			if (p->related_ticket[0])
 				rc = edge_add(&e, i, p->related_ticket,
 					      yoi_graph_kind_from_plan(
-						      yoi_plan_kind_name(p->kind)),
+						  yoi_plan_kind_name(p->kind)),
 					      r);
 		}
 	}
@@ -171,10 +189,19 @@ int yoi_routing_load(yoi_routing **out, const yoi_store *st, yoi_error *err)
 		r->t[i].state = YOI_ST_INVALID;
 		r->t[i].queued_at = -1;
 	}
+	uint32_t *art = calloc(ids.n ? ids.n : 1, sizeof(*art));
+	rc = art ? rows_fill(r, st, &ids, art, err)
+		 : yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
 	yoi_strv_free(&ids);
-	load_job j = {st, open(st->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC),
-		      r};
+	if (rc < 0) {
+		free(art);
+		yoi_routing_free(r);
+		return rc;
+	}
+	load_job j = {st, open(st->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC), r,
+		      art};
 	if (j.root_fd < 0) {
+		free(art);
 		yoi_routing_free(r);
 		return yoi_error_set(err, YOI_EIO, st->root, 0,
 				     "%s: cannot open the tickets root",
@@ -182,6 +209,7 @@ int yoi_routing_load(yoi_routing **out, const yoi_store *st, yoi_error *err)
 	}
 	yoi_par_for(r->n, yoi_par_threads(r->n), load_nth, &j);
 	close(j.root_fd);
+	free(art);
 	rc = build_graph(r, err);
 	if (rc < 0) {
 		yoi_routing_free(r);
@@ -213,8 +241,9 @@ int yoi_routing_guard_fn(void *ctx, const char *id, yoi_state from,
 	if (!g->r) {
 		yoi_error err;
 		if (yoi_routing_load(&g->r, g->st, &err) < 0) {
-			yoi_buf_printf(why, "cannot read the store's routing "
-					    "view: %s",
+			yoi_buf_printf(why,
+				       "cannot read the store's routing "
+				       "view: %s",
 				       err.msg);
 			return YOI_EREFUSED;
 		}

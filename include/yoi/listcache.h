@@ -1,11 +1,13 @@
 /*
- * listcache.h - what `list` shows of each ticket, cached in the git
+ * listcache.h - what `list` shows of each ticket (and what routing needs:
+ * state, queued_at, title, which artifacts files exist), cached in the git
  * directory (never committed; one per worktree) and validated the way
  * git validates its index: a row is used only while item.md has the same
  * size, mtime and ctime (ns) and inode as when the row was made. Rows of
  * files modified within YOI_LISTCACHE_RACY_NS of writing the cache are
  * not stored ("racily clean"), so an edit within one timestamp tick is
  * never missed. A torn or corrupt cache is ignored (it is only a cache).
+ * yoi_rows_load is the way in: list, route, show and the guards use it.
  *
  * Ownership: yoi_listcache owns its rows; yoi_listcache_free. A yoi_row
  * owns its strings; yoi_row_free.
@@ -20,6 +22,7 @@
 #include "common.h"
 #include "id.h"
 #include "item.h"
+#include "store.h"
 
 #define YOI_LISTCACHE_RACY_NS (2LL * 1000 * 1000 * 1000)
 
@@ -31,6 +34,7 @@ enum {
 	YOI_ROW_PRIORITY,
 	YOI_ROW_CREATED,
 	YOI_ROW_UPDATED,
+	YOI_ROW_QUEUED,
 	YOI_ROW_NCOL
 };
 
@@ -44,11 +48,19 @@ typedef struct yoi_row_key {
 	uint64_t ino;
 } yoi_row_key;
 
+#define YOI_ROW_ART_RELATIONS (1u << 0)	 /* relations.json */
+#define YOI_ROW_ART_PLAN      (1u << 1)	 /* orchestration-plan.jsonl */
+#define YOI_ROW_ART_UNKNOWN   (1u << 31) /* not looked at: try them all */
+
 typedef struct yoi_row {
 	char id[YOI_ID_LEN + 1];
 	yoi_row_key key;
 	char *col[YOI_ROW_NCOL]; /* scalar values; NULL when absent or null */
 	yoi_strv risk;		 /* risk_flags when a list of strings */
+	/* Which artifacts files exist (YOI_ROW_ART_*), valid while the
+	 * artifacts directory keeps the stat akey (ino 0: no directory). */
+	yoi_row_key akey;
+	uint32_t artifacts;
 } yoi_row;
 
 typedef struct yoi_listcache {
@@ -82,5 +94,32 @@ const yoi_row *yoi_listcache_find(const yoi_listcache *c, const char *id,
 int yoi_listcache_save(const yoi_row *const *rows, size_t n, const char *path,
 		       const char *root, int64_t now_ns, yoi_error *err);
 void yoi_listcache_free(yoi_listcache *c);
+
+/*
+ * The rows of the tickets ids (sorted), on all cores: from the store's
+ * cache where item.md's stat still matches, else parsed from the
+ * frontmatter. When any row missed, the cache is rewritten (failing to is
+ * not an error; save_err says why). row[i] is NULL when ids->v[i] could
+ * not be read, and err[i] says why. With YOI_ROWS_ARTIFACTS, each row's
+ * artifacts bits are also known (validated by the stat of the artifacts
+ * directory: adding or removing a file changes it), else they may be
+ * YOI_ROW_ART_UNKNOWN.
+ */
+#define YOI_ROWS_ARTIFACTS 1u
+
+typedef struct yoi_rows {
+	size_t n;
+	const yoi_row **row;
+	char **err;
+	size_t misses;
+	char *save_err;
+	/* private */
+	yoi_row *fresh;
+	yoi_listcache cache;
+} yoi_rows;
+
+int yoi_rows_load(yoi_rows *rows, const yoi_store *st, const yoi_strv *ids,
+		  unsigned flags, yoi_error *err);
+void yoi_rows_free(yoi_rows *rows);
 
 #endif

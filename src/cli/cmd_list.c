@@ -1,13 +1,8 @@
 /* cmd_list.c - tickets filtered by state, assignee, risk flag, text. */
-#include <fcntl.h>
 #include <limits.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "yoi/listcache.h"
@@ -86,64 +81,30 @@ static bool search_matches(const yoi_item *it, const char *needle)
 	       contains_ci(body, blen, needle);
 }
 
-/*
- * One slot per ticket, filled by the workers: the row comes from the
- * cache when item.md's stat matches, else from parsing the frontmatter.
- */
-typedef struct slot {
-	const yoi_row *row; /* cached or &fresh */
-	yoi_row fresh;
-	bool match;
-	char *err; /* why the ticket could not be read */
-} slot;
-
-typedef struct load_job {
+/* --search: the whole item of each ticket whose row matched, on all cores. */
+typedef struct search_job {
 	const yoi_store *st;
-	int root_fd; /* stat relative to the root: short path walks */
 	const yoi_strv *ids;
-	const filter *f;
-	const yoi_listcache *cache;
-	slot *slots;
-	atomic_size_t misses;
-} load_job;
+	const char *needle;
+	bool *match;
+	char **err;
+} search_job;
 
-static void load_nth(void *ctx, size_t i, unsigned worker)
+static void search_nth(void *ctx, size_t i, unsigned worker)
 {
 	(void)worker;
-	load_job *j = ctx;
-	slot *s = &j->slots[i];
-	const char *id = j->ids->v[i];
-	char rel[YOI_ID_LEN + sizeof("/item.md")];
-	snprintf(rel, sizeof(rel), "%s/item.md", id);
-	struct stat sb;
-	yoi_row_key key = {0};
-	if (j->root_fd >= 0 &&
-	    fstatat(j->root_fd, rel, &sb, AT_SYMLINK_NOFOLLOW) == 0 &&
-	    S_ISREG(sb.st_mode))
-		key = yoi_row_key_of(&sb);
-	if (!j->f->search && key.ino &&
-	    (s->row = yoi_listcache_find(j->cache, id, key))) {
-		s->match = row_matches(s->row, j->f);
+	search_job *j = ctx;
+	if (!j->match[i])
 		return;
-	}
-	atomic_fetch_add(&j->misses, 1);
-	/* The key was taken before the read: a later change only misses. */
 	yoi_ticket *t;
 	yoi_error err;
-	unsigned what = (j->f->search ? YOI_LOAD_ITEM : YOI_LOAD_FRONTMATTER) |
-			YOI_LOAD_DIR_CHECKED;
-	if (yoi_ticket_load(&t, j->st, id, what, &err) < 0) {
-		s->err = yoi_strdup(err.msg);
+	if (yoi_ticket_load(&t, j->st, j->ids->v[i],
+			    YOI_LOAD_ITEM | YOI_LOAD_DIR_CHECKED, &err) < 0) {
+		j->match[i] = false;
+		j->err[i] = yoi_strdup(err.msg);
 		return;
 	}
-	if (yoi_row_from_item(&s->fresh, id, t->item, key) < 0) {
-		s->err = yoi_strdup("out of memory");
-	} else {
-		s->row = &s->fresh;
-		s->match =
-		    row_matches(s->row, j->f) &&
-		    (!j->f->search || search_matches(t->item, j->f->search));
-	}
+	j->match[i] = search_matches(t->item, j->needle);
 	yoi_ticket_free(t);
 }
 
@@ -159,27 +120,6 @@ static json_t *row_json(const yoi_row *r)
 	    r->col[YOI_ROW_READINESS], "risk_flags", risk, "priority",
 	    r->col[YOI_ROW_PRIORITY], "created_at", r->col[YOI_ROW_CREATED],
 	    "updated_at", r->col[YOI_ROW_UPDATED]);
-}
-
-/* Keep the cache fresh for the next list; failing to is not an error. */
-static void save_cache(yoi_ctx *ctx, const yoi_store *st, const char *path,
-		       const slot *slots, size_t n)
-{
-	const yoi_row **rows = calloc(n ? n : 1, sizeof(*rows));
-	if (!rows)
-		return;
-	for (size_t i = 0; i < n; i++)
-		rows[i] = slots[i].row;
-	struct timespec ts;
-	clock_gettime(CLOCK_REALTIME, &ts);
-	yoi_error err;
-	if (yoi_listcache_save(rows, n, path, st->root,
-			       (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec,
-			       &err) < 0 &&
-	    ctx->verbose)
-		fprintf(stderr, "yoi-tickets list: cache not saved: %s\n",
-			err.msg);
-	free(rows);
 }
 
 int yoi_cmd_list(int argc, char **argv, yoi_ctx *ctx)
@@ -232,39 +172,44 @@ int yoi_cmd_list(int argc, char **argv, yoi_ctx *ctx)
 	int e = yoi_store_ids(st, &ids, &ctx->err);
 	if (e < 0)
 		return yoi_cli_fail(ctx, e);
-	char *cache_path = yoi_store_cache_path(st, "yoi-list-cache");
-	yoi_listcache cache = {0};
-	if (cache_path && !f.search)
-		yoi_listcache_load(&cache, cache_path, st->root);
-	load_job j = {
-	    st,	    open(st->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC),
-	    &ids,   &f,
-	    &cache, calloc(ids.n ? ids.n : 1, sizeof(slot)),
-	    0};
-	if (!j.slots) {
-		if (j.root_fd >= 0)
-			close(j.root_fd);
-		yoi_listcache_free(&cache);
-		free(cache_path);
+	yoi_rows rows;
+	if ((e = yoi_rows_load(&rows, st, &ids, 0, &ctx->err)) < 0) {
+		yoi_strv_free(&ids);
+		return yoi_cli_fail(ctx, e);
+	}
+	if (rows.save_err && ctx->verbose)
+		fprintf(stderr, "yoi-tickets list: cache not saved: %s\n",
+			rows.save_err);
+	bool *match = calloc(ids.n ? ids.n : 1, sizeof(*match));
+	char **serr = calloc(ids.n ? ids.n : 1, sizeof(*serr));
+	if (!match || !serr) {
+		free(match);
+		free(serr);
+		yoi_rows_free(&rows);
 		yoi_strv_free(&ids);
 		return yoi_cli_fail(ctx,
 				    yoi_error_set(&ctx->err, YOI_ENOMEM, NULL,
 						  0, "out of memory"));
 	}
-	yoi_par_for(ids.n, yoi_par_threads(ids.n), load_nth, &j);
+	for (size_t i = 0; i < ids.n; i++)
+		match[i] = rows.row[i] && row_matches(rows.row[i], &f);
+	if (f.search) {
+		search_job sj = {st, &ids, f.search, match, serr};
+		yoi_par_for(ids.n, yoi_par_threads(ids.n), search_nth, &sj);
+	}
 	json_t *arr = json ? json_array() : NULL;
 	long shown = 0;
 	for (size_t i = 0; i < ids.n; i++) {
-		const slot *s = &j.slots[i];
-		if (!s->row) {
+		const yoi_row *r = rows.row[i];
+		const char *why = r ? serr[i] : rows.err[i];
+		if (why || !r) {
 			fprintf(stderr, "yoi-tickets list: skipping %s: %s\n",
-				ids.v[i], s->err ? s->err : "unreadable");
+				ids.v[i], why ? why : "unreadable");
 			continue;
 		}
-		if (!s->match || (f.limit >= 0 && shown >= f.limit))
+		if (!match[i] || (f.limit >= 0 && shown >= f.limit))
 			continue;
 		shown++;
-		const yoi_row *r = s->row;
 		const char *a = r->col[YOI_ROW_ASSIGNEE];
 		if (arr)
 			json_array_append_new(arr, row_json(r));
@@ -274,17 +219,11 @@ int yoi_cmd_list(int argc, char **argv, yoi_ctx *ctx)
 			       r->col[YOI_ROW_TITLE] ? r->col[YOI_ROW_TITLE]
 						     : "-");
 	}
-	if (cache_path && !f.search && atomic_load(&j.misses))
-		save_cache(ctx, st, cache_path, j.slots, ids.n);
-	for (size_t i = 0; i < ids.n; i++) {
-		yoi_row_free(&j.slots[i].fresh);
-		free(j.slots[i].err);
-	}
-	free(j.slots);
-	if (j.root_fd >= 0)
-		close(j.root_fd);
-	yoi_listcache_free(&cache);
-	free(cache_path);
+	for (size_t i = 0; i < ids.n; i++)
+		free(serr[i]);
+	free(serr);
+	free(match);
+	yoi_rows_free(&rows);
 	yoi_strv_free(&ids);
 	return arr ? yoi_cli_json(ctx, arr) : 0;
 }
