@@ -844,5 +844,6 @@ int yoi_doctor_repair(yoi_store *st, const yoi_opctx *ctx, const char *id,
 	yoi_buf_free(&events);
 	yoi_buf_free(&fields);
 	yoi_ticket_end(st, t);
+	yoi_store_unlock(st); /* the lock taken above */
 	return rc;
 }

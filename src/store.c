@@ -107,6 +107,7 @@ void yoi_store_free(yoi_store *st)
 {
 	if (!st)
 		return;
+	st->lock_depth = 0;
 	yoi_store_unlock(st);
 	yoi_config_free(&st->cfg);
 	free(st->top);
@@ -135,8 +136,10 @@ int yoi_store_require(const yoi_store *st, yoi_error *err)
 
 int yoi_store_lock(yoi_store *st, int wait_sec, yoi_error *err)
 {
-	if (st->lock_fd >= 0)
+	if (st->lock_fd >= 0) {
+		st->lock_depth++;
 		return 0;
+	}
 	int rc = yoi_store_require(st, err);
 	if (rc < 0)
 		return rc;
@@ -190,7 +193,9 @@ int yoi_store_lock(yoi_store *st, int wait_sec, yoi_error *err)
 
 void yoi_store_unlock(yoi_store *st)
 {
-	if (st && st->lock_fd >= 0) {
+	if (st && st->lock_depth > 0) {
+		st->lock_depth--;
+	} else if (st && st->lock_fd >= 0) {
 		flock(st->lock_fd, LOCK_UN);
 		close(st->lock_fd);
 		st->lock_fd = -1;

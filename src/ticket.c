@@ -484,19 +484,29 @@ static int check_transition(const yoi_store *st, const yoi_opctx *ctx,
 }
 
 /* Append the state_changed event for from -> to to events. */
+#define MAX_EXTRA_ATTRS 8
+
 static int add_state_changed(yoi_buf *events, const yoi_opctx *ctx,
 			     const yoi_ticket *t, yoi_state from, yoi_state to,
-			     const char *reason, bool forced, yoi_error *err)
+			     const char *reason, bool forced,
+			     const yoi_transition_req *req, yoi_error *err)
 {
-	yoi_attr a[] = {
+	yoi_attr a[5 + MAX_EXTRA_ATTRS] = {
 	    {"from", (char *)yoi_state_name(from)},
 	    {"to", (char *)yoi_state_name(to)},
 	    {"reason", (char *)reason},
 	    {"field", "state"},
-	    {"forced", "true"},
 	};
+	size_t n = 4;
+	if (forced)
+		a[n++] = (yoi_attr){"forced", "true"};
+	if (req->nattrs > MAX_EXTRA_ATTRS)
+		return yoi_error_set(err, YOI_EUSAGE, NULL, 0,
+				     "too many event attributes");
+	for (size_t i = 0; i < req->nattrs; i++)
+		a[n++] = req->attrs[i];
 	return yoi_ticket_event(events, ctx, t->thread_crlf, "state_changed", a,
-				forced ? 5 : 4, NULL, err);
+				n, NULL, err);
 }
 
 /*
@@ -553,9 +563,10 @@ static int transition(yoi_store *st, const yoi_opctx *ctx, const char *id,
 		reason = txt(ctx, "reason_default");
 	if (rc == 0)
 		rc = add_state_changed(&events, ctx, t, from, to, reason,
-				       forced, err);
+				       forced, req, err);
 	if (rc < 0)
 		goto out;
+	bool prepared = false;
 	if (yoi_item_set(t->item, "state", yoi_state_name(to)) < 0)
 		rc = yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
 	if (rc == 0 && (flags & YOI_TR_SETS_QUEUED)) {
@@ -579,8 +590,14 @@ static int transition(yoi_store *st, const yoi_opctx *ctx, const char *id,
 		yoi_buf_free(&text);
 		free(res);
 	}
+	if (rc == 0 && req->prepare) {
+		rc = req->prepare(req->hook, err);
+		prepared = rc == 0;
+	}
 	if (rc == 0)
 		rc = yoi_ticket_commit(t, ctx, &events, err);
+	if (rc < 0 && prepared && req->undo)
+		req->undo(req->hook);
 out:
 	yoi_buf_free(&events);
 	yoi_ticket_end(st, t);
@@ -601,7 +618,7 @@ int yoi_ticket_close(yoi_store *st, const yoi_opctx *ctx, const char *id,
 		return yoi_error_set(
 		    err, YOI_EUSAGE, NULL, 0,
 		    "close needs --resolution TEXT or --file F");
-	yoi_transition_req req = {"closed", NULL, resolution, false};
+	yoi_transition_req req = {.target = "closed", .summary = resolution};
 	return transition(st, ctx, id, VIA_CLOSE, &req, NULL, err);
 }
 
@@ -611,7 +628,7 @@ int yoi_ticket_reopen(yoi_store *st, const yoi_opctx *ctx, const char *id,
 	if (!reason || !*reason)
 		return yoi_error_set(err, YOI_EUSAGE, NULL, 0,
 				     "reopen needs --reason TEXT");
-	yoi_transition_req req = {"planning", reason, NULL, false};
+	yoi_transition_req req = {.target = "planning", .reason = reason};
 	return transition(st, ctx, id, VIA_REOPEN, &req, NULL, err);
 }
 

@@ -23,7 +23,8 @@ typedef struct yoi_store {
 	char *yoi_dir; /* the .yoi directory holding config.yaml */
 	char *root;    /* tickets root */
 	yoi_config cfg;
-	int lock_fd; /* -1 when not held */
+	int lock_fd;	/* -1 when not held */
+	int lock_depth; /* nested yoi_store_lock calls inside the outer one */
 } yoi_store;
 
 /*
@@ -43,7 +44,9 @@ int yoi_store_require(const yoi_store *st, yoi_error *err);
 
 /*
  * Take the store lock (flock on <root>/.lock), waiting up to wait_sec
- * seconds (0 = try once). YOI_EBUSY when not obtained.
+ * seconds (0 = try once). YOI_EBUSY when not obtained. Nests: a lock
+ * taken while held only counts, and the matching unlock only uncounts, so
+ * an operation built of others (start) holds it throughout.
  */
 int yoi_store_lock(yoi_store *st, int wait_sec, yoi_error *err);
 void yoi_store_unlock(yoi_store *st);

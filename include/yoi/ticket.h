@@ -94,6 +94,18 @@ typedef struct yoi_transition_req {
 	const char *reason;
 	const char *summary;
 	bool force;
+	/* Extra attributes of the state_changed event (after field). */
+	const yoi_attr *attrs;
+	size_t nattrs;
+	/*
+	 * Side effects that go with the transition, all or nothing (start's
+	 * branch and worktree): prepare runs under the lock once every check
+	 * passed and before anything is written (failing aborts, nothing
+	 * written); undo runs when the transition then fails to be written.
+	 */
+	int (*prepare)(void *hook, yoi_error *err);
+	void (*undo)(void *hook);
+	void *hook;
 } yoi_transition_req;
 
 /* `state ID TARGET`. *from_out (may be NULL) receives the old state. */
