@@ -16,6 +16,7 @@
 #include "yoi/plan.h"
 #include "yoi/relations.h"
 #include "yoi/thread.h"
+#include "yoi/work.h"
 
 #define ERR  YOI_DIAG_ERROR
 #define WARN YOI_DIAG_WARNING
@@ -639,6 +640,52 @@ static int check_graph(const yoi_store *st, const yoi_strv *tickets,
 	return rc;
 }
 
+/*
+ * Git findings (SPEC 10): a ticket worktree whose ticket is closed, an
+ * inprogress ticket whose recorded worktree is gone. Both warnings.
+ */
+static int check_worktrees(const yoi_store *st, const yoi_strv *tickets,
+			   const doctor_ticket *tk, yoi_diag *d, yoi_error *err)
+{
+	if (!st->repo)
+		return 0;
+	for (size_t i = 0; i < tickets->n; i++) {
+		if (tk[i].state != YOI_ST_INPROGRESS)
+			continue;
+		yoi_work_info w;
+		yoi_error e2;
+		if (yoi_work_recorded(st, tickets->v[i], &w, &e2) < 0)
+			continue; /* never started with start: nothing recorded
+				   */
+		if (w.worktree_path && !yoi_exists(w.worktree_path)) {
+			char *plan = yoi_store_path(
+			    st, tickets->v[i],
+			    "artifacts/orchestration-plan.jsonl");
+			yoi_diag_add(d, WARN, "worktree-missing", plan, 0,
+				     "ticket %s is inprogress but its recorded "
+				     "worktree %s is gone; recreate it or "
+				     "finish the ticket",
+				     tickets->v[i], w.worktree);
+			free(plan);
+		}
+		yoi_work_info_free(&w);
+	}
+	yoi_work_trees wts;
+	int rc = yoi_work_trees_list(st, &wts, err);
+	if (rc < 0)
+		return rc;
+	for (size_t i = 0; i < wts.n; i++)
+		if (wts.v[i].state == YOI_ST_CLOSED)
+			yoi_diag_add(d, WARN, "worktree-cleanup-pending",
+				     wts.v[i].path, 0,
+				     "ticket %s is closed but its worktree is "
+				     "still there; run 'yoi-tickets cleanup "
+				     "%s'",
+				     wts.v[i].id, wts.v[i].id);
+	yoi_work_trees_free(&wts);
+	return 0;
+}
+
 int yoi_doctor_run(const yoi_store *st, yoi_diag *d, yoi_error *err)
 {
 	int rc = yoi_store_require(st, err);
@@ -753,6 +800,8 @@ int yoi_doctor_run(const yoi_store *st, yoi_diag *d, yoi_error *err)
 			}
 			if (rc == 0)
 				rc = check_graph(st, &tickets, tk, w, d, err);
+			if (rc == 0)
+				rc = check_worktrees(st, &tickets, tk, d, err);
 		}
 		for (unsigned k = 0; w && k < threads; k++) {
 			yoi_buf_free(&w[k].item);

@@ -706,6 +706,7 @@ const char *yoi_thread_heading(const char *kind, const char *status)
 	    {"relation", "Relation"},
 	    {"edit", "Edited"},
 	    {"migration", "Migrated"},
+	    {"cleanup", "Cleaned up"},
 	};
 	if (!kind)
 		return NULL;

@@ -17,8 +17,15 @@ static void fault_point(const char *name)
 	if (f && strcmp(f, name) == 0)
 		raise(SIGKILL);
 }
+/* ... or fail there as a failed write would. */
+static bool fault_fail(const char *name)
+{
+	const char *f = getenv("YOI_FAULT");
+	return f && strcmp(f, name) == 0;
+}
 #else
 #define fault_point(name) ((void)0)
+#define fault_fail(name)  false
 #endif
 
 static const char *txt(const yoi_opctx *ctx, const char *key)
@@ -194,6 +201,9 @@ int yoi_ticket_write_item(const yoi_ticket *t, const yoi_item *it,
 int yoi_ticket_commit(const yoi_ticket *t, const yoi_opctx *ctx,
 		      const yoi_buf *events, yoi_error *err)
 {
+	if (fault_fail("commit-fails"))
+		return yoi_error_set(err, YOI_EIO, t->thread_path, 0,
+				     "%s: fault injected", t->thread_path);
 	int rc = yoi_file_append(t->thread_path, events->ptr, events->len,
 				 false, err);
 	if (rc < 0)

@@ -64,6 +64,11 @@ void yoi_doctor_check_ticket(const yoi_ticket_files *f,
  *   relation-cycles-capped (w)  more than YOI_GRAPH_CYCLE_CAP_DEFAULT
  *                        cycles: the first ones (by smallest ID) are
  *                        reported; path: the tickets root
+ * Git (SPEC 10), warnings, when the store is in a repository:
+ *   worktree-missing     an inprogress ticket's recorded worktree (its
+ *                        latest accepted_plan) is gone; path: its plan
+ *   worktree-cleanup-pending  a ticket worktree whose ticket is closed;
+ *                        path: the worktree
  * A symlinked file is only the artifact-symlink finding. The per-ticket
  * work runs in parallel; the store-wide pass is linear in tickets + edges
  * (plus the cycle search, linear per reported cycle).

@@ -113,6 +113,10 @@ int yoi_cmd_route(int argc, char **argv, yoi_ctx *ctx);
 int yoi_cmd_ready(int argc, char **argv, yoi_ctx *ctx);
 int yoi_cmd_blocked(int argc, char **argv, yoi_ctx *ctx);
 int yoi_cmd_deps(int argc, char **argv, yoi_ctx *ctx);
+int yoi_cmd_start(int argc, char **argv, yoi_ctx *ctx);
+int yoi_cmd_finish(int argc, char **argv, yoi_ctx *ctx);
+int yoi_cmd_cleanup(int argc, char **argv, yoi_ctx *ctx);
+int yoi_cmd_worktrees(int argc, char **argv, yoi_ctx *ctx);
 /*
  * Relations of id (outgoing, incoming under their inverse names, blockers)
  * as JSON and text; with id "" every relation in the store. kind -1: all.

@@ -1,0 +1,114 @@
+/*
+ * gitops.h - the git operations of the product, every one through libgit2:
+ * revisions, branches, linked worktrees, status, reachability. The CLI and
+ * the lifecycle module (work.h) never call libgit2 themselves.
+ *
+ * Errors: a revision or branch that does not exist is YOI_ENOTFOUND, a
+ * name or path that is taken YOI_EREFUSED, a git lock held by someone
+ * else YOI_EBUSY, anything else YOI_EIO with libgit2's message. Messages
+ * name the thing and what to do.
+ *
+ * Ownership: strings returned are the caller's (free); repositories passed
+ * in are borrowed.
+ */
+#ifndef YOI_GITOPS_H
+#define YOI_GITOPS_H
+
+#include <stdbool.h>
+
+#include "common.h"
+
+struct git_repository;
+struct git_oid;
+
+/* A commit id as 40 hex digits and a NUL. */
+#define YOI_GIT_OID_HEX 40
+
+/* Resolve rev (anything git_revparse_single takes) to a commit. */
+int yoi_git_resolve(struct git_repository *repo, const char *rev,
+		    char out[YOI_GIT_OID_HEX + 1], yoi_error *err);
+
+/*
+ * What HEAD names: the branch's short name ("main"), or the commit id
+ * when detached. YOI_ENOTFOUND on an unborn branch (no commit yet).
+ */
+int yoi_git_head_name(struct git_repository *repo, char **out, yoi_error *err);
+
+/*
+ * The main worktree's top directory (no trailing '/'), also when repo is
+ * a linked worktree. YOI_EIO for a bare repository.
+ */
+int yoi_git_main_top(struct git_repository *repo, char **out, yoi_error *err);
+
+/* Whether the local branch exists (0/1), or a negative error. */
+int yoi_git_branch_exists(struct git_repository *repo, const char *branch);
+
+/* Whether name is a valid local branch name (git's refname rules). */
+bool yoi_git_branch_name_valid(const char *branch);
+
+/*
+ * Create local branch `branch` at commit `oid_hex` and a linked worktree
+ * named `name` (its admin directory under .git/worktrees/) at `path`,
+ * checked out on the branch. Refuses when the branch, the worktree name
+ * or the path exists. All or nothing: when the worktree cannot be made,
+ * the branch is deleted again.
+ */
+int yoi_git_worktree_create(struct git_repository *repo, const char *name,
+			    const char *path, const char *branch,
+			    const char *oid_hex, yoi_error *err);
+
+/*
+ * Undo yoi_git_worktree_create (best effort, for rollback): prune the
+ * worktree with its directory, delete the branch.
+ */
+void yoi_git_worktree_undo(struct git_repository *repo, const char *name,
+			   const char *branch);
+
+/* One linked worktree. */
+typedef struct yoi_git_worktree {
+	char *name;   /* admin name */
+	char *path;   /* working directory */
+	char *branch; /* short branch name checked out, or NULL (detached) */
+	bool exists;  /* the working directory is there (else prunable) */
+	bool locked;
+} yoi_git_worktree;
+
+typedef struct yoi_git_worktrees {
+	yoi_git_worktree *v;
+	size_t n;
+} yoi_git_worktrees;
+
+/* Every linked worktree of the repository, sorted by name. */
+int yoi_git_worktrees_list(struct git_repository *repo, yoi_git_worktrees *out,
+			   yoi_error *err);
+void yoi_git_worktrees_free(yoi_git_worktrees *w);
+/* The worktree with working directory path (realpath-compared), or NULL. */
+const yoi_git_worktree *yoi_git_worktrees_find_path(const yoi_git_worktrees *w,
+						    const char *path);
+
+/*
+ * Whether the working directory at path has changes: staged, unstaged or
+ * untracked (ignored files do not count). *first receives the first
+ * changed path (caller frees; may be NULL when clean).
+ */
+int yoi_git_dirty(const char *path, bool *dirty, char **first, yoi_error *err);
+
+/*
+ * Whether branch's tip is merged into base (a revision): equal to it or
+ * an ancestor of it.
+ */
+int yoi_git_merged(struct git_repository *repo, const char *branch,
+		   const char *base, bool *merged, yoi_error *err);
+
+/*
+ * Remove the linked worktree `name`: its directory, its admin directory
+ * (git worktree remove + prune). Locked worktrees are refused.
+ */
+int yoi_git_worktree_remove(struct git_repository *repo, const char *name,
+			    yoi_error *err);
+
+/* Delete a local branch (refused while a worktree has it checked out). */
+int yoi_git_branch_delete(struct git_repository *repo, const char *branch,
+			  yoi_error *err);
+
+#endif

@@ -1,0 +1,61 @@
+/* cmd_finish.c - inprogress -> done, and whether the branch is merged. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli.h"
+#include "yoi/work.h"
+
+int yoi_cmd_finish(int argc, char **argv, yoi_ctx *ctx)
+{
+	static const struct option opts[] = {
+	    {"reason", required_argument, NULL, 'r'},
+	    {"json", no_argument, NULL, 'j'},
+	    {NULL, 0, NULL, 0},
+	};
+	const char *reason = NULL;
+	bool json = false;
+	int c;
+	while ((c = yoi_cli_getopt(ctx, argc, argv, "", opts)) != -1) {
+		switch (c) {
+		case 'r':
+			reason = optarg;
+			break;
+		case 'j':
+			json = true;
+			break;
+		default:
+			return yoi_cli_opt_end(ctx, c);
+		}
+	}
+	char id[YOI_ID_LEN + 1];
+	int rc = yoi_cli_one_id(ctx, argc, argv, id);
+	if (rc)
+		return rc;
+	yoi_opctx op;
+	if ((rc = yoi_cli_opctx(ctx, &op)))
+		return rc;
+	int merged;
+	yoi_work_info w;
+	rc = yoi_cli_fail(ctx, yoi_work_finish(ctx->store, &op, id, reason,
+					       &merged, &w, &ctx->err));
+	if (rc)
+		return rc;
+	if (json) {
+		json_t *m = merged < 0 ? json_null() : json_boolean(merged);
+		rc = yoi_cli_json(
+		    ctx, json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:o}", "id", id,
+				   "from", "inprogress", "to", "done", "branch",
+				   w.branch, "base", w.base, "merged", m));
+	} else if (!ctx->quiet) {
+		printf("%s inprogress -> done\n", id);
+		if (merged < 0)
+			printf("branch: %s (merge into %s unknown)\n",
+			       w.branch ? w.branch : "none recorded",
+			       w.base ? w.base : "its base");
+		else
+			printf("branch: %s is %smerged into %s\n", w.branch,
+			       merged ? "" : "not ", w.base);
+	}
+	yoi_work_info_free(&w);
+	return rc;
+}

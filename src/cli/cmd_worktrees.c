@@ -1,0 +1,54 @@
+/* cmd_worktrees.c - the ticket worktrees with their tickets' states. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli.h"
+#include "yoi/work.h"
+
+static const char *state_or(yoi_state s)
+{
+	return s == YOI_ST_INVALID ? "unknown" : yoi_state_name(s);
+}
+
+int yoi_cmd_worktrees(int argc, char **argv, yoi_ctx *ctx)
+{
+	static const struct option opts[] = {
+	    {"json", no_argument, NULL, 'j'},
+	    {NULL, 0, NULL, 0},
+	};
+	bool json = false;
+	int c;
+	while ((c = yoi_cli_getopt(ctx, argc, argv, "", opts)) != -1) {
+		if (c != 'j')
+			return yoi_cli_opt_end(ctx, c);
+		json = true;
+	}
+	if (optind != argc)
+		return yoi_cli_usage(ctx, "unexpected argument '%s'",
+				     argv[optind]);
+	yoi_store *st;
+	int rc = yoi_cli_store(ctx, true, &st);
+	if (rc)
+		return rc;
+	yoi_work_trees w;
+	if ((rc = yoi_cli_fail(ctx, yoi_work_trees_list(st, &w, &ctx->err))))
+		return rc;
+	json_t *arr = json ? json_array() : NULL;
+	for (size_t i = 0; i < w.n; i++) {
+		const yoi_work_tree *t = &w.v[i];
+		if (arr)
+			json_array_append_new(
+			    arr,
+			    json_pack("{s:s, s:s, s:s, s:s?, s:s, s:b}", "id",
+				      t->id, "name", t->name, "path", t->path,
+				      "branch", t->branch, "state",
+				      state_or(t->state), "exists", t->exists));
+		else
+			printf("%s  %-10s  %s  %s%s\n", t->id,
+			       state_or(t->state),
+			       t->branch ? t->branch : "(detached)", t->path,
+			       t->exists ? "" : "  (missing)");
+	}
+	yoi_work_trees_free(&w);
+	return arr ? yoi_cli_json(ctx, arr) : 0;
+}
