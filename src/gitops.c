@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "yoi/file.h"
+#include "yoi/id.h"
 
 /* libgit2's last message, or a fallback. */
 static const char *git_msg(void)
@@ -422,4 +423,240 @@ int yoi_git_branch_delete(git_repository *repo, const char *branch,
 		return yoi_error_set(err, YOI_ENOTFOUND, NULL, 0,
 				     "no branch %s", branch);
 	return grc < 0 ? git_fail(err, grc, branch) : 0;
+}
+
+struct yoi_git_view {
+	git_repository *repo; /* borrowed */
+	git_tree *tree;	      /* NULL: empty, or the index */
+	git_index *index;     /* the index view */
+};
+
+int yoi_git_view_open(yoi_git_view **out, git_repository *repo, const char *rev,
+		      yoi_error *err)
+{
+	*out = NULL;
+	yoi_git_view *v = calloc(1, sizeof(*v));
+	if (!v)
+		return yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
+	v->repo = repo;
+	int rc = 0, grc;
+	if (!rev) {
+		if ((grc = git_repository_index(&v->index, repo)) < 0)
+			rc = git_fail(err, grc, "the index");
+	} else {
+		char hex[YOI_GIT_OID_HEX + 1];
+		git_oid oid;
+		git_commit *c = NULL;
+		rc = yoi_git_resolve(repo, rev, hex, err);
+		if (rc == 0 && ((grc = git_oid_fromstr(&oid, hex)) < 0 ||
+				(grc = git_commit_lookup(&c, repo, &oid)) < 0 ||
+				(grc = git_commit_tree(&v->tree, c)) < 0))
+			rc = git_fail(err, grc, rev);
+		git_commit_free(c);
+	}
+	if (rc < 0) {
+		yoi_git_view_free(v);
+		return rc;
+	}
+	*out = v;
+	return 0;
+}
+
+int yoi_git_view_head(yoi_git_view **out, git_repository *repo, yoi_error *err)
+{
+	int unborn = git_repository_head_unborn(repo);
+	if (unborn < 0)
+		return git_fail(err, unborn, "HEAD");
+	if (!unborn)
+		return yoi_git_view_open(out, repo, "HEAD", err);
+	*out = calloc(1, sizeof(**out));
+	if (!*out)
+		return yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
+	(*out)->repo = repo;
+	return 0;
+}
+
+void yoi_git_view_free(yoi_git_view *v)
+{
+	if (!v)
+		return;
+	git_tree_free(v->tree);
+	git_index_free(v->index);
+	free(v);
+}
+
+static int blob_into(git_repository *repo, const git_oid *id, const char *path,
+		     size_t limit, yoi_buf *out, yoi_error *err)
+{
+	git_blob *blob = NULL;
+	int grc = git_blob_lookup(&blob, repo, id);
+	if (grc < 0)
+		return git_fail(err, grc, path);
+	git_object_size_t n = git_blob_rawsize(blob);
+	int rc = 0;
+	yoi_buf_clear(out);
+	if (n > limit)
+		rc = yoi_error_set(err, YOI_ECORRUPT, path, 0,
+				   "%s: %llu bytes is over the limit of %zu",
+				   path, (unsigned long long)n, limit);
+	else if (yoi_buf_put(out, git_blob_rawcontent(blob), (size_t)n) < 0 ||
+		 yoi_buf_grow(out, 1) < 0)
+		rc = yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
+	else
+		out->ptr[out->len] = '\0';
+	git_blob_free(blob);
+	return rc;
+}
+
+int yoi_git_view_read(const yoi_git_view *v, const char *path, size_t limit,
+		      yoi_buf *out, yoi_error *err)
+{
+	if (v->index) {
+		const git_index_entry *e =
+		    git_index_get_bypath(v->index, path, 0);
+		if (!e)
+			return YOI_ENOTFOUND;
+		return blob_into(v->repo, &e->id, path, limit, out, err);
+	}
+	if (!v->tree)
+		return YOI_ENOTFOUND;
+	git_tree_entry *te = NULL;
+	int grc = git_tree_entry_bypath(&te, v->tree, path);
+	if (grc == GIT_ENOTFOUND)
+		return YOI_ENOTFOUND;
+	if (grc < 0)
+		return git_fail(err, grc, path);
+	int rc = git_tree_entry_type(te) == GIT_OBJECT_BLOB
+		     ? blob_into(v->repo, git_tree_entry_id(te), path, limit,
+				 out, err)
+		     : YOI_ENOTFOUND;
+	git_tree_entry_free(te);
+	return rc;
+}
+
+/* The ID in "<prefix>/<ID>/...", pushed once (paths come sorted). */
+static int push_id(yoi_strv *ids, const char *path, const char *prefix)
+{
+	size_t n = strlen(prefix);
+	if (strncmp(path, prefix, n) != 0 || path[n] != '/')
+		return 0;
+	const char *p = path + n + 1;
+	if (strlen(p) < YOI_ID_LEN || (p[YOI_ID_LEN] && p[YOI_ID_LEN] != '/'))
+		return 0;
+	char id[YOI_ID_LEN + 1];
+	memcpy(id, p, YOI_ID_LEN);
+	id[YOI_ID_LEN] = '\0';
+	if (!yoi_id_valid(id) ||
+	    (ids->n && strcmp(ids->v[ids->n - 1], id) == 0))
+		return 0;
+	return yoi_strv_push(ids, id);
+}
+
+int yoi_git_view_changed(const yoi_git_view *a, const yoi_git_view *b,
+			 const char *prefix, yoi_strv *ids, yoi_error *err)
+{
+	git_diff_options o;
+	git_diff_options_init(&o, GIT_DIFF_OPTIONS_VERSION);
+	char *spec = yoi_sprintf("%s/", prefix);
+	if (!spec)
+		return yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
+	o.pathspec.strings = &spec;
+	o.pathspec.count = 1;
+	o.flags |= GIT_DIFF_DISABLE_PATHSPEC_MATCH; /* a plain prefix */
+	git_diff *diff = NULL;
+	int grc;
+	if (a->index)
+		grc = yoi_error_set(err, YOI_EUSAGE, NULL, 0,
+				    "the index can only be the new side");
+	else if (b->index)
+		grc = git_diff_tree_to_index(&diff, a->repo, a->tree, b->index,
+					     &o);
+	else
+		grc =
+		    git_diff_tree_to_tree(&diff, a->repo, a->tree, b->tree, &o);
+	free(spec);
+	if (grc < 0)
+		return a->index ? grc : git_fail(err, grc, "diff");
+	int rc = 0;
+	size_t n = git_diff_num_deltas(diff);
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		const git_diff_delta *d = git_diff_get_delta(diff, i);
+		rc = push_id(ids, d->new_file.path, prefix);
+		if (rc == 0 && d->old_file.path &&
+		    strcmp(d->old_file.path, d->new_file.path) != 0)
+			rc = push_id(ids, d->old_file.path, prefix);
+	}
+	git_diff_free(diff);
+	if (rc < 0)
+		return yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
+	yoi_strv_sort(ids);
+	/* Unique after sorting (renames can repeat an ID out of order). */
+	size_t k = 0;
+	for (size_t i = 0; i < ids->n; i++) {
+		if (k && strcmp(ids->v[k - 1], ids->v[i]) == 0) {
+			free(ids->v[i]);
+			continue;
+		}
+		ids->v[k++] = ids->v[i];
+	}
+	ids->n = k;
+	return 0;
+}
+
+int yoi_git_view_ticket_ids(const yoi_git_view *v, const char *prefix,
+			    yoi_strv *ids, yoi_error *err)
+{
+	int rc = 0;
+	if (v->index) {
+		size_t n = git_index_entrycount(v->index);
+		for (size_t i = 0; rc == 0 && i < n; i++)
+			rc = push_id(ids,
+				     git_index_get_byindex(v->index, i)->path,
+				     prefix);
+	} else if (v->tree) {
+		git_tree_entry *te = NULL;
+		git_tree *sub = NULL;
+		int grc = git_tree_entry_bypath(&te, v->tree, prefix);
+		if (grc == 0 && git_tree_entry_type(te) == GIT_OBJECT_TREE)
+			grc = git_tree_lookup(&sub, v->repo,
+					      git_tree_entry_id(te));
+		git_tree_entry_free(te);
+		if (grc < 0 && grc != GIT_ENOTFOUND)
+			return git_fail(err, grc, prefix);
+		size_t n = sub ? git_tree_entrycount(sub) : 0;
+		for (size_t i = 0; rc == 0 && i < n; i++) {
+			const git_tree_entry *e =
+			    git_tree_entry_byindex(sub, i);
+			if (git_tree_entry_type(e) == GIT_OBJECT_TREE &&
+			    yoi_id_valid(git_tree_entry_name(e)))
+				rc = yoi_strv_push(ids, git_tree_entry_name(e));
+		}
+		git_tree_free(sub);
+	}
+	if (rc < 0)
+		return yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
+	yoi_strv_sort(ids);
+	return 0;
+}
+
+int yoi_git_merge_base(git_repository *repo, const char *a, const char *b,
+		       char out[YOI_GIT_OID_HEX + 1], yoi_error *err)
+{
+	char ha[YOI_GIT_OID_HEX + 1], hb[YOI_GIT_OID_HEX + 1];
+	int rc = yoi_git_resolve(repo, a, ha, err);
+	if (rc == 0)
+		rc = yoi_git_resolve(repo, b, hb, err);
+	if (rc < 0)
+		return rc;
+	git_oid oa, ob, base;
+	git_oid_fromstr(&oa, ha);
+	git_oid_fromstr(&ob, hb);
+	int grc = git_merge_base(&base, repo, &oa, &ob);
+	if (grc == GIT_ENOTFOUND)
+		return yoi_error_set(err, YOI_ENOTFOUND, NULL, 0,
+				     "%s and %s have no common ancestor", a, b);
+	if (grc < 0)
+		return git_fail(err, grc, "merge base");
+	git_oid_tostr(out, YOI_GIT_OID_HEX + 1, &base);
+	return 0;
 }

@@ -25,6 +25,11 @@ typedef struct fval {
 	size_t nlist;
 } fval;
 
+/* The lines of a field yoi_item_unset removed. */
+typedef struct item_cut {
+	size_t start, end;
+} item_cut;
+
 /*
  * The public item plus private bookkeeping. pub comes first, so the
  * yoi_item * handed out is also an item_impl *.
@@ -42,6 +47,12 @@ typedef struct item_impl {
 	size_t appended_cap;
 	/* Where appended lines go: fm_end, or before an explicit "...". */
 	size_t append_at;
+	/*
+	 * Spans of parsed fields removed by yoi_item_unset (their fields are
+	 * gone from pub.fields), in file order; render drops their bytes.
+	 */
+	item_cut *cuts;
+	size_t ncuts, cuts_cap;
 } item_impl;
 
 /* A value to write: what set, set_list and compose share. */
@@ -983,6 +994,7 @@ void yoi_item_free(yoi_item *it)
 	}
 	free(it->appended);
 	free(im->added);
+	free(im->cuts);
 	free(it->new_body);
 	free(it->raw);
 	free(im);
@@ -1159,6 +1171,58 @@ int yoi_item_set_list(yoi_item *it, const char *key, const char *const *items,
 	return set_value(it, key, &nv);
 }
 
+int yoi_item_unset(yoi_item *it, const char *key)
+{
+	if (!it || !key)
+		return YOI_EUSAGE;
+	item_impl *im = (item_impl *)it;
+	bool added;
+	size_t idx;
+	yoi_field *f = find_field(it, key, &added, &idx);
+	if (!f)
+		return 0;
+	if (added) {
+		size_t tail = it->nappended - idx - 1;
+		free(it->appended[idx]);
+		field_free(f);
+		memmove(&it->appended[idx], &it->appended[idx + 1],
+			tail * sizeof(*it->appended));
+		memmove(&im->added[idx], &im->added[idx + 1],
+			tail * sizeof(*im->added));
+		it->nappended--;
+		return 0;
+	}
+	if (im->ncuts == im->cuts_cap) {
+		size_t cap = im->cuts_cap ? im->cuts_cap * 2 : 4;
+		item_cut *c = realloc(im->cuts, cap * sizeof(*c));
+		if (!c)
+			return YOI_ENOMEM;
+		im->cuts = c;
+		im->cuts_cap = cap;
+	}
+	/* Keep the cuts in file order: render walks them with the fields. */
+	size_t k = im->ncuts;
+	while (k > 0 && im->cuts[k - 1].start > f->start)
+		k--;
+	memmove(&im->cuts[k + 1], &im->cuts[k],
+		(im->ncuts - k) * sizeof(*im->cuts));
+	im->cuts[k] = (item_cut){f->start, f->end};
+	im->ncuts++;
+	size_t tail = it->nfields - idx - 1;
+	field_free(f);
+	memmove(&it->fields[idx], &it->fields[idx + 1],
+		tail * sizeof(*it->fields));
+	if (im->orig) {
+		free(im->orig[idx].value);
+		free_list(im->orig[idx].list, im->orig[idx].nlist);
+		memmove(&im->orig[idx], &im->orig[idx + 1],
+			tail * sizeof(*im->orig));
+		memset(&im->orig[it->nfields - 1], 0, sizeof(*im->orig));
+	}
+	it->nfields--;
+	return 0;
+}
+
 int yoi_item_set_body(yoi_item *it, const char *body, size_t len)
 {
 	if (!it || (!body && len))
@@ -1189,18 +1253,33 @@ const char *yoi_item_body(const yoi_item *it, size_t *len)
 
 int yoi_item_render(const yoi_item *it, yoi_buf *out)
 {
+	const item_impl *im = (const item_impl *)it;
 	const char *raw = it->raw;
-	size_t at = ((const item_impl *)it)->append_at;
+	size_t at = im->append_at;
 	size_t pos = 0;
 	int rc = 0;
-	for (size_t i = 0; rc == 0 && i < it->nfields; i++) {
-		const yoi_field *f = &it->fields[i];
-		if (!f->rewrite)
-			continue;
-		rc = yoi_buf_put(out, raw + pos, f->start - pos);
+	/* Rewritten fields and removed spans, both in file order. */
+	size_t i = 0, k = 0;
+	while (rc == 0 && (i < it->nfields || k < im->ncuts)) {
+		size_t start, end;
+		const char *text = "";
+		if (k < im->ncuts &&
+		    (i == it->nfields ||
+		     im->cuts[k].start < it->fields[i].start)) {
+			start = im->cuts[k].start;
+			end = im->cuts[k++].end;
+		} else {
+			const yoi_field *f = &it->fields[i++];
+			if (!f->rewrite)
+				continue;
+			start = f->start;
+			end = f->end;
+			text = f->rewrite;
+		}
+		rc = yoi_buf_put(out, raw + pos, start - pos);
 		if (rc == 0)
-			rc = yoi_buf_puts(out, f->rewrite);
-		pos = f->end;
+			rc = yoi_buf_puts(out, text);
+		pos = end;
 	}
 	if (rc == 0)
 		rc = yoi_buf_put(out, raw + pos, at - pos);

@@ -24,6 +24,16 @@ static void note_err(yoi_routing_ticket *t, const char *msg)
 		t->err = yoi_strdup(msg);
 }
 
+/* A relations or plan file that could not be fully read. */
+static void note_links(yoi_routing_ticket *t, const char *what)
+{
+	note_err(t, what);
+	if (!t->links_err) {
+		const char *bad = strstr(what, ": ") ? "" : " has bad records";
+		t->links_err = yoi_sprintf("%s%s", what, bad);
+	}
+}
+
 /* One artifacts file of the ticket, relative to the root. */
 static int read_rel(const load_job *j, const char *id, const char *name,
 		    size_t limit, yoi_buf *b, char *rel, size_t cap,
@@ -51,7 +61,9 @@ static void load_nth(void *ctx, size_t i, unsigned worker)
 		rc = yoi_relations_parse(&t->rel, b.ptr, b.len, t->id, rel,
 					 NULL, &err);
 	if (rc < 0 && rc != YOI_ENOTFOUND)
-		note_err(t, err.msg);
+		note_links(t, err.msg);
+	else if (rc == 0 && t->rel && t->rel->nerrors)
+		note_links(t, rel);
 	rc = YOI_ENOTFOUND;
 	if (unknown || (art & YOI_ROW_ART_PLAN))
 		rc = read_rel(j, t->id, "orchestration-plan.jsonl",
@@ -60,7 +72,9 @@ static void load_nth(void *ctx, size_t i, unsigned worker)
 		rc = yoi_plan_parse(&t->plan, b.ptr, b.len, t->id, rel, NULL,
 				    &err);
 	if (rc < 0 && rc != YOI_ENOTFOUND)
-		note_err(t, err.msg);
+		note_links(t, err.msg);
+	else if (rc == 0 && t->plan && t->plan->nerrors)
+		note_links(t, rel);
 	yoi_buf_free(&b);
 }
 
@@ -226,12 +240,21 @@ void yoi_routing_free(yoi_routing *r)
 	for (size_t i = 0; i < r->n; i++) {
 		free(r->t[i].title);
 		free(r->t[i].err);
+		free(r->t[i].links_err);
 		yoi_relations_free(r->t[i].rel);
 		yoi_plan_free(r->t[i].plan);
 	}
 	free(r->t);
 	yoi_graph_free(r->g);
 	free(r);
+}
+
+const yoi_routing_ticket *yoi_routing_bad_links(const yoi_routing *r)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (r->t[i].links_err)
+			return &r->t[i];
+	return NULL;
 }
 
 int yoi_routing_guard_fn(void *ctx, const char *id, yoi_state from,
@@ -247,6 +270,18 @@ int yoi_routing_guard_fn(void *ctx, const char *id, yoi_state from,
 				       err.msg);
 			return YOI_EREFUSED;
 		}
+	}
+	/* Its own relations or plan unreadable: its blockers are unknown. */
+	size_t self = yoi_routing_find(g->r, id);
+	const yoi_routing_ticket *bad =
+	    self != YOI_GRAPH_NONE && g->r->t[self].links_err ? &g->r->t[self]
+							      : NULL;
+	if (bad) {
+		yoi_buf_printf(why,
+			       "%s; its dependencies cannot be known: fix it "
+			       "(see 'yoi-tickets doctor') or --force --reason",
+			       bad->links_err);
+		return YOI_ECORRUPT;
 	}
 	return yoi_graph_guard(g->r->g, id, from, to, flags, why);
 }

@@ -478,7 +478,12 @@ static int check_transition(const yoi_store *st, const yoi_opctx *ctx,
 		yoi_buf why = YOI_BUF_INIT;
 		int rc =
 		    ctx->guard(ctx->guard_ctx, id, from, to, tr->flags, &why);
-		if (rc < 0 && !req->force)
+		if (rc == YOI_ECORRUPT && !req->force)
+			rc = yoi_error_set(
+			    err, YOI_ECORRUPT, t->item_path, 0,
+			    "%s cannot go to %s: %s", id, yoi_state_name(to),
+			    why.ptr ? why.ptr : "corrupt record");
+		else if (rc < 0 && !req->force)
 			rc = yoi_error_set(err, YOI_EREFUSED, t->item_path, 0,
 					   "%s cannot go to %s: %s (or --force "
 					   "--reason TEXT)",
@@ -550,6 +555,8 @@ static int transition(yoi_store *st, const yoi_opctx *ctx, const char *id,
 		goto out;
 	if (from_out)
 		*from_out = from;
+	if (req->forced_out)
+		*req->forced_out = forced;
 	const yoi_transition *tr =
 	    yoi_state_find(&st->cfg.transitions, from, to);
 	unsigned flags = tr ? tr->flags : 0;

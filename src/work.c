@@ -316,6 +316,7 @@ int yoi_work_start(yoi_store *st, const yoi_opctx *ctx, const char *id,
 	    .prepare = start_prepare,
 	    .undo = start_undo,
 	    .hook = &h,
+	    .forced_out = &out->forced,
 	};
 	rc = yoi_ticket_transition(st, ctx, id, &req, NULL, err);
 out:

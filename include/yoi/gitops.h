@@ -111,4 +111,42 @@ int yoi_git_worktree_remove(struct git_repository *repo, const char *name,
 int yoi_git_branch_delete(struct git_repository *repo, const char *branch,
 			  yoi_error *err);
 
+/* The best common ancestor of two revisions. YOI_ENOTFOUND when none. */
+int yoi_git_merge_base(struct git_repository *repo, const char *a,
+		       const char *b, char out[YOI_GIT_OID_HEX + 1],
+		       yoi_error *err);
+
+/*
+ * A view of the files of one version, read from git objects without a
+ * checkout: a commit's tree, the index, or nothing (an unborn HEAD).
+ * Paths are relative to the worktree top, '/'-separated.
+ */
+typedef struct yoi_git_view yoi_git_view;
+
+/* rev: a revision; NULL: the index. */
+int yoi_git_view_open(yoi_git_view **out, struct git_repository *repo,
+		      const char *rev, yoi_error *err);
+/* HEAD's tree, or the empty view when HEAD has no commit yet. */
+int yoi_git_view_head(yoi_git_view **out, struct git_repository *repo,
+		      yoi_error *err);
+void yoi_git_view_free(yoi_git_view *v);
+
+/*
+ * The blob at path, up to limit bytes (YOI_ECORRUPT above). YOI_ENOTFOUND
+ * when the view has no such file.
+ */
+int yoi_git_view_read(const yoi_git_view *v, const char *path, size_t limit,
+		      yoi_buf *out, yoi_error *err);
+
+/*
+ * The ticket IDs (valid ID directory names right under prefix) with any
+ * file that differs between views a and b, sorted and unique.
+ */
+int yoi_git_view_changed(const yoi_git_view *a, const yoi_git_view *b,
+			 const char *prefix, yoi_strv *ids, yoi_error *err);
+
+/* The ticket IDs under prefix in a commit view (the index: every entry). */
+int yoi_git_view_ticket_ids(const yoi_git_view *v, const char *prefix,
+			    yoi_strv *ids, yoi_error *err);
+
 #endif

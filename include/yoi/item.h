@@ -107,11 +107,20 @@ int yoi_item_set_list(yoi_item *it, const char *key, const char *const *items,
 		      size_t n);
 
 /*
+ * Remove a field: render drops its lines [start,end) (a field added by
+ * yoi_item_set just disappears). Getters no longer find it; setting it
+ * again adds it before the closer. An absent key is a no-op. Returns 0,
+ * YOI_EUSAGE (it or key NULL) or YOI_ENOMEM.
+ */
+int yoi_item_unset(yoi_item *it, const char *key);
+
+/*
  * Render the file (appended to out): the original bytes with the changed
- * fields' lines replaced, appended fields before the closer (before an
- * explicit "..." document end, if any), body byte-for-byte. Line endings
- * and indentation of new lines follow the file (crlf, the first field's
- * indent). An unchanged item renders byte-identical to its input.
+ * fields' lines replaced (removed fields' lines dropped), appended fields
+ * before the closer (before an explicit "..." document end, if any), body
+ * byte-for-byte. Line endings and indentation of new lines follow the
+ * file (crlf, the first field's indent). An unchanged item renders
+ * byte-identical to its input.
  */
 int yoi_item_render(const yoi_item *it, yoi_buf *out);
 

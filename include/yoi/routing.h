@@ -20,12 +20,14 @@
 
 typedef struct yoi_routing_ticket {
 	char id[YOI_ID_LEN + 1];
-	yoi_state state;   /* YOI_ST_INVALID when item.md is unreadable */
-	int64_t queued_at; /* Unix seconds, -1 when none */
-	char *title;       /* NULL when none */
+	yoi_state state;    /* YOI_ST_INVALID when item.md is unreadable */
+	int64_t queued_at;  /* Unix seconds, -1 when none */
+	char *title;	    /* NULL when none */
 	yoi_relations *rel; /* NULL when there is no relations.json */
-	yoi_plan *plan;     /* NULL when there is no plan file */
-	char *err;          /* what could not be read, or NULL */
+	yoi_plan *plan;	    /* NULL when there is no plan file */
+	char *err;	    /* what could not be read, or NULL */
+	char *links_err;    /* relations.json or the plan is unreadable or
+			       has bad records (edges may be missing) */
 } yoi_routing_ticket;
 
 typedef struct yoi_routing {
@@ -39,10 +41,18 @@ void yoi_routing_free(yoi_routing *r);
 /* Index of id, or YOI_GRAPH_NONE. */
 size_t yoi_routing_find(const yoi_routing *r, const char *id);
 
+/* The first ticket whose links_err is set, or NULL. */
+const yoi_routing_ticket *yoi_routing_bad_links(const yoi_routing *r);
+
 /*
  * The state machine's guard over a store (a yoi_guard_fn): loads the
  * routing view on its first call (under the caller's lock) and asks the
- * graph. ctx is a yoi_routing_guard; free with yoi_routing_guard_free.
+ * graph. YOI_ECORRUPT (why names the file) while the ticket's own
+ * relations.json or plan file cannot be fully read: a depends_on or
+ * blocked_by could be missing, so the guard may not pass on it. (Another
+ * ticket's unreadable file could hide a `blocks`; doctor and route
+ * report those.) ctx is a yoi_routing_guard; free with
+ * yoi_routing_guard_free.
  */
 typedef struct yoi_routing_guard {
 	const yoi_store *st;

@@ -106,6 +106,7 @@ typedef struct yoi_transition_req {
 	int (*prepare)(void *hook, yoi_error *err);
 	void (*undo)(void *hook);
 	void *hook;
+	bool *forced_out; /* may be NULL: set when --force overrode something */
 } yoi_transition_req;
 
 /* `state ID TARGET`. *from_out (may be NULL) receives the old state. */

@@ -55,6 +55,7 @@ typedef struct yoi_work_info {
 	char *worktree_path; /* absolute */
 	char *base;	     /* as recorded: a branch name or a commit id */
 	char plan_id[YOI_PLAN_ID_MAX + 1];
+	bool forced; /* start: --force overrode the guard */
 } yoi_work_info;
 
 void yoi_work_info_free(yoi_work_info *w);

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 
 #include "yoi/common.h"
+#include "yoi/diag.h"
 #include "yoi/resource.h"
 #include "yoi/routing.h"
 #include "yoi/store.h"
@@ -29,8 +30,8 @@ typedef struct yoi_ctx {
 	yoi_store *store;
 	yoi_texts texts;
 	bool texts_loaded;
-	struct option *merged; /* command + global long options */
-	char *git_user;	       /* git's user.name, looked up once */
+	struct option *merged;	 /* command + global long options */
+	char *git_user;		 /* git's user.name, looked up once */
 	yoi_routing_guard guard; /* the queue/start guard over the store */
 	yoi_error err;
 } yoi_ctx;
@@ -91,6 +92,27 @@ int yoi_cli_json(yoi_ctx *ctx, json_t *j);
 int yoi_cli_note(int argc, char **argv, yoi_ctx *ctx, const char *kind);
 
 void yoi_ctx_free(yoi_ctx *ctx);
+/* The tickets root relative to the work tree top; 0 or 2 (printed). */
+int yoi_cli_root_prefix(yoi_ctx *ctx, const yoi_store *st, const char **out);
+struct yoi_git_view;
+/*
+ * pre-commit and check: every ticket changed between views a and b goes
+ * through yoi_gitcheck_ticket (targets checked against b's tickets when
+ * dangling); the IDs land in ids. 0 or an exit status.
+ */
+int yoi_cli_check_views(yoi_ctx *ctx, const yoi_store *st,
+			const struct yoi_git_view *a,
+			const struct yoi_git_view *b, bool dangling,
+			yoi_strv *ids, yoi_diag *d);
+/* --format text|json|github|junit of doctor and check. */
+bool yoi_cli_format_valid(const char *format);
+/*
+ * Print diagnostics (paths relative to top) in format; tool names the
+ * run ("doctor", "check"). units (may be NULL): the tickets checked, one
+ * JUnit test case each (and a "tickets" list in JSON).
+ */
+int yoi_cli_diags(yoi_ctx *ctx, const char *top, const yoi_diag *d,
+		  const char *format, const char *tool, const yoi_strv *units);
 
 /* The commands. */
 int yoi_cmd_init(int argc, char **argv, yoi_ctx *ctx);
@@ -117,6 +139,13 @@ int yoi_cmd_start(int argc, char **argv, yoi_ctx *ctx);
 int yoi_cmd_finish(int argc, char **argv, yoi_ctx *ctx);
 int yoi_cmd_cleanup(int argc, char **argv, yoi_ctx *ctx);
 int yoi_cmd_worktrees(int argc, char **argv, yoi_ctx *ctx);
+int yoi_cmd_hooks(int argc, char **argv, yoi_ctx *ctx);
+int yoi_cmd_hook(int argc, char **argv, yoi_ctx *ctx);
+int yoi_cmd_check(int argc, char **argv, yoi_ctx *ctx);
+int yoi_cmd_merge_driver(int argc, char **argv, yoi_ctx *ctx);
+/* `hook pre-commit` and `hook commit-msg FILE` (argv[0] is the hook). */
+int yoi_hook_pre_commit(int argc, char **argv, yoi_ctx *ctx);
+int yoi_hook_commit_msg(int argc, char **argv, yoi_ctx *ctx);
 /*
  * Relations of id (outgoing, incoming under their inverse names, blockers)
  * as JSON and text; with id "" every relation in the store. kind -1: all.

@@ -7,8 +7,8 @@
 int yoi_cmd_deps(int argc, char **argv, yoi_ctx *ctx)
 {
 	static const struct option opts[] = {
-		{"reverse", no_argument, NULL, 'R'},
-		{NULL, 0, NULL, 0},
+	    {"reverse", no_argument, NULL, 'R'},
+	    {NULL, 0, NULL, 0},
 	};
 	bool reverse = false;
 	int c;
@@ -25,13 +25,22 @@ int yoi_cmd_deps(int argc, char **argv, yoi_ctx *ctx)
 	int e = yoi_routing_load(&r, ctx->store, &ctx->err);
 	if (e < 0)
 		return yoi_cli_fail(ctx, e);
+	const yoi_routing_ticket *bad = yoi_routing_bad_links(r);
+	if (bad) {
+		e = yoi_error_set(&ctx->err, YOI_ECORRUPT, NULL, 0,
+				  "%s; the tree would be incomplete: fix it "
+				  "(see 'yoi-tickets doctor')",
+				  bad->links_err);
+		yoi_routing_free(r);
+		return yoi_cli_fail(ctx, e);
+	}
 	const char **titles = calloc(r->n ? r->n : 1, sizeof(*titles));
 	for (size_t i = 0; titles && i < r->n; i++)
 		titles[i] = r->t[i].title;
 	yoi_buf out = YOI_BUF_INIT;
 	size_t root = yoi_routing_find(r, id);
-	if (!titles || yoi_graph_deps_text(&out, r->g, root, reverse,
-					   titles) < 0)
+	if (!titles ||
+	    yoi_graph_deps_text(&out, r->g, root, reverse, titles) < 0)
 		rc = yoi_cli_fail(ctx, yoi_error_set(&ctx->err, YOI_ENOMEM,
 						     NULL, 0, "out of memory"));
 	else

@@ -6,67 +6,6 @@
 #include "cli.h"
 #include "yoi/doctor.h"
 
-/* Paths relative to the repository top read better and stay stable. */
-static const char *rel(const yoi_store *st, const char *path)
-{
-	const char *base = st->top ? st->top : NULL;
-	size_t n = base ? strlen(base) : 0;
-	if (base && strncmp(path, base, n) == 0 && path[n] == '/')
-		return path + n + 1;
-	return path;
-}
-
-static const char *sev(yoi_severity s)
-{
-	return s == YOI_DIAG_ERROR ? "error" : "warning";
-}
-
-static int print(yoi_ctx *ctx, const yoi_store *st, const yoi_diag *d,
-		 const char *format)
-{
-	size_t errors = yoi_diag_count(d, YOI_DIAG_ERROR);
-	size_t warnings = yoi_diag_count(d, YOI_DIAG_WARNING);
-	if (strcmp(format, "json") == 0) {
-		json_t *arr = json_array();
-		for (size_t i = 0; i < d->n; i++) {
-			const yoi_diag_entry *e = &d->v[i];
-			json_array_append_new(
-			    arr,
-			    json_pack("{s:s, s:s, s:s, s:i, s:s}", "severity",
-				      sev(e->severity), "code", e->code, "path",
-				      rel(st, e->path), "line", e->line,
-				      "message", e->message));
-		}
-		return yoi_cli_json(
-		    ctx, json_pack("{s:I, s:I, s:o}", "errors",
-				   (json_int_t)errors, "warnings",
-				   (json_int_t)warnings, "diagnostics", arr));
-	}
-	for (size_t i = 0; i < d->n; i++) {
-		const yoi_diag_entry *e = &d->v[i];
-		if (strcmp(format, "github") == 0) {
-			/* Workflow command: newlines would end it early. */
-			printf("::%s file=%s,line=%d,title=%s::",
-			       sev(e->severity), rel(st, e->path),
-			       e->line > 0 ? e->line : 1, e->code);
-			for (const char *p = e->message; *p; p++)
-				fputs(*p == '\n' ? "%0A" : (char[]){*p, 0},
-				      stdout);
-			fputc('\n', stdout);
-		} else if (e->line > 0) {
-			printf("%s: %s:%d: [%s] %s\n", sev(e->severity),
-			       rel(st, e->path), e->line, e->code, e->message);
-		} else {
-			printf("%s: %s: [%s] %s\n", sev(e->severity),
-			       rel(st, e->path), e->code, e->message);
-		}
-	}
-	if (strcmp(format, "text") == 0 && !ctx->quiet)
-		fprintf(stderr, "doctor: %zu error(s), %zu warning(s)\n",
-			errors, warnings);
-	return 0;
-}
-
 /* The ticket ID a diagnostic is about: the path component after root. */
 static int diag_id(const yoi_store *st, const char *path,
 		   char id[YOI_ID_LEN + 1])
@@ -135,10 +74,9 @@ int yoi_cmd_doctor(int argc, char **argv, yoi_ctx *ctx)
 	}
 	if (optind != argc)
 		return yoi_cli_usage(ctx, "doctor takes no arguments");
-	if (strcmp(format, "text") && strcmp(format, "json") &&
-	    strcmp(format, "github"))
-		return yoi_cli_usage(ctx, "--format must be text, json or "
-					  "github");
+	if (!yoi_cli_format_valid(format))
+		return yoi_cli_usage(ctx, "--format must be text, json, github "
+					  "or junit");
 	yoi_store *st;
 	int rc = yoi_cli_store(ctx, true, &st);
 	if (rc)
@@ -156,7 +94,7 @@ int yoi_cmd_doctor(int argc, char **argv, yoi_ctx *ctx)
 		rc = yoi_cli_fail(ctx, e);
 	if (rc == 0) {
 		yoi_diag_sort(&d);
-		rc = print(ctx, st, &d, format);
+		rc = yoi_cli_diags(ctx, st->top, &d, format, "doctor", NULL);
 		if (rc == 0 && yoi_diag_count(&d, YOI_DIAG_ERROR))
 			rc = 1;
 	}

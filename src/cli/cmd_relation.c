@@ -4,22 +4,23 @@
 #include <string.h>
 
 #include "cli.h"
+#include "yoi/file.h"
+#include "yoi/id.h"
 #include "yoi/relate.h"
 
 /* How an incoming relation reads from its target's side. */
 static const char *inverse(yoi_rel_kind k)
 {
 	static const char *const inv[YOI_REL_KIND_COUNT] = {
-		"required by", "blocked by", "related to", "superseded by",
-		"duplicated by"};
+	    "required by", "blocked by", "related to", "superseded by",
+	    "duplicated by"};
 	return k >= 0 && k < YOI_REL_KIND_COUNT ? inv[k] : "?";
 }
 
 static const char *state_of(const yoi_routing *r, const char *id)
 {
 	size_t i = yoi_routing_find(r, id);
-	return i == YOI_GRAPH_NONE ? "missing"
-				   : yoi_state_name(r->t[i].state);
+	return i == YOI_GRAPH_NONE ? "missing" : yoi_state_name(r->t[i].state);
 }
 
 static json_t *rel_json(const yoi_relation *rel, const yoi_routing *r)
@@ -45,23 +46,22 @@ int yoi_cli_relations_view(const yoi_routing *r, const char *id, int kind,
 			if (!*id || strcmp(t->id, id) == 0) {
 				json_array_append_new(outgoing,
 						      rel_json(rel, r));
-				yoi_buf_printf(text, "%s %s %s (%s)%s%s\n",
-					       t->id,
-					       yoi_rel_kind_name(rel->kind),
-					       rel->target,
-					       state_of(r, rel->target),
-					       rel->note ? "  # " : "",
-					       rel->note ? rel->note : "");
+				yoi_buf_printf(
+				    text, "%s %s %s (%s)%s%s\n", t->id,
+				    yoi_rel_kind_name(rel->kind), rel->target,
+				    state_of(r, rel->target),
+				    rel->note ? "  # " : "",
+				    rel->note ? rel->note : "");
 			}
 			if (*id && strcmp(rel->target, id) == 0) {
 				json_array_append_new(
-					incoming,
-					json_pack("{s:s, s:s, s:s, s:s}",
-						  "source", t->id, "kind",
-						  yoi_rel_kind_name(rel->kind),
-						  "inverse", inverse(rel->kind),
-						  "source_state",
-						  yoi_state_name(t->state)));
+				    incoming,
+				    json_pack("{s:s, s:s, s:s, s:s}", "source",
+					      t->id, "kind",
+					      yoi_rel_kind_name(rel->kind),
+					      "inverse", inverse(rel->kind),
+					      "source_state",
+					      yoi_state_name(t->state)));
 				yoi_buf_printf(text, "%s %s %s (%s)\n", id,
 					       inverse(rel->kind), t->id,
 					       yoi_state_name(t->state));
@@ -71,17 +71,18 @@ int yoi_cli_relations_view(const yoi_routing *r, const char *id, int kind,
 	size_t me = *id ? yoi_routing_find(r, id) : YOI_GRAPH_NONE;
 	yoi_graph_blocker *b = NULL;
 	size_t nb = 0;
-	if (me != YOI_GRAPH_NONE && yoi_graph_blockers(&b, &nb, r->g, me) == 0) {
+	if (me != YOI_GRAPH_NONE &&
+	    yoi_graph_blockers(&b, &nb, r->g, me) == 0) {
 		for (size_t k = 0; k < nb; k++) {
 			yoi_buf txt = YOI_BUF_INIT;
 			yoi_graph_blocker_text(&txt, r->g, &b[k]);
 			json_array_append_new(
-				blockers,
-				json_pack("{s:s, s:s, s:s, s:s}", "id",
-					  r->t[b[k].index].id, "via",
-					  yoi_graph_kind_label(b[k].via),
-					  "state", yoi_state_name(b[k].state),
-					  "text", txt.ptr ? txt.ptr : ""));
+			    blockers,
+			    json_pack("{s:s, s:s, s:s, s:s}", "id",
+				      r->t[b[k].index].id, "via",
+				      yoi_graph_kind_label(b[k].via), "state",
+				      yoi_state_name(b[k].state), "text",
+				      txt.ptr ? txt.ptr : ""));
 			yoi_buf_printf(text, "%s waits for %s\n", id,
 				       txt.ptr ? txt.ptr : "");
 			yoi_buf_free(&txt);
@@ -135,11 +136,11 @@ static int list(yoi_ctx *ctx, const char *arg, int kind, bool json)
 int yoi_cmd_relation(int argc, char **argv, yoi_ctx *ctx)
 {
 	static const struct option opts[] = {
-		{"kind", required_argument, NULL, 'k'},
-		{"target", required_argument, NULL, 't'},
-		{"note", required_argument, NULL, 'n'},
-		{"json", no_argument, NULL, 'j'},
-		{NULL, 0, NULL, 0},
+	    {"kind", required_argument, NULL, 'k'},
+	    {"target", required_argument, NULL, 't'},
+	    {"note", required_argument, NULL, 'n'},
+	    {"json", no_argument, NULL, 'j'},
+	    {NULL, 0, NULL, 0},
 	};
 	const char *kind_s = NULL, *target_s = NULL, *note = NULL;
 	bool json = false;
@@ -167,10 +168,11 @@ int yoi_cmd_relation(int argc, char **argv, yoi_ctx *ctx)
 	const char *sub = argv[optind++];
 	yoi_rel_kind kind = YOI_REL_KIND_COUNT;
 	if (kind_s && yoi_rel_kind_parse(&kind, kind_s) < 0)
-		return yoi_cli_usage(ctx,
-				     "unknown kind '%s'; kinds: depends_on, "
-				     "blocks, related, supersedes, duplicate_of",
-				     kind_s);
+		return yoi_cli_usage(
+		    ctx,
+		    "unknown kind '%s'; kinds: depends_on, "
+		    "blocks, related, supersedes, duplicate_of",
+		    kind_s);
 	if (strcmp(sub, "list") == 0) {
 		if (argc - optind > 1)
 			return yoi_cli_usage(ctx, "list takes at most one ID");
@@ -179,8 +181,9 @@ int yoi_cmd_relation(int argc, char **argv, yoi_ctx *ctx)
 	}
 	bool add = strcmp(sub, "add") == 0;
 	if (!add && strcmp(sub, "remove") != 0)
-		return yoi_cli_usage(ctx, "unknown subcommand '%s'; use add, "
-					  "remove or list",
+		return yoi_cli_usage(ctx,
+				     "unknown subcommand '%s'; use add, "
+				     "remove or list",
 				     sub);
 	if (!kind_s || !target_s)
 		return yoi_cli_usage(ctx, "%s needs --kind K and --target ID",
@@ -189,9 +192,21 @@ int yoi_cmd_relation(int argc, char **argv, yoi_ctx *ctx)
 		return yoi_cli_usage(ctx, "--note goes with add");
 	char id[YOI_ID_LEN + 1], target[YOI_ID_LEN + 1];
 	int rc = yoi_cli_one_id(ctx, argc, argv, id);
-	if (rc == 0)
-		rc = yoi_cli_resolve(ctx, target_s, target);
 	if (rc)
+		return rc;
+	/* remove takes a full ID that is gone too (a dangling relation). */
+	char norm[YOI_ID_LEN + 1];
+	if (!add && yoi_id_normalize(target_s, norm, sizeof(norm)) == 0 &&
+	    yoi_id_valid(norm)) {
+		char *dir = yoi_store_path(ctx->store, norm, NULL);
+		bool gone = dir && !yoi_is_dir(dir);
+		free(dir);
+		if (gone) {
+			memcpy(target, norm, sizeof(target));
+			target_s = NULL;
+		}
+	}
+	if (target_s && (rc = yoi_cli_resolve(ctx, target_s, target)))
 		return rc;
 	yoi_opctx op;
 	if ((rc = yoi_cli_opctx(ctx, &op)))

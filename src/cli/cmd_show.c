@@ -21,8 +21,7 @@ static void print_list(const yoi_item *it, const char *key)
 		printf("%s%s", i ? ", " : "", f->list[i]);
 }
 
-static void print_text(const yoi_ticket *t, size_t first,
-		       const char *relations)
+static void print_text(const yoi_ticket *t, size_t first, const char *relations)
 {
 	const yoi_item *it = t->item;
 	printf("%s  %s\n", t->id, or_dash(yoi_item_get(it, "title")));
@@ -100,12 +99,12 @@ static json_t *to_json(const yoi_ticket *t, size_t first, json_t *relations)
 				      yoi_cli_event_json(&t->thread->ev[i]));
 	const char *replayed = yoi_ticket_replay(t->thread);
 	return json_pack(
-		"{s:s, s:s?, s:s?, s:o, s:s%, s:o, s:i, s:o, s:s?, s:o?}", "id",
-		t->id, "title", yoi_item_get(t->item, "title"), "state",
-		yoi_item_get(t->item, "state"), "fields",
-		yoi_cli_fields_json(t->item), "body", body, blen, "sections",
-		sections, "event_count", (json_int_t)t->thread->n, "events",
-		events, "replayed_state", replayed, "relations", relations);
+	    "{s:s, s:s?, s:s?, s:o, s:s%, s:o, s:i, s:o, s:s?, s:o?}", "id",
+	    t->id, "title", yoi_item_get(t->item, "title"), "state",
+	    yoi_item_get(t->item, "state"), "fields",
+	    yoi_cli_fields_json(t->item), "body", body, blen, "sections",
+	    sections, "event_count", (json_int_t)t->thread->n, "events", events,
+	    "replayed_state", replayed, "relations", relations);
 }
 
 int yoi_cmd_show(int argc, char **argv, yoi_ctx *ctx)
@@ -145,9 +144,16 @@ int yoi_cmd_show(int argc, char **argv, yoi_ctx *ctx)
 	json_t *rel_json = NULL;
 	yoi_buf rel_text = YOI_BUF_INIT;
 	yoi_error rerr;
-	if (yoi_routing_load(&r, ctx->store, &rerr) == 0)
+	if (yoi_routing_load(&r, ctx->store, &rerr) == 0) {
 		yoi_cli_relations_view(r, id, -1, &rel_json, &rel_text);
-	else
+		const yoi_routing_ticket *bad = yoi_routing_bad_links(r);
+		if (bad)
+			fprintf(stderr,
+				"yoi-tickets show: warning: %s; relations "
+				"and blockers may be incomplete (see "
+				"'yoi-tickets doctor')\n",
+				bad->links_err);
+	} else
 		fprintf(stderr, "yoi-tickets show: relations not shown: %s\n",
 			rerr.msg);
 	yoi_routing_free(r);

@@ -65,7 +65,7 @@ int yoi_cmd_start(int argc, char **argv, yoi_ctx *ctx)
 	else if (!ctx->quiet)
 		printf("%s queued -> inprogress%s\nbranch:   %s (from %s)\n"
 		       "worktree: %s\n",
-		       id, o.force ? " (forced)" : "", w.branch, w.base,
+		       id, w.forced ? " (forced)" : "", w.branch, w.base,
 		       w.worktree);
 	yoi_work_info_free(&w);
 	return rc;

@@ -46,10 +46,12 @@ int yoi_cmd_state(int argc, char **argv, yoi_ctx *ctx)
 	if ((rc = yoi_cli_opctx(ctx, &op)))
 		return rc;
 	yoi_state from;
+	bool forced = false;
+	req.forced_out = &forced;
 	rc = yoi_cli_fail(ctx, yoi_ticket_transition(ctx->store, &op, id, &req,
 						     &from, &ctx->err));
 	if (rc == 0 && !ctx->quiet)
 		printf("%s %s -> %s%s\n", id, yoi_state_name(from), req.target,
-		       req.force ? " (forced)" : "");
+		       forced ? " (forced)" : "");
 	return rc;
 }

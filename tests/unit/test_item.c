@@ -1308,3 +1308,103 @@ Test(item_perf, many_fields_is_not_quadratic)
 	yoi_item_free(it);
 	yoi_buf_free(&b);
 }
+
+/* ---- yoi_item_unset ------------------------------------------------------ */
+
+Test(item, unset_removes_field_lines)
+{
+	const char *src = "---\n"
+			  "title: 'T'\n"
+			  "# about the flags\n"
+			  "risk_flags:\n"
+			  "  - a\n"
+			  "  - b\n"
+			  "state: ready # trailing\n"
+			  "\n"
+			  "updated_at: '2026-06-18T14:40:02Z'\n"
+			  "---\n"
+			  "body\n";
+	yoi_item *it = parse_ok(src);
+	cr_assert_eq(yoi_item_unset(it, "risk_flags"), 0);
+	cr_assert_eq(yoi_item_unset(it, "state"), 0);
+	cr_assert_null(yoi_item_field(it, "risk_flags"));
+	cr_assert_null(yoi_item_get(it, "state"));
+	cr_assert_eq(it->nfields, 2u);
+	cr_assert_str_eq(yoi_item_get(it, "updated_at"),
+			 "2026-06-18T14:40:02Z");
+	char *s = render(it);
+	cr_assert_str_eq(s, "---\n"
+			    "title: 'T'\n"
+			    "# about the flags\n"
+			    "\n"
+			    "updated_at: '2026-06-18T14:40:02Z'\n"
+			    "---\n"
+			    "body\n");
+	yoi_item *back = parse_ok(s);
+	cr_assert_eq(back->nfields, 2u);
+	yoi_item_free(back);
+	free(s);
+	yoi_item_free(it);
+}
+
+Test(item, unset_with_rewrites_around_it)
+{
+	yoi_item *it = parse_ok("---\r\n"
+				"a: 1\r\n"
+				"b: 2\r\n"
+				"c: 3\r\n"
+				"---\r\n");
+	cr_assert_eq(yoi_item_set(it, "c", "z"), 0);
+	cr_assert_eq(yoi_item_unset(it, "b"), 0);
+	cr_assert_eq(yoi_item_set(it, "a", "x"), 0);
+	cr_assert_eq(yoi_item_unset(it, "a"), 0);
+	char *s = render(it);
+	cr_assert_str_eq(s, "---\r\nc: 'z'\r\n---\r\n");
+	free(s);
+	/* Set again after the unset: a new line before the closer. */
+	cr_assert_eq(yoi_item_set(it, "b", "again"), 0);
+	s = render(it);
+	cr_assert_str_eq(s, "---\r\nc: 'z'\r\nb: 'again'\r\n---\r\n");
+	free(s);
+	yoi_item_free(it);
+}
+
+Test(item, unset_appended_field_and_absent_key)
+{
+	const char *src = "---\ntitle: 'T'\n---\n";
+	yoi_item *it = parse_ok(src);
+	cr_assert_eq(yoi_item_set(it, "x", "1"), 0);
+	cr_assert_eq(yoi_item_set(it, "y", "2"), 0);
+	cr_assert_eq(yoi_item_unset(it, "x"), 0);
+	cr_assert_null(yoi_item_field(it, "x"));
+	cr_assert_str_eq(yoi_item_get(it, "y"), "2");
+	cr_assert_eq(yoi_item_unset(it, "nope"), 0);
+	cr_assert_eq(yoi_item_unset(it, "not a key"), 0);
+	cr_assert_eq(yoi_item_unset(it, NULL), YOI_EUSAGE);
+	cr_assert_eq(yoi_item_unset(NULL, "x"), YOI_EUSAGE);
+	char *s = render(it);
+	cr_assert_str_eq(s, "---\ntitle: 'T'\ny: '2'\n---\n");
+	free(s);
+	cr_assert_eq(yoi_item_unset(it, "y"), 0);
+	cr_assert_eq(yoi_item_unset(it, "title"), 0);
+	cr_assert_eq(it->nfields, 0u);
+	cr_assert_eq(it->nappended, 0u);
+	s = render(it);
+	cr_assert_str_eq(s, "---\n---\n");
+	free(s);
+	yoi_item_free(it);
+}
+
+Test(item, unset_after_set_frees_the_saved_value)
+{
+	yoi_item *it = parse_ok("---\na: 1\nb: [x, y]\nc: 3\n---\n");
+	cr_assert_eq(yoi_item_set(it, "b", "s"), 0);
+	cr_assert_eq(yoi_item_set(it, "c", "t"), 0);
+	cr_assert_eq(yoi_item_unset(it, "b"), 0);
+	/* c's saved original moved with it: setting it back keeps bytes. */
+	cr_assert_eq(yoi_item_set(it, "c", "3"), 0);
+	char *s = render(it);
+	cr_assert_str_eq(s, "---\na: 1\nc: 3\n---\n");
+	free(s);
+	yoi_item_free(it);
+}

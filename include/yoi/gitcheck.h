@@ -1,0 +1,28 @@
+/*
+ * gitcheck.h - the checks of pre-commit and `check` (SPEC 10): for each
+ * ticket a change touches, its files before and after, read from git
+ * objects (gitops views: a commit's tree or the index), go through
+ * yoi_change_check; its relations.json and orchestration-plan.jsonl are
+ * parsed with their schema findings, and (when the ticket list of the new
+ * version is given) their targets must exist.
+ *
+ * Diagnostic paths are "<top>/<prefix>/<ID>/<file>".
+ */
+#ifndef YOI_GITCHECK_H
+#define YOI_GITCHECK_H
+
+#include "change.h"
+#include "gitops.h"
+
+typedef struct yoi_gitcheck_opts {
+	const char *top;    /* for diagnostic paths */
+	const char *prefix; /* tickets root relative to top */
+	const yoi_state_table *tab;
+	const yoi_strv *known; /* ticket IDs of the new version, or NULL */
+} yoi_gitcheck_opts;
+
+int yoi_gitcheck_ticket(const yoi_git_view *old, const yoi_git_view *nw,
+			const char *id, const yoi_gitcheck_opts *o, yoi_diag *d,
+			yoi_error *err);
+
+#endif

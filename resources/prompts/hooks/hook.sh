@@ -1,0 +1,19 @@
+#!/bin/sh
+# yoi-tickets hook
+# The @HOOK@ hook of yoi-tickets, written by 'yoi-tickets hooks install';
+# 'yoi-tickets hooks uninstall' removes it. Install rewrites it, so put
+# checks of your own in @HOOK@.yoi-chained beside this file, not here.
+#
+# A @HOOK@ hook that was here before was kept as @HOOK@.yoi-chained. It
+# runs first, with the same arguments and input, and its failure stops
+# the commit with its exit status.
+bin=@BIN@
+chained="$(dirname "$0")/@HOOK@.yoi-chained"
+if [ -f "$chained" ] && [ -x "$chained" ]; then
+	"$chained" "$@" || exit $?
+fi
+if [ ! -x "$bin" ]; then
+	echo "@HOOK@ hook: $bin is missing; reinstall yoi-tickets and run 'yoi-tickets hooks install' again, or remove the hooks with 'yoi-tickets hooks uninstall'" >&2
+	exit 1
+fi
+exec "$bin" hook @HOOK@@ARGS@

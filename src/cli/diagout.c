@@ -1,0 +1,181 @@
+/* diagout.c - diagnostics as text, JSON, GitHub annotations or JUnit XML. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+/* Paths relative to the repository top read better and stay stable. */
+static const char *rel(const char *top, const char *path)
+{
+	size_t n = top ? strlen(top) : 0;
+	if (top && strncmp(path, top, n) == 0 && path[n] == '/')
+		return path + n + 1;
+	return path;
+}
+
+static const char *sev(yoi_severity s)
+{
+	return s == YOI_DIAG_ERROR ? "error" : "warning";
+}
+
+bool yoi_cli_format_valid(const char *format)
+{
+	return strcmp(format, "text") == 0 || strcmp(format, "json") == 0 ||
+	       strcmp(format, "github") == 0 || strcmp(format, "junit") == 0;
+}
+
+/* XML text or attribute value; control characters become spaces. */
+static void xml(const char *s)
+{
+	for (; *s; s++) {
+		switch (*s) {
+		case '<':
+			fputs("&lt;", stdout);
+			break;
+		case '>':
+			fputs("&gt;", stdout);
+			break;
+		case '&':
+			fputs("&amp;", stdout);
+			break;
+		case '"':
+			fputs("&quot;", stdout);
+			break;
+		case '\n':
+			fputs("&#10;", stdout);
+			break;
+		default:
+			putchar((unsigned char)*s < 0x20 && *s != '\t' ? ' '
+								       : *s);
+		}
+	}
+}
+
+/* The ticket ID a path belongs to ("<...>/<ID>/<file>"), or NULL. */
+static bool path_unit(const char *path, const char *unit)
+{
+	size_t n = strlen(unit);
+	for (const char *p = strstr(path, unit); p; p = strstr(p + 1, unit))
+		if ((p == path || p[-1] == '/') && (p[n] == '/' || !p[n]))
+			return true;
+	return false;
+}
+
+static void junit_case(const char *tool, const char *name, const char *top,
+		       const yoi_diag *d, const yoi_strv *units, bool rest)
+{
+	printf("    <testcase classname=\"");
+	xml(tool);
+	printf("\" name=\"");
+	xml(name);
+	printf("\">\n");
+	yoi_buf out = YOI_BUF_INIT;
+	for (size_t i = 0; i < d->n; i++) {
+		const yoi_diag_entry *e = &d->v[i];
+		bool mine = rest ? true : path_unit(e->path, name);
+		for (size_t u = 0; rest && units && u < units->n; u++)
+			if (path_unit(e->path, units->v[u]))
+				mine = false;
+		if (!mine)
+			continue;
+		if (e->severity == YOI_DIAG_ERROR) {
+			printf("      <failure type=\"");
+			xml(e->code);
+			printf("\" message=\"");
+			xml(e->message);
+			printf("\">");
+			xml(rel(top, e->path));
+			if (e->line > 0)
+				printf(":%d", e->line);
+			printf(": ");
+			xml(e->message);
+			printf("</failure>\n");
+		} else {
+			yoi_buf_printf(&out, "warning: %s:%d: [%s] %s\n",
+				       rel(top, e->path), e->line, e->code,
+				       e->message);
+		}
+	}
+	if (out.len) {
+		printf("      <system-out>");
+		xml(out.ptr);
+		printf("</system-out>\n");
+	}
+	yoi_buf_free(&out);
+	printf("    </testcase>\n");
+}
+
+static int junit(const char *tool, const char *top, const yoi_diag *d,
+		 const yoi_strv *units)
+{
+	size_t errors = yoi_diag_count(d, YOI_DIAG_ERROR);
+	size_t cases = (units ? units->n : 0) + 1;
+	printf("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+	printf("<testsuites name=\"yoi-tickets %s\" tests=\"%zu\" "
+	       "failures=\"%zu\">\n",
+	       tool, cases, errors);
+	printf("  <testsuite name=\"yoi-tickets %s\" tests=\"%zu\" "
+	       "failures=\"%zu\" errors=\"0\" skipped=\"0\">\n",
+	       tool, cases, errors);
+	for (size_t u = 0; units && u < units->n; u++)
+		junit_case(tool, units->v[u], top, d, units, false);
+	junit_case(tool, units ? "other" : "store", top, d, units, true);
+	printf("  </testsuite>\n</testsuites>\n");
+	return 0;
+}
+
+int yoi_cli_diags(yoi_ctx *ctx, const char *top, const yoi_diag *d,
+		  const char *format, const char *tool, const yoi_strv *units)
+{
+	size_t errors = yoi_diag_count(d, YOI_DIAG_ERROR);
+	size_t warnings = yoi_diag_count(d, YOI_DIAG_WARNING);
+	if (strcmp(format, "junit") == 0)
+		return junit(tool, top, d, units);
+	if (strcmp(format, "json") == 0) {
+		json_t *arr = json_array();
+		for (size_t i = 0; i < d->n; i++) {
+			const yoi_diag_entry *e = &d->v[i];
+			json_array_append_new(
+			    arr,
+			    json_pack("{s:s, s:s, s:s, s:i, s:s}", "severity",
+				      sev(e->severity), "code", e->code, "path",
+				      rel(top, e->path), "line", e->line,
+				      "message", e->message));
+		}
+		json_t *j = json_pack("{s:I, s:I, s:o}", "errors",
+				      (json_int_t)errors, "warnings",
+				      (json_int_t)warnings, "diagnostics", arr);
+		if (units) {
+			json_t *u = json_array();
+			for (size_t i = 0; i < units->n; i++)
+				json_array_append_new(u,
+						      json_string(units->v[i]));
+			json_object_set_new(j, "tickets", u);
+		}
+		return yoi_cli_json(ctx, j);
+	}
+	for (size_t i = 0; i < d->n; i++) {
+		const yoi_diag_entry *e = &d->v[i];
+		if (strcmp(format, "github") == 0) {
+			/* Workflow command: newlines would end it early. */
+			printf("::%s file=%s,line=%d,title=%s::",
+			       sev(e->severity), rel(top, e->path),
+			       e->line > 0 ? e->line : 1, e->code);
+			for (const char *p = e->message; *p; p++)
+				fputs(*p == '\n' ? "%0A" : (char[]){*p, 0},
+				      stdout);
+			fputc('\n', stdout);
+		} else if (e->line > 0) {
+			printf("%s: %s:%d: [%s] %s\n", sev(e->severity),
+			       rel(top, e->path), e->line, e->code, e->message);
+		} else {
+			printf("%s: %s: [%s] %s\n", sev(e->severity),
+			       rel(top, e->path), e->code, e->message);
+		}
+	}
+	if (strcmp(format, "text") == 0 && !ctx->quiet)
+		fprintf(stderr, "%s: %zu error(s), %zu warning(s)\n", tool,
+			errors, warnings);
+	return 0;
+}
