@@ -173,6 +173,17 @@ measure show "$FAST_RUNS" cmd base
 measure doctor "$RUNS" cmd base cat
 measure route "$RUNS" cmd base
 measure create "$FAST_RUNS" cmd base floor
+# pre-commit: the store committed, one ticket changed and staged.
+if [ "${COMMIT:-0}" != 1 ]; then
+	git add -A .yoi
+	git commit -q --no-verify -m "benchmark store of $N tickets"
+fi
+PC_ID=$(sed -n 1p "$TMP/ids")
+"$BIN" comment "$PC_ID" --message "staged for the pre-commit benchmark" >/dev/null
+git add "$ROOT/$PC_ID"
+precommit_cmd() { run1 precommit.cmd "$BIN" hook pre-commit; }
+precommit_floor() { run1 precommit.floor "$GEN" gitfloor; }
+measure precommit "$FAST_RUNS" cmd floor
 LOAD1=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # ---- report ----
@@ -220,6 +231,7 @@ row "show ID" show base - -
 row "create" create base ms 10
 row "doctor" doctor base x 2
 row "route --json" route base ms 150
+row "pre-commit" precommit floor ms 50
 # create's own work: the command less the libgit2 floor every command pays.
 fl=$(median create.floor)
 awk -v m="$(median create.cmd)" -v f="$fl" 'BEGIN {
@@ -239,6 +251,8 @@ echo "  doctor: bench-gen cat $ROOT all: the same for every item.md and thread.m
 echo "  route:  the same reader of every item.md (route also reads relations.json"
 echo "          and orchestration-plan.jsonl where present: 20% of tickets carry"
 echo "          1-3 depends_on edges, 5% plan records)"
+echo "  pre-commit: hook pre-commit with one ticket staged in the committed store,"
+echo "          beside the libgit2 floor"
 echo "  show:   cat ID/item.md ID/thread.md of the same ticket (a different one each run)"
 echo "  create: bench-gen write2 DIR: spawn + mkdir DIR, DIR/artifacts, .gitkeep,"
 echo "          thread.md O_APPEND+fsync, item.md tmp+fsync+rename, dir fsync"
@@ -263,6 +277,7 @@ cpu "show ID" show base
 cpu "create" create base
 cpu "doctor" doctor base
 cpu "route --json" route base
+cpu "pre-commit" precommit floor
 echo
 if [ "$FAILED" != 0 ]; then
 	echo "bench: a timed command failed (see above); the numbers are not valid" >&2
