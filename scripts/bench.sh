@@ -178,6 +178,8 @@ if [ "${COMMIT:-0}" != 1 ]; then
 	git add -A .yoi
 	git commit -q --no-verify -m "benchmark store of $N tickets"
 fi
+# As git's auto gc would (over 6,700 loose objects): packed objects.
+git repack -adq
 PC_ID=$(sed -n 1p "$TMP/ids")
 "$BIN" comment "$PC_ID" --message "staged for the pre-commit benchmark" >/dev/null
 git add "$ROOT/$PC_ID"
