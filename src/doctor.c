@@ -306,6 +306,7 @@ typedef struct doctor_edge {
 /* What the store-wide pass needs of ticket i; only its worker writes it. */
 typedef struct doctor_ticket {
 	yoi_state state; /* item.md's; YOI_ST_INVALID when unknown */
+	bool has_plan;	 /* artifacts/ holds orchestration-plan.jsonl */
 	unsigned worker;
 	size_t first; /* its edges: w[worker].edges[first .. first + n) */
 	size_t n;
@@ -444,7 +445,8 @@ static void check_one(const yoi_store *st, const char *name, doctor_worker *w,
 		check_ticket(&f, &st->cfg.transitions, d, &tk->state);
 	if (found & HAS_RELATIONS)
 		check_links(name, ap, false, w);
-	if (found & HAS_PLAN)
+	tk->has_plan = found & HAS_PLAN;
+	if (tk->has_plan)
 		check_links(name, ap, true, w);
 out:
 	tk->n = w->nedges - tk->first;
@@ -650,7 +652,8 @@ static int check_worktrees(const yoi_store *st, const yoi_strv *tickets,
 	if (!st->repo)
 		return 0;
 	for (size_t i = 0; i < tickets->n; i++) {
-		if (tk[i].state != YOI_ST_INPROGRESS)
+		/* Only start records a worktree, in an accepted_plan. */
+		if (tk[i].state != YOI_ST_INPROGRESS || !tk[i].has_plan)
 			continue;
 		yoi_work_info w;
 		yoi_error e2;

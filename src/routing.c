@@ -24,14 +24,20 @@ static void note_err(yoi_routing_ticket *t, const char *msg)
 		t->err = yoi_strdup(msg);
 }
 
-/* A relations or plan file that could not be fully read. */
-static void note_links(yoi_routing_ticket *t, const char *what)
+/* A relations or plan file that could not be fully read: why says so. */
+static void note_links(yoi_routing_ticket *t, const char *why)
 {
-	note_err(t, what);
-	if (!t->links_err) {
-		const char *bad = strstr(what, ": ") ? "" : " has bad records";
-		t->links_err = yoi_sprintf("%s%s", what, bad);
-	}
+	note_err(t, why);
+	if (!t->links_err)
+		t->links_err = yoi_strdup(why);
+}
+
+/* A file that parsed but whose bad records were left out. */
+static void note_bad_records(yoi_routing_ticket *t, const char *rel)
+{
+	char why[256];
+	snprintf(why, sizeof(why), "%s has bad records", rel);
+	note_links(t, why);
 }
 
 /* One artifacts file of the ticket, relative to the root. */
@@ -63,7 +69,7 @@ static void load_nth(void *ctx, size_t i, unsigned worker)
 	if (rc < 0 && rc != YOI_ENOTFOUND)
 		note_links(t, err.msg);
 	else if (rc == 0 && t->rel && t->rel->nerrors)
-		note_links(t, rel);
+		note_bad_records(t, rel);
 	rc = YOI_ENOTFOUND;
 	if (unknown || (art & YOI_ROW_ART_PLAN))
 		rc = read_rel(j, t->id, "orchestration-plan.jsonl",
@@ -74,7 +80,7 @@ static void load_nth(void *ctx, size_t i, unsigned worker)
 	if (rc < 0 && rc != YOI_ENOTFOUND)
 		note_links(t, err.msg);
 	else if (rc == 0 && t->plan && t->plan->nerrors)
-		note_links(t, rel);
+		note_bad_records(t, rel);
 	yoi_buf_free(&b);
 }
 

@@ -52,7 +52,7 @@ static void xml(const char *s)
 	}
 }
 
-/* The ticket ID a path belongs to ("<...>/<ID>/<file>"), or NULL. */
+/* Whether path is under a component named unit ("<...>/<ID>/<file>"). */
 static bool path_unit(const char *path, const char *unit)
 {
 	size_t n = strlen(unit);

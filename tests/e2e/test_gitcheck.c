@@ -51,6 +51,7 @@ Test(gitcheck, precommit_accepts_engine_changes)
 	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
 	cr_assert_str_eq(r.out, "");
 	e2e_free(&r);
+	free(id);
 	e2e_rm(dir);
 }
 
@@ -112,6 +113,7 @@ Test(gitcheck, precommit_refuses_bad_thread_changes)
 	/* A deleted ticket. */
 	cr_assert_eq(e2e_sh(dir, "rm -r .yoi/tickets/%s", id), 0);
 	expect_refused(dir, "change-thread-removed", 0);
+	free(id);
 	e2e_rm(dir);
 }
 
@@ -131,6 +133,8 @@ Test(gitcheck, precommit_checks_only_touched_tickets)
 	r = precommit(dir);
 	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
 	e2e_free(&r);
+	free(id);
+	free(other);
 	e2e_rm(dir);
 }
 
@@ -221,13 +225,14 @@ Test(gitcheck, check_range_in_every_format)
 	cr_assert(strstr(r.out, "failures=\"0\""), "%s", r.out);
 	cr_assert_null(strstr(r.out, "<failure"), "%s", r.out);
 	e2e_free(&r);
+	free(id);
 	e2e_rm(dir);
 }
 
 Test(gitcheck, check_usage_and_bad_revisions)
 {
 	char *dir = e2e_store();
-	committed(dir);
+	free(committed(dir));
 	e2e_result r = RUN(dir, "check");
 	cr_assert_eq(r.status, 2, "%s", r.err);
 	cr_assert(strstr(r.err, "--base"), "%s", r.err);
@@ -270,6 +275,8 @@ Test(gitcheck, check_finds_dangling_relations_in_head)
 	r = RUN(dir, "check", "--base", "HEAD~2");
 	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
 	e2e_free(&r);
+	free(a);
+	free(b);
 	e2e_rm(dir);
 }
 
@@ -289,5 +296,48 @@ Test(gitcheck, doctor_junit_format)
 	cr_assert_eq(r.status, 1, "%s", r.err);
 	cr_assert(strstr(r.out, "<failure type=\"state-drift\""), "%s", r.out);
 	e2e_free(&r);
+	free(id);
+	e2e_rm(dir);
+}
+
+/* The merge driver never loses data: what it cannot merge is a conflict. */
+Test(gitcheck, merge_driver_leaves_unsafe_merges_as_conflicts)
+{
+	char *dir = e2e_store();
+	e2e_result r = RUN(dir, "hooks", "install");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	e2e_free(&r);
+	char *id = committed(dir);
+	cr_assert_eq(e2e_sh(dir, "git checkout -q -b other"), 0);
+	r = RUN(dir, "edit", id, "--title", "Theirs");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	e2e_free(&r);
+	/* And history rewritten on this side. */
+	cr_assert_eq(e2e_sh(dir, "sed -i '3s/.*/## Forged/' %s",
+			    e2e_tpath(id, "thread.md")),
+		     0);
+	commit_all(dir, "theirs");
+	cr_assert_eq(e2e_sh(dir, "git checkout -q master"), 0);
+	r = RUN(dir, "edit", id, "--title", "Ours");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	e2e_free(&r);
+	commit_all(dir, "ours");
+	cr_assert_neq(e2e_sh(dir, "git merge -q --no-edit other >.git/m.log "
+				  "2>&1"),
+		      0);
+	char *log = e2e_read(dir, ".git/m.log");
+	cr_assert(strstr(log, "field 'title'"), "%s", log);
+	cr_assert(strstr(log, "append-only"), "%s", log);
+	free(log);
+	char *item = e2e_read(dir, e2e_tpath(id, "item.md"));
+	cr_assert(strstr(item, "<<<<<<<") && strstr(item, "Ours") &&
+		      strstr(item, "Theirs"),
+		  "%s", item);
+	free(item);
+	char *thread = e2e_read(dir, e2e_tpath(id, "thread.md"));
+	cr_assert(strstr(thread, "<<<<<<<") || strstr(thread, "## Forged"),
+		  "%s", thread);
+	free(thread);
+	free(id);
 	e2e_rm(dir);
 }

@@ -127,6 +127,7 @@ Test(work, start_makes_branch_worktree_record_and_event)
 	cr_assert_eq(e2e_sh(dir, "! git status --porcelain | grep -q "
 				 "worktree"),
 		     0);
+	free(id);
 	e2e_rm(dir);
 }
 
@@ -147,6 +148,8 @@ Test(work, start_slug_and_base_options)
 	snprintf(want, sizeof(want), "worktree: .worktree/%s-my-topic", id2);
 	cr_assert(strstr(r.out, want), "%s", r.out);
 	e2e_free(&r);
+	free(id);
+	free(id2);
 	e2e_rm(dir);
 }
 
@@ -226,6 +229,8 @@ Test(work, start_refusals_leave_nothing_behind)
 	char *thread = e2e_read(dir, e2e_tpath(id, "thread.md"));
 	cr_assert(strstr(thread, "forced: true"), "%s", thread);
 	free(thread);
+	free(id);
+	free(other);
 	e2e_rm(dir);
 }
 
@@ -241,6 +246,7 @@ Test(work, start_without_a_commit_is_refused)
 	cr_assert_eq(r.status, 3, "%s", r.err);
 	cr_assert(strstr(r.err, "no commit"), "%s", r.err);
 	e2e_free(&r);
+	free(id);
 	e2e_rm(dir);
 }
 
@@ -270,6 +276,7 @@ Test(work, start_failing_half_way_is_undone)
 	e2e_result r = RUN(dir, "start", id);
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	e2e_free(&r);
+	free(id);
 	e2e_rm(dir);
 }
 
@@ -360,6 +367,7 @@ Test(work, finish_reports_merge_and_cleanup_removes)
 	r = RUN(dir, "cleanup", id);
 	cr_assert_eq(r.status, 3, "%s", r.err);
 	e2e_free(&r);
+	free(id);
 	e2e_rm(dir);
 }
 
@@ -387,6 +395,7 @@ Test(work, cleanup_force_discards_and_deletes_unmerged)
 		      strstr(thread, "forced: true"),
 		  "%s", thread);
 	free(thread);
+	free(id);
 	e2e_rm(dir);
 }
 
@@ -401,6 +410,7 @@ Test(work, finish_refused_when_not_inprogress)
 	cr_assert_eq(r.status, 3, "%s", r.err);
 	cr_assert(strstr(r.err, "start"), "%s", r.err);
 	e2e_free(&r);
+	free(id);
 	e2e_rm(dir);
 }
 
@@ -446,6 +456,8 @@ Test(work, worktrees_lists_ticket_worktrees)
 	       "git worktree remove --force ../other-%s 2>/dev/null; rm "
 	       "-rf ../other-%s",
 	       a, a);
+	free(a);
+	free(b);
 	e2e_rm(dir);
 }
 
@@ -478,6 +490,7 @@ Test(work, commands_in_a_worktree_see_the_branch_view)
 	t = e2e_read(dir, e2e_tpath(id, "thread.md"));
 	cr_assert_null(strstr(t, "from the worktree"));
 	free(t);
+	free(id);
 	e2e_rm(dir);
 }
 
@@ -514,5 +527,7 @@ Test(work, doctor_warns_about_worktrees)
 	cr_assert_null(strstr(r.out, "worktree-cleanup-pending"), "%s", r.out);
 	cr_assert(strstr(r.out, "worktree-missing"), "%s", r.out);
 	e2e_free(&r);
+	free(a);
+	free(b);
 	e2e_rm(dir);
 }
