@@ -119,7 +119,8 @@ test: unit e2e
 # searched too: any sanitizer report fails the target.
 asan:
 	@mkdir -p build
-	@{ $(MAKE) BUILD=build/asan SAN=1 test 2>&1; echo $$? >build/asan.status; } \
+	@{ LSAN_OPTIONS=suppressions=$(abspath scripts/lsan.supp):print_suppressions=0 \
+		$(MAKE) BUILD=build/asan SAN=1 test 2>&1; echo $$? >build/asan.status; } \
 		| tee build/asan.log
 	@test "$$(cat build/asan.status)" = 0
 	@! grep -n "Sanitizer\|runtime error:" build/asan.log
