@@ -208,14 +208,29 @@ static void fsync_dir_of(const char *path)
 	free(copy);
 }
 
+static int replace(const char *path, const char *data, size_t len,
+		   mode_t mode, bool durable, yoi_error *err);
+
 int yoi_file_write_atomic(const char *path, const char *data, size_t len,
 			  yoi_error *err)
 {
-	return yoi_file_replace(path, data, len, true, err);
+	return replace(path, data, len, 0644, true, err);
+}
+
+int yoi_file_write_mode(const char *path, const char *data, size_t len,
+			mode_t mode, yoi_error *err)
+{
+	return replace(path, data, len, mode, true, err);
 }
 
 int yoi_file_replace(const char *path, const char *data, size_t len,
 		     bool durable, yoi_error *err)
+{
+	return replace(path, data, len, 0644, durable, err);
+}
+
+static int replace(const char *path, const char *data, size_t len,
+		   mode_t mode, bool durable, yoi_error *err)
 {
 	struct stat sb;
 	if (lstat(path, &sb) == 0 && !S_ISREG(sb.st_mode))
@@ -241,7 +256,7 @@ int yoi_file_replace(const char *path, const char *data, size_t len,
 				     path, strerror(e));
 	}
 	int rc = 0;
-	if (write_all(fd, data, len) < 0 || fchmod(fd, 0644) < 0 ||
+	if (write_all(fd, data, len) < 0 || fchmod(fd, mode) < 0 ||
 	    (durable && fsync(fd) < 0)) {
 		rc = yoi_error_set(err, YOI_EIO, path, 0,
 				   "%s: write failed: %s; the old file is "

@@ -1,6 +1,8 @@
 /* gitops.c - branches, linked worktrees, status and reachability (libgit2). */
 #include "yoi/gitops.h"
 
+#include "gitint.h"
+
 #include <git2.h>
 #include <limits.h>
 #include <stdio.h>
@@ -12,14 +14,13 @@
 #include "yoi/id.h"
 
 /* libgit2's last message, or a fallback. */
-static const char *git_msg(void)
+const char *yoi_git_msg(void)
 {
 	const git_error *e = git_error_last();
 	return e && e->message ? e->message : "unknown git error";
 }
 
-/* Map a libgit2 failure to our code with a message. */
-static int git_fail(yoi_error *err, int grc, const char *what)
+int yoi_git_fail(yoi_error *err, int grc, const char *what)
 {
 	int code = YOI_EIO;
 	if (grc == GIT_ENOTFOUND)
@@ -28,7 +29,7 @@ static int git_fail(yoi_error *err, int grc, const char *what)
 		code = YOI_EREFUSED;
 	else if (grc == GIT_ELOCKED)
 		code = YOI_EBUSY;
-	return yoi_error_set(err, code, NULL, 0, "%s: %s%s", what, git_msg(),
+	return yoi_error_set(err, code, NULL, 0, "%s: %s%s", what, yoi_git_msg(),
 			     grc == GIT_ELOCKED
 				 ? "; another git process holds the lock: "
 				   "wait, or remove a stale lock file"
@@ -48,9 +49,9 @@ int yoi_git_resolve(git_repository *repo, const char *rev,
 		rc = yoi_error_set(err, YOI_ENOTFOUND, NULL, 0,
 				   "no commit '%s' in this repository: %s; "
 				   "give a branch, tag or commit id",
-				   rev, git_msg());
+				   rev, yoi_git_msg());
 	else if (grc < 0)
-		rc = git_fail(err, grc, rev);
+		rc = yoi_git_fail(err, grc, rev);
 	else
 		git_oid_tostr(out, YOI_GIT_OID_HEX + 1, git_object_id(commit));
 	git_object_free(commit);
@@ -68,7 +69,7 @@ int yoi_git_head_name(git_repository *repo, char **out, yoi_error *err)
 				     "HEAD has no commit yet; commit first "
 				     "(or give --base REV)");
 	if (grc < 0)
-		return git_fail(err, grc, "HEAD");
+		return yoi_git_fail(err, grc, "HEAD");
 	if (git_reference_is_branch(head)) {
 		*out = yoi_strdup(git_reference_shorthand(head));
 	} else {
@@ -105,7 +106,7 @@ int yoi_git_main_top(git_repository *repo, char **out, yoi_error *err)
 		int grc =
 		    git_repository_open(&main, git_repository_commondir(repo));
 		if (grc < 0)
-			return git_fail(err, grc, "the main worktree");
+			return yoi_git_fail(err, grc, "the main worktree");
 		const char *wd = git_repository_workdir(main);
 		*out = wd ? strip_slash(yoi_strdup(wd)) : NULL;
 		git_repository_free(main);
@@ -159,7 +160,7 @@ int yoi_git_worktree_create(git_repository *repo, const char *name,
 	}
 	int e = yoi_git_branch_exists(repo, branch);
 	if (e != 0)
-		return e < 0 ? git_fail(err, e, branch)
+		return e < 0 ? yoi_git_fail(err, e, branch)
 			     : yoi_error_set(err, YOI_EREFUSED, NULL, 0,
 					     "branch %s already exists; delete "
 					     "it or choose another --slug",
@@ -172,14 +173,14 @@ int yoi_git_worktree_create(git_repository *repo, const char *name,
 	if (grc == 0)
 		grc = git_commit_lookup(&commit, repo, &oid);
 	if (grc < 0) {
-		int rc = git_fail(err, grc, oid_hex);
+		int rc = yoi_git_fail(err, grc, oid_hex);
 		git_commit_free(commit);
 		return rc;
 	}
 	int rc = 0;
 	grc = git_branch_create(&ref, repo, branch, commit, 0);
 	if (grc < 0) {
-		rc = git_fail(err, grc, branch);
+		rc = yoi_git_fail(err, grc, branch);
 		goto out;
 	}
 	git_worktree_add_options opts;
@@ -187,7 +188,7 @@ int yoi_git_worktree_create(git_repository *repo, const char *name,
 	opts.ref = ref;
 	grc = git_worktree_add(&wt, repo, name, path, &opts);
 	if (grc < 0) {
-		rc = git_fail(err, grc, path);
+		rc = yoi_git_fail(err, grc, path);
 		/* Nothing may stay behind: the branch, a half-made tree. */
 		yoi_git_worktree_undo(repo, name, branch);
 	}
@@ -261,7 +262,7 @@ int yoi_git_worktrees_list(git_repository *repo, yoi_git_worktrees *out,
 	git_strarray names = {0};
 	int grc = git_worktree_list(&names, repo);
 	if (grc < 0)
-		return git_fail(err, grc, "listing worktrees");
+		return yoi_git_fail(err, grc, "listing worktrees");
 	int rc = 0;
 	out->v = calloc(names.count ? names.count : 1, sizeof(*out->v));
 	if (!out->v)
@@ -325,7 +326,7 @@ int yoi_git_dirty(const char *path, bool *dirty, char **first, yoi_error *err)
 	git_repository *r = NULL;
 	int grc = git_repository_open(&r, path);
 	if (grc < 0)
-		return git_fail(err, grc, path);
+		return yoi_git_fail(err, grc, path);
 	git_status_options o;
 	git_status_options_init(&o, GIT_STATUS_OPTIONS_VERSION);
 	o.show = GIT_STATUS_SHOW_INDEX_AND_WORKDIR;
@@ -336,7 +337,7 @@ int yoi_git_dirty(const char *path, bool *dirty, char **first, yoi_error *err)
 	grc = git_status_list_new(&sl, r, &o);
 	int rc = 0;
 	if (grc < 0) {
-		rc = git_fail(err, grc, path);
+		rc = yoi_git_fail(err, grc, path);
 	} else if (git_status_list_entrycount(sl) > 0) {
 		*dirty = true;
 		const git_status_entry *e = git_status_byindex(sl, 0);
@@ -363,13 +364,13 @@ int yoi_git_merged(git_repository *repo, const char *branch, const char *base,
 		return grc == GIT_ENOTFOUND
 			   ? yoi_error_set(err, YOI_ENOTFOUND, NULL, 0,
 					   "no branch %s", branch)
-			   : git_fail(err, grc, branch);
+			   : yoi_git_fail(err, grc, branch);
 	git_oid tip;
 	git_object *peeled = NULL;
 	grc = git_reference_peel(&peeled, ref, GIT_OBJECT_COMMIT);
 	git_reference_free(ref);
 	if (grc < 0)
-		return git_fail(err, grc, branch);
+		return yoi_git_fail(err, grc, branch);
 	git_oid_cpy(&tip, git_object_id(peeled));
 	git_object_free(peeled);
 	char hex[YOI_GIT_OID_HEX + 1];
@@ -384,7 +385,7 @@ int yoi_git_merged(git_repository *repo, const char *branch, const char *base,
 	}
 	grc = git_graph_descendant_of(repo, &b, &tip);
 	if (grc < 0)
-		return git_fail(err, grc, base);
+		return yoi_git_fail(err, grc, base);
 	*merged = grc == 1;
 	return 0;
 }
@@ -398,7 +399,7 @@ int yoi_git_worktree_remove(git_repository *repo, const char *name,
 		return grc == GIT_ENOTFOUND
 			   ? yoi_error_set(err, YOI_ENOTFOUND, NULL, 0,
 					   "no worktree named '%s'", name)
-			   : git_fail(err, grc, name);
+			   : yoi_git_fail(err, grc, name);
 	int rc = 0;
 	if (git_worktree_is_locked(NULL, wt) > 0)
 		rc = yoi_error_set(err, YOI_EREFUSED, NULL, 0,
@@ -406,7 +407,7 @@ int yoi_git_worktree_remove(git_repository *repo, const char *name,
 				   "worktree unlock' first",
 				   name);
 	else if ((grc = prune(wt, false)) < 0)
-		rc = git_fail(err, grc, name);
+		rc = yoi_git_fail(err, grc, name);
 	git_worktree_free(wt);
 	return rc;
 }
@@ -422,221 +423,7 @@ int yoi_git_branch_delete(git_repository *repo, const char *branch,
 	if (grc == GIT_ENOTFOUND)
 		return yoi_error_set(err, YOI_ENOTFOUND, NULL, 0,
 				     "no branch %s", branch);
-	return grc < 0 ? git_fail(err, grc, branch) : 0;
-}
-
-struct yoi_git_view {
-	git_repository *repo; /* borrowed */
-	git_tree *tree;	      /* NULL: empty, or the index */
-	git_index *index;     /* the index view */
-};
-
-int yoi_git_view_open(yoi_git_view **out, git_repository *repo, const char *rev,
-		      yoi_error *err)
-{
-	*out = NULL;
-	yoi_git_view *v = calloc(1, sizeof(*v));
-	if (!v)
-		return yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
-	v->repo = repo;
-	int rc = 0, grc;
-	if (!rev) {
-		if ((grc = git_repository_index(&v->index, repo)) < 0)
-			rc = git_fail(err, grc, "the index");
-	} else {
-		char hex[YOI_GIT_OID_HEX + 1];
-		git_oid oid;
-		git_commit *c = NULL;
-		rc = yoi_git_resolve(repo, rev, hex, err);
-		if (rc == 0 && ((grc = git_oid_fromstr(&oid, hex)) < 0 ||
-				(grc = git_commit_lookup(&c, repo, &oid)) < 0 ||
-				(grc = git_commit_tree(&v->tree, c)) < 0))
-			rc = git_fail(err, grc, rev);
-		git_commit_free(c);
-	}
-	if (rc < 0) {
-		yoi_git_view_free(v);
-		return rc;
-	}
-	*out = v;
-	return 0;
-}
-
-int yoi_git_view_head(yoi_git_view **out, git_repository *repo, yoi_error *err)
-{
-	int unborn = git_repository_head_unborn(repo);
-	if (unborn < 0)
-		return git_fail(err, unborn, "HEAD");
-	if (!unborn)
-		return yoi_git_view_open(out, repo, "HEAD", err);
-	*out = calloc(1, sizeof(**out));
-	if (!*out)
-		return yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
-	(*out)->repo = repo;
-	return 0;
-}
-
-void yoi_git_view_free(yoi_git_view *v)
-{
-	if (!v)
-		return;
-	git_tree_free(v->tree);
-	git_index_free(v->index);
-	free(v);
-}
-
-static int blob_into(git_repository *repo, const git_oid *id, const char *path,
-		     size_t limit, yoi_buf *out, yoi_error *err)
-{
-	git_blob *blob = NULL;
-	int grc = git_blob_lookup(&blob, repo, id);
-	if (grc < 0)
-		return git_fail(err, grc, path);
-	git_object_size_t n = git_blob_rawsize(blob);
-	int rc = 0;
-	yoi_buf_clear(out);
-	if (n > limit)
-		rc = yoi_error_set(err, YOI_ECORRUPT, path, 0,
-				   "%s: %llu bytes is over the limit of %zu",
-				   path, (unsigned long long)n, limit);
-	else if (yoi_buf_put(out, git_blob_rawcontent(blob), (size_t)n) < 0 ||
-		 yoi_buf_grow(out, 1) < 0)
-		rc = yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
-	else
-		out->ptr[out->len] = '\0';
-	git_blob_free(blob);
-	return rc;
-}
-
-int yoi_git_view_read(const yoi_git_view *v, const char *path, size_t limit,
-		      yoi_buf *out, yoi_error *err)
-{
-	if (v->index) {
-		const git_index_entry *e =
-		    git_index_get_bypath(v->index, path, 0);
-		if (!e)
-			return YOI_ENOTFOUND;
-		return blob_into(v->repo, &e->id, path, limit, out, err);
-	}
-	if (!v->tree)
-		return YOI_ENOTFOUND;
-	git_tree_entry *te = NULL;
-	int grc = git_tree_entry_bypath(&te, v->tree, path);
-	if (grc == GIT_ENOTFOUND)
-		return YOI_ENOTFOUND;
-	if (grc < 0)
-		return git_fail(err, grc, path);
-	int rc = git_tree_entry_type(te) == GIT_OBJECT_BLOB
-		     ? blob_into(v->repo, git_tree_entry_id(te), path, limit,
-				 out, err)
-		     : YOI_ENOTFOUND;
-	git_tree_entry_free(te);
-	return rc;
-}
-
-/* The ID in "<prefix>/<ID>/...", pushed once (paths come sorted). */
-static int push_id(yoi_strv *ids, const char *path, const char *prefix)
-{
-	size_t n = strlen(prefix);
-	if (strncmp(path, prefix, n) != 0 || path[n] != '/')
-		return 0;
-	const char *p = path + n + 1;
-	if (strlen(p) < YOI_ID_LEN || (p[YOI_ID_LEN] && p[YOI_ID_LEN] != '/'))
-		return 0;
-	char id[YOI_ID_LEN + 1];
-	memcpy(id, p, YOI_ID_LEN);
-	id[YOI_ID_LEN] = '\0';
-	if (!yoi_id_valid(id) ||
-	    (ids->n && strcmp(ids->v[ids->n - 1], id) == 0))
-		return 0;
-	return yoi_strv_push(ids, id);
-}
-
-int yoi_git_view_changed(const yoi_git_view *a, const yoi_git_view *b,
-			 const char *prefix, yoi_strv *ids, yoi_error *err)
-{
-	git_diff_options o;
-	git_diff_options_init(&o, GIT_DIFF_OPTIONS_VERSION);
-	char *spec = yoi_sprintf("%s/", prefix);
-	if (!spec)
-		return yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
-	o.pathspec.strings = &spec;
-	o.pathspec.count = 1;
-	o.flags |= GIT_DIFF_DISABLE_PATHSPEC_MATCH; /* a plain prefix */
-	git_diff *diff = NULL;
-	int grc;
-	if (a->index)
-		grc = yoi_error_set(err, YOI_EUSAGE, NULL, 0,
-				    "the index can only be the new side");
-	else if (b->index)
-		grc = git_diff_tree_to_index(&diff, a->repo, a->tree, b->index,
-					     &o);
-	else
-		grc =
-		    git_diff_tree_to_tree(&diff, a->repo, a->tree, b->tree, &o);
-	free(spec);
-	if (grc < 0)
-		return a->index ? grc : git_fail(err, grc, "diff");
-	int rc = 0;
-	size_t n = git_diff_num_deltas(diff);
-	for (size_t i = 0; rc == 0 && i < n; i++) {
-		const git_diff_delta *d = git_diff_get_delta(diff, i);
-		rc = push_id(ids, d->new_file.path, prefix);
-		if (rc == 0 && d->old_file.path &&
-		    strcmp(d->old_file.path, d->new_file.path) != 0)
-			rc = push_id(ids, d->old_file.path, prefix);
-	}
-	git_diff_free(diff);
-	if (rc < 0)
-		return yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
-	yoi_strv_sort(ids);
-	/* Unique after sorting (renames can repeat an ID out of order). */
-	size_t k = 0;
-	for (size_t i = 0; i < ids->n; i++) {
-		if (k && strcmp(ids->v[k - 1], ids->v[i]) == 0) {
-			free(ids->v[i]);
-			continue;
-		}
-		ids->v[k++] = ids->v[i];
-	}
-	ids->n = k;
-	return 0;
-}
-
-int yoi_git_view_ticket_ids(const yoi_git_view *v, const char *prefix,
-			    yoi_strv *ids, yoi_error *err)
-{
-	int rc = 0;
-	if (v->index) {
-		size_t n = git_index_entrycount(v->index);
-		for (size_t i = 0; rc == 0 && i < n; i++)
-			rc = push_id(ids,
-				     git_index_get_byindex(v->index, i)->path,
-				     prefix);
-	} else if (v->tree) {
-		git_tree_entry *te = NULL;
-		git_tree *sub = NULL;
-		int grc = git_tree_entry_bypath(&te, v->tree, prefix);
-		if (grc == 0 && git_tree_entry_type(te) == GIT_OBJECT_TREE)
-			grc = git_tree_lookup(&sub, v->repo,
-					      git_tree_entry_id(te));
-		git_tree_entry_free(te);
-		if (grc < 0 && grc != GIT_ENOTFOUND)
-			return git_fail(err, grc, prefix);
-		size_t n = sub ? git_tree_entrycount(sub) : 0;
-		for (size_t i = 0; rc == 0 && i < n; i++) {
-			const git_tree_entry *e =
-			    git_tree_entry_byindex(sub, i);
-			if (git_tree_entry_type(e) == GIT_OBJECT_TREE &&
-			    yoi_id_valid(git_tree_entry_name(e)))
-				rc = yoi_strv_push(ids, git_tree_entry_name(e));
-		}
-		git_tree_free(sub);
-	}
-	if (rc < 0)
-		return yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
-	yoi_strv_sort(ids);
-	return 0;
+	return grc < 0 ? yoi_git_fail(err, grc, branch) : 0;
 }
 
 int yoi_git_merge_base(git_repository *repo, const char *a, const char *b,
@@ -656,7 +443,7 @@ int yoi_git_merge_base(git_repository *repo, const char *a, const char *b,
 		return yoi_error_set(err, YOI_ENOTFOUND, NULL, 0,
 				     "%s and %s have no common ancestor", a, b);
 	if (grc < 0)
-		return git_fail(err, grc, "merge base");
+		return yoi_git_fail(err, grc, "merge base");
 	git_oid_tostr(out, YOI_GIT_OID_HEX + 1, &base);
 	return 0;
 }

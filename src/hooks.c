@@ -2,7 +2,6 @@
 #include "yoi/hooks.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <git2.h>
 #include <limits.h>
 #include <stdio.h>
@@ -12,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "gitint.h"
 #include "yoi/file.h"
 #include "yoi/resource.h"
 
@@ -50,17 +50,6 @@ const char *yoi_hooks_result_name(yoi_hooks_result r)
 static int nomem(yoi_error *err)
 {
 	return yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
-}
-
-static int git_fail(yoi_error *err, int grc, const char *what)
-{
-	const git_error *e = git_error_last();
-	return yoi_error_set(
-	    err, grc == GIT_ELOCKED ? YOI_EBUSY : YOI_EIO, NULL, 0, "%s: %s%s",
-	    what, e && e->message ? e->message : "git error",
-	    grc == GIT_ELOCKED ? "; another git process holds the config "
-				 "lock: wait, or remove a stale lock file"
-			       : "");
 }
 
 char *yoi_hooks_sh_quote(const char *s)
@@ -170,7 +159,7 @@ int yoi_hooks_dir(char **out, git_repository *repo, const char *top,
 	git_buf buf = GIT_BUF_INIT;
 	int grc = git_repository_config_snapshot(&cfg, repo);
 	if (grc < 0)
-		return git_fail(err, grc, "reading the repository config");
+		return yoi_git_fail(err, grc, "reading the repository config");
 	grc = git_config_get_path(&buf, cfg, "core.hooksPath");
 	int rc = 0;
 	if (grc == 0 && buf.ptr && buf.ptr[0]) {
@@ -185,7 +174,7 @@ int yoi_hooks_dir(char **out, git_repository *repo, const char *top,
 	} else if (grc == 0 || grc == GIT_ENOTFOUND) {
 		*out = yoi_path_join(git_repository_commondir(repo), "hooks");
 	} else {
-		rc = git_fail(err, grc, "core.hooksPath");
+		rc = yoi_git_fail(err, grc, "core.hooksPath");
 	}
 	git_buf_dispose(&buf);
 	git_config_free(cfg);
@@ -421,45 +410,6 @@ static int plan_hook(hook_plan *pl, const char *dir, const char *name,
 	return rc;
 }
 
-/* Write an executable script atomically (temp file, fsync, rename). */
-static int write_script(const char *path, const char *text, yoi_error *err)
-{
-	char *tmpl = yoi_sprintf("%s.yoi-tmp.XXXXXX", path);
-	if (!tmpl)
-		return nomem(err);
-	int fd = mkostemp(tmpl, O_CLOEXEC);
-	if (fd < 0) {
-		int e = errno;
-		free(tmpl);
-		return yoi_error_set(err, YOI_EIO, path, 0,
-				     "%s: cannot create a temporary file: %s",
-				     path, strerror(e));
-	}
-	size_t len = strlen(text), off = 0;
-	int e = 0;
-	while (off < len && !e) {
-		ssize_t n = write(fd, text + off, len - off);
-		if (n < 0 && errno != EINTR)
-			e = errno;
-		else if (n > 0)
-			off += (size_t)n;
-	}
-	if (!e && (fchmod(fd, 0755) < 0 || fsync(fd) < 0))
-		e = errno;
-	if (close(fd) < 0 && !e)
-		e = errno;
-	if (!e && rename(tmpl, path) < 0)
-		e = errno;
-	if (e)
-		unlink(tmpl);
-	free(tmpl);
-	if (e)
-		return yoi_error_set(err, YOI_EIO, path, 0,
-				     "%s: cannot write the hook: %s", path,
-				     strerror(e));
-	return 0;
-}
-
 static int install_hook(yoi_hooks_hook *h, const hook_plan *pl, const char *bin,
 			yoi_error *err)
 {
@@ -490,7 +440,8 @@ static int install_hook(yoi_hooks_hook *h, const hook_plan *pl, const char *bin,
 			h->moved = true;
 	}
 	if (rc == 0 && h->result != YOI_HOOKS_UNCHANGED)
-		rc = write_script(pl->path, script, err);
+		rc = yoi_file_write_mode(pl->path, script, strlen(script),
+					 0755, err);
 	free(script);
 	h->chains = h->moved || pl->chained_present;
 	return rc;
@@ -531,7 +482,7 @@ static int local_config(git_config **out, git_repository *repo, yoi_error *err)
 	if (grc == 0)
 		grc = git_config_open_level(out, cfg, GIT_CONFIG_LEVEL_LOCAL);
 	git_config_free(cfg);
-	return grc < 0 ? git_fail(err, grc, "the repository's local config")
+	return grc < 0 ? yoi_git_fail(err, grc, "the repository's local config")
 		       : 0;
 }
 
@@ -548,7 +499,7 @@ static int config_get(char **out, git_config *cfg, const char *key,
 	if (grc == GIT_ENOTFOUND)
 		return 0;
 	if (grc < 0)
-		return git_fail(err, grc, key);
+		return yoi_git_fail(err, grc, key);
 	*out = yoi_strdup(b.ptr ? b.ptr : "");
 	git_buf_dispose(&b);
 	return *out ? 0 : nomem(err);
@@ -579,7 +530,7 @@ static int install_driver(yoi_hooks_report *r, git_repository *repo,
 			differ += cur != NULL;
 			int grc = git_config_set_string(cfg, keys[i], vals[i]);
 			if (grc < 0)
-				rc = git_fail(err, grc, keys[i]);
+				rc = yoi_git_fail(err, grc, keys[i]);
 		}
 		free(cur);
 	}
@@ -605,7 +556,7 @@ static int uninstall_driver(yoi_hooks_report *r, git_repository *repo,
 		if (grc == 0)
 			r->driver = YOI_HOOKS_REMOVED;
 		else if (grc != GIT_ENOTFOUND)
-			rc = git_fail(err, grc, keys[i]);
+			rc = yoi_git_fail(err, grc, keys[i]);
 	}
 	git_config_free(cfg);
 	return rc;

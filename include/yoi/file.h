@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 #include "common.h"
 
@@ -43,6 +44,9 @@ int yoi_file_read_frontmatter_at(int dirfd, const char *path, size_t limit,
  */
 int yoi_file_write_atomic(const char *path, const char *data, size_t len,
 			  yoi_error *err);
+/* The same with the file's permission bits (an executable hook: 0755). */
+int yoi_file_write_mode(const char *path, const char *data, size_t len,
+			mode_t mode, yoi_error *err);
 
 /*
  * The same without the fsyncs when durable is false: for caches, whose

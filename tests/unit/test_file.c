@@ -55,6 +55,24 @@ Test(file, atomic_write_replaces_and_reads_back)
 	rmtree(d);
 }
 
+Test(file, write_mode_sets_the_permission_bits)
+{
+	char *d = tmpdir();
+	char *p = yoi_path_join(d, "hook");
+	yoi_error err = {0};
+	cr_assert_eq(yoi_file_write_mode(p, "#!/bin/sh\n", 10, 0755, &err), 0,
+		     "%s", err.msg);
+	struct stat sb;
+	cr_assert_eq(stat(p, &sb), 0);
+	cr_assert_eq(sb.st_mode & 07777, 0755, "%o", sb.st_mode & 07777);
+	cr_assert_eq(yoi_file_write_atomic(p, "x\n", 2, &err), 0);
+	cr_assert_eq(stat(p, &sb), 0);
+	cr_assert_eq(sb.st_mode & 07777, 0644, "%o", sb.st_mode & 07777);
+	cr_assert_eq(entries(d), 1, "no temp files left behind");
+	free(p);
+	rmtree(d);
+}
+
 Test(file, failed_write_leaves_the_old_file_and_no_temp)
 {
 	char *d = tmpdir();
