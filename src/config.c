@@ -514,9 +514,11 @@ static int hooks_key(struct ctx *c, int key, const char *dotted,
 		     const struct node *v, void *arg)
 {
 	(void)arg;
-	if (key == 0)
+	if (key == 0) {
+		c->cfg->hook_ticket_event_set = true;
 		return get_string(c, dotted, v, false,
 				  &c->cfg->hook_ticket_event);
+	}
 	return get_int(c, dotted, v, 1, &c->cfg->hook_timeout_ms);
 }
 

@@ -35,6 +35,7 @@ typedef struct yoi_config {
 	yoi_strv roles;	     /* default intake, orchestrator, coder, reviewer */
 	yoi_state_table transitions; /* default: built-in table (not owned) */
 	char *hook_ticket_event;     /* default ".yoi/hooks/ticket-event" */
+	bool hook_ticket_event_set;  /* hooks.ticket_event given explicitly */
 	long hook_timeout_ms;	     /* default 2000; must be > 0 */
 } yoi_config;
 

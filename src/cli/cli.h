@@ -139,6 +139,7 @@ int yoi_cmd_start(int argc, char **argv, yoi_ctx *ctx);
 int yoi_cmd_finish(int argc, char **argv, yoi_ctx *ctx);
 int yoi_cmd_cleanup(int argc, char **argv, yoi_ctx *ctx);
 int yoi_cmd_worktrees(int argc, char **argv, yoi_ctx *ctx);
+int yoi_cmd_prompt(int argc, char **argv, yoi_ctx *ctx);
 int yoi_cmd_hooks(int argc, char **argv, yoi_ctx *ctx);
 int yoi_cmd_hook(int argc, char **argv, yoi_ctx *ctx);
 int yoi_cmd_check(int argc, char **argv, yoi_ctx *ctx);
@@ -146,6 +147,17 @@ int yoi_cmd_merge_driver(int argc, char **argv, yoi_ctx *ctx);
 /* `hook pre-commit` and `hook commit-msg FILE` (argv[0] is the hook). */
 int yoi_hook_pre_commit(int argc, char **argv, yoi_ctx *ctx);
 int yoi_hook_commit_msg(int argc, char **argv, yoi_ctx *ctx);
+
+/*
+ * After a lifecycle event of ticket id (create, state_changed, review,
+ * close, reopen; previous: the state before, or NULL): run the
+ * ticket-event hook (notice.c). Never fails the command: with --verbose
+ * the delivery reason goes to stderr; returns the "notify" object of the
+ * --json output (a new reference; NULL only when out of memory).
+ */
+json_t *yoi_cli_notify(yoi_ctx *ctx, const char *id, const char *event,
+		       const char *previous);
+
 /*
  * Relations of id (outgoing, incoming under their inverse names, blockers)
  * as JSON and text; with id "" every relation in the store. kind -1: all.

@@ -9,9 +9,11 @@ int yoi_cmd_close(int argc, char **argv, yoi_ctx *ctx)
 	static const struct option opts[] = {
 	    {"resolution", required_argument, NULL, 'r'},
 	    {"file", required_argument, NULL, 'f'},
+	    {"json", no_argument, NULL, 'j'},
 	    {NULL, 0, NULL, 0},
 	};
 	const char *res = NULL, *file = NULL;
+	bool json = false;
 	int c;
 	while ((c = yoi_cli_getopt(ctx, argc, argv, "f:", opts)) != -1) {
 		switch (c) {
@@ -20,6 +22,9 @@ int yoi_cmd_close(int argc, char **argv, yoi_ctx *ctx)
 			break;
 		case 'f':
 			file = optarg;
+			break;
+		case 'j':
+			json = true;
 			break;
 		default:
 			return yoi_cli_opt_end(ctx, c);
@@ -38,8 +43,14 @@ int yoi_cmd_close(int argc, char **argv, yoi_ctx *ctx)
 	if (rc == 0)
 		rc = yoi_cli_fail(ctx, yoi_ticket_close(ctx->store, &op, id,
 							text, &ctx->err));
-	if (rc == 0 && !ctx->quiet)
+	json_t *notify = rc == 0 ? yoi_cli_notify(ctx, id, "close", NULL) : NULL;
+	if (rc == 0 && json)
+		rc = yoi_cli_json(ctx, json_pack("{s:s, s:s, s:O?}", "id", id,
+						 "state", "closed", "notify",
+						 notify));
+	else if (rc == 0 && !ctx->quiet)
 		printf("%s closed\n", id);
+	json_decref(notify);
 	free(text);
 	return rc;
 }

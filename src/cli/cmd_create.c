@@ -101,12 +101,16 @@ int yoi_cmd_create(int argc, char **argv, yoi_ctx *ctx)
 				       &ctx->err);
 		rc = yoi_cli_fail(ctx, e);
 	}
+	json_t *notify = rc == 0 ? yoi_cli_notify(ctx, id, "create", NULL)
+				 : NULL;
 	if (rc == 0 && json)
-		rc = yoi_cli_json(ctx, json_pack("{s:s, s:s, s:s}", "id", id,
-						 "state", "planning", "title",
-						 o.title));
+		rc = yoi_cli_json(ctx, json_pack("{s:s, s:s, s:s, s:O?}", "id",
+						 id, "state", "planning",
+						 "title", o.title, "notify",
+						 notify));
 	else if (rc == 0)
 		printf("%s\n", id);
+	json_decref(notify);
 	free(body);
 	return rc;
 }

@@ -7,14 +7,19 @@ int yoi_cmd_reopen(int argc, char **argv, yoi_ctx *ctx)
 {
 	static const struct option opts[] = {
 	    {"reason", required_argument, NULL, 'r'},
+	    {"json", no_argument, NULL, 'j'},
 	    {NULL, 0, NULL, 0},
 	};
 	const char *reason = NULL;
+	bool json = false;
 	int c;
 	while ((c = yoi_cli_getopt(ctx, argc, argv, "", opts)) != -1) {
 		switch (c) {
 		case 'r':
 			reason = optarg;
+			break;
+		case 'j':
+			json = true;
 			break;
 		default:
 			return yoi_cli_opt_end(ctx, c);
@@ -33,7 +38,15 @@ int yoi_cmd_reopen(int argc, char **argv, yoi_ctx *ctx)
 		return rc;
 	rc = yoi_cli_fail(
 	    ctx, yoi_ticket_reopen(ctx->store, &op, id, reason, &ctx->err));
-	if (rc == 0 && !ctx->quiet)
+	if (rc)
+		return rc;
+	json_t *notify = yoi_cli_notify(ctx, id, "reopen", "closed");
+	if (json)
+		rc = yoi_cli_json(ctx, json_pack("{s:s, s:s, s:s, s:O?}", "id",
+						 id, "from", "closed", "to",
+						 "planning", "notify", notify));
+	else if (!ctx->quiet)
 		printf("%s closed -> planning\n", id);
+	json_decref(notify);
 	return rc;
 }

@@ -11,10 +11,12 @@ int yoi_cmd_review(int argc, char **argv, yoi_ctx *ctx)
 	    {"request-changes", no_argument, NULL, 'R'},
 	    {"message", required_argument, NULL, 'm'},
 	    {"file", required_argument, NULL, 'f'},
+	    {"json", no_argument, NULL, 'j'},
 	    {NULL, 0, NULL, 0},
 	};
 	const char *status = NULL, *message = NULL, *file = NULL;
 	int c, verdicts = 0;
+	bool json = false;
 	while ((c = yoi_cli_getopt(ctx, argc, argv, "m:f:", opts)) != -1) {
 		switch (c) {
 		case 'A':
@@ -30,6 +32,9 @@ int yoi_cmd_review(int argc, char **argv, yoi_ctx *ctx)
 			break;
 		case 'f':
 			file = optarg;
+			break;
+		case 'j':
+			json = true;
 			break;
 		default:
 			return yoi_cli_opt_end(ctx, c);
@@ -55,8 +60,15 @@ int yoi_cmd_review(int argc, char **argv, yoi_ctx *ctx)
 		rc = yoi_cli_fail(ctx, yoi_ticket_append(ctx->store, &op, id,
 							 "review", &a, 1, text,
 							 &ctx->err));
-		if (rc == 0 && !ctx->quiet)
+		json_t *notify =
+		    rc == 0 ? yoi_cli_notify(ctx, id, "review", NULL) : NULL;
+		if (rc == 0 && json)
+			rc = yoi_cli_json(
+			    ctx, json_pack("{s:s, s:s, s:O?}", "id", id,
+					   "status", status, "notify", notify));
+		else if (rc == 0 && !ctx->quiet)
 			printf("%s\n", id);
+		json_decref(notify);
 	}
 	free(text);
 	return rc;

@@ -55,18 +55,21 @@ int yoi_cmd_start(int argc, char **argv, yoi_ctx *ctx)
 	    ctx, yoi_work_start(ctx->store, &op, id, &o, &w, &ctx->err));
 	if (rc)
 		return rc;
+	json_t *notify = yoi_cli_notify(ctx, id, "state_changed", "queued");
 	if (json)
 		rc = yoi_cli_json(
-		    ctx, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
-				   "id", id, "from", "queued", "to",
-				   "inprogress", "branch", w.branch, "worktree",
-				   w.worktree, "worktree_path", w.worktree_path,
-				   "base", w.base, "plan_id", w.plan_id));
+		    ctx,
+		    json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:O?}",
+			      "id", id, "from", "queued", "to", "inprogress",
+			      "branch", w.branch, "worktree", w.worktree,
+			      "worktree_path", w.worktree_path, "base", w.base,
+			      "plan_id", w.plan_id, "notify", notify));
 	else if (!ctx->quiet)
 		printf("%s queued -> inprogress%s\nbranch:   %s (from %s)\n"
 		       "worktree: %s\n",
 		       id, w.forced ? " (forced)" : "", w.branch, w.base,
 		       w.worktree);
+	json_decref(notify);
 	yoi_work_info_free(&w);
 	return rc;
 }

@@ -10,9 +10,11 @@ int yoi_cmd_state(int argc, char **argv, yoi_ctx *ctx)
 	    {"reason", required_argument, NULL, 'r'},
 	    {"summary", required_argument, NULL, 's'},
 	    {"force", no_argument, NULL, 'F'},
+	    {"json", no_argument, NULL, 'j'},
 	    {NULL, 0, NULL, 0},
 	};
 	yoi_transition_req req = {0};
+	bool json = false;
 	int c;
 	while ((c = yoi_cli_getopt(ctx, argc, argv, "", opts)) != -1) {
 		switch (c) {
@@ -24,6 +26,9 @@ int yoi_cmd_state(int argc, char **argv, yoi_ctx *ctx)
 			break;
 		case 'F':
 			req.force = true;
+			break;
+		case 'j':
+			json = true;
 			break;
 		default:
 			return yoi_cli_opt_end(ctx, c);
@@ -50,8 +55,18 @@ int yoi_cmd_state(int argc, char **argv, yoi_ctx *ctx)
 	req.forced_out = &forced;
 	rc = yoi_cli_fail(ctx, yoi_ticket_transition(ctx->store, &op, id, &req,
 						     &from, &ctx->err));
-	if (rc == 0 && !ctx->quiet)
+	if (rc)
+		return rc;
+	json_t *notify =
+	    yoi_cli_notify(ctx, id, "state_changed", yoi_state_name(from));
+	if (json)
+		rc = yoi_cli_json(
+		    ctx, json_pack("{s:s, s:s, s:s, s:b, s:O?}", "id", id, "from",
+				   yoi_state_name(from), "to", req.target,
+				   "forced", forced, "notify", notify));
+	else if (!ctx->quiet)
 		printf("%s %s -> %s%s\n", id, yoi_state_name(from), req.target,
 		       forced ? " (forced)" : "");
+	json_decref(notify);
 	return rc;
 }

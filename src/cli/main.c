@@ -37,6 +37,7 @@ const yoi_command yoi_commands[] = {
      "CI: check every ticket changed between two commits"},
     {"merge-driver", yoi_cmd_merge_driver,
      "the git merge driver for ticket files"},
+    {"prompt", yoi_cmd_prompt, "a role brief for a ticket; --list the roles"},
     {"doctor", yoi_cmd_doctor, "check the whole store; --fix repairs"},
     {"help", yoi_cmd_help, "show help for a command"},
     {NULL, NULL, NULL},

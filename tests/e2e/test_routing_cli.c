@@ -772,7 +772,8 @@ Test(routing_cli, create_depends_on_json_records_and_events)
 	json_t *j =
 	    JRUN(dir, "create", "--title", "C waits", "--json", "--depends-on",
 		 a, "--depends-on", b + 8, "--depends-on", a + 9);
-	KEYS(j, "id", "state", "title");
+	KEYS(j, "id", "state", "title", "notify");
+	JEQ(json_object_get(j, "notify"), "reason", "not_configured");
 	JEQ(j, "state", "planning");
 	JEQ(j, "title", "C waits");
 	char c[32];

@@ -1,0 +1,77 @@
+/*
+ * prompt.h - role briefs and notices (SPEC 11): which template a role
+ * uses, which guidance fragments it receives (a table of role
+ * capabilities, not conditionals), where a template's text comes from
+ * (a same-path file under .yoi/prompts/ overrides the embedded one), and
+ * the queue summary that notices and the orchestrator's brief carry.
+ *
+ * Templates are rendered with template.h; views are jansson objects.
+ * Ownership: out buffers and json values are the caller's.
+ */
+#ifndef YOI_PROMPT_H
+#define YOI_PROMPT_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "common.h"
+
+struct yoi_routing;
+
+/* What a role may do; fragments are chosen by these. */
+enum {
+	YOI_CAP_WORKTREES = 1u << 0, /* create worktrees and branches */
+	YOI_CAP_REVIEW = 1u << 1,    /* review finished work */
+	YOI_CAP_STATE = 1u << 2,     /* move work towards done */
+	YOI_CAP_QUEUE = 1u << 3,     /* queue and route work */
+};
+
+typedef struct yoi_prompt_role {
+	const char *name;
+	unsigned caps;
+} yoi_prompt_role;
+
+typedef struct yoi_prompt_fragment {
+	const char *path;  /* under resources/prompts, e.g. common/review.md */
+	unsigned needs;	   /* 0: every role; else any of these caps */
+	const char *about; /* a few words for `prompt --list` */
+} yoi_prompt_fragment;
+
+/* The built-in roles (intake, orchestrator, coder, reviewer). */
+extern const yoi_prompt_role yoi_prompt_roles[];
+extern const size_t yoi_prompt_roles_n;
+/* Every guidance fragment, in the order a brief lists them. */
+extern const yoi_prompt_fragment yoi_prompt_fragments[];
+extern const size_t yoi_prompt_fragments_n;
+
+/* The capabilities of a role; 0 for a role not in the table. */
+unsigned yoi_prompt_caps(const char *role);
+/* Whether a role with caps receives fragment f. */
+bool yoi_prompt_fragment_for(const yoi_prompt_fragment *f, unsigned caps);
+/* "worktrees,review,..." for caps ("none" for 0), written into buf. */
+const char *yoi_prompt_caps_text(unsigned caps, char *buf, size_t cap);
+
+/*
+ * The text of template path: <dir>/<path> when dir is not NULL and that
+ * file exists (a regular file, at most 1 MiB), else the embedded resource.
+ * *overridden (may be NULL) tells which. YOI_ENOTFOUND when neither has it.
+ */
+int yoi_prompt_source(yoi_buf *out, const char *dir, const char *path,
+		      bool *overridden, yoi_error *err);
+
+/* Render template path (sourced as above) with view, appending to out. */
+int yoi_prompt_render(yoi_buf *out, const char *dir, const char *path,
+		      const json_t *view, yoi_error *err);
+
+/*
+ * The queue summary view of notice/idle-queue.md: queued tickets from
+ * the route, actionable ones (in route order) and waiting ones (with their
+ * reason), at most limit of each, the rest counted:
+ *   {"actionable": [{id,title,state}], "actionable_omitted": null|{count},
+ *    "waiting": [{id,title,state,reason}], "waiting_omitted": null|{count}}
+ */
+int yoi_prompt_queue_view(json_t **out, const struct yoi_routing *r,
+			  long max_inprogress, size_t limit, yoi_error *err);
+
+#endif
