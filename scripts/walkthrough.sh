@@ -34,6 +34,16 @@ echo "walkthrough in $work"
 say "Create the store in this repository"
 run init
 
+say "A ticket-event hook: every lifecycle event hands it a notice"
+mkdir -p .yoi/hooks
+cat >.yoi/hooks/ticket-event <<'EOF'
+#!/bin/sh
+# A stand-in for an agent runner: log each notice's first line.
+printf '%s %s -> %s\n' "$YOI_TICKET_ID" "$YOI_TICKET_EVENT" "$YOI_TICKET_STATE" >>notices.log
+EOF
+chmod +x .yoi/hooks/ticket-event
+echo "(.yoi/hooks/ticket-event written)"
+
 say "Create three tickets (intake)"
 export YOI_TICKETS_AUTHOR=intake
 capture a create --title "Parse the event log" --risk-flag parser
@@ -47,6 +57,9 @@ run state "$a" ready --summary "Scope agreed: grammar of SPEC 4, escaping, limit
 say "Ready -> queued (the orchestrator queues it)"
 YOI_TICKETS_AUTHOR=orchestrator run state "$a" queued
 YOI_TICKETS_AUTHOR=orchestrator run plan "$a" --message "Split parser and renderer; fuzz the parser."
+
+say "The coder's brief for it (the first lines)"
+run prompt coder "$a" | head -n 16
 
 say "Queued -> inprogress (the coder starts)"
 export YOI_TICKETS_AUTHOR=coder
@@ -79,6 +92,9 @@ run show "$a"
 say "Reopen and close again"
 run reopen "$a" --reason "A regression was found in CRLF files."
 run close "$a" --resolution "CRLF regression fixed."
+
+say "What the hook was told"
+cat notices.log
 
 say "Doctor: the store is consistent"
 run doctor
