@@ -4,6 +4,7 @@
 #   make test       unit + end-to-end suites
 #   make asan       the whole suite under ASan + UBSan (in build/asan)
 #   make bench      scripts/bench.sh
+#   make browser-test  render --html checked in headless Chromium
 #   make install    PREFIX=/usr/local DESTDIR=
 
 PKGS    := libgit2 yaml-0.1 libcmark jansson
@@ -50,7 +51,7 @@ FAULTBIN := $(BUILD)/yoi-tickets-fault
 UNIT     := $(BUILD)/tests/unit-tests
 E2E      := $(BUILD)/tests/e2e-tests
 
-.PHONY: all run test unit e2e asan bench install clean deps
+.PHONY: all run test unit e2e asan bench browser-test install clean deps
 .DEFAULT_GOAL := all
 
 all: $(LIB) $(BIN)
@@ -132,6 +133,10 @@ $(BUILD)/bench-gen: scripts/bench_gen.c $(LIB)
 
 bench: all $(BUILD)/bench-gen
 	sh scripts/bench.sh
+
+# The HTML board (render --html) in headless Chromium; fails without it.
+browser-test: all
+	sh scripts/browser-test.sh $(BIN)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib \

@@ -1,9 +1,14 @@
 #!/bin/sh
 # Install the Debian packages yoi-tickets builds against, if any are missing.
 # Non-interactive. When not root, print the exact command and fail.
+#   sh scripts/deps.sh            the build and test dependencies
+#   sh scripts/deps.sh --browser  Debian's chromium, for make browser-test
 set -eu
 
 pkgs="libgit2-dev libyaml-dev libcmark-dev libjansson-dev libcriterion-dev pkg-config"
+if [ "${1:-}" = --browser ]; then
+	pkgs="chromium"
+fi
 missing=""
 for p in $pkgs; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then

@@ -1,0 +1,1138 @@
+/* html.c - the static HTML board of `render --html DIR`. */
+#include "yoi/html.h"
+
+#include <cmark.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "yoi/file.h"
+#include "yoi/id.h"
+#include "yoi/par.h"
+#include "yoi/resource.h"
+#include "yoi/routing.h"
+#include "yoi/ticket.h"
+
+#define PAGES_DIR "t"
+#define CSS_NAME  "board.css"
+#define CSS_RES	  "board/board.css"
+/* How much of an existing index.html is searched for the marker. */
+#define MARKER_SCAN 4096
+
+/* ---- output with a sticky error: check once, at the end ---- */
+
+typedef struct out {
+	yoi_buf *b;
+	int err;
+} out;
+
+static void putn(out *o, const char *s, size_t n)
+{
+	if (!o->err && yoi_buf_put(o->b, s, n) < 0)
+		o->err = YOI_ENOMEM;
+}
+
+static void put(out *o, const char *s)
+{
+	putn(o, s, strlen(s));
+}
+
+static void putf(out *o, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static void putf(out *o, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	if (!o->err && yoi_buf_vprintf(o->b, fmt, ap) < 0)
+		o->err = YOI_ENOMEM;
+	va_end(ap);
+}
+
+/* Escaped text; NULL prints nothing. */
+static void esc(out *o, const char *s)
+{
+	if (s && !o->err && yoi_html_escape(o->b, s, strlen(s)) < 0)
+		o->err = YOI_ENOMEM;
+}
+
+static void md(out *o, const char *s, size_t n)
+{
+	if (!o->err && yoi_html_markdown(o->b, s, n) < 0)
+		o->err = YOI_ENOMEM;
+}
+
+int yoi_html_escape(yoi_buf *out, const char *s, size_t len)
+{
+	size_t run = 0;
+	for (size_t i = 0; i < len; i++) {
+		const char *rep;
+		switch (s[i]) {
+		case '&':
+			rep = "&amp;";
+			break;
+		case '<':
+			rep = "&lt;";
+			break;
+		case '>':
+			rep = "&gt;";
+			break;
+		case '"':
+			rep = "&quot;";
+			break;
+		case '\'':
+			rep = "&#39;";
+			break;
+		default:
+			continue;
+		}
+		if (yoi_buf_put(out, s + run, i - run) < 0 ||
+		    yoi_buf_puts(out, rep) < 0)
+			return YOI_ENOMEM;
+		run = i + 1;
+	}
+	return yoi_buf_put(out, s + run, len - run) < 0 ? YOI_ENOMEM : 0;
+}
+
+/* ---- Markdown ---- */
+
+static cmark_node *literal_node(cmark_node_type type, const char *lit)
+{
+	cmark_node *n = cmark_node_new(type);
+	if (n && !cmark_node_set_literal(n, lit ? lit : "")) {
+		cmark_node_free(n);
+		n = NULL;
+	}
+	return n;
+}
+
+/* What a link adds after its text: the URL, unless the text is the URL. */
+static char *link_suffix(cmark_node *link)
+{
+	const char *url = cmark_node_get_url(link);
+	cmark_node *c = cmark_node_first_child(link);
+	bool image = cmark_node_get_type(link) == CMARK_NODE_IMAGE;
+	if (image)
+		return yoi_sprintf("%s(image: %s)", c ? " " : "",
+				   url ? url : "");
+	if (!url || !*url)
+		return yoi_strdup("");
+	if (c && !cmark_node_next(c) &&
+	    cmark_node_get_type(c) == CMARK_NODE_TEXT) {
+		const char *t = cmark_node_get_literal(c);
+		if (t &&
+		    (strcmp(t, url) == 0 || (strncmp(url, "mailto:", 7) == 0 &&
+					     strcmp(t, url + 7) == 0)))
+			return yoi_strdup("");
+	}
+	return yoi_sprintf(" (%s)", url);
+}
+
+/*
+ * Raw HTML becomes text (a block becomes a code block) and links and
+ * images become their text plus the URL as text: what a ticket says is
+ * shown, never interpreted, and the site links only to itself.
+ */
+static int md_defuse(cmark_node *doc)
+{
+	cmark_node **v = NULL;
+	size_t n = 0, cap = 0;
+	int rc = 0;
+	cmark_iter *it = cmark_iter_new(doc);
+	if (!it)
+		return YOI_ENOMEM;
+	cmark_event_type ev;
+	while (rc == 0 && (ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		if (ev != CMARK_EVENT_ENTER)
+			continue;
+		cmark_node *node = cmark_iter_get_node(it);
+		switch (cmark_node_get_type(node)) {
+		case CMARK_NODE_HTML_BLOCK:
+		case CMARK_NODE_HTML_INLINE:
+		case CMARK_NODE_LINK:
+		case CMARK_NODE_IMAGE:
+			break;
+		default:
+			continue;
+		}
+		if (n == cap) {
+			size_t nc = cap ? cap * 2 : 16;
+			cmark_node **nv = realloc(v, nc * sizeof(*nv));
+			if (!nv) {
+				rc = YOI_ENOMEM;
+				break;
+			}
+			v = nv;
+			cap = nc;
+		}
+		v[n++] = node;
+	}
+	cmark_iter_free(it);
+	/* Leaves first: replacing them frees nothing another entry names. */
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		cmark_node_type t = cmark_node_get_type(v[i]);
+		if (t != CMARK_NODE_HTML_BLOCK && t != CMARK_NODE_HTML_INLINE)
+			continue;
+		cmark_node *text = literal_node(t == CMARK_NODE_HTML_BLOCK
+						    ? CMARK_NODE_CODE_BLOCK
+						    : CMARK_NODE_TEXT,
+						cmark_node_get_literal(v[i]));
+		if (!text || !cmark_node_replace(v[i], text)) {
+			cmark_node_free(text);
+			rc = YOI_ENOMEM;
+			break;
+		}
+		cmark_node_free(v[i]);
+		v[i] = NULL;
+	}
+	/* Links and images, outermost first: their children move out before
+	 * them, so an inner one stays in the tree and is done next. */
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		if (!v[i])
+			continue;
+		char *suffix = link_suffix(v[i]);
+		cmark_node *text = suffix && *suffix
+				       ? literal_node(CMARK_NODE_TEXT, suffix)
+				       : NULL;
+		if (!suffix || (*suffix && !text) ||
+		    (text && !cmark_node_insert_after(v[i], text))) {
+			free(suffix);
+			cmark_node_free(text);
+			rc = YOI_ENOMEM;
+			break;
+		}
+		free(suffix);
+		cmark_node *c;
+		while (rc == 0 && (c = cmark_node_first_child(v[i])))
+			if (!cmark_node_insert_before(v[i], c))
+				rc = YOI_ENOMEM;
+		cmark_node_free(v[i]);
+	}
+	free(v);
+	return rc;
+}
+
+int yoi_html_markdown(yoi_buf *out, const char *md, size_t len)
+{
+	if (!md) {
+		md = "";
+		len = 0;
+	}
+	/* Ticket text is checked UTF-8 already; cmark's own check (a copy
+	 * of every line) only when it is not. Safe mode (no
+	 * CMARK_OPT_UNSAFE) on top of md_defuse. */
+	int opt = yoi_utf8_valid(md, len) ? CMARK_OPT_DEFAULT
+					  : CMARK_OPT_VALIDATE_UTF8;
+	cmark_node *doc = cmark_parse_document(md, len, opt);
+	if (!doc)
+		return YOI_ENOMEM;
+	/* Raw HTML, links and images all need a '<' or a '['. */
+	bool plain = !memchr(md, '<', len) && !memchr(md, '[', len);
+	int rc = plain ? 0 : md_defuse(doc);
+	char *html = rc == 0 ? cmark_render_html(doc, CMARK_OPT_DEFAULT) : NULL;
+	if (rc == 0 && (!html || yoi_buf_puts(out, html) < 0))
+		rc = YOI_ENOMEM;
+	free(html);
+	cmark_node_free(doc);
+	return rc;
+}
+
+/* ---- the pieces of a page ---- */
+
+static const char *const lanes[YOI_ST__COUNT] = {
+    "planning", "ready", "queued", "inprogress", "done", "closed"};
+
+/* How an incoming relation reads from its target's side. */
+static const char *inverse(yoi_rel_kind k)
+{
+	static const char *const inv[YOI_REL_KIND_COUNT] = {
+	    "required by", "blocked by", "related to", "superseded by",
+	    "duplicated by"};
+	return k >= 0 && k < YOI_REL_KIND_COUNT ? inv[k] : "?";
+}
+
+/* A ticket's state as a badge; its lane's name is the class. */
+static void state_badge(out *o, yoi_state s)
+{
+	if (s >= 0 && s < YOI_ST__COUNT)
+		putf(o, "<span class=\"state state-%s\">%s</span>", lanes[s],
+		     lanes[s]);
+	else
+		put(o, "<span class=\"state state-unknown\">unknown</span>");
+}
+
+/*
+ * A link to ticket id's page (prefix "t/" from the index, "" from a
+ * page) when the ticket exists, else the ID as text, marked missing.
+ */
+static void ticket_ref(out *o, const yoi_routing *r, const char *id,
+		       const char *prefix, bool with_state)
+{
+	size_t k = yoi_routing_find(r, id);
+	if (k == YOI_GRAPH_NONE) {
+		put(o, "<span class=\"id missing\">");
+		esc(o, id);
+		put(o, "</span> <span class=\"state state-unknown\">"
+		       "missing</span>");
+		return;
+	}
+	const yoi_routing_ticket *t = &r->t[k];
+	putf(o, "<a class=\"id\" href=\"%s", prefix);
+	esc(o, t->id);
+	put(o, ".html\"");
+	if (t->title) {
+		put(o, " title=\"");
+		esc(o, t->title);
+		put(o, "\"");
+	}
+	put(o, ">");
+	esc(o, t->id);
+	put(o, "</a>");
+	if (with_state) {
+		put(o, " ");
+		state_badge(o, t->state);
+	}
+}
+
+static void head(out *o, const char *title, const char *css)
+{
+	put(o, "<!DOCTYPE html>\n" YOI_HTML_MARKER "\n"
+	       "<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+	       /* Defence in depth: nothing but our own style sheet loads. */
+	       "<meta http-equiv=\"Content-Security-Policy\" "
+	       "content=\"default-src 'none'; style-src 'self' file:\">\n"
+	       "<meta name=\"viewport\" content=\"width=device-width, "
+	       "initial-scale=1\">\n<title>");
+	esc(o, title);
+	putf(o, "</title>\n<link rel=\"stylesheet\" href=\"%s\">\n</head>\n",
+	     css);
+}
+
+/* What could not be read, on a card or a page (tickets need repair). */
+static void problems(out *o, const yoi_strv *w)
+{
+	if (!w->n)
+		return;
+	put(o, "<div class=\"problem\"><strong>Needs repair:</strong><ul>");
+	for (size_t i = 0; i < w->n; i++) {
+		put(o, "<li>");
+		esc(o, w->v[i]);
+		put(o, "</li>");
+	}
+	put(o, "</ul></div>\n");
+}
+
+static void blocker_list(out *o, const yoi_routing *r,
+			 const yoi_graph_blocker *b, size_t nb,
+			 const char *prefix)
+{
+	put(o, "<ul class=\"blockers\">");
+	for (size_t k = 0; k < nb; k++) {
+		put(o, "<li>");
+		ticket_ref(o, r, r->t[b[k].index].id, prefix, false);
+		put(o, " ");
+		state_badge(o, b[k].state);
+		put(o, " <span class=\"via\">via ");
+		esc(o, yoi_graph_kind_label(b[k].via));
+		put(o, "</span></li>");
+	}
+	put(o, "</ul>");
+}
+
+/* ---- one ticket: its card (for the index) and its page ---- */
+
+typedef struct inref {
+	size_t from; /* the ticket holding the relation */
+	size_t k;    /* its index in that ticket's relations */
+} inref;
+
+typedef struct ticket_out {
+	yoi_state lane;	   /* YOI_ST_INVALID: the unreadable lane */
+	char *card;	   /* the card's HTML */
+	yoi_strv warnings; /* the ticket's unreadable files */
+	int rc;		   /* 0, or why the page was not written */
+	char *rc_msg;
+} ticket_out;
+
+typedef struct render_job {
+	const yoi_store *st;
+	const yoi_routing *r;
+	const size_t *in_start; /* incoming relations of ticket i: */
+	const inref *in;	/* in[in_start[i] .. in_start[i + 1]) */
+	const char *pages;	/* DIR/t */
+	ticket_out *t;
+	yoi_buf *scratch; /* two per worker: the page, the old page */
+	unsigned threads;
+	bool fresh; /* a new or empty DIR: no old page to compare with */
+} render_job;
+
+static void card(out *o, const yoi_routing *r, size_t i, const yoi_item *it,
+		 const yoi_graph_blocker *b, size_t nb, const yoi_strv *w)
+{
+	const yoi_routing_ticket *t = &r->t[i];
+	const char *title = it ? yoi_item_get(it, "title") : t->title;
+	put(o, "<li class=\"card\" id=\"card-");
+	esc(o, t->id);
+	put(o, "\"><a class=\"card-link\" href=\"" PAGES_DIR "/");
+	esc(o, t->id);
+	put(o, ".html\"><span class=\"id\">");
+	esc(o, t->id);
+	put(o, "</span> <span class=\"title\">");
+	esc(o, title && *title ? title : "(no title)");
+	put(o, "</span></a>\n<p class=\"meta\">");
+	const char *a = it ? yoi_item_get(it, "assignee") : NULL;
+	if (a && *a) {
+		put(o, "<span class=\"assignee\">");
+		esc(o, a);
+		put(o, "</span>");
+	} else {
+		put(o, "<span class=\"assignee none\">unassigned</span>");
+	}
+	const char *p = it ? yoi_item_get(it, "priority") : NULL;
+	if (p && *p) {
+		put(o, " <span class=\"priority\">");
+		esc(o, p);
+		put(o, "</span>");
+	}
+	put(o, "</p>\n");
+	const yoi_field *f = it ? yoi_item_field(it, "risk_flags") : NULL;
+	if (f && f->type == YOI_FIELD_LIST && f->nlist) {
+		put(o, "<ul class=\"flags\">");
+		for (size_t k = 0; k < f->nlist; k++) {
+			put(o, "<li class=\"flag\">");
+			esc(o, f->list[k]);
+			put(o, "</li>");
+		}
+		put(o, "</ul>\n");
+	}
+	if (nb) {
+		put(o, "<div class=\"blocked\"><span class=\"label\">blocked "
+		       "by</span>");
+		blocker_list(o, r, b, nb, PAGES_DIR "/");
+		put(o, "</div>\n");
+	}
+	problems(o, w);
+	put(o, "</li>\n");
+}
+
+static void field_value(out *o, const yoi_item *it, const yoi_field *f)
+{
+	switch (f->type) {
+	case YOI_FIELD_SCALAR:
+		esc(o, f->value);
+		break;
+	case YOI_FIELD_NULL:
+		put(o, "<span class=\"none\">null</span>");
+		break;
+	case YOI_FIELD_LIST:
+		for (size_t k = 0; k < f->nlist; k++) {
+			put(o, "<span class=\"flag\">");
+			esc(o, f->list[k]);
+			put(o, "</span> ");
+		}
+		break;
+	case YOI_FIELD_OTHER:
+		put(o, "<code>");
+		if (!o->err && yoi_html_escape(o->b, it->raw + f->start,
+					       f->end - f->start) < 0)
+			o->err = YOI_ENOMEM;
+		put(o, "</code>");
+		break;
+	}
+}
+
+static void page_fields(out *o, const yoi_item *it)
+{
+	put(o, "<section class=\"fields\">\n<h2>Fields</h2>\n<dl>\n");
+	for (size_t k = 0; k < it->nfields; k++) {
+		const yoi_field *f = &it->fields[k];
+		put(o, "<div><dt>");
+		esc(o, f->key);
+		put(o, "</dt><dd>");
+		field_value(o, it, f);
+		put(o, "</dd></div>\n");
+	}
+	put(o, "</dl>\n</section>\n");
+}
+
+/* A note, summary or other free text of a record: kept as typed. */
+static void note(out *o, const char *label, const char *s)
+{
+	if (!s)
+		return;
+	putf(o, "<div class=\"note\"><span class=\"label\">%s</span> ", label);
+	esc(o, s);
+	put(o, "</div>");
+}
+
+static void page_relations(out *o, const render_job *j, size_t i,
+			   const yoi_graph_blocker *b, size_t nb)
+{
+	const yoi_routing *r = j->r;
+	const yoi_relations *rel = r->t[i].rel;
+	size_t nin = j->in_start[i + 1] - j->in_start[i];
+	put(o, "<section class=\"relations\">\n<h2>Relations</h2>\n");
+	if (nb) {
+		put(o, "<h3>Blocked by</h3>\n");
+		blocker_list(o, r, b, nb, "");
+		put(o, "\n");
+	}
+	put(o, "<h3>Outgoing</h3>\n");
+	if (!rel || !rel->n)
+		put(o, "<p class=\"empty\">none</p>\n");
+	else
+		put(o, "<ul class=\"outgoing\">\n");
+	for (size_t k = 0; rel && k < rel->n; k++) {
+		const yoi_relation *x = &rel->v[k];
+		put(o, "<li><span class=\"kind\">");
+		esc(o, yoi_rel_kind_name(x->kind));
+		put(o, "</span> ");
+		ticket_ref(o, r, x->target, "", true);
+		put(o, " <span class=\"by\">");
+		esc(o, x->author);
+		put(o, ", ");
+		esc(o, x->at);
+		put(o, "</span>");
+		note(o, "note", x->note);
+		put(o, "</li>\n");
+	}
+	if (rel && rel->n)
+		put(o, "</ul>\n");
+	put(o, "<h3>Incoming</h3>\n");
+	put(o, nin ? "<ul class=\"incoming\">\n"
+		   : "<p class=\"empty\">none</p>\n");
+	for (size_t k = j->in_start[i]; k < j->in_start[i + 1]; k++) {
+		const yoi_routing_ticket *src = &r->t[j->in[k].from];
+		const yoi_relation *x = &src->rel->v[j->in[k].k];
+		put(o, "<li><span class=\"kind\">");
+		esc(o, inverse(x->kind));
+		put(o, "</span> ");
+		ticket_ref(o, r, src->id, "", true);
+		put(o, " <span class=\"by\">(");
+		esc(o, yoi_rel_kind_name(x->kind));
+		put(o, ") ");
+		esc(o, x->author);
+		put(o, ", ");
+		esc(o, x->at);
+		put(o, "</span>");
+		note(o, "note", x->note);
+		put(o, "</li>\n");
+	}
+	if (nin)
+		put(o, "</ul>\n");
+	put(o, "</section>\n");
+}
+
+static void page_plan(out *o, const yoi_routing *r, const yoi_plan *p)
+{
+	put(o, "<section class=\"plan\">\n<h2>Plan records</h2>\n");
+	if (!p || !p->n) {
+		put(o, "<p class=\"empty\">none</p>\n</section>\n");
+		return;
+	}
+	put(o, "<ol class=\"plan-records\">\n");
+	for (size_t k = 0; k < p->n; k++) {
+		const yoi_plan_record *x = &p->v[k];
+		put(o, "<li id=\"");
+		esc(o, x->id);
+		put(o, "\"><span class=\"kind\">");
+		esc(o, yoi_plan_kind_name(x->kind));
+		put(o, "</span> ");
+		if (x->related_ticket[0])
+			ticket_ref(o, r, x->related_ticket, "", true);
+		put(o, " <span class=\"by\">");
+		esc(o, x->id);
+		put(o, " &middot; ");
+		esc(o, x->author);
+		put(o, ", ");
+		esc(o, x->at);
+		put(o, "</span>");
+		if (x->accepted) {
+			note(o, "summary", x->accepted->summary);
+			note(o, "branch", x->accepted->branch);
+			note(o, "worktree", x->accepted->worktree);
+			note(o, "role plan", x->accepted->role_plan);
+		}
+		note(o, "note", x->note);
+		put(o, "</li>\n");
+	}
+	put(o, "</ol>\n</section>\n");
+}
+
+static void page_thread(out *o, const yoi_thread *th)
+{
+	put(o, "<section class=\"thread\">\n<h2>Thread");
+	if (th)
+		putf(o, " <span class=\"count\">%zu event%s</span>", th->n,
+		     th->n == 1 ? "" : "s");
+	put(o, "</h2>\n");
+	if (!th || !th->n) {
+		put(o, "<p class=\"empty\">no events could be read</p>\n"
+		       "</section>\n");
+		return;
+	}
+	put(o, "<ol class=\"events\">\n");
+	for (size_t k = 0; k < th->n; k++) {
+		const yoi_event *e = &th->ev[k];
+		const char *heading = e->heading;
+		if (!heading || !*heading)
+			heading = yoi_thread_heading(
+			    e->kind, yoi_event_attr(e, "status"));
+		putf(o, "<li class=\"event\" id=\"event-%zu\" data-kind=\"",
+		     k + 1);
+		esc(o, e->kind);
+		put(o, "\">\n<header><h3>");
+		esc(o, heading ? heading : e->kind ? e->kind : "(no kind)");
+		put(o, "</h3> <span class=\"kind\">");
+		esc(o, e->kind ? e->kind : "(no kind)");
+		put(o, "</span> <time");
+		if (e->at) {
+			put(o, " datetime=\"");
+			esc(o, e->at);
+			put(o, "\"");
+		}
+		put(o, ">");
+		esc(o, e->at ? e->at : "(no time)");
+		put(o, "</time> <span class=\"author\">");
+		esc(o, e->author ? e->author : "(no author)");
+		put(o, "</span></header>\n");
+		bool open = false;
+		for (size_t a = 0; a < e->nattrs; a++) {
+			const char *key = e->attrs[a].key;
+			if (!strcmp(key, "event") || !strcmp(key, "author") ||
+			    !strcmp(key, "at"))
+				continue;
+			put(o, open ? "" : "<dl class=\"attrs\">");
+			open = true;
+			put(o, "<div><dt>");
+			esc(o, key);
+			put(o, "</dt><dd>");
+			esc(o, e->attrs[a].value);
+			put(o, "</dd></div>");
+		}
+		put(o, open ? "</dl>\n" : "");
+		if (*e->body) {
+			put(o, "<div class=\"md\">\n");
+			md(o, e->body, strlen(e->body));
+			put(o, "</div>\n");
+		}
+		put(o, "</li>\n");
+	}
+	put(o, "</ol>\n</section>\n");
+}
+
+static void page(out *o, const render_job *j, size_t i, const yoi_item *it,
+		 const yoi_thread *th, yoi_state st, const yoi_graph_blocker *b,
+		 size_t nb, const yoi_strv *w)
+{
+	const yoi_routing_ticket *t = &j->r->t[i];
+	const char *title = it ? yoi_item_get(it, "title") : t->title;
+	if (!title || !*title)
+		title = "(no title)";
+	char *doc_title = yoi_sprintf("%s %s", t->id, title);
+	if (!doc_title)
+		o->err = YOI_ENOMEM;
+	head(o, doc_title, "../" CSS_NAME);
+	free(doc_title);
+	put(o, "<body class=\"ticket-page\">\n<nav><a href=\"../index.html\">"
+	       "&larr; Board</a></nav>\n<main>\n<header class=\"ticket\">"
+	       "<p><span class=\"id\">");
+	esc(o, t->id);
+	put(o, "</span> ");
+	state_badge(o, st);
+	put(o, "</p>\n<h1>");
+	esc(o, title);
+	put(o, "</h1></header>\n");
+	problems(o, w);
+	if (it) {
+		page_fields(o, it);
+		size_t blen;
+		const char *body = yoi_item_body(it, &blen);
+		put(o, "<section class=\"body\">\n<h2>Description</h2>\n"
+		       "<div class=\"md\">\n");
+		md(o, body, blen);
+		put(o, "</div>\n</section>\n");
+	}
+	page_relations(o, j, i, b, nb);
+	page_plan(o, j->r, t->plan);
+	page_thread(o, th);
+	put(o, "</main>\n</body>\n</html>\n");
+}
+
+/*
+ * path already holds exactly data: a render over a previous one leaves
+ * unchanged pages alone (no rewrite, no rename over the old inode).
+ */
+static bool same_file(const char *path, const char *data, size_t len,
+		      yoi_buf *tmp)
+{
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	struct stat sb;
+	bool same = false;
+	yoi_buf_clear(tmp);
+	if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) &&
+	    (size_t)sb.st_size == len && yoi_buf_grow(tmp, len) == 0) {
+		size_t n = 0;
+		while (n < len) {
+			ssize_t k = read(fd, tmp->ptr + n, len - n);
+			if (k < 0 && errno == EINTR)
+				continue;
+			if (k <= 0)
+				break;
+			n += (size_t)k;
+		}
+		same = n == len && memcmp(tmp->ptr, data, len) == 0;
+	}
+	close(fd);
+	return same;
+}
+
+static int write_if_changed(const char *path, const char *data, size_t len,
+			    yoi_buf *tmp, yoi_error *err)
+{
+	if (same_file(path, data, len, tmp))
+		return 0;
+	return yoi_file_replace(path, data, len, false, err);
+}
+
+static void warn(ticket_out *o, const char *msg)
+{
+	if (yoi_strv_push(&o->warnings, msg) < 0 && !o->rc)
+		o->rc = YOI_ENOMEM;
+}
+
+static void render_nth(void *ctx, size_t i, unsigned worker)
+{
+	render_job *j = ctx;
+	const yoi_routing_ticket *t = &j->r->t[i];
+	ticket_out *to = &j->t[i];
+	yoi_ticket *item = NULL, *thread = NULL;
+	yoi_error e;
+	int rc = yoi_ticket_load(&item, j->st, t->id,
+				 YOI_LOAD_ITEM | YOI_LOAD_DIR_CHECKED, &e);
+	if (rc < 0)
+		warn(to, e.msg);
+	rc = yoi_ticket_load(&thread, j->st, t->id,
+			     YOI_LOAD_THREAD | YOI_LOAD_DIR_CHECKED, &e);
+	if (rc < 0)
+		warn(to, e.msg);
+	if (t->links_err)
+		warn(to, t->links_err);
+	const yoi_item *it = item ? item->item : NULL;
+	yoi_state st = YOI_ST_INVALID;
+	if (it) {
+		const char *s = yoi_item_get(it, "state");
+		st = yoi_state_parse(s);
+		if (st == YOI_ST_INVALID) {
+			char *m = yoi_sprintf("%s: state '%s' is not a known "
+					      "state (run 'yoi-tickets "
+					      "doctor')",
+					      item->item_path, s ? s : "");
+			warn(to, m ? m : "out of memory");
+			free(m);
+		}
+	}
+	to->lane = st;
+	yoi_graph_blocker *b = NULL;
+	size_t nb = 0;
+	if (yoi_graph_blockers(&b, &nb, j->r->g, i) < 0)
+		to->rc = YOI_ENOMEM;
+	yoi_buf cb = YOI_BUF_INIT;
+	out o = {&cb, 0};
+	card(&o, j->r, i, it, b, nb, &to->warnings);
+	if (!o.err)
+		to->card = yoi_buf_detach(&cb);
+	yoi_buf_free(&cb);
+	yoi_buf *pb = &j->scratch[worker];
+	yoi_buf_clear(pb);
+	out po = {pb, o.err};
+	page(&po, j, i, it, thread ? thread->thread : NULL, st, b, nb,
+	     &to->warnings);
+	yoi_graph_blockers_free(b);
+	yoi_ticket_free(item);
+	yoi_ticket_free(thread);
+	if (po.err || to->rc) {
+		to->rc = YOI_ENOMEM;
+		return;
+	}
+	char name[YOI_ID_LEN + 8];
+	snprintf(name, sizeof(name), "%s.html", t->id);
+	char *path = yoi_path_join(j->pages, name);
+	if (!path) {
+		to->rc = YOI_ENOMEM;
+		return;
+	}
+	rc = j->fresh ? yoi_file_replace(path, pb->ptr, pb->len, false, &e)
+		      : write_if_changed(path, pb->ptr, pb->len,
+					 &j->scratch[j->threads + worker], &e);
+	if (rc < 0) {
+		to->rc = rc;
+		to->rc_msg = yoi_strdup(e.msg);
+	}
+	free(path);
+}
+
+/* ---- the output directory ---- */
+
+/* mkdir -p that follows symlinks: DIR is the user's, anywhere. */
+static int make_dirs(const char *dir, yoi_error *err)
+{
+	char *p = yoi_strdup(dir);
+	if (!p)
+		return yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
+	int rc = 0;
+	size_t len = strlen(p);
+	for (size_t k = 1; rc == 0 && k <= len; k++) {
+		if (p[k] != '/' && p[k] != '\0')
+			continue;
+		char c = p[k];
+		p[k] = '\0';
+		struct stat sb;
+		if (mkdir(p, 0755) < 0 &&
+		    !(errno == EEXIST && stat(p, &sb) == 0 &&
+		      S_ISDIR(sb.st_mode)))
+			rc = yoi_error_set(err, YOI_EIO, p, 0,
+					   "%s: cannot create the directory: "
+					   "%s",
+					   p, strerror(errno));
+		p[k] = c;
+	}
+	free(p);
+	return rc;
+}
+
+/* index.html is a regular file whose head carries our marker. */
+static bool has_marker(const char *dir)
+{
+	char *path = yoi_path_join(dir, "index.html");
+	int fd = path ? open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC) : -1;
+	free(path);
+	if (fd < 0)
+		return false;
+	char buf[MARKER_SCAN + 1];
+	size_t n = 0;
+	struct stat sb;
+	if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode)) {
+		while (n < MARKER_SCAN) {
+			ssize_t k = read(fd, buf + n, MARKER_SCAN - n);
+			if (k < 0 && errno == EINTR)
+				continue;
+			if (k <= 0)
+				break;
+			n += (size_t)k;
+		}
+	}
+	close(fd);
+	buf[n] = '\0';
+	return memchr(buf, '\0', n) == NULL && strstr(buf, YOI_HTML_MARKER);
+}
+
+/*
+ * DIR must be new, empty, or a previous render. *fresh: nothing of ours
+ * is there yet.
+ */
+static int prepare_dir(const char *dir, bool *fresh, yoi_error *err)
+{
+	struct stat sb;
+	*fresh = true;
+	if (stat(dir, &sb) < 0) {
+		if (errno != ENOENT)
+			return yoi_error_set(err, YOI_EIO, dir, 0,
+					     "%s: cannot read: %s", dir,
+					     strerror(errno));
+		return make_dirs(dir, err);
+	}
+	if (!S_ISDIR(sb.st_mode))
+		return yoi_error_set(err, YOI_EREFUSED, dir, 0,
+				     "%s exists and is not a directory; give "
+				     "a new or empty directory, or a previous "
+				     "render",
+				     dir);
+	DIR *dp = opendir(dir);
+	if (!dp)
+		return yoi_error_set(err, YOI_EIO, dir, 0,
+				     "%s: cannot list: %s", dir,
+				     strerror(errno));
+	bool empty = true;
+	struct dirent *de;
+	while (empty && (de = readdir(dp)))
+		empty = !strcmp(de->d_name, ".") || !strcmp(de->d_name, "..");
+	closedir(dp);
+	if (empty)
+		return 0;
+	if (!has_marker(dir))
+		return yoi_error_set(err, YOI_EREFUSED, dir, 0,
+				     "%s is not empty and holds no previous "
+				     "render (no index.html written by "
+				     "yoi-tickets render); refusing to write "
+				     "into it: give a new or empty directory",
+				     dir);
+	*fresh = false;
+	return 0;
+}
+
+/* Pages of tickets that are gone, and temporaries a crash left. */
+static int remove_stale(const char *pages, const yoi_routing *r,
+			size_t *removed, yoi_error *err)
+{
+	DIR *dp = opendir(pages);
+	if (!dp)
+		return yoi_error_set(err, YOI_EIO, pages, 0,
+				     "%s: cannot list: %s", pages,
+				     strerror(errno));
+	int rc = 0;
+	struct dirent *de;
+	while (rc == 0 && (de = readdir(dp))) {
+		const char *name = de->d_name;
+		size_t len = strlen(name);
+		bool page = len == YOI_ID_LEN + 5 &&
+			    !strcmp(name + YOI_ID_LEN, ".html") &&
+			    yoi_id_validn(name, YOI_ID_LEN);
+		bool temp = name[0] == '.' && strstr(name, ".html.tmp.");
+		if (page) {
+			char id[YOI_ID_LEN + 1];
+			memcpy(id, name, YOI_ID_LEN);
+			id[YOI_ID_LEN] = '\0';
+			if (yoi_routing_find(r, id) != YOI_GRAPH_NONE)
+				continue;
+		} else if (!temp) {
+			continue;
+		}
+		if (unlinkat(dirfd(dp), name, 0) < 0 && errno != ENOENT)
+			rc = yoi_error_set(err, YOI_EIO, pages, 0,
+					   "%s/%s: cannot remove: %s", pages,
+					   name, strerror(errno));
+		else if (page)
+			(*removed)++;
+	}
+	closedir(dp);
+	return rc;
+}
+
+static int write_file(const char *dir, const char *name, const char *data,
+		      size_t len, yoi_buf *tmp, yoi_error *err)
+{
+	char *path = yoi_path_join(dir, name);
+	if (!path)
+		return yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
+	int rc = write_if_changed(path, data ? data : "", len, tmp, err);
+	free(path);
+	return rc;
+}
+
+static const char *board_name(const yoi_store *st)
+{
+	const char *top = st->top;
+	if (!top || !*top)
+		return "tickets";
+	const char *slash = strrchr(top, '/');
+	return slash && slash[1] ? slash + 1 : top;
+}
+
+static void index_page(out *o, const yoi_store *st, const yoi_routing *r,
+		       const ticket_out *t, bool placeholder)
+{
+	char *title = yoi_sprintf("%s: ticket board", board_name(st));
+	if (!title)
+		o->err = YOI_ENOMEM;
+	head(o, title, CSS_NAME);
+	put(o, "<body class=\"board-page\">\n<header class=\"top\"><h1>");
+	esc(o, title);
+	free(title);
+	put(o, "</h1>\n");
+	if (placeholder) {
+		put(o, "<p>Rendering&hellip;</p></header>\n</body>\n</html>\n");
+		return;
+	}
+	size_t count[YOI_ST__COUNT + 1] = {0};
+	for (size_t i = 0; i < r->n; i++)
+		count[t[i].lane >= 0 ? t[i].lane : YOI_ST__COUNT]++;
+	putf(o, "<p class=\"summary\">%zu ticket%s", r->n,
+	     r->n == 1 ? "" : "s");
+	for (int s = 0; s < YOI_ST__COUNT; s++)
+		putf(o, " &middot; %zu %s", count[s], lanes[s]);
+	if (count[YOI_ST__COUNT])
+		putf(o, " &middot; <strong>%zu unreadable</strong>",
+		     count[YOI_ST__COUNT]);
+	put(o, "</p></header>\n<main class=\"board\">\n");
+	/* The six lanes always; the unreadable one only when needed. */
+	for (int s = 0; s <= YOI_ST__COUNT; s++) {
+		if (s == YOI_ST__COUNT && !count[s])
+			break;
+		const char *name = s < YOI_ST__COUNT ? lanes[s] : "unreadable";
+		putf(o,
+		     "<section class=\"lane lane-%s\" id=\"lane-%s\" "
+		     "data-state=\"%s\">\n<h2>%s <span class=\"count\">%zu"
+		     "</span></h2>\n",
+		     name, name, name, name, count[s]);
+		if (!count[s]) {
+			put(o, "<p class=\"empty\">none</p>\n</section>\n");
+			continue;
+		}
+		put(o, "<ol class=\"cards\">\n");
+		for (size_t i = 0; i < r->n; i++) {
+			int lane = t[i].lane >= 0 ? t[i].lane : YOI_ST__COUNT;
+			if (lane == s && t[i].card)
+				put(o, t[i].card);
+		}
+		put(o, "</ol>\n</section>\n");
+	}
+	put(o, "</main>\n</body>\n</html>\n");
+}
+
+/* in_start (n + 1) and in: every relation, grouped by its target. */
+static int index_incoming(const yoi_routing *r, size_t **in_start, inref **in)
+{
+	size_t *start = calloc(r->n + 1, sizeof(*start));
+	size_t total = 0;
+	if (!start)
+		return YOI_ENOMEM;
+	for (size_t i = 0; i < r->n; i++)
+		for (size_t k = 0; r->t[i].rel && k < r->t[i].rel->n; k++) {
+			size_t to =
+			    yoi_routing_find(r, r->t[i].rel->v[k].target);
+			if (to != YOI_GRAPH_NONE) {
+				start[to + 1]++;
+				total++;
+			}
+		}
+	for (size_t i = 0; i < r->n; i++)
+		start[i + 1] += start[i];
+	inref *v = calloc(total ? total : 1, sizeof(*v));
+	size_t *fill = calloc(r->n + 1, sizeof(*fill));
+	if (!v || !fill) {
+		free(start);
+		free(v);
+		free(fill);
+		return YOI_ENOMEM;
+	}
+	/* In (source ID, file) order: i ascends. */
+	for (size_t i = 0; i < r->n; i++)
+		for (size_t k = 0; r->t[i].rel && k < r->t[i].rel->n; k++) {
+			size_t to =
+			    yoi_routing_find(r, r->t[i].rel->v[k].target);
+			if (to != YOI_GRAPH_NONE)
+				v[start[to] + fill[to]++] = (inref){i, k};
+		}
+	free(fill);
+	*in_start = start;
+	*in = v;
+	return 0;
+}
+
+int yoi_html_render(yoi_html_result *res, const yoi_store *st, const char *dir,
+		    yoi_error *err)
+{
+	memset(res, 0, sizeof(*res));
+	const yoi_resource *css = yoi_resource_get(CSS_RES);
+	if (!css)
+		return yoi_error_set(err, YOI_EIO, NULL, 0,
+				     "the board's style sheet %s is not built "
+				     "in",
+				     CSS_RES);
+	yoi_routing *r = NULL;
+	int rc = yoi_routing_load(&r, st, err);
+	if (rc < 0)
+		return rc;
+	bool fresh;
+	char *pages = NULL, *abs = NULL;
+	size_t *in_start = NULL;
+	inref *in = NULL;
+	ticket_out *t = NULL;
+	yoi_buf *scratch = NULL;
+	unsigned threads = yoi_par_threads(r->n);
+	yoi_buf b = YOI_BUF_INIT;
+	out o = {&b, 0};
+	if ((rc = prepare_dir(dir, &fresh, err)) < 0)
+		goto done;
+	if (!(abs = realpath(dir, NULL))) {
+		rc = yoi_error_set(err, YOI_EIO, dir, 0, "%s: %s", dir,
+				   strerror(errno));
+		goto done;
+	}
+	pages = yoi_path_join(dir, PAGES_DIR);
+	t = calloc(r->n ? r->n : 1, sizeof(*t));
+	scratch = calloc(2 * (size_t)threads, sizeof(*scratch));
+	if (!pages || !t || !scratch || index_incoming(r, &in_start, &in) < 0) {
+		rc = YOI_ENOMEM;
+		goto done;
+	}
+	res->dir = abs;
+	abs = NULL;
+	/* Mark the directory ours before anything else goes into it, so
+	 * that a render cut short can be rendered over. */
+	if (fresh) {
+		index_page(&o, st, r, NULL, true);
+		if (o.err || (rc = write_file(dir, "index.html", b.ptr, b.len,
+					      &scratch[0], err)) < 0)
+			goto done;
+	}
+	if ((rc = yoi_mkdir(pages, err)) < 0)
+		goto done;
+	render_job j = {st, r, in_start, in, pages, t, scratch, threads, fresh};
+	yoi_par_for(r->n, threads, render_nth, &j);
+	for (size_t i = 0; i < r->n; i++) {
+		if (t[i].rc < 0 && rc == 0)
+			rc = yoi_error_set(err, t[i].rc, pages, 0, "%s",
+					   t[i].rc_msg ? t[i].rc_msg
+						       : "out of memory");
+		for (size_t k = 0; k < t[i].warnings.n; k++)
+			if (yoi_strv_push(&res->warnings, t[i].warnings.v[k]) <
+				0 &&
+			    rc == 0)
+				rc = YOI_ENOMEM;
+	}
+	res->tickets = r->n;
+	if (rc < 0)
+		goto done;
+	res->pages = r->n;
+	if ((rc = write_file(dir, CSS_NAME, css->data, css->len, &scratch[0],
+			     err)) < 0)
+		goto done;
+	yoi_buf_clear(&b);
+	index_page(&o, st, r, t, false);
+	if (o.err)
+		goto done;
+	if ((rc = write_file(dir, "index.html", b.ptr, b.len, &scratch[0],
+			     err)) < 0)
+		goto done;
+	res->pages++;
+	rc = remove_stale(pages, r, &res->removed, err);
+done:
+	if (rc == 0 && o.err)
+		rc = yoi_error_set(err, o.err, NULL, 0, "out of memory");
+	else if (rc == YOI_ENOMEM)
+		rc = yoi_error_set(err, rc, NULL, 0, "out of memory");
+	for (size_t i = 0; t && i < r->n; i++) {
+		free(t[i].card);
+		free(t[i].rc_msg);
+		yoi_strv_free(&t[i].warnings);
+	}
+	for (unsigned k = 0; scratch && k < 2 * threads; k++)
+		yoi_buf_free(&scratch[k]);
+	free(scratch);
+	free(t);
+	free(in_start);
+	free(in);
+	free(pages);
+	free(abs);
+	yoi_buf_free(&b);
+	yoi_routing_free(r);
+	return rc;
+}
+
+void yoi_html_result_free(yoi_html_result *res)
+{
+	if (!res)
+		return;
+	free(res->dir);
+	yoi_strv_free(&res->warnings);
+	memset(res, 0, sizeof(*res));
+}
