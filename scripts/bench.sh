@@ -7,11 +7,12 @@
 # build/bench-gen (scripts/bench_gen.c: the engine's own formatters, so the
 # files are the engine's format; item.md ~4 KiB, thread.md ~12 KiB with ~10
 # events, every state), checks that doctor finds 0 errors in it, warms the
-# page cache, then times list, show, create and doctor, each interleaved run
-# by run with a baseline that reads (or writes) the same files, and prints
-# medians, ratios and the targets of the issue. The baselines of list and
-# doctor are a C reader of the same files (bench-gen cat), the stricter
-# floor; cat(1) of them is measured too and shown in a second table.
+# page cache, then times list, show, create, doctor and render, each
+# interleaved run by run with a baseline that reads (or writes) the same
+# files, and prints medians, ratios and the targets of the issue. The
+# baselines of list and doctor are a C reader of the same files (bench-gen
+# cat), the stricter floor; cat(1) of them is measured too and shown in a
+# second table.
 #
 # Times are wall clock on CLOCK_MONOTONIC around spawn + run + wait
 # (bench-gen time), the command's output going to /dev/null. This is a
@@ -20,6 +21,7 @@
 #
 # Environment: BUILD (build), RUNS (7: list, doctor), FAST_RUNS (21: show,
 # create), CAT_RUNS (3: the slow cat(1) baselines of the second table),
+# RENDER_RUNS (5: render --html, which writes a page per ticket),
 # SEED (the store's random seed), COMMIT=1 commits the store (slow: git
 # hashes every file), KEEP=1 keeps the temporary directory, TMPDIR.
 set -eu
@@ -29,9 +31,10 @@ BUILD=${BUILD:-build}
 RUNS=${RUNS:-7}
 FAST_RUNS=${FAST_RUNS:-21}
 CAT_RUNS=${CAT_RUNS:-3}
+RENDER_RUNS=${RENDER_RUNS:-5}
 SEED=${SEED:-20260618}
 case $N in '' | *[!0-9]*) echo "bench: N must be a number, not '$N'" >&2; exit 2 ;; esac
-case $RUNS$FAST_RUNS$CAT_RUNS in *[!0-9]*) echo "bench: RUNS, FAST_RUNS and CAT_RUNS must be numbers" >&2; exit 2 ;; esac
+case $RUNS$FAST_RUNS$CAT_RUNS$RENDER_RUNS in *[!0-9]*) echo "bench: RUNS, FAST_RUNS, CAT_RUNS and RENDER_RUNS must be numbers" >&2; exit 2 ;; esac
 
 SRC=$(pwd)
 BIN=$(cd "$BUILD" && pwd)/yoi-tickets
@@ -163,6 +166,18 @@ show_base() {
 route_cmd() { run1 route.cmd "$BIN" route --json; }
 route_base() { run1 route.base "$GEN" cat "$ROOT" item; }
 
+# render: the whole site into a new directory (the old one removed and the
+# disk synced first, untimed); then again over the previous render, where
+# unchanged pages are compared and left alone.
+render_cmd() {
+	rm -rf "$TMP/site"
+	sync
+	run1 render.cmd "$BIN" render --html "$TMP/site"
+}
+render_base() { run1 render.base "$GEN" cat "$ROOT" all; }
+rerender_cmd() { run1 rerender.cmd "$BIN" render --html "$TMP/site"; }
+rerender_base() { run1 rerender.base "$GEN" cat "$ROOT" all; }
+
 create_cmd() { run1 create.cmd "$BIN" create --title "Benchmark ticket $1"; }
 create_base() { run1 create.base "$GEN" write2 "$TMP/w2/$1"; }
 create_floor() { run1 create.floor "$GEN" gitfloor; }
@@ -172,6 +187,9 @@ measure list "$RUNS" cmd base cat
 measure show "$FAST_RUNS" cmd base
 measure doctor "$RUNS" cmd base cat
 measure route "$RUNS" cmd base
+measure render "$RENDER_RUNS" cmd base
+measure rerender "$RENDER_RUNS" cmd base
+rm -rf "$TMP/site"
 measure create "$FAST_RUNS" cmd base floor
 # pre-commit: the store committed, one ticket changed and staged.
 if [ "${COMMIT:-0}" != 1 ]; then
@@ -183,9 +201,12 @@ git repack -adq
 PC_ID=$(sed -n 1p "$TMP/ids")
 "$BIN" comment "$PC_ID" --message "staged for the pre-commit benchmark" >/dev/null
 git add "$ROOT/$PC_ID"
-precommit_cmd() { run1 precommit.cmd "$BIN" hook pre-commit; }
+# Timed as git runs it: the hook script 'hooks install' writes.
+"$BIN" hooks install >/dev/null
+precommit_cmd() { run1 precommit.cmd .git/hooks/pre-commit; }
 precommit_floor() { run1 precommit.floor "$GEN" gitfloor; }
-measure precommit "$FAST_RUNS" cmd floor
+precommit_git() { run1 precommit.git git diff --cached --name-only; }
+measure precommit "$FAST_RUNS" cmd floor git
 LOAD1=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # ---- report ----
@@ -199,7 +220,7 @@ echo "load average: $LOAD0 before, $LOAD1 after"
 echo "store: $(cat "$TMP/gen.log")"
 echo "       $((SIZE / 1024)) MiB on $(stat -f -c %T "$TMP"); generated in $((t1 - t0)) ms, $COMMITTED"
 echo "       $DOCTOR_SUMMARY"
-echo "runs: $RUNS (list, doctor), $FAST_RUNS (show, create), $CAT_RUNS (cat(1)); medians of wall time, interleaved with the baselines"
+echo "runs: $RUNS (list, doctor), $FAST_RUNS (show, create), $RENDER_RUNS (render), $CAT_RUNS (cat(1)); medians of wall time, interleaved with the baselines"
 echo
 
 MISSED=0
@@ -234,6 +255,9 @@ row "create" create base ms 10
 row "doctor" doctor base x 2
 row "route --json" route base ms 150
 row "pre-commit" precommit floor ms 50
+row "pre-commit vs git" precommit git - -
+row "render --html" render base ms 5000
+row "render again" rerender base - -
 # create's own work: the command less the libgit2 floor every command pays.
 fl=$(median create.floor)
 awk -v m="$(median create.cmd)" -v f="$fl" 'BEGIN {
@@ -253,8 +277,14 @@ echo "  doctor: bench-gen cat $ROOT all: the same for every item.md and thread.m
 echo "  route:  the same reader of every item.md (route also reads relations.json"
 echo "          and orchestration-plan.jsonl where present: 20% of tickets carry"
 echo "          1-3 depends_on edges, 5% plan records)"
-echo "  pre-commit: hook pre-commit with one ticket staged in the committed store,"
-echo "          beside the libgit2 floor"
+echo "  render: the same reader of every item.md and thread.md; render --html DIR"
+echo "          parses both, renders every body and event with cmark and writes a"
+echo "          page per ticket into a new DIR; 'render again' renders over that"
+echo "          DIR, where unchanged pages are compared, not rewritten"
+echo "  pre-commit: the pre-commit hook 'hooks install' wrote (sh, then yoi-tickets"
+echo "          hook pre-commit) with one ticket staged in the committed, packed"
+echo "          store, beside the libgit2 floor; 'vs git' beside git's own reading"
+echo "          of the same index: git diff --cached --name-only"
 echo "  show:   cat ID/item.md ID/thread.md of the same ticket (a different one each run)"
 echo "  create: bench-gen write2 DIR: spawn + mkdir DIR, DIR/artifacts, .gitkeep,"
 echo "          thread.md O_APPEND+fsync, item.md tmp+fsync+rename, dir fsync"
@@ -280,6 +310,8 @@ cpu "create" create base
 cpu "doctor" doctor base
 cpu "route --json" route base
 cpu "pre-commit" precommit floor
+cpu "render --html" render base
+cpu "render again" rerender base
 echo
 if [ "$FAILED" != 0 ]; then
 	echo "bench: a timed command failed (see above); the numbers are not valid" >&2

@@ -150,10 +150,18 @@ static int push_id(yoi_strv *ids, const char *path, const char *prefix)
  * with the one entry for that ticket in the tree's tickets directory: one
  * tree read and one hash per ticket directory.
  */
+#define MEMO_MAX 256 /* bytes of a tree remembered with its id */
+
 typedef struct tree_hasher {
 	git_index *ix;
 	size_t i, n; /* the next entry, the entry count */
 	yoi_buf buf; /* serialized entries, a region per open directory */
+	/* The last small tree hashed: most tickets' artifacts/ hold the
+	 * same entries (an empty .gitkeep), so its id is asked again and
+	 * again. */
+	size_t memo_len;
+	unsigned char memo[MEMO_MAX];
+	git_oid memo_id;
 } tree_hasher;
 
 /* Append one tree entry: "<octal mode> <name>\0<raw id>". */
@@ -221,9 +229,19 @@ static int hash_dir(tree_hasher *h, const char *dir, size_t dl, git_oid *out)
 		if (put_entry(&h->buf, mode, name, nl, id) < 0)
 			return YOI_ENOMEM;
 	}
-	if (ok && git_odb_hash(out, h->buf.ptr + start, h->buf.len - start,
-			       GIT_OBJECT_TREE) < 0)
-		return YOI_EIO;
+	const char *tree = h->buf.ptr + start;
+	size_t len = h->buf.len - start;
+	if (ok && h->memo_len == len && memcmp(h->memo, tree, len) == 0) {
+		git_oid_cpy(out, &h->memo_id);
+	} else if (ok) {
+		if (git_odb_hash(out, tree, len, GIT_OBJECT_TREE) < 0)
+			return YOI_EIO;
+		if (len <= MEMO_MAX) {
+			memcpy(h->memo, tree, len);
+			h->memo_len = len;
+			git_oid_cpy(&h->memo_id, out);
+		}
+	}
 	h->buf.len = start;
 	if (h->buf.ptr)
 		h->buf.ptr[start] = '\0';
@@ -269,7 +287,8 @@ static int changed_tree_index(git_repository *repo, git_tree *tree,
 		return yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
 	}
 	size_t dl = strlen(dir);
-	tree_hasher h = {ix, 0, git_index_entrycount(ix), YOI_BUF_INIT};
+	tree_hasher h = {.ix = ix, .n = git_index_entrycount(ix),
+			 .buf = YOI_BUF_INIT, .memo_len = SIZE_MAX};
 	if (git_index_find_prefix(&h.i, ix, dir) < 0)
 		h.i = h.n;
 	size_t j = 0; /* the next tree entry to pair */
