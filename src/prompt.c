@@ -60,11 +60,13 @@ const char *yoi_prompt_caps_text(unsigned caps, char *buf, size_t cap)
 			continue;
 		int w = snprintf(buf + n, cap - n, "%s%s", n ? "," : "",
 				 cap_names[i]);
-		if (w < 0 || (size_t)w >= cap - n)
-			break;
+		if (w < 0 || (size_t)w >= cap - n) {
+			buf[n] = '\0'; /* only whole names */
+			return buf;
+		}
 		n += (size_t)w;
 	}
-	if (!n)
+	if (!caps)
 		snprintf(buf, cap, "none");
 	return buf;
 }

@@ -49,7 +49,8 @@ extern const size_t yoi_prompt_fragments_n;
 unsigned yoi_prompt_caps(const char *role);
 /* Whether a role with caps receives fragment f. */
 bool yoi_prompt_fragment_for(const yoi_prompt_fragment *f, unsigned caps);
-/* "worktrees,review,..." for caps ("none" for 0), written into buf. */
+/* "worktrees,review,..." for caps ("none" for 0), written into buf; the
+ * names that fit whole when buf is too small. */
 const char *yoi_prompt_caps_text(unsigned caps, char *buf, size_t cap);
 
 /*
