@@ -252,3 +252,26 @@ Test(notify, an_idle_notice_lists_the_queue)
 	free(b);
 	e2e_rm(dir);
 }
+
+/* The store lock is released before the hook runs: a hook may write to
+ * the store itself (a comment is no lifecycle event: no recursion). */
+Test(notify, a_hook_may_call_back_into_the_store)
+{
+	char *dir = e2e_store();
+	char script[1024];
+	snprintf(script, sizeof(script),
+		 "'%s' comment \"$YOI_TICKET_ID\" --message \"seen "
+		 "$YOI_TICKET_EVENT\" --wait 2 >hook.out 2>&1\n"
+		 "echo \"rc=$?\" >>hook.out",
+		 getenv("YOI_BIN"));
+	hook(dir, script);
+	char *id = OK_LINE(dir, "create", "--title", "Callback");
+	char *out = e2e_read(dir, "hook.out");
+	cr_assert(strstr(out, "rc=0"), "%s", out);
+	free(out);
+	char *thread = e2e_read(dir, e2e_tpath(id, "thread.md"));
+	cr_assert(strstr(thread, "seen create"), "%s", thread);
+	free(thread);
+	free(id);
+	e2e_rm(dir);
+}
