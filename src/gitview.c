@@ -208,7 +208,7 @@ static int hash_dir(tree_hasher *h, const char *dir, size_t dl, git_oid *out)
 		const char *name = e->path + dl;
 		const char *slash = strchr(name, '/');
 		const unsigned char *id = e->id.id;
-		git_oid sub;
+		git_oid sub = {{0}}; /* unset when the directory has no id */
 		unsigned mode = 040000;
 		if (slash) {
 			int r = hash_dir(h, e->path,
