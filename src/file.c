@@ -208,8 +208,8 @@ static void fsync_dir_of(const char *path)
 	free(copy);
 }
 
-static int replace(const char *path, const char *data, size_t len,
-		   mode_t mode, bool durable, yoi_error *err);
+static int replace(const char *path, const char *data, size_t len, mode_t mode,
+		   bool durable, yoi_error *err);
 
 int yoi_file_write_atomic(const char *path, const char *data, size_t len,
 			  yoi_error *err)
@@ -229,8 +229,8 @@ int yoi_file_replace(const char *path, const char *data, size_t len,
 	return replace(path, data, len, 0644, durable, err);
 }
 
-static int replace(const char *path, const char *data, size_t len,
-		   mode_t mode, bool durable, yoi_error *err)
+static int replace(const char *path, const char *data, size_t len, mode_t mode,
+		   bool durable, yoi_error *err)
 {
 	struct stat sb;
 	if (lstat(path, &sb) == 0 && !S_ISREG(sb.st_mode))

@@ -29,11 +29,11 @@ int yoi_git_fail(yoi_error *err, int grc, const char *what)
 		code = YOI_EREFUSED;
 	else if (grc == GIT_ELOCKED)
 		code = YOI_EBUSY;
-	return yoi_error_set(err, code, NULL, 0, "%s: %s%s", what, yoi_git_msg(),
-			     grc == GIT_ELOCKED
-				 ? "; another git process holds the lock: "
-				   "wait, or remove a stale lock file"
-				 : "");
+	return yoi_error_set(
+	    err, code, NULL, 0, "%s: %s%s", what, yoi_git_msg(),
+	    grc == GIT_ELOCKED ? "; another git process holds the lock: "
+				 "wait, or remove a stale lock file"
+			       : "");
 }
 
 int yoi_git_resolve(git_repository *repo, const char *rev,

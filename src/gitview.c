@@ -287,8 +287,10 @@ static int changed_tree_index(git_repository *repo, git_tree *tree,
 		return yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
 	}
 	size_t dl = strlen(dir);
-	tree_hasher h = {.ix = ix, .n = git_index_entrycount(ix),
-			 .buf = YOI_BUF_INIT, .memo_len = SIZE_MAX};
+	tree_hasher h = {.ix = ix,
+			 .n = git_index_entrycount(ix),
+			 .buf = YOI_BUF_INIT,
+			 .memo_len = SIZE_MAX};
 	if (git_index_find_prefix(&h.i, ix, dir) < 0)
 		h.i = h.n;
 	size_t j = 0; /* the next tree entry to pair */
@@ -372,8 +374,8 @@ int yoi_git_view_changed(const yoi_git_view *a, const yoi_git_view *b,
 	if (a->index)
 		return yoi_error_set(err, YOI_EUSAGE, NULL, 0,
 				     "the index can only be the new side");
-	if (b->index && !(git_index_caps(b->index) &
-			  GIT_INDEX_CAPABILITY_IGNORE_CASE)) {
+	if (b->index &&
+	    !(git_index_caps(b->index) & GIT_INDEX_CAPABILITY_IGNORE_CASE)) {
 		int rc = changed_tree_index(a->repo, a->tree, b->index, prefix,
 					    ids, err);
 		if (rc == 0)

@@ -440,8 +440,8 @@ static int install_hook(yoi_hooks_hook *h, const hook_plan *pl, const char *bin,
 			h->moved = true;
 	}
 	if (rc == 0 && h->result != YOI_HOOKS_UNCHANGED)
-		rc = yoi_file_write_mode(pl->path, script, strlen(script),
-					 0755, err);
+		rc = yoi_file_write_mode(pl->path, script, strlen(script), 0755,
+					 err);
 	free(script);
 	h->chains = h->moved || pl->chained_present;
 	return rc;

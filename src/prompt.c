@@ -138,9 +138,8 @@ int yoi_prompt_queue_view(json_t **out, const yoi_routing *r,
 {
 	*out = NULL;
 	yoi_graph_route *rt = NULL;
-	if (yoi_graph_route_compute(&rt, r->g,
-				    max_inprogress > 0 ? (size_t)max_inprogress
-						       : 0) < 0)
+	if (yoi_graph_route_compute(
+		&rt, r->g, max_inprogress > 0 ? (size_t)max_inprogress : 0) < 0)
 		return yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
 	json_t *act = json_array(), *wait = json_array();
 	size_t nact = 0, nwait = 0;

@@ -19,6 +19,9 @@
 
 struct yoi_routing;
 
+/* Tickets per list in the queue summary of notices and briefs. */
+#define YOI_PROMPT_QUEUE_LIMIT 10
+
 /* What a role may do; fragments are chosen by these. */
 enum {
 	YOI_CAP_WORKTREES = 1u << 0, /* create worktrees and branches */

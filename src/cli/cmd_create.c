@@ -51,7 +51,8 @@ int yoi_cmd_create(int argc, char **argv, yoi_ctx *ctx)
 			break;
 		case 'd':
 			if (ndeps == sizeof(deps_arg) / sizeof(*deps_arg))
-				return yoi_cli_usage(ctx, "at most 64 --depends-on");
+				return yoi_cli_usage(ctx,
+						     "at most 64 --depends-on");
 			deps_arg[ndeps++] = optarg;
 			break;
 		case 'j':
@@ -101,13 +102,13 @@ int yoi_cmd_create(int argc, char **argv, yoi_ctx *ctx)
 				       &ctx->err);
 		rc = yoi_cli_fail(ctx, e);
 	}
-	json_t *notify = rc == 0 ? yoi_cli_notify(ctx, id, "create", NULL)
-				 : NULL;
+	json_t *notify =
+	    rc == 0 ? yoi_cli_notify(ctx, id, "create", NULL) : NULL;
 	if (rc == 0 && json)
-		rc = yoi_cli_json(ctx, json_pack("{s:s, s:s, s:s, s:O?}", "id",
-						 id, "state", "planning",
-						 "title", o.title, "notify",
-						 notify));
+		rc = yoi_cli_json(ctx,
+				  json_pack("{s:s, s:s, s:s, s:O?}", "id", id,
+					    "state", "planning", "title",
+					    o.title, "notify", notify));
 	else if (rc == 0)
 		printf("%s\n", id);
 	json_decref(notify);

@@ -40,13 +40,12 @@ int yoi_cmd_finish(int argc, char **argv, yoi_ctx *ctx)
 					       &merged, &w, &ctx->err));
 	if (rc)
 		return rc;
-	json_t *notify =
-	    yoi_cli_notify(ctx, id, "state_changed", "inprogress");
+	json_t *notify = yoi_cli_notify(ctx, id, "state_changed", "inprogress");
 	if (json) {
 		json_t *m = merged < 0 ? json_null() : json_boolean(merged);
 		rc = yoi_cli_json(
-		    ctx, json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:o, s:O?}", "id",
-				   id, "from", "inprogress", "to", "done",
+		    ctx, json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:o, s:O?}",
+				   "id", id, "from", "inprogress", "to", "done",
 				   "branch", w.branch, "base", w.base, "merged",
 				   m, "notify", notify));
 	} else if (!ctx->quiet) {

@@ -12,8 +12,6 @@
 #include "yoi/prompt.h"
 #include "yoi/work.h"
 
-#define QUEUE_LIMIT 10 /* tickets per list in the queue summary */
-
 static char *prompts_dir(const yoi_store *st)
 {
 	return yoi_path_join(st->yoi_dir, "prompts");
@@ -69,8 +67,9 @@ static json_t *relations(const json_t *view)
 			       json_object_get(r, "kind"), "other",
 			       json_object_get(r, "target"), "other_state",
 			       json_object_get(r, "target_state"), "note",
-			       json_object_get(r, "note") ? json_object_get(r, "note")
-						      : json_null()));
+			       json_object_get(r, "note")
+				   ? json_object_get(r, "note")
+				   : json_null()));
 	json_array_foreach(json_object_get(view, "incoming"), i, r)
 	    json_array_append_new(
 		out, json_pack("{s:O, s:O, s:O, s:n}", "label",
@@ -110,8 +109,8 @@ static int ticket_view(yoi_ctx *ctx, const yoi_routing *r, const char *id,
 	    "title", field(t->item, "title"), "state", field(t->item, "state"),
 	    "assignee", field(t->item, "assignee"), "readiness",
 	    field(t->item, "readiness"), "risk_text", risk_text(t->item),
-	    "body", body, blen, "blockers", blockers,
-	    "relations", rel ? relations(rel) : json_array(), "plan",
+	    "body", body, blen, "blockers", blockers, "relations",
+	    rel ? relations(rel) : json_array(), "plan",
 	    plan ? plan : json_false());
 	json_decref(rel);
 	yoi_ticket_free(t);
@@ -136,11 +135,10 @@ static int render_brief(yoi_ctx *ctx, const char *role, const char *id,
 			rerr.msg);
 	unsigned caps = yoi_prompt_caps(role);
 	char capbuf[64];
-	json_t *view = json_pack("{s:s, s:s, s:b, s:s, s:s}", "role", role,
-				 "capabilities",
-				 yoi_prompt_caps_text(caps, capbuf,
-						      sizeof(capbuf)),
-				 "ticket", 0, "ticket_brief", "", "queue", "");
+	json_t *view =
+	    json_pack("{s:s, s:s, s:b, s:s, s:s}", "role", role, "capabilities",
+		      yoi_prompt_caps_text(caps, capbuf, sizeof(capbuf)),
+		      "ticket", 0, "ticket_brief", "", "queue", "");
 	int e = view ? 0 : YOI_ENOMEM;
 	yoi_buf tmp = YOI_BUF_INIT;
 	if (e == 0 && id) {
@@ -151,8 +149,7 @@ static int render_brief(yoi_ctx *ctx, const char *role, const char *id,
 					      &ctx->err);
 		if (e == 0 &&
 		    (json_object_set_new(view, "ticket", tv) < 0 ||
-		     json_object_set_new(view, "ticket_brief", part(&tmp)) <
-			 0))
+		     json_object_set_new(view, "ticket_brief", part(&tmp)) < 0))
 			e = YOI_ENOMEM;
 		else if (e < 0)
 			json_decref(tv);
@@ -161,7 +158,7 @@ static int render_brief(yoi_ctx *ctx, const char *role, const char *id,
 		json_t *qv = NULL;
 		yoi_buf_clear(&tmp);
 		e = yoi_prompt_queue_view(&qv, r, st->cfg.max_inprogress,
-					  QUEUE_LIMIT, &ctx->err);
+					  YOI_PROMPT_QUEUE_LIMIT, &ctx->err);
 		if (e == 0)
 			e = yoi_prompt_render(&tmp, dir, "notice/idle-queue.md",
 					      qv, &ctx->err);
@@ -198,12 +195,12 @@ static int render_brief(yoi_ctx *ctx, const char *role, const char *id,
 		rc = yoi_cli_fail(ctx, e);
 	else if (json)
 		rc = yoi_cli_json(
-		    ctx, json_pack("{s:s, s:s?, s:s, s:O, s:s}", "role", role,
-				   "ticket", id, "capabilities",
-				   yoi_prompt_caps_text(caps, capbuf,
-							sizeof(capbuf)),
-				   "fragments", paths, "text",
-				   out.ptr ? out.ptr : ""));
+		    ctx,
+		    json_pack(
+			"{s:s, s:s?, s:s, s:O, s:s}", "role", role, "ticket",
+			id, "capabilities",
+			yoi_prompt_caps_text(caps, capbuf, sizeof(capbuf)),
+			"fragments", paths, "text", out.ptr ? out.ptr : ""));
 	else
 		fwrite(out.ptr ? out.ptr : "", 1, out.len, stdout);
 	json_decref(paths);
@@ -241,14 +238,15 @@ static int list(yoi_ctx *ctx, bool json)
 		const char *from = path ? origin(dir, path, &found) : "";
 		json_t *frags = json_array();
 		if (!json)
-			printf("%-14s capabilities: %s\n", role,
-			       yoi_prompt_caps_text(caps, capbuf,
-						    sizeof(capbuf)));
+			printf(
+			    "%-14s capabilities: %s\n", role,
+			    yoi_prompt_caps_text(caps, capbuf, sizeof(capbuf)));
 		if (!json)
 			printf("%-14s template: %s (%s)\n", "",
 			       path ? path : "?",
-			       found ? from : "missing: add it under "
-					      ".yoi/prompts/");
+			       found ? from
+				     : "missing: add it under "
+				       ".yoi/prompts/");
 		for (size_t k = 0; k < yoi_prompt_fragments_n; k++) {
 			const yoi_prompt_fragment *f = &yoi_prompt_fragments[k];
 			if (!yoi_prompt_fragment_for(f, caps))
@@ -267,10 +265,10 @@ static int list(yoi_ctx *ctx, bool json)
 				     found ? from : NULL, "fragments", frags));
 		free(path);
 	}
-	int rc = json ? yoi_cli_json(ctx, json_pack("{s:s, s:o}",
-						   "overrides", dir ? dir : "",
-						   "roles", roles))
-		      : 0;
+	int rc =
+	    json ? yoi_cli_json(ctx, json_pack("{s:s, s:o}", "overrides",
+					       dir ? dir : "", "roles", roles))
+		 : 0;
 	if (!json) {
 		printf("overrides: a file of the same path under %s\n",
 		       dir ? dir : ".yoi/prompts");
@@ -314,10 +312,11 @@ int yoi_cmd_prompt(int argc, char **argv, yoi_ctx *ctx)
 		for (size_t i = 0; i < st->cfg.roles.n; i++)
 			yoi_buf_printf(&names, "%s%s", i ? ", " : "",
 				       st->cfg.roles.v[i]);
-		rc = yoi_cli_usage(ctx,
-				   "unknown role '%s'; the roles of this "
-				   "repository (.yoi/config.yaml roles) are: %s",
-				   role, names.ptr ? names.ptr : "none");
+		rc =
+		    yoi_cli_usage(ctx,
+				  "unknown role '%s'; the roles of this "
+				  "repository (.yoi/config.yaml roles) are: %s",
+				  role, names.ptr ? names.ptr : "none");
 		yoi_buf_free(&names);
 		return rc;
 	}

@@ -60,10 +60,11 @@ int yoi_cmd_state(int argc, char **argv, yoi_ctx *ctx)
 	json_t *notify =
 	    yoi_cli_notify(ctx, id, "state_changed", yoi_state_name(from));
 	if (json)
-		rc = yoi_cli_json(
-		    ctx, json_pack("{s:s, s:s, s:s, s:b, s:O?}", "id", id, "from",
-				   yoi_state_name(from), "to", req.target,
-				   "forced", forced, "notify", notify));
+		rc = yoi_cli_json(ctx,
+				  json_pack("{s:s, s:s, s:s, s:b, s:O?}", "id",
+					    id, "from", yoi_state_name(from),
+					    "to", req.target, "forced", forced,
+					    "notify", notify));
 	else if (!ctx->quiet)
 		printf("%s %s -> %s%s\n", id, yoi_state_name(from), req.target,
 		       forced ? " (forced)" : "");

@@ -14,8 +14,6 @@
 #include "yoi/notify.h"
 #include "yoi/prompt.h"
 
-#define QUEUE_LIMIT 10 /* tickets per list in the queue summary */
-
 /* The hook's path, or NULL when none is configured (see SPEC 11). */
 static char *hook_path(const yoi_store *st)
 {
@@ -56,36 +54,38 @@ static int notice_view(yoi_ctx *ctx, const char *id, const char *event,
 	*out = NULL;
 	*state_out = NULL;
 	yoi_ticket *t;
-	int e = yoi_ticket_load(&t, ctx->store, id,
-				YOI_LOAD_FRONTMATTER | YOI_LOAD_THREAD,
-				&ctx->err);
+	int e =
+	    yoi_ticket_load(&t, ctx->store, id,
+			    YOI_LOAD_FRONTMATTER | YOI_LOAD_THREAD, &ctx->err);
 	if (e < 0)
 		return e;
 	const char *title = yoi_item_get(t->item, "title");
 	const char *state = yoi_item_get(t->item, "state");
 	const yoi_event *last =
 	    t->thread->n ? &t->thread->ev[t->thread->n - 1] : NULL;
-	json_t *v = json_pack(
-	    "{s:s, s:s, s:s, s:s, s:s?, s:s, s:s, s:b, s:s}", "id", id,
-	    "title", title ? title : "", "event", event, "state",
-	    state ? state : "", "previous", previous, "author",
-	    last && last->author ? last->author : "", "at",
-	    last && last->at ? last->at : "", "idle",
-	    frees_capacity(event, state), "queue", "");
+	json_t *v =
+	    json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s, s:s, s:b, s:s}", "id",
+		      id, "title", title ? title : "", "event", event, "state",
+		      state ? state : "", "previous", previous, "author",
+		      last && last->author ? last->author : "", "at",
+		      last && last->at ? last->at : "", "idle",
+		      frees_capacity(event, state), "queue", "");
 	*state_out = yoi_strdup(state ? state : "");
 	yoi_ticket_free(t);
-	if (!v || !*state_out)
+	if (!v || !*state_out) {
+		json_decref(v);
 		return yoi_error_set(&ctx->err, YOI_ENOMEM, NULL, 0,
 				     "out of memory");
+	}
 	if (json_is_true(json_object_get(v, "idle"))) {
 		yoi_routing *r = NULL;
 		json_t *qv = NULL;
 		yoi_buf q = YOI_BUF_INIT;
 		e = yoi_routing_load(&r, ctx->store, &ctx->err);
 		if (e == 0)
-			e = yoi_prompt_queue_view(&qv, r,
-						  ctx->store->cfg.max_inprogress,
-						  QUEUE_LIMIT, &ctx->err);
+			e = yoi_prompt_queue_view(
+			    &qv, r, ctx->store->cfg.max_inprogress,
+			    YOI_PROMPT_QUEUE_LIMIT, &ctx->err);
 		if (e == 0)
 			e = yoi_prompt_render(&q, dir, "notice/idle-queue.md",
 					      qv, &ctx->err);
@@ -126,7 +126,8 @@ json_t *yoi_cli_notify(yoi_ctx *ctx, const char *id, const char *event,
 					      "notice/ticket-event.md", view,
 					      &ctx->err);
 		if (e < 0) {
-			/* No notice, no run: say why, keep the command's err. */
+			/* No notice, no run: say why, keep the command's err.
+			 */
 			res.reason = YOI_NOTIFY_FAILED;
 			snprintf(res.detail, sizeof(res.detail),
 				 "the notice could not be made: %.200s",
@@ -138,10 +139,11 @@ json_t *yoi_cli_notify(yoi_ctx *ctx, const char *id, const char *event,
 			env[1] = yoi_sprintf("YOI_TICKET_EVENT=%s", event);
 			env[2] = yoi_sprintf("YOI_TICKET_STATE=%s", state);
 			env[3] = yoi_sprintf("YOI_TICKETS_ROOT=%s", st->root);
-			env[4] = previous ? yoi_sprintf(
-						"YOI_TICKET_PREVIOUS_STATE=%s",
-						previous)
-					  : NULL;
+			env[4] =
+			    previous
+				? yoi_sprintf("YOI_TICKET_PREVIOUS_STATE=%s",
+					      previous)
+				: NULL;
 			yoi_notify_req req = {
 			    .path = path,
 			    .cwd = st->top,
@@ -176,10 +178,9 @@ json_t *yoi_cli_notify(yoi_ctx *ctx, const char *id, const char *event,
 			fprintf(stderr, "yoi-tickets %s: notify %s: %s\n",
 				ctx->cmd, id, reason);
 		if (res.output_len && res.reason != YOI_NOTIFY_DELIVERED)
-			fprintf(stderr, "%.*s%s", (int)res.output_len,
-				res.output,
-				res.output[res.output_len - 1] == '\n' ? ""
-								       : "\n");
+			fprintf(
+			    stderr, "%.*s%s", (int)res.output_len, res.output,
+			    res.output[res.output_len - 1] == '\n' ? "" : "\n");
 	}
 	json_t *j = json_pack(
 	    "{s:s, s:s?, s:s, s:o, s:I, s:s%, s:I}", "reason", reason, "hook",

@@ -114,10 +114,16 @@ Test(notify, read_only_commands_never_run_it)
 	char *id = OK_LINE(dir, "create", "--title", "Quiet");
 	hook(dir, "echo ran >> ran.log");
 	const char *const cmds[][4] = {
-	    {"show", id, NULL},	  {"list", NULL},   {"route", NULL},
-	    {"ready", NULL},	  {"blocked", NULL}, {"deps", id, NULL},
-	    {"doctor", NULL},	  {"prompt", "coder", id, NULL},
-	    {"relation", "list", NULL}, {"worktrees", NULL},
+	    {"show", id, NULL},
+	    {"list", NULL},
+	    {"route", NULL},
+	    {"ready", NULL},
+	    {"blocked", NULL},
+	    {"deps", id, NULL},
+	    {"doctor", NULL},
+	    {"prompt", "coder", id, NULL},
+	    {"relation", "list", NULL},
+	    {"worktrees", NULL},
 	};
 	for (size_t i = 0; i < sizeof(cmds) / sizeof(*cmds); i++) {
 		e2e_result r = e2e_run(dir, NULL, cmds[i]);
@@ -147,7 +153,8 @@ Test(notify, missing_and_not_executable)
 	cr_assert_str_eq(reason(n), "missing");
 	json_decref(n);
 	e2e_free(&r);
-	e2e_write(dir, ".yoi/config.yaml", "hooks:\n  ticket_event: " HOOK "\n");
+	e2e_write(dir, ".yoi/config.yaml",
+		  "hooks:\n  ticket_event: " HOOK "\n");
 	cr_assert_eq(e2e_sh(dir, "mkdir -p .yoi/hooks"), 0);
 	e2e_write(dir, HOOK, "#!/bin/sh\nexit 0\n"); /* no x bit */
 	r = RUN(dir, "state", id, "queued", "--json", "--verbose");
@@ -171,8 +178,8 @@ Test(notify, a_failing_hook_never_fails_the_command)
 {
 	char *dir = e2e_store();
 	hook(dir, "echo 'hook says no' >&2\nexit 3");
-	e2e_result r = RUN(dir, "create", "--title", "T", "--json",
-			   "--verbose");
+	e2e_result r =
+	    RUN(dir, "create", "--title", "T", "--json", "--verbose");
 	json_t *n = notify_of(&r);
 	cr_assert_str_eq(reason(n), "failed");
 	cr_assert_eq(json_integer_value(json_object_get(n, "status")), 3);

@@ -116,9 +116,9 @@ Test(prompt, a_ticket_brief_carries_the_ticket)
 {
 	char *dir = e2e_store();
 	char *dep = OK_LINE(dir, "create", "--title", "Schema first");
-	char *t = OK_LINE(dir, "create", "--title", "Login form",
-			  "--assignee", "ana", "--risk-flag", "security",
-			  "--depends-on", dep);
+	char *t =
+	    OK_LINE(dir, "create", "--title", "Login form", "--assignee", "ana",
+		    "--risk-flag", "security", "--depends-on", dep);
 	e2e_result r = RUN(dir, "prompt", "coder", t);
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	char want[256];
@@ -176,8 +176,8 @@ Test(prompt, an_override_replaces_a_template)
 {
 	char *dir = e2e_store();
 	char *t = OK_LINE(dir, "create", "--title", "Overridden");
-	cr_assert_eq(e2e_sh(dir, "mkdir -p .yoi/prompts/role .yoi/prompts/common"),
-		     0);
+	cr_assert_eq(
+	    e2e_sh(dir, "mkdir -p .yoi/prompts/role .yoi/prompts/common"), 0);
 	e2e_write(dir, ".yoi/prompts/role/coder.md",
 		  "# Our coder\n{{#ticket}}\nWork on {{id}}: {{title}}.\n"
 		  "{{/ticket}}\n");

@@ -34,8 +34,7 @@ static void sh(const char *fmt, ...)
 	vsnprintf(cmd, sizeof(cmd), fmt, ap);
 	va_end(ap);
 	char full[2400];
-	snprintf(full, sizeof(full), "cd %s && (%s) >/dev/null 2>&1", dir,
-		 cmd);
+	snprintf(full, sizeof(full), "cd %s && (%s) >/dev/null 2>&1", dir, cmd);
 	cr_assert_eq(system(full), 0, "failed: %s", cmd);
 }
 
@@ -194,20 +193,20 @@ Test(gitview, nested_artifacts_and_modes)
 {
 	ticket(A);
 	ticket(B);
-	sh("mkdir -p " T A "/artifacts/deep/er && echo x > " T
-	   A "/artifacts/deep/er/f && echo r > " T A
+	sh("mkdir -p " T A "/artifacts/deep/er && echo x > " T A
+	   "/artifacts/deep/er/f && echo r > " T A
 	   "/artifacts/relations.json && chmod +x " T A "/item.md");
 	/* Names that sort around '/': "a.b" < "a/" < "a0". */
-	sh("mkdir -p " T B "/a && echo 1 > " T B "/a.b && echo 2 > " T
-	   B "/a/c && echo 3 > " T B "/a0 && ln -s item.md " T B "/link");
+	sh("mkdir -p " T B "/a && echo 1 > " T B "/a.b && echo 2 > " T B
+	   "/a/c && echo 3 > " T B "/a0 && ln -s item.md " T B "/link");
 	commit();
 	expect("");
 	sh("chmod -x " T A "/item.md && git add -A");
 	expect(A);
 	sh("git reset -q && echo y > " T B "/a/c && git add " T B "/a/c");
 	expect(B);
-	sh("git reset -q && ln -sf thread.md " T B "/link && git add " T
-	   B "/link");
+	sh("git reset -q && ln -sf thread.md " T B "/link && git add " T B
+	   "/link");
 	expect(B);
 }
 
@@ -217,8 +216,8 @@ Test(gitview, intent_to_add_is_not_in_the_tree)
 	ticket(A);
 	ticket(B);
 	commit();
-	sh("echo n > " T A "/artifacts/note && git add -N " T
-	   A "/artifacts/note");
+	sh("echo n > " T A "/artifacts/note && git add -N " T A
+	   "/artifacts/note");
 	expect("");
 	sh("echo more >> " T A "/thread.md && git add " T A "/thread.md");
 	expect(A);
@@ -267,9 +266,9 @@ Test(gitview, index_is_only_the_new_side)
 	cr_assert_eq(yoi_git_view_open(&index, repo, NULL, &err), 0);
 	cr_assert_eq(yoi_git_view_head(&empty, repo, &err), 0);
 	yoi_strv ids = {0};
-	cr_assert_eq(yoi_git_view_changed(index, empty, ".yoi/tickets", &ids,
-					  &err),
-		     YOI_EUSAGE);
+	cr_assert_eq(
+	    yoi_git_view_changed(index, empty, ".yoi/tickets", &ids, &err),
+	    YOI_EUSAGE);
 	yoi_git_view_free(index);
 	yoi_git_view_free(empty);
 	git_repository_free(repo);

@@ -34,7 +34,8 @@ Test(html, escape_every_special_character)
 
 Test(html, markdown_renders_structure)
 {
-	char *s = md("# Title\n\nSome *emphasis* and `code`.\n\n- one\n- two\n");
+	char *s =
+	    md("# Title\n\nSome *emphasis* and `code`.\n\n- one\n- two\n");
 	cr_assert(strstr(s, "<h1>Title</h1>"), "%s", s);
 	cr_assert(strstr(s, "<em>emphasis</em>"), "%s", s);
 	cr_assert(strstr(s, "<code>code</code>"), "%s", s);
@@ -44,8 +45,9 @@ Test(html, markdown_renders_structure)
 
 Test(html, raw_html_blocks_and_inlines_become_text)
 {
-	char *s = md("<script>alert(1)</script>\n\nok <img src=x onerror=alert(2)> "
-		     "<b>bold</b>\n");
+	char *s =
+	    md("<script>alert(1)</script>\n\nok <img src=x onerror=alert(2)> "
+	       "<b>bold</b>\n");
 	cr_assert_null(strstr(s, "<script"), "%s", s);
 	cr_assert_null(strstr(s, "<img"), "%s", s);
 	cr_assert_null(strstr(s, "<b>"), "%s", s);
@@ -57,8 +59,9 @@ Test(html, raw_html_blocks_and_inlines_become_text)
 
 Test(html, links_and_images_never_leave_the_site)
 {
-	char *s = md("[click](javascript:alert(1)) and [site](https://example.org) "
-		     "and ![alt text](http://x/y.png) and <https://auto.link>\n");
+	char *s =
+	    md("[click](javascript:alert(1)) and [site](https://example.org) "
+	       "and ![alt text](http://x/y.png) and <https://auto.link>\n");
 	cr_assert_null(strstr(s, "<a "), "%s", s);
 	cr_assert_null(strstr(s, "<img"), "%s", s);
 	cr_assert(strstr(s, "click"), "%s", s);

@@ -31,15 +31,14 @@ Test(prompt, the_capability_table)
 	char buf[64];
 	cr_assert_str_eq(yoi_prompt_caps_text(0, buf, sizeof(buf)), "none");
 	cr_assert_str_eq(yoi_prompt_caps_text(YOI_CAP_WORKTREES |
-						  YOI_CAP_QUEUE |
-						  YOI_CAP_STATE,
+						  YOI_CAP_QUEUE | YOI_CAP_STATE,
 					      buf, sizeof(buf)),
 			 "worktrees,state,queue");
 	char tiny[8];
-	cr_assert_str_eq(yoi_prompt_caps_text(YOI_CAP_WORKTREES |
-						  YOI_CAP_REVIEW,
-					      tiny, sizeof(tiny)),
-			 "", "too small: no name half-written");
+	cr_assert_str_eq(
+	    yoi_prompt_caps_text(YOI_CAP_WORKTREES | YOI_CAP_REVIEW, tiny,
+				 sizeof(tiny)),
+	    "", "too small: no name half-written");
 	cr_assert_str_eq(yoi_prompt_caps_text(YOI_CAP_REVIEW | YOI_CAP_STATE,
 					      tiny, sizeof(tiny)),
 			 "review", "whole names only");
@@ -84,9 +83,8 @@ Test(prompt, sources_override_and_fall_back)
 	cr_assert(over);
 	cr_assert_str_eq(b.ptr, "ours {{role}}\n");
 	/* Built in when the directory has no such file, or no directory. */
-	cr_assert_eq(yoi_prompt_source(&b, dir, "role/reviewer.md", &over,
-				       &err),
-		     0);
+	cr_assert_eq(
+	    yoi_prompt_source(&b, dir, "role/reviewer.md", &over, &err), 0);
 	cr_assert_not(over);
 	cr_assert(strstr(b.ptr, "# Role: reviewer"), "%s", b.ptr);
 	cr_assert_eq(yoi_prompt_source(&b, NULL, "role/coder.md", &over, &err),
