@@ -3,6 +3,7 @@
 
 #include <string.h>
 
+#include "yoi/doctor.h"
 #include "yoi/thread.h"
 #include "yoi/ticket.h"
 
@@ -22,29 +23,26 @@ static int line_of(const char *buf, size_t off)
 	return line;
 }
 
-/* The state the events before the appended part left the ticket in. */
-static yoi_state replay_old(const yoi_ticket_files *old)
+/*
+ * The state the events before byte `from` left the ticket in. The new
+ * thread extends the old one, so its first events are the old events (a
+ * state comes from event attributes, which appending leaves alone).
+ */
+static yoi_state replay_before(const yoi_thread *th, size_t from)
 {
-	if (!old || !old->thread)
-		return YOI_ST_INVALID;
-	yoi_thread *th = NULL;
-	if (yoi_thread_parse(&th, old->thread, old->thread_len,
-			     old->thread_path, NULL) < 0)
-		return YOI_ST_INVALID;
-	yoi_state s = yoi_state_parse(yoi_ticket_replay(th));
-	yoi_thread_free(th);
-	return s;
+	yoi_thread old = *th;
+	old.n = 0;
+	while (old.n < th->n && th->ev[old.n].start < from)
+		old.n++;
+	return yoi_state_parse(yoi_ticket_replay(&old));
 }
 
 /* Every state_changed appended after byte `from`: legal, and chained. */
-static void check_new_transitions(const yoi_ticket_files *nw, size_t from,
+static void check_new_transitions(const yoi_ticket_files *nw,
+				  const yoi_thread *th, size_t from,
 				  yoi_state state, const yoi_state_table *tab,
 				  yoi_diag *d)
 {
-	yoi_thread *th = NULL;
-	if (yoi_thread_parse(&th, nw->thread, nw->thread_len, nw->thread_path,
-			     NULL) < 0)
-		return; /* out of memory: doctor's parse reports the rest */
 	for (size_t i = 0; i < th->n; i++) {
 		const yoi_event *e = &th->ev[i];
 		if (e->start < from || !e->kind)
@@ -76,13 +74,12 @@ static void check_new_transitions(const yoi_ticket_files *nw, size_t from,
 				     yoi_state_name(f), yoi_state_name(t));
 		state = t;
 	}
-	yoi_thread_free(th);
 }
 
 void yoi_change_check(const yoi_ticket_files *old, const yoi_ticket_files *nw,
 		      const yoi_state_table *tab, yoi_diag *d)
 {
-	bool had = old && old->thread;
+	bool had = old && old->thread, append_only = false;
 	if (!nw->thread && !nw->item) {
 		if (had)
 			yoi_diag_add(d, ERR, "change-thread-removed",
@@ -115,9 +112,19 @@ void yoi_change_check(const yoi_ticket_files *old, const yoi_ticket_files *nw,
 			     "or removes existing lines; restore them and "
 			     "append new events instead");
 	} else if (nw->thread) {
-		check_new_transitions(nw, had ? old->thread_len : 0,
-				      had ? replay_old(old) : YOI_ST_INVALID,
-				      tab, d);
+		append_only = true;
 	}
-	yoi_doctor_check_ticket(nw, tab, d);
+	/* One parse of the new thread serves both checks. */
+	yoi_thread *th = NULL;
+	if (nw->thread && yoi_thread_parse(&th, nw->thread, nw->thread_len,
+					   nw->thread_path, d) < 0)
+		th = NULL; /* reported by the doctor checks */
+	if (th && append_only) {
+		size_t from = had ? old->thread_len : 0;
+		check_new_transitions(
+		    nw, th, from,
+		    had ? replay_before(th, from) : YOI_ST_INVALID, tab, d);
+	}
+	yoi_doctor_check_parsed(nw, th, tab, d);
+	yoi_thread_free(th);
 }

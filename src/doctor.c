@@ -137,12 +137,18 @@ static void check_history(const yoi_ticket_files *f, const yoi_thread *th,
 	}
 }
 
-/* The checks of yoi_doctor_check_ticket; *state gets item.md's state. */
-static void check_ticket(const yoi_ticket_files *f, const yoi_state_table *tab,
+/*
+ * The checks of yoi_doctor_check_ticket; *state gets item.md's state.
+ * parsed: f->thread as the caller parsed it (with d), or NULL to parse it
+ * here; parse_failed: the caller's parse ran out of memory.
+ */
+static void check_ticket(const yoi_ticket_files *f, const yoi_thread *parsed,
+			 bool parse_failed, const yoi_state_table *tab,
 			 yoi_diag *d, yoi_state *state_out)
 {
 	yoi_item *it = NULL;
-	yoi_thread *th = NULL;
+	yoi_thread *own = NULL;
+	const yoi_thread *th = parsed;
 	if (!f->item) {
 		yoi_diag_add(d, ERR, "layout-missing-item", f->item_path, 0,
 			     "item.md is missing; restore it from git or "
@@ -161,11 +167,13 @@ static void check_ticket(const yoi_ticket_files *f, const yoi_state_table *tab,
 	if (!f->thread) {
 		yoi_diag_add(d, ERR, "layout-missing-thread", f->thread_path, 0,
 			     "thread.md is missing; restore it from git");
-	} else if (yoi_thread_parse(&th, f->thread, f->thread_len,
-				    f->thread_path, d) < 0) {
+	} else if (parse_failed ||
+		   (!th && yoi_thread_parse(&own, f->thread, f->thread_len,
+					    f->thread_path, d) < 0)) {
 		yoi_diag_add(d, ERR, "thread-parse", f->thread_path, 0,
 			     "cannot parse thread.md (out of memory)");
 	} else {
+		th = th ? th : own;
 		check_history(f, th, tab, d);
 	}
 	if (it && th) {
@@ -205,14 +213,21 @@ static void check_ticket(const yoi_ticket_files *f, const yoi_state_table *tab,
 		}
 	}
 	yoi_item_free(it);
-	yoi_thread_free(th);
+	yoi_thread_free(own);
 }
 
 void yoi_doctor_check_ticket(const yoi_ticket_files *f,
 			     const yoi_state_table *tab, yoi_diag *d)
 {
 	yoi_state state = YOI_ST_INVALID;
-	check_ticket(f, tab, d, &state);
+	check_ticket(f, NULL, false, tab, d, &state);
+}
+
+void yoi_doctor_check_parsed(const yoi_ticket_files *f, const yoi_thread *th,
+			     const yoi_state_table *tab, yoi_diag *d)
+{
+	yoi_state state = YOI_ST_INVALID;
+	check_ticket(f, th, f->thread && !th, tab, d, &state);
 }
 
 bool yoi_doctor_fixable(const char *code)
@@ -442,7 +457,8 @@ static void check_one(const yoi_store *st, const char *name, doctor_worker *w,
 	if (!has_thread && !missing_thread)
 		f.thread = "", f.thread_len = 0;
 	if ((has_item || missing_item) && (has_thread || missing_thread))
-		check_ticket(&f, &st->cfg.transitions, d, &tk->state);
+		check_ticket(&f, NULL, false, &st->cfg.transitions, d,
+			     &tk->state);
 	if (found & HAS_RELATIONS)
 		check_links(name, ap, false, w);
 	tk->has_plan = found & HAS_PLAN;

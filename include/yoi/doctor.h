@@ -38,6 +38,14 @@ typedef struct yoi_ticket_files {
  */
 void yoi_doctor_check_ticket(const yoi_ticket_files *f,
 			     const yoi_state_table *tab, yoi_diag *d);
+/*
+ * The same for a caller that has parsed f->thread already (with d, so the
+ * parser's findings are in): th is that thread, or NULL when the parse
+ * ran out of memory (reported as thread-parse) or f->thread is NULL.
+ */
+void yoi_doctor_check_parsed(const yoi_ticket_files *f,
+			     const struct yoi_thread *th,
+			     const yoi_state_table *tab, yoi_diag *d);
 
 /*
  * Walk the whole store: layout (dir names, legacy buckets, duplicates,

@@ -4,10 +4,12 @@
  * notice was delivered. Nothing here changes the ticket or fails the
  * command: every problem becomes a delivery reason.
  */
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "yoi/file.h"
@@ -109,9 +111,11 @@ json_t *yoi_cli_notify(yoi_ctx *ctx, const char *id, const char *event,
 	yoi_store *st = ctx->store;
 	yoi_notify_result res = {0};
 	char *path = st ? hook_path(st) : NULL;
-	if (!path) {
-		yoi_notify_req none = {0};
-		yoi_notify_run(&none, &res);
+	if (!path || faccessat(AT_FDCWD, path, X_OK, AT_EACCESS) != 0) {
+		/* Nothing will read a notice: let notify say why (not
+		 * configured, missing, not executable) without making one. */
+		yoi_notify_req req = {.path = path, .timeout_ms = 1};
+		yoi_notify_run(&req, &res);
 	} else {
 		char *dir = yoi_path_join(st->yoi_dir, "prompts");
 		json_t *view = NULL;
