@@ -43,6 +43,8 @@ printf '%s %s -> %s\n' "$YOI_TICKET_ID" "$YOI_TICKET_EVENT" "$YOI_TICKET_STATE" 
 EOF
 chmod +x .yoi/hooks/ticket-event
 echo "(.yoi/hooks/ticket-event written)"
+# A hook is code: it runs only once this clone's owner trusted it.
+run hooks trust
 
 say "Create three tickets (intake)"
 export YOI_TICKETS_AUTHOR=intake

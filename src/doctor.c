@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 
 #include "yoi/file.h"
+#include "yoi/hooktrust.h"
 #include "yoi/graph.h"
 #include "yoi/id.h"
 #include "yoi/item.h"
@@ -705,6 +706,34 @@ static int check_worktrees(const yoi_store *st, const yoi_strv *tickets,
 	return 0;
 }
 
+/*
+ * A ticket-event hook that came with the repository runs only once this
+ * clone's owner trusted it (hooktrust.h): say so, it is easy to miss.
+ */
+static int check_hook_trust(const yoi_store *st, yoi_diag *d, yoi_error *err)
+{
+	yoi_hooktrust ht = {0};
+	int rc = yoi_hooktrust_get(&ht, st, err);
+	if (rc == 0 && (ht.status == YOI_HOOKTRUST_UNTRUSTED ||
+			ht.status == YOI_HOOKTRUST_CHANGED))
+		yoi_diag_add(d, WARN, "hook-untrusted", ht.path, 0,
+			     "the ticket-event hook %s %s, so it does not "
+			     "run; read it, then run 'yoi-tickets hooks "
+			     "trust' to let it run",
+			     ht.path,
+			     ht.status == YOI_HOOKTRUST_CHANGED
+				 ? "changed since it was trusted"
+				 : "is not trusted in this clone");
+	if (rc == YOI_ECORRUPT) {
+		yoi_diag_add(d, WARN, "hook-trust-record", err->path, err->line,
+			     "%s", err->msg);
+		yoi_error_clear(err);
+		rc = 0;
+	}
+	yoi_hooktrust_free(&ht);
+	return rc;
+}
+
 int yoi_doctor_run(const yoi_store *st, yoi_diag *d, yoi_error *err)
 {
 	int rc = yoi_store_require(st, err);
@@ -821,6 +850,8 @@ int yoi_doctor_run(const yoi_store *st, yoi_diag *d, yoi_error *err)
 				rc = check_graph(st, &tickets, tk, w, d, err);
 			if (rc == 0)
 				rc = check_worktrees(st, &tickets, tk, d, err);
+			if (rc == 0)
+				rc = check_hook_trust(st, d, err);
 		}
 		for (unsigned k = 0; w && k < threads; k++) {
 			yoi_buf_free(&w[k].item);

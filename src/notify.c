@@ -76,6 +76,7 @@ static const char *const reason_names[] = {
     [YOI_NOTIFY_NOT_EXECUTABLE] = "not_executable",
     [YOI_NOTIFY_FAILED] = "failed",
     [YOI_NOTIFY_TIMED_OUT] = "timed_out",
+    [YOI_NOTIFY_UNTRUSTED] = "untrusted",
 };
 
 const char *yoi_notify_reason_name(yoi_notify_reason r)

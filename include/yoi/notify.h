@@ -44,10 +44,15 @@ typedef enum yoi_notify_reason {
 				      could not be run (fork, pipe, no
 				      memory, cwd cannot be entered) */
 	YOI_NOTIFY_TIMED_OUT,	   /* still running at the timeout: killed */
+	YOI_NOTIFY_UNTRUSTED,	   /* exists, but this clone's owner never
+				      trusted it (or it changed since): not
+				      run (set by the caller, see
+				      hooktrust.h; yoi_notify_run never
+				      returns it) */
 } yoi_notify_reason;
 
 /* "delivered", "not_configured", "missing", "not_executable", "failed",
- * "timed_out". */
+ * "timed_out", "untrusted". */
 const char *yoi_notify_reason_name(yoi_notify_reason r);
 
 typedef struct yoi_notify_req {

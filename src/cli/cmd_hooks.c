@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "yoi/file.h"
 #include "yoi/hooks.h"
+#include "yoi/hooktrust.h"
 
 /*
  * This binary's absolute path, for the hook scripts and the driver:
@@ -130,6 +131,48 @@ static json_t *report_json(const yoi_hooks_report *r, const char *action,
 	    r->attr_deleted);
 }
 
+/*
+ * `hooks trust|untrust`: record or forget this clone's consent to run the
+ * ticket-event hook as it is now (see hooktrust.h).
+ */
+static int trust_cmd(yoi_ctx *ctx, bool trust, bool json)
+{
+	yoi_store *st;
+	int rc = yoi_cli_store(ctx, false, &st);
+	if (rc)
+		return rc;
+	yoi_hooktrust ht = {0};
+	int e = yoi_hooktrust_get(&ht, st, &ctx->err);
+	if (e == 0)
+		e = yoi_store_lock(st, ctx->wait_sec, &ctx->err);
+	if (e == 0) {
+		e = yoi_hooktrust_set(&ht, st, trust, &ctx->err);
+		yoi_store_unlock(st);
+	}
+	if (e < 0) {
+		yoi_hooktrust_free(&ht);
+		return yoi_cli_fail(ctx, e);
+	}
+	if (json) {
+		rc = yoi_cli_json(
+		    ctx, json_pack("{s:s, s:s?, s:s?, s:s?, s:s}", "action",
+				   trust ? "trust" : "untrust", "hook", ht.path,
+				   "resolved", ht.real, "blob",
+				   ht.oid[0] ? ht.oid : NULL, "status",
+				   yoi_hooktrust_status_name(ht.status)));
+	} else if (!ctx->quiet) {
+		if (!ht.path)
+			printf("ticket-event hook: not configured\n");
+		else if (trust)
+			printf("ticket-event hook: trusted %s (blob %s)\n",
+			       ht.real, ht.oid);
+		else
+			printf("ticket-event hook: %s will not run\n", ht.path);
+	}
+	yoi_hooktrust_free(&ht);
+	return rc;
+}
+
 int yoi_cmd_hooks(int argc, char **argv, yoi_ctx *ctx)
 {
 	static const struct option opts[] = {
@@ -144,17 +187,23 @@ int yoi_cmd_hooks(int argc, char **argv, yoi_ctx *ctx)
 		json = true;
 	}
 	if (optind >= argc)
-		return yoi_cli_usage(ctx, "expected 'install' or 'uninstall'");
+		return yoi_cli_usage(ctx, "expected 'install', 'uninstall', "
+					  "'trust' or 'untrust'");
 	const char *action = argv[optind];
 	bool install = strcmp(action, "install") == 0;
-	if (!install && strcmp(action, "uninstall") != 0)
+	bool trust = strcmp(action, "trust") == 0;
+	bool untrust = strcmp(action, "untrust") == 0;
+	if (!install && !trust && !untrust && strcmp(action, "uninstall") != 0)
 		return yoi_cli_usage(ctx,
 				     "unknown action '%s'; expected "
-				     "'install' or 'uninstall'",
+				     "'install', 'uninstall', 'trust' or "
+				     "'untrust'",
 				     action);
 	if (optind + 1 != argc)
 		return yoi_cli_usage(ctx, "unexpected argument '%s'",
 				     argv[optind + 1]);
+	if (trust || untrust)
+		return trust_cmd(ctx, trust, json);
 	yoi_store *st;
 	int rc = yoi_cli_store(ctx, false, &st);
 	if (rc)

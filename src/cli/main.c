@@ -32,7 +32,7 @@ const yoi_command yoi_commands[] = {
     {"cleanup", yoi_cmd_cleanup, "remove a ticket's worktree and branch"},
     {"worktrees", yoi_cmd_worktrees, "the ticket worktrees and their states"},
     {"hooks", yoi_cmd_hooks,
-     "install or uninstall the git hooks and merge driver"},
+     "install the git hooks and merge driver; trust the event hook"},
     {"hook", yoi_cmd_hook, "run a git hook's checks (called by the hooks)"},
     {"check", yoi_cmd_check,
      "CI: check every ticket changed between two commits"},

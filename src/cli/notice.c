@@ -13,33 +13,9 @@
 
 #include "cli.h"
 #include "yoi/file.h"
+#include "yoi/hooktrust.h"
 #include "yoi/notify.h"
 #include "yoi/prompt.h"
-
-/* The hook's path, or NULL when none is configured (see SPEC 11). */
-static char *hook_path(const yoi_store *st)
-{
-	const char *p = st->cfg.hook_ticket_event;
-	if (!p || !*p)
-		return NULL;
-	char *base = st->top ? yoi_strdup(st->top) : yoi_strdup(st->yoi_dir);
-	if (base && !st->top) { /* no git: relative to the .yoi's parent */
-		char *slash = strrchr(base, '/');
-		if (slash && slash != base)
-			*slash = '\0';
-	}
-	char *path = p[0] == '/' ? yoi_strdup(p)
-		     : base	 ? yoi_path_join(base, p)
-				 : NULL;
-	free(base);
-	struct stat sb;
-	/* The default path counts as configured only once it exists. */
-	if (path && !st->cfg.hook_ticket_event_set && lstat(path, &sb) != 0) {
-		free(path);
-		return NULL;
-	}
-	return path;
-}
 
 /* The idle notice's queue: after a ticket leaves the work in progress. */
 static bool frees_capacity(const char *event, const char *state)
@@ -110,11 +86,27 @@ json_t *yoi_cli_notify(yoi_ctx *ctx, const char *id, const char *event,
 {
 	yoi_store *st = ctx->store;
 	yoi_notify_result res = {0};
-	char *path = st ? hook_path(st) : NULL;
-	if (!path || faccessat(AT_FDCWD, path, X_OK, AT_EACCESS) != 0) {
+	yoi_hooktrust ht = {0};
+	yoi_error terr = {0};
+	int te = st ? yoi_hooktrust_get(&ht, st, &terr) : 0;
+	const char *path = ht.real ? ht.real : ht.path;
+	if (te < 0) {
+		res.reason = YOI_NOTIFY_FAILED;
+		snprintf(res.detail, sizeof(res.detail), "%.250s", terr.msg);
+	} else if (ht.status == YOI_HOOKTRUST_UNTRUSTED ||
+		   ht.status == YOI_HOOKTRUST_CHANGED) {
+		/* A clone is data: a hook runs only with its owner's consent.
+		 */
+		res.reason = YOI_NOTIFY_UNTRUSTED;
+		snprintf(res.detail, sizeof(res.detail),
+			 "%s; run 'yoi-tickets hooks trust' to let it run",
+			 ht.status == YOI_HOOKTRUST_CHANGED
+			     ? "changed since it was trusted"
+			     : "not trusted in this clone");
+	} else if (ht.status != YOI_HOOKTRUST_TRUSTED) {
 		/* Nothing will read a notice: let notify say why (not
 		 * configured, missing, not executable) without making one. */
-		yoi_notify_req req = {.path = path, .timeout_ms = 1};
+		yoi_notify_req req = {.path = ht.path, .timeout_ms = 1};
 		yoi_notify_run(&req, &res);
 	} else {
 		char *dir = yoi_path_join(st->yoi_dir, "prompts");
@@ -195,7 +187,7 @@ json_t *yoi_cli_notify(yoi_ctx *ctx, const char *id, const char *event,
 	    "elapsed_ms", (json_int_t)res.elapsed_ms, "output",
 	    res.output ? res.output : "", res.output ? res.output_len : 0,
 	    "output_lost", (json_int_t)res.output_lost);
-	free(path);
+	yoi_hooktrust_free(&ht);
 	yoi_notify_result_free(&res);
 	return j;
 }

@@ -13,7 +13,7 @@
 
 #define HOOK ".yoi/hooks/ticket-event"
 
-/* Install an executable hook script at HOOK. */
+/* Install an executable hook script at HOOK, trusted in this clone. */
 static void hook(const char *dir, const char *script)
 {
 	char text[2048];
@@ -21,6 +21,7 @@ static void hook(const char *dir, const char *script)
 	cr_assert_eq(e2e_sh(dir, "mkdir -p .yoi/hooks"), 0);
 	e2e_write(dir, HOOK, text);
 	cr_assert_eq(e2e_sh(dir, "chmod +x " HOOK), 0);
+	free(OK_LINE(dir, "hooks", "trust"));
 }
 
 /* The "notify" object of a --json run that must succeed. */

@@ -267,6 +267,7 @@ Test(prompt, is_read_only)
 	e2e_write(dir, ".yoi/hooks/ticket-event",
 		  "#!/bin/sh\necho ran >> hook.log\n");
 	cr_assert_eq(e2e_sh(dir, "chmod +x .yoi/hooks/ticket-event"), 0);
+	free(OK_LINE(dir, "hooks", "trust"));
 	char *before = e2e_read(dir, e2e_tpath(t, "thread.md"));
 	for (size_t i = 0; i < 4; i++) {
 		e2e_result r = RUN(dir, "prompt", roles[i], t);
