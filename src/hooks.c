@@ -510,8 +510,14 @@ static int install_driver(yoi_hooks_report *r, git_repository *repo,
 			  yoi_error *err)
 {
 	char *qbin = yoi_hooks_sh_quote(bin);
-	r->driver_cmd =
-	    qbin ? yoi_sprintf("%s merge-driver %%O %%A %%B %%P", qbin) : NULL;
+	/* git runs the driver through the shell: find the binary then, as
+	 * the hook scripts do (PATH first, the installing one as fallback).
+	 */
+	r->driver_cmd = qbin ? yoi_sprintf("\"$(command -v yoi-tickets || "
+					   "echo %s)\" merge-driver %%O %%A "
+					   "%%B %%P",
+					   qbin)
+			     : NULL;
 	free(qbin);
 	if (!r->driver_cmd)
 		return nomem(err);

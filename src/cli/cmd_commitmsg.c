@@ -5,6 +5,7 @@
  */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
 #include "yoi/file.h"
@@ -65,6 +66,24 @@ int yoi_hook_commit_msg(int argc, char **argv, yoi_ctx *ctx)
 	for (size_t i = 0; i < refs.n; i++) {
 		const yoi_hooks_ref *r = &refs.v[i];
 		bool ok = false;
+		if (!r->id[0] && r->trailer) {
+			/* A trailer takes what the command line takes: a
+			 * unique suffix of at least 4 characters. */
+			char full[YOI_ID_LEN + 1];
+			yoi_error e = {0};
+			int rr = yoi_store_resolve(st, r->value, full, &e);
+			if (rr == 0)
+				continue;
+			if (rr == YOI_EUSAGE && strstr(e.msg, "ambiguous")) {
+				fprintf(stderr,
+					"yoi-tickets commit-msg: %s (Ticket: "
+					"trailer, line %d); write the full "
+					"ID\n",
+					e.msg, r->line);
+				bad++;
+				continue;
+			}
+		}
 		if (r->id[0]) {
 			char *dir = yoi_store_path(st, r->id, NULL);
 			if (!dir) {

@@ -72,7 +72,7 @@ Test(hooks, install_writes_hooks_config_and_attributes)
 	e2e_free(&r);
 	char *bin = real_bin();
 	char quoted[PATH_MAX + 8];
-	snprintf(quoted, sizeof(quoted), "bin='%s'\n", bin);
+	snprintf(quoted, sizeof(quoted), "installer='%s'\n", bin);
 	const char *names[] = {"pre-commit", "commit-msg"};
 	for (size_t i = 0; i < 2; i++) {
 		char rel[64];
@@ -89,8 +89,9 @@ Test(hooks, install_writes_hooks_config_and_attributes)
 	}
 	cr_assert_eq(e2e_sh(dir,
 			    "test \"$(git config --get "
-			    "merge.yoi-tickets.driver)\" = \"'%s' "
-			    "merge-driver %%O %%A %%B %%P\"",
+			    "merge.yoi-tickets.driver)\" = "
+			    "'\"$(command -v yoi-tickets || echo '\\''%s'\\'')\" "
+			    "merge-driver %%O %%A %%B %%P'",
 			    bin),
 		     0);
 	cr_assert_eq(e2e_sh(dir, "test \"$(git config --get "

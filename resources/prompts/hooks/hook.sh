@@ -7,13 +7,17 @@
 # A @HOOK@ hook that was here before was kept as @HOOK@.yoi-chained. It
 # runs first, with the same arguments and input, and its failure stops
 # the commit with its exit status.
-bin=@BIN@
+# The binary is found when the hook runs: yoi-tickets on PATH first, then
+# the one that installed this hook (@BIN@).
+installer=@BIN@
+bin=$(command -v yoi-tickets 2>/dev/null) || bin=
+[ -n "$bin" ] || bin=$installer
 chained="$(dirname "$0")/@HOOK@.yoi-chained"
 if [ -f "$chained" ] && [ -x "$chained" ]; then
 	"$chained" "$@" || exit $?
 fi
 if [ ! -x "$bin" ]; then
-	echo "@HOOK@ hook: $bin is missing; reinstall yoi-tickets and run 'yoi-tickets hooks install' again, or remove the hooks with 'yoi-tickets hooks uninstall'" >&2
+	echo "@HOOK@ hook: yoi-tickets is not on PATH and $installer (which installed this hook) is gone; put yoi-tickets on PATH, or run 'yoi-tickets hooks install' again, or remove the hooks with 'yoi-tickets hooks uninstall'" >&2
 	exit 1
 fi
 # Transparent huge pages for malloc (glibc 2.35+; older ones ignore it):

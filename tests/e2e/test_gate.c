@@ -1,0 +1,123 @@
+/*
+ * End-to-end: the commit gate as git runs it (issue 12): the hook
+ * scripts find the binary at run time, commit-msg accepts what the
+ * command line accepts.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+
+static e2e_result commit_msg(const char *dir, const char *msg)
+{
+	e2e_write(dir, ".git/test-msg", msg);
+	return RUN(dir, "hook", "commit-msg", ".git/test-msg");
+}
+
+Test(gate, commit_msg_accepts_a_unique_suffix_as_show_does)
+{
+	char *dir = e2e_store();
+	char *id = OK_LINE(dir, "create", "--title", "Short");
+	char msg[256];
+	/* Lower case, as show accepts it. */
+	char suffix[8];
+	snprintf(suffix, sizeof(suffix), "%s", id + 9);
+	for (char *p = suffix; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	snprintf(msg, sizeof(msg), "Fix it\n\nTicket: %s\n", suffix);
+	e2e_result r = RUN(dir, "show", suffix);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	e2e_free(&r);
+	r = commit_msg(dir, msg);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	e2e_free(&r);
+	/* A suffix that names nothing still stops the commit. */
+	r = commit_msg(dir, "Fix it\n\nTicket: ZZZZ\n");
+	cr_assert_eq(r.status, 1, "%s", r.err);
+	cr_assert(strstr(r.err, "ZZZZ"), "%s", r.err);
+	e2e_free(&r);
+	/* Too short to be a suffix: not an ID. */
+	snprintf(msg, sizeof(msg), "Fix it\n\nTicket: %.3s\n", id + 10);
+	r = commit_msg(dir, msg);
+	cr_assert_eq(r.status, 1, "%s", r.err);
+	e2e_free(&r);
+	free(id);
+	e2e_rm(dir);
+}
+
+Test(gate, commit_msg_names_the_candidates_of_an_ambiguous_suffix)
+{
+	char *dir = e2e_store();
+	/* Two tickets whose IDs share a 4-character suffix. */
+	cr_assert_eq(e2e_sh(dir, "mkdir -p .yoi/tickets/00001M800ABCD "
+				 ".yoi/tickets/00001M801ABCD"),
+		     0);
+	e2e_result r = commit_msg(dir, "Fix it\n\nTicket: ABCD\n");
+	cr_assert_eq(r.status, 1, "%s", r.err);
+	cr_assert(strstr(r.err, "00001M800ABCD") &&
+		      strstr(r.err, "00001M801ABCD"),
+		  "%s", r.err);
+	e2e_free(&r);
+	e2e_rm(dir);
+}
+
+/*
+ * The hooks and the merge driver find the binary when they run: PATH
+ * first, the installing binary as a fallback, and a clear message when
+ * neither is there.
+ */
+Test(gate, hooks_find_the_binary_at_run_time)
+{
+	char *dir = e2e_store();
+	/* Install from a copy that then disappears, as after an upgrade. */
+	cr_assert_eq(e2e_sh(dir,
+			    "mkdir -p .git/old .git/pathbin && "
+			    "cp '%s' .git/old/yt && "
+			    "ln -s '%s' .git/pathbin/yoi-tickets",
+			    getenv("YOI_BIN"), getenv("YOI_BIN")),
+		     0);
+	char copy[4096];
+	snprintf(copy, sizeof(copy), "%s/.git/old/yt", dir);
+	e2e_result r = e2e_run_bin(
+	    copy, dir, NULL, (const char *const[]){"hooks", "install", NULL});
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	e2e_free(&r);
+	/* While the installer exists, the hooks run it. */
+	char *id = OK_LINE(dir, "create", "--title", "Moved");
+	cr_assert_eq(e2e_sh(dir, "git add -A && git commit -qm one"), 0);
+	cr_assert_eq(e2e_sh(dir, "rm .git/old/yt"), 0);
+	free(OK_LINE(dir, "comment", id, "--message", "two"));
+	/* Neither on PATH nor where it was installed from: a clear refusal. */
+	cr_assert_eq(e2e_sh(dir, "git add -A && git commit -qm two "
+				 "2>.git/err.txt"),
+		     1);
+	char *err = e2e_read(dir, ".git/err.txt");
+	cr_assert(strstr(err, "yoi-tickets is not on PATH") &&
+		      strstr(err, ".git/old/yt"),
+		  "%s", err);
+	free(err);
+	/* On PATH: the hooks and the merge driver work again. */
+	cr_assert_eq(e2e_sh(dir, "export PATH=\"$PWD/.git/pathbin:$PATH\" && "
+				 "git add -A && git commit -qm two"),
+		     0);
+	cr_assert_eq(e2e_sh(dir, "git checkout -qb side"), 0);
+	free(OK_LINE(dir, "comment", id, "--message", "side"));
+	cr_assert_eq(e2e_sh(dir,
+			    "export PATH=\"$PWD/.git/pathbin:$PATH\" && "
+			    "git commit -qam side && git checkout -q - "
+			    "&& '%s' comment %s --message main && "
+			    "git commit -qam main && "
+			    "git merge -q --no-edit side",
+			    getenv("YOI_BIN"), id),
+		     0);
+	char *thread = e2e_read(dir, e2e_tpath(id, "thread.md"));
+	cr_assert(strstr(thread, "side") && strstr(thread, "\nmain\n"), "%s",
+		  thread);
+	cr_assert_null(strstr(thread, "<<<<<<<"), "%s", thread);
+	free(thread);
+	free(id);
+	e2e_rm(dir);
+}
