@@ -47,6 +47,25 @@ int yoi_git_view_open(yoi_git_view **out, git_repository *repo, const char *rev,
 	return 0;
 }
 
+int yoi_git_view_index(yoi_git_view **out, git_repository *repo,
+		       const char *index_path, yoi_error *err)
+{
+	if (!index_path || !*index_path)
+		return yoi_git_view_open(out, repo, NULL, err);
+	*out = NULL;
+	yoi_git_view *v = calloc(1, sizeof(*v));
+	if (!v)
+		return yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
+	v->repo = repo;
+	int grc = git_index_open(&v->index, index_path);
+	if (grc < 0) {
+		yoi_git_view_free(v);
+		return yoi_git_fail(err, grc, index_path);
+	}
+	*out = v;
+	return 0;
+}
+
 int yoi_git_view_head(yoi_git_view **out, git_repository *repo, yoi_error *err)
 {
 	int unborn = git_repository_head_unborn(repo);

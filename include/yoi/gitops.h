@@ -126,6 +126,14 @@ typedef struct yoi_git_view yoi_git_view;
 /* rev: a revision; NULL: the index. */
 int yoi_git_view_open(yoi_git_view **out, struct git_repository *repo,
 		      const char *rev, yoi_error *err);
+/*
+ * The index in the file index_path (git's GIT_INDEX_FILE: `commit -a`,
+ * `commit -- PATH` and `--amend` hand hooks a temporary index), relative
+ * to the current directory as git's hooks see it; NULL or "": the
+ * repository's own index.
+ */
+int yoi_git_view_index(yoi_git_view **out, struct git_repository *repo,
+		       const char *index_path, yoi_error *err);
 /* HEAD's tree, or the empty view when HEAD has no commit yet. */
 int yoi_git_view_head(yoi_git_view **out, struct git_repository *repo,
 		      yoi_error *err);

@@ -70,7 +70,8 @@ int yoi_hook_pre_commit(int argc, char **argv, yoi_ctx *ctx)
 	yoi_git_view *head = NULL, *index = NULL;
 	int e = yoi_git_view_head(&head, st->repo, &ctx->err);
 	if (e == 0)
-		e = yoi_git_view_open(&index, st->repo, NULL, &ctx->err);
+		e = yoi_git_view_index(&index, st->repo,
+				       getenv("GIT_INDEX_FILE"), &ctx->err);
 	if (e < 0)
 		rc = yoi_cli_fail(ctx, e);
 	yoi_diag d = YOI_DIAG_INIT;

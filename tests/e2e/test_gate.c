@@ -121,3 +121,42 @@ Test(gate, hooks_find_the_binary_at_run_time)
 	free(id);
 	e2e_rm(dir);
 }
+
+/*
+ * git runs pre-commit with GIT_INDEX_FILE naming a temporary index for
+ * `commit -a`, `commit -- PATH` and `commit --amend -a`: the hook must
+ * judge that index, not the repository's.
+ */
+Test(gate, no_bypass_through_a_temporary_index)
+{
+	char *dir = e2e_store();
+	free(OK_LINE(dir, "hooks", "install"));
+	char *id = OK_LINE(dir, "create", "--title", "Guarded");
+	cr_assert_eq(e2e_sh(dir, "git add -A && git commit -qm one"), 0);
+	/* Rewrite the create event's body: history loss. */
+	const char *rel = e2e_tpath(id, "thread.md");
+	cr_assert_eq(e2e_sh(dir,
+			    "sed -i 's/^## Created/## Forged/' '%s' && "
+			    "! git diff --quiet",
+			    rel),
+		     0);
+	cr_assert_neq(e2e_sh(dir, "git commit -qam forged 2>/dev/null"), 0,
+		      "commit -a bypassed the hook");
+	cr_assert_neq(
+	    e2e_sh(dir, "git commit -qm forged -- '%s' 2>/dev/null", rel), 0,
+	    "commit -- PATH bypassed the hook");
+	cr_assert_neq(e2e_sh(dir, "git commit -q --amend -am forged "
+				  "2>/dev/null"),
+		      0, "commit --amend -a bypassed the hook");
+	cr_assert_eq(
+	    e2e_sh(dir, "git diff --quiet HEAD~0 -- '%s'; test $? = 1", rel),
+	    0);
+	/* Put it back; a real append goes through each way. */
+	cr_assert_eq(e2e_sh(dir, "git checkout -q -- '%s'", rel), 0);
+	free(OK_LINE(dir, "comment", id, "--message", "fine"));
+	cr_assert_eq(e2e_sh(dir, "git commit -qam fine"), 0);
+	free(OK_LINE(dir, "comment", id, "--message", "fine too"));
+	cr_assert_eq(e2e_sh(dir, "git commit -qm fine -- '%s'", rel), 0);
+	free(id);
+	e2e_rm(dir);
+}
