@@ -609,12 +609,27 @@ static int install_attrs(yoi_hooks_report *r, const yoi_strv *lines,
 	return rc;
 }
 
-static int uninstall_attrs(yoi_hooks_report *r, yoi_error *err)
+/* <common dir>/info/attributes: acts on every branch and worktree of this
+ * clone, and is never committed. Caller frees; NULL on ENOMEM. */
+static char *info_attributes(git_repository *repo)
+{
+	return yoi_path_join(git_repository_commondir(repo), "info/attributes");
+}
+
+/* Remove our lines from the attributes file at path (either place). */
+static int uninstall_attrs_at(yoi_hooks_report *r, const char *path,
+			      yoi_error *err)
 {
 	yoi_buf b = YOI_BUF_INIT, keep = YOI_BUF_INIT;
 	bool exists;
-	int rc = read_opt(r->attr_path, ATTR_MAX, &b, &exists, err);
-	r->attr = YOI_HOOKS_ABSENT;
+	struct stat sb;
+	if (lstat(path, &sb) == 0 && !S_ISREG(sb.st_mode))
+		return yoi_error_set(err, YOI_EREFUSED, path, 0,
+				     "%s: not a regular file (a symlink?); "
+				     "replace it with a file",
+				     path);
+	int rc = read_opt(path, ATTR_MAX, &b, &exists, err);
+	size_t before = r->attr_lines.n;
 	for (const char *p = b.ptr; rc == 0 && p && p < b.ptr + b.len;) {
 		const char *nl = memchr(p, '\n', (size_t)(b.ptr + b.len - p));
 		size_t len =
@@ -631,21 +646,46 @@ static int uninstall_attrs(yoi_hooks_report *r, yoi_error *err)
 		}
 		p = nl ? nl + 1 : NULL;
 	}
-	if (rc == 0 && r->attr_lines.n) {
+	if (rc == 0 && r->attr_lines.n > before) {
 		r->attr = YOI_HOOKS_REMOVED;
+		char *p2 = strcmp(r->attr_path, path) ? yoi_strdup(path) : NULL;
+		if (p2) { /* report where the lines were */
+			free(r->attr_path);
+			r->attr_path = p2;
+		}
 		if (keep.len) {
-			rc = yoi_file_write_atomic(r->attr_path, keep.ptr,
-						   keep.len, err);
-		} else if (unlink(r->attr_path) < 0) {
-			rc = yoi_error_set(err, YOI_EIO, r->attr_path, 0,
-					   "%s: cannot remove it: %s",
-					   r->attr_path, strerror(errno));
+			rc = yoi_file_write_atomic(path, keep.ptr, keep.len,
+						   err);
+		} else if (unlink(path) < 0) {
+			rc = yoi_error_set(err, YOI_EIO, path, 0,
+					   "%s: cannot remove it: %s", path,
+					   strerror(errno));
 		} else {
 			r->attr_deleted = true;
 		}
 	}
 	yoi_buf_free(&b);
 	yoi_buf_free(&keep);
+	return rc;
+}
+
+/*
+ * Uninstall takes our lines out of both places install may have put
+ * them: this clone's info/attributes and the shared .gitattributes.
+ */
+static int uninstall_attrs(yoi_hooks_report *r, const yoi_hooks_opts *o,
+			   yoi_error *err)
+{
+	r->attr = YOI_HOOKS_ABSENT;
+	char *info = info_attributes(o->repo);
+	char *shared = yoi_path_join(o->top, ".gitattributes");
+	int rc = info && shared ? 0 : nomem(err);
+	if (rc == 0)
+		rc = uninstall_attrs_at(r, info, err);
+	if (rc == 0)
+		rc = uninstall_attrs_at(r, shared, err);
+	free(info);
+	free(shared);
 	return rc;
 }
 
@@ -662,7 +702,9 @@ static int prepare(yoi_hooks_report *r, hook_plan *pl, const yoi_hooks_opts *o,
 	int rc = yoi_hooks_dir(&r->dir, o->repo, o->top, err);
 	if (rc < 0)
 		return rc;
-	r->attr_path = yoi_path_join(o->top, ".gitattributes");
+	r->attr_path = o->shared_attributes
+			   ? yoi_path_join(o->top, ".gitattributes")
+			   : info_attributes(o->repo);
 	if (!r->attr_path)
 		return nomem(err);
 	struct stat sb;
@@ -718,6 +760,16 @@ int yoi_hooks_install(yoi_hooks_report *out, const yoi_hooks_opts *o,
 	if (rc == 0)
 		rc = install_driver(out, o->repo, o->bin,
 				    "yoi-tickets ticket files", err);
+	if (rc == 0 && !o->shared_attributes) {
+		char *info = yoi_strdup(out->attr_path);
+		if (!info)
+			rc = nomem(err);
+		else
+			*strrchr(info, '/') = '\0';
+		if (rc == 0)
+			rc = yoi_mkdir_p(info, err);
+		free(info);
+	}
 	if (rc == 0)
 		rc = install_attrs(out, &lines, err);
 	plans_free(pl);
@@ -736,7 +788,7 @@ int yoi_hooks_uninstall(yoi_hooks_report *out, const yoi_hooks_opts *o,
 	if (rc == 0)
 		rc = uninstall_driver(out, o->repo, err);
 	if (rc == 0)
-		rc = uninstall_attrs(out, err);
+		rc = uninstall_attrs(out, o, err);
 	plans_free(pl);
 	return rc;
 }

@@ -63,7 +63,8 @@ typedef struct yoi_hooks_report {
 	yoi_hooks_hook hooks[YOI_HOOKS_N];
 	yoi_hooks_result driver; /* merge.yoi-tickets.{name,driver} */
 	char *driver_cmd;	 /* install: the driver command line */
-	char *attr_path;	 /* <top>/.gitattributes */
+	char *attr_path;	 /* <common dir>/info/attributes, or
+				    <top>/.gitattributes (shared) */
 	yoi_hooks_result attr;
 	yoi_strv attr_lines; /* lines added (install) or removed */
 	bool attr_deleted;   /* uninstall left it empty: file removed */
@@ -74,6 +75,11 @@ typedef struct yoi_hooks_opts {
 	const char *top;	     /* this worktree's top directory */
 	const char *root;	     /* the tickets root (absolute) */
 	const char *bin;	     /* absolute path of the binary */
+	bool shared_attributes;	     /* install the driver's attribute lines in
+					<top>/.gitattributes (to commit and share)
+					instead of <common dir>/info/attributes,
+					which acts on every branch of this clone
+					at once without a commit */
 } yoi_hooks_opts;
 
 /*

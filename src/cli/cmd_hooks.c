@@ -79,7 +79,7 @@ static void print_hook(const yoi_hooks_hook *h, bool install)
 	printf("%s: %s%s\n", h->name, what, note);
 }
 
-static void print_text(const yoi_hooks_report *r, bool install)
+static void print_text(const yoi_hooks_report *r, bool install, const char *top)
 {
 	if (r->dir_created)
 		printf("hooks directory: created %s\n", r->dir);
@@ -94,15 +94,19 @@ static void print_text(const yoi_hooks_report *r, bool install)
 	    [YOI_HOOKS_FOREIGN] = "not ours",
 	};
 	printf("merge driver: %s\n", driver[r->driver]);
+	/* The attributes file, relative to the top when it lies there. */
+	const char *a = r->attr_path;
+	size_t tn = top ? strlen(top) : 0;
+	if (tn && strncmp(a, top, tn) == 0 && a[tn] == '/')
+		a += tn + 1;
 	if (r->attr_deleted)
-		printf(".gitattributes: removed %zu lines (file now empty, "
-		       "deleted)\n",
+		printf("%s: removed %zu lines (file now empty, deleted)\n", a,
 		       r->attr_lines.n);
 	else if (r->attr_lines.n)
-		printf(".gitattributes: %s %zu lines\n",
-		       install ? "added" : "removed", r->attr_lines.n);
+		printf("%s: %s %zu lines\n", a, install ? "added" : "removed",
+		       r->attr_lines.n);
 	else
-		printf(".gitattributes: %s\n",
+		printf("%s: %s\n", a,
 		       install ? "lines already present" : "no lines of ours");
 }
 
@@ -177,14 +181,18 @@ int yoi_cmd_hooks(int argc, char **argv, yoi_ctx *ctx)
 {
 	static const struct option opts[] = {
 	    {"json", no_argument, NULL, 'j'},
+	    {"shared-attributes", no_argument, NULL, 's'},
 	    {NULL, 0, NULL, 0},
 	};
-	bool json = false;
+	bool json = false, shared = false;
 	int c;
 	while ((c = yoi_cli_getopt(ctx, argc, argv, "", opts)) != -1) {
-		if (c != 'j')
+		if (c == 'j')
+			json = true;
+		else if (c == 's')
+			shared = true;
+		else
 			return yoi_cli_opt_end(ctx, c);
-		json = true;
 	}
 	if (optind >= argc)
 		return yoi_cli_usage(ctx, "expected 'install', 'uninstall', "
@@ -216,7 +224,7 @@ int yoi_cmd_hooks(int argc, char **argv, yoi_ctx *ctx)
 				       "(/proc/self/exe): %s; run it by its "
 				       "absolute path",
 				       strerror(errno)));
-	yoi_hooks_opts o = {st->repo, st->top, st->root, bin};
+	yoi_hooks_opts o = {st->repo, st->top, st->root, bin, shared};
 	yoi_hooks_report r;
 	rc = install ? yoi_hooks_install(&r, &o, &ctx->err)
 		     : yoi_hooks_uninstall(&r, &o, &ctx->err);
@@ -224,7 +232,7 @@ int yoi_cmd_hooks(int argc, char **argv, yoi_ctx *ctx)
 		if (json)
 			rc = yoi_cli_json(ctx, report_json(&r, action, bin));
 		else if (!ctx->quiet)
-			print_text(&r, install);
+			print_text(&r, install, st->top);
 	} else {
 		rc = yoi_cli_fail(ctx, rc);
 	}

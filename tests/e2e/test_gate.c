@@ -160,3 +160,36 @@ Test(gate, no_bypass_through_a_temporary_index)
 	free(id);
 	e2e_rm(dir);
 }
+
+/*
+ * The driver's attributes live in the clone's info/attributes by default:
+ * a branch that commits (or lacks, or changes) .gitattributes does not
+ * change whether ticket files merge with the driver.
+ */
+Test(gate, the_driver_acts_on_every_branch_without_a_commit)
+{
+	char *dir = e2e_store();
+	char *id = OK_LINE(dir, "create", "--title", "Everywhere");
+	cr_assert_eq(e2e_sh(dir, "git add -A && git commit -qm one"), 0);
+	free(OK_LINE(dir, "hooks", "install"));
+	cr_assert_eq(e2e_sh(dir, "test -z \"$(git status --porcelain)\""), 0);
+	/* A branch whose .gitattributes says otherwise for everything. */
+	cr_assert_eq(e2e_sh(dir, "git checkout -qb side && "
+				 "echo '* -merge' > .gitattributes && "
+				 "git add .gitattributes && "
+				 "git commit -qm attrs --no-verify"),
+		     0);
+	free(OK_LINE(dir, "comment", id, "--message", "from side"));
+	cr_assert_eq(e2e_sh(dir, "git commit -qam side && git checkout -q -"),
+		     0);
+	free(OK_LINE(dir, "comment", id, "--message", "from main"));
+	cr_assert_eq(e2e_sh(dir, "git commit -qam main && "
+				 "git merge -q --no-edit side"),
+		     0);
+	char *thread = e2e_read(dir, e2e_tpath(id, "thread.md"));
+	cr_assert(strstr(thread, "from side") && strstr(thread, "from main"),
+		  "%s", thread);
+	free(thread);
+	free(id);
+	e2e_rm(dir);
+}

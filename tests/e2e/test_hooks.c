@@ -39,6 +39,14 @@ static void install_ok(const char *dir)
 	e2e_free(&r);
 }
 
+/* Install with the driver's attributes in the shared .gitattributes. */
+static void install_shared_ok(const char *dir)
+{
+	e2e_result r = RUN(dir, "hooks", "install", "--shared-attributes");
+	cr_assert_eq(r.status, 0, "install: %s", r.err);
+	e2e_free(&r);
+}
+
 static bool executable(const char *dir, const char *rel)
 {
 	char p[PATH_MAX];
@@ -87,21 +95,25 @@ Test(hooks, install_writes_hooks_config_and_attributes)
 		cr_assert(strstr(s, run), "%s does not run '%s'", rel, run);
 		free(s);
 	}
-	cr_assert_eq(e2e_sh(dir,
-			    "test \"$(git config --get "
-			    "merge.yoi-tickets.driver)\" = "
-			    "'\"$(command -v yoi-tickets || echo '\\''%s'\\'')\" "
-			    "merge-driver %%O %%A %%B %%P'",
-			    bin),
-		     0);
+	cr_assert_eq(
+	    e2e_sh(dir,
+		   "test \"$(git config --get "
+		   "merge.yoi-tickets.driver)\" = "
+		   "'\"$(command -v yoi-tickets || echo '\\''%s'\\'')\" "
+		   "merge-driver %%O %%A %%B %%P'",
+		   bin),
+	    0);
 	cr_assert_eq(e2e_sh(dir, "test \"$(git config --get "
 				 "merge.yoi-tickets.name)\" = 'yoi-tickets "
 				 "ticket files'"),
 		     0);
-	char *attrs = e2e_read(dir, ".gitattributes");
+	/* By default the lines go where they act on every branch of this
+	 * clone without a commit; the work tree is left alone. */
+	char *attrs = e2e_read(dir, ".git/info/attributes");
 	for (size_t i = 0; i < 4; i++)
 		cr_assert_eq(e2e_count(attrs, attr_lines[i]), 1, "%s", attrs);
 	free(attrs);
+	cr_assert_not(e2e_exists(dir, ".gitattributes"));
 	const char *files[] = {"thread.md", "item.md",
 			       "artifacts/relations.json",
 			       "artifacts/orchestration-plan.jsonl"};
@@ -122,7 +134,7 @@ Test(hooks, install_twice_is_idempotent)
 {
 	char *dir = e2e_store();
 	e2e_write(dir, ".gitattributes", "*.png binary"); /* no final EOL */
-	install_ok(dir);
+	install_shared_ok(dir);
 	char *pre = e2e_read(dir, ".git/hooks/pre-commit");
 	char *msg = e2e_read(dir, ".git/hooks/commit-msg");
 	char *attrs = e2e_read(dir, ".gitattributes");
@@ -130,7 +142,8 @@ Test(hooks, install_twice_is_idempotent)
 	cr_assert_eq(strncmp(attrs, "*.png binary\n.yoi/tickets/", 26), 0, "%s",
 		     attrs);
 
-	e2e_result r = RUN(dir, "hooks", "install", "--json");
+	e2e_result r =
+	    RUN(dir, "hooks", "install", "--shared-attributes", "--json");
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	json_t *j = json_loads(r.out, 0, NULL);
 	cr_assert_not_null(j, "%s", r.out);
@@ -247,7 +260,7 @@ Test(hooks, uninstall_restores_and_removes)
 	foreign_pre_commit(dir, 0);
 	char *orig = e2e_read(dir, ".git/hooks/pre-commit");
 	e2e_write(dir, ".gitattributes", "*.png binary\n");
-	install_ok(dir);
+	install_shared_ok(dir);
 	e2e_append(dir, ".gitattributes", "*.jpg binary\n");
 
 	e2e_result r = RUN(dir, "hooks", "uninstall");
@@ -302,7 +315,13 @@ Test(hooks, uninstall_deletes_an_attributes_file_it_emptied)
 {
 	char *dir = e2e_store();
 	install_ok(dir);
+	cr_assert(e2e_exists(dir, ".git/info/attributes"));
 	e2e_result r = RUN(dir, "hooks", "uninstall");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	e2e_free(&r);
+	cr_assert_not(e2e_exists(dir, ".git/info/attributes"));
+	install_shared_ok(dir);
+	r = RUN(dir, "hooks", "uninstall");
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	e2e_free(&r);
 	cr_assert_not(e2e_exists(dir, ".gitattributes"));
