@@ -438,12 +438,13 @@ static int started_load(const char *path, json_t **root, yoi_error *err)
 	if (!*root || !json_is_array(json_object_get(*root, "started"))) {
 		json_decref(*root);
 		*root = NULL;
-		return yoi_error_set(err, YOI_ECORRUPT, path, 0,
-				     "not a record of started work (%s); it "
-				     "is local to this clone: remove it, and "
-				     "clean up its worktrees by hand",
-				     je.text[0] ? je.text
-						: "no 'started' list");
+		return yoi_error_set(
+		    err, YOI_ECORRUPT, path, 0,
+		    "%s is not a record of started work "
+		    "(%s); it is local to this clone and "
+		    "never committed: remove it, and clean up "
+		    "the ticket's worktree and branch by hand",
+		    path, je.text[0] ? je.text : "no 'started' list");
 	}
 	return 0;
 }
@@ -909,7 +910,7 @@ static int cleanup_owned(const yoi_store *st, const char *id,
 		    err, YOI_EREFUSED, plan, 0,
 		    "the accepted_plan record in %s names worktree '%s', "
 		    "which is not a worktree 'yoi-tickets start' makes for %s "
-		    "(%s%s%s-... in the repository or beside it); cleanup "
+		    "(%s%s%s-...); cleanup "
 		    "removes nothing it did not make: if that worktree is done "
 		    "with, remove it by hand (git worktree remove %s)",
 		    plan, w->worktree ? w->worktree : "(none)", id, rel,

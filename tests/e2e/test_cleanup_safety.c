@@ -156,10 +156,12 @@ Test(cleanup_safety, force_never_discards_files_of_a_worktree_it_did_not_make)
 				 "../outside/uncommitted.txt"),
 		     0);
 	struct {
-		const char *branch, *worktree, *file;
+		const char *branch, *worktree, *file, *msg;
 	} cases[] = {
-	    {branch, wt, NULL},
-	    {"release", "../outside", "../outside/uncommitted.txt"},
+	    {branch, wt, NULL, "this clone"},
+	    {"release", "../outside", "../outside/uncommitted.txt", "release"},
+	    {branch, "../outside", "../outside/uncommitted.txt",
+	     "git worktree remove ../outside"},
 	};
 	char file[160];
 	snprintf(file, sizeof(file), "%s/uncommitted.txt", wt);
@@ -169,7 +171,7 @@ Test(cleanup_safety, force_never_discards_files_of_a_worktree_it_did_not_make)
 		e2e_result r = RUN(dir, "cleanup", id, "--force");
 		cr_assert_eq(r.status, 4, "case %zu: %d %s", i, r.status,
 			     r.err);
-		cr_assert(strstr(r.err, cases[i].branch), "case %zu: %s", i,
+		cr_assert(strstr(r.err, cases[i].msg), "case %zu: %s", i,
 			  r.err);
 		e2e_free(&r);
 		cr_assert(e2e_exists(dir, cases[i].file), "case %zu", i);
@@ -438,6 +440,45 @@ Test(cleanup_safety, start_refuses_worktrees_outside_allowed_places)
 	e2e_result r = RUN(dir, "show", id, "--json");
 	cr_assert(strstr(r.out, "\"queued\""), "%s", r.out);
 	e2e_free(&r);
+	free(id);
+	nest_rm(&n);
+}
+
+/*
+ * A started ticket: a record naming its real worktree with another
+ * branch of the ticket's is refused, and so is any cleanup while the
+ * local record is unreadable (exit 7, naming it).
+ */
+Test(cleanup_safety, local_record_must_match_and_be_readable)
+{
+	nest n = nest_store();
+	const char *dir = n.repo;
+	char *id = ticket(dir, "Mine", "queued");
+	e2e_result r = RUN(dir, "start", id);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	e2e_free(&r);
+	char wt[128], other[96], rec[128];
+	snprintf(wt, sizeof(wt), ".worktree/%s-mine", id);
+	snprintf(other, sizeof(other), "work/%s-other", id);
+	snprintf(rec, sizeof(rec), ".git/yoi/started/%s", id);
+	cr_assert_eq(e2e_sh(dir, "git branch %s", other), 0);
+	forge(dir, id, other, wt);
+	r = RUN(dir, "cleanup", id, "--force");
+	cr_assert_eq(r.status, 4, "%d %s", r.status, r.err);
+	cr_assert(strstr(r.err, "this clone"), "%s", r.err);
+	e2e_free(&r);
+	cr_assert(branch_exists(dir, other));
+	cr_assert(e2e_exists(dir, wt));
+	/* Back to the real record, with the local one damaged. */
+	snprintf(other, sizeof(other), "work/%s-mine", id);
+	forge(dir, id, other, wt);
+	e2e_write(dir, rec, "{not json\n");
+	r = RUN(dir, "cleanup", id, "--force");
+	cr_assert_eq(r.status, 7, "%d %s", r.status, r.err);
+	cr_assert(strstr(r.err, rec), "%s", r.err);
+	e2e_free(&r);
+	cr_assert(e2e_exists(dir, wt));
+	cr_assert(branch_exists(dir, other));
 	free(id);
 	nest_rm(&n);
 }
