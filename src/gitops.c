@@ -118,6 +118,13 @@ int yoi_git_main_top(git_repository *repo, char **out, yoi_error *err)
 		    : yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
 }
 
+int yoi_git_common_dir(git_repository *repo, char **out, yoi_error *err)
+{
+	*out = strip_slash(yoi_strdup(git_repository_commondir(repo)));
+	return *out ? 0
+		    : yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
+}
+
 int yoi_git_branch_exists(git_repository *repo, const char *branch)
 {
 	git_reference *ref = NULL;

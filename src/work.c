@@ -5,6 +5,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <git2.h>
+#include <jansson.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -136,8 +138,8 @@ static bool has_line(const char *text, size_t len, const char *line)
  */
 static void exclude_dir(const yoi_store *st, const char *dir)
 {
-	if (strstr(dir, "..") || dir[0] == '/')
-		return; /* outside the top: nothing to hide */
+	if (!dir[0] || strstr(dir, "..") || dir[0] == '/')
+		return; /* the top itself, or outside it: nothing to hide */
 	char *info = yoi_path_join(git_repository_commondir(st->repo), "info");
 	char *path = info ? yoi_path_join(info, "exclude") : NULL;
 	char *line = yoi_sprintf("/%s/", dir);
@@ -161,6 +163,389 @@ static void exclude_dir(const yoi_store *st, const char *dir)
 	free(info);
 }
 
+/*
+ * Paths. start makes a worktree only inside the main top (never in the
+ * git directory) or in a folder right beside the top ("../<name>"), and
+ * checks that after resolving the symlinks of the components that exist.
+ */
+
+/*
+ * p normalised lexically: empty and "." components dropped, "x/.."
+ * folded; a relative path keeps its leading "..", an absolute one drops
+ * them at "/". "" for an empty relative result. Caller frees.
+ */
+static char *norm_path(const char *p)
+{
+	size_t n = strlen(p);
+	char *copy = yoi_strdup(p);
+	const char **comp = calloc(n / 2 + 2, sizeof(*comp));
+	char *out = malloc(n + 2);
+	if (!copy || !comp || !out) {
+		free(copy);
+		free(comp);
+		free(out);
+		return NULL;
+	}
+	bool abs = p[0] == '/';
+	size_t k = 0;
+	char *save = NULL;
+	for (char *c = strtok_r(copy, "/", &save); c;
+	     c = strtok_r(NULL, "/", &save)) {
+		if (strcmp(c, ".") == 0)
+			continue;
+		if (strcmp(c, "..") == 0) {
+			if (k && strcmp(comp[k - 1], "..") != 0) {
+				k--;
+				continue;
+			}
+			if (abs)
+				continue;
+		}
+		comp[k++] = c;
+	}
+	size_t len = 0;
+	if (abs)
+		out[len++] = '/';
+	for (size_t i = 0; i < k; i++) {
+		size_t cl = strlen(comp[i]);
+		if (i)
+			out[len++] = '/';
+		memcpy(out + len, comp[i], cl);
+		len += cl;
+	}
+	out[len] = '\0';
+	free(comp);
+	free(copy);
+	return out;
+}
+
+/*
+ * The real location of the absolute path p: realpath of its longest
+ * existing prefix, the rest appended lexically (components that do not
+ * exist are no symlinks). NULL when nothing resolves or on ENOMEM.
+ */
+static char *resolve_path(const char *p)
+{
+	char *head = yoi_strdup(p), *res = NULL;
+	char real[PATH_MAX];
+	if (!head)
+		return NULL;
+	size_t cut = strlen(head);
+	for (;;) {
+		if (realpath(head, real)) {
+			char *joined = yoi_sprintf("%s/%s", real, p + cut);
+			res = joined ? norm_path(joined) : NULL;
+			free(joined);
+			break;
+		}
+		if ((errno != ENOENT && errno != ENOTDIR) || cut <= 1)
+			break;
+		char *slash = strrchr(head, '/');
+		if (!slash)
+			break;
+		cut = slash == head ? 1 : (size_t)(slash - head);
+		head[cut] = '\0';
+	}
+	free(head);
+	return res;
+}
+
+/* Whether p is dir or inside it (both normalised, absolute). */
+static bool path_under(const char *p, const char *dir)
+{
+	size_t n = strlen(dir);
+	if (n == 1 && dir[0] == '/')
+		return true;
+	return strncmp(p, dir, n) == 0 && (p[n] == '\0' || p[n] == '/');
+}
+
+/* Whether a component of the '/'-separated path p is ".git". */
+static bool has_git_component(const char *p)
+{
+	for (const char *c = p; c && *c;) {
+		while (*c == '/')
+			c++;
+		const char *end = strchr(c, '/');
+		size_t n = end ? (size_t)(end - c) : strlen(c);
+		if (n == 4 && memcmp(c, ".git", 4) == 0)
+			return true;
+		c = end;
+	}
+	return false;
+}
+
+/* The parent of a normalised absolute path ("/" for "/x"). Caller frees. */
+static char *path_parent(const char *p)
+{
+	const char *slash = strrchr(p, '/');
+	size_t n = slash && slash != p ? (size_t)(slash - p) : 1;
+	char *out = malloc(n + 1);
+	if (out) {
+		memcpy(out, p, n);
+		out[n] = '\0';
+	}
+	return out;
+}
+
+/*
+ * Whether the worktree path (absolute, lexical) lands in an allowed place
+ * once the symlinks of its existing components are resolved: strictly
+ * inside the main top and outside the git directory, or inside a folder
+ * right beside the top. 1 allowed, 0 not, YOI_ENOMEM.
+ */
+static int place_allowed(const yoi_store *st, const char *top, const char *path,
+			 char **resolved)
+{
+	char *common = NULL, *t = NULL, *g = NULL, *p = NULL, *pt = NULL,
+	     *d = NULL, *pd = NULL;
+	yoi_error e2;
+	int ok = YOI_ENOMEM;
+	*resolved = NULL;
+	if (yoi_git_common_dir(st->repo, &common, &e2) < 0)
+		goto out;
+	t = resolve_path(top);
+	g = resolve_path(common);
+	p = resolve_path(path);
+	if (!t || !g || !p)
+		goto out;
+	pt = path_parent(t);
+	d = path_parent(p);
+	pd = d ? path_parent(d) : NULL;
+	if (!pt || !pd)
+		goto out;
+	ok = 0;
+	if (path_under(p, g))
+		goto out;
+	if (path_under(p, t)) {
+		/* Strictly inside, and never in a ".git" of the top. */
+		const char *rest = p + strlen(t);
+		ok = rest[0] == '/' && !has_git_component(rest);
+	} else {
+		/* In <parent of top>/<folder>/, the folder not the top. */
+		ok = strcmp(pd, pt) == 0 && strcmp(d, t) != 0;
+	}
+out:
+	if (ok >= 0 && p)
+		*resolved = p;
+	else
+		free(p);
+	free(common);
+	free(t);
+	free(g);
+	free(pt);
+	free(d);
+	free(pd);
+	return ok;
+}
+
+/*
+ * worktrees.dir relative to the main top, normalised ("" for the top
+ * itself): a relative value as it is, an absolute one when it names the
+ * top, a folder inside it or one beside it. Lexically it must then stay
+ * inside the top or be exactly "../<folder>"; place_allowed checks where
+ * it really lands.
+ */
+static int worktrees_rel(const yoi_store *st, const char *top, char **out,
+			 yoi_error *err)
+{
+	const char *dir = st->cfg.worktrees_dir;
+	char *n = norm_path(dir), *t = norm_path(top), *pt = NULL;
+	int rc = 0;
+	*out = NULL;
+	if (!n || !t || !(pt = path_parent(t))) {
+		rc = oom(err);
+		goto out;
+	}
+	size_t plen = strcmp(pt, "/") == 0 ? 0 : strlen(pt);
+	if (dir[0] != '/') {
+		*out = n;
+		n = NULL;
+	} else if (path_under(n, t)) {
+		const char *rest = n + strlen(t);
+		*out = yoi_strdup(rest[0] == '/' ? rest + 1 : rest);
+	} else if (strncmp(n, pt, plen) == 0 && n[plen] == '/' && n[plen + 1]) {
+		*out = yoi_sprintf("..%s", n + plen);
+	} else {
+		*out = yoi_strdup("..");
+	}
+	if (!*out) {
+		rc = oom(err);
+		goto out;
+	}
+	const char *r = *out;
+	bool up = strcmp(r, "..") == 0 || strncmp(r, "../", 3) == 0;
+	if (up && (strcmp(r, "..") == 0 || strchr(r + 3, '/') ||
+		   strcmp(r + 3, "..") == 0)) {
+		rc =
+		    yoi_error_set(err, YOI_EREFUSED, ".yoi/config.yaml", 0,
+				  "worktrees.dir '%s' in .yoi/config.yaml is "
+				  "outside the repository; use a folder inside "
+				  "it (e.g. .worktree) or one beside it "
+				  "(../<name>)",
+				  dir);
+		free(*out);
+		*out = NULL;
+	}
+out:
+	free(n);
+	free(t);
+	free(pt);
+	return rc;
+}
+
+/* "<rel>/<name>", or name when rel is the top itself. Caller frees. */
+static char *rel_join(const char *rel, const char *name)
+{
+	return rel[0] ? yoi_sprintf("%s/%s", rel, name) : yoi_strdup(name);
+}
+
+/*
+ * The local record of what start made in this clone, never committed:
+ * <git common dir>/yoi/started/<ID>, a JSON object
+ * {"version": 1, "started": [{"branch", "worktree", "name", "path", "at"}]}
+ * (worktree relative to the main top as in the accepted_plan, name the
+ * git worktree's admin name, path where it was made). cleanup acts only
+ * on what an entry here names. Written atomically under the store lock.
+ */
+#define STARTED_MAX (1024 * 1024)
+
+static char *started_path(const yoi_store *st, const char *id)
+{
+	char *common = NULL;
+	yoi_error e2;
+	if (yoi_git_common_dir(st->repo, &common, &e2) < 0)
+		return NULL;
+	char *p = yoi_sprintf("%s/yoi/started/%s", common, id);
+	free(common);
+	return p;
+}
+
+/* The record's entries (a new empty array when there is no record). */
+static int started_load(const char *path, json_t **root, yoi_error *err)
+{
+	yoi_buf b = YOI_BUF_INIT;
+	*root = NULL;
+	int rc = yoi_file_read(path, STARTED_MAX, &b, err);
+	if (rc == YOI_ENOTFOUND) {
+		*root = json_pack("{s:i, s:[]}", "version", 1, "started");
+		return *root ? 0 : oom(err);
+	}
+	if (rc < 0)
+		return rc;
+	json_error_t je;
+	*root = json_loadb(b.ptr, b.len, 0, &je);
+	yoi_buf_free(&b);
+	if (!*root || !json_is_array(json_object_get(*root, "started"))) {
+		json_decref(*root);
+		*root = NULL;
+		return yoi_error_set(
+		    err, YOI_ECORRUPT, path, 0,
+		    "%s is not a record of started work "
+		    "(%s); it is local to this clone and "
+		    "never committed: remove it, and clean up "
+		    "the ticket's worktree and branch by hand",
+		    path, je.text[0] ? je.text : "no 'started' list");
+	}
+	return 0;
+}
+
+static int started_save(const char *path, json_t *root, yoi_error *err)
+{
+	if (json_array_size(json_object_get(root, "started")) == 0)
+		return unlink(path) == 0 || errno == ENOENT
+			   ? 0
+			   : yoi_error_set(err, YOI_EIO, path, 0,
+					   "cannot remove: %s",
+					   strerror(errno));
+	char *dir = path_parent(path);
+	char *text = json_dumps(root, JSON_INDENT(2));
+	int rc = dir && text ? yoi_mkdir_p(dir, err) : oom(err);
+	if (rc == 0) {
+		size_t n = strlen(text);
+		char *nl = yoi_sprintf("%s\n", text);
+		rc =
+		    nl ? yoi_file_write_atomic(path, nl, n + 1, err) : oom(err);
+		free(nl);
+	}
+	free(text);
+	free(dir);
+	return rc;
+}
+
+static const char *entry_str(const json_t *e, const char *key)
+{
+	return json_string_value(json_object_get(e, key));
+}
+
+/* The entry naming branch and worktree, or NULL (index in *at). */
+static json_t *started_find(json_t *root, const char *branch,
+			    const char *worktree, size_t *at)
+{
+	json_t *arr = json_object_get(root, "started");
+	for (size_t i = 0; i < json_array_size(arr); i++) {
+		json_t *e = json_array_get(arr, i);
+		const char *b = entry_str(e, "branch");
+		const char *w = entry_str(e, "worktree");
+		if (b && w && worktree && strcmp(b, branch) == 0 &&
+		    strcmp(w, worktree) == 0) {
+			if (at)
+				*at = i;
+			return e;
+		}
+	}
+	return NULL;
+}
+
+static int started_add(const yoi_store *st, const yoi_opctx *ctx,
+		       const char *id, const char *branch, const char *worktree,
+		       const char *name, const char *path, yoi_error *err)
+{
+	char *file = started_path(st, id);
+	json_t *root = NULL;
+	if (!file)
+		return oom(err);
+	int rc = started_load(file, &root, err);
+	if (rc == 0) {
+		char at[YOI_TIME_LEN + 1];
+		int64_t ms = ctx->clock_ms ? ctx->clock_ms() : ctx->now_ms;
+		yoi_time_format(ms / 1000, at);
+		size_t i;
+		if (started_find(root, branch, worktree, &i))
+			json_array_remove(json_object_get(root, "started"), i);
+		json_t *e = json_pack("{s:s, s:s, s:s, s:s, s:s}", "branch",
+				      branch, "worktree", worktree, "name",
+				      name, "path", path, "at", at);
+		if (!e || json_array_append_new(
+			      json_object_get(root, "started"), e) < 0)
+			rc = oom(err);
+		else
+			rc = started_save(file, root, err);
+	}
+	json_decref(root);
+	free(file);
+	return rc;
+}
+
+/* Drop the entry naming branch and worktree (best effort on undo). */
+static int started_remove(const yoi_store *st, const char *id,
+			  const char *branch, const char *worktree,
+			  yoi_error *err)
+{
+	char *file = started_path(st, id);
+	json_t *root = NULL;
+	if (!file)
+		return oom(err);
+	int rc = started_load(file, &root, err);
+	size_t i;
+	if (rc == 0 && started_find(root, branch, worktree, &i)) {
+		json_array_remove(json_object_get(root, "started"), i);
+		rc = started_save(file, root, err);
+	}
+	json_decref(root);
+	free(file);
+	return rc;
+}
+
 /* What start's prepare and undo work on. */
 typedef struct start_hook {
 	yoi_store *st;
@@ -169,7 +554,7 @@ typedef struct start_hook {
 	const char *name, *path, *branch, *oid, *worktree_rel, *summary;
 	char *plan_path;
 	off_t plan_size; /* -1: there was no plan file */
-	bool made;
+	bool made, recorded;
 	char *plan_id;
 } start_hook;
 
@@ -189,6 +574,11 @@ static void start_undo(void *p)
 	start_hook *h = p;
 	if (h->plan_id[0])
 		plan_undo(h);
+	if (h->recorded) {
+		yoi_error e2;
+		(void)started_remove(h->st, h->id, h->branch, h->worktree_rel,
+				     &e2); /* best effort */
+	}
 	if (h->made)
 		yoi_git_worktree_undo(h->st->repo, h->name, h->branch);
 }
@@ -207,6 +597,11 @@ static int start_prepare(void *p, yoi_error *err)
 		rc = yoi_error_set(err, YOI_EIO, NULL, 0, "fault injected");
 		goto undo;
 	}
+	rc = started_add(h->st, h->ctx, h->id, h->branch, h->worktree_rel,
+			 h->name, h->path, err);
+	if (rc < 0)
+		goto undo;
+	h->recorded = true;
 	yoi_plan_accepted acc = {(char *)h->summary, (char *)h->branch,
 				 (char *)h->worktree_rel, NULL};
 	yoi_plan_record rec = {.kind = YOI_PLAN_ACCEPTED_PLAN,
@@ -221,7 +616,7 @@ static int start_prepare(void *p, yoi_error *err)
 	return 0;
 undo:
 	start_undo(h);
-	h->made = false;
+	h->made = h->recorded = false;
 	h->plan_id[0] = '\0';
 	return rc;
 }
@@ -242,7 +637,8 @@ int yoi_work_start(yoi_store *st, const yoi_opctx *ctx, const char *id,
 	if ((rc = yoi_store_lock(st, ctx->wait_sec, err)) < 0)
 		return rc;
 	yoi_ticket *t = NULL;
-	char *top = NULL, *name = NULL, *dir = NULL;
+	char *top = NULL, *name = NULL, *dir = NULL, *rel = NULL,
+	     *resolved = NULL;
 	char oid[YOI_GIT_OID_HEX + 1];
 	start_hook h = {0};
 	rc = yoi_ticket_load(&t, st, id, YOI_LOAD_FRONTMATTER | YOI_LOAD_THREAD,
@@ -260,15 +656,35 @@ int yoi_work_start(yoi_store *st, const yoi_opctx *ctx, const char *id,
 		rc = oom(err);
 		goto out;
 	}
+	if ((rc = yoi_git_main_top(st->repo, &top, err)) < 0 ||
+	    (rc = worktrees_rel(st, top, &rel, err)) < 0)
+		goto out;
+	/* Recorded relative to the top, made exactly there. */
 	out->branch = yoi_sprintf("%s%s", st->cfg.branch_prefix, name);
-	out->worktree = yoi_sprintf("%s/%s", st->cfg.worktrees_dir, name);
-	if (!out->branch || !out->worktree) {
+	out->worktree = rel_join(rel, name);
+	out->worktree_path =
+	    out->worktree ? yoi_path_join(top, out->worktree) : NULL;
+	if (!out->branch || !out->worktree || !out->worktree_path) {
 		rc = oom(err);
 		goto out;
 	}
-	if ((rc = yoi_git_main_top(st->repo, &top, err)) < 0)
+	int allowed = place_allowed(st, top, out->worktree_path, &resolved);
+	if (allowed < 0) {
+		rc = oom(err);
 		goto out;
-	out->worktree_path = yoi_path_join(top, out->worktree);
+	}
+	if (!allowed) {
+		rc = yoi_error_set(
+		    err, YOI_EREFUSED, ".yoi/config.yaml", 0,
+		    "worktrees.dir '%s' in .yoi/config.yaml would put the "
+		    "worktree at %s, which "
+		    "is neither inside the repository (outside its git "
+		    "directory) nor in a folder beside it; set worktrees.dir "
+		    "to a folder inside it (e.g. .worktree) or beside it "
+		    "(../<name>), with no symlink leading elsewhere",
+		    st->cfg.worktrees_dir, resolved ? resolved : "?");
+		goto out;
+	}
 	if (o->base)
 		out->base = yoi_strdup(o->base);
 	else if ((rc = yoi_git_head_name(st->repo, &out->base, err)) < 0)
@@ -280,12 +696,16 @@ int yoi_work_start(yoi_store *st, const yoi_opctx *ctx, const char *id,
 	if ((rc = yoi_git_resolve(st->repo, out->base, oid, err)) < 0)
 		goto out;
 	/* The parent of the worktree: made now, kept (harmless if empty). */
-	dir = yoi_path_join(top, st->cfg.worktrees_dir);
-	if (!dir || yoi_mkdir_p(dir, err) < 0) {
+	dir = rel[0] ? yoi_path_join(top, rel) : yoi_strdup(top);
+	struct stat sb;
+	/* Checked above: a symlinked folder that resolves to an allowed place
+	 * is used as it is. */
+	if (!dir || ((stat(dir, &sb) < 0 || !S_ISDIR(sb.st_mode)) &&
+		     yoi_mkdir_p(dir, err) < 0)) {
 		rc = dir ? err->code : oom(err);
 		goto out;
 	}
-	exclude_dir(st, st->cfg.worktrees_dir);
+	exclude_dir(st, rel);
 	h = (start_hook){
 	    st,
 	    ctx,
@@ -298,6 +718,7 @@ int yoi_work_start(yoi_store *st, const yoi_opctx *ctx, const char *id,
 	    o->summary ? o->summary : txt(ctx, "start_summary"),
 	    yoi_store_path(st, id, "artifacts/orchestration-plan.jsonl"),
 	    -1,
+	    false,
 	    false,
 	    out->plan_id};
 	if (!h.plan_path) {
@@ -321,6 +742,8 @@ int yoi_work_start(yoi_store *st, const yoi_opctx *ctx, const char *id,
 	rc = yoi_ticket_transition(st, ctx, id, &req, NULL, err);
 out:
 	free(h.plan_path);
+	free(resolved);
+	free(rel);
 	free(dir);
 	free(name);
 	free(top);
@@ -422,6 +845,117 @@ int yoi_work_finish(yoi_store *st, const yoi_opctx *ctx, const char *id,
 	return 0;
 }
 
+/* Whether comp is a name start makes for id: "<ID>" or "<ID>-...". */
+static bool ticket_name(const char *comp, const char *id)
+{
+	return strncmp(comp, id, YOI_ID_LEN) == 0 &&
+	       (comp[YOI_ID_LEN] == '\0' || comp[YOI_ID_LEN] == '-') &&
+	       !strchr(comp, '/');
+}
+
+/*
+ * cleanup's safety check. The records are data anyone can commit, so
+ * they only say what to look for; cleanup acts when the branch and the
+ * worktree are what start makes for this ticket (under the configured
+ * prefix and folder, carrying the ID, in an allowed place) AND what
+ * start made in this clone (an entry of the local record, the worktree
+ * there being the git worktree it made). YOI_EREFUSED otherwise.
+ */
+static int cleanup_owned(const yoi_store *st, const char *id,
+			 const yoi_work_info *w, const char *norm,
+			 const char *top, const yoi_git_worktree *wt,
+			 yoi_error *err)
+{
+	const char *prefix = st->cfg.branch_prefix;
+	size_t plen = strlen(prefix);
+	char *plan =
+	    yoi_store_path(st, id, "artifacts/orchestration-plan.jsonl");
+	char *rel = NULL, *path = NULL, *resolved = NULL, *file = NULL;
+	json_t *root = NULL;
+	int rc = 0;
+	if (!plan) {
+		rc = oom(err);
+		goto out;
+	}
+	if (strncmp(w->branch, prefix, plen) != 0 ||
+	    !ticket_name(w->branch + plen, id)) {
+		rc = yoi_error_set(
+		    err, YOI_EREFUSED, plan, 0,
+		    "the accepted_plan record in %s names branch '%s', which "
+		    "is not a branch 'yoi-tickets start' makes for %s "
+		    "(%s%s-...); cleanup deletes nothing it did not make: if "
+		    "that branch is done with, delete it by hand (git branch "
+		    "-d %s)",
+		    plan, w->branch, id, prefix, id, w->branch);
+		goto out;
+	}
+	if ((rc = worktrees_rel(st, top, &rel, err)) < 0)
+		goto out;
+	const char *slash = norm ? strrchr(norm, '/') : NULL;
+	size_t dlen = slash ? (size_t)(slash - norm) : 0;
+	const char *comp = slash ? slash + 1 : norm;
+	int allowed = 0;
+	if (norm && w->worktree[0] != '/' && strlen(rel) == dlen &&
+	    strncmp(norm, rel, dlen) == 0 && ticket_name(comp, id)) {
+		path = yoi_path_join(top, norm);
+		allowed =
+		    path ? place_allowed(st, top, path, &resolved) : YOI_ENOMEM;
+		if (allowed < 0) {
+			rc = oom(err);
+			goto out;
+		}
+	}
+	if (!allowed) {
+		rc = yoi_error_set(
+		    err, YOI_EREFUSED, plan, 0,
+		    "the accepted_plan record in %s names worktree '%s', "
+		    "which is not a worktree 'yoi-tickets start' makes for %s "
+		    "(%s%s%s-...); cleanup "
+		    "removes nothing it did not make: if that worktree is done "
+		    "with, remove it by hand (git worktree remove %s)",
+		    plan, w->worktree ? w->worktree : "(none)", id, rel,
+		    rel[0] ? "/" : "", id, w->worktree ? w->worktree : "PATH");
+		goto out;
+	}
+	if (!(file = started_path(st, id))) {
+		rc = oom(err);
+		goto out;
+	}
+	if ((rc = started_load(file, &root, err)) < 0)
+		goto out;
+	const json_t *e = started_find(root, w->branch, norm, NULL);
+	if (!e) {
+		rc = yoi_error_set(
+		    err, YOI_EREFUSED, file, 0,
+		    "branch %s and worktree %s were not made by 'yoi-tickets "
+		    "start' in this clone (%s, its local record of started "
+		    "work, does not list them); cleanup removes only what "
+		    "start made here: if they are done with, remove them by "
+		    "hand (git worktree remove %s; git branch -d %s)",
+		    w->branch, norm, file, norm, w->branch);
+		goto out;
+	}
+	const char *name = entry_str(e, "name");
+	if (wt && (!name || strcmp(wt->name, name) != 0)) {
+		rc = yoi_error_set(
+		    err, YOI_EREFUSED, wt->path, 0,
+		    "the worktree at %s is git worktree '%s', not '%s' that "
+		    "'yoi-tickets start' made there; cleanup removes nothing "
+		    "it did not make: remove it by hand if it is done with "
+		    "(git worktree remove %s)",
+		    wt->path, wt->name, name ? name : "?", wt->path);
+		goto out;
+	}
+out:
+	json_decref(root);
+	free(file);
+	free(resolved);
+	free(path);
+	free(rel);
+	free(plan);
+	return rc;
+}
+
 int yoi_work_cleanup(yoi_store *st, const yoi_opctx *ctx, const char *id,
 		     bool force, yoi_buf *removed, yoi_error *err)
 {
@@ -433,13 +967,24 @@ int yoi_work_cleanup(yoi_store *st, const yoi_opctx *ctx, const char *id,
 		return rc;
 	yoi_work_info w = {0};
 	yoi_git_worktrees wts = {0};
-	char *first = NULL;
+	yoi_ticket *t = NULL;
+	char *first = NULL, *top = NULL, *norm = NULL, *wpath = NULL;
 	if ((rc = yoi_work_recorded(st, id, &w, err)) < 0 ||
-	    (rc = yoi_git_worktrees_list(st->repo, &wts, err)) < 0)
+	    (rc = yoi_git_worktrees_list(st->repo, &wts, err)) < 0 ||
+	    (rc = yoi_git_main_top(st->repo, &top, err)) < 0)
 		goto out;
+	if (w.worktree) {
+		norm = norm_path(w.worktree);
+		wpath = norm ? (w.worktree[0] == '/' ? yoi_strdup(norm)
+						     : yoi_path_join(top, norm))
+			     : NULL;
+		if (!wpath) {
+			rc = oom(err);
+			goto out;
+		}
+	}
 	const yoi_git_worktree *wt =
-	    w.worktree_path ? yoi_git_worktrees_find_path(&wts, w.worktree_path)
-			    : NULL;
+	    wpath ? yoi_git_worktrees_find_path(&wts, wpath) : NULL;
 	int has_branch = yoi_git_branch_exists(st->repo, w.branch);
 	if (has_branch < 0) {
 		rc = yoi_error_set(err, YOI_EIO, NULL, 0,
@@ -452,6 +997,20 @@ int yoi_work_cleanup(yoi_store *st, const yoi_opctx *ctx, const char *id,
 				   "worktree %s nor the branch %s exists",
 				   id, w.worktree ? w.worktree : "(none)",
 				   w.branch);
+		goto out;
+	}
+	if ((rc = cleanup_owned(st, id, &w, norm, top, wt, err)) < 0)
+		goto out;
+	if ((rc = yoi_ticket_load(&t, st, id, YOI_LOAD_FRONTMATTER, err)) < 0)
+		goto out;
+	if (!force && yoi_state_parse(yoi_item_get(t->item, "state")) ==
+			  YOI_ST_INPROGRESS) {
+		rc = yoi_error_set(err, YOI_EREFUSED, NULL, 0,
+				   "ticket %s is inprogress: its work is not "
+				   "finished; finish it first (yoi-tickets "
+				   "finish %s), or pass --force to remove its "
+				   "worktree and branch anyway",
+				   id, id);
 		goto out;
 	}
 	if (wt && wt->exists && !force) {
@@ -500,6 +1059,10 @@ int yoi_work_cleanup(yoi_store *st, const yoi_opctx *ctx, const char *id,
 			goto out;
 		yoi_buf_printf(removed, "%sbranch", removed->len ? "," : "");
 	}
+	/* Both gone: the local record forgets them (a stale entry would only
+	 * make a later cleanup find nothing to do). */
+	yoi_error e2;
+	(void)started_remove(st, id, w.branch, norm, &e2);
 	yoi_attr attrs[] = {{"branch", w.branch},
 			    {"worktree", w.worktree ? w.worktree : ""},
 			    {"removed", removed->ptr},
@@ -507,6 +1070,10 @@ int yoi_work_cleanup(yoi_store *st, const yoi_opctx *ctx, const char *id,
 	rc = yoi_ticket_append(st, ctx, id, "cleanup", attrs, force ? 4 : 3,
 			       txt(ctx, "cleanup_body"), err);
 out:
+	yoi_ticket_free(t);
+	free(wpath);
+	free(norm);
+	free(top);
 	free(first);
 	yoi_git_worktrees_free(&wts);
 	yoi_work_info_free(&w);

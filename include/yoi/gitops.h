@@ -40,6 +40,12 @@ int yoi_git_head_name(struct git_repository *repo, char **out, yoi_error *err);
  */
 int yoi_git_main_top(struct git_repository *repo, char **out, yoi_error *err);
 
+/*
+ * The git common directory (the main repository's .git, also from a
+ * linked worktree), without a trailing '/'.
+ */
+int yoi_git_common_dir(struct git_repository *repo, char **out, yoi_error *err);
+
 /* Whether the local branch exists (0/1), or a negative error. */
 int yoi_git_branch_exists(struct git_repository *repo, const char *branch);
 

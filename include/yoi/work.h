@@ -12,7 +12,18 @@
  * --base, else what HEAD names (its branch, or the commit when detached).
  * start records branch, worktree and base as attributes of its
  * state_changed event and branch and worktree in the accepted_plan record;
- * finish and cleanup read them back from there.
+ * finish and cleanup read them back from there. The worktree is recorded
+ * relative to the top exactly as it is made (worktrees.dir normalised;
+ * an absolute value inside the top or beside it is made relative), and
+ * only inside the top (not in the git directory) or in a folder beside
+ * it ("../<name>"), checked after resolving the symlinks of the
+ * components that exist.
+ *
+ * Records are committed data anyone can write, so they never decide
+ * alone what cleanup deletes: start also writes a local record, never
+ * committed, at <git common dir>/yoi/started/<ID> (JSON: branch,
+ * worktree, git worktree name, path, time of each start), and cleanup
+ * acts only on what that record lists for the ticket.
  *
  * Ownership: results hold owned strings; free with the matching _free.
  */
@@ -63,10 +74,11 @@ void yoi_work_info_free(yoi_work_info *w);
 /*
  * start: all or nothing. Refusals (nothing made, nothing written): the
  * transition or the start guard (YOI_EREFUSED), a branch, worktree name or
- * path that exists (YOI_EREFUSED), a bad --base (YOI_ENOTFOUND), an
+ * path that exists (YOI_EREFUSED), a worktree path outside the allowed
+ * places (YOI_EREFUSED), a bad --base (YOI_ENOTFOUND), an
  * invalid --slug (YOI_EUSAGE), a git lock held (YOI_EBUSY). A failure
  * after the branch was made removes the branch, the worktree and the plan
- * record again.
+ * record and the local record's entry again.
  */
 int yoi_work_start(yoi_store *st, const yoi_opctx *ctx, const char *id,
 		   const yoi_work_start_opts *o, yoi_work_info *out,
@@ -94,9 +106,18 @@ int yoi_work_finish(yoi_store *st, const yoi_opctx *ctx, const char *id,
  * cleanup: remove the recorded worktree (refused, YOI_EREFUSED, when it
  * has uncommitted or untracked changes, unless force) and delete the
  * branch (refused when not merged into the base, unless force), then
- * append a `cleanup` event naming what was removed. YOI_ENOTFOUND when
- * the ticket has no recorded work or neither the worktree nor the branch
- * exists any more. `removed` receives "worktree", "branch" or both.
+ * append a `cleanup` event naming what was removed and drop the local
+ * record's entry. YOI_ENOTFOUND when the ticket has no recorded work or
+ * neither the worktree nor the branch exists any more.
+ *
+ * Refused (YOI_EREFUSED) whatever force says, nothing deleted, unless
+ * the branch is "<branch_prefix><ID>[-...]", the worktree
+ * "<worktrees.dir>/<ID>[-...]" in an allowed place, and the local record
+ * of this clone lists both (the git worktree found there carrying the
+ * name start gave it): a ticket started in another clone is cleaned up
+ * there, or by hand. Refused without force while the ticket is
+ * inprogress. A corrupt local record is YOI_ECORRUPT.
+ * `removed` receives "worktree", "branch" or both.
  */
 int yoi_work_cleanup(yoi_store *st, const yoi_opctx *ctx, const char *id,
 		     bool force, yoi_buf *removed, yoi_error *err);

@@ -47,6 +47,8 @@ static void nothing_left(const char *dir, const char *id, const char *name)
 	cr_assert_not(e2e_exists(dir, rel), "%s was left behind", rel);
 	snprintf(rel, sizeof(rel), ".git/worktrees/%s", name);
 	cr_assert_not(e2e_exists(dir, rel), "%s was left behind", rel);
+	snprintf(rel, sizeof(rel), ".git/yoi/started/%s", id);
+	cr_assert_not(e2e_exists(dir, rel), "%s was left behind", rel);
 	cr_assert_not(
 	    e2e_exists(dir,
 		       e2e_tpath(id, "artifacts/orchestration-plan.jsonl")),
