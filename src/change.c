@@ -1,9 +1,11 @@
 /* change.c - one ticket's change between two versions, over buffers. */
 #include "yoi/change.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "yoi/doctor.h"
+#include "yoi/history.h"
 #include "yoi/thread.h"
 #include "yoi/ticket.h"
 
@@ -14,45 +16,46 @@ static bool is(const char *a, const char *b)
 	return a && b && strcmp(a, b) == 0;
 }
 
-/* 1-based line of byte offset off in buf. */
-static int line_of(const char *buf, size_t off)
+/*
+ * The state after event e, from s: a create starts at planning, a
+ * transition moves to its `to`. An older close (a tool that logged no
+ * transition with it) closes; a new close is always followed by its own
+ * state_changed, which is what the chain is checked against.
+ */
+static yoi_state step(yoi_state s, const yoi_event *e, bool added)
 {
-	int line = 1;
-	for (size_t i = 0; i < off; i++)
-		line += buf[i] == '\n';
-	return line;
+	if (is(e->kind, "create"))
+		return YOI_ST_PLANNING;
+	if (is(e->kind, "state_changed") ||
+	    (!added && is(e->kind, "migration"))) {
+		const char *to = yoi_event_attr(e, "to");
+		if (!to && is(e->kind, "migration"))
+			to = yoi_event_attr(e, "state");
+		yoi_state t = yoi_state_parse(to);
+		return t == YOI_ST_INVALID ? s : t;
+	}
+	if (!added && (is(e->kind, "close") || is(e->kind, "closed")))
+		return YOI_ST_CLOSED;
+	return s;
 }
 
 /*
- * The state the events before byte `from` left the ticket in. The new
- * thread extends the old one, so its first events are the old events (a
- * state comes from event attributes, which appending leaves alone).
+ * Every state_changed the change adds: legal, and chained from the state
+ * the thread (in file order, the older events included) had reached.
  */
-static yoi_state replay_before(const yoi_thread *th, size_t from)
-{
-	yoi_thread old = *th;
-	old.n = 0;
-	while (old.n < th->n && th->ev[old.n].start < from)
-		old.n++;
-	return yoi_state_parse(yoi_ticket_replay(&old));
-}
-
-/* Every state_changed appended after byte `from`: legal, and chained. */
 static void check_new_transitions(const yoi_ticket_files *nw,
-				  const yoi_thread *th, size_t from,
-				  yoi_state state, const yoi_state_table *tab,
-				  yoi_diag *d)
+				  const yoi_thread *th, const bool *added,
+				  const yoi_state_table *tab, yoi_diag *d)
 {
+	yoi_state state = YOI_ST_INVALID;
 	for (size_t i = 0; i < th->n; i++) {
 		const yoi_event *e = &th->ev[i];
-		if (e->start < from || !e->kind)
+		if (!e->kind)
 			continue;
-		if (is(e->kind, "create")) {
-			state = YOI_ST_PLANNING;
+		if (!added[i] || !is(e->kind, "state_changed")) {
+			state = step(state, e, added[i]);
 			continue;
 		}
-		if (!is(e->kind, "state_changed"))
-			continue;
 		yoi_state f = yoi_state_parse(yoi_event_attr(e, "from"));
 		yoi_state t = yoi_state_parse(yoi_event_attr(e, "to"));
 		if (f == YOI_ST_INVALID || t == YOI_ST_INVALID)
@@ -76,10 +79,73 @@ static void check_new_transitions(const yoi_ticket_files *nw,
 	}
 }
 
+/* The 1-based line (of the old version) where the two first differ. */
+static int first_difference(const yoi_ticket_files *old,
+			    const yoi_ticket_files *nw)
+{
+	size_t n =
+	    nw->thread_len < old->thread_len ? nw->thread_len : old->thread_len;
+	size_t k = 0;
+	while (k < n && nw->thread[k] == old->thread[k])
+		k++;
+	while (k > 0 && old->thread[k - 1] != '\n')
+		k--;
+	int line = 1;
+	for (size_t i = 0; i < k; i++)
+		line += old->thread[i] == '\n';
+	return line;
+}
+
+/*
+ * The history rule (history.h): the new thread keeps every older block in
+ * order. Fills added (per new event) when it does; reports otherwise.
+ */
+static bool check_history(const yoi_ticket_files *old,
+			  const yoi_ticket_files *nw, const yoi_thread *th,
+			  bool **added, yoi_diag *d)
+{
+	*added = NULL;
+	yoi_thread *oth = NULL;
+	yoi_diag scratch = YOI_DIAG_INIT; /* the old version's own findings
+					     are not this change's */
+	bool prefix = nw->thread_len >= old->thread_len &&
+		      memcmp(nw->thread, old->thread, old->thread_len) == 0;
+	if (!prefix && yoi_thread_parse(&oth, old->thread, old->thread_len,
+					old->thread_path, &scratch) < 0)
+		oth = NULL;
+	yoi_history h;
+	bool ok = false;
+	if ((prefix || oth) &&
+	    yoi_history_check(&h, old->thread, old->thread_len, oth, nw->thread,
+			      nw->thread_len, th) == 0) {
+		ok = h.ok;
+		if (!ok)
+			yoi_diag_add(d, ERR, "change-thread-rewritten",
+				     nw->thread_path, first_difference(old, nw),
+				     "thread.md is append-only, but this "
+				     "change edits, reorders or removes the "
+				     "event that starts at line %d of the "
+				     "older version; restore it and append "
+				     "new events instead",
+				     h.missing_line);
+		*added = h.added; /* handed over */
+		h.added = NULL;
+		yoi_history_free(&h);
+	} else {
+		yoi_diag_add(d, ERR, "change-thread-rewritten", nw->thread_path,
+			     0,
+			     "out of memory while comparing thread.md with "
+			     "its older version");
+	}
+	yoi_thread_free(oth);
+	yoi_diag_free(&scratch);
+	return ok;
+}
+
 void yoi_change_check(const yoi_ticket_files *old, const yoi_ticket_files *nw,
 		      const yoi_state_table *tab, yoi_diag *d)
 {
-	bool had = old && old->thread, append_only = false;
+	bool had = old && old->thread;
 	if (!nw->thread && !nw->item) {
 		if (had)
 			yoi_diag_add(d, ERR, "change-thread-removed",
@@ -90,40 +156,27 @@ void yoi_change_check(const yoi_ticket_files *old, const yoi_ticket_files *nw,
 				     nw->id);
 		return;
 	}
-	if (had && !nw->thread) {
+	if (had && !nw->thread)
 		yoi_diag_add(d, ERR, "change-thread-removed", nw->thread_path,
 			     0,
 			     "thread.md was removed; it is the ticket's "
 			     "history: restore it from git");
-	} else if (had &&
-		   (nw->thread_len < old->thread_len ||
-		    memcmp(nw->thread, old->thread, old->thread_len) != 0)) {
-		size_t k = 0;
-		size_t n = nw->thread_len < old->thread_len ? nw->thread_len
-							    : old->thread_len;
-		while (k < n && nw->thread[k] == old->thread[k])
-			k++;
-		/* Report the start of the line where they differ. */
-		while (k > 0 && old->thread[k - 1] != '\n')
-			k--;
-		yoi_diag_add(d, ERR, "change-thread-rewritten", nw->thread_path,
-			     line_of(old->thread, k),
-			     "thread.md is append-only, but this change edits "
-			     "or removes existing lines; restore them and "
-			     "append new events instead");
-	} else if (nw->thread) {
-		append_only = true;
-	}
-	/* One parse of the new thread serves both checks. */
+	/* One parse of the new thread serves every check. */
 	yoi_thread *th = NULL;
 	if (nw->thread && yoi_thread_parse(&th, nw->thread, nw->thread_len,
 					   nw->thread_path, d) < 0)
 		th = NULL; /* reported by the doctor checks */
-	if (th && append_only) {
-		size_t from = had ? old->thread_len : 0;
-		check_new_transitions(
-		    nw, th, from,
-		    had ? replay_before(th, from) : YOI_ST_INVALID, tab, d);
+	if (th) {
+		bool *added = NULL;
+		bool ok = true;
+		if (had)
+			ok = check_history(old, nw, th, &added, d);
+		else if (th->n && (added = calloc(th->n, sizeof(*added))))
+			for (size_t i = 0; i < th->n; i++)
+				added[i] = true;
+		if (ok && (added || !th->n))
+			check_new_transitions(nw, th, added, tab, d);
+		free(added);
 	}
 	yoi_doctor_check_parsed(nw, th, tab, d);
 	yoi_thread_free(th);

@@ -193,3 +193,44 @@ Test(gate, the_driver_acts_on_every_branch_without_a_commit)
 	free(id);
 	e2e_rm(dir);
 }
+
+/*
+ * A merge the driver made passes check from either parent: the merged
+ * thread interleaves the other side's events in time order, which the
+ * append-only rule allows (every older block kept, in order).
+ */
+Test(gate, check_passes_a_driver_merge_from_both_parents)
+{
+	char *dir = e2e_store();
+	free(OK_LINE(dir, "hooks", "install"));
+	char *id = OK_LINE(dir, "create", "--title", "Merged");
+	cr_assert_eq(e2e_sh(dir, "git add -A && git commit -qm one"), 0);
+	/* The clock is pinned: side's event is older than main's, so the
+	 * driver puts it before main's in the merged thread. */
+	cr_assert_eq(e2e_sh(dir,
+			    "git checkout -qb side && "
+			    "YOI_TICKETS_NOW=2030-01-01T00:00:10Z '%s' comment "
+			    "%s --message 'side first' && git commit -qam side "
+			    "&& git checkout -q - && "
+			    "YOI_TICKETS_NOW=2030-01-01T00:00:20Z '%s' comment "
+			    "%s --message 'main second' && git commit -qam "
+			    "main && git merge -q --no-edit side",
+			    getenv("YOI_BIN"), id, getenv("YOI_BIN"), id),
+		     0);
+	char *thread = e2e_read(dir, e2e_tpath(id, "thread.md"));
+	char *a = strstr(thread, "side first"),
+	     *b = strstr(thread, "main second");
+	cr_assert(a && b && a < b, "%s", thread);
+	free(thread);
+	e2e_result r = RUN(dir, "check", "--base", "HEAD^1", "--head", "HEAD");
+	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+	e2e_free(&r);
+	r = RUN(dir, "check", "--base", "HEAD^2", "--head", "HEAD");
+	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+	e2e_free(&r);
+	r = RUN(dir, "doctor");
+	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+	e2e_free(&r);
+	free(id);
+	e2e_rm(dir);
+}

@@ -36,7 +36,7 @@ Test(hooks, script_is_marked_and_runs_the_binary)
 		     err.msg);
 	cr_assert_eq(strncmp(s, "#!/bin/sh\n" YOI_HOOKS_MARKER "\n", 29), 0,
 		     "%s", s);
-	cr_assert(strstr(s, "bin='/b'\\''in'\n"), "%s", s);
+	cr_assert(strstr(s, "installer='/b'\\''in'\n"), "%s", s);
 	cr_assert(strstr(s, "exec \"$bin\" hook commit-msg \"$1\"\n"), "%s", s);
 	cr_assert(strstr(s, "commit-msg.yoi-chained"), "%s", s);
 	cr_assert_null(strstr(s, "@BIN@"), "%s", s);

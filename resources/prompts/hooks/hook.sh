@@ -8,7 +8,7 @@
 # runs first, with the same arguments and input, and its failure stops
 # the commit with its exit status.
 # The binary is found when the hook runs: yoi-tickets on PATH first, then
-# the one that installed this hook (@BIN@).
+# the one that installed this hook.
 installer=@BIN@
 bin=$(command -v yoi-tickets 2>/dev/null) || bin=
 [ -n "$bin" ] || bin=$installer
