@@ -469,9 +469,8 @@ Test(faults, killed_between_the_copy_and_the_cut_loses_nothing)
 			    id),
 		     0);
 	cr_assert_eq(e2e_sh(dir,
-			    "cd .yoi/tickets/%s/artifacts && cmp "
-			    "recovered-thread-*-2.md $(ls recovered-thread-* "
-			    "| grep -v -- -2.md)",
+			    "cd .yoi/tickets/%s/artifacts && set -- "
+			    "recovered-thread-* && cmp \"$1\" \"$2\"",
 			    id),
 		     0);
 	thread = thread_of(dir, id);
