@@ -212,6 +212,13 @@ int yoi_ticket_load(yoi_ticket **out, const yoi_store *st, const char *id,
 		if (rc < 0)
 			rc = yoi_error_set(err, rc, t->thread_path, 0,
 					   "%s: cannot parse", t->thread_path);
+		else if (t->thread->n == 0 && t->thread_torn)
+			rc = yoi_error_set(
+			    err, YOI_ECORRUPT, t->thread_path, 0,
+			    "%s: no complete event block, only one cut short "
+			    "(an interrupted write); restore thread.md from "
+			    "git",
+			    t->thread_path);
 		else if (t->thread->n == 0)
 			rc = yoi_error_set(err, YOI_ECORRUPT, t->thread_path, 0,
 					   "%s: no events; the history starts "
@@ -330,7 +337,7 @@ static int already_recorded(const yoi_ticket *t, const yoi_buf *events,
  */
 static int preflight(const yoi_ticket *t, size_t need, yoi_error *err)
 {
-	if (access(t->dir, W_OK | X_OK) < 0)
+	if (faccessat(AT_FDCWD, t->dir, W_OK | X_OK, AT_EACCESS) < 0)
 		return yoi_error_set(err, YOI_EIO, t->dir, 0,
 				     "%s: not writable (%s); nothing was "
 				     "written: make the ticket directory "
