@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "yoi/file.h"
 #include "yoi/hooktrust.h"
@@ -139,6 +140,31 @@ static void check_history(const yoi_ticket_files *f, const yoi_thread *th,
 }
 
 /*
+ * A thread that ends in a torn tail (yoi_thread_torn_tail): bytes after
+ * its last complete block that are no complete block. Writers and --fix
+ * move them to a recovery file; the checks below read the complete part.
+ */
+static void report_torn(const yoi_ticket_files *f, size_t keep, yoi_diag *d)
+{
+	int line = 1;
+	for (size_t i = 0; i < keep; i++)
+		line += f->thread[i] == '\n';
+	if (keep == 0)
+		yoi_diag_add(d, ERR, "thread-no-complete-event", f->thread_path,
+			     1,
+			     "thread.md holds no complete event block (no "
+			     "'---' line closes one); restore it from git");
+	else
+		yoi_diag_add(d, ERR, "thread-torn-tail", f->thread_path, line,
+			     "the last %zu bytes, from this line on, are an "
+			     "event block cut short (a write was "
+			     "interrupted); the next change or 'doctor --fix' "
+			     "moves them to artifacts/recovered-thread-*.md "
+			     "and ends the thread at its last complete event",
+			     f->thread_len - keep);
+}
+
+/*
  * The checks of yoi_doctor_check_ticket; *state gets item.md's state.
  * parsed: f->thread as the caller parsed it (with d), or NULL to parse it
  * here; parse_failed: the caller's parse ran out of memory.
@@ -153,7 +179,9 @@ static void check_ticket(const yoi_ticket_files *f, const yoi_thread *parsed,
 	if (!f->item) {
 		yoi_diag_add(d, ERR, "layout-missing-item", f->item_path, 0,
 			     "item.md is missing; restore it from git or "
-			     "remove the ticket directory");
+			     "remove the ticket directory ('doctor --fix' "
+			     "removes it when it holds nothing but the create "
+			     "event: an interrupted create)");
 	} else {
 		yoi_error e = {0};
 		if (yoi_item_parse(&it, f->item, f->item_len, f->item_path,
@@ -165,9 +193,14 @@ static void check_ticket(const yoi_ticket_files *f, const yoi_thread *parsed,
 	}
 	if (it)
 		*state_out = yoi_state_parse(yoi_item_get(it, "state"));
+	size_t keep = f->thread_len;
+	if (f->thread && yoi_thread_torn_tail(f->thread, f->thread_len, &keep))
+		report_torn(f, keep, d);
 	if (!f->thread) {
 		yoi_diag_add(d, ERR, "layout-missing-thread", f->thread_path, 0,
-			     "thread.md is missing; restore it from git");
+			     "thread.md is missing; restore it from git, or "
+			     "'doctor --fix' starts a new one from item.md "
+			     "with a migration event");
 	} else if (parse_failed ||
 		   (!th && yoi_thread_parse(&own, f->thread, f->thread_len,
 					    f->thread_path, d) < 0)) {
@@ -234,7 +267,10 @@ void yoi_doctor_check_parsed(const yoi_ticket_files *f, const yoi_thread *th,
 bool yoi_doctor_fixable(const char *code)
 {
 	return is(code, "state-drift") || is(code, "item-stale-updated-at") ||
-	       is(code, "layout-missing-artifacts");
+	       is(code, "layout-missing-artifacts") ||
+	       is(code, "thread-torn-tail") || is(code, "layout-orphan") ||
+	       is(code, "layout-missing-thread") ||
+	       is(code, "layout-missing-item");
 }
 
 /* The two artifacts with a schema (SPEC 6, 7). */
@@ -412,6 +448,92 @@ static void check_links(const char *id, const char *ap, bool plan,
 	free(p);
 }
 
+/* An engine temp file (".item.md.tmp.XXXXXX"): an interrupted rewrite. */
+static bool temp_name(const char *name)
+{
+	return name[0] == '.' && strstr(name, ".tmp.") != NULL;
+}
+
+/*
+ * Walk what an interrupted create can leave in dir (which has no item.md)
+ * and, when remove is set, remove it: artifacts/ empty or with only its
+ * .gitkeep, temp files, and a thread.md holding at most the create event
+ * (whole or torn). Anything else and the directory is not an orphan: it
+ * holds something of value. Returns whether it is one (and, with remove,
+ * whether it was removed).
+ */
+static bool orphan_walk(const char *dir, bool remove)
+{
+	DIR *dp = opendir(dir);
+	if (!dp)
+		return false;
+	bool ok = true;
+	yoi_strv files = {0};
+	char *arts = yoi_path_join(dir, "artifacts");
+	bool has_arts = false;
+	struct dirent *de;
+	while (ok && (de = readdir(dp))) {
+		const char *n = de->d_name;
+		if (is(n, ".") || is(n, ".."))
+			continue;
+		char *p = yoi_path_join(dir, n);
+		struct stat sb;
+		ok = p && lstat(p, &sb) == 0;
+		if (ok && is(n, "artifacts") && S_ISDIR(sb.st_mode)) {
+			has_arts = true;
+			DIR *ap = opendir(p);
+			struct dirent *ae;
+			ok = ap != NULL;
+			while (ok && (ae = readdir(ap))) {
+				if (is(ae->d_name, ".") || is(ae->d_name, ".."))
+					continue;
+				char *k = yoi_path_join(p, ae->d_name);
+				ok = k && is(ae->d_name, ".gitkeep") &&
+				     lstat(k, &sb) == 0 &&
+				     S_ISREG(sb.st_mode) && sb.st_size == 0 &&
+				     yoi_strv_push(&files, k) == 0;
+				free(k);
+			}
+			if (ap)
+				closedir(ap);
+		} else if (ok && is(n, "thread.md") && S_ISREG(sb.st_mode)) {
+			yoi_buf b = YOI_BUF_INIT;
+			yoi_error e = {0};
+			yoi_thread *th = NULL;
+			ok = yoi_file_read(p, 4 * YOI_THREAD_BODY_MAX, &b,
+					   &e) == 0 &&
+			     yoi_thread_parse(&th, b.ptr, b.len, NULL, NULL) ==
+				 0 &&
+			     (th->n == 0 ||
+			      (th->n == 1 && (!th->ev[0].kind ||
+					      is(th->ev[0].kind, "create")))) &&
+			     yoi_strv_push(&files, p) == 0;
+			yoi_thread_free(th);
+			yoi_buf_free(&b);
+		} else {
+			ok = ok && temp_name(n) && S_ISREG(sb.st_mode) &&
+			     yoi_strv_push(&files, p) == 0;
+		}
+		free(p);
+	}
+	closedir(dp);
+	if (ok && remove) {
+		for (size_t i = 0; ok && i < files.n; i++)
+			ok = unlink(files.v[i]) == 0;
+		if (ok && has_arts)
+			ok = rmdir(arts) == 0;
+		ok = ok && rmdir(dir) == 0;
+	}
+	yoi_strv_free(&files);
+	free(arts);
+	return ok;
+}
+
+static bool orphan_shape(const char *dir)
+{
+	return orphan_walk(dir, false);
+}
+
 static void check_one(const yoi_store *st, const char *name, doctor_worker *w,
 		      doctor_ticket *tk)
 {
@@ -425,6 +547,13 @@ static void check_one(const yoi_store *st, const char *name, doctor_worker *w,
 	tk->first = w->nedges;
 	if (!rp) {
 		w->nomem = true;
+		goto out;
+	}
+	if (!yoi_exists(ip) && !yoi_exists(tp) && orphan_shape(dir)) {
+		yoi_diag_add(d, ERR, "layout-orphan", dir, 0,
+			     "a ticket directory left by an interrupted "
+			     "create: no item.md, no thread.md, nothing of "
+			     "value; 'doctor --fix' removes it");
 		goto out;
 	}
 	bool has_item = read_for_check(ip, &w->item, d);
@@ -869,6 +998,65 @@ int yoi_doctor_run(const yoi_store *st, yoi_diag *d, yoi_error *err)
 	return rc;
 }
 
+/*
+ * Under the lock, the layout repairs that come before loading the ticket:
+ * an orphan left by an interrupted create is removed (*done: nothing else
+ * to do); an item.md without thread.md gets a new thread.md that starts
+ * with a migration event to item.md's state.
+ */
+static int repair_layout(yoi_store *st, const yoi_opctx *ctx, const char *id,
+			 yoi_buf *what, bool *done, yoi_error *err)
+{
+	char *dir = yoi_store_path(st, id, NULL);
+	char *ip = yoi_store_path(st, id, "item.md");
+	char *tp = yoi_store_path(st, id, "thread.md");
+	int rc = 0;
+	yoi_buf b = YOI_BUF_INIT, ev = YOI_BUF_INIT;
+	yoi_item *it = NULL;
+	if (!dir || !ip || !tp) {
+		rc = yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
+		goto out;
+	}
+	if (!yoi_exists(ip) && yoi_is_dir(dir) && orphan_shape(dir)) {
+		if (!orphan_walk(dir, true))
+			rc = yoi_error_set(err, YOI_EIO, dir, 0,
+					   "%s: cannot remove the orphan "
+					   "directory: %s",
+					   dir, strerror(errno));
+		else
+			yoi_buf_puts(what, "removed the orphan directory (an "
+					   "interrupted create)");
+		*done = true;
+		goto out;
+	}
+	if (!yoi_is_file(ip) || yoi_exists(tp))
+		goto out;
+	yoi_error e = {0};
+	if (yoi_file_read(ip, YOI_FILE_MAX, &b, &e) < 0 ||
+	    yoi_item_parse(&it, b.ptr, b.len, ip, &e) < 0)
+		goto out; /* item.md's own findings say what to do */
+	const char *state = yoi_item_get(it, "state");
+	yoi_attr a[] = {
+	    {"reason", "thread.md was missing; started again from item.md"},
+	    {"to", (char *)state}};
+	size_t na = yoi_state_parse(state) != YOI_ST_INVALID ? 2 : 1;
+	rc = yoi_ticket_event(&ev, ctx, false, "migration", a, na,
+			      yoi_texts_get(ctx->texts, "fix_edit_body"), err);
+	if (rc == 0)
+		rc = yoi_file_append(tp, ev.ptr, ev.len, true, err);
+	if (rc == 0)
+		yoi_buf_puts(what, "thread.md (started with a migration "
+				   "event)");
+out:
+	yoi_item_free(it);
+	yoi_buf_free(&b);
+	yoi_buf_free(&ev);
+	free(dir);
+	free(ip);
+	free(tp);
+	return rc;
+}
+
 int yoi_doctor_repair(yoi_store *st, const yoi_opctx *ctx, const char *id,
 		      yoi_buf *what, yoi_error *err)
 {
@@ -876,6 +1064,13 @@ int yoi_doctor_repair(yoi_store *st, const yoi_opctx *ctx, const char *id,
 	int rc = yoi_store_lock(st, ctx->wait_sec, err);
 	if (rc < 0)
 		return rc;
+	/* An orphan goes; a lost thread.md starts again from item.md. */
+	bool done = false;
+	rc = repair_layout(st, ctx, id, what, &done, err);
+	if (rc < 0 || done) {
+		yoi_store_unlock(st);
+		return rc;
+	}
 	/* artifacts/ first: it needs no parsable item or thread. */
 	char *arts = yoi_store_path(st, id, "artifacts");
 	if (!arts) {
@@ -897,7 +1092,17 @@ int yoi_doctor_repair(yoi_store *st, const yoi_opctx *ctx, const char *id,
 		 */
 		if (made_arts)
 			yoi_buf_puts(what, "artifacts/");
-		return made_arts ? 0 : rc;
+		if (what->len)
+			return 0;
+		/* Missing files stay reported; --fix goes on. */
+		return rc == YOI_ECORRUPT || rc == YOI_ENOTFOUND ? 0 : rc;
+	}
+	if (t->recovered) {
+		size_t n = strlen(t->dir);
+		const char *rel = strncmp(t->recovered, t->dir, n) == 0
+				      ? t->recovered + n + 1
+				      : t->recovered;
+		yoi_buf_printf(what, "thread tail moved to %s", rel);
 	}
 	const char *state = yoi_item_get(t->item, "state");
 	const char *replay = yoi_ticket_replay(t->thread);
@@ -919,6 +1124,8 @@ int yoi_doctor_repair(yoi_store *st, const yoi_opctx *ctx, const char *id,
 		yoi_buf_printf(&fields, "%supdated_at", fields.len ? "," : "");
 	if (made_arts)
 		yoi_buf_printf(&fields, "%sartifacts", fields.len ? "," : "");
+	if (t->recovered)
+		yoi_buf_printf(&fields, "%sthread_tail", fields.len ? "," : "");
 	if (fields.len) {
 		char *replay_copy = drift ? yoi_strdup(replay) : NULL;
 		if (drift && (!replay_copy ||
@@ -937,6 +1144,8 @@ int yoi_doctor_repair(yoi_store *st, const yoi_opctx *ctx, const char *id,
 			    yoi_texts_get(ctx->texts, "fix_edit_body"), err);
 		if (rc == 0)
 			rc = yoi_ticket_commit(t, ctx, &events, err);
+		if (rc == 0 && what->len)
+			yoi_buf_puts(what, "; ");
 		if (rc == 0)
 			yoi_buf_put(what, fields.ptr, fields.len);
 	}

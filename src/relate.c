@@ -8,8 +8,8 @@
 #include "yoi/routing.h"
 
 /* Refuse an edge that would make its waiter wait for itself. */
-static int refuse_cycle(const yoi_store *st, const char *id,
-			yoi_rel_kind kind, const char *target, yoi_error *err)
+static int refuse_cycle(const yoi_store *st, const char *id, yoi_rel_kind kind,
+			const char *target, yoi_error *err)
 {
 	if (kind != YOI_REL_DEPENDS_ON && kind != YOI_REL_BLOCKS)
 		return 0;
@@ -44,9 +44,9 @@ static int refuse_cycle(const yoi_store *st, const char *id,
 	return rc;
 }
 
-int yoi_relate(yoi_store *st, const yoi_opctx *ctx, const char *id,
-	       bool add, yoi_rel_kind kind, const char *target,
-	       const char *note, yoi_error *err)
+int yoi_relate(yoi_store *st, const yoi_opctx *ctx, const char *id, bool add,
+	       yoi_rel_kind kind, const char *target, const char *note,
+	       yoi_error *err)
 {
 	yoi_ticket *t;
 	int rc = yoi_ticket_begin(st, ctx, id, &t, err);
@@ -130,10 +130,11 @@ int yoi_plan_record_add(yoi_store *st, const yoi_opctx *ctx, const char *id,
 	int rc = yoi_store_lock(st, ctx->wait_sec, err);
 	if (rc < 0)
 		return rc;
-	char *path = yoi_store_path(st, id, "artifacts/orchestration-plan.jsonl");
+	char *path =
+	    yoi_store_path(st, id, "artifacts/orchestration-plan.jsonl");
 	char *rdir = tmpl->related_ticket[0]
-			     ? yoi_store_path(st, tmpl->related_ticket, NULL)
-			     : NULL;
+			 ? yoi_store_path(st, tmpl->related_ticket, NULL)
+			 : NULL;
 	char *tdir = yoi_store_path(st, id, NULL);
 	yoi_plan *plan = NULL;
 	yoi_buf b = YOI_BUF_INIT;
@@ -155,6 +156,7 @@ int yoi_plan_record_add(yoi_store *st, const yoi_opctx *ctx, const char *id,
 	}
 	rc = yoi_file_read(path, YOI_PLAN_FILE_MAX, &b, err);
 	exists = rc == 0;
+	size_t size = exists ? b.len : 0;
 	if (rc == YOI_ENOTFOUND)
 		rc = yoi_plan_new(&plan, id);
 	else if (rc == 0)
@@ -180,6 +182,17 @@ int yoi_plan_record_add(yoi_store *st, const yoi_opctx *ctx, const char *id,
 	rc = yoi_plan_record_check(&rec, id, err);
 	if (rc == 0)
 		rc = yoi_plan_render_record(&b, &rec, plan->crlf, err);
+	/* Never write a plan the reader refuses (its size or count). */
+	if (rc == 0 && (size + b.len > YOI_PLAN_FILE_MAX ||
+			plan->n + plan->nerrors + 1 > YOI_PLAN_RECORDS_MAX))
+		rc = yoi_error_set(
+		    err, YOI_EREFUSED, path, 0,
+		    "%s: this record would take the plan past its limit of "
+		    "%u bytes or %u records, which every command reads it "
+		    "with; nothing was written: put long text in a file "
+		    "under the ticket's artifacts/ and reference it",
+		    path, (unsigned)YOI_PLAN_FILE_MAX,
+		    (unsigned)YOI_PLAN_RECORDS_MAX);
 	if (rc == 0)
 		rc = yoi_file_append(path, b.ptr, b.len, !exists, err);
 	if (rc == 0)

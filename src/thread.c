@@ -964,3 +964,30 @@ int yoi_event_render(yoi_buf *out, const yoi_event_spec *spec, bool crlf,
 	}
 	return 0;
 }
+
+size_t yoi_thread_complete_len(const char *buf, size_t len)
+{
+	size_t keep = 0, pos = 0;
+	while (pos < len) {
+		const char *nl = memchr(buf + pos, '\n', len - pos);
+		size_t end = nl ? (size_t)(nl - buf) : len;
+		size_t n = end - pos;
+		if (n && buf[end - 1] == '\r')
+			n--;
+		if (n == 3 && memcmp(buf + pos, "---", 3) == 0)
+			keep = nl ? end + 1 : len;
+		pos = nl ? end + 1 : len;
+	}
+	return keep;
+}
+
+bool yoi_thread_torn_tail(const char *buf, size_t len, size_t *keep)
+{
+	size_t k = yoi_thread_complete_len(buf, len);
+	if (keep)
+		*keep = k;
+	for (size_t i = k; i < len; i++)
+		if (!strchr(" \t\r\n", buf[i]) || buf[i] == '\0')
+			return true;
+	return false;
+}

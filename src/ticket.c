@@ -2,9 +2,14 @@
 #include "yoi/ticket.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "yoi/file.h"
@@ -23,10 +28,63 @@ static bool fault_fail(const char *name)
 	const char *f = getenv("YOI_FAULT");
 	return f && strcmp(f, name) == 0;
 }
+/* "name:N": N (>= 0) when armed, else -1. */
+static long fault_arg(const char *name)
+{
+	const char *f = getenv("YOI_FAULT");
+	size_t n = strlen(name);
+	if (!f || strncmp(f, name, n) != 0 || f[n] != ':')
+		return -1;
+	char *end;
+	long v = strtol(f + n + 1, &end, 10);
+	return *end || v < 0 ? -1 : v;
+}
+/*
+ * "torn-append:N" / "create-torn:N": write only the first N bytes of the
+ * block (fewer than all of them), then die, as a writer killed in the
+ * middle of a large write(2) would.
+ */
+static void fault_torn(const char *name, const char *path, const char *data,
+		       size_t len, bool create)
+{
+	long n = fault_arg(name);
+	if (n < 0)
+		return;
+	if ((size_t)n >= len)
+		n = len ? (long)len - 1 : 0;
+	yoi_error e = {0};
+	if (n > 0)
+		yoi_file_append(path, data, (size_t)n, create, &e);
+	raise(SIGKILL);
+}
 #else
-#define fault_point(name) ((void)0)
-#define fault_fail(name)  false
+#define fault_point(name)		      ((void)0)
+#define fault_fail(name)		      false
+#define fault_torn(name, path, data, len, cr) ((void)0)
 #endif
+
+static bool is(const char *a, const char *b)
+{
+	return a && b && strcmp(a, b) == 0;
+}
+
+static void report(const yoi_opctx *ctx, const char *code, const char *path,
+		   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void report(const yoi_opctx *ctx, const char *code, const char *path,
+		   const char *fmt, ...)
+{
+	if (!ctx || !ctx->report)
+		return;
+	va_list ap;
+	va_start(ap, fmt);
+	char *msg = NULL;
+	if (vasprintf(&msg, fmt, ap) < 0)
+		msg = NULL;
+	va_end(ap);
+	if (msg)
+		ctx->report(ctx->report_ctx, code, path, msg);
+	free(msg);
+}
 
 static const char *txt(const yoi_opctx *ctx, const char *key)
 {
@@ -47,9 +105,28 @@ void yoi_ticket_free(yoi_ticket *t)
 	free(t->dir);
 	free(t->item_path);
 	free(t->thread_path);
+	free(t->recovered);
 	yoi_item_free(t->item);
 	yoi_thread_free(t->thread);
 	free(t);
+}
+
+/* item.md behind the thread: another state, or an older updated_at. */
+static bool item_lags(const yoi_item *it, const yoi_thread *th)
+{
+	const char *replay = yoi_ticket_replay(th);
+	const char *state = yoi_item_get(it, "state");
+	if (replay && state && strcmp(replay, state) != 0)
+		return true;
+	const char *ua = yoi_item_get(it, "updated_at");
+	int64_t u, x;
+	if (!ua || yoi_time_parse(ua, &u) < 0)
+		return false;
+	for (size_t i = 0; i < th->n; i++)
+		if (th->ev[i].at && yoi_time_parse(th->ev[i].at, &x) == 0 &&
+		    x > u)
+			return true;
+	return false;
 }
 
 int yoi_ticket_load(yoi_ticket **out, const yoi_store *st, const char *id,
@@ -110,6 +187,14 @@ int yoi_ticket_load(yoi_ticket **out, const yoi_store *st, const char *id,
 			    t->thread_path);
 		if (rc < 0)
 			goto out;
+		/* A torn tail is no event: read the complete part only. */
+		t->thread_size = buf.len;
+		t->thread_torn =
+		    yoi_thread_torn_tail(buf.ptr, buf.len, &t->thread_keep);
+		if (t->thread_torn) {
+			buf.len = t->thread_keep;
+			buf.ptr[buf.len] = '\0';
+		}
 		const char *what;
 		int bad = yoi_thread_bad_text(buf.ptr, buf.len, &what);
 		if (bad) {
@@ -127,6 +212,13 @@ int yoi_ticket_load(yoi_ticket **out, const yoi_store *st, const char *id,
 		if (rc < 0)
 			rc = yoi_error_set(err, rc, t->thread_path, 0,
 					   "%s: cannot parse", t->thread_path);
+		else if (t->thread->n == 0 && t->thread_torn)
+			rc = yoi_error_set(
+			    err, YOI_ECORRUPT, t->thread_path, 0,
+			    "%s: no complete event block, only one cut short "
+			    "(an interrupted write); restore thread.md from "
+			    "git",
+			    t->thread_path);
 		else if (t->thread->n == 0)
 			rc = yoi_error_set(err, YOI_ECORRUPT, t->thread_path, 0,
 					   "%s: no events; the history starts "
@@ -193,10 +285,112 @@ int yoi_ticket_write_item(const yoi_ticket *t, const yoi_item *it,
 	return rc;
 }
 
+/* Equal strings, NULL equal to NULL only. */
+static bool same(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+/* The same event but for its time. */
+static bool same_event(const yoi_event *a, const yoi_event *b)
+{
+	if (!same(a->kind, b->kind) || !same(a->author, b->author) ||
+	    !same(a->heading, b->heading) || !same(a->body, b->body) ||
+	    a->nattrs != b->nattrs)
+		return false;
+	for (size_t i = 0; i < a->nattrs; i++)
+		if (!same(a->attrs[i].key, b->attrs[i].key) ||
+		    (!is(a->attrs[i].key, "at") &&
+		     !same(a->attrs[i].value, b->attrs[i].value)))
+			return false;
+	return true;
+}
+
 /*
- * The common tail of every mutation: append the rendered events with one
- * write, then stamp updated_at (plus the caller's field changes already
- * made on t->item) and rewrite item.md.
+ * The retry of a mutation that appended its events and stopped before
+ * item.md: item.md lags and the thread ends with these very events.
+ */
+static int already_recorded(const yoi_ticket *t, const yoi_buf *events,
+			    bool *yes)
+{
+	*yes = false;
+	if (!t->item_lags || !t->thread || !events->len)
+		return 0;
+	yoi_thread *mine = NULL;
+	if (yoi_thread_parse(&mine, events->ptr, events->len, NULL, NULL) < 0)
+		return YOI_ENOMEM;
+	size_t k = mine->n, n = t->thread->n;
+	/* Never the whole thread: its first event is the ticket's origin. */
+	if (k && n > k) {
+		*yes = true;
+		for (size_t i = 0; i < k && *yes; i++)
+			*yes =
+			    same_event(&t->thread->ev[n - k + i], &mine->ev[i]);
+	}
+	yoi_thread_free(mine);
+	return 0;
+}
+
+/*
+ * Before anything is written: the ticket directory must be writable and
+ * its file system must have room for the append plus the new item.md.
+ */
+static int preflight(const yoi_ticket *t, size_t need, yoi_error *err)
+{
+	if (faccessat(AT_FDCWD, t->dir, W_OK | X_OK, AT_EACCESS) < 0)
+		return yoi_error_set(err, YOI_EIO, t->dir, 0,
+				     "%s: not writable (%s); nothing was "
+				     "written: make the ticket directory "
+				     "writable and run the command again",
+				     t->dir, strerror(errno));
+	struct statvfs vfs;
+	if (statvfs(t->dir, &vfs) < 0)
+		return 0; /* cannot tell: the writes will say */
+	unsigned long long room =
+	    (unsigned long long)vfs.f_bavail * (unsigned long long)vfs.f_frsize;
+	if (fault_fail("no-space"))
+		room = 0;
+	/* The new blocks, rounded up, plus one block of slack. */
+	unsigned long long bs = vfs.f_frsize ? vfs.f_frsize : 4096;
+	unsigned long long want = (need + 2 * bs - 1) / bs * bs + bs;
+	if (room < want)
+		return yoi_error_set(
+		    err, YOI_EIO, t->dir, 0,
+		    "%s: no room on the file system (%llu bytes free, the "
+		    "change needs about %llu); nothing was written: free "
+		    "some space and run the command again",
+		    t->dir, room, want);
+	return 0;
+}
+
+/* thread.md and item.md must stay readable: refuse to pass the limit. */
+static int check_limits(const yoi_ticket *t, size_t add, size_t item_len,
+			yoi_error *err)
+{
+	size_t have = t->thread_torn ? t->thread_keep : t->thread_size;
+	if (add > YOI_FILE_MAX || have > YOI_FILE_MAX - add)
+		return yoi_error_set(
+		    err, YOI_EREFUSED, t->thread_path, 0,
+		    "%s: this event would make thread.md %zu bytes, over the "
+		    "%u-byte (16 MiB) limit that every command reads it "
+		    "with; nothing was written: put the large text in a file "
+		    "under the ticket's artifacts/ and reference it in a "
+		    "short event",
+		    t->thread_path, have + add, YOI_FILE_MAX);
+	if (item_len > YOI_FILE_MAX)
+		return yoi_error_set(
+		    err, YOI_EREFUSED, t->item_path, 0,
+		    "%s: item.md would be %zu bytes, over the %u-byte (16 "
+		    "MiB) limit; nothing was written: put the large text in "
+		    "a file under the ticket's artifacts/ and reference it",
+		    t->item_path, item_len, YOI_FILE_MAX);
+	return 0;
+}
+
+/*
+ * The common tail of every mutation: stamp updated_at (plus the caller's
+ * field changes already made on t->item), check, append the rendered
+ * events with one write, then rewrite item.md.
  */
 int yoi_ticket_commit(const yoi_ticket *t, const yoi_opctx *ctx,
 		      const yoi_buf *events, yoi_error *err)
@@ -204,16 +398,54 @@ int yoi_ticket_commit(const yoi_ticket *t, const yoi_opctx *ctx,
 	if (fault_fail("commit-fails"))
 		return yoi_error_set(err, YOI_EIO, t->thread_path, 0,
 				     "%s: fault injected", t->thread_path);
-	int rc = yoi_file_append(t->thread_path, events->ptr, events->len,
-				 false, err);
+	bool retry = false;
+	int rc = already_recorded(t, events, &retry);
 	if (rc < 0)
-		return rc;
-	fault_point("after-thread-append");
+		return yoi_error_set(err, rc, NULL, 0, "out of memory");
 	char at[YOI_TIME_LEN + 1];
 	now_str(ctx, at);
 	if (yoi_item_set(t->item, "updated_at", at) < 0)
 		return yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
-	return yoi_ticket_write_item(t, t->item, err);
+	yoi_buf item = YOI_BUF_INIT;
+	rc = yoi_item_render(t->item, &item);
+	if (rc < 0) {
+		rc = yoi_error_set(err, rc, t->item_path, 0,
+				   "%s: cannot render", t->item_path);
+		goto out;
+	}
+	size_t add = retry ? 0 : events->len;
+	rc = check_limits(t, add, item.len, err);
+	if (rc == 0)
+		rc = preflight(t, add + item.len, err);
+	if (rc < 0)
+		goto out;
+	if (retry)
+		report(ctx, "retry-completed", t->thread_path,
+		       "%s: the thread already ends with this change (an "
+		       "earlier run stopped before item.md); not appended "
+		       "again, item.md completed",
+		       t->thread_path);
+	if (add) {
+		fault_torn("torn-append", t->thread_path, events->ptr,
+			   events->len, false);
+		rc = yoi_file_append(t->thread_path, events->ptr, events->len,
+				     false, err);
+		if (rc < 0)
+			goto out;
+	}
+	fault_point("after-thread-append");
+	if (fault_fail("item-write-fails"))
+		rc = yoi_error_set(err, YOI_EIO, t->item_path, 0,
+				   "%s: write failed: No space left on device "
+				   "(fault injected); the old file is "
+				   "unchanged",
+				   t->item_path);
+	else
+		rc = yoi_file_write_atomic(t->item_path, item.ptr, item.len,
+					   err);
+out:
+	yoi_buf_free(&item);
+	return rc;
 }
 
 /* Lock, load item + thread. On success the caller must unlock. */
@@ -224,8 +456,112 @@ int yoi_ticket_begin(yoi_store *st, const yoi_opctx *ctx, const char *id,
 	if (rc < 0)
 		return rc;
 	rc = yoi_ticket_load(t, st, id, YOI_LOAD_ITEM | YOI_LOAD_THREAD, err);
+	if (rc == 0)
+		(*t)->item_lags = item_lags((*t)->item, (*t)->thread);
+	if (rc == 0 && (*t)->thread_torn) {
+		rc = yoi_ticket_recover_tail(*t, ctx, err);
+		if (rc < 0) {
+			yoi_ticket_free(*t);
+			*t = NULL;
+		}
+	}
 	if (rc < 0)
 		yoi_store_unlock(st);
+	return rc;
+}
+
+/* A name for the recovery file that is not taken yet. */
+static char *recovery_path(const yoi_ticket *t, const yoi_opctx *ctx)
+{
+	int64_t ms = ctx->clock_ms ? ctx->clock_ms() : ctx->now_ms;
+	char stamp[YOI_TIME_LEN + 1], compact[YOI_TIME_LEN + 1];
+	yoi_time_format(ms / 1000, stamp);
+	size_t j = 0;
+	for (size_t i = 0; stamp[i]; i++)
+		if (stamp[i] != '-' && stamp[i] != ':')
+			compact[j++] = stamp[i];
+	compact[j] = '\0';
+	for (int n = 1; n < 1000; n++) {
+		char *name = n == 1 ? yoi_sprintf("artifacts/recovered-thread-"
+						  "%s.md",
+						  compact)
+				    : yoi_sprintf("artifacts/recovered-thread-"
+						  "%s-%d.md",
+						  compact, n);
+		char *p = name ? yoi_path_join(t->dir, name) : NULL;
+		free(name);
+		if (!p || !yoi_exists(p))
+			return p;
+		free(p);
+	}
+	return NULL;
+}
+
+int yoi_ticket_recover_tail(yoi_ticket *t, const yoi_opctx *ctx, yoi_error *err)
+{
+	if (!t->thread_torn)
+		return 0;
+	if (t->thread_keep == 0)
+		return yoi_error_set(err, YOI_ECORRUPT, t->thread_path, 0,
+				     "%s: no complete event block, only a "
+				     "torn one; restore thread.md from git",
+				     t->thread_path);
+	int fd = open(t->thread_path, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return yoi_error_set(err, YOI_EIO, t->thread_path, 0,
+				     "%s: cannot open to repair its torn "
+				     "tail: %s",
+				     t->thread_path, strerror(errno));
+	size_t tl = t->thread_size - t->thread_keep;
+	char *tail = malloc(tl ? tl : 1);
+	char *path = NULL, *arts = yoi_path_join(t->dir, "artifacts");
+	struct stat sb;
+	int rc = 0;
+	if (!tail || !arts) {
+		rc = yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
+		goto out;
+	}
+	/* Under the lock nobody appends; make sure of what we cut. */
+	if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode) ||
+	    (size_t)sb.st_size != t->thread_size ||
+	    pread(fd, tail, tl, (off_t)t->thread_keep) != (ssize_t)tl) {
+		rc = yoi_error_set(err, YOI_EIO, t->thread_path, 0,
+				   "%s: changed while its torn tail was being "
+				   "repaired; run the command again",
+				   t->thread_path);
+		goto out;
+	}
+	if (!yoi_exists(arts))
+		rc = yoi_mkdir_kept(arts, err);
+	if (rc == 0 && !(path = recovery_path(t, ctx)))
+		rc = yoi_error_set(err, YOI_ENOMEM, NULL, 0,
+				   "cannot name a recovery file");
+	/* The copy first, durable; only then the cut. */
+	if (rc == 0)
+		rc = yoi_file_append(path, tail, tl, true, err);
+	fault_point("after-recovery-copy");
+	if (rc == 0 &&
+	    (ftruncate(fd, (off_t)t->thread_keep) < 0 || fsync(fd) < 0))
+		rc = yoi_error_set(err, YOI_EIO, t->thread_path, 0,
+				   "%s: cannot cut its torn tail: %s (a copy "
+				   "is in %s)",
+				   t->thread_path, strerror(errno), path);
+	if (rc == 0) {
+		report(ctx, "thread-torn-tail", t->thread_path,
+		       "%s: its last %zu bytes were an event block cut short "
+		       "(a writer was interrupted); moved to %s, the thread "
+		       "now ends at its last complete event",
+		       t->thread_path, tl, path);
+		t->thread_size = t->thread_keep;
+		t->thread_torn = false;
+		t->recovered = path;
+		path = NULL;
+	}
+out:
+	close(fd);
+	free(tail);
+	free(arts);
+	free(path);
 	return rc;
 }
 
@@ -348,10 +684,16 @@ int yoi_ticket_create(yoi_store *st, const yoi_opctx *ctx,
 	if (!arts || !thread || !itemp) {
 		rc = yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
 	} else if ((rc = yoi_mkdir(dir, err)) == 0) {
+		fault_point("create-after-mkdir");
 		rc = yoi_mkdir_kept(arts, err);
+		fault_point("create-after-artifacts");
+		if (rc == 0)
+			fault_torn("create-torn", thread, events.ptr,
+				   events.len, true);
 		if (rc == 0)
 			rc = yoi_file_append(thread, events.ptr, events.len,
 					     true, err);
+		fault_point("create-after-thread");
 		if (rc == 0)
 			rc = yoi_file_write_atomic(itemp, item.ptr, item.len,
 						   err);
@@ -413,6 +755,34 @@ static int current_state(const yoi_ticket *t, yoi_state *out, yoi_error *err)
 }
 
 typedef enum { VIA_STATE, VIA_CLOSE, VIA_REOPEN } via;
+
+/*
+ * The retry of this very transition: the thread ends with its events (a
+ * state_changed to `to`, after a close or reopen event for those
+ * commands) and item.md still shows the state it came from. The earlier
+ * run passed every check and appended; it stopped before item.md.
+ * *from gets that state.
+ */
+static bool retried_transition(const yoi_ticket *t, yoi_state to, via how,
+			       yoi_state *from)
+{
+	const yoi_thread *th = t->thread;
+	if (!t->item_lags || !th || th->n < 2)
+		return false;
+	const yoi_event *last = &th->ev[th->n - 1];
+	const char *was = yoi_item_get(t->item, "state");
+	if (!is(last->kind, "state_changed") ||
+	    !is(yoi_event_attr(last, "to"), yoi_state_name(to)) ||
+	    !is(yoi_event_attr(last, "from"), was))
+		return false;
+	const char *before = th->ev[th->n - 2].kind;
+	if ((how == VIA_CLOSE && !is(before, "close")) ||
+	    (how == VIA_REOPEN && !is(before, "reopen")) ||
+	    (how == VIA_STATE && (is(before, "close") || is(before, "reopen"))))
+		return false;
+	*from = yoi_state_parse(was);
+	return *from != YOI_ST_INVALID && *from != to;
+}
 
 /*
  * Validate from -> to for the `via` command; fill *forced when --force
@@ -547,8 +917,9 @@ static int transition(yoi_store *st, const yoi_opctx *ctx, const char *id,
 	yoi_buf events = YOI_BUF_INIT;
 	yoi_state from;
 	bool forced = false;
-	rc = current_state(t, &from, err);
-	if (rc == 0)
+	bool retry = retried_transition(t, to, how, &from);
+	rc = retry ? 0 : current_state(t, &from, err);
+	if (rc == 0 && !retry)
 		rc = check_transition(st, ctx, t, from, to, how, req, &forced,
 				      err);
 	if (rc < 0)
@@ -561,6 +932,14 @@ static int transition(yoi_store *st, const yoi_opctx *ctx, const char *id,
 	    yoi_state_find(&st->cfg.transitions, from, to);
 	unsigned flags = tr ? tr->flags : 0;
 	const char *reason = req->reason;
+	if (retry) { /* the events are in the thread: item.md only */
+		report(ctx, "retry-completed", t->thread_path,
+		       "%s: the thread already ends with this transition (an "
+		       "earlier run stopped before item.md); not appended "
+		       "again, item.md completed",
+		       t->thread_path);
+		goto item;
+	}
 	rc = yoi_ticket_lead_newline(t, &events);
 	if (rc == 0 && (flags & YOI_TR_NEEDS_SUMMARY))
 		rc = yoi_ticket_event(&events, ctx, t->thread_crlf,
@@ -583,6 +962,7 @@ static int transition(yoi_store *st, const yoi_opctx *ctx, const char *id,
 				       forced, req, err);
 	if (rc < 0)
 		goto out;
+item:;
 	bool prepared = false;
 	if (yoi_item_set(t->item, "state", yoi_state_name(to)) < 0)
 		rc = yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");

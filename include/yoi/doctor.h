@@ -34,7 +34,10 @@ typedef struct yoi_ticket_files {
  * thread-bad-review-status (w), thread-empty-summary, thread-bad-timestamp,
  * state-drift, thread-illegal-transition (w), thread-time-backwards (w),
  * thread-first-event (w), closed-without-resolution (w),
- * item-stale-updated-at (w).
+ * item-stale-updated-at (w), thread-torn-tail (bytes after the last
+ * complete event block that are no complete block: an interrupted
+ * append, see yoi_thread_torn_tail; line: where they start),
+ * thread-no-complete-event (thread.md has no complete block at all).
  */
 void yoi_doctor_check_ticket(const yoi_ticket_files *f,
 			     const yoi_state_table *tab, yoi_diag *d);
@@ -83,14 +86,30 @@ void yoi_doctor_check_parsed(const yoi_ticket_files *f,
  */
 int yoi_doctor_run(const yoi_store *st, yoi_diag *d, yoi_error *err);
 
+/*
+ * Also from yoi_doctor_run, per ticket directory:
+ *   layout-orphan        a directory an interrupted create left with
+ *                        nothing of value: no item.md, no thread.md, at
+ *                        most artifacts/.gitkeep and engine temp files;
+ *                        path: the directory
+ */
+
 /* Codes that --fix can repair. */
 bool yoi_doctor_fixable(const char *code);
 
 /*
  * Repair one ticket (under the lock): item.md state follows the replayed
- * thread, a missing artifacts/ is made, a stale updated_at is moved up;
- * appends one edit event. `what` receives "state, updated_at, artifacts/"
- * (empty when nothing needed repair).
+ * thread, a missing artifacts/ is made, a stale updated_at is moved up, a
+ * torn thread tail is moved to artifacts/recovered-thread-*.md
+ * (yoi_ticket_recover_tail); appends one edit event. Before that, an
+ * orphan of an interrupted create (layout-orphan, or layout-missing-item
+ * when thread.md holds nothing but the create event, whole or torn) is
+ * removed, and an item.md without thread.md gets a new thread.md that
+ * starts with a migration event to item.md's state. `what` receives what
+ * was done, e.g. "thread tail moved to artifacts/recovered-thread-
+ * 20260101T000000Z.md; thread_tail,updated_at" (empty when nothing
+ * needed repair). A ticket it cannot load (its own findings say why) is
+ * left as it is: 0.
  */
 int yoi_doctor_repair(yoi_store *st, const yoi_opctx *ctx, const char *id,
 		      yoi_buf *what, yoi_error *err);

@@ -120,4 +120,20 @@ bool yoi_thread_is_crlf(const char *buf, size_t len);
  */
 int yoi_thread_bad_text(const char *buf, size_t len, const char **what);
 
+/*
+ * Torn tails (a writer killed part-way through an append). A complete
+ * event block ends with its "---" line (optionally "---\r") and the
+ * newline after it, or "---" at the very end of the file. The complete
+ * part of buf is everything up to the end of its last "---" line;
+ * yoi_thread_complete_len returns that length (0 when buf has no "---"
+ * line). The torn tail is what follows it when that holds anything but
+ * spaces, tabs and line breaks: the start of a block whose "---" was
+ * never written. yoi_thread_torn_tail says whether buf has one and sets
+ * *keep (may be NULL) to the complete length. A block cut right after a
+ * "---" line inside its own body cannot be told from a complete one: it
+ * reads as a complete block with a shorter body.
+ */
+size_t yoi_thread_complete_len(const char *buf, size_t len);
+bool yoi_thread_torn_tail(const char *buf, size_t len, size_t *keep);
+
 #endif

@@ -1,8 +1,13 @@
 /*
  * ticket.h - operations on one ticket: load, create, append events,
  * transitions, close/reopen, edit. Each mutation takes the store lock,
- * appends to thread.md FIRST (one write), then rewrites item.md
- * atomically (thread.md is the source of truth).
+ * moves a torn thread tail aside (yoi_ticket_recover_tail), checks that
+ * the change can be written (limits, a writable directory, room on the
+ * file system), appends to thread.md FIRST (one write), then rewrites
+ * item.md atomically (thread.md is the source of truth). A mutation that
+ * stopped between the two is completed, not repeated, by its retry (see
+ * yoi_ticket_commit; for transitions: the thread ends with the very
+ * transition asked for and item.md still shows its from-state).
  *
  * Ownership: yoi_ticket_load allocates a yoi_ticket; yoi_ticket_free.
  */
@@ -35,6 +40,14 @@ typedef struct yoi_opctx {
 	yoi_guard_fn guard; /* NULL: allow */
 	void *guard_ctx;
 	const yoi_texts *texts;
+	/*
+	 * Optional: told of a repair a writer made on its own before its
+	 * change (a torn thread tail moved to a recovery file): a stable
+	 * code, the file, and a message for the user. NULL: not told.
+	 */
+	void (*report)(void *report_ctx, const char *code, const char *path,
+		       const char *msg);
+	void *report_ctx;
 } yoi_opctx;
 
 enum {
@@ -55,6 +68,23 @@ typedef struct yoi_ticket {
 	yoi_thread *thread; /* NULL unless loaded */
 	bool thread_crlf;
 	bool thread_needs_nl; /* thread.md lacks a final newline */
+	/*
+	 * thread.md as read: its size, and whether it ends in a torn tail
+	 * (yoi_thread_torn_tail) of the bytes past thread_keep. Loaders
+	 * parse only the complete part: a torn block is no event.
+	 */
+	size_t thread_size;
+	size_t thread_keep;
+	bool thread_torn;
+	/*
+	 * item.md lags the thread (its state is not the replayed one, or
+	 * its updated_at is older than the last event): the last mutation
+	 * stopped between its append and its item.md rewrite. Set by
+	 * yoi_ticket_begin.
+	 */
+	bool item_lags;
+	/* The recovery file yoi_ticket_begin moved a torn tail to, or NULL. */
+	char *recovered;
 } yoi_ticket;
 
 /* Load a ticket by full ID. YOI_ENOTFOUND / YOI_ECORRUPT / YOI_EIO. */
@@ -141,10 +171,21 @@ int yoi_ticket_write_item(const yoi_ticket *t, const yoi_item *it,
 
 /*
  * Building blocks of a mutation, for modules that add their own (doctor
- * --fix, relations): begin = lock + load item and thread; event = render
+ * --fix, relations): begin = lock + load item and thread, and first move
+ * a torn thread tail aside (yoi_ticket_recover_tail); event = render
  * one event by ctx's author at ctx's time; lead_newline = the newline a
  * thread without a final one needs first; commit = append events in one
  * write, stamp updated_at, rewrite item.md; end = free + unlock.
+ *
+ * commit is safe against the faults of SPEC 14: before appending it
+ * refuses (nothing written) a change that would take thread.md or item.md
+ * over YOI_FILE_MAX (YOI_EREFUSED), a ticket directory it cannot write or
+ * a file system without room for the append plus the new item.md
+ * (YOI_EIO). And it is safe to retry: when item.md lags the thread and
+ * the thread already ends with exactly these events (the same kinds,
+ * authors, attributes and bodies; only the times may differ), the earlier
+ * run appended them and stopped before item.md: commit appends nothing
+ * and completes item.md. An empty events buffer appends nothing either.
  */
 int yoi_ticket_begin(yoi_store *st, const yoi_opctx *ctx, const char *id,
 		     yoi_ticket **t, yoi_error *err);
@@ -155,5 +196,18 @@ int yoi_ticket_lead_newline(const yoi_ticket *t, yoi_buf *events);
 int yoi_ticket_commit(const yoi_ticket *t, const yoi_opctx *ctx,
 		      const yoi_buf *events, yoi_error *err);
 void yoi_ticket_end(yoi_store *st, yoi_ticket *t);
+
+/*
+ * Under the store lock: when t's thread.md ends in a torn tail (see
+ * yoi_thread_torn_tail) after at least one complete block, copy the torn
+ * bytes to a new file <ticket>/artifacts/recovered-thread-<time>[-N].md
+ * (written and fsynced first), then truncate thread.md back to the end of
+ * its last complete block: the one truncation of thread.md the engine
+ * makes, and it removes only bytes that are not a complete block. Sets
+ * t->recovered (owned by t) and tells ctx->report ("thread-torn-tail").
+ * Nothing to do: 0. A torn thread with no complete block: YOI_ECORRUPT.
+ */
+int yoi_ticket_recover_tail(yoi_ticket *t, const yoi_opctx *ctx,
+			    yoi_error *err);
 
 #endif

@@ -179,6 +179,16 @@ static int64_t now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* A repair the library made on its own (a torn thread tail moved aside). */
+static void cli_report(void *arg, const char *code, const char *path,
+		       const char *msg)
+{
+	const yoi_ctx *ctx = arg;
+	(void)path;
+	fprintf(stderr, "yoi-tickets %s: warning [%s]: %s\n", ctx->cmd, code,
+		msg);
+}
+
 int yoi_cli_opctx(yoi_ctx *ctx, yoi_opctx *op)
 {
 	memset(op, 0, sizeof(*op));
@@ -213,6 +223,8 @@ int yoi_cli_opctx(yoi_ctx *ctx, yoi_opctx *op)
 					  "at most 1024 bytes of UTF-8");
 	op->author = a;
 	op->now_ms = now_ms();
+	op->report = cli_report;
+	op->report_ctx = ctx;
 	op->clock_ms = now_ms; /* stamps are read again under the lock */
 	op->wait_sec = ctx->wait_sec;
 	op->texts = &ctx->texts;

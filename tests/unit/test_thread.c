@@ -1,4 +1,5 @@
 #include <criterion/criterion.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -1397,4 +1398,167 @@ Test(thread, large_generated_thread)
 	yoi_thread_free(t);
 	yoi_diag_free(&d);
 	yoi_buf_free(&b);
+}
+
+/* ---- torn tails --------------------------------------------------------- */
+
+Test(thread_torn, complete_threads_and_torn_ones)
+{
+	const char *ok = "<!-- event: create author: a at: " AT " -->\n\n"
+			 "## Created\n\nx\n\n---\n";
+	size_t keep;
+	cr_assert_not(yoi_thread_torn_tail(ok, strlen(ok), &keep));
+	cr_assert_eq(keep, strlen(ok));
+	/* Blank lines after the last block are not a tail. */
+	char buf[512];
+	snprintf(buf, sizeof(buf), "%s\n\r\n  \n", ok);
+	cr_assert_not(yoi_thread_torn_tail(buf, strlen(buf), &keep));
+	cr_assert_eq(keep, strlen(ok));
+	/* "---" without its newline at the end of the file is complete. */
+	cr_assert_not(yoi_thread_torn_tail(ok, strlen(ok) - 1, &keep));
+	cr_assert_eq(keep, strlen(ok) - 1);
+	/* A partial marker, a marker alone, a block without its "---". */
+	const char *tails[] = {"<",
+			       "<!-- event: comm",
+			       "<!-- event: comment author: a at: " AT " -->\n",
+			       "<!-- event: comment author: a at: " AT
+			       " -->\n\n## Comment\n\nhalf a bo",
+			       "\n--",
+			       "stray\n",
+			       "-- -\n",
+			       "----\n",
+			       "\0"};
+	for (size_t i = 0; i < sizeof(tails) / sizeof(*tails); i++) {
+		size_t tl = i == 8 ? 1 : strlen(tails[i]);
+		memcpy(buf, ok, strlen(ok));
+		memcpy(buf + strlen(ok), tails[i], tl);
+		size_t n = strlen(ok) + tl;
+		cr_assert(yoi_thread_torn_tail(buf, n, &keep), "tail %zu", i);
+		cr_assert_eq(keep, strlen(ok), "tail %zu", i);
+	}
+	/* CRLF threads: "---\r\n" closes a block. */
+	const char *crlf = "<!-- event: create author: a at: " AT " -->\r\n\r\n"
+			   "## Created\r\n\r\nx\r\n\r\n---\r\n<!-- ev";
+	cr_assert(yoi_thread_torn_tail(crlf, strlen(crlf), &keep));
+	cr_assert_eq(keep, strlen(crlf) - strlen("<!-- ev"));
+	/* Nothing complete at all. */
+	cr_assert(yoi_thread_torn_tail("<!-- event: x", 13, &keep));
+	cr_assert_eq(keep, 0);
+	cr_assert_not(yoi_thread_torn_tail("", 0, &keep));
+	cr_assert_eq(keep, 0);
+	cr_assert_not(yoi_thread_torn_tail("\n\n", 2, NULL));
+}
+
+/* A small deterministic generator (fixed seed): the same run every time. */
+static uint32_t xorshift(uint32_t *s)
+{
+	uint32_t x = *s;
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	return *s = x;
+}
+
+/*
+ * Property: every prefix of a valid thread is either complete (ends at a
+ * block boundary, or is the last "---" without its newline) or has a torn
+ * tail; cutting the tail gives the longest complete prefix, whose parse
+ * is exactly the first blocks of the thread, bodies intact.
+ */
+Test(thread_torn, every_prefix_is_complete_or_torn_back_to_a_block)
+{
+	uint32_t seed = 0x5eed1234u;
+	for (int round = 0; round < 6; round++) {
+		bool crlf = round % 2;
+		yoi_buf t = YOI_BUF_INIT;
+		size_t ends[12];
+		char bodies[12][256];
+		size_t nb = 2 + xorshift(&seed) % 9;
+		for (size_t i = 0; i < nb; i++) {
+			/* Bodies of words and lines, never a bare "---". */
+			size_t bl = xorshift(&seed) % 200;
+			for (size_t k = 0; k < bl; k++) {
+				uint32_t r = xorshift(&seed) % 12;
+				bodies[i][k] = r == 0	? '\n'
+					       : r == 1 ? '-'
+					       : r == 2 ? ' '
+							: (char)('a' + r);
+			}
+			bodies[i][bl] = '\0';
+			/* Letters at both ends: the parser trims blanks. */
+			if (bl) {
+				bodies[i][0] = 'a';
+				bodies[i][bl - 1] = 'z';
+			}
+			/* Make sure no line is exactly "---". */
+			for (char *p = strstr(bodies[i], "---"); p;
+			     p = strstr(p + 1, "---"))
+				p[1] = 'x';
+			yoi_event_spec spec = {i ? "comment" : "create",
+					       "a",
+					       AT,
+					       NULL,
+					       0,
+					       NULL,
+					       bodies[i],
+					       false};
+			yoi_error err;
+			yoi_error_clear(&err);
+			cr_assert_eq(yoi_event_render(&t, &spec, crlf, &err), 0,
+				     "%s", err.msg);
+			ends[i] = t.len;
+		}
+		for (size_t n = 0; n <= t.len; n++) {
+			size_t keep;
+			bool torn = yoi_thread_torn_tail(t.ptr, n, &keep);
+			/* The longest block boundary within the prefix. */
+			size_t want = 0, m = 0;
+			while (m < nb && ends[m] <= n)
+				want = ends[m++];
+			/* ... or the next closer without its line break. */
+			bool closer_at_eof =
+			    m < nb &&
+			    (n == ends[m] - 1 || (crlf && n == ends[m] - 2));
+			if (closer_at_eof) {
+				cr_assert_not(torn, "prefix %zu", n);
+				cr_assert_eq(keep, n);
+				m++;
+			} else {
+				cr_assert_eq(keep, want, "prefix %zu: keep %zu",
+					     n, keep);
+				cr_assert_eq(torn, n != want, "prefix %zu", n);
+			}
+			/* The kept part is complete and parses to the first
+			 * m blocks, bodies intact. */
+			cr_assert_not(yoi_thread_torn_tail(t.ptr, keep, NULL));
+			if (n % 7 && n != t.len && !torn)
+				continue; /* parsing every prefix is slow */
+			yoi_thread *th = NULL;
+			cr_assert_eq(
+			    yoi_thread_parse(&th, t.ptr, keep, PATH, NULL), 0);
+			cr_assert_eq(th->n, m, "prefix %zu", n);
+			for (size_t i = 0; i < m; i++) {
+				char want_body[256];
+				/* The parser trims trailing blank lines. */
+				snprintf(want_body, sizeof(want_body), "%s",
+					 bodies[i]);
+				size_t wl = strlen(want_body);
+				while (wl && (want_body[wl - 1] == '\n' ||
+					      want_body[wl - 1] == ' '))
+					want_body[--wl] = '\0';
+				char *got = th->ev[i].body;
+				size_t gl = strlen(got);
+				while (gl && (got[gl - 1] == '\n' ||
+					      got[gl - 1] == ' ' ||
+					      got[gl - 1] == '\r'))
+					gl--;
+				cr_assert(gl == wl &&
+					      strncmp(got, want_body, wl) == 0,
+					  "prefix %zu block %zu: '%s' vs '%s'",
+					  n, i, got, want_body);
+			}
+			yoi_thread_free(th);
+		}
+		yoi_buf_free(&t);
+	}
 }

@@ -54,6 +54,19 @@ static const char *state_of(fixture *fx, const char *id)
 	return buf;
 }
 
+/* item.md's own state field, whatever the thread says. */
+static const char *state_of_item(fixture *fx, const char *id)
+{
+	static char buf[32];
+	yoi_ticket *t;
+	yoi_error err = {0};
+	cr_assert_eq(yoi_ticket_load(&t, fx->st, id, YOI_LOAD_ITEM, &err), 0,
+		     "%s", err.msg);
+	snprintf(buf, sizeof(buf), "%s", yoi_item_get(t->item, "state"));
+	yoi_ticket_free(t);
+	return buf;
+}
+
 Test(ticket, ids_come_from_the_clock_and_never_collide)
 {
 	fixture fx;
@@ -209,6 +222,198 @@ Test(ticket, thread_without_final_newline_gets_one)
 	cr_assert_str_eq(t->thread->ev[1].body, "after");
 	yoi_ticket_free(t);
 	yoi_buf_free(&b);
+	free(thread);
+	teardown_fx(&fx);
+}
+
+/* ---- faults (issue 11) -------------------------------------------------- */
+
+typedef struct reports {
+	char code[64];
+	char msg[1024];
+	int n;
+} reports;
+
+static void capture(void *ctx, const char *code, const char *path,
+		    const char *msg)
+{
+	reports *r = ctx;
+	(void)path;
+	snprintf(r->code, sizeof(r->code), "%s", code);
+	snprintf(r->msg, sizeof(r->msg), "%s", msg);
+	r->n++;
+}
+
+static char *read_all(const char *path)
+{
+	yoi_buf b = YOI_BUF_INIT;
+	yoi_error err = {0};
+	cr_assert_eq(yoi_file_read(path, YOI_FILE_MAX, &b, &err), 0, "%s",
+		     err.msg);
+	return yoi_buf_detach(&b);
+}
+
+Test(ticket, torn_tail_is_moved_aside_by_the_next_append)
+{
+	fixture fx;
+	setup_fx(&fx);
+	reports rep = {0};
+	fx.op.report = capture;
+	fx.op.report_ctx = &rep;
+	char id[YOI_ID_LEN + 1];
+	yoi_create_opts o = {.title = "Torn"};
+	yoi_error err = {0};
+	cr_assert_eq(yoi_ticket_create(fx.st, &fx.op, &o, id, &err), 0);
+	char *thread = yoi_store_path(fx.st, id, "thread.md");
+	char *before = read_all(thread);
+	const char *torn = "<!-- event: comment author: unit at: "
+			   "2026-01-01T00:00:00Z -->\n\n## Comment\n\nhalf";
+	cr_assert_eq(yoi_file_append(thread, torn, strlen(torn), false, &err),
+		     0);
+	/* Loaders read the complete part: the torn block is no event. */
+	yoi_ticket *t;
+	cr_assert_eq(yoi_ticket_load(&t, fx.st, id, YOI_LOAD_THREAD, &err), 0);
+	cr_assert_eq(t->thread->n, 1);
+	cr_assert(t->thread_torn);
+	cr_assert_eq(t->thread_keep, strlen(before));
+	yoi_ticket_free(t);
+	cr_assert_eq(yoi_ticket_append(fx.st, &fx.op, id, "comment", NULL, 0,
+				       "whole", &err),
+		     0, "%s", err.msg);
+	cr_assert_eq(rep.n, 1);
+	cr_assert_str_eq(rep.code, "thread-torn-tail");
+	char *p = strstr(rep.msg, "moved to ");
+	cr_assert_not_null(p, "%s", rep.msg);
+	p += strlen("moved to ");
+	char path[512];
+	snprintf(path, sizeof(path), "%.*s", (int)strcspn(p, ","), p);
+	cr_assert(strstr(path, "/artifacts/recovered-thread-"), "%s", path);
+	char *saved = read_all(path);
+	cr_assert_str_eq(saved, torn);
+	char *after = read_all(thread);
+	cr_assert(strncmp(after, before, strlen(before)) == 0);
+	cr_assert(strncmp(after + strlen(before), "<!-- event: comment ", 20) ==
+		  0);
+	cr_assert(!yoi_thread_torn_tail(after, strlen(after), NULL));
+	free(saved);
+	free(after);
+	free(before);
+	free(thread);
+	teardown_fx(&fx);
+}
+
+Test(ticket, a_retry_completes_item_md_instead_of_appending_again)
+{
+	fixture fx;
+	setup_fx(&fx);
+	reports rep = {0};
+	fx.op.report = capture;
+	fx.op.report_ctx = &rep;
+	char id[YOI_ID_LEN + 1];
+	yoi_create_opts o = {.title = "Retry"};
+	yoi_error err = {0};
+	cr_assert_eq(yoi_ticket_create(fx.st, &fx.op, &o, id, &err), 0);
+	char *item = yoi_store_path(fx.st, id, "item.md");
+	char *thread = yoi_store_path(fx.st, id, "thread.md");
+	char *item0 = read_all(item);
+
+	/* The first run appended and stopped: put item.md back. */
+	fx.op.now_ms += 60000;
+	cr_assert_eq(yoi_ticket_append(fx.st, &fx.op, id, "comment", NULL, 0,
+				       "once", &err),
+		     0);
+	cr_assert_eq(yoi_file_write_atomic(item, item0, strlen(item0), &err),
+		     0);
+	char *thread1 = read_all(thread);
+	fx.op.now_ms += 60000;
+	cr_assert_eq(yoi_ticket_append(fx.st, &fx.op, id, "comment", NULL, 0,
+				       "once", &err),
+		     0);
+	char *thread2 = read_all(thread);
+	cr_assert_str_eq(thread2, thread1, "appended again");
+	cr_assert_str_eq(rep.code, "retry-completed");
+	char *item2 = read_all(item);
+	cr_assert_str_neq(item2, item0, "item.md not completed");
+	/* Another text is another comment. */
+	cr_assert_eq(yoi_ticket_append(fx.st, &fx.op, id, "comment", NULL, 0,
+				       "twice", &err),
+		     0);
+	free(thread2);
+	thread2 = read_all(thread);
+	cr_assert_gt(strlen(thread2), strlen(thread1));
+
+	/* A transition the same way: one state_changed, item.md ready. */
+	char *item3 = read_all(item);
+	yoi_transition_req req = {.target = "ready", .summary = "scoped"};
+	cr_assert_eq(yoi_ticket_transition(fx.st, &fx.op, id, &req, NULL, &err),
+		     0);
+	cr_assert_eq(yoi_file_write_atomic(item, item3, strlen(item3), &err),
+		     0);
+	cr_assert_str_eq(state_of_item(&fx, id), "planning");
+	free(thread1);
+	thread1 = read_all(thread);
+	rep.n = 0;
+	yoi_state from = YOI_ST_INVALID;
+	cr_assert_eq(
+	    yoi_ticket_transition(fx.st, &fx.op, id, &req, &from, &err), 0,
+	    "%s", err.msg);
+	cr_assert_eq(from, YOI_ST_PLANNING);
+	cr_assert_eq(rep.n, 1);
+	free(thread2);
+	thread2 = read_all(thread);
+	cr_assert_str_eq(thread2, thread1);
+	cr_assert_str_eq(state_of(&fx, id), "ready");
+	free(item0);
+	free(item2);
+	free(item3);
+	free(thread1);
+	free(thread2);
+	free(item);
+	free(thread);
+	teardown_fx(&fx);
+}
+
+Test(ticket, no_append_passes_the_read_limit)
+{
+	fixture fx;
+	setup_fx(&fx);
+	char id[YOI_ID_LEN + 1];
+	yoi_create_opts o = {.title = "Limit"};
+	yoi_error err = {0};
+	cr_assert_eq(yoi_ticket_create(fx.st, &fx.op, &o, id, &err), 0);
+	char *thread = yoi_store_path(fx.st, id, "thread.md");
+	/* Pad thread.md with one complete block to just under the limit. */
+	char *cur = read_all(thread);
+	size_t pad = YOI_FILE_MAX - strlen(cur) - 400;
+	char *blk = malloc(pad + 1);
+	cr_assert_not_null(blk);
+	size_t n = (size_t)sprintf(blk, "<!-- event: comment author: unit at: "
+					"2026-01-01T00:00:00Z -->\n\n## Comment"
+					"\n\n");
+	for (size_t i = n; i < pad - 6; i++)
+		blk[i] = i % 70 == 69 ? '\n' : 'x';
+	memcpy(blk + pad - 6, "\n---\n", 6);
+	cr_assert_eq(yoi_file_append(thread, blk, pad - 1, false, &err), 0);
+	free(blk);
+	char *before = read_all(thread);
+	char body[600];
+	memset(body, 'y', sizeof(body) - 1);
+	body[sizeof(body) - 1] = '\0';
+	int rc = yoi_ticket_append(fx.st, &fx.op, id, "comment", NULL, 0, body,
+				   &err);
+	cr_assert_eq(rc, YOI_EREFUSED, "%d %s", rc, err.msg);
+	cr_assert(strstr(err.msg, "16 MiB"), "%s", err.msg);
+	cr_assert(strstr(err.msg, "artifacts/"), "%s", err.msg);
+	char *after = read_all(thread);
+	cr_assert(strcmp(before, after) == 0, "thread.md changed");
+	/* A short one still fits, and the ticket stays readable. */
+	cr_assert_eq(yoi_ticket_append(fx.st, &fx.op, id, "comment", NULL, 0,
+				       "ok", &err),
+		     0, "%s", err.msg);
+	cr_assert_str_eq(state_of(&fx, id), "planning");
+	free(after);
+	free(before);
+	free(cur);
 	free(thread);
 	teardown_fx(&fx);
 }
