@@ -10,8 +10,9 @@
 #include <unistd.h>
 
 #include "yoi/file.h"
-#include "yoi/hooktrust.h"
 #include "yoi/graph.h"
+#include "yoi/history.h"
+#include "yoi/hooktrust.h"
 #include "yoi/id.h"
 #include "yoi/item.h"
 #include "yoi/par.h"
@@ -64,6 +65,21 @@ static void check_history(const yoi_ticket_files *f, const yoi_thread *th,
 		    "the first event is '%s', not create or migration; "
 		    "the ticket's origin is not recorded",
 		    th->ev[0].kind);
+	/* A broken transition chain: two histories merged into one. */
+	yoi_chain_break br[16];
+	size_t nbr = yoi_history_chain(th, br, 16, NULL);
+	for (size_t k = 0; k < nbr && k < 16; k++)
+		if (!br[k].settled)
+			yoi_diag_add(
+			    d, ERR, "thread-transition-chain", tp,
+			    th->ev[br[k].at].line,
+			    "this transition starts from %s, but the thread "
+			    "had reached %s (line %d): two histories were "
+			    "merged into one; record the state the ticket is "
+			    "really in with 'yoi-tickets state ID STATE "
+			    "--force --reason TEXT'",
+			    br[k].from, br[k].reached,
+			    th->ev[br[k].setter].line);
 	int64_t prev = 0;
 	bool have_prev = false;
 	for (size_t i = 0; i < th->n; i++) {

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "yoi/common.h"
+#include "yoi/thread.h"
 
 /* Length of s[0..n) without trailing line breaks and blanks. */
 static size_t trimmed(const char *s, size_t n)
@@ -93,4 +94,84 @@ void yoi_history_free(yoi_history *h)
 	free(h->added);
 	h->added = NULL;
 	h->n = 0;
+}
+
+static bool kind_is(const yoi_event *e, const char *k)
+{
+	return e->kind && strcmp(e->kind, k) == 0;
+}
+
+/* Whether the close at i is followed by its own state_changed to closed
+ * before any other close or transition elsewhere. */
+static bool close_paired(const yoi_thread *th, size_t i)
+{
+	for (size_t k = i + 1; k < th->n; k++) {
+		const yoi_event *e = &th->ev[k];
+		if (kind_is(e, "state_changed")) {
+			const char *to = yoi_event_attr(e, "to");
+			return to && strcmp(to, "closed") == 0;
+		}
+		if (kind_is(e, "close") || kind_is(e, "closed"))
+			return false;
+	}
+	return false;
+}
+
+size_t yoi_history_chain(const yoi_thread *th, yoi_chain_break *out, size_t max,
+			 bool *inherited_gap)
+{
+	const char *state = NULL;
+	size_t setter = 0, n = 0, first_unsettled = 0;
+	bool seen_transition = false;
+	if (inherited_gap)
+		*inherited_gap = false;
+	for (size_t i = 0; th && i < th->n; i++) {
+		const yoi_event *e = &th->ev[i];
+		if (kind_is(e, "create")) {
+			state = "planning";
+			setter = i;
+		} else if (kind_is(e, "migration")) {
+			const char *to = yoi_event_attr(e, "to");
+			if (!to)
+				to = yoi_event_attr(e, "state");
+			if (to && *to) {
+				state = to;
+				setter = i;
+			}
+		} else if (kind_is(e, "close") || kind_is(e, "closed")) {
+			if (!close_paired(th, i)) {
+				state = "closed";
+				setter = i;
+			}
+		} else if (kind_is(e, "state_changed")) {
+			const char *from = yoi_event_attr(e, "from");
+			const char *to = yoi_event_attr(e, "to");
+			const char *forced = yoi_event_attr(e, "forced");
+			if (forced && strcmp(forced, "true") == 0)
+				for (size_t k = first_unsettled;
+				     k < n && k < max; k++)
+					out[k].settled = true;
+			if (forced && strcmp(forced, "true") == 0)
+				first_unsettled = n;
+			bool whole = from && *from && to && *to;
+			if (whole && state && strcmp(from, state) != 0) {
+				if (!seen_transition) {
+					if (inherited_gap)
+						*inherited_gap = true;
+				} else {
+					if (n < max)
+						out[n] = (yoi_chain_break){
+						    i, setter, from, state,
+						    false};
+					n++;
+				}
+			}
+			seen_transition = true;
+			/* An incomplete transition (doctor reports it)
+			 * leaves the chain unknown until the next one. */
+			state = whole ? to : (to && *to ? to : NULL);
+			setter = i;
+		}
+	}
+	return n;
 }

@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "yoi/diag.h"
+#include "yoi/history.h"
 #include "yoi/id.h"
 #include "yoi/item.h"
 #include "yoi/relations.h"
@@ -406,9 +407,10 @@ static int tails_merge(yoi_buf *out, yoi_merge_side o, tail *a, tail *b,
 /* Findings of the thread parser that mean "not whole, well-formed blocks". */
 static bool thread_finding_fatal(const yoi_diag_entry *e)
 {
+	/* A missing separator is a warning, as doctor has it: the next
+	 * event line still starts the next block. */
 	return e->severity == YOI_DIAG_ERROR ||
-	       strcmp(e->code, "thread-stray-text") == 0 ||
-	       strcmp(e->code, "thread-missing-separator") == 0;
+	       strcmp(e->code, "thread-stray-text") == 0;
 }
 
 static int thread_units(tail *t, yoi_buf *why)
@@ -432,6 +434,23 @@ static int thread_units(tail *t, yoi_buf *why)
 		rc = conflict(why, "%s: line %d: %s", t->name, line0 + e->line,
 			      msg);
 	}
+	/* The last appended block must be whole: without its closing
+	 * "---" it is a torn write (doctor: thread-torn-tail). */
+	if (rc == 0 && th->n) {
+		const yoi_event *e = &th->ev[th->n - 1];
+		size_t n = len - e->start;
+		const char *b = s + e->start;
+		while (n && (b[n - 1] == '\n' || b[n - 1] == '\r' ||
+			     b[n - 1] == ' ' || b[n - 1] == '\t'))
+			n--;
+		if (n < 3 || memcmp(b + n - 3, "---", 3) != 0 ||
+		    (n > 3 && b[n - 4] != '\n'))
+			rc =
+			    conflict(why,
+				     "%s: line %d: the last appended event has "
+				     "no closing '---' line (a torn write)",
+				     t->name, line0 + e->line);
+	}
 	for (size_t k = 0; rc == 0 && k < th->n; k++) {
 		const yoi_event *e = &th->ev[k];
 		unit u;
@@ -449,6 +468,44 @@ static int thread_units(tail *t, yoi_buf *why)
 				      t->name, line0 + e->line);
 		else
 			rc = tail_push(t, &u);
+	}
+	yoi_thread_free(th);
+	yoi_diag_free(&d);
+	return rc;
+}
+
+/*
+ * A merge never makes an illegal history: when the merged thread's
+ * transition chain breaks (history.h) at an event a side appended - one
+ * side closed the ticket, the other later moved it on - the merge is a
+ * conflict naming both events.
+ */
+static int chain_conflicts(const yoi_buf *m, size_t base_len, yoi_buf *why)
+{
+	yoi_thread *th = NULL;
+	yoi_diag d = YOI_DIAG_INIT;
+	int rc = yoi_thread_parse(&th, m->ptr ? m->ptr : "", m->len,
+				  "thread.md", &d);
+	yoi_chain_break br[8];
+	size_t n = rc == 0 ? yoi_history_chain(th, br, 8, NULL) : 0;
+	for (size_t k = 0; rc == 0 && k < n && k < 8; k++) {
+		const yoi_event *e = &th->ev[br[k].at];
+		const yoi_event *s = &th->ev[br[k].setter];
+		if (br[k].settled ||
+		    (e->start < base_len && s->start < base_len))
+			continue;
+		rc = conflict(why,
+			      "thread.md: both sides changed the ticket's "
+			      "state: the transition at line %d (%s, %s -> "
+			      "%s) starts from %s, but the merged history "
+			      "had reached %s at line %d (%s, %s); merge by "
+			      "hand, then record the state the ticket is in "
+			      "with 'yoi-tickets state --force --reason'",
+			      e->line, e->at ? e->at : "?", br[k].from,
+			      yoi_event_attr(e, "to") ? yoi_event_attr(e, "to")
+						      : "?",
+			      br[k].from, br[k].reached, s->line,
+			      s->kind ? s->kind : "?", s->at ? s->at : "?");
 	}
 	yoi_thread_free(th);
 	yoi_diag_free(&d);
@@ -476,6 +533,8 @@ int yoi_merge_thread(yoi_buf *out, yoi_merge_side o, yoi_merge_side a,
 		rc = thread_units(&tb, why);
 	if (rc == 0)
 		rc = tails_merge(out, o, &ta, &tb, why);
+	if (rc == 0)
+		rc = chain_conflicts(out, o.len, why);
 	tail_free(&ta);
 	tail_free(&tb);
 	return rc;

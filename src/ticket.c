@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "yoi/file.h"
+#include "yoi/history.h"
 
 #ifdef YOI_FAULT_INJECTION
 /* Test builds only: die at a named point, as a crash or kill would. */
@@ -786,7 +787,7 @@ static bool retried_transition(const yoi_ticket *t, yoi_state to, via how,
 
 /*
  * Validate from -> to for the `via` command; fill *forced when --force
- * overrode the table or a guard.
+ * overrode the table, a guard or a broken history.
  */
 static int check_transition(const yoi_store *st, const yoi_opctx *ctx,
 			    const yoi_ticket *t, yoi_state from, yoi_state to,
@@ -864,6 +865,24 @@ static int check_transition(const yoi_store *st, const yoi_opctx *ctx,
 		yoi_buf_free(&why);
 		if (rc < 0)
 			return rc;
+	}
+	/* Two histories merged into one (history.h): the state is not
+	 * known until a person records it with a forced transition. */
+	yoi_chain_break br[1];
+	size_t nbr = t->thread ? yoi_history_chain(t->thread, br, 1, NULL) : 0;
+	if (nbr && !br[0].settled) {
+		if (!req->force)
+			return yoi_error_set(
+			    err, YOI_EREFUSED, t->thread_path,
+			    t->thread->ev[br[0].at].line,
+			    "%s: line %d: the transition there starts from %s, "
+			    "but the thread had reached %s: two histories were "
+			    "merged into one; check the state the ticket is "
+			    "really in and record it with --force --reason "
+			    "TEXT",
+			    t->thread_path, t->thread->ev[br[0].at].line,
+			    br[0].from, br[0].reached);
+		*forced = true;
 	}
 	return 0;
 }

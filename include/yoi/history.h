@@ -43,4 +43,36 @@ int yoi_history_check(yoi_history *out, const char *old, size_t old_len,
 
 void yoi_history_free(yoi_history *h);
 
+/*
+ * The transition chain. Replaying a thread in file order, each
+ * state_changed should start (`from`) where the thread had got to: a
+ * create starts at planning, a transition moves to its `to`, a close
+ * closes unless its own state_changed to closed follows it (the engine
+ * writes both), a migration sets its `to`/`state`. The first transition
+ * sets the start (older tools created tickets in later states without a
+ * transition: an inherited gap, not a break). A later transition that
+ * starts elsewhere is a break: two histories were merged into one (one
+ * side closed the ticket while the other moved it on). A forced
+ * transition after a break settles it (a person recorded the state the
+ * ticket is really in).
+ */
+typedef struct yoi_chain_break {
+	size_t at;	  /* index of the transition that breaks */
+	size_t setter;	  /* index of the event that set `reached` */
+	const char *from; /* its from (borrowed from the thread) */
+	const char *reached;
+	bool settled; /* a later forced transition settles it */
+} yoi_chain_break;
+
+/*
+ * Find the breaks of th's chain: fills out[0..max) and returns how many
+ * there are in all (which may exceed max). inherited_gap (may be NULL)
+ * is set when the first transition does not start where the create left
+ * the ticket (planning). A transition without `from` or `to` (doctor
+ * reports it) is not judged, and one without `to` leaves the chain
+ * unknown until the next transition.
+ */
+size_t yoi_history_chain(const yoi_thread *th, yoi_chain_break *out, size_t max,
+			 bool *inherited_gap);
+
 #endif

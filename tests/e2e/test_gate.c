@@ -234,3 +234,77 @@ Test(gate, check_passes_a_driver_merge_from_both_parents)
 	free(id);
 	e2e_rm(dir);
 }
+
+/*
+ * A merge never makes an illegal history: one branch closes a ticket,
+ * the other later moves it on. git merge stops with a conflict naming
+ * both events; a thread that got there anyway (merged by hand) is a
+ * doctor error until a forced transition records the real state.
+ */
+Test(gate, a_merge_that_would_break_the_state_chain_conflicts)
+{
+	char *dir = e2e_store();
+	free(OK_LINE(dir, "hooks", "install"));
+	char *id = OK_LINE(dir, "create", "--title", "Contested");
+	free(OK_LINE(dir, "state", id, "ready", "--summary", "s"));
+	cr_assert_eq(e2e_sh(dir, "git add -A && git commit -qm one"), 0);
+	const char *bin = getenv("YOI_BIN");
+	cr_assert_eq(e2e_sh(dir,
+			    "git checkout -qb side && "
+			    "YOI_TICKETS_NOW=2030-01-01T00:00:20Z '%s' state "
+			    "%s queued && git commit -qam queued && "
+			    "git checkout -q - && "
+			    "YOI_TICKETS_NOW=2030-01-01T00:00:10Z '%s' close "
+			    "%s --resolution dropped && git add -A && "
+			    "git commit -qm closed",
+			    bin, id, bin, id),
+		     0);
+	cr_assert_neq(e2e_sh(dir, "git merge -q --no-edit side "
+				  ">.git/merge.out 2>&1"),
+		      0, "the merge left closed without a reopen");
+	char *out = e2e_read(dir, ".git/merge.out");
+	cr_assert(strstr(out, "both sides changed the ticket's state"), "%s",
+		  out);
+	free(out);
+	cr_assert_eq(e2e_sh(dir, "git merge --abort"), 0);
+	e2e_rm(dir);
+	free(id);
+}
+
+Test(gate, doctor_reports_a_broken_chain_until_settled)
+{
+	char *dir = e2e_store();
+	char *id = OK_LINE(dir, "create", "--title", "Broken");
+	free(OK_LINE(dir, "state", id, "ready", "--summary", "s"));
+	free(OK_LINE(dir, "state", id, "queued"));
+	/* A second history's transition, as a hand merge leaves it. */
+	e2e_append(
+	    dir, e2e_tpath(id, "thread.md"),
+	    "\n<!-- event: state_changed author: other at: "
+	    "2030-01-01T00:00:00Z from: ready to: planning reason: "
+	    "back field: state -->\n\n## State changed\n\nback\n\n---\n");
+	cr_assert_eq(e2e_sh(dir,
+			    "sed -i \"s/^state: .*/state: 'planning'/\" "
+			    "'%s'",
+			    e2e_tpath(id, "item.md")),
+		     0);
+	e2e_result r = RUN(dir, "doctor");
+	cr_assert_eq(r.status, 1, "%s%s", r.out, r.err);
+	cr_assert(strstr(r.out, "thread-transition-chain") ||
+		      strstr(r.err, "thread-transition-chain"),
+		  "%s%s", r.out, r.err);
+	e2e_free(&r);
+	/* The state machine will not move it on a guess... */
+	r = RUN(dir, "state", id, "ready", "--summary", "s");
+	cr_assert_eq(r.status, 4, "%s", r.err);
+	cr_assert(strstr(r.err, "two histories"), "%s", r.err);
+	e2e_free(&r);
+	/* ...a person records the real state, and that settles it. */
+	free(OK_LINE(dir, "state", id, "ready", "--force", "--reason",
+		     "settle the merged history", "--summary", "s"));
+	r = RUN(dir, "doctor");
+	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+	e2e_free(&r);
+	free(id);
+	e2e_rm(dir);
+}

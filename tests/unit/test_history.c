@@ -197,3 +197,73 @@ Test(history, any_interleaving_is_a_successor_of_both_sides)
 		}
 	}
 }
+
+static size_t chain(const char *text, yoi_chain_break *br, size_t max,
+		    bool *gap)
+{
+	yoi_thread *th = NULL;
+	yoi_diag d = YOI_DIAG_INIT;
+	cr_assert_eq(yoi_thread_parse(&th, text, strlen(text), "t", &d), 0);
+	size_t n = yoi_history_chain(th, br, max, gap);
+	yoi_thread_free(th);
+	yoi_diag_free(&d);
+	return n;
+}
+
+#define SC(sec, from, to, extra)                                               \
+	"<!-- event: state_changed author: t at: 2026-01-01T00:00:" sec        \
+	"Z from: " from " to: " to " reason: r" extra                          \
+	" -->\n\n## State changed\n\nr\n\n---\n"
+#define MADE                                                                   \
+	"<!-- event: create author: t at: 2026-01-01T00:00:00Z -->\n\n"        \
+	"## Created\n\nm\n\n---\n"
+#define CLOSED(sec)                                                            \
+	"<!-- event: close author: t at: 2026-01-01T00:00:" sec                \
+	"Z status: closed -->\n\n## Closed\n\nc\n\n---\n"
+
+Test(history, a_whole_chain_has_no_break)
+{
+	yoi_chain_break br[4];
+	bool gap = true;
+	cr_assert_eq(chain(MADE SC("01", "planning", "ready", "")
+			       SC("02", "ready", "queued", "") CLOSED("03")
+				   SC("03", "queued", "closed", "")
+				       SC("04", "closed", "planning", ""),
+			   br, 4, &gap),
+		     0);
+	cr_assert_not(gap);
+}
+
+Test(history, an_older_tool_s_gaps_are_not_breaks)
+{
+	yoi_chain_break br[4];
+	bool gap = false;
+	/* Created in ready without a transition. */
+	cr_assert_eq(chain(MADE SC("01", "ready", "queued", ""), br, 4, &gap),
+		     0);
+	cr_assert(gap);
+	/* Closed with a close event only, then reopened. */
+	cr_assert_eq(chain(MADE CLOSED("01") SC("02", "closed", "planning", ""),
+			   br, 4, &gap),
+		     0);
+	cr_assert_not(gap);
+}
+
+Test(history, two_histories_merged_break_and_a_forced_move_settles)
+{
+	yoi_chain_break br[4];
+	const char *merged = MADE SC("01", "planning", "ready", "")
+	    SC("02", "ready", "queued", "") SC("03", "ready", "planning", "");
+	cr_assert_eq(chain(merged, br, 4, NULL), 1);
+	cr_assert_str_eq(br[0].from, "ready");
+	cr_assert_str_eq(br[0].reached, "queued");
+	cr_assert_eq(br[0].at, 3);
+	cr_assert_eq(br[0].setter, 2);
+	cr_assert_not(br[0].settled);
+	char *settled = malloc(strlen(merged) + 512);
+	sprintf(settled, "%s%s", merged,
+		SC("04", "planning", "ready", " forced: true"));
+	cr_assert_eq(chain(settled, br, 4, NULL), 1);
+	cr_assert(br[0].settled);
+	free(settled);
+}

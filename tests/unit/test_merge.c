@@ -382,7 +382,7 @@ Test(merge, thread_text_outside_blocks_conflicts)
 	/* An appended block without its closing '---' is not whole. */
 	a = cat(T0, "<!-- event: comment author: alice at: "
 		    "2026-06-01T10:01:00Z -->\n\n## Comment\n\nunfinished\n");
-	expect_conflict(thread3(T0, a, b), "ours: line 8", "---");
+	expect_conflict(thread3(T0, a, b), "ours: line 8", "'---'");
 	free(a);
 	/* Only blank lines appended: fine. */
 	a = cat(T0, "\n\n");
@@ -1266,4 +1266,62 @@ Test(merge, item_queued_at_later_wins_and_queued_by_follows)
 	free(a);
 	free(b);
 	free(c);
+}
+
+/* A transition at time at, from -> to (optionally forced). */
+#define SC(at, from, to)                                                       \
+	"<!-- event: state_changed author: alice at: " at " from: " from       \
+	" to: " to " reason: r field: state -->\n\n## State changed\n\nr\n\n"  \
+	"---\n"
+#define CLOSE(at)                                                              \
+	"<!-- event: close author: alice at: " at                              \
+	" status: closed -->\n\n## Closed\n\ndone\n\n---\n"
+#define CREATE0                                                                \
+	"<!-- event: create author: alice at: 2026-06-01T10:00:00Z -->\n\n"    \
+	"## Created\n\nmade\n\n---\n"
+
+/*
+ * A merge never makes an illegal history: one side closes the ticket,
+ * the other later moves it on; the merged chain would leave closed
+ * without a reopen. A conflict naming both events, not a clean merge.
+ */
+Test(merge, thread_merge_that_breaks_the_chain_is_a_conflict)
+{
+	const char *base =
+	    CREATE0 SC("2026-06-01T10:01:00Z", "planning", "ready");
+	char *a = cat3(base, CLOSE("2026-06-01T10:02:00Z"),
+		       SC("2026-06-01T10:02:00Z", "ready", "closed"));
+	char *b = cat(base, SC("2026-06-01T10:03:00Z", "ready", "queued"));
+	expect_conflict(thread3(base, a, b), "both sides changed",
+			"starts from ready");
+	expect_conflict(thread3(base, b, a), "both sides changed", "closed");
+	/* Two sides moving it the same way twice is a conflict too. */
+	char *c = cat(base, SC("2026-06-01T10:04:00Z", "ready", "queued"));
+	expect_conflict(thread3(base, b, c), "both sides changed", NULL);
+	/* One side moving it while the other comments merges cleanly. */
+	char *d = cat(base, EV("2026-06-01T10:02:30Z", "a comment"));
+	res r = thread3(base, b, d);
+	cr_assert_eq(r.rc, 0, "%s", r.why);
+	res_free(&r);
+	free(a);
+	free(b);
+	free(c);
+	free(d);
+}
+
+/* The driver tolerates what doctor only warns about. */
+Test(merge, thread_missing_separator_is_tolerated_as_doctor_does)
+{
+	const char *nosep = "<!-- event: comment author: alice at: "
+			    "2026-06-01T10:01:00Z -->\n\n## Comment\n\nno "
+			    "separator\n";
+	char *a = cat3(T0, nosep, A3);
+	char *b = cat(T0, B2);
+	res r = thread3(T0, a, b);
+	cr_assert_eq(r.rc, 0, "%s", r.why);
+	cr_assert(strstr(r.out, "no separator") && strstr(r.out, "theirs two"),
+		  "%s", r.out);
+	res_free(&r);
+	free(a);
+	free(b);
 }
