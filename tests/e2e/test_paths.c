@@ -226,3 +226,122 @@ Test(paths, root_option_inside_the_repository_or_without_one_works)
 	free(repo);
 	e2e_rm(dir);
 }
+
+/* ---- symbolic links and submodules under the tickets root (finding 3) */
+
+/* A committed store with hooks installed and one ticket; its ID. */
+static char *hooked(const char *dir)
+{
+	char *id = OK_LINE(dir, "create", "--title", "Linked");
+	e2e_result r = RUN(dir, "hooks", "install");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	e2e_free(&r);
+	cr_assert_eq(e2e_sh(dir, "git add -A && git commit -qm base "
+				 ">/dev/null 2>&1 && git tag base"),
+		     0, "the base commit failed");
+	return id;
+}
+
+/* `git commit` (hooks run) must fail naming code and rel. */
+static void commit_refused(const char *dir, const char *code, const char *rel)
+{
+	cr_assert_neq(e2e_sh(dir, "git commit -qm change > .git/out 2>&1"), 0,
+		      "%s: the commit went through", code);
+	char *out = e2e_read(dir, ".git/out");
+	cr_assert(strstr(out, code), "want %s in: %s", code, out);
+	cr_assert(strstr(out, rel), "want %s in: %s", rel, out);
+	free(out);
+	cr_assert_eq(e2e_sh(dir, "test \"$(git rev-list --count HEAD)\" = 1"),
+		     0);
+	cr_assert_eq(e2e_sh(dir, "git reset -q --hard && git clean -qfd"), 0);
+}
+
+Test(paths, precommit_refuses_a_symlinked_artifacts_dir)
+{
+	char *dir = e2e_store();
+	char *id = hooked(dir);
+	char rel[128];
+	snprintf(rel, sizeof(rel), ".yoi/tickets/%s/artifacts", id);
+	cr_assert_eq(
+	    e2e_sh(dir, "rm -rf %s && ln -s /etc %s && git add -A", rel, rel),
+	    0);
+	commit_refused(dir, "[change-symlink]", rel);
+	free(id);
+	e2e_rm(dir);
+}
+
+Test(paths, precommit_refuses_thread_md_stored_as_a_symlink)
+{
+	char *dir = e2e_store();
+	char *id = hooked(dir);
+	char rel[128];
+	snprintf(rel, sizeof(rel), ".yoi/tickets/%s/thread.md", id);
+	/* The same bytes, mode 120000: only the mode is wrong. */
+	cr_assert_eq(e2e_sh(dir,
+			    "git update-index --cacheinfo 120000,$(git "
+			    "hash-object -w %s),%s",
+			    rel, rel),
+		     0);
+	commit_refused(dir, "[change-symlink]", rel);
+	free(id);
+	e2e_rm(dir);
+}
+
+Test(paths, precommit_refuses_a_gitlink_under_the_root)
+{
+	char *dir = e2e_store();
+	char *id = hooked(dir);
+	char rel[128];
+	snprintf(rel, sizeof(rel), ".yoi/tickets/%s/artifacts/sub", id);
+	cr_assert_eq(e2e_sh(dir,
+			    "git update-index --add --cacheinfo "
+			    "160000,$(git rev-parse HEAD),%s",
+			    rel),
+		     0);
+	commit_refused(dir, "[change-submodule]", rel);
+	/* Beside the tickets too, not only inside one. */
+	cr_assert_eq(e2e_sh(dir, "git update-index --add --cacheinfo "
+				 "160000,$(git rev-parse HEAD),"
+				 ".yoi/tickets/vendor"),
+		     0);
+	commit_refused(dir, "[change-submodule]", ".yoi/tickets/vendor");
+	free(id);
+	e2e_rm(dir);
+}
+
+Test(paths, check_reports_links_and_submodules_committed_without_hooks)
+{
+	char *dir = e2e_store();
+	char *id = hooked(dir);
+	char art[128], th[128], sub[128];
+	snprintf(art, sizeof(art), ".yoi/tickets/%s/artifacts", id);
+	snprintf(th, sizeof(th), ".yoi/tickets/%s/thread.md", id);
+	snprintf(sub, sizeof(sub), ".yoi/tickets/%s/sub", id);
+	cr_assert_eq(e2e_sh(dir,
+			    "git update-index --cacheinfo 120000,$(git "
+			    "hash-object -w %s),%s && git update-index --add "
+			    "--cacheinfo 160000,$(git rev-parse HEAD),%s && "
+			    "rm -rf %s && ln -s /etc %s && git add %s && git "
+			    "commit -qm bad --no-verify",
+			    th, th, sub, art, art, art),
+		     0);
+	e2e_result r = RUN(dir, "check", "--base", "base", "--head", "HEAD");
+	cr_assert_eq(r.status, 1, "%s%s", r.out, r.err);
+	char want[256];
+	snprintf(want, sizeof(want), "%s: [change-symlink]", art);
+	cr_assert(strstr(r.out, want), "want %s in: %s", want, r.out);
+	snprintf(want, sizeof(want), "%s: [change-symlink]", th);
+	cr_assert(strstr(r.out, want), "want %s in: %s", want, r.out);
+	snprintf(want, sizeof(want), "%s: [change-submodule]", sub);
+	cr_assert(strstr(r.out, want), "want %s in: %s", want, r.out);
+	e2e_free(&r);
+	/* An unchanged link in history is not this change's to answer for. */
+	cr_assert_eq(e2e_sh(dir, "git tag bad && echo x > README && git add "
+				 "README && git commit -qm more --no-verify"),
+		     0);
+	r = RUN(dir, "check", "--base", "bad", "--head", "HEAD");
+	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+	e2e_free(&r);
+	free(id);
+	e2e_rm(dir);
+}
