@@ -163,6 +163,7 @@ Test(paths, worktrees_dir_beside_the_repository_works)
 	char rel[128];
 	snprintf(rel, sizeof(rel), "a/wt/%s-side", id);
 	cr_assert(e2e_exists(dir, rel), "%s missing", rel);
+	free(id);
 	free(repo);
 	e2e_rm(dir);
 }
@@ -208,6 +209,7 @@ Test(paths, root_option_inside_the_repository_or_without_one_works)
 	char rel[128];
 	snprintf(rel, sizeof(rel), "store/tix/%s/item.md", id);
 	cr_assert(e2e_exists(repo, rel));
+	free(id);
 	/* Outside any repository, --root names a plain directory. */
 	e2e_sh(dir, "mkdir -p plain");
 	char plain[PATH_MAX];
@@ -218,6 +220,7 @@ Test(paths, root_option_inside_the_repository_or_without_one_works)
 	id = OK_LINE(plain, "--root", "tix", "create", "--title", "Plain");
 	snprintf(rel, sizeof(rel), "tix/%s/item.md", id);
 	cr_assert(e2e_exists(plain, rel));
+	free(id);
 	/* ... but never inside a .git directory. */
 	r = RUN(plain, "--root", "../a/repo/.git/tix", "init");
 	cr_assert_eq(r.status, 2, "%d: %s", r.status, r.err);
