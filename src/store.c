@@ -114,7 +114,7 @@ static char *resolve_path(const char *path)
 	return b.ptr;
 }
 
-/* A component of p below base named .git (any case), or false. */
+/* Whether a component of p from byte `from` on is .git (any case). */
 static bool has_git_component(const char *p, size_t from)
 {
 	for (const char *c = p + from; *c;) {
@@ -137,7 +137,9 @@ typedef struct bounds {
 static int bounds_init(bounds *b, git_repository *repo, const char *top)
 {
 	memset(b, 0, sizeof(*b));
-	if (top && !(b->top = realpath(top, NULL)) && errno == ENOMEM)
+	/* Unresolvable (it should not be): judged as written, not skipped. */
+	if (top && !(b->top = realpath(top, NULL)) &&
+	    !(b->top = yoi_strdup(top)))
 		return YOI_ENOMEM;
 	if (repo) {
 		b->gitdir = realpath(git_repository_path(repo), NULL);
@@ -204,11 +206,6 @@ static const char *judge(const bounds *b, const char *path, bool allow_top,
 	return NULL;
 }
 
-/*
- * The resolved paths of the store must stay where they belong: --root in
- * the work tree when there is one (never in git's directories),
- * tickets.root and worktrees.dir (unless "../<name>") strictly inside it.
- */
 /* A config path refused by where it resolves: the key's line, or the
  * default named as such. */
 static int path_refused(yoi_error *err, const char *cfg_path, const char *key,
@@ -225,6 +222,11 @@ static int path_refused(yoi_error *err, const char *cfg_path, const char *key,
 			     key, val, why, key, cfg_path);
 }
 
+/*
+ * The resolved paths of the store must stay where they belong: --root in
+ * the work tree when there is one (never in git's directories),
+ * tickets.root and worktrees.dir (unless "../<name>") strictly inside it.
+ */
 static int check_paths(yoi_store *st, const char *cfg_path, yoi_error *err)
 {
 	bounds b, mb = {0};
