@@ -468,12 +468,94 @@ enum {
 	TOP_HOOKS
 };
 
+/*
+ * The rule path s breaks, or NULL: relative, plain components, no '.',
+ * '..' or '.git'. sibling: "../<name>" (one folder beside the repository)
+ * is allowed too.
+ */
+static const char *path_rule(const char *s, bool sibling)
+{
+	if (s[0] == '/')
+		return "must be relative to the repository top, not an "
+		       "absolute path";
+	for (const unsigned char *u = (const unsigned char *)s; *u; u++)
+		if (*u < 0x20 || *u == 0x7f)
+			return "must not contain a control character";
+	const char *p = s;
+	for (size_t i = 0;; i++) {
+		const char *slash = strchr(p, '/');
+		size_t n = slash ? (size_t)(slash - p) : strlen(p);
+		if (n == 0)
+			return "must not have an empty component ('//', or a "
+			       "leading or trailing '/')";
+		if (n == 1 && p[0] == '.')
+			return "must not have a '.' component; write the path "
+			       "without it";
+		if (n == 2 && p[0] == '.' && p[1] == '.' &&
+		    !(sibling && i == 0 && slash && !strchr(slash + 1, '/')))
+			return sibling
+				   ? "may use '..' only as '../<name>' (one "
+				     "folder beside the repository); otherwise "
+				     "it must stay inside the repository"
+				   : "must not have a '..' component: it must "
+				     "stay inside the repository";
+		if (n == 4 && strncasecmp(p, ".git", 4) == 0)
+			return "must not name '.git' or anything in it: that "
+			       "is git's own directory";
+		if (!slash)
+			return NULL;
+		p = slash + 1;
+	}
+}
+
+static int get_path(struct ctx *c, const char *dotted, const struct node *v,
+		    bool sibling, char **out, int *line)
+{
+	int rc = get_string(c, dotted, v, false, out);
+	if (rc < 0)
+		return rc;
+	const char *rule = path_rule(*out, sibling);
+	if (rule && strstr(rule, "control"))
+		return fail(c, v->line, "'%s' %s", dotted, rule);
+	if (rule)
+		return fail(c, v->line, "'%s' %s, got '%.*s'", dotted, rule,
+			    SHOW, *out);
+	*line = v->line;
+	return 0;
+}
+
+/* a equals b or lies inside it, component by component. */
+static bool path_under(const char *a, const char *b)
+{
+	size_t n = strlen(b);
+	return strncmp(a, b, n) == 0 && (a[n] == '\0' || a[n] == '/');
+}
+
+/* After the whole file: worktrees.dir and tickets.root must not overlap. */
+static int check_overlap(struct ctx *c)
+{
+	const yoi_config *cfg = c->cfg;
+	const char *wt = cfg->worktrees_dir, *root = cfg->tickets_root;
+	if (strncmp(wt, "../", 3) == 0 ||
+	    !(path_under(wt, root) || path_under(root, wt)))
+		return 0;
+	return fail(c,
+		    cfg->worktrees_dir_line ? cfg->worktrees_dir_line
+					    : cfg->tickets_root_line,
+		    "'worktrees.dir' ('%.*s') and 'tickets.root' ('%.*s') "
+		    "overlap: the worktrees must not be in the tickets root "
+		    "nor hold it (their folder is ignored by git); choose "
+		    "another folder",
+		    SHOW, wt, SHOW, root);
+}
+
 static int tickets_key(struct ctx *c, int key, const char *dotted,
 		       const struct node *v, void *arg)
 {
 	(void)arg;
 	if (key == 0)
-		return get_string(c, dotted, v, false, &c->cfg->tickets_root);
+		return get_path(c, dotted, v, false, &c->cfg->tickets_root,
+				&c->cfg->tickets_root_line);
 	char *lang = NULL;
 	int rc = get_string(c, dotted, v, true, &lang);
 	if (rc < 0)
@@ -497,7 +579,8 @@ static int worktrees_key(struct ctx *c, int key, const char *dotted,
 {
 	(void)arg;
 	if (key == 0)
-		return get_string(c, dotted, v, false, &c->cfg->worktrees_dir);
+		return get_path(c, dotted, v, true, &c->cfg->worktrees_dir,
+				&c->cfg->worktrees_dir_line);
 	/* An empty prefix is legitimate: branches named by the ID alone. */
 	return get_string(c, dotted, v, true, &c->cfg->branch_prefix);
 }
@@ -711,7 +794,8 @@ static int parse_into(struct ctx *c, const char *buf, size_t len)
 			    "(tickets, worktrees, routing, roles, transitions, "
 			    "hooks), got %s",
 			    kind(c, root));
-	return walk_map(c, root, "", top_keys, top_key, NULL);
+	rc = walk_map(c, root, "", top_keys, top_key, NULL);
+	return rc < 0 ? rc : check_overlap(c);
 }
 
 /* ---- public ---- */

@@ -152,3 +152,43 @@ int yoi_gitcheck_ticket(const yoi_git_view *old, const yoi_git_view *nw,
 	files_free(&b);
 	return rc;
 }
+
+int yoi_gitcheck_specials(const yoi_git_view *old, const yoi_git_view *nw,
+			  const yoi_gitcheck_opts *o, yoi_diag *d,
+			  yoi_error *err)
+{
+	yoi_strv links = {0}, gitlinks = {0};
+	int rc =
+	    yoi_git_view_specials(old, nw, o->prefix, &links, &gitlinks, err);
+	for (size_t i = 0; rc == 0 && i < links.n; i++) {
+		char *path = yoi_sprintf("%s/%s", o->top, links.v[i]);
+		if (!path) {
+			rc = yoi_error_set(err, YOI_ENOMEM, NULL, 0,
+					   "out of memory");
+			break;
+		}
+		yoi_diag_add(d, ERR, "change-symlink", path, 0,
+			     "a symbolic link under the tickets root; ticket "
+			     "files and artifacts/ must be regular files and "
+			     "directories: store the content itself (git rm "
+			     "--cached the link, add the real file)");
+		free(path);
+	}
+	for (size_t i = 0; rc == 0 && i < gitlinks.n; i++) {
+		char *path = yoi_sprintf("%s/%s", o->top, gitlinks.v[i]);
+		if (!path) {
+			rc = yoi_error_set(err, YOI_ENOMEM, NULL, 0,
+					   "out of memory");
+			break;
+		}
+		yoi_diag_add(d, ERR, "change-submodule", path, 0,
+			     "a submodule (gitlink) under the tickets root; "
+			     "the store holds only ticket files: remove it "
+			     "with 'git rm --cached' and keep submodules "
+			     "elsewhere");
+		free(path);
+	}
+	yoi_strv_free(&links);
+	yoi_strv_free(&gitlinks);
+	return rc;
+}

@@ -471,3 +471,125 @@ int yoi_git_view_ticket_ids(const yoi_git_view *v, const char *prefix,
 	yoi_strv_sort(ids);
 	return 0;
 }
+
+/* ---- symbolic links and gitlinks (issue 11, finding 3) ---- */
+
+static bool special_mode(unsigned mode)
+{
+	return mode == GIT_FILEMODE_LINK || mode == GIT_FILEMODE_COMMIT;
+}
+
+/* path at or under prefix (n bytes), component by component. */
+static bool at_or_under(const char *path, const char *prefix, size_t n)
+{
+	return strncmp(path, prefix, n) == 0 &&
+	       (path[n] == '\0' || path[n] == '/');
+}
+
+/* Whether commit view a holds path with this mode and id. */
+static int same_in(const yoi_git_view *a, const char *path, unsigned mode,
+		   const git_oid *id, yoi_error *err)
+{
+	if (!a->tree)
+		return 0;
+	git_tree_entry *te = NULL;
+	int grc = git_tree_entry_bypath(&te, a->tree, path);
+	if (grc == GIT_ENOTFOUND)
+		return 0;
+	if (grc < 0)
+		return yoi_git_fail(err, grc, path);
+	int same = (unsigned)git_tree_entry_filemode(te) == mode &&
+		   git_oid_equal(git_tree_entry_id(te), id);
+	git_tree_entry_free(te);
+	return same;
+}
+
+static int push_special(yoi_strv *links, yoi_strv *gitlinks, const char *path,
+			unsigned mode)
+{
+	return yoi_strv_push(mode == GIT_FILEMODE_LINK ? links : gitlinks,
+			     path);
+}
+
+/*
+ * The index side: its entries under prefix are contiguous (sorted by
+ * path), so one pass over them; only the rare special entries look
+ * anything up in a.
+ */
+static int specials_index(const yoi_git_view *a, git_index *ix,
+			  const char *prefix, yoi_strv *links,
+			  yoi_strv *gitlinks, yoi_error *err)
+{
+	size_t n = strlen(prefix), i = 0, count = git_index_entrycount(ix);
+	if (git_index_find_prefix(&i, ix, prefix) < 0)
+		return 0;
+	for (; i < count; i++) {
+		const git_index_entry *e = git_index_get_byindex(ix, i);
+		if (strncmp(e->path, prefix, n) != 0)
+			break;
+		if (!at_or_under(e->path, prefix, n) || !special_mode(e->mode))
+			continue;
+		int same = same_in(a, e->path, e->mode, &e->id, err);
+		if (same < 0)
+			return same;
+		if (!same &&
+		    push_special(links, gitlinks, e->path, e->mode) < 0)
+			return yoi_error_set(err, YOI_ENOMEM, NULL, 0,
+					     "out of memory");
+	}
+	return 0;
+}
+
+/* Two commits: their diff under prefix gives what b adds or alters. */
+static int specials_trees(const yoi_git_view *a, const yoi_git_view *b,
+			  const char *prefix, yoi_strv *links,
+			  yoi_strv *gitlinks, yoi_error *err)
+{
+	git_diff_options o;
+	git_diff_options_init(&o, GIT_DIFF_OPTIONS_VERSION);
+	char *spec = yoi_strdup(prefix);
+	if (!spec)
+		return yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
+	o.pathspec.strings = &spec;
+	o.pathspec.count = 1;
+	o.flags |=
+	    GIT_DIFF_DISABLE_PATHSPEC_MATCH | GIT_DIFF_INCLUDE_TYPECHANGE;
+	git_diff *diff = NULL;
+	int grc = git_diff_tree_to_tree(&diff, b->repo, a->tree, b->tree, &o);
+	free(spec);
+	if (grc < 0)
+		return yoi_git_fail(err, grc, "diff");
+	size_t n = strlen(prefix), count = git_diff_num_deltas(diff);
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < count; i++) {
+		const git_diff_delta *d = git_diff_get_delta(diff, i);
+		const git_diff_file *f = &d->new_file;
+		if (d->status == GIT_DELTA_DELETED || !f->path ||
+		    !at_or_under(f->path, prefix, n) || !special_mode(f->mode))
+			continue;
+		if (push_special(links, gitlinks, f->path, f->mode) < 0)
+			rc = yoi_error_set(err, YOI_ENOMEM, NULL, 0,
+					   "out of memory");
+	}
+	git_diff_free(diff);
+	return rc;
+}
+
+int yoi_git_view_specials(const yoi_git_view *a, const yoi_git_view *b,
+			  const char *prefix, yoi_strv *links,
+			  yoi_strv *gitlinks, yoi_error *err)
+{
+	if (a->index)
+		return yoi_error_set(err, YOI_EUSAGE, NULL, 0,
+				     "the index can only be the new side");
+	int rc = 0;
+	if (b->index)
+		rc = specials_index(a, b->index, prefix, links, gitlinks, err);
+	else if (b->tree)
+		rc = specials_trees(a, b, prefix, links, gitlinks, err);
+	if (rc == 0) {
+		yoi_strv_sort(links);
+		yoi_strv_sort(gitlinks);
+	}
+	return rc;
+}

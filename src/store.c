@@ -6,14 +6,18 @@
 #include <fcntl.h>
 #include <git2.h>
 #include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "yoi/file.h"
+#include "yoi/gitops.h"
 
 static char *absolute(const char *cwd, const char *p)
 {
@@ -44,6 +48,250 @@ static char *discover_top(yoi_store *st, const char *cwd)
 	return top;
 }
 
+/* ---- where the paths resolve (issue 11) ---- */
+
+/* p equals dir or lies inside it, component by component. */
+static bool path_within(const char *p, const char *dir)
+{
+	size_t n = strlen(dir);
+	if (n == 1 && dir[0] == '/')
+		return true;
+	return strncmp(p, dir, n) == 0 && (p[n] == '\0' || p[n] == '/');
+}
+
+/*
+ * Absolute path with its symbolic links resolved: the realpath of its
+ * longest existing prefix, then the rest (which does not exist, so holds
+ * no link) applied lexically. NULL with errno: ELOOP for a dangling link
+ * on the way (creating through it would follow it), realpath's errors,
+ * ENOMEM.
+ */
+static char *resolve_path(const char *path)
+{
+	char *head = yoi_strdup(path);
+	char *real = NULL;
+	if (!head)
+		return NULL;
+	size_t hl = strlen(head);
+	while (!(real = realpath(head, NULL))) {
+		struct stat sb;
+		char *slash = strrchr(head, '/');
+		if (errno != ENOENT || !slash || lstat(head, &sb) == 0) {
+			int e = errno == ENOENT ? ELOOP : errno;
+			free(head);
+			errno = e;
+			return NULL;
+		}
+		*(slash == head ? slash + 1 : slash) = '\0';
+		hl = strlen(head);
+	}
+	free(head);
+	yoi_buf b = YOI_BUF_INIT;
+	bool ok = yoi_buf_puts(&b, real) == 0;
+	free(real);
+	for (const char *p = path + hl; ok && *p;) {
+		while (*p == '/')
+			p++;
+		size_t n = strcspn(p, "/");
+		if (n == 0 || (n == 1 && p[0] == '.')) {
+			/* nothing */
+		} else if (n == 2 && p[0] == '.' && p[1] == '.') {
+			char *last = strrchr(b.ptr, '/');
+			b.len =
+			    last && last != b.ptr ? (size_t)(last - b.ptr) : 1;
+			b.ptr[b.len] = '\0';
+		} else {
+			ok = (b.len == 1 || yoi_buf_putc(&b, '/') == 0) &&
+			     yoi_buf_put(&b, p, n) == 0;
+		}
+		p += n;
+	}
+	if (!ok) {
+		yoi_buf_free(&b);
+		errno = ENOMEM;
+		return NULL;
+	}
+	return b.ptr;
+}
+
+/* Whether a component of p from byte `from` on is .git (any case). */
+static bool has_git_component(const char *p, size_t from)
+{
+	for (const char *c = p + from; *c;) {
+		while (*c == '/')
+			c++;
+		size_t n = strcspn(c, "/");
+		if (n == 4 && strncasecmp(c, ".git", 4) == 0)
+			return true;
+		c += n;
+	}
+	return false;
+}
+
+/* The resolved top and git directories a path is judged against. */
+typedef struct bounds {
+	char *top;	       /* realpath of the work tree top, or NULL */
+	char *gitdir, *common; /* realpaths of git's directories, or NULL */
+} bounds;
+
+static int bounds_init(bounds *b, git_repository *repo, const char *top)
+{
+	memset(b, 0, sizeof(*b));
+	/* Unresolvable (it should not be): judged as written, not skipped. */
+	if (top && !(b->top = realpath(top, NULL)) &&
+	    !(b->top = yoi_strdup(top)))
+		return YOI_ENOMEM;
+	if (repo) {
+		b->gitdir = realpath(git_repository_path(repo), NULL);
+		b->common = realpath(git_repository_commondir(repo), NULL);
+	}
+	return 0;
+}
+
+static void bounds_free(bounds *b)
+{
+	free(b->top);
+	free(b->gitdir);
+	free(b->common);
+}
+
+/*
+ * Judge absolute path: NULL when it resolves inside b->top (the top
+ * itself only when allow_top) and outside git's directories, else why
+ * (static or in buf). *res gets the resolved path (caller frees; NULL
+ * when it cannot be resolved). ENOMEM: returns NULL with *res NULL and
+ * errno ENOMEM.
+ */
+static const char *judge(const bounds *b, const char *path, bool allow_top,
+			 char *buf, size_t bufsz, char **res)
+{
+	errno = 0;
+	*res = resolve_path(path);
+	if (!*res && errno == ENOMEM)
+		return NULL;
+	if (!*res && errno == ELOOP)
+		return "goes through a symbolic link that points nowhere (or a "
+		       "loop of links); remove the link";
+	if (!*res) {
+		snprintf(buf, bufsz, "cannot be resolved: %s", strerror(errno));
+		return buf;
+	}
+	const char *r = *res;
+	if ((b->gitdir && path_within(r, b->gitdir)) ||
+	    (b->common && path_within(r, b->common))) {
+		snprintf(buf, bufsz,
+			 "resolves to %s, inside git's own directory; choose "
+			 "a folder of the work tree",
+			 r);
+		return buf;
+	}
+	if (!b->top)
+		return has_git_component(r, 0)
+			   ? "lies inside a .git directory; choose another "
+			     "folder"
+			   : NULL;
+	if (!path_within(r, b->top)) {
+		snprintf(buf, bufsz,
+			 "resolves to %s, not inside the work tree %s "
+			 "(outside the repository); choose a folder inside it "
+			 "and no symbolic link that leads out",
+			 r, b->top);
+		return buf;
+	}
+	if (!allow_top && strcmp(r, b->top) == 0)
+		return "resolves to the repository top itself; choose a "
+		       "folder inside it";
+	if (has_git_component(r, strlen(b->top)))
+		return "lies inside a .git directory; choose another folder";
+	return NULL;
+}
+
+/* A config path refused by where it resolves: the key's line, or the
+ * default named as such. */
+static int path_refused(yoi_error *err, const char *cfg_path, const char *key,
+			const char *val, int line, const char *why)
+{
+	if (line > 0)
+		return yoi_error_set(err, YOI_EREFUSED, cfg_path, line,
+				     "'%s' (%s) %s; fix %s or the link in the "
+				     "work tree",
+				     key, val, why, key);
+	return yoi_error_set(err, YOI_EREFUSED, cfg_path, 0,
+			     "'%s' (%s, the default) %s; set %s in %s, or "
+			     "fix the link in the work tree",
+			     key, val, why, key, cfg_path);
+}
+
+/*
+ * The resolved paths of the store must stay where they belong: --root in
+ * the work tree when there is one (never in git's directories),
+ * tickets.root and worktrees.dir (unless "../<name>") strictly inside it.
+ */
+static int check_paths(yoi_store *st, const char *cfg_path, yoi_error *err)
+{
+	bounds b, mb = {0};
+	char why_buf[PATH_MAX * 2 + 160];
+	char *main_top = NULL, *root_res = NULL, *wt_res = NULL, *wt = NULL;
+	const yoi_config *cfg = &st->cfg;
+	int rc = bounds_init(&b, st->repo, st->top);
+	/* Linked worktrees go under the main worktree's top (work.c). */
+	if (rc == 0 && st->repo && st->top) {
+		yoi_error e2;
+		if (yoi_git_main_top(st->repo, &main_top, &e2) < 0)
+			rc = e2.code == YOI_ENOMEM ? YOI_ENOMEM : 0;
+		else
+			rc = bounds_init(&mb, st->repo, main_top);
+	}
+	if (rc < 0)
+		goto out;
+	const char *why = judge(&b, st->root, st->root_override, why_buf,
+				sizeof(why_buf), &root_res);
+	/* --root from a linked worktree may name the main one's store. */
+	if (why && st->root_override && mb.top && b.top &&
+	    strcmp(mb.top, b.top) != 0) {
+		free(root_res);
+		why = judge(&mb, st->root, true, why_buf, sizeof(why_buf),
+			    &root_res);
+	}
+	if (!why && !root_res) {
+		rc = YOI_ENOMEM;
+	} else if (why && st->root_override) {
+		rc = yoi_error_set(err, YOI_EUSAGE, st->root, 0,
+				   "--root %s: the tickets root %s", st->root,
+				   why);
+	} else if (why) {
+		rc = path_refused(err, cfg_path, "tickets.root",
+				  cfg->tickets_root, cfg->tickets_root_line,
+				  why);
+	}
+	if (rc < 0 || !mb.top || strncmp(cfg->worktrees_dir, "../", 3) == 0)
+		goto out;
+	wt = yoi_path_join(main_top, cfg->worktrees_dir);
+	why = wt ? judge(&mb, wt, false, why_buf, sizeof(why_buf), &wt_res)
+		 : NULL;
+	if (!why && !wt_res)
+		rc = YOI_ENOMEM;
+	else if (!why && b.top && strcmp(b.top, mb.top) == 0 &&
+		 (path_within(wt_res, root_res) ||
+		  path_within(root_res, wt_res)))
+		why = "overlaps the tickets root once links are resolved; "
+		      "choose another folder";
+	if (why)
+		rc = path_refused(err, cfg_path, "worktrees.dir",
+				  cfg->worktrees_dir, cfg->worktrees_dir_line,
+				  why);
+out:
+	if (rc == YOI_ENOMEM)
+		rc = yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
+	bounds_free(&b);
+	bounds_free(&mb);
+	free(main_top);
+	free(root_res);
+	free(wt_res);
+	free(wt);
+	return rc;
+}
+
 int yoi_store_open(yoi_store **out, const char *cwd, const char *root_override,
 		   yoi_error *err)
 {
@@ -57,6 +305,7 @@ int yoi_store_open(yoi_store **out, const char *cwd, const char *root_override,
 	if (rc < 0)
 		goto fail_nomem;
 
+	st->root_override = root_override != NULL;
 	if (root_override) {
 		st->root = strip_slash(absolute(cwd, root_override));
 		char *copy = st->root ? yoi_strdup(st->root) : NULL;
@@ -87,13 +336,19 @@ int yoi_store_open(yoi_store **out, const char *cwd, const char *root_override,
 	if (rc < 0)
 		goto fail;
 	if (!st->root) {
-		st->root = st->cfg.tickets_root[0] == '/'
-			       ? yoi_strdup(st->cfg.tickets_root)
-			       : yoi_path_join(st->top, st->cfg.tickets_root);
+		/* The config refuses absolute roots (yoi_config_parse). */
+		st->root = yoi_path_join(st->top, st->cfg.tickets_root);
 		if (!st->root)
 			goto fail_nomem;
 		strip_slash(st->root);
 	}
+	cfg_path = yoi_path_join(st->yoi_dir, "config.yaml");
+	rc = cfg_path ? check_paths(st, cfg_path, err) : YOI_ENOMEM;
+	free(cfg_path);
+	if (rc == YOI_ENOMEM)
+		goto fail_nomem;
+	if (rc < 0)
+		goto fail;
 	*out = st;
 	return 0;
 fail_nomem:

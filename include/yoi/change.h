@@ -14,7 +14,9 @@
  *                            state the thread had reached
  * plus, over the new version, every finding of yoi_doctor_check_ticket
  * (malformed events, incomplete transitions, state-drift: item.md's state
- * differs from the replayed thread, ...).
+ * differs from the replayed thread, ...). Symbolic links and submodules
+ * under the tickets root (change-symlink, change-submodule) are judged on
+ * the git entries' modes, by yoi_gitcheck_specials (gitcheck.h).
  */
 #ifndef YOI_CHANGE_H
 #define YOI_CHANGE_H

@@ -27,12 +27,14 @@
 typedef enum { YOI_LANG_EN = 0, YOI_LANG_JA = 1 } yoi_lang;
 
 typedef struct yoi_config {
-	char *tickets_root;  /* default ".yoi/tickets" */
-	yoi_lang language;   /* default English */
-	char *worktrees_dir; /* default ".worktree" */
-	char *branch_prefix; /* default "work/" */
-	long max_inprogress; /* default 0 = unlimited; must be >= 0 */
-	yoi_strv roles;	     /* default intake, orchestrator, coder, reviewer */
+	char *tickets_root;	/* default ".yoi/tickets" */
+	int tickets_root_line;	/* its line in the file; 0: the default */
+	yoi_lang language;	/* default English */
+	char *worktrees_dir;	/* default ".worktree" */
+	int worktrees_dir_line; /* its line in the file; 0: the default */
+	char *branch_prefix;	/* default "work/" */
+	long max_inprogress;	/* default 0 = unlimited; must be >= 0 */
+	yoi_strv roles; /* default intake, orchestrator, coder, reviewer */
 	yoi_state_table transitions; /* default: built-in table (not owned) */
 	char *hook_ticket_event;     /* default ".yoi/hooks/ticket-event" */
 	bool hook_ticket_event_set;  /* hooks.ticket_event given explicitly */
@@ -52,7 +54,16 @@ int yoi_config_defaults(yoi_config *cfg);
  * decimal (no sign, no leading zero) and at most INT_MAX. Strings must not
  * be null; root, dir and ticket_event must not be empty (branch_prefix
  * may). A null section (`tickets:` with every key commented out) keeps its
- * defaults. Also refused: YAML tags, duplicate keys, several documents,
+ * defaults.
+ *
+ * Paths (issue 11; the rules of docs/format.md): tickets.root must be
+ * relative to the repository top, made of plain components - no empty
+ * ones ('//', trailing '/'), no '.' or '..', none named '.git' (in any
+ * case), no control characters. worktrees.dir follows the same rules, or
+ * is exactly "../<name>" (one folder beside the repository). The two must
+ * not overlap (neither equal to nor inside the other). These are checked
+ * on the text; where the paths resolve after symbolic links is checked by
+ * yoi_store_open. Also refused: YAML tags, duplicate keys, several documents,
  * nesting deeper than 32, invalid UTF-8, NUL bytes, len over
  * YOI_CONFIG_MAX_SIZE. Errors: YOI_ECORRUPT with err->path = path and
  * err->line = the 1-based line of the offending node; YOI_ENOMEM.

@@ -25,4 +25,16 @@ int yoi_gitcheck_ticket(const yoi_git_view *old, const yoi_git_view *nw,
 			const char *id, const yoi_gitcheck_opts *o, yoi_diag *d,
 			yoi_error *err);
 
+/*
+ * What the change adds or alters at or under the tickets root that is not
+ * a regular file or directory, each an error at "<top>/<path>" (no line):
+ *   change-symlink    a symbolic link (mode 120000): a ticket file,
+ *                     artifacts/ or anything else under the root
+ *   change-submodule  a gitlink (mode 160000)
+ * An entry old holds identically is inherited history and not reported.
+ */
+int yoi_gitcheck_specials(const yoi_git_view *old, const yoi_git_view *nw,
+			  const yoi_gitcheck_opts *o, yoi_diag *d,
+			  yoi_error *err);
+
 #endif

@@ -159,6 +159,17 @@ int yoi_git_view_read(const yoi_git_view *v, const char *path, size_t limit,
 int yoi_git_view_changed(const yoi_git_view *a, const yoi_git_view *b,
 			 const char *prefix, yoi_strv *ids, yoi_error *err);
 
+/*
+ * The entries at or under prefix in view b that are symbolic links (mode
+ * 120000, into links) or gitlinks (submodules, mode 160000, into
+ * gitlinks), leaving out those view a holds identically (same path, mode
+ * and id): what the change from a to b adds or alters. a is a commit or
+ * the empty view, b any view. Sorted.
+ */
+int yoi_git_view_specials(const yoi_git_view *a, const yoi_git_view *b,
+			  const char *prefix, yoi_strv *links,
+			  yoi_strv *gitlinks, yoi_error *err);
+
 /* The ticket IDs under prefix in a commit view (the index: every entry). */
 int yoi_git_view_ticket_ids(const yoi_git_view *v, const char *prefix,
 			    yoi_strv *ids, yoi_error *err);

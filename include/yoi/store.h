@@ -22,6 +22,7 @@ typedef struct yoi_store {
 	char *top;     /* repository work tree top (no trailing '/'), or NULL */
 	char *yoi_dir; /* the .yoi directory holding config.yaml */
 	char *root;    /* tickets root */
+	bool root_override; /* root came from --root */
 	yoi_config cfg;
 	int lock_fd;	/* -1 when not held */
 	int lock_depth; /* nested yoi_store_lock calls inside the outer one */
@@ -34,6 +35,16 @@ typedef struct yoi_store {
  * root_override (--root DIR) names the tickets root directly; its config
  * is then read from DIR/../config.yaml. The root need not exist yet
  * (init makes it); yoi_store_require checks it does.
+ *
+ * Where the paths resolve (symbolic links of their existing part
+ * followed; a dangling link on the way is refused): --root must lie in
+ * the work tree (the top itself allowed) when cwd is in a repository,
+ * and never in git's directories or any .git folder - else YOI_EUSAGE.
+ * tickets.root must lie strictly inside the work tree and outside git's
+ * directories; worktrees.dir (unless "../<name>") strictly inside the
+ * main worktree's top, outside git's directories and not overlapping the
+ * tickets root - else YOI_EREFUSED naming .yoi/config.yaml, the key's
+ * line and the key.
  */
 int yoi_store_open(yoi_store **out, const char *cwd, const char *root_override,
 		   yoi_error *err);

@@ -37,6 +37,8 @@ int yoi_cli_check_views(yoi_ctx *ctx, const yoi_store *st,
 		e = yoi_git_view_ticket_ids(b, prefix, &known, &ctx->err);
 	yoi_gitcheck_opts o = {st->top, prefix, &st->cfg.transitions,
 			       dangling ? &known : NULL};
+	if (e == 0)
+		e = yoi_gitcheck_specials(a, b, &o, d, &ctx->err);
 	for (size_t i = 0; e == 0 && i < ids->n; i++)
 		e = yoi_gitcheck_ticket(a, b, ids->v[i], &o, d, &ctx->err);
 	yoi_strv_free(&known);

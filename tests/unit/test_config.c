@@ -950,3 +950,67 @@ Test(config_load, load_over_initialised_configs)
 	free(missing);
 	free(link);
 }
+
+/* ---- paths from the config stay inside the repository (issue 11) ---- */
+
+Test(config, tickets_root_must_be_a_plain_relative_path)
+{
+	bad("tickets:\n  root: /\n", 2, "'tickets.root' must be relative");
+	bad("tickets:\n  root: /srv/tickets\n", 2,
+	    "'tickets.root' must be relative");
+	bad("tickets:\n  root: ../../x\n", 2, "'..'");
+	bad("tickets:\n  root: a/../../x\n", 2, "'..'");
+	bad("tickets:\n  root: ..\n", 2, "'..'");
+	bad("tickets:\n  root: .\n", 2, "'.'");
+	bad("tickets:\n  root: ./tix\n", 2, "'.'");
+	bad("tickets:\n  root: a//b\n", 2, "empty component");
+	bad("tickets:\n  root: tix/\n", 2, "empty component");
+	bad("tickets:\n  root: .git\n", 2, "'.git'");
+	bad("tickets:\n  root: .git/hooks\n", 2, "'.git'");
+	bad("tickets:\n  root: sub/.GIT/x\n", 2, "'.git'");
+	bad("tickets:\n  root: \"a\\nb\"\n", 2, "control character");
+	/* The message names the key and the rule. */
+	bad("tickets:\n  root: ../x\n", 2, "'tickets.root'");
+}
+
+Test(config, tickets_root_plain_paths_still_accepted)
+{
+	yoi_config cfg = {0};
+	parse_ok(&cfg, "tickets:\n  root: work/tix\n");
+	cr_assert_str_eq(cfg.tickets_root, "work/tix");
+	cr_assert_eq(cfg.tickets_root_line, 2);
+	parse_ok(&cfg, "tickets:\n  root: .yoi/t..x/.gitx/..y\n");
+	cr_assert_str_eq(cfg.tickets_root, ".yoi/t..x/.gitx/..y");
+	yoi_config_free(&cfg);
+}
+
+Test(config, worktrees_dir_inside_or_one_sibling_folder)
+{
+	bad("worktrees:\n  dir: /abs/wt\n", 2,
+	    "'worktrees.dir' must be relative");
+	bad("worktrees:\n  dir: ../..\n", 2, "'..'");
+	bad("worktrees:\n  dir: ../../wt\n", 2, "'..'");
+	bad("worktrees:\n  dir: ../a/b\n", 2, "'..'");
+	bad("worktrees:\n  dir: a/../../wt\n", 2, "'..'");
+	bad("worktrees:\n  dir: ..\n", 2, "'..'");
+	bad("worktrees:\n  dir: .\n", 2, "'.'");
+	bad("worktrees:\n  dir: ../.git\n", 2, "'.git'");
+	bad("worktrees:\n  dir: .git/wt\n", 2, "'.git'");
+	bad("worktrees:\n  dir: wt//x\n", 2, "empty component");
+	/* Not the tickets root, nor inside it, nor holding it. */
+	bad("worktrees:\n  dir: .yoi/tickets\n", 2, "tickets root");
+	bad("worktrees:\n  dir: .yoi/tickets/wt\n", 2, "tickets root");
+	bad("worktrees:\n  dir: .yoi\n", 2, "tickets root");
+	bad("worktrees:\n  dir: tix\ntickets:\n  root: tix/store\n", 2,
+	    "tickets root");
+
+	yoi_config cfg = {0};
+	parse_ok(&cfg, "worktrees:\n  dir: ../wt\n");
+	cr_assert_str_eq(cfg.worktrees_dir, "../wt");
+	cr_assert_eq(cfg.worktrees_dir_line, 2);
+	parse_ok(&cfg, "worktrees:\n  dir: build/worktrees\n");
+	cr_assert_str_eq(cfg.worktrees_dir, "build/worktrees");
+	parse_ok(&cfg, "worktrees:\n  dir: .yoi/tickets2\n");
+	cr_assert_str_eq(cfg.worktrees_dir, ".yoi/tickets2");
+	yoi_config_free(&cfg);
+}

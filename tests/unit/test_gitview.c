@@ -273,3 +273,95 @@ Test(gitview, index_is_only_the_new_side)
 	yoi_git_view_free(empty);
 	git_repository_free(repo);
 }
+
+/*
+ * yoi_git_view_specials between rev (NULL: HEAD) and new_rev (NULL: the
+ * index): "links|gitlinks", each ','-joined.
+ */
+static char *specials(const char *rev, const char *new_rev)
+{
+	git_repository *repo = NULL;
+	cr_assert_eq(git_repository_open(&repo, dir), 0);
+	yoi_error err = {0};
+	yoi_git_view *a = NULL, *b = NULL;
+	if (rev)
+		cr_assert_eq(yoi_git_view_open(&a, repo, rev, &err), 0, "%s",
+			     err.msg);
+	else
+		cr_assert_eq(yoi_git_view_head(&a, repo, &err), 0, "%s",
+			     err.msg);
+	cr_assert_eq(yoi_git_view_open(&b, repo, new_rev, &err), 0, "%s",
+		     err.msg);
+	yoi_strv links = {0}, gitlinks = {0};
+	cr_assert_eq(yoi_git_view_specials(a, b, ".yoi/tickets", &links,
+					   &gitlinks, &err),
+		     0, "%s", err.msg);
+	char *l = join(&links), *g = join(&gitlinks);
+	char *s = yoi_sprintf("%s|%s", l, g);
+	free(l);
+	free(g);
+	yoi_strv_free(&links);
+	yoi_strv_free(&gitlinks);
+	yoi_git_view_free(b);
+	yoi_git_view_free(a);
+	git_repository_free(repo);
+	return s;
+}
+
+static void specials_are(const char *rev, const char *new_rev, const char *want)
+{
+	char *got = specials(rev, new_rev);
+	cr_assert_str_eq(got, want, "%s..%s", rev ? rev : "HEAD",
+			 new_rev ? new_rev : "index");
+	free(got);
+}
+
+Test(gitview, specials_added_to_the_index_or_a_commit)
+{
+	ticket(A);
+	ticket(B);
+	commit();
+	sh("git tag base");
+	specials_are(NULL, NULL, "|");
+	/* artifacts/ replaced by a link; thread.md staged as a link (same
+	 * bytes); a gitlink in a ticket and one beside the tickets; a link
+	 * outside the root is not ours. */
+	sh("rm -rf " T A "/artifacts && ln -s /etc " T A "/artifacts && "
+	   "ln -s x outside && git add -A && "
+	   "git update-index --cacheinfo 120000,$(git hash-object -w " T B
+	   "/thread.md)," T B "/thread.md && "
+	   "git update-index --add --cacheinfo 160000,$(git rev-parse HEAD)," T
+	       B "/sub && "
+	   "git update-index --add --cacheinfo 160000,$(git rev-parse HEAD)," T
+	   "vendor");
+	specials_are(NULL, NULL,
+		     T A "/artifacts," T B "/thread.md|" T B "/sub," T
+			 "vendor");
+	sh("git commit -q --no-verify -m bad && git tag bad");
+	specials_are("base", "bad",
+		     T A "/artifacts," T B "/thread.md|" T B "/sub," T
+			 "vendor");
+	/* Inherited, unchanged: not this change's. */
+	sh("echo more >> " T A "/item.md && git add -A");
+	specials_are(NULL, NULL, "|");
+	commit();
+	specials_are("bad", "HEAD", "|");
+	/* A link whose target changes is altered, so reported again. */
+	sh("rm " T A "/artifacts && ln -s /tmp " T A "/artifacts && "
+	   "git add -A");
+	specials_are(NULL, NULL, T A "/artifacts|");
+}
+
+Test(gitview, specials_the_root_itself_as_a_link)
+{
+	sh("mkdir -p .yoi && ln -s elsewhere .yoi/tickets && "
+	   "ln -s x .yoi/ticketsfoo && git add -A");
+	specials_are(NULL, NULL, ".yoi/tickets|");
+	sh("git commit -q --no-verify -m c");
+	sh("git commit -q --no-verify --allow-empty -m empty");
+	specials_are("HEAD~1", "HEAD", "|");
+	sh("git rm -q --cached .yoi/tickets && git commit -q --no-verify -m "
+	   "gone && git tag gone && git add -A && git commit -q --no-verify "
+	   "-m back");
+	specials_are("gone", "HEAD", ".yoi/tickets|");
+}
