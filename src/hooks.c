@@ -25,6 +25,8 @@ static const struct {
 } hook_tab[YOI_HOOKS_N] = {
     {"pre-commit", ""},
     {"commit-msg", " \"$1\""},
+    /* git runs no pre-commit for a merge it commits itself */
+    {"pre-merge-commit", ""},
 };
 
 /* The ticket files routed to the merge driver, relative to a ticket. */

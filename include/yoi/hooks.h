@@ -29,7 +29,7 @@ struct git_repository;
 #define YOI_HOOKS_CHAINED_SUFFIX ".yoi-chained"
 /* The merge driver's name: merge.<name>.driver, merge=<name>. */
 #define YOI_HOOKS_DRIVER "yoi-tickets"
-#define YOI_HOOKS_N	 2 /* pre-commit, commit-msg */
+#define YOI_HOOKS_N	 3 /* pre-commit, commit-msg, pre-merge-commit */
 
 /* What was done to one thing. */
 typedef enum yoi_hooks_result {

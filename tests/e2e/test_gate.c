@@ -308,3 +308,46 @@ Test(gate, doctor_reports_a_broken_chain_until_settled)
 	free(id);
 	e2e_rm(dir);
 }
+
+/*
+ * git runs pre-merge-commit (not pre-commit) when it commits a merge
+ * itself: the same check runs on the merge result.
+ */
+Test(gate, pre_merge_commit_checks_the_merge_result)
+{
+	char *dir = e2e_store();
+	free(OK_LINE(dir, "hooks", "install"));
+	cr_assert(e2e_exists(dir, ".git/hooks/pre-merge-commit"));
+	char *id = OK_LINE(dir, "create", "--title", "Merged");
+	cr_assert_eq(e2e_sh(dir, "git add -A && git commit -qm one"), 0);
+	/* A side branch that rewrote history (committed with --no-verify):
+	 * the merge commit is refused. */
+	cr_assert_eq(e2e_sh(dir,
+			    "git checkout -qb side && "
+			    "sed -i 's/^## Created/## Forged/' '%s' && "
+			    "git commit -qam forged --no-verify && "
+			    "git checkout -q - && echo x > other.txt && "
+			    "git add other.txt && git commit -qm other",
+			    e2e_tpath(id, "thread.md")),
+		     0);
+	cr_assert_neq(e2e_sh(dir, "git merge -q --no-edit side "
+				  ">.git/merge.out 2>&1"),
+		      0);
+	char *out = e2e_read(dir, ".git/merge.out");
+	cr_assert(strstr(out, "change-thread-rewritten"), "%s", out);
+	free(out);
+	cr_assert_eq(e2e_sh(dir, "git merge --abort"), 0);
+	/* A clean driver merge goes through. */
+	cr_assert_eq(e2e_sh(dir,
+			    "git checkout -qb good HEAD && "
+			    "'%s' comment %s --message good && "
+			    "git commit -qam good && git checkout -q - && "
+			    "echo y > other2.txt && git add other2.txt && "
+			    "git commit -qm other2 && "
+			    "git merge -q --no-edit good && "
+			    "git rev-parse -q --verify HEAD^2 >/dev/null",
+			    getenv("YOI_BIN"), id),
+		     0);
+	free(id);
+	e2e_rm(dir);
+}

@@ -81,8 +81,8 @@ Test(hooks, install_writes_hooks_config_and_attributes)
 	char *bin = real_bin();
 	char quoted[PATH_MAX + 8];
 	snprintf(quoted, sizeof(quoted), "installer='%s'\n", bin);
-	const char *names[] = {"pre-commit", "commit-msg"};
-	for (size_t i = 0; i < 2; i++) {
+	const char *names[] = {"pre-commit", "commit-msg", "pre-merge-commit"};
+	for (size_t i = 0; i < 3; i++) {
 		char rel[64];
 		snprintf(rel, sizeof(rel), ".git/hooks/%s", names[i]);
 		cr_assert(executable(dir, rel), "%s is not 0755", rel);
@@ -91,7 +91,7 @@ Test(hooks, install_writes_hooks_config_and_attributes)
 		cr_assert(strstr(s, quoted), "no absolute binary in %s", s);
 		char run[64];
 		snprintf(run, sizeof(run), "hook %s%s\n", names[i],
-			 i ? " \"$1\"" : "");
+			 i == 1 ? " \"$1\"" : "");
 		cr_assert(strstr(s, run), "%s does not run '%s'", rel, run);
 		free(s);
 	}
@@ -150,8 +150,8 @@ Test(hooks, install_twice_is_idempotent)
 	cr_assert_str_eq(json_string_value(json_object_get(j, "action")),
 			 "install");
 	json_t *hooks = json_object_get(j, "hooks");
-	cr_assert_eq(json_array_size(hooks), 2);
-	for (size_t i = 0; i < 2; i++) {
+	cr_assert_eq(json_array_size(hooks), 3);
+	for (size_t i = 0; i < 3; i++) {
 		json_t *h = json_array_get(hooks, i);
 		cr_assert_str_eq(
 		    json_string_value(json_object_get(h, "result")),
