@@ -26,10 +26,24 @@ static int open_error(yoi_error *err, const char *path, int e)
 			     strerror(e));
 }
 
+static int not_regular(yoi_error *err, const char *path)
+{
+	return yoi_error_set(err, YOI_EREFUSED, path, 0,
+			     "%s: not a regular file (a FIFO, socket, device "
+			     "or directory); ticket files must be regular "
+			     "files: remove it and restore the file",
+			     path);
+}
+
 static int open_regular_at(int dirfd, const char *path, size_t limit,
 			   size_t *size, yoi_error *err)
 {
-	int fd = openat(dirfd, path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	/*
+	 * O_NONBLOCK: opening a FIFO for reading would otherwise wait for a
+	 * writer forever; it has no effect on the regular files we accept.
+	 */
+	int fd =
+	    openat(dirfd, path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
 		return open_error(err, path, errno);
 	struct stat sb;
@@ -41,8 +55,7 @@ static int open_regular_at(int dirfd, const char *path, size_t limit,
 	}
 	if (!S_ISREG(sb.st_mode)) {
 		close(fd);
-		return yoi_error_set(err, YOI_EREFUSED, path, 0,
-				     "%s: not a regular file", path);
+		return not_regular(err, path);
 	}
 	if ((unsigned long long)sb.st_size > limit) {
 		close(fd);

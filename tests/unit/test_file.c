@@ -203,3 +203,21 @@ Test(file, mkdir_kept_makes_a_gitkeep)
 	free(p);
 	rmtree(d);
 }
+
+/* A FIFO in place of a ticket file is refused at once, never waited on. */
+Test(file, fifo_is_refused_without_blocking, .timeout = 30)
+{
+	char *d = tmpdir();
+	char p[512];
+	snprintf(p, sizeof(p), "%s/item.md", d);
+	cr_assert_eq(mkfifo(p, 0644), 0);
+	yoi_buf b = YOI_BUF_INIT;
+	yoi_error e;
+	cr_assert_eq(yoi_file_read(p, YOI_FILE_MAX, &b, &e), YOI_EREFUSED);
+	cr_assert(strstr(e.msg, "item.md") && strstr(e.msg, "FIFO"), "%s",
+		  e.msg);
+	cr_assert_eq(yoi_file_read_frontmatter(p, YOI_FILE_MAX, &b, &e),
+		     YOI_EREFUSED);
+	yoi_buf_free(&b);
+	rmtree(d);
+}
