@@ -853,7 +853,7 @@ int yoi_doctor_repair(yoi_store *st, const yoi_opctx *ctx, const char *id,
 	}
 	bool made_arts = false;
 	if (!yoi_exists(arts)) {
-		rc = yoi_mkdir_kept(arts, err);
+		rc = yoi_store_mkdir(st, arts, true, err);
 		made_arts = rc == 0;
 	}
 	free(arts);

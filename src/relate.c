@@ -8,8 +8,8 @@
 #include "yoi/routing.h"
 
 /* Refuse an edge that would make its waiter wait for itself. */
-static int refuse_cycle(const yoi_store *st, const char *id,
-			yoi_rel_kind kind, const char *target, yoi_error *err)
+static int refuse_cycle(const yoi_store *st, const char *id, yoi_rel_kind kind,
+			const char *target, yoi_error *err)
 {
 	if (kind != YOI_REL_DEPENDS_ON && kind != YOI_REL_BLOCKS)
 		return 0;
@@ -44,9 +44,9 @@ static int refuse_cycle(const yoi_store *st, const char *id,
 	return rc;
 }
 
-int yoi_relate(yoi_store *st, const yoi_opctx *ctx, const char *id,
-	       bool add, yoi_rel_kind kind, const char *target,
-	       const char *note, yoi_error *err)
+int yoi_relate(yoi_store *st, const yoi_opctx *ctx, const char *id, bool add,
+	       yoi_rel_kind kind, const char *target, const char *note,
+	       yoi_error *err)
 {
 	yoi_ticket *t;
 	int rc = yoi_ticket_begin(st, ctx, id, &t, err);
@@ -102,7 +102,7 @@ int yoi_relate(yoi_store *st, const yoi_opctx *ctx, const char *id,
 	if (rc == 0)
 		rc = yoi_relations_render(&b, rels, err);
 	if (rc == 0)
-		rc = yoi_file_write_atomic(path, b.ptr, b.len, err);
+		rc = yoi_store_write(st, path, b.ptr, b.len, err);
 	yoi_attr a[] = {{"action", add ? "add" : "remove"},
 			{"kind", (char *)yoi_rel_kind_name(kind)},
 			{"target", (char *)target}};
@@ -130,10 +130,11 @@ int yoi_plan_record_add(yoi_store *st, const yoi_opctx *ctx, const char *id,
 	int rc = yoi_store_lock(st, ctx->wait_sec, err);
 	if (rc < 0)
 		return rc;
-	char *path = yoi_store_path(st, id, "artifacts/orchestration-plan.jsonl");
+	char *path =
+	    yoi_store_path(st, id, "artifacts/orchestration-plan.jsonl");
 	char *rdir = tmpl->related_ticket[0]
-			     ? yoi_store_path(st, tmpl->related_ticket, NULL)
-			     : NULL;
+			 ? yoi_store_path(st, tmpl->related_ticket, NULL)
+			 : NULL;
 	char *tdir = yoi_store_path(st, id, NULL);
 	yoi_plan *plan = NULL;
 	yoi_buf b = YOI_BUF_INIT;
@@ -181,7 +182,7 @@ int yoi_plan_record_add(yoi_store *st, const yoi_opctx *ctx, const char *id,
 	if (rc == 0)
 		rc = yoi_plan_render_record(&b, &rec, plan->crlf, err);
 	if (rc == 0)
-		rc = yoi_file_append(path, b.ptr, b.len, !exists, err);
+		rc = yoi_store_append(st, path, b.ptr, b.len, !exists, err);
 	if (rc == 0)
 		memcpy(id_out, rec.id, strlen(rec.id) + 1);
 out:

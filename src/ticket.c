@@ -63,6 +63,7 @@ int yoi_ticket_load(yoi_ticket **out, const yoi_store *st, const char *id,
 	if (!t)
 		return yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
 	memcpy(t->id, id, YOI_ID_LEN + 1);
+	t->st = st;
 	t->dir = yoi_store_path(st, id, NULL);
 	t->item_path = yoi_store_path(st, id, "item.md");
 	t->thread_path = yoi_store_path(st, id, "thread.md");
@@ -188,7 +189,8 @@ int yoi_ticket_write_item(const yoi_ticket *t, const yoi_item *it,
 		rc = yoi_error_set(err, rc, t->item_path, 0,
 				   "%s: cannot render", t->item_path);
 	else
-		rc = yoi_file_write_atomic(t->item_path, out.ptr, out.len, err);
+		rc =
+		    yoi_store_write(t->st, t->item_path, out.ptr, out.len, err);
 	yoi_buf_free(&out);
 	return rc;
 }
@@ -204,8 +206,8 @@ int yoi_ticket_commit(const yoi_ticket *t, const yoi_opctx *ctx,
 	if (fault_fail("commit-fails"))
 		return yoi_error_set(err, YOI_EIO, t->thread_path, 0,
 				     "%s: fault injected", t->thread_path);
-	int rc = yoi_file_append(t->thread_path, events->ptr, events->len,
-				 false, err);
+	int rc = yoi_store_append(t->st, t->thread_path, events->ptr,
+				  events->len, false, err);
 	if (rc < 0)
 		return rc;
 	fault_point("after-thread-append");
@@ -347,14 +349,14 @@ int yoi_ticket_create(yoi_store *st, const yoi_opctx *ctx,
 	char *itemp = yoi_path_join(dir, "item.md");
 	if (!arts || !thread || !itemp) {
 		rc = yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
-	} else if ((rc = yoi_mkdir(dir, err)) == 0) {
-		rc = yoi_mkdir_kept(arts, err);
+	} else if ((rc = yoi_store_mkdir(st, dir, false, err)) == 0) {
+		rc = yoi_store_mkdir(st, arts, true, err);
 		if (rc == 0)
-			rc = yoi_file_append(thread, events.ptr, events.len,
-					     true, err);
+			rc = yoi_store_append(st, thread, events.ptr,
+					      events.len, true, err);
 		if (rc == 0)
-			rc = yoi_file_write_atomic(itemp, item.ptr, item.len,
-						   err);
+			rc =
+			    yoi_store_write(st, itemp, item.ptr, item.len, err);
 		if (rc < 0) { /* all or nothing */
 			char *keep = yoi_path_join(arts, ".gitkeep");
 			if (keep)
@@ -602,8 +604,8 @@ static int transition(yoi_store *st, const yoi_opctx *ctx, const char *id,
 			rc = yoi_error_set(err, YOI_ENOMEM, NULL, 0,
 					   "out of memory");
 		else
-			rc =
-			    yoi_file_write_atomic(res, text.ptr, text.len, err);
+			rc = yoi_store_write(t->st, res, text.ptr, text.len,
+					     err);
 		yoi_buf_free(&text);
 		free(res);
 	}

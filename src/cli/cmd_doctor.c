@@ -46,6 +46,90 @@ static int fix(yoi_ctx *ctx, yoi_store *st, const yoi_diag *d)
 	return rc;
 }
 
+#define RECHECK_ROUNDS 8
+
+/*
+ * The tickets that state-drift findings of d name: ids gets each once.
+ * Returns -1 when out of memory.
+ */
+static int drifted(const yoi_store *st, const yoi_diag *d, yoi_strv *ids)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		char id[YOI_ID_LEN + 1];
+		if (strcmp(d->v[i].code, "state-drift") != 0 ||
+		    diag_id(st, d->v[i].path, id) < 0 ||
+		    yoi_strv_contains(ids, id))
+			continue;
+		if (yoi_strv_push(ids, id) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * Without the lock (a read-only store that has no lock file, or one
+ * busy past --wait), a ticket read while a writer replaces item.md after
+ * appending to thread.md looks drifted. A drift finding stands when a
+ * run read that ticket between two equal signatures of its files; else
+ * the run is repeated (a bounded number of times).
+ */
+static int run_rechecked(yoi_store *st, yoi_diag *d, yoi_error *err)
+{
+	int e = yoi_doctor_run(st, d, err);
+	for (int round = 0; e == 0 && round < RECHECK_ROUNDS; round++) {
+		yoi_strv ids = {0};
+		if (drifted(st, d, &ids) < 0)
+			return yoi_error_set(err, YOI_ENOMEM, NULL, 0,
+					     "out of memory");
+		if (ids.n == 0)
+			break;
+		yoi_store_sig *before = calloc(ids.n, sizeof(*before));
+		if (!before) {
+			yoi_strv_free(&ids);
+			return yoi_error_set(err, YOI_ENOMEM, NULL, 0,
+					     "out of memory");
+		}
+		for (size_t i = 0; i < ids.n; i++)
+			yoi_store_ticket_sig(st, ids.v[i], &before[i]);
+		yoi_diag_free(d);
+		e = yoi_doctor_run(st, d, err);
+		yoi_strv again = {0};
+		bool stable = e == 0 && drifted(st, d, &again) == 0;
+		for (size_t i = 0; stable && i < again.n; i++) {
+			size_t k = 0;
+			while (k < ids.n && strcmp(ids.v[k], again.v[i]) != 0)
+				k++;
+			yoi_store_sig now;
+			yoi_store_ticket_sig(st, again.v[i], &now);
+			stable =
+			    k < ids.n && yoi_store_sig_equal(&before[k], &now);
+		}
+		yoi_strv_free(&again);
+		yoi_strv_free(&ids);
+		free(before);
+		if (stable)
+			break;
+	}
+	return e;
+}
+
+/*
+ * One doctor run that sees each ticket as one writer left it: under the
+ * store lock taken shared (writers wait, other readers do not), else
+ * rechecked as above.
+ */
+static int run_consistent(yoi_ctx *ctx, yoi_store *st, yoi_diag *d)
+{
+	int e = yoi_store_lock_shared(st, ctx->wait_sec, &ctx->err);
+	if (e == YOI_EREFUSED || e == YOI_EBUSY)
+		return run_rechecked(st, d, &ctx->err);
+	if (e < 0)
+		return e;
+	e = yoi_doctor_run(st, d, &ctx->err);
+	yoi_store_unlock(st);
+	return e;
+}
+
 int yoi_cmd_doctor(int argc, char **argv, yoi_ctx *ctx)
 {
 	static const struct option opts[] = {
@@ -82,13 +166,14 @@ int yoi_cmd_doctor(int argc, char **argv, yoi_ctx *ctx)
 	if (rc)
 		return rc;
 	yoi_diag d = YOI_DIAG_INIT;
-	int e = yoi_doctor_run(st, &d, &ctx->err);
+	int e = run_consistent(ctx, st, &d);
 	if (e == 0 && do_fix) {
+		/* The shared lock is released: each repair locks for itself. */
 		rc = fix(ctx, st, &d);
 		/* Report what is left after the repairs. */
 		yoi_diag_free(&d);
 		if (rc == 0)
-			e = yoi_doctor_run(st, &d, &ctx->err);
+			e = run_consistent(ctx, st, &d);
 	}
 	if (e < 0)
 		rc = yoi_cli_fail(ctx, e);
