@@ -18,10 +18,11 @@
 
 #include "harness.h"
 
-/* A ticket with a relation and a plan record, so every file exists. */
+/* A ticket with a relation and a plan record, so every file exists.
+ * Returns its ID; the caller frees it. */
 static char *full_ticket(const char *dir)
 {
-	char *id = strdup(OK_LINE(dir, "create", "--title", "Full"));
+	char *id = OK_LINE(dir, "create", "--title", "Full");
 	char *other = OK_LINE(dir, "create", "--title", "Other");
 	e2e_result r = RUN(dir, "relation", "add", id, "--kind", "depends_on",
 			   "--target", other);
@@ -31,6 +32,7 @@ static char *full_ticket(const char *dir)
 		"--note", "n");
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	e2e_free(&r);
+	free(other);
 	return id;
 }
 
@@ -111,14 +113,14 @@ static void outside_empty(const char *dir)
 Test(fsio, symlinked_artifacts_refuses_relation_plan_and_start)
 {
 	char *dir = e2e_store();
-	char *id = strdup(OK_LINE(dir, "create", "--title", "Linked"));
+	char *id = OK_LINE(dir, "create", "--title", "Linked");
 	e2e_result r = RUN(dir, "state", id, "ready", "--summary", "s");
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	e2e_free(&r);
 	r = RUN(dir, "state", id, "queued");
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	e2e_free(&r);
-	char *other = strdup(OK_LINE(dir, "create", "--title", "Other"));
+	char *other = OK_LINE(dir, "create", "--title", "Other");
 	cr_assert_eq(e2e_sh(dir, "git add -A && git commit -qm t"), 0);
 	cr_assert_eq(
 	    e2e_sh(dir,
@@ -148,7 +150,7 @@ Test(fsio, symlinked_artifacts_refuses_relation_plan_and_start)
 Test(fsio, symlinked_yoi_directory_refuses_every_write)
 {
 	char *dir = e2e_store();
-	char *id = strdup(OK_LINE(dir, "create", "--title", "Linked"));
+	char *id = OK_LINE(dir, "create", "--title", "Linked");
 	cr_assert_eq(e2e_sh(dir, "mv .yoi real && mkdir outside && "
 				 "ln -s \"$PWD/real\" .yoi"),
 		     0);
@@ -183,7 +185,7 @@ static void nothing_untracked(const char *dir)
 Test(fsio, stale_temp_file_is_swept_by_the_next_writer)
 {
 	char *dir = e2e_store();
-	char *id = strdup(OK_LINE(dir, "create", "--title", "Swept"));
+	char *id = OK_LINE(dir, "create", "--title", "Swept");
 	cr_assert_eq(e2e_sh(dir, "git add -A && git commit -qm t"), 0);
 	/* What a writer killed mid-replace leaves (see file.h). */
 	cr_assert_eq(e2e_sh(dir, "mkdir -p .git/yoi/tmp && echo torn > "
@@ -212,7 +214,7 @@ Test(fsio, stale_temp_file_is_swept_by_the_next_writer)
 Test(fsio, writer_killed_mid_replace_leaves_nothing_in_git_status)
 {
 	char *dir = e2e_store();
-	char *id = strdup(OK_LINE(dir, "create", "--title", "Killed"));
+	char *id = OK_LINE(dir, "create", "--title", "Killed");
 	cr_assert_eq(e2e_sh(dir, "git add -A && git commit -qm t"), 0);
 	const char *bin = getenv("YOI_FAULT_BIN");
 	cr_assert_not_null(bin, "YOI_FAULT_BIN is not set; run 'make e2e'");
@@ -247,7 +249,7 @@ Test(fsio, writer_killed_mid_replace_leaves_nothing_in_git_status)
 Test(fsio, doctor_never_reports_false_drift_next_to_writers, .timeout = 600)
 {
 	char *dir = e2e_store();
-	char *id = strdup(OK_LINE(dir, "create", "--title", "Churn"));
+	char *id = OK_LINE(dir, "create", "--title", "Churn");
 	e2e_result r = RUN(dir, "state", id, "ready", "--summary", "s");
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	e2e_free(&r);
