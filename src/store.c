@@ -329,6 +329,12 @@ void yoi_store_ticket_sig(const yoi_store *st, const char *id,
 	free(thread);
 }
 
+bool yoi_store_sig_mid_write(const yoi_store_sig *s)
+{
+	/* v[2], v[3]: item.md's mtime; v[6], v[7]: thread.md's. */
+	return s->v[6] > s->v[2] || (s->v[6] == s->v[2] && s->v[7] >= s->v[3]);
+}
+
 bool yoi_store_sig_equal(const yoi_store_sig *a, const yoi_store_sig *b)
 {
 	return memcmp(a->v, b->v, sizeof(a->v)) == 0;

@@ -92,6 +92,11 @@ typedef struct yoi_store_sig {
 void yoi_store_ticket_sig(const yoi_store *st, const char *id,
 			  yoi_store_sig *out);
 bool yoi_store_sig_equal(const yoi_store_sig *a, const yoi_store_sig *b);
+/*
+ * thread.md is not older than item.md: a writer may be between its
+ * append and its item.md replace (or died there).
+ */
+bool yoi_store_sig_mid_write(const yoi_store_sig *s);
 
 /*
  * All ticket IDs: names that are valid IDs of real directories (never

@@ -137,6 +137,9 @@ Test(fsio, symlinked_artifacts_refuses_relation_plan_and_start)
 	outside_empty(dir);
 	REFUSED(dir, "start", "start", id);
 	outside_empty(dir);
+	/* start is all or nothing: no worktree, no branch. */
+	cr_assert_eq(e2e_sh(dir, "git worktree list | wc -l | grep -qx 1"), 0);
+	cr_assert_eq(e2e_sh(dir, "git branch | wc -l | grep -qx 1"), 0);
 	/* All or nothing: the refused writes left no event behind. */
 	char *thread1 = e2e_read(dir, e2e_tpath(id, "thread.md"));
 	cr_assert_str_eq(thread0, thread1);
@@ -286,6 +289,72 @@ Test(fsio, doctor_never_reports_false_drift_next_to_writers, .timeout = 600)
 	r = RUN(dir, "doctor");
 	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
 	e2e_free(&r);
+	free(id);
+	e2e_rm(dir);
+}
+
+/*
+ * Where doctor cannot open the lock file (a read-only store; here: doctor
+ * runs as nobody and the lock file is root's, mode 0600), it reads
+ * unlocked and re-reads a ticket whose files changed meanwhile.
+ */
+Test(fsio, doctor_without_the_lock_rechecks_drift_next_to_writers,
+     .timeout = 600)
+{
+	if (geteuid() != 0 || system("command -v setpriv >/dev/null") != 0)
+		cr_skip_test("needs root and setpriv to run doctor as "
+			     "another user");
+	const char *bin = getenv("YOI_BIN");
+	cr_assert_not_null(bin);
+	char *dir = e2e_store();
+	char *id = OK_LINE(dir, "create", "--title", "Churn");
+	e2e_result r = RUN(dir, "state", id, "ready", "--summary", "s");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	e2e_free(&r);
+	cr_assert_eq(e2e_sh(dir, "chmod 755 . && rm -f .yoi/tickets/.lock && "
+				 "touch .yoi/tickets/.lock && chmod 600 "
+				 ".yoi/tickets/.lock"),
+		     0);
+	char cmd[4096];
+	snprintf(cmd, sizeof(cmd),
+		 "setpriv --reuid=65534 --regid=65534 --clear-groups env "
+		 "HOME=/nonexistent XDG_CONFIG_HOME=/nonexistent '%s' "
+		 "--root .yoi/tickets doctor --format json >doctor.out "
+		 "2>&1; s=$?; grep -q state-drift doctor.out && { cat doctor.out >&2; exit 9; }; "
+		 "exit $s",
+		 bin);
+	/* The premise: doctor cannot open the lock file. */
+	cr_assert_neq(e2e_sh(dir, "setpriv --reuid=65534 --regid=65534 "
+				  "--clear-groups test -r .yoi/tickets/.lock"),
+		      0);
+	cr_assert_eq(e2e_sh(dir, "%s", cmd), 0, "doctor as nobody fails");
+	pid_t pid = fork();
+	cr_assert(pid >= 0);
+	if (pid == 0) {
+		int bad = 0;
+		for (int i = 0; i < CYCLES && !bad; i++) {
+			r = RUN(dir, "state", id, "planning", "--reason", "r");
+			bad = r.status != 0;
+			e2e_free(&r);
+			r = RUN(dir, "state", id, "ready", "--summary", "s");
+			bad |= r.status != 0;
+			e2e_free(&r);
+		}
+		_exit(bad);
+	}
+	int runs = 0, drift = 0, status = 0;
+	while (runs < DOCTOR_RUNS && waitpid(pid, &status, WNOHANG) == 0) {
+		drift += e2e_sh(dir, "%s", cmd) == 9;
+		runs++;
+	}
+	if (runs == DOCTOR_RUNS)
+		cr_assert_eq(waitpid(pid, &status, 0), pid);
+	cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+		  "the writer loop failed");
+	cr_assert_eq(drift, 0,
+		     "%d of %d unlocked doctor runs reported "
+		     "state-drift",
+		     drift, runs);
 	free(id);
 	e2e_rm(dir);
 }
