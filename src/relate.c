@@ -8,8 +8,8 @@
 #include "yoi/routing.h"
 
 /* Refuse an edge that would make its waiter wait for itself. */
-static int refuse_cycle(const yoi_store *st, const char *id, yoi_rel_kind kind,
-			const char *target, yoi_error *err)
+static int refuse_cycle(const yoi_store *st, const char *id,
+			yoi_rel_kind kind, const char *target, yoi_error *err)
 {
 	if (kind != YOI_REL_DEPENDS_ON && kind != YOI_REL_BLOCKS)
 		return 0;
@@ -44,9 +44,9 @@ static int refuse_cycle(const yoi_store *st, const char *id, yoi_rel_kind kind,
 	return rc;
 }
 
-int yoi_relate(yoi_store *st, const yoi_opctx *ctx, const char *id, bool add,
-	       yoi_rel_kind kind, const char *target, const char *note,
-	       yoi_error *err)
+int yoi_relate(yoi_store *st, const yoi_opctx *ctx, const char *id,
+	       bool add, yoi_rel_kind kind, const char *target,
+	       const char *note, yoi_error *err)
 {
 	yoi_ticket *t;
 	int rc = yoi_ticket_begin(st, ctx, id, &t, err);
@@ -130,11 +130,10 @@ int yoi_plan_record_add(yoi_store *st, const yoi_opctx *ctx, const char *id,
 	int rc = yoi_store_lock(st, ctx->wait_sec, err);
 	if (rc < 0)
 		return rc;
-	char *path =
-	    yoi_store_path(st, id, "artifacts/orchestration-plan.jsonl");
+	char *path = yoi_store_path(st, id, "artifacts/orchestration-plan.jsonl");
 	char *rdir = tmpl->related_ticket[0]
-			 ? yoi_store_path(st, tmpl->related_ticket, NULL)
-			 : NULL;
+			     ? yoi_store_path(st, tmpl->related_ticket, NULL)
+			     : NULL;
 	char *tdir = yoi_store_path(st, id, NULL);
 	yoi_plan *plan = NULL;
 	yoi_buf b = YOI_BUF_INIT;
