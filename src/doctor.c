@@ -1059,7 +1059,7 @@ static int repair_layout(yoi_store *st, const yoi_opctx *ctx, const char *id,
 	rc = yoi_ticket_event(&ev, ctx, false, "migration", a, na,
 			      yoi_texts_get(ctx->texts, "fix_edit_body"), err);
 	if (rc == 0)
-		rc = yoi_file_append(tp, ev.ptr, ev.len, true, err);
+		rc = yoi_store_append(st, tp, ev.ptr, ev.len, true, err);
 	if (rc == 0)
 		yoi_buf_puts(what, "thread.md (started with a migration "
 				   "event)");
@@ -1095,7 +1095,7 @@ int yoi_doctor_repair(yoi_store *st, const yoi_opctx *ctx, const char *id,
 	}
 	bool made_arts = false;
 	if (!yoi_exists(arts)) {
-		rc = yoi_mkdir_kept(arts, err);
+		rc = yoi_store_mkdir(st, arts, true, err);
 		made_arts = rc == 0;
 	}
 	free(arts);

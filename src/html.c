@@ -671,7 +671,7 @@ static void page(out *o, const render_job *j, size_t i, const yoi_item *it,
 static bool same_file(const char *path, const char *data, size_t len,
 		      yoi_buf *tmp)
 {
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
 		return false;
 	struct stat sb;
@@ -812,7 +812,9 @@ static int make_dirs(const char *dir, yoi_error *err)
 static bool has_marker(const char *dir)
 {
 	char *path = yoi_path_join(dir, "index.html");
-	int fd = path ? open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC) : -1;
+	int fd =
+	    path ? open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+		 : -1;
 	free(path);
 	if (fd < 0)
 		return false;

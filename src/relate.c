@@ -102,7 +102,7 @@ int yoi_relate(yoi_store *st, const yoi_opctx *ctx, const char *id, bool add,
 	if (rc == 0)
 		rc = yoi_relations_render(&b, rels, err);
 	if (rc == 0)
-		rc = yoi_file_write_atomic(path, b.ptr, b.len, err);
+		rc = yoi_store_write(st, path, b.ptr, b.len, err);
 	yoi_attr a[] = {{"action", add ? "add" : "remove"},
 			{"kind", (char *)yoi_rel_kind_name(kind)},
 			{"target", (char *)target}};
@@ -194,7 +194,7 @@ int yoi_plan_record_add(yoi_store *st, const yoi_opctx *ctx, const char *id,
 		    path, (unsigned)YOI_PLAN_FILE_MAX,
 		    (unsigned)YOI_PLAN_RECORDS_MAX);
 	if (rc == 0)
-		rc = yoi_file_append(path, b.ptr, b.len, !exists, err);
+		rc = yoi_store_append(st, path, b.ptr, b.len, !exists, err);
 	if (rc == 0)
 		memcpy(id_out, rec.id, strlen(rec.id) + 1);
 out:

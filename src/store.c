@@ -292,6 +292,18 @@ out:
 	return rc;
 }
 
+/*
+ * Temp files of atomic replaces: inside the git directory, where git
+ * never shows them, and on the work tree's file system in the usual
+ * layout (file.c falls back to the target's directory when not).
+ */
+static char *tmp_dir_of(const yoi_store *st)
+{
+	const char *common =
+	    st->repo ? git_repository_commondir(st->repo) : NULL;
+	return common ? yoi_path_join(common, "yoi/tmp") : NULL;
+}
+
 int yoi_store_open(yoi_store **out, const char *cwd, const char *root_override,
 		   yoi_error *err)
 {
@@ -349,6 +361,7 @@ int yoi_store_open(yoi_store **out, const char *cwd, const char *root_override,
 		goto fail_nomem;
 	if (rc < 0)
 		goto fail;
+	st->tmp_dir = tmp_dir_of(st);
 	*out = st;
 	return 0;
 fail_nomem:
@@ -368,6 +381,7 @@ void yoi_store_free(yoi_store *st)
 	free(st->top);
 	free(st->yoi_dir);
 	free(st->root);
+	free(st->tmp_dir);
 	git_repository_free(st->repo);
 	free(st);
 	git_libgit2_shutdown();
@@ -389,8 +403,75 @@ int yoi_store_require(const yoi_store *st, yoi_error *err)
 			     st->root);
 }
 
+void yoi_store_scope(const yoi_store *st, yoi_file_scope *out)
+{
+	out->base = st->root;
+	out->tmpdir = st->tmp_dir;
+	size_t n = st->top ? strlen(st->top) : 0;
+	if (n && strncmp(st->root, st->top, n) == 0 && st->root[n] == '/' &&
+	    !strstr(st->root + n, "/../") &&
+	    strcmp(st->root + strlen(st->root) - 3, "/..") != 0)
+		out->base = st->top;
+}
+
+int yoi_store_write(const yoi_store *st, const char *path, const char *data,
+		    size_t len, yoi_error *err)
+{
+	yoi_file_scope sc;
+	yoi_store_scope(st, &sc);
+	return yoi_file_write_in(&sc, path, data, len, err);
+}
+
+int yoi_store_append(const yoi_store *st, const char *path, const char *data,
+		     size_t len, bool create, yoi_error *err)
+{
+	yoi_file_scope sc;
+	yoi_store_scope(st, &sc);
+	return yoi_file_append_in(&sc, path, data, len, create, err);
+}
+
+int yoi_store_mkdir(const yoi_store *st, const char *path, bool kept,
+		    yoi_error *err)
+{
+	yoi_file_scope sc;
+	yoi_store_scope(st, &sc);
+	return yoi_mkdir_in(&sc, path, kept, err);
+}
+
+/* Poll flock(op) with a short sleep: flock has no timeout of its own. */
+static int take(int fd, int op, const char *path, int wait_sec, yoi_error *err)
+{
+	struct timespec start, now;
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	for (;;) {
+		if (flock(fd, op | LOCK_NB) == 0)
+			return 0;
+		if (errno != EWOULDBLOCK && errno != EINTR)
+			return yoi_error_set(err, YOI_EIO, path, 0,
+					     "%s: flock failed: %s", path,
+					     strerror(errno));
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		double waited = (double)(now.tv_sec - start.tv_sec) +
+				(double)(now.tv_nsec - start.tv_nsec) / 1e9;
+		if (waited >= wait_sec)
+			return yoi_error_set(
+			    err, YOI_EBUSY, path, 0,
+			    "%s: the store is busy (locked by "
+			    "another yoi-tickets process for "
+			    "%d s); retry, or pass --wait SECONDS",
+			    path, wait_sec);
+		struct timespec ts = {0, 2 * 1000 * 1000};
+		nanosleep(&ts, NULL);
+	}
+}
+
 int yoi_store_lock(yoi_store *st, int wait_sec, yoi_error *err)
 {
+	if (st->lock_fd >= 0 && st->lock_shared)
+		return yoi_error_set(err, YOI_EBUSY, st->root, 0,
+				     "%s: the store lock is held shared by "
+				     "this process; release it first",
+				     st->root);
 	if (st->lock_fd >= 0) {
 		st->lock_depth++;
 		return 0;
@@ -401,48 +482,68 @@ int yoi_store_lock(yoi_store *st, int wait_sec, yoi_error *err)
 	char *path = yoi_path_join(st->root, ".lock");
 	if (!path)
 		return yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
-	int fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0644);
+	yoi_file_scope sc;
+	yoi_store_scope(st, &sc);
+	int fd = yoi_file_open_in(&sc, path, O_RDWR | O_CREAT, 0644, err);
 	if (fd < 0) {
-		rc = yoi_error_set(err, YOI_EIO, path, 0,
-				   "%s: cannot open the lock file: %s; check "
-				   "that the store is writable",
-				   path, strerror(errno));
+		if ((fd == YOI_EIO || fd == YOI_ENOTFOUND) && err) {
+			char why[sizeof(err->msg)];
+			snprintf(why, sizeof(why), "%s", err->msg);
+			fd = yoi_error_set(err, YOI_EIO, path, 0,
+					   "cannot open the lock file: %s; "
+					   "check that the store is writable",
+					   why);
+		}
 		free(path);
-		return rc;
+		return fd;
 	}
-	/* Poll with a short sleep: flock has no timeout of its own. */
-	struct timespec start, now;
-	clock_gettime(CLOCK_MONOTONIC, &start);
-	for (;;) {
-		if (flock(fd, LOCK_EX | LOCK_NB) == 0)
-			break;
-		if (errno != EWOULDBLOCK && errno != EINTR) {
-			rc = yoi_error_set(err, YOI_EIO, path, 0,
-					   "%s: flock failed: %s", path,
-					   strerror(errno));
-			break;
-		}
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		double waited = (double)(now.tv_sec - start.tv_sec) +
-				(double)(now.tv_nsec - start.tv_nsec) / 1e9;
-		if (waited >= wait_sec) {
-			rc = yoi_error_set(
-			    err, YOI_EBUSY, path, 0,
-			    "%s: the store is busy (locked by "
-			    "another yoi-tickets process for "
-			    "%d s); retry, or pass --wait SECONDS",
-			    path, wait_sec);
-			break;
-		}
-		struct timespec ts = {0, 2 * 1000 * 1000};
-		nanosleep(&ts, NULL);
-	}
+	rc = take(fd, LOCK_EX, path, wait_sec, err);
 	free(path);
 	if (rc < 0) {
 		close(fd);
 		return rc;
 	}
 	st->lock_fd = fd;
+	st->lock_shared = false;
+	/* The next writer sweeps what a killed one left (see file.h). */
+	yoi_file_tmp_sweep(st->tmp_dir);
+	return 0;
+}
+
+int yoi_store_lock_shared(yoi_store *st, int wait_sec, yoi_error *err)
+{
+	if (st->lock_fd >= 0)
+		return yoi_error_set(err, YOI_EBUSY, st->root, 0,
+				     "%s: the store lock is already held",
+				     st->root);
+	int rc = yoi_store_require(st, err);
+	if (rc < 0)
+		return rc;
+	char *path = yoi_path_join(st->root, ".lock");
+	if (!path)
+		return yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
+	yoi_file_scope sc;
+	yoi_store_scope(st, &sc);
+	int fd = yoi_file_open_in(&sc, path, O_RDWR | O_CREAT, 0644, err);
+	/* A read-only store: an existing lock file still locks shared. */
+	if (fd == YOI_EIO || fd == YOI_ENOTFOUND)
+		fd = yoi_file_open_in(&sc, path, O_RDONLY, 0, err);
+	if (fd < 0) {
+		char why[YOI_ERRMSG_MAX];
+		snprintf(why, sizeof(why), "%s", err ? err->msg : "");
+		rc = yoi_error_set(err, YOI_EREFUSED, path, 0,
+				   "cannot open the lock file: %s", why);
+		free(path);
+		return rc;
+	}
+	rc = take(fd, LOCK_SH, path, wait_sec, err);
+	free(path);
+	if (rc < 0) {
+		close(fd);
+		return rc;
+	}
+	st->lock_fd = fd;
+	st->lock_shared = true;
 	return 0;
 }
 
@@ -454,7 +555,43 @@ void yoi_store_unlock(yoi_store *st)
 		flock(st->lock_fd, LOCK_UN);
 		close(st->lock_fd);
 		st->lock_fd = -1;
+		st->lock_shared = false;
 	}
+}
+
+static void sig_of(const char *path, unsigned long long *v)
+{
+	struct stat sb;
+	if (!path || lstat(path, &sb) < 0) {
+		memset(v, 0, 4 * sizeof(*v));
+		return;
+	}
+	v[0] = ((unsigned long long)sb.st_dev << 32) ^ sb.st_ino;
+	v[1] = (unsigned long long)sb.st_size;
+	v[2] = (unsigned long long)sb.st_mtim.tv_sec;
+	v[3] = (unsigned long long)sb.st_mtim.tv_nsec;
+}
+
+void yoi_store_ticket_sig(const yoi_store *st, const char *id,
+			  yoi_store_sig *out)
+{
+	char *item = yoi_store_path(st, id, "item.md");
+	char *thread = yoi_store_path(st, id, "thread.md");
+	sig_of(item, out->v);
+	sig_of(thread, out->v + 4);
+	free(item);
+	free(thread);
+}
+
+bool yoi_store_sig_mid_write(const yoi_store_sig *s)
+{
+	/* v[2], v[3]: item.md's mtime; v[6], v[7]: thread.md's. */
+	return s->v[6] > s->v[2] || (s->v[6] == s->v[2] && s->v[7] >= s->v[3]);
+}
+
+bool yoi_store_sig_equal(const yoi_store_sig *a, const yoi_store_sig *b)
+{
+	return memcmp(a->v, b->v, sizeof(a->v)) == 0;
 }
 
 int yoi_store_ids(const yoi_store *st, yoi_strv *ids, yoi_error *err)

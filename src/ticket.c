@@ -141,6 +141,7 @@ int yoi_ticket_load(yoi_ticket **out, const yoi_store *st, const char *id,
 	if (!t)
 		return yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
 	memcpy(t->id, id, YOI_ID_LEN + 1);
+	t->st = st;
 	t->dir = yoi_store_path(st, id, NULL);
 	t->item_path = yoi_store_path(st, id, "item.md");
 	t->thread_path = yoi_store_path(st, id, "thread.md");
@@ -281,7 +282,8 @@ int yoi_ticket_write_item(const yoi_ticket *t, const yoi_item *it,
 		rc = yoi_error_set(err, rc, t->item_path, 0,
 				   "%s: cannot render", t->item_path);
 	else
-		rc = yoi_file_write_atomic(t->item_path, out.ptr, out.len, err);
+		rc =
+		    yoi_store_write(t->st, t->item_path, out.ptr, out.len, err);
 	yoi_buf_free(&out);
 	return rc;
 }
@@ -429,8 +431,8 @@ int yoi_ticket_commit(const yoi_ticket *t, const yoi_opctx *ctx,
 	if (add) {
 		fault_torn("torn-append", t->thread_path, events->ptr,
 			   events->len, false);
-		rc = yoi_file_append(t->thread_path, events->ptr, events->len,
-				     false, err);
+		rc = yoi_store_append(t->st, t->thread_path, events->ptr,
+				      events->len, false, err);
 		if (rc < 0)
 			goto out;
 	}
@@ -442,8 +444,8 @@ int yoi_ticket_commit(const yoi_ticket *t, const yoi_opctx *ctx,
 				   "unchanged",
 				   t->item_path);
 	else
-		rc = yoi_file_write_atomic(t->item_path, item.ptr, item.len,
-					   err);
+		rc = yoi_store_write(t->st, t->item_path, item.ptr, item.len,
+				     err);
 out:
 	yoi_buf_free(&item);
 	return rc;
@@ -507,7 +509,7 @@ int yoi_ticket_recover_tail(yoi_ticket *t, const yoi_opctx *ctx, yoi_error *err)
 				     "%s: no complete event block, only a "
 				     "torn one; restore thread.md from git",
 				     t->thread_path);
-	int fd = open(t->thread_path, O_RDWR | O_NOFOLLOW | O_CLOEXEC);
+	int fd = open(t->thread_path, O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
 		return yoi_error_set(err, YOI_EIO, t->thread_path, 0,
 				     "%s: cannot open to repair its torn "
@@ -533,13 +535,13 @@ int yoi_ticket_recover_tail(yoi_ticket *t, const yoi_opctx *ctx, yoi_error *err)
 		goto out;
 	}
 	if (!yoi_exists(arts))
-		rc = yoi_mkdir_kept(arts, err);
+		rc = yoi_store_mkdir(t->st, arts, true, err);
 	if (rc == 0 && !(path = recovery_path(t, ctx)))
 		rc = yoi_error_set(err, YOI_ENOMEM, NULL, 0,
 				   "cannot name a recovery file");
 	/* The copy first, durable; only then the cut. */
 	if (rc == 0)
-		rc = yoi_file_append(path, tail, tl, true, err);
+		rc = yoi_store_append(t->st, path, tail, tl, true, err);
 	fault_point("after-recovery-copy");
 	if (rc == 0 &&
 	    (ftruncate(fd, (off_t)t->thread_keep) < 0 || fsync(fd) < 0))
@@ -684,20 +686,20 @@ int yoi_ticket_create(yoi_store *st, const yoi_opctx *ctx,
 	char *itemp = yoi_path_join(dir, "item.md");
 	if (!arts || !thread || !itemp) {
 		rc = yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
-	} else if ((rc = yoi_mkdir(dir, err)) == 0) {
+	} else if ((rc = yoi_store_mkdir(st, dir, false, err)) == 0) {
 		fault_point("create-after-mkdir");
-		rc = yoi_mkdir_kept(arts, err);
+		rc = yoi_store_mkdir(st, arts, true, err);
 		fault_point("create-after-artifacts");
 		if (rc == 0)
 			fault_torn("create-torn", thread, events.ptr,
 				   events.len, true);
 		if (rc == 0)
-			rc = yoi_file_append(thread, events.ptr, events.len,
-					     true, err);
+			rc = yoi_store_append(st, thread, events.ptr,
+					      events.len, true, err);
 		fault_point("create-after-thread");
 		if (rc == 0)
-			rc = yoi_file_write_atomic(itemp, item.ptr, item.len,
-						   err);
+			rc =
+			    yoi_store_write(st, itemp, item.ptr, item.len, err);
 		if (rc < 0) { /* all or nothing */
 			char *keep = yoi_path_join(arts, ".gitkeep");
 			if (keep)
@@ -1001,8 +1003,8 @@ item:;
 			rc = yoi_error_set(err, YOI_ENOMEM, NULL, 0,
 					   "out of memory");
 		else
-			rc =
-			    yoi_file_write_atomic(res, text.ptr, text.len, err);
+			rc = yoi_store_write(t->st, res, text.ptr, text.len,
+					     err);
 		yoi_buf_free(&text);
 		free(res);
 	}

@@ -40,7 +40,8 @@ int yoi_file_read_frontmatter_at(int dirfd, const char *path, size_t limit,
 /*
  * Replace path atomically: write a temp file in the same directory, fsync,
  * rename over path, fsync the directory. On failure the old file is intact
- * and no temp file is left. Refuses when path is a symlink.
+ * and no temp file is left. Refuses when path is a symlink (or any other
+ * non-regular file). For files of a store use yoi_file_write_in.
  */
 int yoi_file_write_atomic(const char *path, const char *data, size_t len,
 			  yoi_error *err);
@@ -62,6 +63,55 @@ int yoi_file_replace(const char *path, const char *data, size_t len,
  */
 int yoi_file_append(const char *path, const char *data, size_t len, bool create,
 		    yoi_error *err);
+
+/*
+ * Where the writes of a store may go (the store fills one, see
+ * yoi_store_scope; both strings are borrowed).
+ *
+ * base: a trusted directory (the repository top, or the tickets root when
+ * it lies elsewhere). Every component of a path below it is opened with
+ * O_NOFOLLOW relative to its parent's descriptor (openat, all the way
+ * down), so a symbolic link anywhere below base - a linked .yoi, ticket
+ * directory or artifacts/ - is refused (YOI_EREFUSED naming the link), and
+ * none can be swapped in between a check and the write. A path outside
+ * base is refused. Links above base (a linked /tmp or home) are the
+ * user's and are followed.
+ *
+ * tmpdir: where atomic replaces make their temporary files (created on
+ * first use), inside the git directory so that git status never shows
+ * them even when a writer is killed; NULL, unusable, or on another file
+ * system (rename gives EXDEV): beside the target, as yoi_file_write_atomic.
+ * A temp file there is held under flock by its writer until renamed, so
+ * yoi_file_tmp_sweep removes exactly the files of dead writers.
+ */
+typedef struct yoi_file_scope {
+	const char *base;
+	const char *tmpdir;
+} yoi_file_scope;
+
+/* yoi_file_write_atomic, yoi_file_append and mkdir within a scope (NULL:
+ * the unscoped behaviour). kept: also create an empty .gitkeep inside. */
+int yoi_file_write_in(const yoi_file_scope *sc, const char *path,
+		      const char *data, size_t len, yoi_error *err);
+int yoi_file_append_in(const yoi_file_scope *sc, const char *path,
+		       const char *data, size_t len, bool create,
+		       yoi_error *err);
+int yoi_mkdir_in(const yoi_file_scope *sc, const char *path, bool kept,
+		 yoi_error *err);
+/*
+ * open(2) path within a scope with flags plus O_NOFOLLOW, O_NONBLOCK and
+ * O_CLOEXEC; refuses anything but a regular file. Returns the descriptor
+ * (the caller closes it) or a negative YOI_E* code.
+ */
+int yoi_file_open_in(const yoi_file_scope *sc, const char *path, int flags,
+		     mode_t mode, yoi_error *err);
+
+/*
+ * Remove the temp files of dead writers from tmpdir (those no live
+ * writer holds under flock). Returns how many. Never fails: what cannot
+ * be removed stays for the next sweep.
+ */
+size_t yoi_file_tmp_sweep(const char *tmpdir);
 
 /* lstat-based tests: a symlink is neither a dir nor a file here. */
 bool yoi_is_dir(const char *path);

@@ -3,8 +3,10 @@
  * the advisory lock, enumeration and ID lookup.
  *
  * Ownership: yoi_store_open allocates; yoi_store_free releases (and the
- * lock if held). Reads take no lock; every mutation runs under
- * yoi_store_lock.
+ * lock if held). Reads take no lock (doctor takes it shared); every
+ * mutation runs under yoi_store_lock and writes through yoi_store_write,
+ * _append and _mkdir, which never follow a symbolic link below the
+ * repository top.
  */
 #ifndef YOI_STORE_H
 #define YOI_STORE_H
@@ -13,6 +15,7 @@
 
 #include "common.h"
 #include "config.h"
+#include "file.h"
 #include "id.h"
 
 struct git_repository;
@@ -24,8 +27,10 @@ typedef struct yoi_store {
 	char *root;    /* tickets root */
 	bool root_override; /* root came from --root */
 	yoi_config cfg;
-	int lock_fd;	/* -1 when not held */
-	int lock_depth; /* nested yoi_store_lock calls inside the outer one */
+	int lock_fd;	  /* -1 when not held */
+	int lock_depth;	  /* nested yoi_store_lock calls inside the outer one */
+	bool lock_shared; /* lock_fd holds LOCK_SH (yoi_store_lock_shared) */
+	char *tmp_dir;	  /* <git common dir>/yoi/tmp, or NULL: no repository */
 } yoi_store;
 
 /*
@@ -60,7 +65,49 @@ int yoi_store_require(const yoi_store *st, yoi_error *err);
  * an operation built of others (start) holds it throughout.
  */
 int yoi_store_lock(yoi_store *st, int wait_sec, yoi_error *err);
+/*
+ * The same lock taken shared, for readers that must see each ticket as
+ * one writer left it (doctor): writers wait for it, other readers do not.
+ * It does not nest with yoi_store_lock: release it before a mutation.
+ * On a store where the lock file can be neither created nor opened (a
+ * read-only store never locked before) it returns YOI_EREFUSED: read
+ * unlocked then, and re-read a ticket whose yoi_store_ticket_sig changed.
+ */
+int yoi_store_lock_shared(yoi_store *st, int wait_sec, yoi_error *err);
+/* Releases either lock (one nesting level of yoi_store_lock). */
 void yoi_store_unlock(yoi_store *st);
+
+/*
+ * The scope of every write into the store (see yoi_file_scope): the base
+ * is the repository top when the tickets root lies below it, else the
+ * root; temp files go to tmp_dir. The strings are borrowed from st.
+ */
+void yoi_store_scope(const yoi_store *st, yoi_file_scope *out);
+/* yoi_file_write_in / _append_in / yoi_mkdir_in in the store's scope. */
+int yoi_store_write(const yoi_store *st, const char *path, const char *data,
+		    size_t len, yoi_error *err);
+int yoi_store_append(const yoi_store *st, const char *path, const char *data,
+		     size_t len, bool create, yoi_error *err);
+int yoi_store_mkdir(const yoi_store *st, const char *path, bool kept,
+		    yoi_error *err);
+
+/*
+ * Which version of a ticket's item.md and thread.md is on disk (device,
+ * inode, size, modification time of each; zeros for a missing file).
+ * item.md is replaced by rename and thread.md grows, so equal signatures
+ * before and after a read mean the read saw one writer's result.
+ */
+typedef struct yoi_store_sig {
+	unsigned long long v[8];
+} yoi_store_sig;
+void yoi_store_ticket_sig(const yoi_store *st, const char *id,
+			  yoi_store_sig *out);
+bool yoi_store_sig_equal(const yoi_store_sig *a, const yoi_store_sig *b);
+/*
+ * thread.md is not older than item.md: a writer may be between its
+ * append and its item.md replace (or died there).
+ */
+bool yoi_store_sig_mid_write(const yoi_store_sig *s);
 
 /*
  * All ticket IDs: names that are valid IDs of real directories (never

@@ -61,6 +61,7 @@ enum {
 
 typedef struct yoi_ticket {
 	char id[YOI_ID_LEN + 1];
+	const yoi_store *st; /* borrowed: writes go through its scope */
 	char *dir;
 	char *item_path;
 	char *thread_path;

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -201,5 +202,91 @@ Test(file, mkdir_kept_makes_a_gitkeep)
 	cr_assert(yoi_is_dir(p));
 	free(keep);
 	free(p);
+	rmtree(d);
+}
+
+/* A FIFO in place of a ticket file is refused at once, never waited on. */
+Test(file, fifo_is_refused_without_blocking, .timeout = 30)
+{
+	char *d = tmpdir();
+	char p[512];
+	snprintf(p, sizeof(p), "%s/item.md", d);
+	cr_assert_eq(mkfifo(p, 0644), 0);
+	yoi_buf b = YOI_BUF_INIT;
+	yoi_error e;
+	cr_assert_eq(yoi_file_read(p, YOI_FILE_MAX, &b, &e), YOI_EREFUSED);
+	cr_assert(strstr(e.msg, "item.md") && strstr(e.msg, "FIFO"), "%s",
+		  e.msg);
+	cr_assert_eq(yoi_file_read_frontmatter(p, YOI_FILE_MAX, &b, &e),
+		     YOI_EREFUSED);
+	yoi_buf_free(&b);
+	rmtree(d);
+}
+
+Test(file, scoped_writes_refuse_a_link_anywhere_below_the_base)
+{
+	char *d = tmpdir();
+	char p[512], q[512];
+	snprintf(p, sizeof(p), "%s/real/deep", d);
+	yoi_error e;
+	cr_assert_eq(yoi_mkdir_p(p, &e), 0);
+	snprintf(p, sizeof(p), "%s/real", d);
+	snprintf(q, sizeof(q), "%s/link", d);
+	cr_assert_eq(symlink(p, q), 0);
+	yoi_file_scope sc = {d, NULL};
+	snprintf(p, sizeof(p), "%s/link/deep/f", d);
+	cr_assert_eq(yoi_file_write_in(&sc, p, "x", 1, &e), YOI_EREFUSED);
+	cr_assert(strstr(e.msg, "/link") && strstr(e.msg, "symbolic link"),
+		  "%s", e.msg);
+	cr_assert_eq(yoi_file_append_in(&sc, p, "x", 1, true, &e),
+		     YOI_EREFUSED);
+	snprintf(p, sizeof(p), "%s/link/deep/sub", d);
+	cr_assert_eq(yoi_mkdir_in(&sc, p, true, &e), YOI_EREFUSED);
+	snprintf(p, sizeof(p), "%s/real/deep", d);
+	cr_assert_eq(entries(p), 0, "written through the link");
+	/* Outside the base: refused too. */
+	yoi_file_scope inner = {p, NULL};
+	snprintf(q, sizeof(q), "%s/f", d);
+	cr_assert_eq(yoi_file_write_in(&inner, q, "x", 1, &e), YOI_EREFUSED);
+	/* Through real directories it works. */
+	snprintf(p, sizeof(p), "%s/real/deep/f", d);
+	cr_assert_eq(yoi_file_write_in(&sc, p, "x", 1, &e), 0, "%s", e.msg);
+	cr_assert_eq(yoi_file_append_in(&sc, p, "y", 1, false, &e), 0);
+	yoi_buf b = YOI_BUF_INIT;
+	cr_assert_eq(yoi_file_read(p, YOI_FILE_MAX, &b, &e), 0);
+	cr_assert_str_eq(b.ptr, "xy");
+	yoi_buf_free(&b);
+	rmtree(d);
+}
+
+Test(file, temp_files_go_to_tmpdir_and_sweep_spares_live_ones)
+{
+	char *d = tmpdir();
+	char dir[512], tmp[512], p[600];
+	snprintf(dir, sizeof(dir), "%s/store", d);
+	snprintf(tmp, sizeof(tmp), "%s/git/yoi/tmp", d);
+	yoi_error e;
+	cr_assert_eq(yoi_mkdir(dir, &e), 0);
+	yoi_file_scope sc = {d, tmp};
+	snprintf(p, sizeof(p), "%s/item.md", dir);
+	cr_assert_eq(yoi_file_write_in(&sc, p, "a\n", 2, &e), 0, "%s", e.msg);
+	cr_assert_eq(yoi_file_write_in(&sc, p, "b\n", 2, &e), 0, "%s", e.msg);
+	cr_assert_eq(entries(dir), 1, "a temp file beside the target");
+	cr_assert_eq(entries(tmp), 0);
+	/* A dead writer's file goes; a live one (held under flock) stays. */
+	snprintf(p, sizeof(p), "%s/item.md.0000000001.tmp", tmp);
+	int dead = open(p, O_WRONLY | O_CREAT, 0600);
+	cr_assert(dead >= 0);
+	close(dead);
+	snprintf(p, sizeof(p), "%s/item.md.0000000002.tmp", tmp);
+	int live = open(p, O_WRONLY | O_CREAT, 0600);
+	cr_assert(live >= 0);
+	cr_assert_eq(flock(live, LOCK_EX), 0);
+	cr_assert_eq(yoi_file_tmp_sweep(tmp), 1);
+	cr_assert_eq(entries(tmp), 1);
+	close(live);
+	cr_assert_eq(yoi_file_tmp_sweep(tmp), 1);
+	cr_assert_eq(entries(tmp), 0);
+	cr_assert_eq(yoi_file_tmp_sweep(NULL), 0);
 	rmtree(d);
 }

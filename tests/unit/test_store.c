@@ -133,3 +133,60 @@ Test(store, outside_git_without_root_is_not_found)
 	cr_assert_eq(yoi_store_open(&st, "/", NULL, &err), YOI_ENOTFOUND);
 	cr_assert(strstr(err.msg, "git"));
 }
+
+Test(store, shared_lock_admits_readers_and_keeps_writers_out)
+{
+	yoi_store *a, *b, *w;
+	char *d = tmpstore(&a);
+	yoi_error err = {0};
+	char *root = yoi_strdup(a->root);
+	cr_assert_eq(yoi_store_open(&b, d, root, &err), 0, "%s", err.msg);
+	cr_assert_eq(yoi_store_open(&w, d, root, &err), 0, "%s", err.msg);
+	cr_assert_eq(yoi_store_lock_shared(a, 0, &err), 0, "%s", err.msg);
+	cr_assert_eq(yoi_store_lock_shared(b, 0, &err), 0, "%s", err.msg);
+	cr_assert_eq(yoi_store_lock(w, 0, &err), YOI_EBUSY);
+	/* No self-deadlock: a shared holder cannot also lock exclusively. */
+	cr_assert_eq(yoi_store_lock(a, 0, &err), YOI_EBUSY);
+	yoi_store_unlock(a);
+	yoi_store_unlock(b);
+	cr_assert_eq(yoi_store_lock(w, 0, &err), 0, "%s", err.msg);
+	cr_assert_eq(yoi_store_lock_shared(a, 0, &err), YOI_EBUSY);
+	yoi_store_unlock(w);
+	cr_assert_eq(yoi_store_lock_shared(a, 0, &err), 0, "%s", err.msg);
+	yoi_store_unlock(a);
+	yoi_store_free(b);
+	yoi_store_free(w);
+	free(root);
+	cleanup(a, d);
+}
+
+Test(store, writes_refuse_a_symlink_below_the_root)
+{
+	yoi_store *st;
+	char *d = tmpstore(&st);
+	yoi_error err = {0};
+	const char *id = "00001M8XY3QM4";
+	mkticket(st, id);
+	char cmd[1024];
+	snprintf(cmd, sizeof(cmd),
+		 "mkdir '%s/outside' && ln -s '%s/outside' '%s/%s/artifacts'",
+		 d, d, st->root, id);
+	cr_assert_eq(system(cmd), 0);
+	char *rel = yoi_store_path(st, id, "artifacts/relations.json");
+	char *sub = yoi_store_path(st, id, "artifacts/sub");
+	cr_assert_eq(yoi_store_write(st, rel, "{}\n", 3, &err), YOI_EREFUSED);
+	cr_assert(strstr(err.msg, "symbolic link"), "%s", err.msg);
+	cr_assert_eq(yoi_store_append(st, rel, "x\n", 2, true, &err),
+		     YOI_EREFUSED);
+	cr_assert_eq(yoi_store_mkdir(st, sub, true, &err), YOI_EREFUSED);
+	snprintf(cmd, sizeof(cmd), "test -z \"$(ls -A '%s/outside')\"", d);
+	cr_assert_eq(system(cmd), 0, "written through the link");
+	/* The same writes into a real directory work. */
+	char *item = yoi_store_path(st, id, "item.md");
+	cr_assert_eq(yoi_store_write(st, item, "x\n", 2, &err), 0, "%s",
+		     err.msg);
+	free(item);
+	free(rel);
+	free(sub);
+	cleanup(st, d);
+}
