@@ -246,3 +246,35 @@ Test(escapes, relations_plans_and_routes)
 	free(b);
 	e2e_rm(dir);
 }
+
+Test(escapes, doctor_text_and_error_messages)
+{
+	char *dir = e2e_store();
+	char *a = OK_LINE(dir, "create", "--title", "Fine");
+	/* A hostile state value: doctor and the commands quote it. */
+	char *item = e2e_read(dir, e2e_tpath(a, "item.md"));
+	char *s = strstr(item, "\nstate: ");
+	cr_assert_not_null(s, "%s", item);
+	char *rest = strchr(s + 1, '\n');
+	char *patched = NULL;
+	cr_assert(asprintf(&patched, "%.*s\nstate: \"bad\\e[2J\\a\"%s",
+			   (int)(s - item), item, rest) > 0);
+	e2e_write(dir, e2e_tpath(a, "item.md"), patched);
+	free(patched);
+	free(item);
+	e2e_result r = RUN(dir, "doctor");
+	cr_assert_eq(r.status, 1, "%s%s", r.out, r.err);
+	no_controls(r.out, "doctor");
+	no_controls(r.err, "doctor's stderr");
+	cr_assert(strstr(r.out, "bad\\x1b[2J\\x07"), "%s", r.out);
+	e2e_free(&r);
+	r = RUN(dir, "doctor", "--format", "github");
+	no_controls(r.out, "doctor --format github");
+	e2e_free(&r);
+	/* JSON: the exact text. */
+	r = RUN(dir, "doctor", "--format", "json");
+	cr_assert(strstr(r.out, "bad\\u001B[2J\\u0007"), "%s", r.out);
+	e2e_free(&r);
+	free(a);
+	e2e_rm(dir);
+}

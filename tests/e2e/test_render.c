@@ -382,6 +382,25 @@ Test(render, removes_only_pages_its_manifest_lists)
 	e2e_free(&r);
 	cr_assert(e2e_exists(dir, page_of(a)), "unlisted: kept");
 	cr_assert(e2e_exists(dir, foreign));
+	/* A manifest that is a symlink: neither read nor replaced; the
+	 * render is refused before any page is written, nothing removed. */
+	char *c = OK_LINE(dir, "create", "--title", "Third");
+	r = render(dir);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	e2e_free(&r);
+	cr_assert_eq(e2e_sh(dir,
+			    "cp site/.yoi-render-manifest listed && "
+			    "ln -sf ../listed site/.yoi-render-manifest && "
+			    "rm -rf .yoi/tickets/%s",
+			    c),
+		     0);
+	r = render(dir);
+	cr_assert_eq(r.status, 4, "%s", r.err);
+	cr_assert(strstr(r.err, ".yoi-render-manifest: not a regular file"),
+		  "%s", r.err);
+	e2e_free(&r);
+	cr_assert(e2e_exists(dir, page_of(c)), "nothing removed");
+	free(c);
 	free(a);
 	free(b);
 	e2e_rm(dir);
