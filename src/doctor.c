@@ -918,8 +918,8 @@ int yoi_doctor_run(const yoi_store *st, yoi_diag *d, yoi_error *err)
 					   "out of memory");
 			break;
 		}
-		bool is_dir = bsearch(&name, dirs.v, dirs.n, sizeof(char *),
-				      cmp_str) != NULL;
+		bool is_dir = dirs.n && bsearch(&name, dirs.v, dirs.n,
+						sizeof(char *), cmp_str);
 		struct stat sb;
 		if (!is_dir && lstat(path, &sb) < 0) {
 			/* vanished while we looked */

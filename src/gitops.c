@@ -294,7 +294,8 @@ int yoi_git_worktrees_list(git_repository *repo, yoi_git_worktrees *out,
 		yoi_git_worktrees_free(out);
 		return rc;
 	}
-	qsort(out->v, out->n, sizeof(*out->v), cmp_wt);
+	if (out->n > 1) /* out->v is NULL when there are none */
+		qsort(out->v, out->n, sizeof(*out->v), cmp_wt);
 	return 0;
 }
 

@@ -22,6 +22,12 @@
 #define PAGES_DIR "t"
 #define CSS_NAME  "board.css"
 #define CSS_RES	  "board/board.css"
+/* What the last render wrote: the only pages a re-render may remove. */
+#define MANIFEST_NAME ".yoi-render-manifest"
+#define MANIFEST_HEAD                                                          \
+	"# yoi-tickets render: the files this render wrote (re-renders "       \
+	"remove only pages listed here)\n"
+#define MANIFEST_MAX (64u * 1024 * 1024)
 /* How much of an existing index.html is searched for the marker. */
 #define MARKER_SCAN 4096
 
@@ -880,44 +886,6 @@ static int prepare_dir(const char *dir, bool *fresh, yoi_error *err)
 	return 0;
 }
 
-/* Pages of tickets that are gone, and temporaries a crash left. */
-static int remove_stale(const char *pages, const yoi_routing *r,
-			size_t *removed, yoi_error *err)
-{
-	DIR *dp = opendir(pages);
-	if (!dp)
-		return yoi_error_set(err, YOI_EIO, pages, 0,
-				     "%s: cannot list: %s", pages,
-				     strerror(errno));
-	int rc = 0;
-	struct dirent *de;
-	while (rc == 0 && (de = readdir(dp))) {
-		const char *name = de->d_name;
-		size_t len = strlen(name);
-		bool page = len == YOI_ID_LEN + 5 &&
-			    !strcmp(name + YOI_ID_LEN, ".html") &&
-			    yoi_id_validn(name, YOI_ID_LEN);
-		bool temp = name[0] == '.' && strstr(name, ".html.tmp.");
-		if (page) {
-			char id[YOI_ID_LEN + 1];
-			memcpy(id, name, YOI_ID_LEN);
-			id[YOI_ID_LEN] = '\0';
-			if (yoi_routing_find(r, id) != YOI_GRAPH_NONE)
-				continue;
-		} else if (!temp) {
-			continue;
-		}
-		if (unlinkat(dirfd(dp), name, 0) < 0 && errno != ENOENT)
-			rc = yoi_error_set(err, YOI_EIO, pages, 0,
-					   "%s/%s: cannot remove: %s", pages,
-					   name, strerror(errno));
-		else if (page)
-			(*removed)++;
-	}
-	closedir(dp);
-	return rc;
-}
-
 static int write_file(const char *dir, const char *name, const char *data,
 		      size_t len, yoi_buf *tmp, yoi_error *err)
 {
@@ -926,6 +894,135 @@ static int write_file(const char *dir, const char *name, const char *data,
 		return yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
 	int rc = write_if_changed(path, data ? data : "", len, tmp, err);
 	free(path);
+	return rc;
+}
+
+/* name is "<ID>.html" (len bytes; ID copied out when so). */
+static bool page_name(const char *name, size_t len, char id[YOI_ID_LEN + 1])
+{
+	if (len != YOI_ID_LEN + 5 || memcmp(name + YOI_ID_LEN, ".html", 5) ||
+	    !yoi_id_validn(name, YOI_ID_LEN))
+		return false;
+	memcpy(id, name, YOI_ID_LEN);
+	id[YOI_ID_LEN] = '\0';
+	return true;
+}
+
+/*
+ * The IDs of the pages the previous render's manifest lists. Only lines
+ * "t/<ID>.html" count: a line naming anything else (another directory,
+ * "..", the site's own files) is ignored, so an edited manifest cannot
+ * make a render remove what it did not write. No manifest (a new DIR, or
+ * a render from before manifests): none. An unreadable one: none, and a
+ * warning.
+ */
+static int manifest_read(const char *dir, yoi_strv *ids, yoi_strv *warnings)
+{
+	char *path = yoi_path_join(dir, MANIFEST_NAME);
+	if (!path)
+		return YOI_ENOMEM;
+	yoi_buf b = YOI_BUF_INIT;
+	yoi_error e;
+	int rc = yoi_file_read(path, MANIFEST_MAX, &b, &e);
+	free(path);
+	if (rc == YOI_ENOTFOUND) {
+		rc = 0;
+	} else if (rc < 0) {
+		char *m = yoi_sprintf("%s; no stale page is removed this time "
+				      "(delete the file and remove old pages "
+				      "by hand)",
+				      e.msg);
+		rc = !m || yoi_strv_push(warnings, m) < 0 ? YOI_ENOMEM : 0;
+		free(m);
+	} else {
+		const size_t plen = sizeof(PAGES_DIR "/") - 1;
+		for (size_t i = 0; rc == 0 && i < b.len;) {
+			const char *l = b.ptr + i;
+			const char *nl = memchr(l, '\n', b.len - i);
+			size_t n = nl ? (size_t)(nl - l) : b.len - i;
+			i += n + 1;
+			if (n && l[n - 1] == '\r')
+				n--;
+			char id[YOI_ID_LEN + 1];
+			if (n > plen && !memcmp(l, PAGES_DIR "/", plen) &&
+			    page_name(l + plen, n - plen, id) &&
+			    yoi_strv_push(ids, id) < 0)
+				rc = YOI_ENOMEM;
+		}
+	}
+	yoi_buf_free(&b);
+	return rc;
+}
+
+/*
+ * Write the manifest: index.html, the style sheet, a page per ticket of
+ * r, and (extra, may be NULL) pages listed before that are not removed
+ * yet, so that a render cut short still lists every page it may have
+ * written.
+ */
+static int manifest_write(const char *dir, const yoi_routing *r,
+			  const yoi_strv *extra, yoi_buf *tmp, yoi_error *err)
+{
+	yoi_buf b = YOI_BUF_INIT;
+	int rc = yoi_buf_puts(&b, MANIFEST_HEAD "index.html\n" CSS_NAME "\n");
+	for (size_t i = 0; rc == 0 && i < r->n; i++)
+		rc = yoi_buf_printf(&b, PAGES_DIR "/%s.html\n", r->t[i].id);
+	for (size_t i = 0; rc == 0 && extra && i < extra->n; i++)
+		if (yoi_routing_find(r, extra->v[i]) == YOI_GRAPH_NONE)
+			rc = yoi_buf_printf(&b, PAGES_DIR "/%s.html\n",
+					    extra->v[i]);
+	if (rc == 0)
+		rc = write_file(dir, MANIFEST_NAME, b.ptr, b.len, tmp, err);
+	else
+		rc = YOI_ENOMEM;
+	yoi_buf_free(&b);
+	return rc;
+}
+
+/*
+ * Pages the previous render listed (listed) whose tickets are gone, and
+ * the temporaries ".<ID>.html.tmp.*" a crash of our own writes left. A
+ * page the manifest does not list stays, whatever its name.
+ */
+static int remove_stale(const char *pages, const yoi_routing *r,
+			const yoi_strv *listed, size_t *removed, yoi_error *err)
+{
+	int fd = open(pages, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *dp = fd < 0 ? NULL : fdopendir(fd);
+	if (!dp) {
+		if (fd >= 0)
+			close(fd);
+		return yoi_error_set(err, YOI_EIO, pages, 0,
+				     "%s: cannot list: %s", pages,
+				     strerror(errno));
+	}
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < listed->n; i++) {
+		if (yoi_routing_find(r, listed->v[i]) != YOI_GRAPH_NONE)
+			continue;
+		char name[YOI_ID_LEN + 6];
+		snprintf(name, sizeof(name), "%s.html", listed->v[i]);
+		if (unlinkat(fd, name, 0) == 0)
+			(*removed)++;
+		else if (errno != ENOENT)
+			rc = yoi_error_set(err, YOI_EIO, pages, 0,
+					   "%s/%s: cannot remove: %s", pages,
+					   name, strerror(errno));
+	}
+	struct dirent *de;
+	while (rc == 0 && (de = readdir(dp))) {
+		const char *name = de->d_name;
+		const char *tmp = strstr(name, ".html.tmp.");
+		char id[YOI_ID_LEN + 1];
+		if (name[0] != '.' || !tmp ||
+		    !page_name(name + 1, (size_t)(tmp - name - 1) + 5, id))
+			continue;
+		if (unlinkat(fd, name, 0) < 0 && errno != ENOENT)
+			rc = yoi_error_set(err, YOI_EIO, pages, 0,
+					   "%s/%s: cannot remove: %s", pages,
+					   name, strerror(errno));
+	}
+	closedir(dp);
 	return rc;
 }
 
@@ -1051,6 +1148,7 @@ int yoi_html_render(yoi_html_result *res, const yoi_store *st, const char *dir,
 	yoi_buf *scratch = NULL;
 	unsigned threads = yoi_par_threads(r->n);
 	yoi_buf b = YOI_BUF_INIT;
+	yoi_strv listed = {0};
 	out o = {&b, 0};
 	if ((rc = prepare_dir(dir, &fresh, err)) < 0)
 		goto done;
@@ -1077,6 +1175,10 @@ int yoi_html_render(yoi_html_result *res, const yoi_store *st, const char *dir,
 			goto done;
 	}
 	if ((rc = yoi_mkdir(pages, err)) < 0)
+		goto done;
+	/* Before any page: the manifest lists what this render may write. */
+	if ((rc = manifest_read(dir, &listed, &res->warnings)) < 0 ||
+	    (rc = manifest_write(dir, r, &listed, &scratch[0], err)) < 0)
 		goto done;
 	render_job j = {st, r, in_start, in, pages, t, scratch, threads, fresh};
 	yoi_par_for(r->n, threads, render_nth, &j);
@@ -1106,7 +1208,8 @@ int yoi_html_render(yoi_html_result *res, const yoi_store *st, const char *dir,
 			     err)) < 0)
 		goto done;
 	res->pages++;
-	rc = remove_stale(pages, r, &res->removed, err);
+	if ((rc = remove_stale(pages, r, &listed, &res->removed, err)) == 0)
+		rc = manifest_write(dir, r, NULL, &scratch[0], err);
 done:
 	if (rc == 0 && o.err)
 		rc = yoi_error_set(err, o.err, NULL, 0, "out of memory");
@@ -1126,6 +1229,7 @@ done:
 	free(pages);
 	free(abs);
 	yoi_buf_free(&b);
+	yoi_strv_free(&listed);
 	yoi_routing_free(r);
 	return rc;
 }

@@ -639,7 +639,8 @@ static char *line_id(const char *p, size_t n, json_t **obj)
 static bool id_taken(const yoi_strv *sorted, const yoi_strv *fresh,
 		     const char *id)
 {
-	return bsearch(&id, sorted->v, sorted->n, sizeof(char *), cmp_strp) ||
+	return (sorted->n &&
+		bsearch(&id, sorted->v, sorted->n, sizeof(char *), cmp_strp)) ||
 	       yoi_strv_contains(fresh, id);
 }
 
@@ -665,7 +666,8 @@ static int renumber_ids(yoi_buf *m)
 	for (size_t i = 0; rc == 0 && i < ids.n; i++)
 		if (yoi_strv_push(&sorted, ids.v[i]) < 0)
 			rc = YOI_ENOMEM;
-	if (rc == 0)
+	/* Lines without an "id" leave sorted.v NULL: qsort must not see it. */
+	if (rc == 0 && sorted.n > 1)
 		qsort(sorted.v, sorted.n, sizeof(char *), cmp_strp);
 	bool dup = false;
 	for (size_t i = 1; i < sorted.n; i++)

@@ -1133,7 +1133,8 @@ int yoi_work_trees_list(const yoi_store *st, yoi_work_trees *out,
 		yoi_work_trees_free(out);
 		return rc;
 	}
-	qsort(out->v, out->n, sizeof(*out->v), cmp_tree);
+	if (out->n > 1) /* out->v is NULL when there are none */
+		qsort(out->v, out->n, sizeof(*out->v), cmp_tree);
 	return 0;
 }
 

@@ -38,7 +38,8 @@ typedef struct yoi_html_result {
 	size_t pages;	   /* HTML pages of the site: one per ticket +
 			      index (a page found unchanged is not
 			      rewritten, but counts) */
-	size_t removed;	   /* pages of tickets that no longer exist */
+	size_t removed;	   /* pages of tickets that no longer exist
+			      (listed in the previous manifest) */
 	yoi_strv warnings; /* one per unreadable file, naming it */
 } yoi_html_result;
 
@@ -49,11 +50,19 @@ typedef struct yoi_html_result {
  * written; dir naming something that is not a directory is YOI_EREFUSED
  * too. Each file is written to a temporary name and renamed (no fsync: a
  * regenerated site), so a page is either the old one or the new one; a
- * page whose bytes would not change is left alone. Pages of tickets that
- * no longer exist are removed, and so are temporaries a crash left in
- * DIR/t. index.html is written last (and, into a new DIR, a
- * placeholder carrying the marker first, so that a render cut short can
- * be redone). Errors: YOI_EREFUSED, YOI_EIO (a write failed; err names
+ * page whose bytes would not change is left alone. DIR/.yoi-render-manifest
+ * lists the files a render wrote (index.html, board.css, t/<ID>.html, one
+ * a line); a re-render removes the pages of tickets that no longer exist
+ * only when the previous manifest lists them (lines naming anything but
+ * t/<ID>.html are ignored), so an ID-named page it did not write stays;
+ * temporaries ".<ID>.html.tmp.*" a crash left in DIR/t go too. The
+ * manifest is written before the pages (the previous one's entries plus
+ * this render's) and again at the end (this render's only), so a render
+ * cut short still lists every page it may have written. No manifest (a
+ * render by an older version): no page is removed; an unreadable one adds
+ * a warning and removes none. index.html is written last (and, into a new
+ * DIR, a placeholder carrying the marker first, so that a render cut short
+ * can be redone). Errors: YOI_EREFUSED, YOI_EIO (a write failed; err names
  * the file), YOI_ENOMEM, and what yoi_routing_load returns. On error
  * *res may hold partial counts; free it all the same.
  */

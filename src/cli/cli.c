@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "yoi/file.h"
+#include "yoi/termesc.h"
 
 enum { OPT_ROOT = 0x1000, OPT_AUTHOR, OPT_WAIT, OPT_VERBOSE, OPT_QUIET };
 
@@ -103,13 +104,95 @@ int yoi_cli_fail(yoi_ctx *ctx, int rc)
 	if (rc == 0)
 		return 0;
 	const char *msg = ctx->err.msg[0] ? ctx->err.msg : "failed";
+	/* Messages quote ticket text (a bad state, a YAML value): the
+	 * terminal sees it escaped, as on stdout. */
+	char *m = yoi_termesc_dup(msg, 0);
+	char *path = yoi_termesc_dup(ctx->err.path, YOI_TERMESC_LINE);
 	if (ctx->err.line > 0 && ctx->err.path[0] &&
 	    !strstr(msg, ctx->err.path))
 		fprintf(stderr, "yoi-tickets %s: %s:%d: %s\n", ctx->cmd,
-			ctx->err.path, ctx->err.line, msg);
+			path ? path : "?", ctx->err.line, m ? m : "?");
 	else
-		fprintf(stderr, "yoi-tickets %s: %s\n", ctx->cmd, msg);
+		fprintf(stderr, "yoi-tickets %s: %s\n", ctx->cmd, m ? m : "?");
+	free(m);
+	free(path);
 	return yoi_exit_status(rc);
+}
+
+bool yoi_cli_escape_bodies(yoi_ctx *ctx)
+{
+	if (!ctx->escape) {
+		const char *e = getenv("YOI_TICKETS_ESCAPE");
+		bool on = e && !strcmp(e, "always")  ? true
+			  : e && !strcmp(e, "never") ? false
+						     : isatty(STDOUT_FILENO);
+		ctx->escape = on ? 2 : 1;
+	}
+	return ctx->escape == 2;
+}
+
+static int vline(yoi_buf *out, const char *fmt, va_list ap)
+{
+	yoi_buf raw = YOI_BUF_INIT;
+	int rc = yoi_buf_vprintf(&raw, fmt, ap);
+	if (rc == 0)
+		rc = yoi_termesc(out, raw.ptr ? raw.ptr : "", raw.len,
+				 YOI_TERMESC_LINE);
+	if (rc == 0)
+		rc = yoi_buf_putc(out, '\n');
+	yoi_buf_free(&raw);
+	return rc < 0 ? YOI_ENOMEM : 0;
+}
+
+int yoi_cli_println(const char *fmt, ...)
+{
+	yoi_buf b = YOI_BUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = vline(&b, fmt, ap);
+	va_end(ap);
+	if (rc == 0)
+		fwrite(b.ptr, 1, b.len, stdout);
+	yoi_buf_free(&b);
+	return rc;
+}
+
+int yoi_cli_linef(yoi_buf *out, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = vline(out, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+void yoi_cli_eprintf(const char *fmt, ...)
+{
+	yoi_buf raw = YOI_BUF_INIT, b = YOI_BUF_INIT;
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = yoi_buf_vprintf(&raw, fmt, ap);
+	va_end(ap);
+	if (rc == 0 && yoi_termesc(&b, raw.ptr ? raw.ptr : "", raw.len, 0) == 0)
+		fputs(b.ptr, stderr);
+	else
+		fputs("yoi-tickets: out of memory\n", stderr);
+	yoi_buf_free(&raw);
+	yoi_buf_free(&b);
+}
+
+void yoi_cli_body(yoi_ctx *ctx, const char *s, size_t len)
+{
+	if (!yoi_cli_escape_bodies(ctx) || !yoi_termesc_needed(s, len, 0)) {
+		fwrite(s, 1, len, stdout);
+		return;
+	}
+	yoi_buf b = YOI_BUF_INIT;
+	if (yoi_termesc(&b, s, len, 0) == 0)
+		fwrite(b.ptr, 1, b.len, stdout);
+	else /* out of memory: never the raw text */
+		fputs("(not shown: out of memory)", stdout);
+	yoi_buf_free(&b);
 }
 
 int yoi_cli_usage(yoi_ctx *ctx, const char *fmt, ...)

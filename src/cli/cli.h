@@ -33,6 +33,8 @@ typedef struct yoi_ctx {
 	struct option *merged;	 /* command + global long options */
 	char *git_user;		 /* git's user.name, looked up once */
 	yoi_routing_guard guard; /* the queue/start guard over the store */
+	int escape; /* bodies in text output: 0 not decided yet, 1 raw,
+		       2 escaped (yoi_cli_escape_bodies) */
 	yoi_error err;
 } yoi_ctx;
 
@@ -84,6 +86,31 @@ int yoi_cli_text(yoi_ctx *ctx, const char *message, const char *file,
 		 const char *what, char **out);
 /* Parse a non-negative int option; 0 or 2 (message printed). */
 int yoi_cli_uint(yoi_ctx *ctx, const char *flag, const char *s, long *out);
+
+/*
+ * Ticket text in text output (docs/format.md, "Control characters in
+ * text output"): control characters and invalid UTF-8 shown as "\x1b",
+ * "\u009b" ... (yoi/termesc.h). A single-line field (a table row, a
+ * title, a header line) is escaped always, so that nothing in it can
+ * drive the terminal or break the row; a multi-line body only when stdout
+ * is a terminal (piped text is data), unless YOI_TICKETS_ESCAPE says
+ * "always" or "never". --json output is never escaped (JSON escapes
+ * control characters itself).
+ */
+bool yoi_cli_escape_bodies(yoi_ctx *ctx);
+/* printf to stdout as one escaped single-line field, then a newline. */
+int yoi_cli_println(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The same line appended to out. 0 or YOI_ENOMEM. */
+int yoi_cli_linef(yoi_buf *out, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/*
+ * fprintf to stderr with the text escaped as a body, always: warnings
+ * quote ticket text and paths (newlines kept, control characters shown).
+ */
+void yoi_cli_eprintf(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
+/* Body text s[0..len) to stdout, escaped when yoi_cli_escape_bodies. */
+void yoi_cli_body(yoi_ctx *ctx, const char *s, size_t len);
 
 /* Print JSON (2-space indent, newline) to stdout and free it. */
 int yoi_cli_json(yoi_ctx *ctx, json_t *j);

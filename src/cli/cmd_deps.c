@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "cli.h"
+#include "yoi/termesc.h"
 
 int yoi_cmd_deps(int argc, char **argv, yoi_ctx *ctx)
 {
@@ -34,18 +35,25 @@ int yoi_cmd_deps(int argc, char **argv, yoi_ctx *ctx)
 		yoi_routing_free(r);
 		return yoi_cli_fail(ctx, e);
 	}
-	const char **titles = calloc(r->n ? r->n : 1, sizeof(*titles));
+	/* Titles are single-line fields: escaped before the tree is drawn,
+	 * so none can add a line or drive the terminal (cli.h). */
+	char **titles = calloc(r->n ? r->n : 1, sizeof(*titles));
+	bool oom = !titles;
 	for (size_t i = 0; titles && i < r->n; i++)
-		titles[i] = r->t[i].title;
+		if (r->t[i].title && !(titles[i] = yoi_termesc_dup(
+					   r->t[i].title, YOI_TERMESC_LINE)))
+			oom = true;
 	yoi_buf out = YOI_BUF_INIT;
 	size_t root = yoi_routing_find(r, id);
-	if (!titles ||
-	    yoi_graph_deps_text(&out, r->g, root, reverse, titles) < 0)
+	if (oom || yoi_graph_deps_text(&out, r->g, root, reverse,
+				       (const char **)titles) < 0)
 		rc = yoi_cli_fail(ctx, yoi_error_set(&ctx->err, YOI_ENOMEM,
 						     NULL, 0, "out of memory"));
 	else
 		fputs(out.ptr ? out.ptr : "", stdout);
 	yoi_buf_free(&out);
+	for (size_t i = 0; titles && i < r->n; i++)
+		free(titles[i]);
 	free(titles);
 	yoi_routing_free(r);
 	return rc;

@@ -178,8 +178,8 @@ int yoi_cmd_list(int argc, char **argv, yoi_ctx *ctx)
 		return yoi_cli_fail(ctx, e);
 	}
 	if (rows.save_err && ctx->verbose)
-		fprintf(stderr, "yoi-tickets list: cache not saved: %s\n",
-			rows.save_err);
+		yoi_cli_eprintf("yoi-tickets list: cache not saved: %s\n",
+				rows.save_err);
 	bool *match = calloc(ids.n ? ids.n : 1, sizeof(*match));
 	char **serr = calloc(ids.n ? ids.n : 1, sizeof(*serr));
 	if (!match || !serr) {
@@ -203,8 +203,8 @@ int yoi_cmd_list(int argc, char **argv, yoi_ctx *ctx)
 		const yoi_row *r = rows.row[i];
 		const char *why = r ? serr[i] : rows.err[i];
 		if (why || !r) {
-			fprintf(stderr, "yoi-tickets list: skipping %s: %s\n",
-				ids.v[i], why ? why : "unreadable");
+			yoi_cli_eprintf("yoi-tickets list: skipping %s: %s\n",
+					ids.v[i], why ? why : "unreadable");
 			continue;
 		}
 		if (!match[i] || (f.limit >= 0 && shown >= f.limit))
@@ -214,10 +214,11 @@ int yoi_cmd_list(int argc, char **argv, yoi_ctx *ctx)
 		if (arr)
 			json_array_append_new(arr, row_json(r));
 		else
-			printf("%s  %-10s  %-12s  %s\n", r->id,
-			       r->col[YOI_ROW_STATE], a && *a ? a : "-",
-			       r->col[YOI_ROW_TITLE] ? r->col[YOI_ROW_TITLE]
-						     : "-");
+			yoi_cli_println(
+			    "%s  %-10s  %-12s  %s", r->id,
+			    r->col[YOI_ROW_STATE], a && *a ? a : "-",
+			    r->col[YOI_ROW_TITLE] ? r->col[YOI_ROW_TITLE]
+						  : "-");
 	}
 	for (size_t i = 0; i < ids.n; i++)
 		free(serr[i]);

@@ -13,11 +13,10 @@ static json_t *record_json(const yoi_plan_record *p)
 {
 	json_t *acc = NULL;
 	if (p->accepted)
-		acc = json_pack("{s:s?, s:s?, s:s?, s:s?}", "summary",
-				p->accepted->summary, "branch",
-				p->accepted->branch, "worktree",
-				p->accepted->worktree, "role_plan",
-				p->accepted->role_plan);
+		acc = json_pack(
+		    "{s:s?, s:s?, s:s?, s:s?}", "summary", p->accepted->summary,
+		    "branch", p->accepted->branch, "worktree",
+		    p->accepted->worktree, "role_plan", p->accepted->role_plan);
 	return json_pack("{s:s, s:s, s:s, s:s?, s:o?, s:s?, s:s, s:s}", "id",
 			 p->id, "ticket_id", p->ticket_id, "kind",
 			 yoi_plan_kind_name(p->kind), "related_ticket",
@@ -52,12 +51,12 @@ static int list(yoi_ctx *ctx, int argc, char **argv, bool json)
 				json_array_append_new(arr, record_json(p));
 				continue;
 			}
-			printf("%s  %s %s%s%s%s%s\n", p->id, p->ticket_id,
-			       yoi_plan_kind_name(p->kind),
-			       p->related_ticket[0] ? " " : "",
-			       p->related_ticket,
-			       p->accepted ? "  " : "",
-			       p->accepted ? p->accepted->summary : "");
+			yoi_cli_println(
+			    "%s  %s %s%s%s%s%s", p->id, p->ticket_id,
+			    yoi_plan_kind_name(p->kind),
+			    p->related_ticket[0] ? " " : "", p->related_ticket,
+			    p->accepted ? "  " : "",
+			    p->accepted ? p->accepted->summary : "");
 		}
 	}
 	yoi_routing_free(r);
@@ -72,19 +71,21 @@ static int add(yoi_ctx *ctx, int argc, char **argv, const char *kind_s,
 	yoi_plan_record rec = {0};
 	if (yoi_plan_kind_parse(&rec.kind, kind_s) < 0)
 		return yoi_cli_usage(
-			ctx,
-			"unknown kind '%s'; kinds: before, after, blocked_by, "
-			"blocks, conflicts_with, do_not_parallelize, "
-			"waiting_capacity_note, accepted_plan",
-			kind_s);
+		    ctx,
+		    "unknown kind '%s'; kinds: before, after, blocked_by, "
+		    "blocks, conflicts_with, do_not_parallelize, "
+		    "waiting_capacity_note, accepted_plan",
+		    kind_s);
 	if (yoi_plan_kind_needs_related(rec.kind) && !related)
-		return yoi_cli_usage(ctx, "--kind %s needs --related ID", kind_s);
+		return yoi_cli_usage(ctx, "--kind %s needs --related ID",
+				     kind_s);
 	bool is_acc = rec.kind == YOI_PLAN_ACCEPTED_PLAN;
 	if (is_acc != (acc->summary != NULL) ||
 	    (!is_acc && (acc->branch || acc->worktree || acc->role_plan)))
-		return yoi_cli_usage(ctx, "--summary, --branch, --worktree and "
-					  "--role-plan go with --kind "
-					  "accepted_plan, which needs --summary");
+		return yoi_cli_usage(ctx,
+				     "--summary, --branch, --worktree and "
+				     "--role-plan go with --kind "
+				     "accepted_plan, which needs --summary");
 	char id[YOI_ID_LEN + 1];
 	int rc = yoi_cli_one_id(ctx, argc, argv, id);
 	if (rc == 0 && related)
@@ -110,15 +111,15 @@ int yoi_cmd_plan(int argc, char **argv, yoi_ctx *ctx)
 	    (strcmp(argv[1], "add") != 0 && strcmp(argv[1], "list") != 0))
 		return yoi_cli_note(argc, argv, ctx, "plan");
 	static const struct option opts[] = {
-		{"kind", required_argument, NULL, 'k'},
-		{"related", required_argument, NULL, 'r'},
-		{"note", required_argument, NULL, 'n'},
-		{"summary", required_argument, NULL, 's'},
-		{"branch", required_argument, NULL, 'b'},
-		{"worktree", required_argument, NULL, 'w'},
-		{"role-plan", required_argument, NULL, 'p'},
-		{"json", no_argument, NULL, 'j'},
-		{NULL, 0, NULL, 0},
+	    {"kind", required_argument, NULL, 'k'},
+	    {"related", required_argument, NULL, 'r'},
+	    {"note", required_argument, NULL, 'n'},
+	    {"summary", required_argument, NULL, 's'},
+	    {"branch", required_argument, NULL, 'b'},
+	    {"worktree", required_argument, NULL, 'w'},
+	    {"role-plan", required_argument, NULL, 'p'},
+	    {"json", no_argument, NULL, 'j'},
+	    {NULL, 0, NULL, 0},
 	};
 	bool is_list = strcmp(argv[1], "list") == 0, json = false;
 	const char *kind = NULL, *related = NULL, *note = NULL;

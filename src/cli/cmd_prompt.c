@@ -201,8 +201,8 @@ static int render_brief(yoi_ctx *ctx, const char *role, const char *id,
 			id, "capabilities",
 			yoi_prompt_caps_text(caps, capbuf, sizeof(capbuf)),
 			"fragments", paths, "text", out.ptr ? out.ptr : ""));
-	else
-		fwrite(out.ptr ? out.ptr : "", 1, out.len, stdout);
+	else /* ticket text inside: escaped on a terminal (cli.h) */
+		yoi_cli_body(ctx, out.ptr ? out.ptr : "", out.len);
 	json_decref(paths);
 	json_decref(frags);
 	json_decref(view);

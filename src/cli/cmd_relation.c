@@ -46,12 +46,12 @@ int yoi_cli_relations_view(const yoi_routing *r, const char *id, int kind,
 			if (!*id || strcmp(t->id, id) == 0) {
 				json_array_append_new(outgoing,
 						      rel_json(rel, r));
-				yoi_buf_printf(
-				    text, "%s %s %s (%s)%s%s\n", t->id,
-				    yoi_rel_kind_name(rel->kind), rel->target,
-				    state_of(r, rel->target),
-				    rel->note ? "  # " : "",
-				    rel->note ? rel->note : "");
+				yoi_cli_linef(text, "%s %s %s (%s)%s%s", t->id,
+					      yoi_rel_kind_name(rel->kind),
+					      rel->target,
+					      state_of(r, rel->target),
+					      rel->note ? "  # " : "",
+					      rel->note ? rel->note : "");
 			}
 			if (*id && strcmp(rel->target, id) == 0) {
 				json_array_append_new(
@@ -62,9 +62,9 @@ int yoi_cli_relations_view(const yoi_routing *r, const char *id, int kind,
 					      "inverse", inverse(rel->kind),
 					      "source_state",
 					      yoi_state_name(t->state)));
-				yoi_buf_printf(text, "%s %s %s (%s)\n", id,
-					       inverse(rel->kind), t->id,
-					       yoi_state_name(t->state));
+				yoi_cli_linef(text, "%s %s %s (%s)", id,
+					      inverse(rel->kind), t->id,
+					      yoi_state_name(t->state));
 			}
 		}
 	}
@@ -83,8 +83,8 @@ int yoi_cli_relations_view(const yoi_routing *r, const char *id, int kind,
 				      yoi_graph_kind_label(b[k].via), "state",
 				      yoi_state_name(b[k].state), "text",
 				      txt.ptr ? txt.ptr : ""));
-			yoi_buf_printf(text, "%s waits for %s\n", id,
-				       txt.ptr ? txt.ptr : "");
+			yoi_cli_linef(text, "%s waits for %s", id,
+				      txt.ptr ? txt.ptr : "");
 			yoi_buf_free(&txt);
 		}
 	}
@@ -116,8 +116,8 @@ static int list(yoi_ctx *ctx, const char *arg, int kind, bool json)
 		return yoi_cli_fail(ctx, e);
 	for (size_t i = 0; i < r->n; i++)
 		if (r->t[i].err)
-			fprintf(stderr, "yoi-tickets relation: %s: %s\n",
-				r->t[i].id, r->t[i].err);
+			yoi_cli_eprintf("yoi-tickets relation: %s: %s\n",
+					r->t[i].id, r->t[i].err);
 	json_t *j = NULL;
 	yoi_buf text = YOI_BUF_INIT;
 	if (yoi_cli_relations_view(r, id, kind, &j, &text) < 0)

@@ -41,8 +41,8 @@ int yoi_cmd_render(int argc, char **argv, yoi_ctx *ctx)
 	int e = yoi_html_render(&res, st, dir, &ctx->err);
 	/* Like list: an unreadable ticket is reported and the rest shown. */
 	for (size_t i = 0; i < res.warnings.n; i++)
-		fprintf(stderr, "yoi-tickets render: warning: %s\n",
-			res.warnings.v[i]);
+		yoi_cli_eprintf("yoi-tickets render: warning: %s\n",
+				res.warnings.v[i]);
 	if (e < 0) {
 		yoi_html_result_free(&res);
 		return yoi_cli_fail(ctx, e);

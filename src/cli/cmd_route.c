@@ -15,17 +15,17 @@ static json_t *entry_json(const yoi_routing *r, const yoi_graph_route *rt,
 	json_t *chain = json_array();
 	for (size_t k = 0; k < e->nchain; k++)
 		json_array_append_new(
-			chain, json_pack("{s:s, s:s, s:s}", "id",
-					 r->t[e->chain[k].index].id, "via",
-					 yoi_graph_kind_label(e->chain[k].via),
-					 "state",
-					 yoi_state_name(e->chain[k].state)));
+		    chain,
+		    json_pack("{s:s, s:s, s:s}", "id",
+			      r->t[e->chain[k].index].id, "via",
+			      yoi_graph_kind_label(e->chain[k].via), "state",
+			      yoi_state_name(e->chain[k].state)));
 	json_t *j = json_pack(
-		"{s:s, s:s?, s:s, s:s, s:s, s:o, s:s?}", "id", t->id, "title",
-		t->title, "state", yoi_state_name(t->state), "class",
-		yoi_graph_class_name(e->cls), "reason", why.ptr ? why.ptr : "",
-		"chain", chain, "partner",
-		e->partner == YOI_GRAPH_NONE ? NULL : r->t[e->partner].id);
+	    "{s:s, s:s?, s:s, s:s, s:s, s:o, s:s?}", "id", t->id, "title",
+	    t->title, "state", yoi_state_name(t->state), "class",
+	    yoi_graph_class_name(e->cls), "reason", why.ptr ? why.ptr : "",
+	    "chain", chain, "partner",
+	    e->partner == YOI_GRAPH_NONE ? NULL : r->t[e->partner].id);
 	yoi_buf_free(&why);
 	return j;
 }
@@ -34,9 +34,9 @@ static json_t *entry_json(const yoi_routing *r, const yoi_graph_route *rt,
 int yoi_cli_route(int argc, char **argv, yoi_ctx *ctx, int mode)
 {
 	static const struct option opts[] = {
-		{"json", no_argument, NULL, 'j'},
-		{"record", required_argument, NULL, 'r'},
-		{NULL, 0, NULL, 0},
+	    {"json", no_argument, NULL, 'j'},
+	    {"record", required_argument, NULL, 'r'},
+	    {NULL, 0, NULL, 0},
 	};
 	bool json = false;
 	const char *record = NULL;
@@ -72,15 +72,15 @@ int yoi_cli_route(int argc, char **argv, yoi_ctx *ctx, int mode)
 		return yoi_cli_fail(ctx, e);
 	for (size_t i = 0; i < r->n; i++)
 		if (r->t[i].err)
-			fprintf(stderr, "yoi-tickets %s: %s: %s\n", ctx->cmd,
-				r->t[i].id, r->t[i].err);
+			yoi_cli_eprintf("yoi-tickets %s: %s: %s\n", ctx->cmd,
+					r->t[i].id, r->t[i].err);
 	yoi_graph_route *rt;
 	long cap = st->cfg.max_inprogress;
 	if (yoi_graph_route_compute(&rt, r->g, cap > 0 ? (size_t)cap : 0) < 0) {
 		yoi_routing_free(r);
-		return yoi_cli_fail(ctx, yoi_error_set(&ctx->err, YOI_ENOMEM,
-						       NULL, 0,
-						       "out of memory"));
+		return yoi_cli_fail(ctx,
+				    yoi_error_set(&ctx->err, YOI_ENOMEM, NULL,
+						  0, "out of memory"));
 	}
 	json_t *arr = json ? json_array() : NULL;
 	bool recorded = false;
@@ -95,11 +95,12 @@ int yoi_cli_route(int argc, char **argv, yoi_ctx *ctx, int mode)
 		if (arr)
 			json_array_append_new(arr, entry_json(r, rt, i));
 		else
-			printf("%s  %-10s  %-18s  %s%s%s\n", t->id,
-			       yoi_state_name(t->state),
-			       yoi_graph_class_name(en->cls),
-			       t->title ? t->title : "-",
-			       why.len ? "  <- " : "", why.len ? why.ptr : "");
+			yoi_cli_println("%s  %-10s  %-18s  %s%s%s", t->id,
+					yoi_state_name(t->state),
+					yoi_graph_class_name(en->cls),
+					t->title ? t->title : "-",
+					why.len ? "  <- " : "",
+					why.len ? why.ptr : "");
 		if (record && strcmp(t->id, rec_id) == 0 && !recorded) {
 			recorded = true;
 			yoi_opctx op;
@@ -113,21 +114,20 @@ int yoi_cli_route(int argc, char **argv, yoi_ctx *ctx, int mode)
 			rc = yoi_cli_opctx(ctx, &op);
 			if (rc == 0)
 				rc = yoi_cli_fail(
-					ctx, yoi_ticket_append(st, &op, rec_id,
-							       "decision", &a, 1,
-							       body.ptr,
-							       &ctx->err));
+				    ctx, yoi_ticket_append(
+					     st, &op, rec_id, "decision", &a, 1,
+					     body.ptr, &ctx->err));
 			yoi_buf_free(&body);
 		}
 		yoi_buf_free(&why);
 	}
 	if (record && !recorded && rc == 0)
-		rc = yoi_cli_fail(ctx, yoi_error_set(&ctx->err, YOI_EREFUSED,
-						     NULL, 0,
-						     "%s is not ready or queued, "
-						     "so it has no route to "
-						     "record",
-						     rec_id));
+		rc = yoi_cli_fail(
+		    ctx, yoi_error_set(&ctx->err, YOI_EREFUSED, NULL, 0,
+				       "%s is not ready or queued, "
+				       "so it has no route to "
+				       "record",
+				       rec_id));
 	yoi_graph_route_free(rt);
 	yoi_routing_free(r);
 	if (arr) {

@@ -10,38 +10,48 @@ static const char *or_dash(const char *s)
 	return s && *s ? s : "-";
 }
 
-static void print_list(const yoi_item *it, const char *key)
+/* A frontmatter list as "a, b, c" (raw; the caller escapes the line). */
+static void list_text(yoi_buf *b, const yoi_item *it, const char *key)
 {
 	const yoi_field *f = yoi_item_field(it, key);
 	if (!f || f->type != YOI_FIELD_LIST || f->nlist == 0) {
-		fputs("-", stdout);
+		yoi_buf_puts(b, "-");
 		return;
 	}
 	for (size_t i = 0; i < f->nlist; i++)
-		printf("%s%s", i ? ", " : "", f->list[i]);
+		yoi_buf_printf(b, "%s%s", i ? ", " : "", f->list[i]);
 }
 
-static void print_text(const yoi_ticket *t, size_t first, const char *relations)
+/*
+ * Text: header lines are single-line fields (escaped always), the body
+ * and event bodies are bodies (escaped on a terminal): see cli.h.
+ */
+static void print_text(yoi_ctx *ctx, const yoi_ticket *t, size_t first,
+		       const char *relations)
 {
 	const yoi_item *it = t->item;
-	printf("%s  %s\n", t->id, or_dash(yoi_item_get(it, "title")));
-	printf("state: %s   assignee: %s   readiness: %s   priority: %s\n",
-	       or_dash(yoi_item_get(it, "state")),
-	       or_dash(yoi_item_get(it, "assignee")),
-	       or_dash(yoi_item_get(it, "readiness")),
-	       or_dash(yoi_item_get(it, "priority")));
-	fputs("risk flags: ", stdout);
-	print_list(it, "risk_flags");
-	printf("\ncreated: %s   updated: %s\n",
-	       or_dash(yoi_item_get(it, "created_at")),
-	       or_dash(yoi_item_get(it, "updated_at")));
+	yoi_cli_println("%s  %s", t->id, or_dash(yoi_item_get(it, "title")));
+	yoi_cli_println("state: %s   assignee: %s   readiness: %s   priority: "
+			"%s",
+			or_dash(yoi_item_get(it, "state")),
+			or_dash(yoi_item_get(it, "assignee")),
+			or_dash(yoi_item_get(it, "readiness")),
+			or_dash(yoi_item_get(it, "priority")));
+	yoi_buf risk = YOI_BUF_INIT;
+	list_text(&risk, it, "risk_flags");
+	yoi_cli_println("risk flags: %s", risk.ptr ? risk.ptr : "?");
+	yoi_buf_free(&risk);
+	yoi_cli_println("created: %s   updated: %s",
+			or_dash(yoi_item_get(it, "created_at")),
+			or_dash(yoi_item_get(it, "updated_at")));
+	/* Escaped line by line already (yoi_cli_relations_view). */
 	if (relations && *relations)
 		printf("\n## Relations\n\n%s", relations);
 	size_t blen;
 	const char *body = yoi_item_body(it, &blen);
 	if (blen) {
 		fputc('\n', stdout);
-		fwrite(body, 1, blen, stdout);
+		yoi_cli_body(ctx, body, blen);
 		if (body[blen - 1] != '\n')
 			fputc('\n', stdout);
 	}
@@ -53,26 +63,35 @@ static void print_text(const yoi_ticket *t, size_t first, const char *relations)
 		printf("\n## Thread (%zu events)\n", th->n);
 	for (size_t i = first; i < th->n; i++) {
 		const yoi_event *e = &th->ev[i];
-		printf("\n[%s] %s by %s", or_dash(e->at), or_dash(e->kind),
-		       or_dash(e->author));
+		yoi_buf h = YOI_BUF_INIT;
+		yoi_buf_printf(&h, "[%s] %s by %s", or_dash(e->at),
+			       or_dash(e->kind), or_dash(e->author));
 		bool open = false;
 		for (size_t k = 0; k < e->nattrs; k++) {
 			const char *key = e->attrs[k].key;
 			if (!strcmp(key, "event") || !strcmp(key, "author") ||
 			    !strcmp(key, "at"))
 				continue;
-			printf("%s%s: %s", open ? ", " : " (", key,
-			       e->attrs[k].value);
+			yoi_buf_printf(&h, "%s%s: %s", open ? ", " : " (", key,
+				       e->attrs[k].value);
 			open = true;
 		}
-		printf("%s\n", open ? ")" : "");
+		fputc('\n', stdout);
+		yoi_cli_println("%s%s", h.ptr ? h.ptr : "?", open ? ")" : "");
+		yoi_buf_free(&h);
 		if (*e->body) {
 			/* Indent the body so event boundaries stay visible. */
 			for (const char *p = e->body; *p;) {
 				const char *nl = strchr(p, '\n');
 				size_t n = nl ? (size_t)(nl - p) : strlen(p);
-				printf("%s%.*s\n", n ? "    " : "", (int)n, p);
-				p += n + (nl ? 1 : 0);
+				/* Keep a CRLF line end's CR with its line. */
+				size_t k = n + (nl ? 1 : 0);
+				if (n)
+					fputs("    ", stdout);
+				yoi_cli_body(ctx, p, k);
+				if (!nl)
+					fputc('\n', stdout);
+				p += k;
 			}
 		}
 	}
@@ -148,14 +167,14 @@ int yoi_cmd_show(int argc, char **argv, yoi_ctx *ctx)
 		yoi_cli_relations_view(r, id, -1, &rel_json, &rel_text);
 		const yoi_routing_ticket *bad = yoi_routing_bad_links(r);
 		if (bad)
-			fprintf(stderr,
-				"yoi-tickets show: warning: %s; relations "
-				"and blockers may be incomplete (see "
-				"'yoi-tickets doctor')\n",
-				bad->links_err);
+			yoi_cli_eprintf(
+			    "yoi-tickets show: warning: %s; relations "
+			    "and blockers may be incomplete (see "
+			    "'yoi-tickets doctor')\n",
+			    bad->links_err);
 	} else
-		fprintf(stderr, "yoi-tickets show: relations not shown: %s\n",
-			rerr.msg);
+		yoi_cli_eprintf("yoi-tickets show: relations not shown: %s\n",
+				rerr.msg);
 	yoi_routing_free(r);
 	size_t first = 0;
 	if (nevents >= 0 && (size_t)nevents < t->thread->n)
@@ -163,7 +182,7 @@ int yoi_cmd_show(int argc, char **argv, yoi_ctx *ctx)
 	if (json)
 		rc = yoi_cli_json(ctx, to_json(t, first, rel_json));
 	else
-		print_text(t, first, rel_text.ptr);
+		print_text(ctx, t, first, rel_text.ptr);
 	if (!json)
 		json_decref(rel_json);
 	yoi_buf_free(&rel_text);

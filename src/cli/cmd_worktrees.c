@@ -44,10 +44,10 @@ int yoi_cmd_worktrees(int argc, char **argv, yoi_ctx *ctx)
 				      "branch", t->branch, "state",
 				      state_or(t->state), "exists", t->exists));
 		else
-			printf("%s  %-10s  %s  %s%s\n", t->id,
-			       state_or(t->state),
-			       t->branch ? t->branch : "(detached)", t->path,
-			       t->exists ? "" : "  (missing)");
+			yoi_cli_println(
+			    "%s  %-10s  %s  %s%s", t->id, state_or(t->state),
+			    t->branch ? t->branch : "(detached)", t->path,
+			    t->exists ? "" : "  (missing)");
 	}
 	yoi_work_trees_free(&w);
 	return arr ? yoi_cli_json(ctx, arr) : 0;

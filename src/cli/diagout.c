@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "yoi/termesc.h"
 
 /* Paths relative to the repository top read better and stay stable. */
 static const char *rel(const char *top, const char *path)
@@ -157,22 +158,31 @@ int yoi_cli_diags(yoi_ctx *ctx, const char *top, const yoi_diag *d,
 	}
 	for (size_t i = 0; i < d->n; i++) {
 		const yoi_diag_entry *e = &d->v[i];
+		/* Messages quote ticket text and paths come from the store:
+		 * control characters shown, newlines kept (cli.h). */
+		char *m = yoi_termesc_dup(e->message, 0);
+		char *path =
+		    yoi_termesc_dup(rel(top, e->path), YOI_TERMESC_LINE);
+		const char *msg = m ? m : "(out of memory)";
+		const char *p = path ? path : "?";
 		if (strcmp(format, "github") == 0) {
 			/* Workflow command: newlines would end it early. */
-			printf("::%s file=%s,line=%d,title=%s::",
-			       sev(e->severity), rel(top, e->path),
-			       e->line > 0 ? e->line : 1, e->code);
-			for (const char *p = e->message; *p; p++)
-				fputs(*p == '\n' ? "%0A" : (char[]){*p, 0},
+			printf(
+			    "::%s file=%s,line=%d,title=%s::", sev(e->severity),
+			    p, e->line > 0 ? e->line : 1, e->code);
+			for (const char *c = msg; *c; c++)
+				fputs(*c == '\n' ? "%0A" : (char[]){*c, 0},
 				      stdout);
 			fputc('\n', stdout);
 		} else if (e->line > 0) {
-			printf("%s: %s:%d: [%s] %s\n", sev(e->severity),
-			       rel(top, e->path), e->line, e->code, e->message);
+			printf("%s: %s:%d: [%s] %s\n", sev(e->severity), p,
+			       e->line, e->code, msg);
 		} else {
-			printf("%s: %s: [%s] %s\n", sev(e->severity),
-			       rel(top, e->path), e->code, e->message);
+			printf("%s: %s: [%s] %s\n", sev(e->severity), p,
+			       e->code, msg);
 		}
+		free(m);
+		free(path);
 	}
 	if (strcmp(format, "text") == 0 && !ctx->quiet)
 		fprintf(stderr, "%s: %zu error(s), %zu warning(s)\n", tool,

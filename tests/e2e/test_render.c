@@ -326,6 +326,86 @@ Test(render, rerender_drops_deleted_tickets)
 	e2e_rm(dir);
 }
 
+Test(render, removes_only_pages_its_manifest_lists)
+{
+	char *dir = e2e_store();
+	char *a = OK_LINE(dir, "create", "--title", "Keep");
+	char *b = OK_LINE(dir, "create", "--title", "Drop");
+	e2e_result r = render(dir);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	e2e_free(&r);
+	char *m = e2e_read(dir, "site/.yoi-render-manifest");
+	cr_assert_not_null(m, "the render lists what it wrote");
+	char line[64];
+	snprintf(line, sizeof(line), "\nt/%s.html\n", a);
+	cr_assert(strstr(m, line), "%s", m);
+	snprintf(line, sizeof(line), "\nt/%s.html\n", b);
+	cr_assert(strstr(m, line), "%s", m);
+	free(m);
+	/* Not ours: an ID-named page we never wrote, and files a tampered
+	 * manifest points at outside t/ or at the site's own files. */
+	const char *foreign = "site/t/00001M000000Z.html";
+	e2e_write(dir, foreign, "foreign");
+	e2e_write(dir, "victim.html", "victim");
+	e2e_append(dir, "site/.yoi-render-manifest",
+		   "../../victim.html\nt/../../victim.html\n"
+		   "board.css\n/etc/passwd\n");
+	cr_assert_eq(e2e_sh(dir, "rm -rf .yoi/tickets/%s", b), 0);
+	r = RUN(dir, "render", "--html", "site", "--json");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	json_t *j = json_loads(r.out, 0, NULL);
+	cr_assert_not_null(j, "%s", r.out);
+	cr_assert_eq(json_integer_value(json_object_get(j, "removed")), 1);
+	json_decref(j);
+	e2e_free(&r);
+	cr_assert_not(e2e_exists(dir, page_of(b)), "listed and stale: removed");
+	cr_assert(e2e_exists(dir, page_of(a)));
+	char *f = e2e_read(dir, foreign);
+	cr_assert_str_eq(f, "foreign", "not listed: left alone");
+	free(f);
+	f = e2e_read(dir, "victim.html");
+	cr_assert_str_eq(f, "victim");
+	free(f);
+	cr_assert(e2e_exists(dir, "site/board.css"));
+	/* The new manifest lists this render's pages only. */
+	m = e2e_read(dir, "site/.yoi-render-manifest");
+	snprintf(line, sizeof(line), "t/%s.html", b);
+	cr_assert_null(strstr(m, line), "%s", m);
+	cr_assert_null(strstr(m, "victim"), "%s", m);
+	cr_assert_null(strstr(m, "00001M000000Z"), "%s", m);
+	free(m);
+	/* A render from before manifests (none on disk) removes no page. */
+	cr_assert_eq(e2e_sh(dir, "rm site/.yoi-render-manifest"), 0);
+	cr_assert_eq(e2e_sh(dir, "rm -rf .yoi/tickets/%s", a), 0);
+	r = render(dir);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	e2e_free(&r);
+	cr_assert(e2e_exists(dir, page_of(a)), "unlisted: kept");
+	cr_assert(e2e_exists(dir, foreign));
+	/* A manifest that is a symlink: neither read nor replaced; the
+	 * render is refused before any page is written, nothing removed. */
+	char *c = OK_LINE(dir, "create", "--title", "Third");
+	r = render(dir);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	e2e_free(&r);
+	cr_assert_eq(e2e_sh(dir,
+			    "cp site/.yoi-render-manifest listed && "
+			    "ln -sf ../listed site/.yoi-render-manifest && "
+			    "rm -rf .yoi/tickets/%s",
+			    c),
+		     0);
+	r = render(dir);
+	cr_assert_eq(r.status, 4, "%s", r.err);
+	cr_assert(strstr(r.err, ".yoi-render-manifest: not a regular file"),
+		  "%s", r.err);
+	e2e_free(&r);
+	cr_assert(e2e_exists(dir, page_of(c)), "nothing removed");
+	free(c);
+	free(a);
+	free(b);
+	e2e_rm(dir);
+}
+
 Test(render, refuses_a_foreign_directory)
 {
 	char *dir = e2e_store();

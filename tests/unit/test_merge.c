@@ -688,6 +688,20 @@ Test(merge, plan_unterminated_last_line)
 	free(a);
 }
 
+Test(merge, plan_lines_without_id)
+{
+	/* No record has an "id": nothing to renumber (and no qsort of NULL). */
+	const char *o = "{\"at\":\"2026-06-01T10:00:00Z\"}\n";
+	const char *x = "{\"at\":\"2026-06-01T10:01:00Z\"}\n";
+	const char *y = "{\"at\":\"2026-06-01T10:02:00Z\"}\n";
+	char *a = cat(o, x), *b = cat(o, y);
+	char *want = cat3(o, x, y);
+	expect_clean(plan3(o, a, b), want);
+	free(want);
+	free(a);
+	free(b);
+}
+
 /* ---- relations.json --------------------------------------------------------
  */
 
