@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "yoi/file.h"
+#include "yoi/graph.h"
+#include "yoi/id.h"
 #include "yoi/plan.h"
 #include "yoi/relations.h"
 
@@ -190,5 +192,192 @@ int yoi_gitcheck_specials(const yoi_git_view *old, const yoi_git_view *nw,
 	}
 	yoi_strv_free(&links);
 	yoi_strv_free(&gitlinks);
+	return rc;
+}
+
+/* ---- store-wide: dangling targets and cycles (issue 12) ---- */
+
+/* The relations of id in view v (an empty set when it has none). */
+static int rels_of(const yoi_git_view *v, const char *id,
+		   const yoi_gitcheck_opts *o, yoi_relations **out,
+		   yoi_error *err)
+{
+	char rel[512];
+	yoi_buf b = YOI_BUF_INIT;
+	bool have;
+	*out = NULL;
+	snprintf(rel, sizeof(rel), "%s/%s/artifacts/relations.json", o->prefix,
+		 id);
+	int rc = read_opt(v, rel, YOI_REL_FILE_MAX, &b, &have, err);
+	yoi_error e2 = {0};
+	if (rc == 0 && have &&
+	    yoi_relations_parse(out, b.ptr ? b.ptr : "", b.len, id, rel, NULL,
+				&e2) < 0)
+		*out = NULL; /* its schema findings come from check_links */
+	yoi_buf_free(&b);
+	return rc;
+}
+
+static bool waiting(yoi_rel_kind k)
+{
+	return k == YOI_REL_DEPENDS_ON || k == YOI_REL_BLOCKS;
+}
+
+static bool has_rel(const yoi_relations *r, const yoi_relation *x)
+{
+	for (size_t i = 0; r && i < r->n; i++)
+		if (r->v[i].kind == x->kind &&
+		    strcmp(r->v[i].target, x->target) == 0)
+			return true;
+	return false;
+}
+
+/* Every ticket's waiting relations of view v, as a graph. */
+static int build_graph(const yoi_git_view *v, const yoi_gitcheck_opts *o,
+		       yoi_strv *ids, yoi_graph **g, yoi_error *err)
+{
+	int rc = yoi_git_view_ticket_ids(v, o->prefix, ids, err);
+	yoi_graph_node *nodes =
+	    rc == 0 ? calloc(ids->n + 1, sizeof(*nodes)) : NULL;
+	yoi_graph_edge *edges = NULL;
+	size_t m = 0, cap = 0;
+	if (rc == 0 && !nodes)
+		rc = yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
+	for (size_t i = 0; rc == 0 && i < ids->n; i++) {
+		snprintf(nodes[i].id, sizeof(nodes[i].id), "%s", ids->v[i]);
+		nodes[i].state = YOI_ST_INVALID;
+		nodes[i].queued_at = -1;
+		yoi_relations *r = NULL;
+		rc = rels_of(v, ids->v[i], o, &r, err);
+		for (size_t k = 0; rc == 0 && r && k < r->n; k++) {
+			if (!waiting(r->v[k].kind))
+				continue;
+			size_t to = 0;
+			bool found = false;
+			for (size_t lo = 0, hi = ids->n; lo < hi;) {
+				size_t mid = lo + (hi - lo) / 2;
+				int c = strcmp(ids->v[mid], r->v[k].target);
+				if (c == 0) {
+					to = mid, found = true;
+					break;
+				}
+				if (c < 0)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
+			if (!found)
+				continue; /* dangling: reported on its own */
+			if (m == cap) {
+				size_t nc = cap ? cap * 2 : 64;
+				yoi_graph_edge *ne =
+				    realloc(edges, nc * sizeof(*ne));
+				if (!ne) {
+					rc =
+					    yoi_error_set(err, YOI_ENOMEM, NULL,
+							  0, "out of memory");
+					break;
+				}
+				edges = ne, cap = nc;
+			}
+			edges[m++] =
+			    (yoi_graph_edge){i, to,
+					     r->v[k].kind == YOI_REL_DEPENDS_ON
+						 ? YOI_GRAPH_DEPENDS_ON
+						 : YOI_GRAPH_BLOCKS};
+		}
+		yoi_relations_free(r);
+	}
+	if (rc == 0)
+		rc = yoi_graph_build(g, nodes, ids->n, edges, m, err);
+	free(nodes);
+	free(edges);
+	return rc;
+}
+
+int yoi_gitcheck_graph(const yoi_git_view *old, const yoi_git_view *nw,
+		       const yoi_strv *changed, const yoi_gitcheck_opts *o,
+		       yoi_diag *d, yoi_error *err)
+{
+	int rc = 0;
+	bool gained = false;
+	for (size_t i = 0; rc == 0 && i < changed->n; i++) {
+		const char *id = changed->v[i];
+		yoi_relations *a = NULL, *b = NULL;
+		rc = rels_of(old, id, o, &a, err);
+		if (rc == 0)
+			rc = rels_of(nw, id, o, &b, err);
+		for (size_t k = 0; rc == 0 && b && k < b->n; k++) {
+			const yoi_relation *x = &b->v[k];
+			if (!waiting(x->kind) || has_rel(a, x))
+				continue;
+			gained = true;
+			char path[512];
+			snprintf(path, sizeof(path), "%s/%s/item.md", o->prefix,
+				 x->target);
+			char tpath[512];
+			snprintf(tpath, sizeof(tpath), "%s/%s/thread.md",
+				 o->prefix, x->target);
+			if (!o->known && yoi_id_valid(x->target) &&
+			    !yoi_git_view_has(nw, path) &&
+			    !yoi_git_view_has(nw, tpath)) {
+				char *p = yoi_sprintf(
+				    "%s/%s/%s/artifacts/relations.json", o->top,
+				    o->prefix, id);
+				if (!p) {
+					rc =
+					    yoi_error_set(err, YOI_ENOMEM, NULL,
+							  0, "out of memory");
+					break;
+				}
+				yoi_diag_add(
+				    d, ERR, "relation-dangling", p, x->line,
+				    "%s %s: no such ticket in this "
+				    "version; add it or remove the "
+				    "relation",
+				    yoi_rel_kind_name(x->kind), x->target);
+				free(p);
+			}
+		}
+		yoi_relations_free(a);
+		yoi_relations_free(b);
+	}
+	if (rc < 0 || !gained)
+		return rc;
+	yoi_strv ids = {0};
+	yoi_graph *g = NULL;
+	yoi_graph_cycles *cy = NULL;
+	yoi_buf text = YOI_BUF_INIT;
+	rc = build_graph(nw, o, &ids, &g, err);
+	if (rc == 0 && yoi_graph_cycles_find(&cy, g, 0, 0) < 0)
+		rc = yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
+	for (size_t c = 0; rc == 0 && cy && c < cy->n; c++) {
+		const yoi_graph_cycle *cyc = &cy->v[c];
+		const char *through = NULL;
+		for (size_t k = 0; k < cyc->n && !through; k++)
+			if (yoi_strv_contains(changed, ids.v[cyc->v[k]]))
+				through = ids.v[cyc->v[k]];
+		if (!through)
+			continue; /* older than this change: doctor's */
+		yoi_buf_clear(&text);
+		char *p = yoi_sprintf("%s/%s/%s/artifacts/relations.json",
+				      o->top, o->prefix, through);
+		if (!p || yoi_graph_cycle_text(&text, g, cyc) < 0) {
+			free(p);
+			rc = yoi_error_set(err, YOI_ENOMEM, NULL, 0,
+					   "out of memory");
+			break;
+		}
+		yoi_diag_add(d, ERR, "relation-cycle", p, 0,
+			     "this change closes the depends_on/blocks cycle "
+			     "%s: these tickets would wait for each other "
+			     "forever; remove or reverse one of the relations",
+			     text.ptr);
+		free(p);
+	}
+	yoi_buf_free(&text);
+	yoi_graph_cycles_free(cy);
+	yoi_graph_free(g);
+	yoi_strv_free(&ids);
 	return rc;
 }

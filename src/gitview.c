@@ -138,6 +138,19 @@ int yoi_git_view_read(const yoi_git_view *v, const char *path, size_t limit,
 	return rc;
 }
 
+bool yoi_git_view_has(const yoi_git_view *v, const char *path)
+{
+	if (v->index)
+		return git_index_get_bypath(v->index, path, 0) != NULL;
+	if (!v->tree)
+		return false;
+	git_tree_entry *te = NULL;
+	bool has = git_tree_entry_bypath(&te, v->tree, path) == 0 &&
+		   git_tree_entry_type(te) == GIT_OBJECT_BLOB;
+	git_tree_entry_free(te);
+	return has;
+}
+
 /* The ID in "<prefix>/<ID>/...", pushed once (paths come sorted). */
 static int push_id(yoi_strv *ids, const char *path, const char *prefix)
 {

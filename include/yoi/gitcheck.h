@@ -37,4 +37,20 @@ int yoi_gitcheck_specials(const yoi_git_view *old, const yoi_git_view *nw,
 			  const yoi_gitcheck_opts *o, yoi_diag *d,
 			  yoi_error *err);
 
+/*
+ * The store-wide invariants a change can break (SPEC 10), on the new
+ * version, for what the change can affect. For each changed ticket, the
+ * depends_on/blocks relations it gains:
+ *   relation-dangling  the target is not a ticket of the new version
+ *   relation-cycle     the new version has a depends_on/blocks cycle
+ *                      through a changed ticket (each cycle once, rotated
+ *                      to its smallest ID; the path is the changed
+ *                      ticket's relations.json)
+ * Only when some changed ticket gains a waiting relation is the whole
+ * relation graph of the new version read; otherwise nothing is.
+ */
+int yoi_gitcheck_graph(const yoi_git_view *old, const yoi_git_view *nw,
+		       const yoi_strv *changed, const yoi_gitcheck_opts *o,
+		       yoi_diag *d, yoi_error *err);
+
 #endif

@@ -145,6 +145,9 @@ int yoi_git_view_head(yoi_git_view **out, struct git_repository *repo,
 		      yoi_error *err);
 void yoi_git_view_free(yoi_git_view *v);
 
+/* Whether the view has a file (a blob) at path. */
+bool yoi_git_view_has(const yoi_git_view *v, const char *path);
+
 /*
  * The blob at path, up to limit bytes (YOI_ECORRUPT above). YOI_ENOTFOUND
  * when the view has no such file.

@@ -41,6 +41,8 @@ int yoi_cli_check_views(yoi_ctx *ctx, const yoi_store *st,
 		e = yoi_gitcheck_specials(a, b, &o, d, &ctx->err);
 	for (size_t i = 0; e == 0 && i < ids->n; i++)
 		e = yoi_gitcheck_ticket(a, b, ids->v[i], &o, d, &ctx->err);
+	if (e == 0)
+		e = yoi_gitcheck_graph(a, b, ids, &o, d, &ctx->err);
 	yoi_strv_free(&known);
 	return e < 0 ? yoi_cli_fail(ctx, e) : 0;
 }

@@ -351,3 +351,52 @@ Test(gate, pre_merge_commit_checks_the_merge_result)
 	free(id);
 	e2e_rm(dir);
 }
+
+/*
+ * Two branches each add one legal depends_on edge (B -> C, C -> B): each
+ * commit passes, but the merge would close a cycle. pre-merge-commit
+ * refuses the merge commit, and check over the range finds the cycle
+ * doctor finds.
+ */
+Test(gate, a_cycle_made_by_two_branches_is_caught)
+{
+	char *dir = e2e_store();
+	free(OK_LINE(dir, "hooks", "install"));
+	char *b = OK_LINE(dir, "create", "--title", "B");
+	char *c = OK_LINE(dir, "create", "--title", "C");
+	cr_assert_eq(e2e_sh(dir, "git add -A && git commit -qm one && "
+				 "git tag before"),
+		     0);
+	const char *bin = getenv("YOI_BIN");
+	cr_assert_eq(e2e_sh(dir,
+			    "git checkout -qb side && '%s' relation add %s "
+			    "--kind depends_on --target %s && git add -A && "
+			    "git commit -qm b-c && git checkout -q - && "
+			    "'%s' relation add %s --kind depends_on --target "
+			    "%s && git add -A && git commit -qm c-b",
+			    bin, b, c, bin, c, b),
+		     0, "each edge alone is legal");
+	cr_assert_neq(e2e_sh(dir, "git merge -q --no-edit side "
+				  ">.git/merge.out 2>&1"),
+		      0);
+	char *out = e2e_read(dir, ".git/merge.out");
+	cr_assert(strstr(out, "relation-cycle"), "%s", out);
+	free(out);
+	/* Forced through: check and doctor agree. */
+	cr_assert_eq(e2e_sh(dir, "git commit -q --no-verify --no-edit"), 0);
+	e2e_result r = RUN(dir, "check", "--base", "before", "--head", "HEAD");
+	cr_assert_eq(r.status, 1, "%s%s", r.out, r.err);
+	cr_assert(strstr(r.out, "relation-cycle"), "%s", r.out);
+	e2e_free(&r);
+	r = RUN(dir, "check", "--base", "HEAD^1", "--head", "HEAD");
+	cr_assert_eq(r.status, 1, "%s%s", r.out, r.err);
+	cr_assert(strstr(r.out, "relation-cycle"), "%s", r.out);
+	e2e_free(&r);
+	r = RUN(dir, "doctor");
+	cr_assert_eq(r.status, 1, "%s%s", r.out, r.err);
+	cr_assert(strstr(r.out, "relation-cycle"), "%s", r.out);
+	e2e_free(&r);
+	free(b);
+	free(c);
+	e2e_rm(dir);
+}
