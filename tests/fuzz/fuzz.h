@@ -81,3 +81,31 @@ static inline int fuzz_contains(const char *hay, size_t hn, const char *needle,
 }
 
 #endif
+
+/* ---- merges ---- */
+
+static inline int fuzz_part_eq(fuzz_part x, fuzz_part y)
+{
+	return x.len == y.len &&
+	       (x.len == 0 || memcmp(x.ptr, y.ptr, x.len) == 0);
+}
+
+/*
+ * The trivial three-way cases every merge documents (a side equal to the
+ * base, or both sides equal): the result is ours', or theirs' bytes when
+ * ours equals the base. NULL when the merge has real work to do.
+ */
+static inline const fuzz_part *fuzz_trivial(const fuzz_part p[3])
+{
+	if (fuzz_part_eq(p[1], p[2]) || fuzz_part_eq(p[2], p[0]))
+		return &p[1];
+	if (fuzz_part_eq(p[1], p[0]))
+		return &p[2];
+	return NULL;
+}
+
+/* A conflict's reason: one non-empty line. */
+#define FUZZ_CHECK_WHY(why)                                                    \
+	FUZZ_CHECK((why)->len > 0 && !memchr((why)->ptr, '\n', (why)->len),    \
+		   "a conflict without a one-line reason: '%s'",               \
+		   (why)->ptr ? (why)->ptr : "")
