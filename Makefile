@@ -150,7 +150,7 @@ fuzz-run-%: $(FUZZ_BUILD)/fuzz_%
 	@sh scripts/fuzz.sh $(FUZZ_BUILD) $* $(FUZZ_SECONDS)
 
 fuzz: $(FUZZ_BINS)
-	@$(MAKE) --no-print-directory $(FUZZ_NAMES:%=fuzz-run-%)
+	@$(MAKE) -k --no-print-directory $(FUZZ_NAMES:%=fuzz-run-%)
 
 run: all
 	@sh scripts/walkthrough.sh $(BIN)

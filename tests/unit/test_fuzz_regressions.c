@@ -33,3 +33,25 @@ Test(fuzz_regressions, merge_plan_lines_without_id)
 	yoi_buf_free(&out);
 	yoi_buf_free(&why);
 }
+
+/*
+ * fuzz_merge_item: merge.h promises a conflict reason of one line, but
+ * the item merge quotes both values verbatim (yoi_quote cuts them to 64
+ * bytes and keeps line breaks and control characters): a value holding a
+ * line break (a multi-line quoted YAML scalar) splits the reason, and the
+ * merge driver's one-line stderr message with it. Found in src/merge.c
+ * both_changed -> describe -> yoi_quote (src/diag.c).
+ */
+Test(fuzz_regressions, merge_item_conflict_reason_one_line)
+{
+	yoi_buf out = YOI_BUF_INIT, why = YOI_BUF_INIT;
+	int rc = yoi_merge_item(
+	    &out, side("---\ntitle: a\n---\n"), side("---\ntitle: b\n---\n"),
+	    side("---\ntitle: 'x\n\n  y'\n---\n"), NULL, &why);
+	cr_assert_eq(rc, YOI_MERGE_CONFLICT);
+	cr_assert_not_null(why.ptr);
+	cr_assert_null(strchr(why.ptr, '\n'), "the reason is not one line: %s",
+		       why.ptr);
+	yoi_buf_free(&out);
+	yoi_buf_free(&why);
+}
