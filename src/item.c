@@ -1206,7 +1206,16 @@ int yoi_item_unset(yoi_item *it, const char *key)
 		k--;
 	memmove(&im->cuts[k + 1], &im->cuts[k],
 		(im->ncuts - k) * sizeof(*im->cuts));
-	im->cuts[k] = (item_cut){f->start, f->end};
+	/*
+	 * A field libyaml starts after a lone CR (or U+0085/U+2028/U+2029)
+	 * begins mid file line: keep that line's final '\n', or what precedes
+	 * the field on it would be glued to the next line (the closer).
+	 */
+	size_t cut_end = f->end;
+	if (f->start > it->fm_start && it->raw[f->start - 1] != '\n' &&
+	    cut_end > f->start && it->raw[cut_end - 1] == '\n')
+		cut_end--;
+	im->cuts[k] = (item_cut){f->start, cut_end};
 	im->ncuts++;
 	size_t tail = it->nfields - idx - 1;
 	field_free(f);

@@ -22,7 +22,8 @@ static size_t bom(const char *s, size_t len)
 	return len >= 3 && memcmp(s, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
 }
 
-/* True when line[0..n) is a whole line of out (without its break). */
+/* True when line[0..n) is a whole line of out (without its break and
+ * trailing CRs). */
 static bool has_line(const yoi_buf *out, const char *line, size_t n)
 {
 	const char *s = out->ptr ? out->ptr : "";
@@ -30,7 +31,9 @@ static bool has_line(const yoi_buf *out, const char *line, size_t n)
 	while (pos <= out->len) {
 		const char *nl = memchr(s + pos, '\n', out->len - pos);
 		size_t l = nl ? (size_t)(nl - (s + pos)) : out->len - pos;
-		size_t k = nl && l && s[pos + l - 1] == '\r' ? l - 1 : l;
+		size_t k = l;
+		while (k && s[pos + k - 1] == '\r')
+			k--;
 		if (k == n && memcmp(s + pos, line, n) == 0)
 			return true;
 		if (!nl)
@@ -84,8 +87,11 @@ static void lines_kept(const fuzz_part *side, const char *name,
 		size_t l = nl ? (size_t)(nl - s) : side->len - pos;
 		pos += l + (nl ? 1 : 0);
 		lineno++;
-		/* CR is a line end only before a LF. */
-		size_t k = nl && l && s[l - 1] == '\r' ? l - 1 : l;
+		/* Trailing CRs are line-end noise (JSON whitespace): a CRLF
+		 * file's last line may lack its LF, and the merge ends it. */
+		size_t k = l;
+		while (k && s[k - 1] == '\r')
+			k--;
 		size_t b = 0;
 		while (b < k && (s[b] == ' ' || s[b] == '\t' || s[b] == '\r'))
 			b++;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "yoi/common.h"
+#include "yoi/item.h"
 #include "yoi/merge.h"
 
 static yoi_merge_side side(const char *s)
@@ -54,4 +55,42 @@ Test(fuzz_regressions, merge_item_conflict_reason_one_line)
 		       why.ptr);
 	yoi_buf_free(&out);
 	yoi_buf_free(&why);
+}
+
+/*
+ * fuzz_item: libyaml breaks lines at a lone CR (and U+0085, U+2028,
+ * U+2029) too, so a field can start in the middle of a file line. Removing
+ * such a field cut its final '\n' as well, gluing what came before it on
+ * that line to the next line: here the closing "---", so the rewritten
+ * item.md no longer parsed (its frontmatter "never closed"). Found in
+ * src/item.c yoi_item_unset/yoi_item_render.
+ */
+static void unset_reparses(const char *text, const char *key)
+{
+	yoi_item *it = NULL;
+	yoi_error err;
+	cr_assert_eq(yoi_item_parse(&it, text, strlen(text), NULL, &err), 0,
+		     "%s", err.msg);
+	cr_assert_eq(yoi_item_unset(it, key), 0);
+	yoi_buf out = YOI_BUF_INIT;
+	cr_assert_eq(yoi_item_render(it, &out), 0);
+	yoi_item *re = NULL;
+	cr_assert_eq(yoi_item_parse(&re, out.ptr, out.len, NULL, &err), 0,
+		     "rewritten item does not parse: %s", err.msg);
+	cr_assert_null(yoi_item_field(re, key));
+	cr_assert_eq(re->nfields, it->nfields);
+	size_t blen;
+	const char *body = yoi_item_body(re, &blen);
+	cr_assert_eq(blen, 6);
+	cr_assert_eq(memcmp(body, "body\r\n", 6), 0);
+	yoi_item_free(re);
+	yoi_buf_free(&out);
+	yoi_item_free(it);
+}
+
+Test(fuzz_regressions, item_unset_field_after_lone_cr)
+{
+	unset_reparses("---\n\rflags: [x]\r\n---\r\nbody\r\n", "flags");
+	unset_reparses("---\ntitle: t\rflags: [x]\n---\r\nbody\r\n", "flags");
+	unset_reparses("---\n\xe2\x80\xa8" "flags: x\n---\r\nbody\r\n", "flags");
 }
