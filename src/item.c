@@ -1294,8 +1294,16 @@ int yoi_item_render(const yoi_item *it, yoi_buf *out)
 		rc = yoi_buf_put(out, raw + pos, at - pos);
 	for (size_t i = 0; rc == 0 && i < it->nappended; i++)
 		rc = yoi_buf_puts(out, it->appended[i]);
+	/* libyaml refuses an explicit "..." with no node before it: when the
+	 * last field is gone, the document end goes too. */
+	size_t tail = at;
+	if (it->nfields == 0 && it->nappended == 0 && at < it->fm_end) {
+		const char *nl = memchr(raw + at, '\n', it->fm_end - at);
+		if (nl)
+			tail = (size_t)(nl - raw) + 1;
+	}
 	if (rc == 0)
-		rc = yoi_buf_put(out, raw + at, it->body - at);
+		rc = yoi_buf_put(out, raw + tail, it->body - tail);
 	if (rc == 0 && it->new_body) {
 		/* A frontmatter-only buffer may end right after "---". */
 		if (it->new_body_len && raw[it->body - 1] != '\n')

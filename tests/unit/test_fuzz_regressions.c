@@ -10,6 +10,8 @@
 #include "yoi/common.h"
 #include "yoi/item.h"
 #include "yoi/merge.h"
+#include "yoi/plan.h"
+#include "yoi/relations.h"
 
 static yoi_merge_side side(const char *s)
 {
@@ -92,5 +94,81 @@ Test(fuzz_regressions, item_unset_field_after_lone_cr)
 {
 	unset_reparses("---\n\rflags: [x]\r\n---\r\nbody\r\n", "flags");
 	unset_reparses("---\ntitle: t\rflags: [x]\n---\r\nbody\r\n", "flags");
-	unset_reparses("---\n\xe2\x80\xa8" "flags: x\n---\r\nbody\r\n", "flags");
+	unset_reparses("---\n\xe2\x80\xa8"
+		       "flags: x\n---\r\nbody\r\n",
+		       "flags");
+}
+
+/*
+ * fuzz_item: removing the last field of a frontmatter that ends in an
+ * explicit "..." left "---\n...\n---\n", which libyaml refuses ("did not
+ * find expected node content"): the rewritten item.md did not parse.
+ * Found in src/item.c yoi_item_render.
+ */
+Test(fuzz_regressions, item_unset_last_field_before_document_end)
+{
+	static const char text[] = "---\n  title: t\n...\n---\nbody\n";
+	yoi_item *it = NULL;
+	yoi_error err;
+	cr_assert_eq(yoi_item_parse(&it, text, strlen(text), NULL, &err), 0,
+		     "%s", err.msg);
+	cr_assert_eq(yoi_item_unset(it, "title"), 0);
+	yoi_buf out = YOI_BUF_INIT;
+	cr_assert_eq(yoi_item_render(it, &out), 0);
+	yoi_item *re = NULL;
+	cr_assert_eq(yoi_item_parse(&re, out.ptr, out.len, NULL, &err), 0,
+		     "rewritten item does not parse: %s\n%s", err.msg, out.ptr);
+	cr_assert_eq(re->nfields, 0);
+	/* A field set afterwards goes in and parses too. */
+	cr_assert_eq(yoi_item_set(it, "title", "u"), 0);
+	yoi_buf again = YOI_BUF_INIT;
+	cr_assert_eq(yoi_item_render(it, &again), 0);
+	yoi_item *re2 = NULL;
+	cr_assert_eq(yoi_item_parse(&re2, again.ptr, again.len, NULL, &err), 0,
+		     "%s\n%s", err.msg, again.ptr);
+	cr_assert_str_eq(yoi_item_get(re2, "title"), "u");
+	yoi_item_free(re2);
+	yoi_buf_free(&again);
+	yoi_item_free(re);
+	yoi_buf_free(&out);
+	yoi_item_free(it);
+}
+
+/*
+ * fuzz_merge_relations: jansson's error text quotes the input near the
+ * error, line breaks included, and relations.json / plan syntax messages
+ * (and so merge conflict reasons) printed it as is: not one line. Found
+ * in src/relations.c and src/plan.c, the "not valid JSON" messages.
+ */
+Test(fuzz_regressions, json_syntax_message_one_line)
+{
+	static const char rel[] = "{\"version\": 1, \"relations\": [\"a\\\n"
+				  "b\"]}\n";
+	yoi_relations *r = NULL;
+	yoi_error err;
+	cr_assert_eq(yoi_relations_parse(&r, rel, strlen(rel), "00001JNB6FN20",
+					 NULL, NULL, &err),
+		     YOI_ECORRUPT);
+	cr_assert_null(strchr(err.msg, '\n'), "not one line: %s", err.msg);
+
+	static const char plan[] = "{\"id\": \"a\\\rb\"}\n";
+	yoi_plan *p = NULL;
+	yoi_diag d = YOI_DIAG_INIT;
+	cr_assert_eq(yoi_plan_parse(&p, plan, strlen(plan), "00001JNB6FN20",
+				    NULL, &d, &err),
+		     0);
+	cr_assert_eq(d.n, 1);
+	cr_assert_null(strpbrk(d.v[0].message, "\r\n"), "not one line: %s",
+		       d.v[0].message);
+	yoi_diag_free(&d);
+	yoi_plan_free(p);
+
+	yoi_buf out = YOI_BUF_INIT, why = YOI_BUF_INIT;
+	cr_assert_eq(yoi_merge_relations(&out, side(rel), side(""),
+					 side("{\"version\": 1}"),
+					 "00001JNB6FN20", &why),
+		     YOI_MERGE_CONFLICT);
+	cr_assert_null(strchr(why.ptr, '\n'), "not one line: %s", why.ptr);
+	yoi_buf_free(&out);
+	yoi_buf_free(&why);
 }
