@@ -557,7 +557,7 @@ int yoi_relations_parse(yoi_relations **out, const char *buf, size_t len,
 	json_error_t je;
 	json_t *root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je);
 	if (!root) {
-		/* jansson's text quotes the input: keep the message one line. */
+		/* jansson quotes the input: keep the message one line. */
 		char q[YOI_QUOTE_MAX + 4];
 		yoi_quote(q, sizeof(q), je.text);
 		return corrupt(&c, "relation-syntax", je.line > 0 ? je.line : 0,
