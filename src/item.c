@@ -1209,13 +1209,22 @@ int yoi_item_unset(yoi_item *it, const char *key)
 	/*
 	 * A field libyaml starts after a lone CR (or U+0085/U+2028/U+2029)
 	 * begins mid file line: keep that line's final '\n', or what precedes
-	 * the field on it would be glued to the next line (the closer).
+	 * the field on it would be glued to the next line (the closer). When
+	 * that is a "---\r" document start, which would then read as the
+	 * closer, it goes with the field (the document stays implicit).
 	 */
-	size_t cut_end = f->end;
-	if (f->start > it->fm_start && it->raw[f->start - 1] != '\n' &&
-	    cut_end > f->start && it->raw[cut_end - 1] == '\n')
-		cut_end--;
-	im->cuts[k] = (item_cut){f->start, cut_end};
+	size_t cut_start = f->start, cut_end = f->end;
+	size_t ls = f->start;
+	while (ls > it->fm_start && it->raw[ls - 1] != '\n')
+		ls--;
+	if (ls < f->start && cut_end > f->start &&
+	    it->raw[cut_end - 1] == '\n') {
+		if (f->start - ls == 4 && memcmp(it->raw + ls, "---\r", 4) == 0)
+			cut_start = ls;
+		else
+			cut_end--;
+	}
+	im->cuts[k] = (item_cut){cut_start, cut_end};
 	im->ncuts++;
 	size_t tail = it->nfields - idx - 1;
 	field_free(f);
