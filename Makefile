@@ -5,6 +5,7 @@
 #   make asan       the whole suite under ASan + UBSan (in build/asan)
 #   make bench      scripts/bench.sh
 #   make browser-test  render --html checked in headless Chromium
+#   make fuzz       libFuzzer targets (tests/fuzz/), FUZZ_SECONDS each
 #   make install    PREFIX=/usr/local DESTDIR=
 
 PKGS    := libgit2 yaml-0.1 libcmark jansson
@@ -51,7 +52,8 @@ FAULTBIN := $(BUILD)/yoi-tickets-fault
 UNIT     := $(BUILD)/tests/unit-tests
 E2E      := $(BUILD)/tests/e2e-tests
 
-.PHONY: all run test unit e2e asan bench browser-test install clean deps
+.PHONY: all run test unit e2e asan bench browser-test install clean deps fuzz \
+	fuzz-build
 .DEFAULT_GOAL := all
 
 all: $(LIB) $(BIN)
@@ -102,6 +104,53 @@ $(UNIT): $(UNIT_OBJ) $(LIB)
 $(E2E): $(E2E_OBJ) $(LIB)
 	@mkdir -p $(@D)
 	$(CC) -o $@ $(E2E_OBJ) $(LIB) $(ALL_LIBS) $(CRIT_LIBS)
+
+# libFuzzer targets (tests/fuzz/fuzz_<name>.c), one per parser and merge,
+# built with clang under ASan + UBSan in build/fuzz; `make -j2 fuzz` builds
+# them and runs each for FUZZ_SECONDS on a copy of tests/fuzz/corpus/<name>.
+FUZZ_BUILD   := build/fuzz
+FUZZ_CC      ?= clang
+FUZZ_SECONDS ?= 20
+FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_CFLAGS  := -std=c17 -Wall -Wextra -Werror -O1 -g -fno-omit-frame-pointer \
+	-D_GNU_SOURCE -Iinclude -I$(FUZZ_BUILD)/gen $(FUZZ_SAN) -MMD -MP
+FUZZ_SRC     := $(wildcard tests/fuzz/fuzz_*.c)
+FUZZ_NAMES   := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%)
+FUZZ_BINS    := $(FUZZ_NAMES:%=$(FUZZ_BUILD)/fuzz_%)
+FUZZ_LIB_OBJ := $(LIB_SRC:%.c=$(FUZZ_BUILD)/obj/%.o) \
+	$(FUZZ_BUILD)/obj/gen/resources.o
+
+$(FUZZ_BUILD)/gen/resources.c: $(BUILD)/embed $(RES) Makefile
+	@mkdir -p $(@D)
+	$(BUILD)/embed resources/prompts $(RES) > $@.tmp && mv $@.tmp $@
+
+$(FUZZ_BUILD)/obj/gen/%.o: $(FUZZ_BUILD)/gen/%.c
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(PKG_CFLAGS) \
+		-c -o $@ $<
+
+$(FUZZ_BUILD)/.deps-ok: scripts/deps.sh
+	@sh scripts/deps.sh --fuzz
+	@mkdir -p $(@D) && touch $@
+
+$(FUZZ_BUILD)/obj/%.o: %.c | $(DEPS_OK) $(FUZZ_BUILD)/.deps-ok
+	@mkdir -p $(@D)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(PKG_CFLAGS) \
+		-c -o $@ $<
+
+$(FUZZ_BUILD)/fuzz_%: $(FUZZ_BUILD)/obj/tests/fuzz/fuzz_%.o $(FUZZ_LIB_OBJ)
+	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS) -lpthread
+
+# Objects of the pattern chain above are kept, not deleted as intermediate.
+.SECONDARY: $(FUZZ_LIB_OBJ) $(FUZZ_NAMES:%=$(FUZZ_BUILD)/obj/tests/fuzz/fuzz_%.o)
+
+fuzz-build: $(FUZZ_BINS)
+
+fuzz-run-%: $(FUZZ_BUILD)/fuzz_%
+	@sh scripts/fuzz.sh $(FUZZ_BUILD) $* $(FUZZ_SECONDS)
+
+fuzz: $(FUZZ_BINS)
+	@$(MAKE) -k --no-print-directory $(FUZZ_NAMES:%=fuzz-run-%)
 
 run: all
 	@sh scripts/walkthrough.sh $(BIN)

@@ -3,11 +3,15 @@
 # Non-interactive. When not root, print the exact command and fail.
 #   sh scripts/deps.sh            the build and test dependencies
 #   sh scripts/deps.sh --browser  Debian's chromium, for make browser-test
+#   sh scripts/deps.sh --fuzz     clang and its libFuzzer/sanitizer runtimes,
+#                                 for make fuzz
 set -eu
 
 pkgs="libgit2-dev libyaml-dev libcmark-dev libjansson-dev libcriterion-dev pkg-config"
 if [ "${1:-}" = --browser ]; then
 	pkgs="chromium"
+elif [ "${1:-}" = --fuzz ]; then
+	pkgs="clang libclang-rt-14-dev"
 fi
 missing=""
 for p in $pkgs; do

@@ -132,6 +132,8 @@ void yoi_sink_report(yoi_sink *s, const char *dcode, int ecode, const char *fmt,
 
 void yoi_quote(char *out, size_t cap, const char *s)
 {
+	if (!cap)
+		return;
 	size_t len = strlen(s);
 	size_t k = len;
 	if (k > YOI_QUOTE_MAX) {
@@ -140,4 +142,9 @@ void yoi_quote(char *out, size_t cap, const char *s)
 			k--;
 	}
 	snprintf(out, cap, "%.*s%s", (int)k, s, k < len ? "..." : "");
+	/* A message is one line: no line break or other control character
+	 * of the value reaches it. */
+	for (char *c = out; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f)
+			*c = '?';
 }

@@ -1206,7 +1206,25 @@ int yoi_item_unset(yoi_item *it, const char *key)
 		k--;
 	memmove(&im->cuts[k + 1], &im->cuts[k],
 		(im->ncuts - k) * sizeof(*im->cuts));
-	im->cuts[k] = (item_cut){f->start, f->end};
+	/*
+	 * A field libyaml starts after a lone CR (or U+0085/U+2028/U+2029)
+	 * begins mid file line: keep that line's final '\n', or what precedes
+	 * the field on it would be glued to the next line (the closer). When
+	 * that is a "---\r" document start, which would then read as the
+	 * closer, it goes with the field (the document stays implicit).
+	 */
+	size_t cut_start = f->start, cut_end = f->end;
+	size_t ls = f->start;
+	while (ls > it->fm_start && it->raw[ls - 1] != '\n')
+		ls--;
+	if (ls < f->start && cut_end > f->start &&
+	    it->raw[cut_end - 1] == '\n') {
+		if (f->start - ls == 4 && memcmp(it->raw + ls, "---\r", 4) == 0)
+			cut_start = ls;
+		else
+			cut_end--;
+	}
+	im->cuts[k] = (item_cut){cut_start, cut_end};
 	im->ncuts++;
 	size_t tail = it->nfields - idx - 1;
 	field_free(f);
@@ -1285,8 +1303,16 @@ int yoi_item_render(const yoi_item *it, yoi_buf *out)
 		rc = yoi_buf_put(out, raw + pos, at - pos);
 	for (size_t i = 0; rc == 0 && i < it->nappended; i++)
 		rc = yoi_buf_puts(out, it->appended[i]);
+	/* libyaml refuses an explicit "..." with no node before it: when the
+	 * last field is gone, the document end goes too. */
+	size_t tail = at;
+	if (it->nfields == 0 && it->nappended == 0 && at < it->fm_end) {
+		const char *nl = memchr(raw + at, '\n', it->fm_end - at);
+		if (nl)
+			tail = (size_t)(nl - raw) + 1;
+	}
 	if (rc == 0)
-		rc = yoi_buf_put(out, raw + at, it->body - at);
+		rc = yoi_buf_put(out, raw + tail, it->body - tail);
 	if (rc == 0 && it->new_body) {
 		/* A frontmatter-only buffer may end right after "---". */
 		if (it->new_body_len && raw[it->body - 1] != '\n')

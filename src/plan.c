@@ -666,11 +666,14 @@ static int parse_line(yoi_plan *p, id_set *ids, const char *line, size_t len,
 	json_error_t je;
 	json_t *root = json_loadb(line, len, JSON_REJECT_DUPLICATES, &je);
 	if (!root) {
+		/* jansson quotes the input: keep the message one line. */
+		char q[YOI_QUOTE_MAX + 4];
+		yoi_quote(q, sizeof(q), je.text);
 		yoi_sink_report(
 		    s, "plan-syntax", YOI_EUSAGE,
 		    "not valid JSON: %s (column %d); fix the line or "
 		    "restore the file from git",
-		    je.text, je.column);
+		    q, je.column);
 		return 0;
 	}
 	int rc = 0;

@@ -556,11 +556,15 @@ int yoi_relations_parse(yoi_relations **out, const char *buf, size_t len,
 
 	json_error_t je;
 	json_t *root = json_loadb(buf, len, JSON_REJECT_DUPLICATES, &je);
-	if (!root)
+	if (!root) {
+		/* jansson quotes the input: keep the message one line. */
+		char q[YOI_QUOTE_MAX + 4];
+		yoi_quote(q, sizeof(q), je.text);
 		return corrupt(&c, "relation-syntax", je.line > 0 ? je.line : 0,
 			       "not valid JSON: %s (column %d); fix the JSON "
 			       "or restore the file from git",
-			       je.text, je.column);
+			       q, je.column);
+	}
 
 	int rc = 0;
 	yoi_relations *r = NULL;

@@ -59,7 +59,8 @@ void yoi_sink_report(yoi_sink *s, const char *dcode, int ecode, const char *fmt,
 		     ...) __attribute__((format(printf, 4, 5)));
 
 /* A value quoted in a message: at most 64 bytes, cut at a character
- * boundary, "..." when cut. */
+ * boundary, "..." when cut; control characters (line breaks, tabs, ESC,
+ * DEL...) each shown as '?', so the message stays one line. */
 #define YOI_QUOTE_MAX 64
 void yoi_quote(char *out, size_t cap, const char *s);
 
