@@ -22,6 +22,7 @@
 
 #include <git2.h>
 #include <jansson.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -684,6 +685,8 @@ static int renumber_ids(yoi_buf *m)
 		if (id && yoi_strv_contains(&seen, id) && dash) {
 			char *next = NULL;
 			long n = strtol(dash + 1, NULL, 10);
+			if (n < 0 || n > LONG_MAX - 1000001)
+				n = 0; /* no room above it: count from 1 */
 			for (long k = n + 1; !next && k < n + 1000000; k++) {
 				char *c = yoi_sprintf("%.*s-%ld",
 						      (int)(dash - id), id, k);

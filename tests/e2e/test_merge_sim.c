@@ -264,7 +264,7 @@ static void simulate(unsigned seed)
 		/* The gate accepts what the driver made, from either parent
 		 * (a fast-forward has no second parent). */
 		for (int p = 1; p <= 2; p++) {
-			char base[16];
+			char base[32];
 			snprintf(base, sizeof(base), "HEAD^%d", p);
 			if (p == 2 && e2e_sh(dir, "git rev-parse -q --verify "
 						  "HEAD^2 >/dev/null") != 0)

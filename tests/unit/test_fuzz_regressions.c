@@ -174,3 +174,26 @@ Test(fuzz_regressions, json_syntax_message_one_line)
 	yoi_buf_free(&out);
 	yoi_buf_free(&why);
 }
+
+/*
+ * fuzz_merge_plan: a plan record id that both sides used is renumbered
+ * from its numeric suffix plus one; a suffix of LONG_MAX overflowed
+ * (UBSan: signed integer overflow at src/merge.c, renumber_ids). Now a
+ * suffix with no room above it counts from 1.
+ */
+Test(fuzz_regressions, merge_plan_renumbers_a_huge_id_suffix)
+{
+	const char *a = "{\"id\":\"orch-plan-x-9223372036854775807\","
+			"\"note\":\"ours\",\"at\":\"2025-03-03T11:30:00Z\"}\n";
+	const char *b =
+	    "{\"id\":\"orch-plan-x-9223372036854775807\","
+	    "\"note\":\"theirs\",\"at\":\"2025-03-03T11:30:01Z\"}\n";
+	yoi_buf out = YOI_BUF_INIT, why = YOI_BUF_INIT;
+	int rc = yoi_merge_plan(&out, side(""), side(a), side(b), &why);
+	cr_assert_eq(rc, 0, "why: %s", why.ptr ? why.ptr : "");
+	cr_assert(strstr(out.ptr, "\"ours\"") && strstr(out.ptr, "\"theirs\""),
+		  "%s", out.ptr);
+	cr_assert(strstr(out.ptr, "orch-plan-x-1\""), "%s", out.ptr);
+	yoi_buf_free(&out);
+	yoi_buf_free(&why);
+}

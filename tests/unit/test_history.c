@@ -254,9 +254,16 @@ Test(history, two_histories_merged_break_and_a_forced_move_settles)
 	yoi_chain_break br[4];
 	const char *merged = MADE SC("01", "planning", "ready", "")
 	    SC("02", "ready", "queued", "") SC("03", "ready", "planning", "");
-	cr_assert_eq(chain(merged, br, 4, NULL), 1);
+	/* from and reached are borrowed from the thread: keep it alive. */
+	yoi_thread *th = NULL;
+	yoi_diag d = YOI_DIAG_INIT;
+	cr_assert_eq(yoi_thread_parse(&th, merged, strlen(merged), "t", &d), 0);
+	cr_assert_eq(yoi_history_chain(th, br, 4, NULL), 1);
 	cr_assert_str_eq(br[0].from, "ready");
 	cr_assert_str_eq(br[0].reached, "queued");
+	yoi_thread_free(th);
+	yoi_diag_free(&d);
+	cr_assert_eq(chain(merged, br, 4, NULL), 1);
 	cr_assert_eq(br[0].at, 3);
 	cr_assert_eq(br[0].setter, 2);
 	cr_assert_not(br[0].settled);
