@@ -253,10 +253,32 @@ const char *yoi_ticket_replay(const yoi_thread *t)
 	return NULL;
 }
 
+/*
+ * Events carry an identity when the caller gives a random source: two
+ * distinct events with the same author, second, attributes and body are
+ * then two blocks to the merge driver, not one (YOI_EVENT_ID_HEX hex
+ * digits of randomness in an `id` attribute, last).
+ */
 static int render_event(yoi_buf *events, const yoi_opctx *ctx, const char *at,
 			bool crlf, const char *kind, const yoi_attr *attrs,
 			size_t nattrs, const char *body, yoi_error *err)
 {
+	yoi_attr all[16];
+	char hex[YOI_EVENT_ID_HEX + 1];
+	if (ctx->random && nattrs < sizeof(all) / sizeof(all[0])) {
+		unsigned char raw[YOI_EVENT_ID_HEX / 2];
+		if (ctx->random(ctx->random_ctx, raw, sizeof(raw)) < 0)
+			return yoi_error_set(err, YOI_EIO, NULL, 0,
+					     "no randomness for the event's "
+					     "id: %s",
+					     strerror(errno));
+		for (size_t i = 0; i < sizeof(raw); i++)
+			snprintf(hex + 2 * i, 3, "%02x", raw[i]);
+		for (size_t i = 0; i < nattrs; i++)
+			all[i] = attrs[i];
+		all[nattrs++] = (yoi_attr){"id", hex};
+		attrs = all;
+	}
 	yoi_event_spec spec = {kind,   ctx->author, at,	  attrs,
 			       nattrs, NULL,	    body, ctx->allow_large};
 	return yoi_event_render(events, &spec, crlf, err);
@@ -294,7 +316,7 @@ static bool same(const char *a, const char *b)
 	return a == b || (a && b && strcmp(a, b) == 0);
 }
 
-/* The same event but for its time. */
+/* The same event but for its time and identity. */
 static bool same_event(const yoi_event *a, const yoi_event *b)
 {
 	if (!same(a->kind, b->kind) || !same(a->author, b->author) ||
@@ -303,7 +325,7 @@ static bool same_event(const yoi_event *a, const yoi_event *b)
 		return false;
 	for (size_t i = 0; i < a->nattrs; i++)
 		if (!same(a->attrs[i].key, b->attrs[i].key) ||
-		    (!is(a->attrs[i].key, "at") &&
+		    (!is(a->attrs[i].key, "at") && !is(a->attrs[i].key, "id") &&
 		     !same(a->attrs[i].value, b->attrs[i].value)))
 			return false;
 	return true;
@@ -509,7 +531,8 @@ int yoi_ticket_recover_tail(yoi_ticket *t, const yoi_opctx *ctx, yoi_error *err)
 				     "%s: no complete event block, only a "
 				     "torn one; restore thread.md from git",
 				     t->thread_path);
-	int fd = open(t->thread_path, O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	int fd =
+	    open(t->thread_path, O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (fd < 0)
 		return yoi_error_set(err, YOI_EIO, t->thread_path, 0,
 				     "%s: cannot open to repair its torn "

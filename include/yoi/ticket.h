@@ -48,7 +48,17 @@ typedef struct yoi_opctx {
 	void (*report)(void *report_ctx, const char *code, const char *path,
 		       const char *msg);
 	void *report_ctx;
+	/*
+	 * Optional source of randomness (fill buf with n random bytes; < 0
+	 * with errno on failure). When set, every new event carries an `id`
+	 * attribute of YOI_EVENT_ID_HEX hex digits, so that two distinct
+	 * events with identical bytes otherwise stay two. NULL: no id.
+	 */
+	int (*random)(void *random_ctx, void *buf, size_t n);
+	void *random_ctx;
 } yoi_opctx;
+
+#define YOI_EVENT_ID_HEX 16
 
 enum {
 	YOI_LOAD_FRONTMATTER = 1u << 0, /* item.md up to the closer only */

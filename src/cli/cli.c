@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -272,6 +273,14 @@ static void cli_report(void *arg, const char *code, const char *path,
 		msg);
 }
 
+/* The kernel's randomness, for event identities. */
+static int cli_random(void *unused, void *buf, size_t n)
+{
+	(void)unused;
+	ssize_t got = getrandom(buf, n, 0);
+	return got == (ssize_t)n ? 0 : -1;
+}
+
 int yoi_cli_opctx(yoi_ctx *ctx, yoi_opctx *op)
 {
 	memset(op, 0, sizeof(*op));
@@ -309,6 +318,7 @@ int yoi_cli_opctx(yoi_ctx *ctx, yoi_opctx *op)
 	op->report = cli_report;
 	op->report_ctx = ctx;
 	op->clock_ms = now_ms; /* stamps are read again under the lock */
+	op->random = cli_random;
 	op->wait_sec = ctx->wait_sec;
 	op->texts = &ctx->texts;
 	/* The dependency guards (SPEC 8): the graph is read only when a

@@ -400,3 +400,37 @@ Test(gate, a_cycle_made_by_two_branches_is_caught)
 	free(c);
 	e2e_rm(dir);
 }
+
+/*
+ * Events have an identity: two distinct events with identical bytes but
+ * for it (same author, same second, same body) on two branches are two
+ * events after the merge, not one.
+ */
+Test(gate, identical_events_on_two_branches_stay_two)
+{
+	char *dir = e2e_store();
+	free(OK_LINE(dir, "hooks", "install"));
+	char *id = OK_LINE(dir, "create", "--title", "Twins");
+	cr_assert_eq(e2e_sh(dir, "git add -A && git commit -qm one"), 0);
+	const char *bin = getenv("YOI_BIN");
+	cr_assert_eq(e2e_sh(dir,
+			    "git checkout -qb side && "
+			    "YOI_TICKETS_NOW=2030-01-01T00:00:10Z '%s' comment "
+			    "%s --message same && git commit -qam side && "
+			    "git checkout -q - && "
+			    "YOI_TICKETS_NOW=2030-01-01T00:00:10Z '%s' comment "
+			    "%s --message same && git commit -qam main && "
+			    "git merge -q --no-edit side",
+			    bin, id, bin, id),
+		     0);
+	char *thread = e2e_read(dir, e2e_tpath(id, "thread.md"));
+	cr_assert_eq(e2e_count(thread, "\nsame\n"), 2, "%s", thread);
+	free(thread);
+	/* Both sides' comments are one event each in show, too. */
+	e2e_result r = RUN(dir, "show", id, "--json");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert_eq(e2e_count(r.out, "\"body\": \"same\""), 2, "%s", r.out);
+	e2e_free(&r);
+	free(id);
+	e2e_rm(dir);
+}

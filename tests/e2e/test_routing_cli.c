@@ -156,6 +156,15 @@ static void keys_are(const json_t *o, const char *const *keys)
 }
 #define KEYS(o, ...) keys_are((o), (const char *const[]){__VA_ARGS__, NULL})
 
+/* Every new event carries an identity: 16 lowercase hex digits. */
+static void event_id_ok(const json_t *attrs)
+{
+	const char *id = json_string_value(json_object_get(attrs, "id"));
+	cr_assert_not_null(id);
+	cr_assert_eq(strlen(id), 16, "%s", id);
+	cr_assert_eq(strspn(id, "0123456789abcdef"), 16, "%s", id);
+}
+
 static json_t *at(const json_t *arr, size_t i)
 {
 	cr_assert(json_is_array(arr), "not an array");
@@ -237,7 +246,8 @@ Test(routing_cli, relation_add_writes_the_exact_file_and_event)
 	JEQ(e, "heading", "Relation");
 	JEQ(e, "body", "needs B");
 	json_t *attrs = json_object_get(e, "attrs");
-	KEYS(attrs, "event", "author", "at", "action", "kind", "target");
+	KEYS(attrs, "event", "author", "at", "action", "kind", "target", "id");
+	event_id_ok(attrs);
 	JEQ(attrs, "action", "add");
 	JEQ(attrs, "kind", "depends_on");
 	JEQ(attrs, "target", b);
@@ -552,8 +562,8 @@ Test(routing_cli, unknown_or_malformed_ids)
 		"--target", NOID, "--note", "n");
 	/* remove takes a target that is gone (a dangling relation): the
 	 * relation is what is not found. */
-	REFUSED(dir, 3, "no related relation to " NOID, "relation", "remove",
-		a, "--kind", "related", "--target", NOID);
+	REFUSED(dir, 3, "no related relation to " NOID, "relation", "remove", a,
+		"--kind", "related", "--target", NOID);
 	REFUSED(dir, 3, nf, "relation", "remove", NOID, "--kind", "related",
 		"--target", b);
 	REFUSED(dir, 3, nf, "relation", "list", NOID);
@@ -1245,7 +1255,8 @@ Test(routing_cli, route_record_appends_one_decision_event)
 	JEQ(e, "heading", "Decision");
 	JEQ(e, "body", "route: actionable");
 	json_t *attrs = json_object_get(e, "attrs");
-	KEYS(attrs, "event", "author", "at", "route_class");
+	KEYS(attrs, "event", "author", "at", "route_class", "id");
+	event_id_ok(attrs);
 	JEQ(attrs, "route_class", "actionable");
 	JEQ(j, "state", "ready");
 	json_decref(j);
@@ -1703,7 +1714,8 @@ Test(routing_cli, force_needs_a_reason_and_is_recorded)
 		JEQ(e, "kind", "state_changed");
 		json_t *attrs = json_object_get(e, "attrs");
 		KEYS(attrs, "event", "author", "at", "from", "to", "reason",
-		     "field", "forced");
+		     "field", "forced", "id");
+		event_id_ok(attrs);
 		JEQ(attrs, "from", from[i]);
 		JEQ(attrs, "to", to[i]);
 		JEQ(attrs, "reason", why[i]);
@@ -1713,7 +1725,7 @@ Test(routing_cli, force_needs_a_reason_and_is_recorded)
 	json_decref(j);
 	char *th = e2e_read(dir, e2e_tpath(a, "thread.md"));
 	cr_assert(strstr(th, "to: queued reason: \"hot fix\" field: state "
-			     "forced: true -->"),
+			     "forced: true id: "),
 		  "%s", th);
 	free(th);
 	r = EXPECT(dir, 0, "doctor");
