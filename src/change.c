@@ -142,6 +142,34 @@ static bool check_history(const yoi_ticket_files *old,
 	return ok;
 }
 
+/*
+ * The checks judge what a change adds: an error the older version already
+ * had (same code, file and message) is inherited history, reported as a
+ * warning, so no ticket is frozen by a defect committed before.
+ */
+static void downgrade_inherited(const yoi_ticket_files *old,
+				const yoi_state_table *tab, yoi_diag *d,
+				size_t first)
+{
+	yoi_diag od = YOI_DIAG_INIT;
+	yoi_doctor_check_ticket(old, tab, &od);
+	for (size_t i = first; i < d->n; i++) {
+		yoi_diag_entry *e = &d->v[i];
+		if (e->severity != YOI_DIAG_ERROR ||
+		    strncmp(e->code, "change-", 7) == 0)
+			continue;
+		for (size_t k = 0; k < od.n; k++)
+			if (od.v[k].severity == YOI_DIAG_ERROR &&
+			    is(od.v[k].code, e->code) &&
+			    is(od.v[k].path, e->path) &&
+			    is(od.v[k].message, e->message)) {
+				e->severity = YOI_DIAG_WARNING;
+				break;
+			}
+	}
+	yoi_diag_free(&od);
+}
+
 void yoi_change_check(const yoi_ticket_files *old, const yoi_ticket_files *nw,
 		      const yoi_state_table *tab, yoi_diag *d)
 {
@@ -162,6 +190,7 @@ void yoi_change_check(const yoi_ticket_files *old, const yoi_ticket_files *nw,
 			     "thread.md was removed; it is the ticket's "
 			     "history: restore it from git");
 	/* One parse of the new thread serves every check. */
+	size_t first = d->n;
 	yoi_thread *th = NULL;
 	if (nw->thread && yoi_thread_parse(&th, nw->thread, nw->thread_len,
 					   nw->thread_path, d) < 0)
@@ -180,4 +209,6 @@ void yoi_change_check(const yoi_ticket_files *old, const yoi_ticket_files *nw,
 	}
 	yoi_doctor_check_parsed(nw, th, tab, d);
 	yoi_thread_free(th);
+	if (old && (old->item || old->thread))
+		downgrade_inherited(old, tab, d, first);
 }

@@ -14,7 +14,9 @@
  *                            state the thread had reached
  * plus, over the new version, every finding of yoi_doctor_check_ticket
  * (malformed events, incomplete transitions, state-drift: item.md's state
- * differs from the replayed thread, ...). Symbolic links and submodules
+ * differs from the replayed thread, ...). An error the older version had
+ * already (same code, file and message) is inherited history, not this
+ * change's: it is reported as a warning. Symbolic links and submodules
  * under the tickets root (change-symlink, change-submodule) are judged on
  * the git entries' modes, by yoi_gitcheck_specials (gitcheck.h).
  */

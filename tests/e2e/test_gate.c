@@ -434,3 +434,53 @@ Test(gate, identical_events_on_two_branches_stay_two)
 	free(id);
 	e2e_rm(dir);
 }
+
+/*
+ * The hooks judge what a change adds: a defect already committed in a
+ * ticket's history (here an old event line with an unquoted multi-word
+ * author, and a closed ticket whose thread records no transition) is at
+ * most a warning, so a new comment still goes in without --no-verify.
+ */
+Test(gate, an_old_defect_does_not_freeze_a_ticket)
+{
+	char *dir = e2e_store();
+	free(OK_LINE(dir, "hooks", "install"));
+	char *id = OK_LINE(dir, "create", "--title", "Old");
+	cr_assert_eq(e2e_sh(dir, "git add -A && git commit -qm one"), 0);
+	/* An older tool's hand: a marker it did not quote, and a close
+	 * without a transition (item.md says closed). */
+	e2e_append(dir, e2e_tpath(id, "thread.md"),
+		   "<!-- event: comment author: old tool at: "
+		   "2026-01-01T00:00:00Z id -->\n\n## Comment\n\nlegacy\n\n"
+		   "---\n");
+	char item[256];
+	snprintf(item, sizeof(item), "%s", e2e_tpath(id, "item.md"));
+	cr_assert_eq(e2e_sh(dir,
+			    "sed -i \"s/^state: .*/state: 'closed'/\" "
+			    "'%s' && echo done > '%s' && git add -A && "
+			    "git commit -qm legacy --no-verify",
+			    item, e2e_tpath(id, "resolution.md")),
+		     0);
+	e2e_result r = RUN(dir, "doctor");
+	cr_assert_eq(r.status, 1, "the old defects are real: %s%s", r.out,
+		     r.err);
+	e2e_free(&r);
+	/* A new comment: the commit goes through, the old findings are
+	 * warnings. */
+	free(OK_LINE(dir, "comment", id, "--message", "still here"));
+	cr_assert_eq(e2e_sh(dir, "git add -A && git commit -qm comment "
+				 "2>.git/hook.err"),
+		     0);
+	char *err = e2e_read(dir, ".git/hook.err");
+	cr_assert_null(strstr(err, "error:"), "%s", err);
+	free(err);
+	/* A new defect is still an error. */
+	e2e_append(dir, e2e_tpath(id, "thread.md"),
+		   "<!-- event: comment at: 2026-01-02T00:00:00Z -->\n\n"
+		   "## Comment\n\nno author\n\n---\n");
+	cr_assert_neq(e2e_sh(dir, "git add -A && git commit -qm bad "
+				  "2>/dev/null"),
+		      0);
+	free(id);
+	e2e_rm(dir);
+}
