@@ -381,3 +381,100 @@ int yoi_gitcheck_graph(const yoi_git_view *old, const yoi_git_view *nw,
 	yoi_strv_free(&ids);
 	return rc;
 }
+
+/* ---- the whole change ---- */
+
+/* Whether ticket id's thread.md and item.md read the same in a and b. */
+static int same_files(const yoi_git_view *a, const char *ida,
+		      const yoi_git_view *b, const char *idb,
+		      const yoi_gitcheck_opts *o, bool *same, yoi_error *err)
+{
+	static const char *const names[] = {"thread.md", "item.md"};
+	*same = true;
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && *same && i < 2; i++) {
+		char pa[512], pb[512];
+		snprintf(pa, sizeof(pa), "%s/%s/%s", o->prefix, ida, names[i]);
+		snprintf(pb, sizeof(pb), "%s/%s/%s", o->prefix, idb, names[i]);
+		yoi_buf x = YOI_BUF_INIT, y = YOI_BUF_INIT;
+		bool hx = false, hy = false;
+		rc = read_opt(a, pa, YOI_FILE_MAX, &x, &hx, err);
+		if (rc == 0)
+			rc = read_opt(b, pb, YOI_FILE_MAX, &y, &hy, err);
+		*same = rc == 0 && hx && hy && x.len == y.len &&
+			(!x.len || memcmp(x.ptr, y.ptr, x.len) == 0);
+		yoi_buf_free(&x);
+		yoi_buf_free(&y);
+	}
+	return rc;
+}
+
+/* Whether the view has any file of ticket id. */
+static bool has_ticket(const yoi_git_view *v, const char *id,
+		       const yoi_gitcheck_opts *o)
+{
+	char p[512];
+	snprintf(p, sizeof(p), "%s/%s/thread.md", o->prefix, id);
+	if (yoi_git_view_has(v, p))
+		return true;
+	snprintf(p, sizeof(p), "%s/%s/item.md", o->prefix, id);
+	return yoi_git_view_has(v, p);
+}
+
+int yoi_gitcheck_change(const yoi_git_view *old, const yoi_git_view *nw,
+			const yoi_gitcheck_opts *o_in, bool dangling,
+			yoi_strv *ids, yoi_diag *d, yoi_error *err)
+{
+	yoi_gitcheck_opts o = *o_in;
+	yoi_strv known = {0}, renamed = {0};
+	int rc = yoi_git_view_changed(old, nw, o.prefix, ids, err);
+	if (rc == 0 && dangling && !o.known) {
+		rc = yoi_git_view_ticket_ids(nw, o.prefix, &known, err);
+		o.known = &known;
+	}
+	if (rc == 0)
+		rc = yoi_gitcheck_specials(old, nw, &o, d, err);
+	/* Renames: a ticket gone from nw whose files reappear, unchanged,
+	 * under a ticket new in nw. */
+	for (size_t i = 0; rc == 0 && i < ids->n; i++) {
+		const char *gone = ids->v[i];
+		if (has_ticket(nw, gone, &o) || !has_ticket(old, gone, &o))
+			continue;
+		for (size_t k = 0; rc == 0 && k < ids->n; k++) {
+			const char *to = ids->v[k];
+			bool same = false;
+			if (k == i || has_ticket(old, to, &o) ||
+			    !has_ticket(nw, to, &o))
+				continue;
+			rc = same_files(old, gone, nw, to, &o, &same, err);
+			if (rc < 0 || !same)
+				continue;
+			char *p =
+			    yoi_sprintf("%s/%s/%s", o.top, o.prefix, gone);
+			if (!p || yoi_strv_push(&renamed, gone) < 0) {
+				free(p);
+				rc = yoi_error_set(err, YOI_ENOMEM, NULL, 0,
+						   "out of memory");
+				break;
+			}
+			yoi_diag_add(d, YOI_DIAG_WARNING,
+				     "change-ticket-renamed", p, 0,
+				     "ticket %s moved unchanged to %s (an ID "
+				     "migration); references to the old ID in "
+				     "other tickets and commit messages now "
+				     "dangle",
+				     gone, to);
+			free(p);
+			break;
+		}
+	}
+	for (size_t i = 0; rc == 0 && i < ids->n; i++)
+		if (!yoi_strv_contains(&renamed, ids->v[i]))
+			rc =
+			    yoi_gitcheck_ticket(old, nw, ids->v[i], &o, d, err);
+	if (rc == 0)
+		rc = yoi_gitcheck_graph(old, nw, ids, &o, d, err);
+	yoi_strv_free(&known);
+	yoi_strv_free(&renamed);
+	return rc;
+}

@@ -26,6 +26,22 @@ int yoi_gitcheck_ticket(const yoi_git_view *old, const yoi_git_view *nw,
 			yoi_error *err);
 
 /*
+ * The one check of a change from old to nw, behind pre-commit,
+ * pre-merge-commit and `check`: the tickets it touches (their IDs into
+ * *ids, sorted), symlinks and submodules under the root, renames, each
+ * touched ticket (yoi_gitcheck_ticket), and the store-wide invariants
+ * (yoi_gitcheck_graph). When o->known is NULL and dangling is true, the
+ * new version's ticket list is read for the dangling-target check of
+ * every touched ticket's relations and plan.
+ *   change-ticket-renamed (warning)  a ticket directory whose files moved
+ *                          unchanged to another ID (an ID migration), not
+ *                          reported as a removed history
+ */
+int yoi_gitcheck_change(const yoi_git_view *old, const yoi_git_view *nw,
+			const yoi_gitcheck_opts *o, bool dangling,
+			yoi_strv *ids, yoi_diag *d, yoi_error *err);
+
+/*
  * What the change adds or alters at or under the tickets root that is not
  * a regular file or directory, each an error at "<top>/<path>" (no line):
  *   change-symlink    a symbolic link (mode 120000): a ticket file,

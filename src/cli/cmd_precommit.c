@@ -31,19 +31,8 @@ int yoi_cli_check_views(yoi_ctx *ctx, const yoi_store *st,
 	int rc = yoi_cli_root_prefix(ctx, st, &prefix);
 	if (rc)
 		return rc;
-	yoi_strv known = {0};
-	int e = yoi_git_view_changed(a, b, prefix, ids, &ctx->err);
-	if (e == 0 && dangling)
-		e = yoi_git_view_ticket_ids(b, prefix, &known, &ctx->err);
-	yoi_gitcheck_opts o = {st->top, prefix, &st->cfg.transitions,
-			       dangling ? &known : NULL};
-	if (e == 0)
-		e = yoi_gitcheck_specials(a, b, &o, d, &ctx->err);
-	for (size_t i = 0; e == 0 && i < ids->n; i++)
-		e = yoi_gitcheck_ticket(a, b, ids->v[i], &o, d, &ctx->err);
-	if (e == 0)
-		e = yoi_gitcheck_graph(a, b, ids, &o, d, &ctx->err);
-	yoi_strv_free(&known);
+	yoi_gitcheck_opts o = {st->top, prefix, &st->cfg.transitions, NULL};
+	int e = yoi_gitcheck_change(a, b, &o, dangling, ids, d, &ctx->err);
 	return e < 0 ? yoi_cli_fail(ctx, e) : 0;
 }
 

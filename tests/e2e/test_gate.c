@@ -484,3 +484,41 @@ Test(gate, an_old_defect_does_not_freeze_a_ticket)
 	free(id);
 	e2e_rm(dir);
 }
+
+/* A ticket directory renamed without a content change is a rename (an ID
+ * migration), not a lost history. */
+Test(gate, a_renamed_ticket_is_reported_as_a_rename)
+{
+	char *dir = e2e_store();
+	free(OK_LINE(dir, "hooks", "install"));
+	char *id = OK_LINE(dir, "create", "--title", "Moving");
+	cr_assert_eq(e2e_sh(dir, "git add -A && git commit -qm one && "
+				 "git tag before"),
+		     0);
+	const char *to = "00001M80000AA";
+	cr_assert_eq(e2e_sh(dir,
+			    "git mv .yoi/tickets/%s .yoi/tickets/%s && "
+			    "git commit -qm migrate 2>.git/hook.err",
+			    id, to),
+		     0);
+	char *err = e2e_read(dir, ".git/hook.err");
+	cr_assert(strstr(err, "change-ticket-renamed"), "%s", err);
+	cr_assert_null(strstr(err, "change-thread-removed"), "%s", err);
+	free(err);
+	e2e_result r = RUN(dir, "check", "--base", "before", "--head", "HEAD");
+	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+	cr_assert(strstr(r.out, "change-ticket-renamed"), "%s", r.out);
+	e2e_free(&r);
+	/* A removal is still a removal. */
+	cr_assert_eq(e2e_sh(dir,
+			    "git rm -rq .yoi/tickets/%s && "
+			    "git commit -qm gone --no-verify",
+			    to),
+		     0);
+	r = RUN(dir, "check", "--base", "HEAD^", "--head", "HEAD");
+	cr_assert_eq(r.status, 1, "%s%s", r.out, r.err);
+	cr_assert(strstr(r.out, "change-thread-removed"), "%s", r.out);
+	e2e_free(&r);
+	free(id);
+	e2e_rm(dir);
+}
