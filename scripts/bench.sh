@@ -206,7 +206,14 @@ git add "$ROOT/$PC_ID"
 precommit_cmd() { run1 precommit.cmd .git/hooks/pre-commit; }
 precommit_floor() { run1 precommit.floor "$GEN" gitfloor; }
 precommit_git() { run1 precommit.git git diff --cached --name-only; }
-measure precommit "$FAST_RUNS" cmd floor git
+precommit_index() { run1 precommit.index "$GEN" indexfloor; }
+measure precommit "$FAST_RUNS" cmd floor index git
+# check: one commit that changes one ticket, against git's own diff of the
+# same range.
+git commit -q --no-verify -m "one ticket changed"
+check_cmd() { run1 check.cmd "$BIN" check --base HEAD^ --head HEAD; }
+check_git() { run1 check.git git diff --name-only HEAD^ HEAD; }
+measure check "$FAST_RUNS" cmd git
 LOAD1=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # ---- report ----
@@ -254,8 +261,10 @@ row "show ID" show base - -
 row "create" create base ms 10
 row "doctor" doctor base x 2
 row "route --json" route base ms 150
-row "pre-commit" precommit floor ms 50
+row "pre-commit" precommit index x 1.3
 row "pre-commit vs git" precommit git - -
+row "pre-commit vs floor" precommit floor - -
+row "check (1 ticket)" check git x 2
 row "render --html" render base ms 5000
 row "render again" rerender base - -
 # create's own work: the command less the libgit2 floor every command pays.
@@ -283,8 +292,13 @@ echo "          page per ticket into a new DIR; 'render again' renders over that
 echo "          DIR, where unchanged pages are compared, not rewritten"
 echo "  pre-commit: the pre-commit hook 'hooks install' wrote (sh, then yoi-tickets"
 echo "          hook pre-commit) with one ticket staged in the committed, packed"
-echo "          store, beside the libgit2 floor; 'vs git' beside git's own reading"
-echo "          of the same index: git diff --cached --name-only"
+echo "          store, beside bench-gen indexfloor (start, open the repository,"
+echo "          read the index, look up HEAD's tree: what libgit2 must do anyway);"
+echo "          'vs git' beside git's own reading of the same index (git diff"
+echo "          --cached --name-only), for information; 'vs floor'"
+echo "          beside the libgit2 floor (spawn + init + open), for information"
+echo "  check:  check --base HEAD^ --head HEAD on one commit changing one ticket,"
+echo "          beside git diff --name-only HEAD^ HEAD"
 echo "  show:   cat ID/item.md ID/thread.md of the same ticket (a different one each run)"
 echo "  create: bench-gen write2 DIR: spawn + mkdir DIR, DIR/artifacts, .gitkeep,"
 echo "          thread.md O_APPEND+fsync, item.md tmp+fsync+rename, dir fsync"
@@ -309,7 +323,8 @@ cpu "show ID" show base
 cpu "create" create base
 cpu "doctor" doctor base
 cpu "route --json" route base
-cpu "pre-commit" precommit floor
+cpu "pre-commit" precommit index
+cpu "check (1 ticket)" check git
 cpu "render --html" render base
 cpu "render again" rerender base
 echo
