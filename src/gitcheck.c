@@ -427,7 +427,13 @@ int yoi_gitcheck_change(const yoi_git_view *old, const yoi_git_view *nw,
 {
 	yoi_gitcheck_opts o = *o_in;
 	yoi_strv known = {0}, renamed = {0};
-	int rc = yoi_git_view_changed(old, nw, o.prefix, ids, err);
+	/* The views are the caller's; the root cache is only a cache. */
+	int rc = yoi_git_view_set_root((yoi_git_view *)old, o.prefix);
+	if (rc == 0)
+		rc = yoi_git_view_set_root((yoi_git_view *)nw, o.prefix);
+	if (rc < 0)
+		return yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
+	rc = yoi_git_view_changed(old, nw, o.prefix, ids, err);
 	if (rc == 0 && dangling && !o.known) {
 		rc = yoi_git_view_ticket_ids(nw, o.prefix, &known, err);
 		o.known = &known;

@@ -145,6 +145,12 @@ int yoi_git_view_head(yoi_git_view **out, struct git_repository *repo,
 		      yoi_error *err);
 void yoi_git_view_free(yoi_git_view *v);
 
+/*
+ * Tell the view where the tickets root is (relative to the top), so that
+ * reads under it look its subtree up once. NULL forgets it.
+ */
+int yoi_git_view_set_root(yoi_git_view *v, const char *prefix);
+
 /* Whether the view has a file (a blob) at path. */
 bool yoi_git_view_has(const yoi_git_view *v, const char *path);
 
