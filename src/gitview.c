@@ -673,37 +673,95 @@ static int specials_index(const yoi_git_view *a, git_index *ix,
 }
 
 /* Two commits: their diff under prefix gives what b adds or alters. */
+/*
+ * Special entries of tree y (at path dir) that x (the same place in the
+ * old version, or NULL) does not hold identically: subtrees with equal
+ * ids are skipped, so only what changed is read. depth bounds the walk.
+ */
+static int specials_walk(git_repository *repo, const git_tree *x,
+			 const git_tree *y, const char *dir, unsigned depth,
+			 yoi_strv *links, yoi_strv *gitlinks, yoi_error *err)
+{
+	size_t n = git_tree_entrycount(y);
+	int rc = 0;
+	for (size_t i = 0; rc == 0 && i < n; i++) {
+		const git_tree_entry *e = git_tree_entry_byindex(y, i);
+		const char *name = git_tree_entry_name(e);
+		const git_tree_entry *f =
+		    x ? git_tree_entry_byname(x, name) : NULL;
+		unsigned mode = (unsigned)git_tree_entry_filemode(e);
+		if (f &&
+		    git_tree_entry_filemode(f) == git_tree_entry_filemode(e) &&
+		    git_oid_equal(git_tree_entry_id(f), git_tree_entry_id(e)))
+			continue;
+		char *path = yoi_sprintf("%s/%s", dir, name);
+		if (!path)
+			return yoi_error_set(err, YOI_ENOMEM, NULL, 0,
+					     "out of memory");
+		if (special_mode(mode)) {
+			if (push_special(links, gitlinks, path, mode) < 0)
+				rc = yoi_error_set(err, YOI_ENOMEM, NULL, 0,
+						   "out of memory");
+		} else if (git_tree_entry_type(e) == GIT_OBJECT_TREE &&
+			   depth < 32) {
+			git_tree *sy = NULL, *sx = NULL;
+			int grc =
+			    git_tree_lookup(&sy, repo, git_tree_entry_id(e));
+			if (grc == 0 && f &&
+			    git_tree_entry_type(f) == GIT_OBJECT_TREE)
+				grc = git_tree_lookup(&sx, repo,
+						      git_tree_entry_id(f));
+			if (grc < 0)
+				rc = yoi_git_fail(err, grc, path);
+			else
+				rc =
+				    specials_walk(repo, sx, sy, path, depth + 1,
+						  links, gitlinks, err);
+			git_tree_free(sx);
+			git_tree_free(sy);
+		}
+		free(path);
+	}
+	return rc;
+}
+
+/* Two commits: the root entry itself, then what changed below it. */
 static int specials_trees(const yoi_git_view *a, const yoi_git_view *b,
 			  const char *prefix, yoi_strv *links,
 			  yoi_strv *gitlinks, yoi_error *err)
 {
-	git_diff_options o;
-	git_diff_options_init(&o, GIT_DIFF_OPTIONS_VERSION);
-	char *spec = yoi_strdup(prefix);
-	if (!spec)
-		return yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
-	o.pathspec.strings = &spec;
-	o.pathspec.count = 1;
-	o.flags |=
-	    GIT_DIFF_DISABLE_PATHSPEC_MATCH | GIT_DIFF_INCLUDE_TYPECHANGE;
-	git_diff *diff = NULL;
-	int grc = git_diff_tree_to_tree(&diff, b->repo, a->tree, b->tree, &o);
-	free(spec);
+	git_tree_entry *eb = NULL, *ea = NULL;
+	int grc = git_tree_entry_bypath(&eb, b->tree, prefix);
+	if (grc == GIT_ENOTFOUND)
+		return 0;
 	if (grc < 0)
-		return yoi_git_fail(err, grc, "diff");
-	size_t n = strlen(prefix), count = git_diff_num_deltas(diff);
+		return yoi_git_fail(err, grc, prefix);
+	if (a->tree && git_tree_entry_bypath(&ea, a->tree, prefix) < 0)
+		ea = NULL;
+	unsigned mode = (unsigned)git_tree_entry_filemode(eb);
 	int rc = 0;
-	for (size_t i = 0; rc == 0 && i < count; i++) {
-		const git_diff_delta *d = git_diff_get_delta(diff, i);
-		const git_diff_file *f = &d->new_file;
-		if (d->status == GIT_DELTA_DELETED || !f->path ||
-		    !at_or_under(f->path, prefix, n) || !special_mode(f->mode))
-			continue;
-		if (push_special(links, gitlinks, f->path, f->mode) < 0)
+	bool same =
+	    ea && git_tree_entry_filemode(ea) == git_tree_entry_filemode(eb) &&
+	    git_oid_equal(git_tree_entry_id(ea), git_tree_entry_id(eb));
+	if (!same && special_mode(mode)) {
+		if (push_special(links, gitlinks, prefix, mode) < 0)
 			rc = yoi_error_set(err, YOI_ENOMEM, NULL, 0,
 					   "out of memory");
+	} else if (!same && git_tree_entry_type(eb) == GIT_OBJECT_TREE) {
+		git_tree *ty = NULL, *tx = NULL;
+		grc = git_tree_lookup(&ty, b->repo, git_tree_entry_id(eb));
+		if (grc == 0 && ea &&
+		    git_tree_entry_type(ea) == GIT_OBJECT_TREE)
+			grc = git_tree_lookup(&tx, b->repo,
+					      git_tree_entry_id(ea));
+		rc = grc < 0 ? yoi_git_fail(err, grc, prefix)
+			     : specials_walk(b->repo, tx, ty, prefix, 0, links,
+					     gitlinks, err);
+		git_tree_free(tx);
+		git_tree_free(ty);
 	}
-	git_diff_free(diff);
+	git_tree_entry_free(ea);
+	git_tree_entry_free(eb);
 	return rc;
 }
 
