@@ -879,6 +879,33 @@ static int check_hook_trust(const yoi_store *st, yoi_diag *d, yoi_error *err)
 	return rc;
 }
 
+void yoi_doctor_root_entry(yoi_diag *d, const char *path, const char *name,
+			   bool is_dir, const char *duplicate_of)
+{
+	if (!name[0] || name[0] == '.' || (is_dir && yoi_id_valid(name)))
+		return;
+	if (is(name, "open") || is(name, "pending") || is(name, "closed"))
+		yoi_diag_add(d, ERR, "layout-legacy-bucket", path, 0,
+			     "legacy '%s/' bucket; move its tickets to the "
+			     "tickets root (one directory per ID) and remove "
+			     "it",
+			     name);
+	else if (!is_dir)
+		yoi_diag_add(d, WARN, "layout-stray-file", path, 0,
+			     "a file in the tickets root; only ticket "
+			     "directories belong here");
+	else if (duplicate_of)
+		yoi_diag_add(d, ERR, "layout-duplicate-id", path, 0,
+			     "duplicate ID %s (names differ only in case or "
+			     "look-alike letters); merge the two tickets",
+			     duplicate_of);
+	else
+		yoi_diag_add(d, ERR, "layout-bad-dir-name", path, 0,
+			     "'%s' is not a ticket ID (13 characters of "
+			     "Crockford base32); rename or remove it",
+			     name);
+}
+
 int yoi_doctor_run(const yoi_store *st, yoi_diag *d, yoi_error *err)
 {
 	int rc = yoi_store_require(st, err);
@@ -923,21 +950,12 @@ int yoi_doctor_run(const yoi_store *st, yoi_diag *d, yoi_error *err)
 		struct stat sb;
 		if (!is_dir && lstat(path, &sb) < 0) {
 			/* vanished while we looked */
-		} else if (is(name, "open") || is(name, "pending") ||
-			   is(name, "closed")) {
-			yoi_diag_add(d, ERR, "layout-legacy-bucket", path, 0,
-				     "legacy '%s/' bucket; move its tickets "
-				     "to the tickets root (one directory per "
-				     "ID) and remove it",
-				     name);
 		} else if (!is_dir && S_ISLNK(sb.st_mode)) {
 			yoi_diag_add(d, ERR, "layout-symlink", path, 0,
 				     "ticket entries must be real directories, "
 				     "not symbolic links");
 		} else if (!is_dir && !S_ISDIR(sb.st_mode)) {
-			yoi_diag_add(d, WARN, "layout-stray-file", path, 0,
-				     "a file in the tickets root; only ticket "
-				     "directories belong here");
+			yoi_doctor_root_entry(d, path, name, false, NULL);
 		} else if (yoi_id_valid(name)) {
 			if (yoi_strv_push(&tickets, name) < 0)
 				rc = yoi_error_set(err, YOI_ENOMEM, NULL, 0,
@@ -948,22 +966,12 @@ int yoi_doctor_run(const yoi_store *st, yoi_diag *d, yoi_error *err)
 			bool near_id =
 			    yoi_id_normalize(name, norm, sizeof(norm)) == 0 &&
 			    yoi_id_valid(norm);
-			if (near_id && (bsearch(&key, names.v, names.n,
+			bool dup =
+			    near_id && (bsearch(&key, names.v, names.n,
 						sizeof(char *), cmp_str) ||
-					yoi_strv_contains(&near, norm)))
-				yoi_diag_add(d, ERR, "layout-duplicate-id",
-					     path, 0,
-					     "duplicate ID %s (names differ "
-					     "only in case or look-alike "
-					     "letters); merge the two tickets",
-					     norm);
-			else
-				yoi_diag_add(d, ERR, "layout-bad-dir-name",
-					     path, 0,
-					     "'%s' is not a ticket ID (13 "
-					     "characters of Crockford base32); "
-					     "rename or remove it",
-					     name);
+					yoi_strv_contains(&near, norm));
+			yoi_doctor_root_entry(d, path, name, true,
+					      dup ? norm : NULL);
 			if (near_id)
 				yoi_strv_push(&near, norm);
 		}

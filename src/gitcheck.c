@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "yoi/doctor.h"
 #include "yoi/file.h"
 #include "yoi/graph.h"
 #include "yoi/id.h"
@@ -384,6 +385,45 @@ int yoi_gitcheck_graph(const yoi_git_view *old, const yoi_git_view *nw,
 
 /* ---- the whole change ---- */
 
+/* What the change puts in the tickets root that is not a ticket: reported
+ * as doctor reports it (yoi_doctor_root_entry). */
+static int check_strays(const yoi_git_view *old, const yoi_git_view *nw,
+			const yoi_gitcheck_opts *o, yoi_diag *d, yoi_error *err)
+{
+	yoi_strv dirs = {0}, files = {0};
+	int rc =
+	    yoi_git_view_root_strays(old, nw, o->prefix, &dirs, &files, err);
+	for (int pass = 0; rc == 0 && pass < 2; pass++) {
+		const yoi_strv *v = pass ? &files : &dirs;
+		for (size_t i = 0; rc == 0 && i < v->n; i++) {
+			char *p =
+			    yoi_sprintf("%s/%s/%s", o->top, o->prefix, v->v[i]);
+			char norm[YOI_ID_LEN + 1];
+			char tp[512];
+			bool dup = false;
+			if (!pass &&
+			    yoi_id_normalize(v->v[i], norm, sizeof(norm)) ==
+				0 &&
+			    yoi_id_valid(norm)) {
+				snprintf(tp, sizeof(tp), "%s/%s/thread.md",
+					 o->prefix, norm);
+				dup = yoi_git_view_has(nw, tp);
+			}
+			if (!p) {
+				rc = yoi_error_set(err, YOI_ENOMEM, NULL, 0,
+						   "out of memory");
+				break;
+			}
+			yoi_doctor_root_entry(d, p, v->v[i], !pass,
+					      dup ? norm : NULL);
+			free(p);
+		}
+	}
+	yoi_strv_free(&dirs);
+	yoi_strv_free(&files);
+	return rc;
+}
+
 /* Whether ticket id's thread.md and item.md read the same in a and b. */
 static int same_files(const yoi_git_view *a, const char *ida,
 		      const yoi_git_view *b, const char *idb,
@@ -478,6 +518,8 @@ int yoi_gitcheck_change(const yoi_git_view *old, const yoi_git_view *nw,
 		if (!yoi_strv_contains(&renamed, ids->v[i]))
 			rc =
 			    yoi_gitcheck_ticket(old, nw, ids->v[i], &o, d, err);
+	if (rc == 0)
+		rc = check_strays(old, nw, &o, d, err);
 	if (rc == 0)
 		rc = yoi_gitcheck_graph(old, nw, ids, &o, d, err);
 	yoi_strv_free(&known);

@@ -783,3 +783,79 @@ int yoi_git_view_specials(const yoi_git_view *a, const yoi_git_view *b,
 	}
 	return rc;
 }
+
+/* ---- entries of the tickets root that are not tickets (issue 12) ---- */
+
+static int push_once(yoi_strv *v, const char *s, size_t n)
+{
+	if (v->n && strlen(v->v[v->n - 1]) == n &&
+	    memcmp(v->v[v->n - 1], s, n) == 0)
+		return 0;
+	char *c = yoi_strndup(s, n);
+	return c ? yoi_strv_push_owned(v, c) : YOI_ENOMEM;
+}
+
+int yoi_git_view_root_strays(const yoi_git_view *a, const yoi_git_view *b,
+			     const char *prefix, yoi_strv *dirs,
+			     yoi_strv *files, yoi_error *err)
+{
+	int rc = 0;
+	size_t pn = strlen(prefix);
+	if (b->index) {
+		/* Entries under prefix are contiguous and sorted. */
+		size_t n = git_index_entrycount(b->index);
+		for (size_t i = 0; rc == 0 && i < n; i++) {
+			const git_index_entry *e =
+			    git_index_get_byindex(b->index, i);
+			if (strncmp(e->path, prefix, pn) != 0 ||
+			    e->path[pn] != '/')
+				continue;
+			const char *name = e->path + pn + 1;
+			const char *slash = strchr(name, '/');
+			size_t nl =
+			    slash ? (size_t)(slash - name) : strlen(name);
+			char id[YOI_ID_LEN + 1] = "";
+			if (nl == YOI_ID_LEN) {
+				memcpy(id, name, nl);
+				id[nl] = '\0';
+			}
+			if (slash && yoi_id_valid(id))
+				continue; /* a ticket's own file */
+			/* Unchanged since a? Then it is not this change's. */
+			const char *rest;
+			const git_tree *t =
+			    a ? tree_for(a, e->path, &rest) : NULL;
+			git_tree_entry *te = NULL;
+			bool same =
+			    t && git_tree_entry_bypath(&te, t, rest) == 0 &&
+			    git_oid_equal(git_tree_entry_id(te), &e->id);
+			git_tree_entry_free(te);
+			if (!same)
+				rc = push_once(slash ? dirs : files, name, nl);
+		}
+	} else {
+		git_tree *ta = NULL, *tb = NULL;
+		rc = prefix_tree(&ta, a->repo, a->tree, prefix, err);
+		if (rc == 0)
+			rc = prefix_tree(&tb, b->repo, b->tree, prefix, err);
+		size_t n = rc == 0 && tb ? git_tree_entrycount(tb) : 0;
+		for (size_t i = 0; rc == 0 && i < n; i++) {
+			const git_tree_entry *e = git_tree_entry_byindex(tb, i);
+			const char *name = git_tree_entry_name(e);
+			bool dir = git_tree_entry_type(e) == GIT_OBJECT_TREE;
+			if (dir && yoi_id_valid(name))
+				continue;
+			const git_tree_entry *f =
+			    ta ? git_tree_entry_byname(ta, name) : NULL;
+			if (f && git_oid_equal(git_tree_entry_id(f),
+					       git_tree_entry_id(e)))
+				continue;
+			rc = push_once(dir ? dirs : files, name, strlen(name));
+		}
+		git_tree_free(ta);
+		git_tree_free(tb);
+	}
+	if (rc == YOI_ENOMEM)
+		return yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
+	return rc;
+}

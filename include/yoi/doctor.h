@@ -39,6 +39,17 @@ typedef struct yoi_ticket_files {
  * append, see yoi_thread_torn_tail; line: where they start),
  * thread-no-complete-event (thread.md has no complete block at all).
  */
+/*
+ * An entry of the tickets root that is not a ticket directory, reported
+ * as doctor and the git checks both report it: layout-legacy-bucket
+ * (open/, pending/, closed/), layout-stray-file (w: a file),
+ * layout-duplicate-id (a directory whose name normalises to the ID
+ * duplicate_of, another ticket's), layout-bad-dir-name (any other
+ * directory). Dot files and valid IDs say nothing.
+ */
+void yoi_doctor_root_entry(yoi_diag *d, const char *path, const char *name,
+			   bool is_dir, const char *duplicate_of);
+
 void yoi_doctor_check_ticket(const yoi_ticket_files *f,
 			     const yoi_state_table *tab, yoi_diag *d);
 /*

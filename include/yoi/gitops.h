@@ -151,6 +151,17 @@ void yoi_git_view_free(yoi_git_view *v);
  */
 int yoi_git_view_set_root(yoi_git_view *v, const char *prefix);
 
+/*
+ * Entries directly under prefix that are not ticket directories and that
+ * b adds or changes against a (a commit view; b a commit or the index):
+ * their names, directories into dirs and files into files (sorted as
+ * the view lists them). Symlinks and gitlinks come out as files here;
+ * yoi_git_view_specials reports them.
+ */
+int yoi_git_view_root_strays(const yoi_git_view *a, const yoi_git_view *b,
+			     const char *prefix, yoi_strv *dirs,
+			     yoi_strv *files, yoi_error *err);
+
 /* Whether the view has a file (a blob) at path. */
 bool yoi_git_view_has(const yoi_git_view *v, const char *path);
 

@@ -522,3 +522,55 @@ Test(gate, a_renamed_ticket_is_reported_as_a_rename)
 	free(id);
 	e2e_rm(dir);
 }
+
+/* What a change puts in the tickets root that is not a ticket is reported
+ * as doctor reports it, by the hooks and by check. */
+Test(gate, stray_paths_under_the_root_are_reported_as_doctor_does)
+{
+	char *dir = e2e_store();
+	free(OK_LINE(dir, "hooks", "install"));
+	free(OK_LINE(dir, "create", "--title", "Fine"));
+	cr_assert_eq(e2e_sh(dir, "git add -A && git commit -qm one && "
+				 "git tag before"),
+		     0);
+	/* A stray file: a warning, the commit goes through. */
+	e2e_write(dir, ".yoi/tickets/notes.txt", "scratch\n");
+	cr_assert_eq(e2e_sh(dir, "git add -A && git commit -qm notes "
+				 "2>.git/hook.err"),
+		     0);
+	char *err = e2e_read(dir, ".git/hook.err");
+	cr_assert(strstr(err, "layout-stray-file"), "%s", err);
+	free(err);
+	/* A directory that is not a ticket: an error, as in doctor. */
+	cr_assert_eq(e2e_sh(dir, "mkdir -p .yoi/tickets/misc && "
+				 "echo x > .yoi/tickets/misc/x.md"),
+		     0);
+	cr_assert_neq(e2e_sh(dir, "git add -A && git commit -qm misc "
+				  "2>.git/hook.err"),
+		      0);
+	err = e2e_read(dir, ".git/hook.err");
+	cr_assert(strstr(err, "layout-bad-dir-name"), "%s", err);
+	free(err);
+	e2e_result r = RUN(dir, "doctor");
+	cr_assert(strstr(r.out, "layout-bad-dir-name") &&
+		      strstr(r.out, "layout-stray-file"),
+		  "%s", r.out);
+	e2e_free(&r);
+	cr_assert_eq(e2e_sh(dir, "git commit -qm misc --no-verify"), 0);
+	r = RUN(dir, "check", "--base", "before", "--head", "HEAD");
+	cr_assert_eq(r.status, 1, "%s%s", r.out, r.err);
+	cr_assert(strstr(r.out, "layout-bad-dir-name") &&
+		      strstr(r.out, "layout-stray-file"),
+		  "%s", r.out);
+	e2e_free(&r);
+	/* Unchanged since the base: not this change's. */
+	free(OK_LINE(dir, "create", "--title", "Later"));
+	cr_assert_eq(e2e_sh(dir, "git add -A && git commit -qm later "
+				 "--no-verify"),
+		     0);
+	r = RUN(dir, "check", "--base", "HEAD^", "--head", "HEAD");
+	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+	cr_assert_null(strstr(r.out, "layout-"), "%s", r.out);
+	e2e_free(&r);
+	e2e_rm(dir);
+}
