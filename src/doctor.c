@@ -731,20 +731,26 @@ static int report_dangling(const yoi_store *st, const char *id,
 	char *p = links_path(st, id, e->plan);
 	if (!p)
 		return yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
-	if (e->plan)
-		yoi_diag_add(d, ERR, "plan-dangling", p, e->line,
+	yoi_doctor_dangling(d, p, e->line, e->plan, e->kind, e->target);
+	free(p);
+	return 0;
+}
+
+void yoi_doctor_dangling(yoi_diag *d, const char *path, int line, bool plan,
+			 const char *kind, const char *target)
+{
+	if (plan)
+		yoi_diag_add(d, ERR, "plan-dangling", path, line,
 			     "the %s record names related_ticket %s, which is "
 			     "not a ticket in this store; restore the ticket "
 			     "from git or correct the record",
-			     e->kind, e->target);
+			     kind, target);
 	else
-		yoi_diag_add(d, ERR, "relation-dangling", p, e->line,
+		yoi_diag_add(d, ERR, "relation-dangling", path, line,
 			     "%s %s names a ticket that is not in this store; "
 			     "remove the relation or restore the ticket from "
 			     "git",
-			     e->kind, e->target);
-	free(p);
-	return 0;
+			     kind, target);
 }
 
 /*

@@ -97,12 +97,8 @@ static int check_links(const yoi_git_view *v, const char *id,
 		    r)
 			for (size_t i = 0; i < r->n; i++)
 				if (!known(o, r->v[i].target))
-					yoi_diag_add(
-					    d, ERR, "relation-dangling", path,
-					    r->v[i].line,
-					    "%s %s: no such ticket in this "
-					    "version; add it or remove the "
-					    "relation",
+					yoi_doctor_dangling(
+					    d, path, r->v[i].line, false,
 					    yoi_rel_kind_name(r->v[i].kind),
 					    r->v[i].target);
 		yoi_relations_free(r);
@@ -123,11 +119,9 @@ static int check_links(const yoi_git_view *v, const char *id,
 			for (size_t i = 0; i < p->n; i++)
 				if (p->v[i].related_ticket[0] &&
 				    !known(o, p->v[i].related_ticket))
-					yoi_diag_add(
-					    d, ERR, "plan-dangling", path,
-					    p->v[i].line,
-					    "related_ticket %s: no such ticket "
-					    "in this version",
+					yoi_doctor_dangling(
+					    d, path, p->v[i].line, true,
+					    yoi_plan_kind_name(p->v[i].kind),
 					    p->v[i].related_ticket);
 		yoi_plan_free(p);
 	}
@@ -331,12 +325,9 @@ int yoi_gitcheck_graph(const yoi_git_view *old, const yoi_git_view *nw,
 							  0, "out of memory");
 					break;
 				}
-				yoi_diag_add(
-				    d, ERR, "relation-dangling", p, x->line,
-				    "%s %s: no such ticket in this "
-				    "version; add it or remove the "
-				    "relation",
-				    yoi_rel_kind_name(x->kind), x->target);
+				yoi_doctor_dangling(d, p, x->line, false,
+						    yoi_rel_kind_name(x->kind),
+						    x->target);
 				free(p);
 			}
 		}

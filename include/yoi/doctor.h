@@ -50,6 +50,14 @@ typedef struct yoi_ticket_files {
 void yoi_doctor_root_entry(yoi_diag *d, const char *path, const char *name,
 			   bool is_dir, const char *duplicate_of);
 
+/*
+ * A relation (relation-dangling) or plan record (plan-dangling, with its
+ * kind) naming a ticket the store (or the checked version) does not
+ * have: one wording for doctor and the git checks.
+ */
+void yoi_doctor_dangling(yoi_diag *d, const char *path, int line, bool plan,
+			 const char *kind, const char *target);
+
 void yoi_doctor_check_ticket(const yoi_ticket_files *f,
 			     const yoi_state_table *tab, yoi_diag *d);
 /*
