@@ -154,39 +154,36 @@ int yoi_gitcheck_specials(const yoi_git_view *old, const yoi_git_view *nw,
 			  const yoi_gitcheck_opts *o, yoi_diag *d,
 			  yoi_error *err)
 {
-	yoi_strv links = {0}, gitlinks = {0};
-	int rc =
-	    yoi_git_view_specials(old, nw, o->prefix, &links, &gitlinks, err);
-	for (size_t i = 0; rc == 0 && i < links.n; i++) {
-		char *path = yoi_sprintf("%s/%s", o->top, links.v[i]);
-		if (!path) {
-			rc = yoi_error_set(err, YOI_ENOMEM, NULL, 0,
-					   "out of memory");
-			break;
+	yoi_strv found[2] = {{0}, {0}}; /* links, gitlinks */
+	static const struct {
+		const char *code, *msg;
+	} kinds[2] = {
+	    {"change-symlink",
+	     "a symbolic link under the tickets root; ticket files and "
+	     "artifacts/ must be regular files and directories: store the "
+	     "content itself (git rm --cached the link, add the real file)"},
+	    {"change-submodule",
+	     "a submodule (gitlink) under the tickets root; the store holds "
+	     "only ticket files: remove it with 'git rm --cached' and keep "
+	     "submodules elsewhere"},
+	};
+	int rc = yoi_git_view_specials(old, nw, o->prefix, &found[0], &found[1],
+				       err);
+	for (size_t k = 0; k < 2; k++)
+		for (size_t i = 0; rc == 0 && i < found[k].n; i++) {
+			char *path =
+			    yoi_sprintf("%s/%s", o->top, found[k].v[i]);
+			if (!path) {
+				rc = yoi_error_set(err, YOI_ENOMEM, NULL, 0,
+						   "out of memory");
+				break;
+			}
+			yoi_diag_add(d, ERR, kinds[k].code, path, 0, "%s",
+				     kinds[k].msg);
+			free(path);
 		}
-		yoi_diag_add(d, ERR, "change-symlink", path, 0,
-			     "a symbolic link under the tickets root; ticket "
-			     "files and artifacts/ must be regular files and "
-			     "directories: store the content itself (git rm "
-			     "--cached the link, add the real file)");
-		free(path);
-	}
-	for (size_t i = 0; rc == 0 && i < gitlinks.n; i++) {
-		char *path = yoi_sprintf("%s/%s", o->top, gitlinks.v[i]);
-		if (!path) {
-			rc = yoi_error_set(err, YOI_ENOMEM, NULL, 0,
-					   "out of memory");
-			break;
-		}
-		yoi_diag_add(d, ERR, "change-submodule", path, 0,
-			     "a submodule (gitlink) under the tickets root; "
-			     "the store holds only ticket files: remove it "
-			     "with 'git rm --cached' and keep submodules "
-			     "elsewhere");
-		free(path);
-	}
-	yoi_strv_free(&links);
-	yoi_strv_free(&gitlinks);
+	yoi_strv_free(&found[0]);
+	yoi_strv_free(&found[1]);
 	return rc;
 }
 
