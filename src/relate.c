@@ -8,6 +8,20 @@
 #include "yoi/routing.h"
 
 /* Refuse an edge that would make its waiter wait for itself. */
+/*
+ * artifacts/ of ticket id, made when missing: older tools made tickets
+ * without it, and the commands that write there make it (issue 13).
+ */
+static int ensure_artifacts(yoi_store *st, const char *id, yoi_error *err)
+{
+	char *arts = yoi_store_path(st, id, "artifacts");
+	if (!arts)
+		return yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
+	int rc = yoi_is_dir(arts) ? 0 : yoi_store_mkdir(st, arts, true, err);
+	free(arts);
+	return rc;
+}
+
 static int refuse_cycle(const yoi_store *st, const char *id, yoi_rel_kind kind,
 			const char *target, yoi_error *err)
 {
@@ -102,6 +116,8 @@ int yoi_relate(yoi_store *st, const yoi_opctx *ctx, const char *id, bool add,
 	if (rc == 0)
 		rc = yoi_relations_render(&b, rels, err);
 	if (rc == 0)
+		rc = ensure_artifacts(st, id, err);
+	if (rc == 0)
 		rc = yoi_store_write(st, path, b.ptr, b.len, err);
 	yoi_attr a[] = {{"action", add ? "add" : "remove"},
 			{"kind", (char *)yoi_rel_kind_name(kind)},
@@ -193,6 +209,8 @@ int yoi_plan_record_add(yoi_store *st, const yoi_opctx *ctx, const char *id,
 		    "under the ticket's artifacts/ and reference it",
 		    path, (unsigned)YOI_PLAN_FILE_MAX,
 		    (unsigned)YOI_PLAN_RECORDS_MAX);
+	if (rc == 0)
+		rc = ensure_artifacts(st, id, err);
 	if (rc == 0)
 		rc = yoi_store_append(st, path, b.ptr, b.len, !exists, err);
 	if (rc == 0)
