@@ -5,7 +5,8 @@
 #   make asan       the whole suite under ASan + UBSan (in build/asan)
 #   make bench      scripts/bench.sh
 #   make browser-test  render --html checked in headless Chromium
-#   make fuzz       libFuzzer targets (tests/fuzz/), FUZZ_SECONDS each
+#   make fuzz       libFuzzer targets (tests/fuzz/): FUZZ_RUNS executions
+#                   with FUZZ_SEED, at most FUZZ_SECONDS each (scripts/fuzz.sh)
 #   make install    PREFIX=/usr/local DESTDIR=
 
 PKGS    := libgit2 yaml-0.1 libcmark jansson

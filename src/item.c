@@ -1304,9 +1304,11 @@ int yoi_item_render(const yoi_item *it, yoi_buf *out)
 	for (size_t i = 0; rc == 0 && i < it->nappended; i++)
 		rc = yoi_buf_puts(out, it->appended[i]);
 	/* libyaml refuses an explicit "..." with no node before it: when the
-	 * last field is gone, the document end goes too. */
+	 * last field is removed, the document end goes too (a frontmatter
+	 * that had no field to remove stays as it was). */
 	size_t tail = at;
-	if (it->nfields == 0 && it->nappended == 0 && at < it->fm_end) {
+	if (it->nfields == 0 && it->nappended == 0 && im->ncuts > 0 &&
+	    at < it->fm_end) {
 		const char *nl = memchr(raw + at, '\n', it->fm_end - at);
 		if (nl)
 			tail = (size_t)(nl - raw) + 1;

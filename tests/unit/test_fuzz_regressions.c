@@ -197,3 +197,23 @@ Test(fuzz_regressions, merge_plan_renumbers_a_huge_id_suffix)
 	yoi_buf_free(&out);
 	yoi_buf_free(&why);
 }
+
+/*
+ * fuzz_item: a frontmatter whose document holds no field (a tagged empty
+ * scalar) and ends with an explicit '...' lost the '...' when rendered
+ * unchanged: the rule that drops the document end when the last field
+ * is removed fired with nothing removed.
+ */
+Test(fuzz_regressions, item_unchanged_without_fields_keeps_document_end)
+{
+	const char *text = "---\n!1t$lte:\n...\n---\n] end\n";
+	yoi_item *it = NULL;
+	yoi_error err;
+	cr_assert_eq(yoi_item_parse(&it, text, strlen(text), "item.md", &err),
+		     0, "%s", err.msg);
+	yoi_buf out = YOI_BUF_INIT;
+	cr_assert_eq(yoi_item_render(it, &out), 0);
+	cr_assert_str_eq(out.ptr, text);
+	yoi_buf_free(&out);
+	yoi_item_free(it);
+}
