@@ -77,32 +77,59 @@ static bool known(const yoi_gitcheck_opts *o, const char *id)
 	return !o->known || yoi_strv_contains(o->known, id);
 }
 
+/*
+ * The relations of id in view v (NULL when it has none, or they do not
+ * parse); their schema findings go to d when it is not NULL. The one
+ * reader of relations.json for the git checks.
+ */
+static int rels_of(const yoi_git_view *v, const char *id,
+		   const yoi_gitcheck_opts *o, yoi_diag *d, yoi_relations **out,
+		   yoi_error *err)
+{
+	char rel[512];
+	yoi_buf b = YOI_BUF_INIT;
+	bool have = false;
+	*out = NULL;
+	snprintf(rel, sizeof(rel), "%s/%s/artifacts/relations.json", o->prefix,
+		 id);
+	char *path = yoi_sprintf("%s/%s", o->top, rel);
+	int rc = path
+		     ? read_opt(v, rel, YOI_REL_FILE_MAX, &b, &have, err)
+		     : yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
+	yoi_error e2 = {0};
+	if (rc == 0 && have &&
+	    yoi_relations_parse(out, b.ptr ? b.ptr : "", b.len, id, path, d,
+				&e2) < 0)
+		*out = NULL; /* reported in d, or out of memory */
+	free(path);
+	yoi_buf_free(&b);
+	return rc;
+}
+
 /* relations.json and the plan of the new version, with their targets. */
 static int check_links(const yoi_git_view *v, const char *id,
 		       const yoi_gitcheck_opts *o, yoi_diag *d, yoi_error *err)
 {
 	char rel[512];
 	yoi_buf b = YOI_BUF_INIT;
-	bool have;
-	snprintf(rel, sizeof(rel), "%s/%s/artifacts/relations.json", o->prefix,
-		 id);
-	char *path = yoi_sprintf("%s/%s", o->top, rel);
-	int rc = path ? read_opt(v, rel, YOI_REL_FILE_MAX, &b, &have, err)
-		      : YOI_ENOMEM;
-	if (rc == 0 && have) {
-		yoi_relations *r = NULL;
-		yoi_error e2;
-		if (yoi_relations_parse(&r, b.ptr ? b.ptr : "", b.len, id, path,
-					d, &e2) == 0 &&
-		    r)
-			for (size_t i = 0; i < r->n; i++)
-				if (!known(o, r->v[i].target))
-					yoi_doctor_dangling(
-					    d, path, r->v[i].line, false,
-					    yoi_rel_kind_name(r->v[i].kind),
-					    r->v[i].target);
-		yoi_relations_free(r);
+	bool have = false;
+	yoi_relations *r = NULL;
+	int rc = rels_of(v, id, o, d, &r, err);
+	char *path = NULL;
+	for (size_t i = 0; rc == 0 && r && i < r->n; i++) {
+		if (known(o, r->v[i].target))
+			continue;
+		if (!path &&
+		    !(path = yoi_sprintf("%s/%s/%s/artifacts/relations.json",
+					 o->top, o->prefix, id))) {
+			rc = YOI_ENOMEM;
+			break;
+		}
+		yoi_doctor_dangling(d, path, r->v[i].line, false,
+				    yoi_rel_kind_name(r->v[i].kind),
+				    r->v[i].target);
 	}
+	yoi_relations_free(r);
 	free(path);
 	snprintf(rel, sizeof(rel), "%s/%s/artifacts/orchestration-plan.jsonl",
 		 o->prefix, id);
@@ -189,27 +216,6 @@ int yoi_gitcheck_specials(const yoi_git_view *old, const yoi_git_view *nw,
 
 /* ---- store-wide: dangling targets and cycles (issue 12) ---- */
 
-/* The relations of id in view v (an empty set when it has none). */
-static int rels_of(const yoi_git_view *v, const char *id,
-		   const yoi_gitcheck_opts *o, yoi_relations **out,
-		   yoi_error *err)
-{
-	char rel[512];
-	yoi_buf b = YOI_BUF_INIT;
-	bool have;
-	*out = NULL;
-	snprintf(rel, sizeof(rel), "%s/%s/artifacts/relations.json", o->prefix,
-		 id);
-	int rc = read_opt(v, rel, YOI_REL_FILE_MAX, &b, &have, err);
-	yoi_error e2 = {0};
-	if (rc == 0 && have &&
-	    yoi_relations_parse(out, b.ptr ? b.ptr : "", b.len, id, rel, NULL,
-				&e2) < 0)
-		*out = NULL; /* its schema findings come from check_links */
-	yoi_buf_free(&b);
-	return rc;
-}
-
 static bool waiting(yoi_rel_kind k)
 {
 	return k == YOI_REL_DEPENDS_ON || k == YOI_REL_BLOCKS;
@@ -240,7 +246,7 @@ static int build_graph(const yoi_git_view *v, const yoi_gitcheck_opts *o,
 		nodes[i].state = YOI_ST_INVALID;
 		nodes[i].queued_at = -1;
 		yoi_relations *r = NULL;
-		rc = rels_of(v, ids->v[i], o, &r, err);
+		rc = rels_of(v, ids->v[i], o, NULL, &r, err);
 		for (size_t k = 0; rc == 0 && r && k < r->n; k++) {
 			if (!waiting(r->v[k].kind))
 				continue;
@@ -296,9 +302,9 @@ int yoi_gitcheck_graph(const yoi_git_view *old, const yoi_git_view *nw,
 	for (size_t i = 0; rc == 0 && i < changed->n; i++) {
 		const char *id = changed->v[i];
 		yoi_relations *a = NULL, *b = NULL;
-		rc = rels_of(old, id, o, &a, err);
+		rc = rels_of(old, id, o, NULL, &a, err);
 		if (rc == 0)
-			rc = rels_of(nw, id, o, &b, err);
+			rc = rels_of(nw, id, o, NULL, &b, err);
 		for (size_t k = 0; rc == 0 && b && k < b->n; k++) {
 			const yoi_relation *x = &b->v[k];
 			if (!waiting(x->kind) || has_rel(a, x))

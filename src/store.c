@@ -465,6 +465,52 @@ static int take(int fd, int op, const char *path, int wait_sec, yoi_error *err)
 	}
 }
 
+/*
+ * Open <root>/.lock (in the store's scope) and flock it, exclusive or
+ * shared; on success the store holds it. A shared lock makes do with an
+ * existing lock file it cannot write (a read-only store); failing to
+ * open one is YOI_EREFUSED there (doctor then reads unlocked), YOI_EIO
+ * for a writer.
+ */
+static int lock_take(yoi_store *st, bool shared, int wait_sec, yoi_error *err)
+{
+	int rc = yoi_store_require(st, err);
+	if (rc < 0)
+		return rc;
+	char *path = yoi_path_join(st->root, ".lock");
+	if (!path)
+		return yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
+	yoi_file_scope sc;
+	yoi_store_scope(st, &sc);
+	int fd = yoi_file_open_in(&sc, path, O_RDWR | O_CREAT, 0644, err);
+	if (shared && (fd == YOI_EIO || fd == YOI_ENOTFOUND))
+		fd = yoi_file_open_in(&sc, path, O_RDONLY, 0, err);
+	if (fd < 0) {
+		char why[YOI_ERRMSG_MAX];
+		snprintf(why, sizeof(why), "%s", err ? err->msg : "");
+		if (shared)
+			fd =
+			    yoi_error_set(err, YOI_EREFUSED, path, 0,
+					  "cannot open the lock file: %s", why);
+		else if (fd == YOI_EIO || fd == YOI_ENOTFOUND)
+			fd = yoi_error_set(err, YOI_EIO, path, 0,
+					   "cannot open the lock file: %s; "
+					   "check that the store is writable",
+					   why);
+		free(path);
+		return fd;
+	}
+	rc = take(fd, shared ? LOCK_SH : LOCK_EX, path, wait_sec, err);
+	free(path);
+	if (rc < 0) {
+		close(fd);
+		return rc;
+	}
+	st->lock_fd = fd;
+	st->lock_shared = shared;
+	return 0;
+}
+
 int yoi_store_lock(yoi_store *st, int wait_sec, yoi_error *err)
 {
 	if (st->lock_fd >= 0 && st->lock_shared)
@@ -476,35 +522,9 @@ int yoi_store_lock(yoi_store *st, int wait_sec, yoi_error *err)
 		st->lock_depth++;
 		return 0;
 	}
-	int rc = yoi_store_require(st, err);
+	int rc = lock_take(st, false, wait_sec, err);
 	if (rc < 0)
 		return rc;
-	char *path = yoi_path_join(st->root, ".lock");
-	if (!path)
-		return yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
-	yoi_file_scope sc;
-	yoi_store_scope(st, &sc);
-	int fd = yoi_file_open_in(&sc, path, O_RDWR | O_CREAT, 0644, err);
-	if (fd < 0) {
-		if ((fd == YOI_EIO || fd == YOI_ENOTFOUND) && err) {
-			char why[sizeof(err->msg)];
-			snprintf(why, sizeof(why), "%s", err->msg);
-			fd = yoi_error_set(err, YOI_EIO, path, 0,
-					   "cannot open the lock file: %s; "
-					   "check that the store is writable",
-					   why);
-		}
-		free(path);
-		return fd;
-	}
-	rc = take(fd, LOCK_EX, path, wait_sec, err);
-	free(path);
-	if (rc < 0) {
-		close(fd);
-		return rc;
-	}
-	st->lock_fd = fd;
-	st->lock_shared = false;
 	/* The next writer sweeps what a killed one left (see file.h). */
 	yoi_file_tmp_sweep(st->tmp_dir);
 	return 0;
@@ -516,35 +536,7 @@ int yoi_store_lock_shared(yoi_store *st, int wait_sec, yoi_error *err)
 		return yoi_error_set(err, YOI_EBUSY, st->root, 0,
 				     "%s: the store lock is already held",
 				     st->root);
-	int rc = yoi_store_require(st, err);
-	if (rc < 0)
-		return rc;
-	char *path = yoi_path_join(st->root, ".lock");
-	if (!path)
-		return yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
-	yoi_file_scope sc;
-	yoi_store_scope(st, &sc);
-	int fd = yoi_file_open_in(&sc, path, O_RDWR | O_CREAT, 0644, err);
-	/* A read-only store: an existing lock file still locks shared. */
-	if (fd == YOI_EIO || fd == YOI_ENOTFOUND)
-		fd = yoi_file_open_in(&sc, path, O_RDONLY, 0, err);
-	if (fd < 0) {
-		char why[YOI_ERRMSG_MAX];
-		snprintf(why, sizeof(why), "%s", err ? err->msg : "");
-		rc = yoi_error_set(err, YOI_EREFUSED, path, 0,
-				   "cannot open the lock file: %s", why);
-		free(path);
-		return rc;
-	}
-	rc = take(fd, LOCK_SH, path, wait_sec, err);
-	free(path);
-	if (rc < 0) {
-		close(fd);
-		return rc;
-	}
-	st->lock_fd = fd;
-	st->lock_shared = true;
-	return 0;
+	return lock_take(st, true, wait_sec, err);
 }
 
 void yoi_store_unlock(yoi_store *st)
