@@ -72,9 +72,22 @@ static void files_free(files *x)
 	free(x->thread_path);
 }
 
+/* Whether the view has any file of ticket id. */
+static bool has_ticket(const yoi_git_view *v, const char *id,
+		       const yoi_gitcheck_opts *o)
+{
+	char p[512];
+	snprintf(p, sizeof(p), "%s/%s/thread.md", o->prefix, id);
+	if (yoi_git_view_has(v, p))
+		return true;
+	snprintf(p, sizeof(p), "%s/%s/item.md", o->prefix, id);
+	return yoi_git_view_has(v, p);
+}
+
+/* Whether target id exists in the view o->known (always, without one). */
 static bool known(const yoi_gitcheck_opts *o, const char *id)
 {
-	return !o->known || yoi_strv_contains(o->known, id);
+	return !o->known || (yoi_id_valid(id) && has_ticket(o->known, id, o));
 }
 
 /*
@@ -443,24 +456,12 @@ static int same_files(const yoi_git_view *a, const char *ida,
 	return rc;
 }
 
-/* Whether the view has any file of ticket id. */
-static bool has_ticket(const yoi_git_view *v, const char *id,
-		       const yoi_gitcheck_opts *o)
-{
-	char p[512];
-	snprintf(p, sizeof(p), "%s/%s/thread.md", o->prefix, id);
-	if (yoi_git_view_has(v, p))
-		return true;
-	snprintf(p, sizeof(p), "%s/%s/item.md", o->prefix, id);
-	return yoi_git_view_has(v, p);
-}
-
 int yoi_gitcheck_change(const yoi_git_view *old, const yoi_git_view *nw,
 			const yoi_gitcheck_opts *o_in, bool dangling,
 			yoi_strv *ids, yoi_diag *d, yoi_error *err)
 {
 	yoi_gitcheck_opts o = *o_in;
-	yoi_strv known = {0}, renamed = {0};
+	yoi_strv renamed = {0};
 	/* The views are the caller's; the root cache is only a cache. */
 	int rc = yoi_git_view_set_root((yoi_git_view *)old, o.prefix);
 	if (rc == 0)
@@ -468,10 +469,8 @@ int yoi_gitcheck_change(const yoi_git_view *old, const yoi_git_view *nw,
 	if (rc < 0)
 		return yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
 	rc = yoi_git_view_changed(old, nw, o.prefix, ids, err);
-	if (rc == 0 && dangling && !o.known) {
-		rc = yoi_git_view_ticket_ids(nw, o.prefix, &known, err);
-		o.known = &known;
-	}
+	if (dangling && !o.known)
+		o.known = nw;
 	if (rc == 0)
 		rc = yoi_gitcheck_specials(old, nw, &o, d, err);
 	/* Renames: a ticket gone from nw whose files reappear, unchanged,
@@ -516,7 +515,6 @@ int yoi_gitcheck_change(const yoi_git_view *old, const yoi_git_view *nw,
 		rc = check_strays(old, nw, &o, d, err);
 	if (rc == 0)
 		rc = yoi_gitcheck_graph(old, nw, ids, &o, d, err);
-	yoi_strv_free(&known);
 	yoi_strv_free(&renamed);
 	return rc;
 }

@@ -239,9 +239,10 @@ typedef struct tree_hasher {
 	git_index *ix;
 	size_t i, n; /* the next entry, the entry count */
 	yoi_buf buf; /* serialized entries, a region per open directory */
-	/* The last small tree hashed: most tickets' artifacts/ hold the
-	 * same entries (an empty .gitkeep), so its id is asked again and
-	 * again. */
+	/* The last small tree hashed below a ticket's own: most tickets'
+	 * artifacts/ hold the same entries (an empty .gitkeep), so its id is
+	 * asked again and again. A ticket's own tree (unique blob ids) is
+	 * never remembered, or it would evict the next artifacts/. */
 	size_t memo_len;
 	unsigned char memo[MEMO_MAX];
 	git_oid memo_id;
@@ -280,7 +281,8 @@ static int put_entry(yoi_buf *b, unsigned mode, const char *name, size_t nl,
  * entry: the caller counts it as changed), or a negative YOI_E* code.
  * Intent-to-add entries are left out, as git leaves them out of a commit.
  */
-static int hash_dir(tree_hasher *h, const char *dir, size_t dl, git_oid *out)
+static int hash_dir(tree_hasher *h, const char *dir, size_t dl,
+		    unsigned depth, git_oid *out)
 {
 	size_t start = h->buf.len;
 	int ok = 1;
@@ -295,7 +297,8 @@ static int hash_dir(tree_hasher *h, const char *dir, size_t dl, git_oid *out)
 		unsigned mode = 040000;
 		if (slash) {
 			int r = hash_dir(h, e->path,
-					 (size_t)(slash - e->path) + 1, &sub);
+					 (size_t)(slash - e->path) + 1,
+					 depth + 1, &sub);
 			if (r < 0)
 				return r;
 			ok &= r;
@@ -319,7 +322,7 @@ static int hash_dir(tree_hasher *h, const char *dir, size_t dl, git_oid *out)
 	} else if (ok) {
 		if (git_odb_hash(out, tree, len, GIT_OBJECT_TREE) < 0)
 			return YOI_EIO;
-		if (len <= MEMO_MAX) {
+		if (depth > 0 && len <= MEMO_MAX) {
 			memcpy(h->memo, tree, len);
 			h->memo_len = len;
 			git_oid_cpy(&h->memo_id, out);
@@ -395,7 +398,7 @@ static int changed_tree_index(git_repository *repo, git_tree *tree,
 		int r = 1;
 		if (slash)
 			r = hash_dir(&h, e->path, (size_t)(slash - e->path) + 1,
-				     &oid);
+				     0, &oid);
 		else
 			h.i++; /* a file where a ticket directory belongs */
 		if (r < 0) {
@@ -412,9 +415,16 @@ static int changed_tree_index(git_repository *repo, git_tree *tree,
 			j++;
 			te = next_ticket(tickets, &j);
 		}
-		bool same = c == 0 && slash && r == 1 &&
-			    git_tree_entry_type(te) == GIT_OBJECT_TREE &&
-			    git_oid_equal(&oid, git_tree_entry_id(te));
+		/* A ticket directory by its hashed tree; a file where one
+		 * belongs by its own entry. */
+		bool same =
+		    c == 0 &&
+		    (slash ? r == 1 &&
+				 git_tree_entry_type(te) == GIT_OBJECT_TREE &&
+				 git_oid_equal(&oid, git_tree_entry_id(te))
+			   : (unsigned)git_tree_entry_filemode(te) == e->mode &&
+				 git_index_entry_stage(e) == 0 &&
+				 git_oid_equal(&e->id, git_tree_entry_id(te)));
 		if (c == 0) {
 			j++;
 			te = next_ticket(tickets, &j);
@@ -468,23 +478,58 @@ static int prefix_tree(git_tree **out, git_repository *repo, const git_tree *t,
 	return grc < 0 ? yoi_git_fail(err, grc, prefix) : 0;
 }
 
-/* The IDs among x's entries that y lacks or holds with another id. */
-static int tree_side(const git_tree *x, const git_tree *y, yoi_strv *ids)
+/*
+ * Call fn(ex, ey, ctx) for every entry of tree x or tree y that the other
+ * does not hold with the same name, mode and id: ex or ey is NULL when
+ * only one side has the name. Trees list their entries in git's order, so
+ * one merge pass pairs them and an unchanged entry costs one comparison
+ * (no lookup by name, nothing validated). Entries out of order (a tree git
+ * itself would not write) only ever come out as changed on both sides. fn
+ * returns 0 to go on, or a negative code that stops the walk.
+ */
+typedef int (*pair_fn)(const git_tree_entry *ex, const git_tree_entry *ey,
+		       void *ctx);
+
+static int tree_pairs(const git_tree *x, const git_tree *y, pair_fn fn,
+		      void *ctx)
 {
-	size_t n = x ? git_tree_entrycount(x) : 0;
-	for (size_t i = 0; i < n; i++) {
-		const git_tree_entry *e = git_tree_entry_byindex(x, i);
-		const char *name = git_tree_entry_name(e);
-		if (!yoi_id_valid(name))
-			continue;
-		const git_tree_entry *f =
-		    y ? git_tree_entry_byname(y, name) : NULL;
-		if ((!f || !git_oid_equal(git_tree_entry_id(e),
-					  git_tree_entry_id(f))) &&
-		    yoi_strv_push(ids, name) < 0)
-			return YOI_ENOMEM;
+	size_t nx = x ? git_tree_entrycount(x) : 0;
+	size_t ny = y ? git_tree_entrycount(y) : 0;
+	size_t i = 0, j = 0;
+	int rc = 0;
+	while (rc == 0 && (i < nx || j < ny)) {
+		const git_tree_entry *ex =
+		    i < nx ? git_tree_entry_byindex(x, i) : NULL;
+		const git_tree_entry *ey =
+		    j < ny ? git_tree_entry_byindex(y, j) : NULL;
+		int c = !ex ? 1 : !ey ? -1 : git_tree_entry_cmp(ex, ey);
+		if (c < 0) {
+			rc = fn(ex, NULL, ctx);
+			i++;
+		} else if (c > 0) {
+			rc = fn(NULL, ey, ctx);
+			j++;
+		} else {
+			i++;
+			j++;
+			if (git_tree_entry_filemode(ex) !=
+				git_tree_entry_filemode(ey) ||
+			    !git_oid_equal(git_tree_entry_id(ex),
+					   git_tree_entry_id(ey)))
+				rc = fn(ex, ey, ctx);
+		}
 	}
-	return 0;
+	return rc;
+}
+
+/* pair_fn: the ticket IDs whose entries differ. */
+static int changed_id(const git_tree_entry *ex, const git_tree_entry *ey,
+		      void *ctx)
+{
+	const char *name = git_tree_entry_name(ex ? ex : ey);
+	if (!yoi_id_valid(name))
+		return 0;
+	return yoi_strv_push(ctx, name) < 0 ? YOI_ENOMEM : 0;
 }
 
 /*
@@ -502,11 +547,9 @@ static int changed_tree_tree(git_repository *repo, const git_tree *a,
 	if (rc == 0)
 		rc = prefix_tree(&tb, repo, b, prefix, err);
 	if (rc == 0 &&
-	    !(ta && tb && git_oid_equal(git_tree_id(ta), git_tree_id(tb)))) {
-		if (tree_side(ta, tb, ids) < 0 || tree_side(tb, ta, ids) < 0)
-			rc = yoi_error_set(err, YOI_ENOMEM, NULL, 0,
-					   "out of memory");
-	}
+	    !(ta && tb && git_oid_equal(git_tree_id(ta), git_tree_id(tb))) &&
+	    tree_pairs(ta, tb, changed_id, ids) < 0)
+		rc = yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
 	git_tree_free(ta);
 	git_tree_free(tb);
 	return rc;
@@ -672,7 +715,57 @@ static int specials_index(const yoi_git_view *a, git_index *ix,
 	return 0;
 }
 
-/* Two commits: their diff under prefix gives what b adds or alters. */
+/* Two commits: what b adds or alters under prefix, a pair walk per tree. */
+typedef struct specials_ctx {
+	git_repository *repo;
+	const char *dir;
+	unsigned depth;
+	yoi_strv *links, *gitlinks;
+	yoi_error *err;
+} specials_ctx;
+
+static int specials_walk(git_repository *repo, const git_tree *x,
+			 const git_tree *y, const char *dir, unsigned depth,
+			 yoi_strv *links, yoi_strv *gitlinks, yoi_error *err);
+
+/* pair_fn: one entry y adds or alters (ey), with x's (ex) when it has one. */
+static int special_entry(const git_tree_entry *ex, const git_tree_entry *ey,
+			 void *ctx)
+{
+	specials_ctx *c = ctx;
+	if (!ey)
+		return 0; /* only in the old version */
+	unsigned mode = (unsigned)git_tree_entry_filemode(ey);
+	bool tree = git_tree_entry_type(ey) == GIT_OBJECT_TREE;
+	if (!special_mode(mode) && !(tree && c->depth < 32))
+		return 0;
+	char *path = yoi_sprintf("%s/%s", c->dir, git_tree_entry_name(ey));
+	if (!path)
+		return yoi_error_set(c->err, YOI_ENOMEM, NULL, 0,
+				     "out of memory");
+	int rc = 0;
+	if (special_mode(mode)) {
+		if (push_special(c->links, c->gitlinks, path, mode) < 0)
+			rc = yoi_error_set(c->err, YOI_ENOMEM, NULL, 0,
+					   "out of memory");
+	} else {
+		git_tree *sy = NULL, *sx = NULL;
+		int grc = git_tree_lookup(&sy, c->repo, git_tree_entry_id(ey));
+		if (grc == 0 && ex && git_tree_entry_type(ex) == GIT_OBJECT_TREE)
+			grc = git_tree_lookup(&sx, c->repo,
+					      git_tree_entry_id(ex));
+		if (grc < 0)
+			rc = yoi_git_fail(c->err, grc, path);
+		else
+			rc = specials_walk(c->repo, sx, sy, path, c->depth + 1,
+					   c->links, c->gitlinks, c->err);
+		git_tree_free(sx);
+		git_tree_free(sy);
+	}
+	free(path);
+	return rc;
+}
+
 /*
  * Special entries of tree y (at path dir) that x (the same place in the
  * old version, or NULL) does not hold identically: subtrees with equal
@@ -682,47 +775,8 @@ static int specials_walk(git_repository *repo, const git_tree *x,
 			 const git_tree *y, const char *dir, unsigned depth,
 			 yoi_strv *links, yoi_strv *gitlinks, yoi_error *err)
 {
-	size_t n = git_tree_entrycount(y);
-	int rc = 0;
-	for (size_t i = 0; rc == 0 && i < n; i++) {
-		const git_tree_entry *e = git_tree_entry_byindex(y, i);
-		const char *name = git_tree_entry_name(e);
-		const git_tree_entry *f =
-		    x ? git_tree_entry_byname(x, name) : NULL;
-		unsigned mode = (unsigned)git_tree_entry_filemode(e);
-		if (f &&
-		    git_tree_entry_filemode(f) == git_tree_entry_filemode(e) &&
-		    git_oid_equal(git_tree_entry_id(f), git_tree_entry_id(e)))
-			continue;
-		char *path = yoi_sprintf("%s/%s", dir, name);
-		if (!path)
-			return yoi_error_set(err, YOI_ENOMEM, NULL, 0,
-					     "out of memory");
-		if (special_mode(mode)) {
-			if (push_special(links, gitlinks, path, mode) < 0)
-				rc = yoi_error_set(err, YOI_ENOMEM, NULL, 0,
-						   "out of memory");
-		} else if (git_tree_entry_type(e) == GIT_OBJECT_TREE &&
-			   depth < 32) {
-			git_tree *sy = NULL, *sx = NULL;
-			int grc =
-			    git_tree_lookup(&sy, repo, git_tree_entry_id(e));
-			if (grc == 0 && f &&
-			    git_tree_entry_type(f) == GIT_OBJECT_TREE)
-				grc = git_tree_lookup(&sx, repo,
-						      git_tree_entry_id(f));
-			if (grc < 0)
-				rc = yoi_git_fail(err, grc, path);
-			else
-				rc =
-				    specials_walk(repo, sx, sy, path, depth + 1,
-						  links, gitlinks, err);
-			git_tree_free(sx);
-			git_tree_free(sy);
-		}
-		free(path);
-	}
-	return rc;
+	specials_ctx c = {repo, dir, depth, links, gitlinks, err};
+	return tree_pairs(x, y, special_entry, &c);
 }
 
 /* Two commits: the root entry itself, then what changed below it. */
@@ -795,6 +849,21 @@ static int push_once(yoi_strv *v, const char *s, size_t n)
 	return c ? yoi_strv_push_owned(v, c) : YOI_ENOMEM;
 }
 
+/* pair_fn: an entry b adds or alters that is not a ticket directory. */
+static int stray_entry(const git_tree_entry *ex, const git_tree_entry *ey,
+		       void *ctx)
+{
+	(void)ex;
+	yoi_strv **out = ctx; /* dirs, files */
+	if (!ey)
+		return 0;
+	const char *name = git_tree_entry_name(ey);
+	bool dir = git_tree_entry_type(ey) == GIT_OBJECT_TREE;
+	if (dir && yoi_id_valid(name))
+		return 0;
+	return push_once(out[dir ? 0 : 1], name, strlen(name));
+}
+
 int yoi_git_view_root_strays(const yoi_git_view *a, const yoi_git_view *b,
 			     const char *prefix, yoi_strv *dirs,
 			     yoi_strv *files, yoi_error *err)
@@ -802,25 +871,35 @@ int yoi_git_view_root_strays(const yoi_git_view *a, const yoi_git_view *b,
 	int rc = 0;
 	size_t pn = strlen(prefix);
 	if (b->index) {
-		/* Entries under prefix are contiguous and sorted. */
-		size_t n = git_index_entrycount(b->index);
-		for (size_t i = 0; rc == 0 && i < n; i++) {
+		/* Entries under prefix are contiguous and sorted; a ticket's
+		 * files follow one another, so its ID is checked once. */
+		size_t n = git_index_entrycount(b->index), i = 0;
+		char last[YOI_ID_LEN + 1] = ""; /* the last valid ticket ID */
+		if (git_index_find_prefix(&i, b->index, prefix) < 0)
+			i = n;
+		for (; rc == 0 && i < n; i++) {
 			const git_index_entry *e =
 			    git_index_get_byindex(b->index, i);
-			if (strncmp(e->path, prefix, pn) != 0 ||
-			    e->path[pn] != '/')
+			if (strncmp(e->path, prefix, pn) != 0)
+				break;
+			if (e->path[pn] != '/')
 				continue;
 			const char *name = e->path + pn + 1;
 			const char *slash = strchr(name, '/');
 			size_t nl =
 			    slash ? (size_t)(slash - name) : strlen(name);
+			if (slash && nl == YOI_ID_LEN && last[0] &&
+			    memcmp(name, last, nl) == 0)
+				continue; /* the same ticket's next file */
 			char id[YOI_ID_LEN + 1] = "";
 			if (nl == YOI_ID_LEN) {
 				memcpy(id, name, nl);
 				id[nl] = '\0';
 			}
-			if (slash && yoi_id_valid(id))
+			if (slash && yoi_id_valid(id)) {
+				memcpy(last, id, sizeof(last));
 				continue; /* a ticket's own file */
+			}
 			/* Unchanged since a? Then it is not this change's. */
 			const char *rest;
 			const git_tree *t =
@@ -838,20 +917,9 @@ int yoi_git_view_root_strays(const yoi_git_view *a, const yoi_git_view *b,
 		rc = prefix_tree(&ta, a->repo, a->tree, prefix, err);
 		if (rc == 0)
 			rc = prefix_tree(&tb, b->repo, b->tree, prefix, err);
-		size_t n = rc == 0 && tb ? git_tree_entrycount(tb) : 0;
-		for (size_t i = 0; rc == 0 && i < n; i++) {
-			const git_tree_entry *e = git_tree_entry_byindex(tb, i);
-			const char *name = git_tree_entry_name(e);
-			bool dir = git_tree_entry_type(e) == GIT_OBJECT_TREE;
-			if (dir && yoi_id_valid(name))
-				continue;
-			const git_tree_entry *f =
-			    ta ? git_tree_entry_byname(ta, name) : NULL;
-			if (f && git_oid_equal(git_tree_entry_id(f),
-					       git_tree_entry_id(e)))
-				continue;
-			rc = push_once(dir ? dirs : files, name, strlen(name));
-		}
+		yoi_strv *out[2] = {dirs, files};
+		if (rc == 0 && tb)
+			rc = tree_pairs(ta, tb, stray_entry, out);
 		git_tree_free(ta);
 		git_tree_free(tb);
 	}

@@ -19,6 +19,7 @@
  * brackets its call with init/shutdown and no global state is ours.
  */
 #include "yoi/merge.h"
+#include "yoi/gitops.h"
 
 #include <git2.h>
 #include <jansson.h>
@@ -161,7 +162,7 @@ static int merge_file(yoi_buf *out, bool *clean, yoi_merge_side o,
 		      const char *const labels[3])
 {
 	*clean = false;
-	if (git_libgit2_init() < 0)
+	if (yoi_git_init() < 0)
 		return YOI_EIO;
 	git_merge_file_input in[3];
 	const yoi_merge_side s[3] = {o, a, b};
@@ -187,7 +188,7 @@ static int merge_file(yoi_buf *out, bool *clean, yoi_merge_side o,
 			rc = YOI_ENOMEM;
 	}
 	git_merge_file_result_free(&res);
-	git_libgit2_shutdown();
+	yoi_git_shutdown();
 	return rc;
 }
 

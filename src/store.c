@@ -312,7 +312,7 @@ int yoi_store_open(yoi_store **out, const char *cwd, const char *root_override,
 	if (!st)
 		return yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
 	st->lock_fd = -1;
-	git_libgit2_init();
+	yoi_git_init();
 	int rc = yoi_config_defaults(&st->cfg);
 	if (rc < 0)
 		goto fail_nomem;
@@ -384,7 +384,7 @@ void yoi_store_free(yoi_store *st)
 	free(st->tmp_dir);
 	git_repository_free(st->repo);
 	free(st);
-	git_libgit2_shutdown();
+	yoi_git_shutdown();
 }
 
 int yoi_store_require(const yoi_store *st, yoi_error *err)

@@ -18,7 +18,9 @@ typedef struct yoi_gitcheck_opts {
 	const char *top;    /* for diagnostic paths */
 	const char *prefix; /* tickets root relative to top */
 	const yoi_state_table *tab;
-	const yoi_strv *known; /* ticket IDs of the new version, or NULL */
+	/* Relation and plan targets must be tickets of this view (the new
+	 * version); NULL: not checked. */
+	const yoi_git_view *known;
 } yoi_gitcheck_opts;
 
 int yoi_gitcheck_ticket(const yoi_git_view *old, const yoi_git_view *nw,
@@ -30,9 +32,9 @@ int yoi_gitcheck_ticket(const yoi_git_view *old, const yoi_git_view *nw,
  * pre-merge-commit and `check`: the tickets it touches (their IDs into
  * *ids, sorted), symlinks and submodules under the root, renames, each
  * touched ticket (yoi_gitcheck_ticket), and the store-wide invariants
- * (yoi_gitcheck_graph). When o->known is NULL and dangling is true, the
- * new version's ticket list is read for the dangling-target check of
- * every touched ticket's relations and plan.
+ * (yoi_gitcheck_graph). When o->known is NULL and dangling is true, every
+ * touched ticket's relation and plan targets must be tickets of nw (each
+ * looked up by path, never the whole ticket list).
  *   change-ticket-renamed (warning)  a ticket directory whose files moved
  *                          unchanged to another ID (an ID migration), not
  *                          reported as a removed history

@@ -1,5 +1,4 @@
 /* main.c - the command table and dispatch, as git.c lists builtins. */
-#include <git2.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdio.h>
@@ -7,6 +6,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "yoi/gitops.h"
 
 const yoi_command yoi_commands[] = {
     {"init", yoi_cmd_init, "create the ticket store in this repository"},
@@ -99,16 +99,10 @@ int main(int argc, char **argv)
 	 * and no temporary file is left behind; SIGXFSZ would kill us mid-way.
 	 */
 	signal(SIGXFSZ, SIG_IGN);
-	/*
-	 * libgit2 caches trees up to 4 KiB by default, and a tickets
-	 * directory's tree is ~40 bytes per ticket: every path looked up
-	 * under it would inflate it again (2-3 ms at 10,000 tickets, several
-	 * times per ticket that pre-commit or check reads). Cache trees up to
-	 * 4 MiB.
-	 */
-	git_libgit2_init();
-	git_libgit2_opts(GIT_OPT_SET_CACHE_OBJECT_LIMIT, GIT_OBJECT_TREE,
-			 (size_t)4 << 20);
+	if (yoi_git_init() < 0) {
+		fprintf(stderr, "yoi-tickets: libgit2 cannot start\n");
+		return 6;
+	}
 	yoi_ctx ctx = {0};
 	ctx.wait_sec = 10;
 	ctx.cmd = "yoi-tickets";

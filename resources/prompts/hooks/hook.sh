@@ -8,11 +8,23 @@
 # runs first, with the same arguments and input, and its failure stops
 # the commit with its exit status.
 # The binary is found when the hook runs: yoi-tickets on PATH first, then
-# the one that installed this hook.
+# the one that installed this hook. Plain shell, no command run for it: a
+# hook runs on every commit, and each fork costs about a millisecond.
 installer=@BIN@
-bin=$(command -v yoi-tickets 2>/dev/null) || bin=
+bin=
+rest=$PATH:
+while [ -n "$rest" ]; do
+	d=${rest%%:*}
+	rest=${rest#*:}
+	[ -n "$d" ] || d=.
+	if [ -f "$d/yoi-tickets" ] && [ -x "$d/yoi-tickets" ]; then
+		bin=$d/yoi-tickets
+		break
+	fi
+done
 [ -n "$bin" ] || bin=$installer
-chained="$(dirname "$0")/@HOOK@.yoi-chained"
+case $0 in */*) here=${0%/*} ;; *) here=. ;; esac
+chained="$here/@HOOK@.yoi-chained"
 if [ -f "$chained" ] && [ -x "$chained" ]; then
 	"$chained" "$@" || exit $?
 fi
