@@ -281,8 +281,8 @@ static int put_entry(yoi_buf *b, unsigned mode, const char *name, size_t nl,
  * entry: the caller counts it as changed), or a negative YOI_E* code.
  * Intent-to-add entries are left out, as git leaves them out of a commit.
  */
-static int hash_dir(tree_hasher *h, const char *dir, size_t dl,
-		    unsigned depth, git_oid *out)
+static int hash_dir(tree_hasher *h, const char *dir, size_t dl, unsigned depth,
+		    git_oid *out)
 {
 	size_t start = h->buf.len;
 	int ok = 1;
@@ -296,9 +296,9 @@ static int hash_dir(tree_hasher *h, const char *dir, size_t dl,
 		git_oid sub = {{0}}; /* unset when the directory has no id */
 		unsigned mode = 040000;
 		if (slash) {
-			int r = hash_dir(h, e->path,
-					 (size_t)(slash - e->path) + 1,
-					 depth + 1, &sub);
+			int r =
+			    hash_dir(h, e->path, (size_t)(slash - e->path) + 1,
+				     depth + 1, &sub);
 			if (r < 0)
 				return r;
 			ok &= r;
@@ -751,7 +751,8 @@ static int special_entry(const git_tree_entry *ex, const git_tree_entry *ey,
 	} else {
 		git_tree *sy = NULL, *sx = NULL;
 		int grc = git_tree_lookup(&sy, c->repo, git_tree_entry_id(ey));
-		if (grc == 0 && ex && git_tree_entry_type(ex) == GIT_OBJECT_TREE)
+		if (grc == 0 && ex &&
+		    git_tree_entry_type(ex) == GIT_OBJECT_TREE)
 			grc = git_tree_lookup(&sx, c->repo,
 					      git_tree_entry_id(ex));
 		if (grc < 0)

@@ -35,7 +35,8 @@ static void sh(const char *fmt, ...)
 	va_end(ap);
 	char full[2400];
 	snprintf(full, sizeof(full), "cd %s && (%s) >/dev/null 2>&1", dir, cmd);
-	if (getenv("GV_DEBUG")) fprintf(stderr, "+ %s\n", cmd);
+	if (getenv("GV_DEBUG"))
+		fprintf(stderr, "+ %s\n", cmd);
 	cr_assert_eq(system(full), 0, "failed: %s", cmd);
 }
 
@@ -422,8 +423,8 @@ Test(gitview, specials_the_root_itself_as_a_link)
 Test(gitview, random_changes_agree_with_git, .timeout = 120)
 {
 	/* GV_SEED explores other seeds by hand; the suite uses this one. */
-	unsigned seed = getenv("GV_SEED") ? (unsigned)atoi(getenv("GV_SEED"))
-					  : 20261203;
+	unsigned seed =
+	    getenv("GV_SEED") ? (unsigned)atoi(getenv("GV_SEED")) : 20261203;
 	static const char *const ids[] = {
 	    "00001H1T4GGSX", "00001H1TBNPW7", "00001H1TPCHEN", "00001H1TW6V49",
 	    "00001H1V4X00W", "00001H1VCWQC7", "00001H1VKS461", "00001H1VRVGP3"};
@@ -457,7 +458,8 @@ Test(gitview, random_changes_agree_with_git, .timeout = 120)
 				   id, (int)(rand_r(&seed) % 2), id);
 				break;
 			case 4:
-				sh("mkdir -p " T "%s/artifacts/deep && echo d > " T
+				sh("mkdir -p " T
+				   "%s/artifacts/deep && echo d > " T
 				   "%s/artifacts/deep/x",
 				   id, id);
 				break;
