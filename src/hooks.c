@@ -1,8 +1,8 @@
 /* hooks.c - hooks install/uninstall and the commit message scan. */
 #include "yoi/hooks.h"
+#include "yoi/gitops.h"
 
 #include <errno.h>
-#include <git2.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,7 +11,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "gitint.h"
 #include "yoi/file.h"
 #include "yoi/resource.h"
 
@@ -153,33 +152,29 @@ static char *strip_slash(char *s)
 	return s;
 }
 
-int yoi_hooks_dir(char **out, git_repository *repo, const char *top,
+int yoi_hooks_dir(char **out, struct git_repository *repo, const char *top,
 		  yoi_error *err)
 {
 	*out = NULL;
-	git_config *cfg = NULL;
-	git_buf buf = GIT_BUF_INIT;
-	int grc = git_repository_config_snapshot(&cfg, repo);
-	if (grc < 0)
-		return yoi_git_fail(err, grc, "reading the repository config");
-	grc = git_config_get_path(&buf, cfg, "core.hooksPath");
-	int rc = 0;
-	if (grc == 0 && buf.ptr && buf.ptr[0]) {
+	char *v = NULL;
+	int rc =
+	    yoi_git_config_get(repo, "core.hooksPath", false, true, &v, err);
+	if (rc < 0)
+		return rc;
+	if (v && v[0]) {
 		/* git runs hooks from the worktree top: relative to it. */
-		if (buf.ptr[0] == '/')
-			*out = yoi_strdup(buf.ptr);
-		else if (top)
-			*out = yoi_path_join(top, buf.ptr);
+		if (v[0] == '/')
+			*out = yoi_strdup(v);
 		else
-			*out =
-			    yoi_path_join(git_repository_path(repo), buf.ptr);
-	} else if (grc == 0 || grc == GIT_ENOTFOUND) {
-		*out = yoi_path_join(git_repository_commondir(repo), "hooks");
+			*out = yoi_path_join(top ? top : yoi_git_dir(repo), v);
 	} else {
-		rc = yoi_git_fail(err, grc, "core.hooksPath");
+		char *common = NULL;
+		rc = yoi_git_common_dir(repo, &common, err);
+		if (rc == 0)
+			*out = yoi_path_join(common, "hooks");
+		free(common);
 	}
-	git_buf_dispose(&buf);
-	git_config_free(cfg);
+	free(v);
 	if (rc == 0 && !*out)
 		rc = nomem(err);
 	strip_slash(*out);
@@ -476,38 +471,10 @@ static int uninstall_hook(yoi_hooks_hook *h, const hook_plan *pl,
 	return 0;
 }
 
-static int local_config(git_config **out, git_repository *repo, yoi_error *err)
-{
-	*out = NULL;
-	git_config *cfg = NULL;
-	int grc = git_repository_config(&cfg, repo);
-	if (grc == 0)
-		grc = git_config_open_level(out, cfg, GIT_CONFIG_LEVEL_LOCAL);
-	git_config_free(cfg);
-	return grc < 0 ? yoi_git_fail(err, grc, "the repository's local config")
-		       : 0;
-}
-
 #define KEY_NAME   "merge." YOI_HOOKS_DRIVER ".name"
 #define KEY_DRIVER "merge." YOI_HOOKS_DRIVER ".driver"
 
-/* The value of key in cfg, or NULL when unset. */
-static int config_get(char **out, git_config *cfg, const char *key,
-		      yoi_error *err)
-{
-	*out = NULL;
-	git_buf b = GIT_BUF_INIT;
-	int grc = git_config_get_string_buf(&b, cfg, key);
-	if (grc == GIT_ENOTFOUND)
-		return 0;
-	if (grc < 0)
-		return yoi_git_fail(err, grc, key);
-	*out = yoi_strdup(b.ptr ? b.ptr : "");
-	git_buf_dispose(&b);
-	return *out ? 0 : nomem(err);
-}
-
-static int install_driver(yoi_hooks_report *r, git_repository *repo,
+static int install_driver(yoi_hooks_report *r, struct git_repository *repo,
 			  const char *bin, const char *texts_name,
 			  yoi_error *err)
 {
@@ -523,26 +490,20 @@ static int install_driver(yoi_hooks_report *r, git_repository *repo,
 	free(qbin);
 	if (!r->driver_cmd)
 		return nomem(err);
-	git_config *cfg;
-	int rc = local_config(&cfg, repo, err);
-	if (rc < 0)
-		return rc;
+	int rc = 0;
 	const char *keys[] = {KEY_NAME, KEY_DRIVER};
 	const char *vals[] = {texts_name, r->driver_cmd};
 	int unset = 0, differ = 0;
 	for (size_t i = 0; i < 2 && rc == 0; i++) {
 		char *cur = NULL;
-		rc = config_get(&cur, cfg, keys[i], err);
+		rc = yoi_git_config_get(repo, keys[i], true, false, &cur, err);
 		if (rc == 0 && (!cur || strcmp(cur, vals[i]) != 0)) {
 			unset += !cur;
 			differ += cur != NULL;
-			int grc = git_config_set_string(cfg, keys[i], vals[i]);
-			if (grc < 0)
-				rc = yoi_git_fail(err, grc, keys[i]);
+			rc = yoi_git_config_set(repo, keys[i], vals[i], err);
 		}
 		free(cur);
 	}
-	git_config_free(cfg);
 	r->driver = differ	 ? YOI_HOOKS_UPDATED
 		    : unset == 2 ? YOI_HOOKS_INSTALLED
 		    : unset	 ? YOI_HOOKS_UPDATED
@@ -550,23 +511,18 @@ static int install_driver(yoi_hooks_report *r, git_repository *repo,
 	return rc;
 }
 
-static int uninstall_driver(yoi_hooks_report *r, git_repository *repo,
+static int uninstall_driver(yoi_hooks_report *r, struct git_repository *repo,
 			    yoi_error *err)
 {
-	git_config *cfg;
-	int rc = local_config(&cfg, repo, err);
-	if (rc < 0)
-		return rc;
+	int rc = 0;
 	r->driver = YOI_HOOKS_ABSENT;
 	const char *keys[] = {KEY_NAME, KEY_DRIVER};
 	for (size_t i = 0; i < 2 && rc == 0; i++) {
-		int grc = git_config_delete_entry(cfg, keys[i]);
-		if (grc == 0)
+		bool removed = false;
+		rc = yoi_git_config_delete(repo, keys[i], &removed, err);
+		if (removed)
 			r->driver = YOI_HOOKS_REMOVED;
-		else if (grc != GIT_ENOTFOUND)
-			rc = yoi_git_fail(err, grc, keys[i]);
 	}
-	git_config_free(cfg);
 	return rc;
 }
 
@@ -613,9 +569,15 @@ static int install_attrs(yoi_hooks_report *r, const yoi_strv *lines,
 
 /* <common dir>/info/attributes: acts on every branch and worktree of this
  * clone, and is never committed. Caller frees; NULL on ENOMEM. */
-static char *info_attributes(git_repository *repo)
+static char *info_attributes(struct git_repository *repo)
 {
-	return yoi_path_join(git_repository_commondir(repo), "info/attributes");
+	char *common = NULL;
+	yoi_error e = {0};
+	if (yoi_git_common_dir(repo, &common, &e) < 0)
+		return NULL;
+	char *p = yoi_path_join(common, "info/attributes");
+	free(common);
+	return p;
 }
 
 /* Remove our lines from the attributes file at path (either place). */
@@ -924,16 +886,16 @@ void yoi_hooks_refs_free(yoi_hooks_refs *refs)
 	refs->n = 0;
 }
 
-char yoi_hooks_comment_char(git_repository *repo)
+char yoi_hooks_comment_char(struct git_repository *repo)
 {
-	git_config *cfg = NULL;
-	git_buf b = GIT_BUF_INIT;
+	char *v = NULL;
+	yoi_error e = {0};
 	char c = '#';
-	if (repo && git_repository_config_snapshot(&cfg, repo) == 0 &&
-	    git_config_get_string_buf(&b, cfg, "core.commentChar") == 0 &&
-	    b.ptr && b.ptr[0] && !b.ptr[1])
-		c = b.ptr[0];
-	git_buf_dispose(&b);
-	git_config_free(cfg);
+	if (repo &&
+	    yoi_git_config_get(repo, "core.commentChar", false, false, &v,
+			       &e) == 0 &&
+	    v && v[0] && !v[1])
+		c = v[0];
+	free(v);
 	return c;
 }

@@ -14,14 +14,12 @@
  * is merged key by key into ours' parse, so everything ours wrote and the
  * merge did not need to change keeps its bytes.
  *
- * libgit2's git_merge_file needs only the library's allocator: it is set
- * up by git_libgit2_init, which is reference counted, so every text merge
- * brackets its call with init/shutdown and no global state is ours.
+ * Text the format does not own is merged as git merges it
+ * (yoi_git_merge_file, in the git layer).
  */
 #include "yoi/merge.h"
 #include "yoi/gitops.h"
 
-#include <git2.h>
 #include <jansson.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -153,43 +151,14 @@ static int put_whole_conflict(yoi_buf *out, yoi_merge_side a, yoi_merge_side b,
 	return 0;
 }
 
-/*
- * git_merge_file into out: 0 with *clean set, YOI_ENOMEM, or YOI_EIO when
- * libgit2 could not merge at all (out untouched).
- */
+/* git's text merge of the three sides (yoi_git_merge_file). */
 static int merge_file(yoi_buf *out, bool *clean, yoi_merge_side o,
 		      yoi_merge_side a, yoi_merge_side b,
 		      const char *const labels[3])
 {
-	*clean = false;
-	if (yoi_git_init() < 0)
-		return YOI_EIO;
-	git_merge_file_input in[3];
-	const yoi_merge_side s[3] = {o, a, b};
-	for (size_t i = 0; i < 3; i++) {
-		git_merge_file_input_init(&in[i], GIT_MERGE_FILE_INPUT_VERSION);
-		in[i].ptr = s[i].ptr;
-		in[i].size = s[i].len;
-	}
-	git_merge_file_options opts;
-	git_merge_file_options_init(&opts, GIT_MERGE_FILE_OPTIONS_VERSION);
-	opts.ancestor_label = labels[0];
-	opts.our_label = labels[1];
-	opts.their_label = labels[2];
-	git_merge_file_result res;
-	memset(&res, 0, sizeof(res));
-	int rc = 0;
-	if (git_merge_file(&res, &in[0], &in[1], &in[2], &opts) < 0) {
-		const git_error *e = git_error_last();
-		rc = e && e->klass == GIT_ERROR_NOMEMORY ? YOI_ENOMEM : YOI_EIO;
-	} else {
-		*clean = res.automergeable != 0;
-		if (yoi_buf_put(out, res.ptr ? res.ptr : "", res.len) < 0)
-			rc = YOI_ENOMEM;
-	}
-	git_merge_file_result_free(&res);
-	yoi_git_shutdown();
-	return rc;
+	const char *const text[3] = {o.ptr, a.ptr, b.ptr};
+	const size_t len[3] = {o.len, a.len, b.len};
+	return yoi_git_merge_file(out, clean, text, len, labels);
 }
 
 int yoi_merge_text(yoi_buf *out, yoi_merge_side o, yoi_merge_side a,

@@ -42,6 +42,32 @@ int yoi_git_tls_ready(yoi_error *err);
  * (0 with a libgit2 that does not use mbedTLS). */
 unsigned yoi_git_tls_deferred(void);
 
+/*
+ * A config value of the repository (*out: the caller's, NULL when unset):
+ * local reads only .git/config (what install writes), otherwise every
+ * level as git sees it; path expands '~' as git does for path values.
+ */
+int yoi_git_config_get(struct git_repository *repo, const char *key, bool local,
+		       bool path, char **out, yoi_error *err);
+
+/* Set or delete a value in the repository's own .git/config. */
+int yoi_git_config_set(struct git_repository *repo, const char *key,
+		       const char *value, yoi_error *err);
+int yoi_git_config_delete(struct git_repository *repo, const char *key,
+			  bool *removed, yoi_error *err);
+
+/* The repository's (or linked worktree's) git directory, ending in '/';
+ * borrowed from repo. */
+const char *yoi_git_dir(struct git_repository *repo);
+
+/*
+ * git's three-way merge of text (base, ours, theirs) into out, with
+ * conflict markers labelled labels[0..2]: 0 with *clean set, YOI_ENOMEM,
+ * or YOI_EIO when libgit2 could not merge at all (out untouched).
+ */
+int yoi_git_merge_file(yoi_buf *out, bool *clean, const char *const text[3],
+		       const size_t len[3], const char *const labels[3]);
+
 /* A commit id as 40 hex digits and a NUL. */
 #define YOI_GIT_OID_HEX 40
 
