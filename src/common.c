@@ -38,10 +38,36 @@ void yoi_error_clear(yoi_error *err)
 		memset(err, 0, sizeof(*err));
 }
 
+bool yoi_buf_oom(const yoi_buf *b)
+{
+	return b->oom;
+}
+
+int yoi_grow(void *vp, size_t n, size_t *cap, size_t size, size_t min)
+{
+	if (n < *cap)
+		return 0;
+	size_t nc = *cap ? *cap * 2 : (min ? min : 1);
+	if (nc <= *cap || nc > SIZE_MAX / size)
+		return YOI_ENOMEM;
+	void *old;
+	memcpy(&old, vp, sizeof(old)); /* vp is some T **: copied, not cast */
+	void *v = realloc(old, nc * size);
+	if (!v)
+		return YOI_ENOMEM;
+	memcpy(vp, &v, sizeof(v));
+	*cap = nc;
+	return 0;
+}
+
 int yoi_buf_grow(yoi_buf *b, size_t extra)
 {
-	if (extra > SIZE_MAX - b->len - 1)
+	if (b->oom)
 		return YOI_ENOMEM;
+	if (extra > SIZE_MAX - b->len - 1) {
+		b->oom = true;
+		return YOI_ENOMEM;
+	}
 	size_t need = b->len + extra + 1;
 	if (need <= b->cap)
 		return 0;
@@ -49,8 +75,10 @@ int yoi_buf_grow(yoi_buf *b, size_t extra)
 	while (cap < need)
 		cap = cap > SIZE_MAX / 2 ? need : cap * 2;
 	char *p = realloc(b->ptr, cap);
-	if (!p)
+	if (!p) {
+		b->oom = true;
 		return YOI_ENOMEM;
+	}
 	p[b->len] = '\0'; /* a buffer is a string from its first byte */
 	b->ptr = p;
 	b->cap = cap;
@@ -84,8 +112,10 @@ int yoi_buf_vprintf(yoi_buf *b, const char *fmt, va_list ap)
 	va_copy(cp, ap);
 	int n = vsnprintf(NULL, 0, fmt, cp);
 	va_end(cp);
-	if (n < 0)
+	if (n < 0) {
+		b->oom = true;
 		return YOI_ENOMEM;
+	}
 	if (yoi_buf_grow(b, (size_t)n) < 0)
 		return YOI_ENOMEM;
 	vsnprintf(b->ptr + b->len, (size_t)n + 1, fmt, ap);
@@ -105,14 +135,17 @@ int yoi_buf_printf(yoi_buf *b, const char *fmt, ...)
 void yoi_buf_clear(yoi_buf *b)
 {
 	b->len = 0;
+	b->oom = false;
 	if (b->ptr)
 		b->ptr[0] = '\0';
 }
 
 char *yoi_buf_detach(yoi_buf *b)
 {
-	if (!b->ptr && yoi_buf_grow(b, 0) < 0)
+	if (b->oom || (!b->ptr && yoi_buf_grow(b, 0) < 0)) {
+		yoi_buf_free(b);
 		return NULL;
+	}
 	char *p = b->ptr;
 	b->ptr = NULL;
 	b->len = b->cap = 0;
@@ -126,6 +159,7 @@ void yoi_buf_free(yoi_buf *b)
 	free(b->ptr);
 	b->ptr = NULL;
 	b->len = b->cap = 0;
+	b->oom = false;
 }
 
 char *yoi_strdup(const char *s)
@@ -162,15 +196,9 @@ int yoi_strv_push_owned(yoi_strv *sv, char *s)
 {
 	if (!s)
 		return YOI_ENOMEM;
-	if (sv->n == sv->cap) {
-		size_t cap = sv->cap ? sv->cap * 2 : 8;
-		char **v = realloc(sv->v, cap * sizeof(*v));
-		if (!v) {
-			free(s);
-			return YOI_ENOMEM;
-		}
-		sv->v = v;
-		sv->cap = cap;
+	if (YOI_GROW(sv->v, sv->n, sv->cap, 8) < 0) {
+		free(s);
+		return YOI_ENOMEM;
 	}
 	sv->v[sv->n++] = s;
 	return 0;
@@ -198,6 +226,14 @@ void yoi_strv_sort(yoi_strv *sv)
 {
 	if (sv->n > 1)
 		qsort(sv->v, sv->n, sizeof(*sv->v), cmp_str);
+}
+
+long yoi_strv_find_sorted(const yoi_strv *sv, const char *s)
+{
+	if (!sv->n)
+		return -1;
+	char **hit = bsearch(&s, sv->v, sv->n, sizeof(*sv->v), cmp_str);
+	return hit ? (long)(hit - sv->v) : -1;
 }
 
 void yoi_strv_free(yoi_strv *sv)

@@ -155,14 +155,8 @@ static int add_node(struct ctx *c, const struct open_coll *stack, size_t depth,
 			    "the file has more than %d YAML nodes; a config "
 			    "needs far fewer",
 			    MAX_NODES);
-	if (t->n == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 64;
-		struct node *v = realloc(t->v, cap * sizeof(*v));
-		if (!v)
-			return nomem(c);
-		t->v = v;
-		t->cap = cap;
-	}
+	if (YOI_GROW(t->v, t->n, t->cap, 64) < 0)
+		return nomem(c);
 	size_t i = t->n++;
 	struct node *n = &t->v[i];
 	memset(n, 0, sizeof(*n));

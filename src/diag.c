@@ -32,15 +32,9 @@ void yoi_diag_add(yoi_diag *d, yoi_severity sev, const char *code,
 {
 	if (!d)
 		return;
-	if (d->n == d->cap) {
-		size_t cap = d->cap ? d->cap * 2 : 16;
-		yoi_diag_entry *v = realloc(d->v, cap * sizeof(*v));
-		if (!v) {
-			d->dropped++;
-			return;
-		}
-		d->v = v;
-		d->cap = cap;
+	if (YOI_GROW(d->v, d->n, d->cap, 16) < 0) {
+		d->dropped++;
+		return;
 	}
 	yoi_buf msg = YOI_BUF_INIT;
 	va_list ap;

@@ -263,36 +263,16 @@ static int build_graph(const yoi_git_view *v, const yoi_gitcheck_opts *o,
 		for (size_t k = 0; rc == 0 && r && k < r->n; k++) {
 			if (!waiting(r->v[k].kind))
 				continue;
-			size_t to = 0;
-			bool found = false;
-			for (size_t lo = 0, hi = ids->n; lo < hi;) {
-				size_t mid = lo + (hi - lo) / 2;
-				int c = strcmp(ids->v[mid], r->v[k].target);
-				if (c == 0) {
-					to = mid, found = true;
-					break;
-				}
-				if (c < 0)
-					lo = mid + 1;
-				else
-					hi = mid;
-			}
-			if (!found)
+			long to = yoi_strv_find_sorted(ids, r->v[k].target);
+			if (to < 0)
 				continue; /* dangling: reported on its own */
-			if (m == cap) {
-				size_t nc = cap ? cap * 2 : 64;
-				yoi_graph_edge *ne =
-				    realloc(edges, nc * sizeof(*ne));
-				if (!ne) {
-					rc =
-					    yoi_error_set(err, YOI_ENOMEM, NULL,
-							  0, "out of memory");
-					break;
-				}
-				edges = ne, cap = nc;
+			if (YOI_GROW(edges, m, cap, 64) < 0) {
+				rc = yoi_error_set(err, YOI_ENOMEM, NULL, 0,
+						   "out of memory");
+				break;
 			}
 			edges[m++] =
-			    (yoi_graph_edge){i, to,
+			    (yoi_graph_edge){i, (size_t)to,
 					     r->v[k].kind == YOI_REL_DEPENDS_ON
 						 ? YOI_GRAPH_DEPENDS_ON
 						 : YOI_GRAPH_BLOCKS};

@@ -166,15 +166,9 @@ static int md_defuse(cmark_node *doc)
 		default:
 			continue;
 		}
-		if (n == cap) {
-			size_t nc = cap ? cap * 2 : 16;
-			cmark_node **nv = realloc(v, nc * sizeof(*nv));
-			if (!nv) {
-				rc = YOI_ENOMEM;
-				break;
-			}
-			v = nv;
-			cap = nc;
+		if (YOI_GROW(v, n, cap, 16) < 0) {
+			rc = YOI_ENOMEM;
+			break;
 		}
 		v[n++] = node;
 	}

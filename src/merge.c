@@ -216,14 +216,8 @@ static void tail_free(tail *t)
 
 static int tail_push(tail *t, const unit *u)
 {
-	if (t->n == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 8;
-		unit *v = realloc(t->u, cap * sizeof(*v));
-		if (!v)
-			return YOI_ENOMEM;
-		t->u = v;
-		t->cap = cap;
-	}
+	if (YOI_GROW(t->u, t->n, t->cap, 8) < 0)
+		return YOI_ENOMEM;
 	t->u[t->n++] = *u;
 	return 0;
 }
@@ -588,11 +582,6 @@ static int plan_units(tail *t, yoi_buf *why)
 	return rc;
 }
 
-static int cmp_strp(const void *x, const void *y)
-{
-	return strcmp(*(char *const *)x, *(char *const *)y);
-}
-
 /* The "id" of a JSON line, or NULL (caller frees). */
 static char *line_id(const char *p, size_t n, json_t **obj)
 {
@@ -610,8 +599,7 @@ static char *line_id(const char *p, size_t n, json_t **obj)
 static bool id_taken(const yoi_strv *sorted, const yoi_strv *fresh,
 		     const char *id)
 {
-	return (sorted->n &&
-		bsearch(&id, sorted->v, sorted->n, sizeof(char *), cmp_strp)) ||
+	return yoi_strv_find_sorted(sorted, id) >= 0 ||
 	       yoi_strv_contains(fresh, id);
 }
 
@@ -637,9 +625,8 @@ static int renumber_ids(yoi_buf *m)
 	for (size_t i = 0; rc == 0 && i < ids.n; i++)
 		if (yoi_strv_push(&sorted, ids.v[i]) < 0)
 			rc = YOI_ENOMEM;
-	/* Lines without an "id" leave sorted.v NULL: qsort must not see it. */
-	if (rc == 0 && sorted.n > 1)
-		qsort(sorted.v, sorted.n, sizeof(char *), cmp_strp);
+	if (rc == 0)
+		yoi_strv_sort(&sorted);
 	bool dup = false;
 	for (size_t i = 1; i < sorted.n; i++)
 		dup |= strcmp(sorted.v[i - 1], sorted.v[i]) == 0;

@@ -413,14 +413,8 @@ static char *dup_opt(const char *s, bool *fail)
 /* Append a checked view as a record (kind already resolved). */
 static int push(yoi_plan *p, const view *v, yoi_plan_kind kind, int line)
 {
-	if (p->n == p->cap) {
-		size_t cap = p->cap ? p->cap * 2 : 8;
-		yoi_plan_record *nv = realloc(p->v, cap * sizeof(*nv));
-		if (!nv)
-			return YOI_ENOMEM;
-		p->v = nv;
-		p->cap = cap;
-	}
+	if (YOI_GROW(p->v, p->n, p->cap, 8) < 0)
+		return YOI_ENOMEM;
 	yoi_plan_record r = {.kind = kind, .line = line};
 	snprintf(r.id, sizeof(r.id), "%s", v->id);
 	memcpy(r.ticket_id, v->ticket_id, YOI_ID_LEN + 1);

@@ -134,14 +134,8 @@ static int count_nl(const char *s, size_t n)
 
 static int push(tmpl *t, node_kind kind, int line, const char *s, size_t len)
 {
-	if (t->n == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 32;
-		node *v = realloc(t->v, cap * sizeof(*v));
-		if (!v)
-			return nomem(t->name, t->err);
-		t->v = v;
-		t->cap = cap;
-	}
+	if (YOI_GROW(t->v, t->n, t->cap, 32) < 0)
+		return nomem(t->name, t->err);
 	t->v[t->n++] = (node){kind, line, s, len, 0};
 	return 0;
 }

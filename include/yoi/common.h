@@ -51,17 +51,27 @@ int yoi_error_set(yoi_error *err, int code, const char *path, int line,
 		  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 void yoi_error_clear(yoi_error *err);
 
-/* Growable byte buffer, always NUL-terminated when ptr != NULL. */
+/*
+ * Growable byte buffer, always NUL-terminated when ptr != NULL. Out of
+ * memory is sticky (as libgit2's git_str): after one failed append every
+ * later append fails too and changes nothing, so a writer may append
+ * freely and check yoi_buf_oom once at the end; yoi_buf_detach returns
+ * NULL for such a buffer.
+ */
 typedef struct yoi_buf {
 	char *ptr;
 	size_t len;
 	size_t cap;
+	bool oom;
 } yoi_buf;
 
 #define YOI_BUF_INIT                                                           \
 	{                                                                      \
-		NULL, 0, 0                                                     \
+		NULL, 0, 0, false                                              \
 	}
+
+/* Whether an append to b has failed since it was last cleared. */
+bool yoi_buf_oom(const yoi_buf *b);
 
 int yoi_buf_grow(yoi_buf *b, size_t extra);
 int yoi_buf_put(yoi_buf *b, const char *data, size_t len);
@@ -74,6 +84,17 @@ void yoi_buf_clear(yoi_buf *b);
 /* Hand the buffer's memory to the caller (never NULL on success). */
 char *yoi_buf_detach(yoi_buf *b);
 void yoi_buf_free(yoi_buf *b);
+
+/*
+ * Room for one more element in a growable array: *vp (a pointer to the
+ * array's pointer, e.g. &t->v) holds *cap elements of size bytes, n used.
+ * When n == *cap the array doubles (to min at first). 0, or YOI_ENOMEM
+ * with the array unchanged. YOI_GROW(v, n, cap, min) passes &v, &cap and
+ * sizeof(*v).
+ */
+int yoi_grow(void *vp, size_t n, size_t *cap, size_t size, size_t min);
+#define YOI_GROW(v, n, cap, min)                                               \
+	yoi_grow(&(v), (n), &(cap), sizeof(*(v)), (min))
 
 /* Allocation helpers: return NULL only when out of memory. */
 char *yoi_strdup(const char *s);
@@ -91,6 +112,8 @@ int yoi_strv_push(yoi_strv *sv, const char *s); /* copies s */
 int yoi_strv_push_owned(yoi_strv *sv, char *s); /* takes s */
 bool yoi_strv_contains(const yoi_strv *sv, const char *s);
 void yoi_strv_sort(yoi_strv *sv);
+/* The index of s in sv sorted by yoi_strv_sort (libc bsearch), or -1. */
+long yoi_strv_find_sorted(const yoi_strv *sv, const char *s);
 void yoi_strv_free(yoi_strv *sv);
 
 /* True when [s, s+len) is well-formed UTF-8 (no overlongs, no surrogates). */

@@ -128,3 +128,67 @@ Test(common, a_grown_but_empty_buffer_is_an_empty_string)
 	cr_assert_str_eq(s, "");
 	free(s);
 }
+
+/* Out of memory is sticky: later appends fail and change nothing, and the
+ * buffer is checked once. */
+Test(common, buf_out_of_memory_is_sticky)
+{
+	yoi_buf b = YOI_BUF_INIT;
+	cr_assert_eq(yoi_buf_puts(&b, "abc"), 0);
+	cr_assert_not(yoi_buf_oom(&b));
+	cr_assert_eq(yoi_buf_grow(&b, SIZE_MAX - 2), YOI_ENOMEM);
+	cr_assert(yoi_buf_oom(&b));
+	cr_assert_eq(yoi_buf_puts(&b, "def"), YOI_ENOMEM);
+	cr_assert_eq(yoi_buf_printf(&b, "%d", 42), YOI_ENOMEM);
+	cr_assert_eq(yoi_buf_putc(&b, 'x'), YOI_ENOMEM);
+	cr_assert_eq(b.len, 3);
+	cr_assert_str_eq(b.ptr, "abc");
+	cr_assert_null(yoi_buf_detach(&b), "a failed buffer is not handed out");
+	cr_assert_null(b.ptr);
+	/* Cleared (or freed), it starts afresh. */
+	cr_assert_eq(yoi_buf_grow(&b, SIZE_MAX), YOI_ENOMEM);
+	yoi_buf_clear(&b);
+	cr_assert_not(yoi_buf_oom(&b));
+	cr_assert_eq(yoi_buf_puts(&b, "ok"), 0);
+	char *s = yoi_buf_detach(&b);
+	cr_assert_str_eq(s, "ok");
+	free(s);
+}
+
+Test(common, grow_doubles_from_min_and_keeps_elements)
+{
+	int *v = NULL;
+	size_t n = 0, cap = 0;
+	for (int i = 0; i < 1000; i++) {
+		cr_assert_eq(YOI_GROW(v, n, cap, 4), 0);
+		cr_assert_gt(cap, n);
+		v[n++] = i;
+	}
+	cr_assert_eq(cap, 1024, "4 doubled to 1024, got %zu", cap);
+	for (int i = 0; i < 1000; i++)
+		cr_assert_eq(v[i], i);
+	/* A size that would overflow is refused, the array untouched. */
+	size_t big = SIZE_MAX / 2 + 1, bn = big;
+	int *keep = v;
+	cr_assert_eq(yoi_grow(&v, bn, &big, sizeof(int), 4), YOI_ENOMEM);
+	cr_assert_eq(v, keep);
+	free(v);
+}
+
+Test(common, strv_find_sorted)
+{
+	yoi_strv sv = {0};
+	cr_assert_eq(yoi_strv_find_sorted(&sv, "a"), -1);
+	const char *words[] = {"pear", "apple", "fig", "kiwi", "banana"};
+	for (size_t i = 0; i < 5; i++)
+		cr_assert_eq(yoi_strv_push(&sv, words[i]), 0);
+	yoi_strv_sort(&sv);
+	for (size_t i = 0; i < 5; i++) {
+		long k = yoi_strv_find_sorted(&sv, words[i]);
+		cr_assert_geq(k, 0);
+		cr_assert_str_eq(sv.v[k], words[i]);
+	}
+	cr_assert_eq(yoi_strv_find_sorted(&sv, "grape"), -1);
+	cr_assert_eq(yoi_strv_find_sorted(&sv, "zzz"), -1);
+	yoi_strv_free(&sv);
+}
