@@ -17,18 +17,42 @@
  *    do not parse ("thread-malformed-event", error), the event is kept with
  *    kind/author/at NULL and no attributes, so its text is not glued onto the
  *    previous event and replay ignores it.
- *  - Attributes: key [a-z0-9_]+, ':', one or more spaces, then a bare token
- *    (no whitespace) or a "quoted" string with \" and \\ escapes. Pairs are
- *    separated by spaces. The first key is "event"; an empty kind is
- *    malformed. Missing or empty author/at: "thread-missing-author" /
- *    "thread-missing-at" (error), field NULL. A repeated key keeps its first
- *    value and is dropped from attrs ("thread-duplicate-attr", warning).
+ *  - Attributes: key [a-z0-9_]+, ':', one or more spaces, then a "quoted"
+ *    string with \" and \\ escapes, or an unquoted value. Pairs are
+ *    separated by spaces. An unquoted value (older tools wrote them with
+ *    spaces: `author: yoi ticket`) runs up to the first place where one or
+ *    more spaces, a key, ':' and a space (or the end of the line) follow,
+ *    or to " -->"; its trailing spaces are dropped. So `reason: yoi note:
+ *    x` is always reason "yoi" and note "x", and `see http://x at 10:00`
+ *    stays one value (no space after those colons). Still malformed: an
+ *    unterminated quote, text glued to a closing quote, a tab (or other
+ *    white space but ' ') in an unquoted value, a key with no value
+ *    before the next key or "-->" (`author: at: T`, `event: author: a`;
+ *    but `k: x: y: z` is k "x:" and y "z", as it always was). A line every
+ * earlier version accepted reads exactly as before (its tokens never hold a
+ * space, and each is followed by " key: " or the end).
+ *  - The first key is "event"; an empty kind is malformed. Missing or empty
+ *    author/at: "thread-missing-author" / "thread-missing-at" (error), field
+ *    NULL. A repeated key keeps its first value and is dropped from attrs
+ *    ("thread-duplicate-attr", warning).
  *  - After the marker: blank lines, an optional "## " heading, blank lines,
  *    then the body up to the LAST line that is exactly "---" before the next
  *    boundary. Without one, the body runs to the boundary and
  *    "thread-missing-separator" (warning) is reported at the marker's line.
  *    Non-blank text between that "---" and the next boundary is not part of
  *    any event: "thread-stray-text" (warning, once per event).
+ *  - Fenced code in a body (CommonMark: up to 3 spaces, a run of 3+ '`' or
+ *    '~', a backtick fence's info string without '`'; closed by a run of
+ *    the same character at least as long, then only spaces/tabs): marker
+ *    lines and "---" lines inside are body text. Exception: a marker line
+ *    whose previous non-blank line is "---" always starts an event, fence
+ *    or not, since every block a writer appends begins so; an unclosed
+ *    fence thus ends with its event (CommonMark: at the end of its
+ *    container) and never swallows later events. The event's separator is
+ *    then its last "---", inside the fence or not. An unclosed fence that
+ *    held marker lines it made code: "thread-unclosed-fence" (warning, at
+ *    the fence's line). A whole thread pasted into a fence splits at its
+ *    second event (the exception above).
  *  - Body lines matching ^\\+[ \t]*<!-- event: lose one backslash. Leading
  *    and trailing blank lines are trimmed, '\r' line ends dropped; the body
  *    has no trailing newline and is never NULL.
@@ -251,6 +275,19 @@ static int mark_dups(parser *p, size_t *unique)
 }
 
 /*
+ * True when s[i..n) begins with a key, ':' and then a space or the end:
+ * where the next attribute starts. An unquoted value (which older tools
+ * wrote with spaces in it) runs up to the space before such a place.
+ */
+static bool key_at(const char *s, size_t i, size_t n)
+{
+	size_t k = i;
+	while (k < n && is_key_char(s[k]))
+		k++;
+	return k > i && k < n && s[k] == ':' && (k + 1 == n || s[k + 1] == ' ');
+}
+
+/*
  * Lex "event: KIND key: value ..." into p->rg. Returns 0 and sets *why to a
  * reason when malformed, YOI_ENOMEM on allocation failure.
  */
@@ -316,12 +353,29 @@ static int lex_attrs(parser *p, const char *s, size_t n, const char **why)
 			r.quoted = true;
 			i = e + 1;
 		} else {
-			size_t e = v;
-			while (e < n && !is_ws(s[e]))
+			size_t e = v, end = v;
+			while (e < n && !(s[e] == ' ' && key_at(s, e + 1, n))) {
+				if (is_ws(s[e]) && s[e] != ' ') {
+					*why = "an unquoted value may hold "
+					       "spaces but no tabs or other "
+					       "white space";
+					return 0;
+				}
 				e++;
+				if (s[e - 1] != ' ')
+					end = e;
+			}
+			/* "k: word: more": k has no value (a first word
+			 * "word:" right before the next key is a value, as
+			 * it always was). */
+			if (key_at(s, v, n) && memchr(s + v, ' ', end - v)) {
+				*why = "an attribute has no value before the "
+				       "next key";
+				return 0;
+			}
 			r.v = s + v;
-			r.vlen = e - v;
-			i = e;
+			r.vlen = end - v;
+			i = end;
 		}
 		if (p->nrg == 0 &&
 		    (r.klen != 5 || memcmp(r.k, "event", 5) != 0)) {
@@ -368,7 +422,9 @@ static int parse_marker(parser *p, yoi_event *e, const char *s, size_t n)
 		yoi_diag_add(p->d, YOI_DIAG_ERROR, "thread-malformed-event",
 			     p->path, e->line,
 			     "malformed event line (%s); the event is ignored "
-			     "until the line is repaired",
+			     "until the line is repaired (write key: value "
+			     "pairs; a value holding tabs, quotes or a "
+			     "'word:' goes in double quotes)",
 			     why);
 		return 0;
 	}
@@ -440,7 +496,71 @@ typedef struct block {
 	size_t sep_start;
 	size_t sep_end;
 	int sep_line;
+	bool prev_sep;	  /* the last non-blank line was "---" */
+	bool in_fence;	  /* inside a fenced code block of the body */
+	char fence_ch;	  /* its '`' or '~' */
+	size_t fence_len; /* length of its opening run */
+	int fence_line;
+	bool fence_marker; /* a marker line was kept as code in it */
+	bool have_fsep;	   /* last "---" inside the open fence */
+	size_t fsep_start;
+	size_t fsep_end;
+	int fsep_line;
 } block;
+
+/*
+ * CommonMark fences: up to 3 spaces, then a run of 3 or more '`' or '~'.
+ * Returns the run's length (0 when s is no fence line) and its character
+ * in *ch; *rest is the offset just past the run.
+ */
+static size_t fence_run(const char *s, size_t n, char *ch, size_t *rest)
+{
+	size_t i = 0;
+	while (i < n && i < 3 && s[i] == ' ')
+		i++;
+	if (i == n || (s[i] != '`' && s[i] != '~'))
+		return 0;
+	size_t k = i;
+	while (k < n && s[k] == s[i])
+		k++;
+	if (k - i < 3)
+		return 0;
+	*ch = s[i];
+	*rest = k;
+	return k - i;
+}
+
+/* An opening fence: a backtick fence's info string holds no backtick. */
+static bool fence_open(block *b, const char *s, size_t n, int line)
+{
+	char ch;
+	size_t rest;
+	size_t len = fence_run(s, n, &ch, &rest);
+	if (!len || (ch == '`' && memchr(s + rest, '`', n - rest)))
+		return false;
+	b->in_fence = true;
+	b->fence_ch = ch;
+	b->fence_len = len;
+	b->fence_line = line;
+	b->fence_marker = false;
+	b->have_fsep = false;
+	return true;
+}
+
+/* The closing fence of b's open fence: same character, at least as long,
+ * nothing but spaces and tabs after it. */
+static bool fence_close(const block *b, const char *s, size_t n)
+{
+	char ch;
+	size_t rest;
+	size_t len = fence_run(s, n, &ch, &rest);
+	if (!len || ch != b->fence_ch || len < b->fence_len)
+		return false;
+	for (size_t i = rest; i < n; i++)
+		if (s[i] != ' ' && s[i] != '\t')
+			return false;
+	return true;
+}
 
 /* Copy body lines [from, to) of buf into the arena, unescaped and trimmed. */
 static int build_body(parser *p, yoi_event *e, const char *buf, size_t from,
@@ -480,10 +600,31 @@ static int build_body(parser *p, yoi_event *e, const char *buf, size_t from,
 	return 0;
 }
 
-static int finish_block(parser *p, const block *b, const char *buf,
+static int finish_block(parser *p, const block *blk, const char *buf,
 			size_t block_end)
 {
+	block fb = *blk, *b = &fb;
 	yoi_event *e = &p->t->pub.ev[b->idx];
+	if (b->in_fence) {
+		/* An unclosed fence ends with its event: the event's last
+		 * "---" may be inside it. */
+		if (b->have_fsep) {
+			b->have_sep = true;
+			b->sep_start = b->fsep_start;
+			b->sep_end = b->fsep_end;
+			b->sep_line = b->fsep_line;
+		}
+		if (b->fence_marker)
+			yoi_diag_add(p->d, YOI_DIAG_WARNING,
+				     "thread-unclosed-fence", p->path,
+				     b->fence_line,
+				     "code fence opened here is not closed "
+				     "before its event ends; the event lines "
+				     "inside it are read as code: close the "
+				     "fence with %c%c%c if so, or ask the "
+				     "author",
+				     b->fence_ch, b->fence_ch, b->fence_ch);
+	}
 	size_t body_end = b->have_sep ? b->sep_start : block_end;
 	size_t body_start = b->phase == PH_BODY ? b->body_start : body_end;
 	if (build_body(p, e, buf, body_start, body_end) < 0)
@@ -557,6 +698,16 @@ static int parse_all(parser *p, const char *buf, size_t len)
 		if (lineno < INT_MAX)
 			lineno++;
 
+		/* A marker line in a fenced code block is code, unless a
+		 * "---" line precedes it: that is how every block begins,
+		 * so an unclosed fence never hides the events after it. */
+		bool fenced = open && b.in_fence && !b.prev_sep;
+		if (is_boundary(s, n) && fenced) {
+			b.fence_marker = true;
+			b.prev_sep = false;
+			pos = next;
+			continue;
+		}
 		if (is_boundary(s, n)) {
 			if (open && finish_block(p, &b, buf, pos) < 0)
 				return YOI_ENOMEM;
@@ -612,7 +763,18 @@ static int parse_all(parser *p, const char *buf, size_t len)
 			b.body_start = pos;
 			/* fallthrough */
 		case PH_BODY:
-			if (is_sep(s, n)) {
+			if (b.in_fence) {
+				if (fence_close(&b, s, n)) {
+					b.in_fence = false;
+				} else if (is_sep(s, n)) {
+					b.have_fsep = true;
+					b.fsep_start = pos;
+					b.fsep_end = next;
+					b.fsep_line = lineno;
+				}
+			} else if (fence_open(&b, s, n, lineno)) {
+				break;
+			} else if (is_sep(s, n)) {
 				b.have_sep = true;
 				b.sep_start = pos;
 				b.sep_end = next;
@@ -620,6 +782,8 @@ static int parse_all(parser *p, const char *buf, size_t len)
 			}
 			break;
 		}
+		if (!is_blank(s, n))
+			b.prev_sep = is_sep(s, n);
 		pos = next;
 	}
 	if (open && finish_block(p, &b, buf, len) < 0)

@@ -4,12 +4,18 @@
  *
  * An event line:  <!-- event: KIND author: A at: T key: value ... -->
  * Values are tokens without whitespace or double-quoted strings with \" and
- * \\ escapes. Then a blank line, "## Heading", blank line, body, blank
- * line, "---". Bodies may contain "---" lines; the body ends at the last
- * "---" line before the next event line (or EOF). Readers tolerate leading
+ * \\ escapes; readers also take an unquoted value with spaces (older
+ * tools), which runs to the next " key: " or " -->" (rules in thread.c).
+ * Then a blank line, "## Heading", blank line, body, blank line, "---".
+ * Bodies may contain "---" lines; the body ends at the last "---" line
+ * before the next event line (or EOF). Readers tolerate leading
  * blank lines and missing blank lines. A body line whose first non-space
  * characters are "<!-- event:" is written escaped with a leading backslash
- * and is never an event line when read.
+ * and is never an event line when read. A marker line inside a fenced code
+ * block of a body (``` or ~~~) is body text too, unless the line before it
+ * (blank lines aside) is "---": an unclosed fence ends with its event.
+ * Writers still escape every marker-like body line, fenced or not: every
+ * reader, old or new, reads the escaped line back the same.
  *
  * Ownership: yoi_thread owns every event and string; yoi_thread_free.
  * A yoi_thread comes only from yoi_thread_parse: its strings live in an
@@ -61,7 +67,8 @@ typedef struct yoi_thread {
  * itself fails only on allocation failure (YOI_ENOMEM). CRLF is accepted.
  * d may be NULL. Content before the first event (other than blank lines)
  * is reported as "thread-stray-text" (warning); binary data or invalid
- * UTF-8 as "thread-encoding" (error).
+ * UTF-8 as "thread-encoding" (error); an unclosed code fence that made
+ * marker lines body text as "thread-unclosed-fence" (warning).
  */
 int yoi_thread_parse(yoi_thread **out, const char *buf, size_t len,
 		     const char *path, yoi_diag *d);

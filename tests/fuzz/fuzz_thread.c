@@ -7,7 +7,10 @@
  *    lines increasing; kind set on every event the parser kept with
  *    attributes, body never NULL;
  *  - yoi_thread_bad_text and the parser's "thread-encoding" finding agree;
- *  - replaying the state gives NULL, "closed", or a `to` of the thread.
+ *  - replaying the state gives NULL, "closed", or a `to` of the thread;
+ *  - a marker line whose previous non-blank line is "---" starts an event,
+ *    fenced code or not (every appended block begins so: no fence, closed
+ *    or not, hides an event written after it).
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -59,6 +62,31 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(d.v[enc].line == bad && what,
 			   "encoding finding at line %d, bad_text %d",
 			   d.v[enc].line, bad);
+
+	size_t pos = size >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+	size_t next_ev = 0;
+	bool after_sep = false;
+	while (pos < size) {
+		const char *nl = memchr(buf + pos, '\n', size - pos);
+		size_t n = (nl ? (size_t)(nl - buf) : size) - pos;
+		const char *s = buf + pos;
+		if (n && s[n - 1] == '\r')
+			n--;
+		while (next_ev < t->n && t->ev[next_ev].start < pos)
+			next_ev++;
+		if (after_sep && n >= 11 && memcmp(s, "<!-- event:", 11) == 0)
+			FUZZ_CHECK(next_ev < t->n &&
+				       t->ev[next_ev].start == pos,
+				   "the marker at byte %zu after a '---' line "
+				   "starts no event",
+				   pos);
+		bool blank = true;
+		for (size_t k = 0; k < n && blank; k++)
+			blank = s[k] == ' ' || s[k] == '\t' || s[k] == '\r';
+		if (!blank)
+			after_sep = n == 3 && memcmp(s, "---", 3) == 0;
+		pos = nl ? (size_t)(nl - buf) + 1 : size;
+	}
 
 	const char *st = yoi_thread_replay_state(t);
 	if (st && strcmp(st, "closed") != 0) {

@@ -6,6 +6,7 @@
 
 #include "yoi/common.h"
 #include "yoi/diag.h"
+#include "yoi/history.h"
 #include "yoi/thread.h"
 
 #define PATH ".yoi/tickets/T1/thread.md"
@@ -1007,15 +1008,15 @@ Test(thread, malformed_first_attr_not_event)
 Test(thread, malformed_attribute_syntax)
 {
 	static const char *const bad[] = {
-	    "<!-- event: comment author: a at: b bad -->",
-	    "<!-- event: comment author: a at: b Key: v -->",
-	    "<!-- event: comment author: a at: b k:v -->",
 	    "<!-- event: comment author: a at: b k: -->",
+	    "<!-- event: comment author: a k: at: b -->",
+	    "<!-- event: comment author: a at: b  k:  -->",
+	    "<!-- event: comment author: a at: \"b\" junk -->",
 	    "<!-- event: comment author: \"a\"b at: c -->",
 	    "<!-- event: comment author: \"a\\nb\" at: c -->",
 	    "<!-- event: comment author: \"a\\\" at: c -->",
 	    "<!-- event: comment author: a\tx at: c -->",
-	    "<!-- event: comment author: a at: c k-1: v -->",
+	    "<!-- event: comment author: a x\ty at: c -->",
 	};
 	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
 		char buf[512];
@@ -1561,4 +1562,466 @@ Test(thread_torn, every_prefix_is_complete_or_torn_back_to_a_block)
 		}
 		yoi_buf_free(&t);
 	}
+}
+
+/* ---- issue 13, class 4: unquoted values with spaces (older tools) ------- */
+
+/* s with every "\n" turned into "\r\n" (caller frees). */
+static char *to_crlf(const char *s)
+{
+	char *o = malloc(strlen(s) * 2 + 1);
+	cr_assert_not_null(o);
+	size_t j = 0;
+	for (const char *c = s; *c; c++) {
+		if (*c == '\n')
+			o[j++] = '\r';
+		o[j++] = *c;
+	}
+	o[j] = '\0';
+	return o;
+}
+
+/* Parse s as written (LF) and as CRLF; run check on each. */
+static void both_endings(const char *s,
+			 void (*check)(const yoi_thread *, const yoi_diag *,
+				       const char *))
+{
+	for (int crlf = 0; crlf < 2; crlf++) {
+		char *buf = crlf ? to_crlf(s) : strdup(s);
+		cr_assert_not_null(buf);
+		yoi_diag d = YOI_DIAG_INIT;
+		yoi_thread *t = parse(buf, &d);
+		check(t, &d, crlf ? "CRLF" : "LF");
+		yoi_thread_free(t);
+		yoi_diag_free(&d);
+		free(buf);
+	}
+}
+
+#define LEGACY_CREATE                                                          \
+	"<!-- event: create author: yoi ticket at: 2026-01-05T10:00:00Z "      \
+	"-->\n\n## Created\n\nmade by an older tool\n\n---\n"
+
+static void check_legacy_create(const yoi_thread *t, const yoi_diag *d,
+				const char *how)
+{
+	cr_assert_eq(d->n, 0, "%s: %s", how, d->n ? d->v[0].message : "");
+	cr_assert_eq(t->n, 2, "%s", how);
+	cr_assert_str_eq(t->ev[0].kind, "create", "%s", how);
+	cr_assert_str_eq(t->ev[0].author, "yoi ticket", "%s", how);
+	cr_assert_str_eq(t->ev[0].at, "2026-01-05T10:00:00Z", "%s", how);
+	cr_assert_eq(t->ev[0].nattrs, 3, "%s", how);
+	cr_assert_str_eq(t->ev[0].body, "made by an older tool", "%s", how);
+	cr_assert_str_eq(t->ev[1].author, "a b c", "%s", how);
+	cr_assert_str_eq(yoi_event_attr(&t->ev[1], "reason"),
+			 "moved on,  after review", "%s", how);
+	cr_assert_str_eq(yoi_event_attr(&t->ev[1], "to"), "ready", "%s", how);
+	cr_assert_str_eq(yoi_thread_replay_state(t), "ready", "%s", how);
+}
+
+Test(thread_legacy, unquoted_value_with_spaces_runs_to_next_key_or_end)
+{
+	both_endings(LEGACY_CREATE
+		     "<!-- event: state_changed author: a b c at: " AT
+		     " from: planning to: ready field: state reason: moved "
+		     "on,  after review   -->\n\n## State changed\n\n---\n",
+		     check_legacy_create);
+}
+
+Test(thread_legacy, what_splits_an_unquoted_value)
+{
+	/* A space, a word of [a-z0-9_], a colon and a space (or the end)
+	 * always starts the next attribute: that is the only reading. What
+	 * lacks any of those stays in the value. */
+	static const struct {
+		const char *attrs, *key, *want;
+	} tab[] = {
+	    {"reason: see http://x.org/a at 10:00:00", "reason",
+	     "see http://x.org/a at 10:00:00"},
+	    {"reason: Note: Key: v k-1: v", "reason", "Note: Key: v k-1: v"},
+	    {"reason: a k:v", "reason", "a k:v"},
+	    {"reason: said \"hi\" then", "reason", "said \"hi\" then"},
+	    {"reason: yoi note: x", "reason", "yoi"},
+	    {"reason: yoi note: x", "note", "x"},
+	    {"reason: one   two", "reason", "one   two"},
+	    /* A first token like "x:" stays the value, as it always was. */
+	    {"reason: x: y: z", "reason", "x:"},
+	    {"reason: x: y: z", "y", "z"},
+	    {"reason: a\"b", "reason", "a\"b"},
+	    {"reason: \"quoted \\\"still\\\" works\"", "reason",
+	     "quoted \"still\" works"},
+	    {"reason: \"q\" note: plain words", "note", "plain words"},
+	};
+	for (size_t i = 0; i < sizeof(tab) / sizeof(*tab); i++) {
+		char buf[512];
+		snprintf(buf, sizeof(buf),
+			 "<!-- event: comment author: a at: " AT " %s -->\n"
+			 "\n## Comment\n\n---\n",
+			 tab[i].attrs);
+		yoi_diag d = YOI_DIAG_INIT;
+		yoi_thread *t = parse(buf, &d);
+		cr_assert_eq(d.n, 0, "%s: %s", tab[i].attrs,
+			     d.n ? d.v[0].message : "");
+		cr_assert_eq(t->n, 1);
+		const char *v = yoi_event_attr(&t->ev[0], tab[i].key);
+		cr_assert_not_null(v, "%s: no %s", tab[i].attrs, tab[i].key);
+		cr_assert_str_eq(v, tab[i].want, "%s", tab[i].attrs);
+		cr_assert_str_eq(t->ev[0].at, AT);
+		yoi_thread_free(t);
+		yoi_diag_free(&d);
+	}
+}
+
+Test(thread_legacy, accepted_lines_parse_exactly_as_before)
+{
+	const char *s = "<!-- event: review author: \"yoi ticket\" at: " AT
+			" status: approve note: \"a \\\"b\\\" \\\\ c\" x_1: "
+			"tok -->\n\n## Review: approve\n\nok\n\n---\n";
+	yoi_diag d = YOI_DIAG_INIT;
+	yoi_thread *t = parse(s, &d);
+	cr_assert_eq(d.n, 0);
+	cr_assert_eq(t->n, 1);
+	const yoi_event *e = &t->ev[0];
+	cr_assert_eq(e->nattrs, 6);
+	static const char *const want[][2] = {
+	    {"event", "review"},   {"author", "yoi ticket"}, {"at", AT},
+	    {"status", "approve"}, {"note", "a \"b\" \\ c"}, {"x_1", "tok"},
+	};
+	for (size_t i = 0; i < 6; i++) {
+		cr_assert_str_eq(e->attrs[i].key, want[i][0]);
+		cr_assert_str_eq(e->attrs[i].value, want[i][1]);
+	}
+	yoi_thread_free(t);
+	yoi_diag_free(&d);
+}
+
+Test(thread_legacy, what_stays_malformed_names_file_line_and_fix)
+{
+	/* An unterminated quote, a tab in an unquoted value, text after a
+	 * closing quote, a key without a value: no reading is sure, so the
+	 * line stays an error. */
+	static const char *const bad[] = {
+	    "<!-- event: comment author: \"yoi ticket at: " AT " -->",
+	    "<!-- event: comment author: yoi\tticket at: " AT " -->",
+	    "<!-- event: comment author: \"yoi\" ticket at: " AT " -->",
+	    "<!-- event: comment author: yoi ticket note: -->",
+	    "<!-- event: comment author: at: " AT " -->",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		char buf[512];
+		snprintf(buf, sizeof(buf), LEGACY_CREATE "%s\n\nx\n\n---\n",
+			 bad[i]);
+		yoi_diag d = YOI_DIAG_INIT;
+		yoi_thread *t = parse(buf, &d);
+		cr_assert_eq(t->n, 2, "%s", bad[i]);
+		expect_diag(&d, "thread-malformed-event", YOI_DIAG_ERROR, 8);
+		const yoi_diag_entry *e =
+		    find_code(&d, "thread-malformed-event");
+		cr_assert_not_null(strstr(e->message, "quote"), "%s",
+				   e->message);
+		cr_assert_null(t->ev[1].kind);
+		cr_assert_str_eq(t->ev[0].author, "yoi ticket");
+		yoi_thread_free(t);
+		yoi_diag_free(&d);
+	}
+}
+
+static yoi_history history_of(const char *old, const char *nw)
+{
+	yoi_diag d = YOI_DIAG_INIT;
+	yoi_thread *a = parse(old, &d), *b = parse(nw, &d);
+	yoi_history h;
+	cr_assert_eq(
+	    yoi_history_check(&h, old, strlen(old), a, nw, strlen(nw), b), 0);
+	yoi_thread_free(a);
+	yoi_thread_free(b);
+	yoi_diag_free(&d);
+	return h;
+}
+
+Test(thread_legacy, legacy_marker_keeps_block_boundaries_in_history)
+{
+	for (int crlf = 0; crlf < 2; crlf++) {
+		const char *lf =
+		    LEGACY_CREATE "<!-- event: comment author: old tool at: " AT
+				  " -->\n\n## Comment\n\nhi\n\n---\n";
+		char *old = crlf ? to_crlf(lf) : strdup(lf);
+		cr_assert_not_null(old);
+		yoi_thread *t = parse(old, NULL);
+		cr_assert_eq(t->n, 2);
+		/* Blocks are the same byte ranges a malformed marker had. */
+		cr_assert_eq(t->ev[0].start, 0);
+		cr_assert_eq(t->ev[1].start, t->ev[0].end);
+		cr_assert_eq(t->ev[1].end, strlen(old));
+		yoi_thread_free(t);
+
+		yoi_history h = history_of(old, old);
+		cr_assert(h.ok && h.appended);
+		cr_assert_eq(h.n, 2);
+		cr_assert(!h.added[0] && !h.added[1]);
+		yoi_history_free(&h);
+
+		size_t n = strlen(old);
+		char *nw = malloc(n + 256);
+		cr_assert_not_null(nw);
+		snprintf(nw, n + 256,
+			 "%s<!-- event: comment author: b at: " AT
+			 " -->%s%s## Comment%s%snew%s%s---%s",
+			 old, crlf ? "\r\n" : "\n", crlf ? "\r\n" : "\n",
+			 crlf ? "\r\n" : "\n", crlf ? "\r\n" : "\n",
+			 crlf ? "\r\n" : "\n", crlf ? "\r\n" : "\n",
+			 crlf ? "\r\n" : "\n");
+		h = history_of(old, nw);
+		cr_assert(h.ok && h.appended, "crlf %d", crlf);
+		cr_assert_eq(h.n, 3);
+		cr_assert(!h.added[0] && !h.added[1] && h.added[2]);
+		yoi_history_free(&h);
+
+		/* Dropping the legacy block is still caught. */
+		const char *rest = strstr(old, "<!-- event: comment");
+		h = history_of(old, rest);
+		cr_assert(!h.ok);
+		cr_assert_eq(h.missing_line, 1);
+		yoi_history_free(&h);
+		free(nw);
+		free(old);
+	}
+}
+
+/* ---- issue 13, class 5: marker lines inside fenced code ---------------- */
+
+#define FENCED_BODY                                                            \
+	"Example of the old format:\n"                                         \
+	"\n"                                                                   \
+	"```markdown\n"                                                        \
+	"<!-- event: close author: x at: " AT " -->\n"                         \
+	"\n"                                                                   \
+	"## Closed\n"                                                          \
+	"\n"                                                                   \
+	"---\n"                                                                \
+	"```\n"                                                                \
+	"\n"                                                                   \
+	"after the fence"
+
+static void check_fenced(const yoi_thread *t, const yoi_diag *d,
+			 const char *how)
+{
+	cr_assert_eq(d->n, 0, "%s: %s", how, d->n ? d->v[0].message : "");
+	cr_assert_eq(t->n, 2, "%s: %zu events", how, t->n);
+	cr_assert_str_eq(t->ev[0].kind, "comment", "%s", how);
+	cr_assert_str_eq(t->ev[0].author, "legacy", "%s", how);
+	/* The body as written (with CRLF the parser drops the '\r's). */
+	cr_assert_str_eq(t->ev[0].body, FENCED_BODY, "%s", how);
+	cr_assert_str_eq(t->ev[1].kind, "comment", "%s", how);
+	cr_assert_str_eq(t->ev[1].body, "real", "%s", how);
+	/* The fenced close is code, not a close. */
+	cr_assert_null(yoi_thread_replay_state(t), "%s", how);
+}
+
+Test(thread_fence, marker_and_separator_in_a_fence_are_body_text)
+{
+	both_endings("<!-- event: comment author: legacy at: " AT " -->\n\n"
+		     "## Comment\n\n" FENCED_BODY "\n\n---\n"
+		     "<!-- event: comment author: b at: " AT " -->\n\n"
+		     "## Comment\n\nreal\n\n---\n",
+		     check_fenced);
+}
+
+static void check_tilde(const yoi_thread *t, const yoi_diag *d, const char *how)
+{
+	cr_assert_eq(d->n, 0, "%s: %s", how, d->n ? d->v[0].message : "");
+	cr_assert_eq(t->n, 2, "%s: %zu events", how, t->n);
+	cr_assert_not_null(strstr(t->ev[0].body, "<!-- event: b"), "%s", how);
+	cr_assert_not_null(strstr(t->ev[0].body, "<!-- event: c"), "%s", how);
+	cr_assert_not_null(strstr(t->ev[0].body, "<!-- event: d"), "%s", how);
+	cr_assert_str_eq(t->ev[1].author, "z", "%s", how);
+}
+
+Test(thread_fence, tilde_and_longer_fences_close_only_on_their_kind)
+{
+	/* ~~~~ is closed by 4+ tildes only: ``` and ~~~ inside are code. An
+	 * opener may be indented up to 3 spaces, its closer too. */
+	both_endings("<!-- event: comment author: a at: " AT " -->\n\n"
+		     "## Comment\n\n"
+		     "   ~~~~ sh\n"
+		     "<!-- event: b author: x at: " AT " -->\n"
+		     "```\n"
+		     "~~~\n"
+		     "<!-- event: c author: x at: " AT " -->\n"
+		     "  ~~~~~~  \n"
+		     "````\n"
+		     "<!-- event: d author: x at: " AT " -->\n"
+		     "~~~~\n"
+		     "````\n"
+		     "\n---\n"
+		     "<!-- event: comment author: z at: " AT " -->\n\n"
+		     "## Comment\n\nlast\n\n---\n",
+		     check_tilde);
+}
+
+Test(thread_fence, what_is_not_a_fence)
+{
+	/* Four spaces of indent (an indented code block), two backticks, a
+	 * backtick in a backtick fence's info string, a fence before the
+	 * heading: none of these hide the next marker line. */
+	static const char *const notfence[] = {
+	    "    ```", "``", "``` a`b", "~~ ~", "> ```", "\t```",
+	};
+	for (size_t i = 0; i < sizeof(notfence) / sizeof(*notfence); i++) {
+		char buf[512];
+		snprintf(buf, sizeof(buf),
+			 "<!-- event: comment author: a at: " AT " -->\n\n"
+			 "## Comment\n\n%s\n"
+			 "<!-- event: comment author: b at: " AT " -->\n\n"
+			 "## Comment\n\nx\n\n---\n",
+			 notfence[i]);
+		yoi_diag d = YOI_DIAG_INIT;
+		yoi_thread *t = parse(buf, &d);
+		cr_assert_eq(t->n, 2, "'%s': %zu events", notfence[i], t->n);
+		cr_assert_str_eq(t->ev[1].author, "b");
+		yoi_thread_free(t);
+		yoi_diag_free(&d);
+	}
+}
+
+static void check_unclosed(const yoi_thread *t, const yoi_diag *d,
+			   const char *how)
+{
+	/* Writers of this engine leave a body's fence unclosed when the
+	 * user did: the next block's "---" and marker still end it. */
+	cr_assert_eq(d->n, 0, "%s: %s", how, d->n ? d->v[0].message : "");
+	cr_assert_eq(t->n, 3, "%s: %zu events", how, t->n);
+	cr_assert_str_eq(t->ev[0].body, "```sh\nunclosed\n---\nstill code",
+			 "%s", how);
+	cr_assert_str_eq(t->ev[1].kind, "state_changed", "%s", how);
+	cr_assert_str_eq(t->ev[1].body, "middle", "%s", how);
+	cr_assert_str_eq(t->ev[2].body, "```\ncode\n```", "%s", how);
+	cr_assert_str_eq(yoi_thread_replay_state(t), "ready", "%s", how);
+}
+
+Test(thread_fence, an_unclosed_fence_ends_with_its_event)
+{
+	/* The fence of event 1 is never closed; event 3 has a fence of its
+	 * own. Event 2 must not be swallowed by a fence running from
+	 * event 1 to event 3's opener. */
+	both_endings("<!-- event: comment author: a at: " AT " -->\n\n"
+		     "## Comment\n\n```sh\nunclosed\n---\nstill code\n\n---\n"
+		     "<!-- event: state_changed author: a at: " AT
+		     " from: planning to: ready reason: r field: state -->\n\n"
+		     "## State changed\n\nmiddle\n\n---\n\n"
+		     "<!-- event: comment author: a at: " AT " -->\n\n"
+		     "## Comment\n\n```\ncode\n```\n\n---\n",
+		     check_unclosed);
+}
+
+static void check_unclosed_marker(const yoi_thread *t, const yoi_diag *d,
+				  const char *how)
+{
+	cr_assert_eq(t->n, 2, "%s: %zu events", how, t->n);
+	cr_assert_eq(d->n, 1, "%s: %zu findings", how, d->n);
+	expect_diag(d, "thread-unclosed-fence", YOI_DIAG_WARNING, 5);
+	cr_assert_not_null(strstr(t->ev[0].body, "<!-- event: close"), "%s",
+			   how);
+	cr_assert_null(yoi_thread_replay_state(t), "%s", how);
+	cr_assert_str_eq(t->ev[1].body, "next", "%s", how);
+}
+
+Test(thread_fence, an_unclosed_fence_holding_a_marker_is_a_warning)
+{
+	/* CommonMark: an unclosed fence runs to the end of its container
+	 * (here the event, which ends at a "---" line followed by a
+	 * marker). The marker inside is code, and the reader says so. */
+	both_endings("<!-- event: comment author: a at: " AT " -->\n\n"
+		     "## Comment\n\n"
+		     "```\n"
+		     "<!-- event: close author: x at: " AT " -->\n"
+		     "more\n\n---\n"
+		     "<!-- event: comment author: a at: " AT " -->\n\n"
+		     "## Comment\n\nnext\n\n---\n",
+		     check_unclosed_marker);
+}
+
+Test(thread_fence, a_marker_after_a_separator_always_starts_an_event)
+{
+	/* Even inside an open fence: a "---" line, blank lines, a marker
+	 * line is how every block this engine writes begins, so it is
+	 * never code. A whole thread pasted into a fence therefore still
+	 * splits at its second event (a documented limit). */
+	const char *s = "<!-- event: comment author: a at: " AT " -->\n\n"
+			"## Comment\n\n```\n"
+			"<!-- event: comment author: x at: " AT " -->\n\n"
+			"## Comment\n\n---\n\n"
+			"<!-- event: comment author: y at: " AT " -->\n"
+			"```\n\n---\n";
+	yoi_diag d = YOI_DIAG_INIT;
+	yoi_thread *t = parse(s, &d);
+	cr_assert_eq(t->n, 2);
+	cr_assert_str_eq(t->ev[1].author, "y");
+	cr_assert_not_null(strstr(t->ev[0].body, "author: x"));
+	expect_diag(&d, "thread-unclosed-fence", YOI_DIAG_WARNING, 5);
+	yoi_thread_free(t);
+	yoi_diag_free(&d);
+}
+
+Test(thread_fence, escaped_markers_in_a_fence_read_as_before)
+{
+	const char *s = "<!-- event: comment author: a at: " AT " -->\n\n"
+			"## Comment\n\n```\n\\<!-- event: x -->\n"
+			"\\\\<!-- event: y -->\n```\n\n---\n";
+	yoi_diag d = YOI_DIAG_INIT;
+	yoi_thread *t = parse(s, &d);
+	cr_assert_eq(d.n, 0);
+	cr_assert_eq(t->n, 1);
+	cr_assert_str_eq(t->ev[0].body,
+			 "```\n<!-- event: x -->\n\\<!-- event: y -->\n```");
+	yoi_thread_free(t);
+	yoi_diag_free(&d);
+}
+
+Test(thread_fence, writer_and_reader_agree_on_fenced_markers)
+{
+	static const char *const bodies[] = {
+	    FENCED_BODY,
+	    "```\n<!-- event: close author: x at: " AT " -->\n```",
+	    "```\n---\n\n<!-- event: close author: x at: " AT " -->\n```",
+	    "~~~\n<!-- event: x -->\nunclosed",
+	    "```\n\\<!-- event: x -->\n```",
+	};
+	for (size_t i = 0; i < sizeof(bodies) / sizeof(*bodies); i++) {
+		for (int crlf = 0; crlf < 2; crlf++) {
+			yoi_event_spec spec = {.kind = "comment",
+					       .author = "a",
+					       .at = AT,
+					       .body = bodies[i]};
+			round_trip(&spec, crlf, bodies[i]);
+			/* And followed by another block. */
+			yoi_buf b = YOI_BUF_INIT;
+			yoi_error err;
+			yoi_error_clear(&err);
+			cr_assert_eq(yoi_event_render(&b, &spec, crlf, &err),
+				     0);
+			spec.body = "after";
+			cr_assert_eq(yoi_event_render(&b, &spec, crlf, &err),
+				     0);
+			yoi_diag d = YOI_DIAG_INIT;
+			yoi_thread *t = parse(b.ptr, &d);
+			cr_assert_eq(t->n, 2, "body %zu", i);
+			cr_assert_str_eq(t->ev[0].body, bodies[i]);
+			cr_assert_str_eq(t->ev[1].body, "after");
+			cr_assert_null(yoi_thread_replay_state(t));
+			yoi_thread_free(t);
+			yoi_diag_free(&d);
+			yoi_buf_free(&b);
+		}
+	}
+}
+
+Test(thread_fence, fenced_thread_round_trips_through_history)
+{
+	const char *old = "<!-- event: comment author: legacy at: " AT
+			  " -->\n\n## Comment\n\n" FENCED_BODY "\n\n---\n";
+	yoi_history h = history_of(old, old);
+	cr_assert(h.ok && h.appended);
+	cr_assert_eq(h.n, 1);
+	yoi_history_free(&h);
 }
