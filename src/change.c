@@ -18,17 +18,16 @@ static bool is(const char *a, const char *b)
 }
 
 /*
- * The state after event e, from s: a create this change adds starts at
- * planning; an older create says nothing (older tools created tickets in
- * later states: the state is inherited). A transition moves to its `to`.
+ * The state after event e, from s: a create says nothing (older tools
+ * created tickets in later states: the initial state is the `from` of the
+ * first transition, or the older item.md's state). A transition moves to
+ * its `to`.
  * An older close or reopen (a tool that logged no transition with it)
  * closes or returns to planning; a new one is always followed by its own
  * state_changed, which is what the chain is checked against.
  */
 static yoi_state step(yoi_state s, const yoi_event *e, bool added)
 {
-	if (is(e->kind, "create"))
-		return added ? YOI_ST_PLANNING : s;
 	if (is(e->kind, "state_changed") ||
 	    (!added && is(e->kind, "migration"))) {
 		const char *to = yoi_event_attr(e, "to");
@@ -62,7 +61,8 @@ static yoi_state old_item_state(const yoi_ticket_files *old)
  * Every state_changed the change adds: legal, and chained from the state
  * the thread (in file order, the older events included) had reached.
  * Before any state the older thread records, that is the older item.md's
- * state (inherited: SPEC 5).
+ * state, and for a ticket the change adds, the first transition's `from`
+ * (inherited: SPEC 5).
  */
 static void check_new_transitions(const yoi_ticket_files *old,
 				  const yoi_ticket_files *nw,
@@ -104,31 +104,6 @@ static void check_new_transitions(const yoi_ticket_files *old,
 				     yoi_state_name(f), yoi_state_name(t));
 		state = t;
 	}
-}
-
-/*
- * A ticket this change adds has no history to inherit: unless its thread
- * records a state, it starts at planning like every ticket 'create'
- * makes.
- */
-static void check_new_ticket_state(const yoi_ticket_files *nw,
-				   const yoi_thread *th, yoi_diag *d)
-{
-	yoi_item *it = NULL;
-	yoi_error e = {0};
-	if (yoi_ticket_replay(th) ||
-	    yoi_item_parse(&it, nw->item, nw->item_len, nw->item_path, &e) < 0)
-		return; /* item.md's own findings say what is wrong */
-	const char *state = yoi_item_get(it, "state");
-	if (yoi_state_parse(state) != YOI_ST_INVALID && !is(state, "planning"))
-		yoi_diag_add(d, ERR, "change-state-unrecorded", nw->item_path,
-			     0,
-			     "this change adds the ticket in state '%s' "
-			     "without recording a transition; new tickets "
-			     "start at planning ('yoi-tickets create') and "
-			     "move with 'yoi-tickets state'",
-			     state);
-	yoi_item_free(it);
 }
 
 /* The 1-based line (of the old version) where the two first differ. */
@@ -259,8 +234,6 @@ void yoi_change_check(const yoi_ticket_files *old, const yoi_ticket_files *nw,
 			check_new_transitions(old, nw, th, added, tab, d);
 		free(added);
 	}
-	if (th && !had && nw->item)
-		check_new_ticket_state(nw, th, d);
 	yoi_doctor_check_parsed(nw, th, tab, d);
 	yoi_thread_free(th);
 	if (old && (old->item || old->thread))

@@ -444,8 +444,9 @@ static int check_limits(const yoi_ticket *t, size_t add, size_t item_len,
 
 /*
  * updated_at for a mutation: now, but never older than the thread's last
- * event (a clock behind the recorded times would leave item.md stale
- * again, and doctor --fix would repair it on every run).
+ * event, item.md's created_at or its updated_at so far (a clock behind
+ * the recorded times would leave item.md stale again, and doctor --fix
+ * would repair it on every run).
  */
 static void stamp_updated(const yoi_ticket *t, const yoi_opctx *ctx,
 			  char out[YOI_TIME_LEN + 1])
@@ -456,6 +457,12 @@ static void stamp_updated(const yoi_ticket *t, const yoi_opctx *ctx,
 		if (t->thread->ev[i].at &&
 		    yoi_time_parse(t->thread->ev[i].at, &x) == 0 && x > at)
 			at = x;
+	static const char *const fields[] = {"created_at", "updated_at"};
+	for (size_t i = 0; i < 2; i++) {
+		const char *v = yoi_item_get(t->item, fields[i]);
+		if (v && yoi_time_parse(v, &x) == 0 && x > at)
+			at = x;
+	}
 	yoi_time_format(at, out);
 }
 

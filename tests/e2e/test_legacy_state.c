@@ -327,6 +327,10 @@ Test(legacy_state, class3_created_in_later_states)
 Test(legacy_state, class3_check_history)
 {
 	char *dir = e2e_store();
+	cr_assert_eq(e2e_sh(dir, "git add -A && git commit -qm c0 --no-verify "
+				 "--allow-empty && git tag c0"),
+		     0);
+	/* Commit 1: an older tool creates the ticket in ready. */
 	put_ticket(dir, ID1, ITEM("ready"), CREATE);
 	cr_assert_eq(e2e_sh(dir, "git add -A && git commit -qm c1 --no-verify "
 				 "&& git tag c1"),
@@ -339,6 +343,14 @@ Test(legacy_state, class3_check_history)
 		     0);
 	e2e_result r = RUN(dir, "check", "--base", "c1", "--head", "c2");
 	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+	e2e_free(&r);
+	/* The creating commit too: a warning, not a rejection. */
+	r = RUN(dir, "check", "--base", "c0", "--head", "c2");
+	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+	e2e_free(&r);
+	r = RUN(dir, "check", "--base", "c0", "--head", "c1");
+	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+	cr_assert(strstr(r.out, "state-inherited"), "%s%s", r.out, r.err);
 	e2e_free(&r);
 	/* Commit 3: queued -> done is not in the table. */
 	e2e_write(dir, IP(ID1), ITEM_U("done", T2));
@@ -365,6 +377,44 @@ Test(legacy_state, class3_check_history)
 	cr_assert(strstr(r.out, "change-illegal-transition"), "%s%s", r.out,
 		  r.err);
 	e2e_free(&r);
+	e2e_rm(dir);
+}
+
+/* The merge driver: a thread that records no state leaves the state
+ * item.md's sides agree on (it used to force planning). */
+Test(legacy_state, class3_merge_keeps_the_inherited_state)
+{
+	char *dir = e2e_store();
+	put_ticket(dir, ID1, ITEM("ready"), CREATE);
+	e2e_result r = RUN(dir, "hooks", "install");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	e2e_free(&r);
+	cr_assert_eq(e2e_sh(dir, "git add -A && git commit -qm base "
+				 "&& git checkout -qb side"),
+		     0);
+	r = RUN(dir, "comment", ID1, "--message", "from the side");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	e2e_free(&r);
+	cr_assert_eq(e2e_sh(dir, "git add -A && git commit -qm side "
+				 "&& git checkout -q -"),
+		     0);
+	r = RUN(dir, "comment", ID1, "--message", "from main");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	e2e_free(&r);
+	cr_assert_eq(e2e_sh(dir, "git add -A && git commit -qm main && "
+				 "git merge -q --no-edit side "
+				 ">.git/merge.out 2>&1"),
+		     0, "the merge failed");
+	char *item = e2e_read(dir, IP(ID1));
+	cr_assert(strstr(item, "state: 'ready'"), "%s", item);
+	free(item);
+	char *thread = e2e_read(dir, TP(ID1));
+	cr_assert_eq(e2e_count(thread, "## Comment"), 2, "%s", thread);
+	free(thread);
+	expect_show(dir, ID1, "ready");
+	doc d = doctor_json(dir, false);
+	cr_assert_eq(d.errors, 0);
+	doc_free(&d);
 	e2e_rm(dir);
 }
 
@@ -411,6 +461,30 @@ Test(legacy_state, fix_is_idempotent_with_a_pinned_clock)
 	doc d = fix_twice(dir);
 	cr_assert_eq(d.errors, 0);
 	doc_free(&d);
+	unsetenv("YOI_TICKETS_NOW");
+	e2e_rm(dir);
+}
+
+/* item.md's times later than the clock: the repair never stamps
+ * updated_at before created_at or back in time. */
+Test(legacy_state, fix_is_idempotent_with_item_times_after_the_clock)
+{
+	char *dir = e2e_store();
+	setenv("YOI_TICKETS_NOW", T0, 1);
+	put_ticket(dir, ID1,
+		   "---\ntitle: 'Legacy'\nstate: 'planning'\ncreated_at: '" T1
+		   "'\nupdated_at: '" T3 "'\n---\n\nText.\n",
+		   CREATE SC(T2, "planning", "ready"));
+	doc d = fix_twice(dir);
+	char *s = dump(&d);
+	cr_assert_eq(count(&d, NULL, "item-updated-before-created", NULL), 0,
+		     "%s", s);
+	free(s);
+	doc_free(&d);
+	char *item = e2e_read(dir, IP(ID1));
+	cr_assert(strstr(item, "state: 'ready'"), "%s", item);
+	cr_assert(strstr(item, "updated_at: '" T3 "'"), "%s", item);
+	free(item);
 	unsetenv("YOI_TICKETS_NOW");
 	e2e_rm(dir);
 }
