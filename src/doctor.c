@@ -279,7 +279,8 @@ static void check_ticket(const yoi_ticket_files *f, const yoi_thread *parsed,
 		const char *replay = replay_for(th, state);
 		const yoi_field *sf = yoi_item_field(it, "state");
 		if (replay && state && strcmp(replay, state) != 0 &&
-		    yoi_doctor_drift_follows(th, state, replay))
+		    (yoi_doctor_drift_follows(th, state, replay) ||
+		     yoi_state_parse(replay) == YOI_ST_INVALID))
 			yoi_diag_add(d, ERR, "state-drift", f->item_path,
 				     sf ? sf->line : 0,
 				     "item.md says state '%s' but thread.md "
@@ -309,7 +310,6 @@ static void check_ticket(const yoi_ticket_files *f, const yoi_thread *parsed,
 				     "an earlier tool created in that state); "
 				     "the next transition starts from it",
 				     state);
-
 		if (is(state, "closed") && !f->has_resolution)
 			yoi_diag_add(d, WARN, "closed-without-resolution",
 				     f->item_path, sf ? sf->line : 0,

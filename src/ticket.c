@@ -272,17 +272,6 @@ const char *yoi_ticket_replay_or(const yoi_thread *t, const char *item_state)
 	return s ? s : item_state;
 }
 
-bool yoi_ticket_records_transition(const yoi_thread *t)
-{
-	for (size_t i = 0; t && i < t->n; i++)
-		if (kind_is(&t->ev[i], "state_changed") ||
-		    (kind_is(&t->ev[i], "migration") &&
-		     (yoi_event_attr(&t->ev[i], "to") ||
-		      yoi_event_attr(&t->ev[i], "state"))))
-			return true;
-	return false;
-}
-
 /*
  * Events carry an identity when the caller gives a random source: two
  * distinct events with the same author, second, attributes and body are

@@ -117,13 +117,6 @@ const char *yoi_ticket_replay(const yoi_thread *t);
 /* yoi_ticket_replay, else item_state (the inherited state). */
 const char *yoi_ticket_replay_or(const yoi_thread *t, const char *item_state);
 
-/*
- * Whether the thread records a transition: a state_changed, or a
- * migration carrying a state. Without one, the ticket's state (and
- * where a close found it) is inherited from an earlier tool.
- */
-bool yoi_ticket_records_transition(const yoi_thread *t);
-
 typedef struct yoi_create_opts {
 	const char *title;
 	const char *body; /* NULL: the language's template body */

@@ -53,7 +53,6 @@ Test(replay, a_thread_without_transition_keeps_the_item_state)
 {
 	yoi_thread *t = parse(CREATE COMMENT);
 	cr_assert_null(yoi_ticket_replay(t));
-	cr_assert_not(yoi_ticket_records_transition(t));
 	yoi_thread_free(t);
 	cr_assert_str_eq(replay(CREATE, "ready"), "ready");
 	cr_assert_str_eq(replay(CREATE COMMENT, "inprogress"), "inprogress");
@@ -72,9 +71,6 @@ Test(replay, recorded_state_events_decide)
 				"closed"),
 			 "planning");
 	cr_assert_str_eq(replay(MIGRATION, "planning"), "done");
-	yoi_thread *t = parse(MIGRATION);
-	cr_assert(yoi_ticket_records_transition(t));
-	yoi_thread_free(t);
 }
 
 /* doctor's findings for one ticket. */
