@@ -6,6 +6,7 @@
 
 #include "yoi/doctor.h"
 #include "yoi/history.h"
+#include "yoi/item.h"
 #include "yoi/thread.h"
 #include "yoi/ticket.h"
 
@@ -17,15 +18,16 @@ static bool is(const char *a, const char *b)
 }
 
 /*
- * The state after event e, from s: a create starts at planning, a
- * transition moves to its `to`. An older close (a tool that logged no
- * transition with it) closes; a new close is always followed by its own
+ * The state after event e, from s: a create says nothing (older tools
+ * created tickets in later states: the initial state is the `from` of the
+ * first transition, or the older item.md's state). A transition moves to
+ * its `to`.
+ * An older close or reopen (a tool that logged no transition with it)
+ * closes or returns to planning; a new one is always followed by its own
  * state_changed, which is what the chain is checked against.
  */
 static yoi_state step(yoi_state s, const yoi_event *e, bool added)
 {
-	if (is(e->kind, "create"))
-		return YOI_ST_PLANNING;
 	if (is(e->kind, "state_changed") ||
 	    (!added && is(e->kind, "migration"))) {
 		const char *to = yoi_event_attr(e, "to");
@@ -36,18 +38,39 @@ static yoi_state step(yoi_state s, const yoi_event *e, bool added)
 	}
 	if (!added && (is(e->kind, "close") || is(e->kind, "closed")))
 		return YOI_ST_CLOSED;
+	if (!added && is(e->kind, "reopen"))
+		return YOI_ST_PLANNING;
+	return s;
+}
+
+/* The state the older item.md names (invalid when unknown). */
+static yoi_state old_item_state(const yoi_ticket_files *old)
+{
+	yoi_item *it = NULL;
+	yoi_error e = {0};
+	if (!old || !old->item ||
+	    yoi_item_parse(&it, old->item, old->item_len, old->item_path, &e) <
+		0)
+		return YOI_ST_INVALID;
+	yoi_state s = yoi_state_parse(yoi_item_get(it, "state"));
+	yoi_item_free(it);
 	return s;
 }
 
 /*
  * Every state_changed the change adds: legal, and chained from the state
  * the thread (in file order, the older events included) had reached.
+ * Before any state the older thread records, that is the older item.md's
+ * state, and for a ticket the change adds, the first transition's `from`
+ * (inherited: SPEC 5).
  */
-static void check_new_transitions(const yoi_ticket_files *nw,
+static void check_new_transitions(const yoi_ticket_files *old,
+				  const yoi_ticket_files *nw,
 				  const yoi_thread *th, const bool *added,
 				  const yoi_state_table *tab, yoi_diag *d)
 {
 	yoi_state state = YOI_ST_INVALID;
+	bool inherited = false; /* state set from the older item.md */
 	for (size_t i = 0; i < th->n; i++) {
 		const yoi_event *e = &th->ev[i];
 		if (!e->kind)
@@ -55,6 +78,10 @@ static void check_new_transitions(const yoi_ticket_files *nw,
 		if (!added[i] || !is(e->kind, "state_changed")) {
 			state = step(state, e, added[i]);
 			continue;
+		}
+		if (state == YOI_ST_INVALID && !inherited) {
+			inherited = true;
+			state = old_item_state(old);
 		}
 		yoi_state f = yoi_state_parse(yoi_event_attr(e, "from"));
 		yoi_state t = yoi_state_parse(yoi_event_attr(e, "to"));
@@ -204,7 +231,7 @@ void yoi_change_check(const yoi_ticket_files *old, const yoi_ticket_files *nw,
 			for (size_t i = 0; i < th->n; i++)
 				added[i] = true;
 		if (ok && (added || !th->n))
-			check_new_transitions(nw, th, added, tab, d);
+			check_new_transitions(old, nw, th, added, tab, d);
 		free(added);
 	}
 	yoi_doctor_check_parsed(nw, th, tab, d);

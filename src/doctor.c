@@ -67,7 +67,20 @@ static void check_history(const yoi_ticket_files *f, const yoi_thread *th,
 		    th->ev[0].kind);
 	/* A broken transition chain: two histories merged into one. */
 	yoi_chain_break br[16];
-	size_t nbr = yoi_history_chain(th, br, 16, NULL);
+	bool gap = false;
+	size_t nbr = yoi_history_chain(th, br, 16, &gap);
+	for (size_t i = 0; gap && i < th->n; i++)
+		if (is(th->ev[i].kind, "state_changed")) {
+			yoi_diag_add(
+			    d, WARN, "state-initial-inherited", tp,
+			    th->ev[i].line,
+			    "the first recorded transition starts from %s: "
+			    "the state before it is inherited (an earlier "
+			    "tool created or moved the ticket without "
+			    "logging a transition); the replay starts there",
+			    yoi_event_attr(&th->ev[i], "from"));
+			break;
+		}
 	for (size_t k = 0; k < nbr && k < 16; k++)
 		if (!br[k].settled)
 			yoi_diag_add(
@@ -180,6 +193,41 @@ static void report_torn(const yoi_ticket_files *f, size_t keep, yoi_diag *d)
 			     f->thread_len - keep);
 }
 
+/* Where a state stands in the forward order planning .. closed. */
+static int rank(const char *s)
+{
+	return (int)yoi_state_parse(s);
+}
+
+/*
+ * The replay item.md must match. A thread that records no state leaves
+ * item.md's state standing (inherited), unless that is no state at all:
+ * then a thread that starts with create says planning.
+ */
+static const char *replay_for(const yoi_thread *th, const char *item_state)
+{
+	const char *r = yoi_ticket_replay(th);
+	if (!r && yoi_state_parse(item_state) == YOI_ST_INVALID && th &&
+	    th->n && is(th->ev[0].kind, "create"))
+		r = "planning";
+	return r;
+}
+
+bool yoi_doctor_drift_follows(const yoi_thread *th, const char *item_state,
+			      const char *replay)
+{
+	if (yoi_state_parse(replay) == YOI_ST_INVALID)
+		return false;
+	if (yoi_state_parse(item_state) == YOI_ST_INVALID)
+		return true;
+	/* The thread records the ticket leaving item.md's state. */
+	for (size_t i = 0; th && i < th->n; i++)
+		if (is(th->ev[i].kind, "state_changed") &&
+		    is(yoi_event_attr(&th->ev[i], "from"), item_state))
+			return true;
+	return !is(item_state, "closed") && rank(item_state) < rank(replay);
+}
+
 /*
  * The checks of yoi_doctor_check_ticket; *state gets item.md's state.
  * parsed: f->thread as the caller parsed it (with d), or NULL to parse it
@@ -228,15 +276,40 @@ static void check_ticket(const yoi_ticket_files *f, const yoi_thread *parsed,
 	}
 	if (it && th) {
 		const char *state = yoi_item_get(it, "state");
-		const char *replay = yoi_ticket_replay(th);
+		const char *replay = replay_for(th, state);
 		const yoi_field *sf = yoi_item_field(it, "state");
-		if (replay && state && strcmp(replay, state) != 0)
+		if (replay && state && strcmp(replay, state) != 0 &&
+		    (yoi_doctor_drift_follows(th, state, replay) ||
+		     yoi_state_parse(replay) == YOI_ST_INVALID))
 			yoi_diag_add(d, ERR, "state-drift", f->item_path,
 				     sf ? sf->line : 0,
 				     "item.md says state '%s' but thread.md "
 				     "replays to '%s'; run 'yoi-tickets doctor "
 				     "--fix' to make item.md follow the thread",
 				     state, replay);
+		else if (replay && state && strcmp(replay, state) != 0)
+			yoi_diag_add(
+			    d, ERR, "state-drift-unrecorded", f->item_path,
+			    sf ? sf->line : 0,
+			    "item.md says state '%s' but thread.md replays to "
+			    "'%s' and records no move from '%s'; doctor --fix "
+			    "never moves a ticket backwards or out of closed: "
+			    "record the state it is in with %s",
+			    state, replay, state,
+			    is(state, "closed")
+				? "'yoi-tickets close ID --resolution TEXT'"
+				: "'yoi-tickets state ID STATE --force "
+				  "--reason TEXT'");
+		if (state && !replay &&
+		    yoi_state_parse(state) != YOI_ST_INVALID &&
+		    !is(state, "planning"))
+			yoi_diag_add(d, WARN, "state-inherited", f->item_path,
+				     sf ? sf->line : 0,
+				     "thread.md records no transition: state "
+				     "'%s' is inherited from item.md (a ticket "
+				     "an earlier tool created in that state); "
+				     "the next transition starts from it",
+				     state);
 		if (is(state, "closed") && !f->has_resolution)
 			yoi_diag_add(d, WARN, "closed-without-resolution",
 				     f->item_path, sf ? sf->line : 0,
@@ -1135,9 +1208,9 @@ int yoi_doctor_repair(yoi_store *st, const yoi_opctx *ctx, const char *id,
 		yoi_buf_printf(what, "thread tail moved to %s", rel);
 	}
 	const char *state = yoi_item_get(t->item, "state");
-	const char *replay = yoi_ticket_replay(t->thread);
+	const char *replay = replay_for(t->thread, state);
 	bool drift = replay && (!state || strcmp(state, replay) != 0) &&
-		     yoi_state_parse(replay) != YOI_ST_INVALID;
+		     yoi_doctor_drift_follows(t->thread, state, replay);
 	const char *ua = yoi_item_get(t->item, "updated_at");
 	int64_t u, last = 0;
 	for (size_t i = 0; i < t->thread->n; i++) {

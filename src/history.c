@@ -101,17 +101,18 @@ static bool kind_is(const yoi_event *e, const char *k)
 	return e->kind && strcmp(e->kind, k) == 0;
 }
 
-/* Whether the close at i is followed by its own state_changed to closed
- * before any other close or transition elsewhere. */
-static bool close_paired(const yoi_thread *th, size_t i)
+/* Whether the close (reopen) at i is followed by its own state_changed to
+ * `to` (closed, planning) before any other close, reopen or transition. */
+static bool paired(const yoi_thread *th, size_t i, const char *want)
 {
 	for (size_t k = i + 1; k < th->n; k++) {
 		const yoi_event *e = &th->ev[k];
 		if (kind_is(e, "state_changed")) {
 			const char *to = yoi_event_attr(e, "to");
-			return to && strcmp(to, "closed") == 0;
+			return to && strcmp(to, want) == 0;
 		}
-		if (kind_is(e, "close") || kind_is(e, "closed"))
+		if (kind_is(e, "close") || kind_is(e, "closed") ||
+		    kind_is(e, "reopen"))
 			return false;
 	}
 	return false;
@@ -139,8 +140,14 @@ size_t yoi_history_chain(const yoi_thread *th, yoi_chain_break *out, size_t max,
 				setter = i;
 			}
 		} else if (kind_is(e, "close") || kind_is(e, "closed")) {
-			if (!close_paired(th, i)) {
+			if (!paired(th, i, "closed")) {
 				state = "closed";
+				setter = i;
+			}
+		} else if (kind_is(e, "reopen")) {
+			/* An older tool's reopen, logged alone. */
+			if (!paired(th, i, "planning")) {
+				state = "planning";
 				setter = i;
 			}
 		} else if (kind_is(e, "state_changed")) {

@@ -237,20 +237,39 @@ out:
 	return rc;
 }
 
+static bool kind_is(const yoi_event *e, const char *k)
+{
+	return e->kind && strcmp(e->kind, k) == 0;
+}
+
 const char *yoi_ticket_replay(const yoi_thread *t)
 {
-	if (!t)
-		return NULL;
-	const char *s = yoi_thread_replay_state(t);
-	if (s || t->n == 0 || !t->ev[0].kind)
-		return s;
-	if (strcmp(t->ev[0].kind, "create") == 0)
-		return "planning";
-	if (strcmp(t->ev[0].kind, "migration") == 0) {
-		s = yoi_event_attr(&t->ev[0], "to");
-		return s ? s : yoi_event_attr(&t->ev[0], "state");
+	const char *state = NULL;
+	for (size_t i = 0; t && i < t->n; i++) {
+		const yoi_event *e = &t->ev[i];
+		const char *to = NULL;
+		if (kind_is(e, "state_changed")) {
+			to = yoi_event_attr(e, "to");
+		} else if (kind_is(e, "migration")) {
+			to = yoi_event_attr(e, "to");
+			if (!to)
+				to = yoi_event_attr(e, "state");
+		} else if (kind_is(e, "close") || kind_is(e, "closed")) {
+			to = "closed";
+		} else if (kind_is(e, "reopen")) {
+			/* An older tool's reopen without its transition. */
+			to = "planning";
+		}
+		if (to && *to)
+			state = to;
 	}
-	return NULL;
+	return state;
+}
+
+const char *yoi_ticket_replay_or(const yoi_thread *t, const char *item_state)
+{
+	const char *s = yoi_ticket_replay(t);
+	return s ? s : item_state;
 }
 
 /*
@@ -413,6 +432,30 @@ static int check_limits(const yoi_ticket *t, size_t add, size_t item_len,
 }
 
 /*
+ * updated_at for a mutation: now, but never older than the thread's last
+ * event, item.md's created_at or its updated_at so far (a clock behind
+ * the recorded times would leave item.md stale again, and doctor --fix
+ * would repair it on every run).
+ */
+static void stamp_updated(const yoi_ticket *t, const yoi_opctx *ctx,
+			  char out[YOI_TIME_LEN + 1])
+{
+	int64_t ms = ctx->clock_ms ? ctx->clock_ms() : ctx->now_ms;
+	int64_t at = ms / 1000, x;
+	for (size_t i = 0; t->thread && i < t->thread->n; i++)
+		if (t->thread->ev[i].at &&
+		    yoi_time_parse(t->thread->ev[i].at, &x) == 0 && x > at)
+			at = x;
+	static const char *const fields[] = {"created_at", "updated_at"};
+	for (size_t i = 0; i < 2; i++) {
+		const char *v = yoi_item_get(t->item, fields[i]);
+		if (v && yoi_time_parse(v, &x) == 0 && x > at)
+			at = x;
+	}
+	yoi_time_format(at, out);
+}
+
+/*
  * The common tail of every mutation: stamp updated_at (plus the caller's
  * field changes already made on t->item), check, append the rendered
  * events with one write, then rewrite item.md.
@@ -428,7 +471,7 @@ int yoi_ticket_commit(const yoi_ticket *t, const yoi_opctx *ctx,
 	if (rc < 0)
 		return yoi_error_set(err, rc, NULL, 0, "out of memory");
 	char at[YOI_TIME_LEN + 1];
-	now_str(ctx, at);
+	stamp_updated(t, ctx, at);
 	if (yoi_item_set(t->item, "updated_at", at) < 0)
 		return yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
 	yoi_buf item = YOI_BUF_INIT;
@@ -768,9 +811,8 @@ int yoi_ticket_append(yoi_store *st, const yoi_opctx *ctx, const char *id,
 /* The current state: the thread's replay, else item.md's field. */
 static int current_state(const yoi_ticket *t, yoi_state *out, yoi_error *err)
 {
-	const char *s = yoi_ticket_replay(t->thread);
-	if (!s)
-		s = yoi_item_get(t->item, "state");
+	const char *s =
+	    yoi_ticket_replay_or(t->thread, yoi_item_get(t->item, "state"));
 	*out = yoi_state_parse(s);
 	if (*out == YOI_ST_INVALID)
 		return yoi_error_set(err, YOI_ECORRUPT, t->item_path, 0,

@@ -37,7 +37,14 @@ typedef struct yoi_ticket_files {
  * item-stale-updated-at (w), thread-torn-tail (bytes after the last
  * complete event block that are no complete block: an interrupted
  * append, see yoi_thread_torn_tail; line: where they start),
- * thread-no-complete-event (thread.md has no complete block at all).
+ * thread-no-complete-event (thread.md has no complete block at all),
+ * state-inherited (w: the thread records no transition and item.md's
+ * state is not planning: created or closed by an earlier tool),
+ * state-initial-inherited (w: the first transition does not start
+ * where the create left the ticket), state-drift-unrecorded (item.md's
+ * state differs from the replay and the thread records no move from
+ * it: --fix would move the ticket backwards or out of closed, so it
+ * does not).
  */
 /*
  * An entry of the tickets root that is not a ticket directory, reported
@@ -112,6 +119,15 @@ int yoi_doctor_run(const yoi_store *st, yoi_diag *d, yoi_error *err);
  *                        most artifacts/.gitkeep and engine temp files;
  *                        path: the directory
  */
+
+/*
+ * Whether making item.md's state follow the replay is a repair: the
+ * replay is a valid state, and item.md's state is invalid, or one the
+ * thread records the ticket leaving, or behind the replay in the order
+ * planning .. done, closed (never out of closed, never backwards).
+ */
+bool yoi_doctor_drift_follows(const yoi_thread *th, const char *item_state,
+			      const char *replay);
 
 /* Codes that --fix can repair. */
 bool yoi_doctor_fixable(const char *code);

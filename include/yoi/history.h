@@ -48,7 +48,8 @@ void yoi_history_free(yoi_history *h);
  * state_changed should start (`from`) where the thread had got to: a
  * create starts at planning, a transition moves to its `to`, a close
  * closes unless its own state_changed to closed follows it (the engine
- * writes both), a migration sets its `to`/`state`. The first transition
+ * writes both), a reopen logged without its state_changed returns it
+ * to planning, a migration sets its `to`/`state`. The first transition
  * sets the start (older tools created tickets in later states without a
  * transition: an inherited gap, not a break). A later transition that
  * starts elsewhere is a break: two histories were merged into one (one

@@ -104,12 +104,18 @@ int yoi_ticket_load(yoi_ticket **out, const yoi_store *st, const char *id,
 void yoi_ticket_free(yoi_ticket *t);
 
 /*
- * The state replayed from the thread (SPEC 5): the `to` of the last
- * state_changed or "closed" after close; a thread that starts with
- * `create` and never changes state is "planning"; a `migration` event may
- * carry `state:`/`to:`. NULL when the thread says nothing.
+ * The state replayed from the thread (SPEC 5), in file order: the `to`
+ * of the last state_changed, "closed" after a close, "planning" after a
+ * reopen (an older tool's, logged without its transition: the engine's
+ * own are followed by one), a migration's `to:`/`state:`. NULL when the
+ * thread records no state at all (a create alone does not: older tools
+ * created tickets directly in later states): item.md's state stands,
+ * inherited. Borrowed from t.
  */
 const char *yoi_ticket_replay(const yoi_thread *t);
+
+/* yoi_ticket_replay, else item_state (the inherited state). */
+const char *yoi_ticket_replay_or(const yoi_thread *t, const char *item_state);
 
 typedef struct yoi_create_opts {
 	const char *title;

@@ -51,7 +51,8 @@ static int read_side(const yoi_store *st, const char *rev, const char *path,
  * item.md's state follows the merged thread: merge the three thread.md
  * versions (HEAD, the commit merged in, their merge base) as the thread
  * driver does and replay. NULL when that cannot be known (not a git
- * merge, e.g. a rebase): yoi_merge_item then falls back.
+ * merge, e.g. a rebase) or the merged thread records no state (item.md's
+ * inherited state stands, SPEC 5): yoi_merge_item then falls back.
  */
 static char *merged_state(const yoi_store *st, const char *item_path)
 {

@@ -116,7 +116,8 @@ static json_t *to_json(const yoi_ticket *t, size_t first, json_t *relations)
 	for (size_t i = first; i < t->thread->n; i++)
 		json_array_append_new(events,
 				      yoi_cli_event_json(&t->thread->ev[i]));
-	const char *replayed = yoi_ticket_replay(t->thread);
+	const char *replayed =
+	    yoi_ticket_replay_or(t->thread, yoi_item_get(t->item, "state"));
 	return json_pack(
 	    "{s:s, s:s?, s:s?, s:o, s:s%, s:o, s:i, s:o, s:s?, s:o?}", "id",
 	    t->id, "title", yoi_item_get(t->item, "title"), "state",

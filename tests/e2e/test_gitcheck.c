@@ -294,7 +294,7 @@ Test(gitcheck, doctor_junit_format)
 		     0);
 	r = RUN(dir, "doctor", "--format", "junit");
 	cr_assert_eq(r.status, 1, "%s", r.err);
-	cr_assert(strstr(r.out, "<failure type=\"state-drift\""), "%s", r.out);
+	cr_assert(strstr(r.out, "<failure type=\"state-drift"), "%s", r.out);
 	e2e_free(&r);
 	free(id);
 	e2e_rm(dir);
