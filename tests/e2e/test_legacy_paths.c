@@ -176,10 +176,18 @@ Test(legacy_paths, store_without_gitignore_shows_only_ticket_files)
 	cr_assert_eq(e2e_sh(dir, "echo x > README && mkdir -p .yoi/tickets && "
 				 "git add README && git commit -qm init"),
 		     0);
+	OK(dir, "hooks", "install");
 	char *id = OK_LINE(dir, "create", "--title", "Lifecycle");
+	char *other = OK_LINE(dir, "create", "--title", "Other");
 	OK(dir, "comment", id, "--message", "hello");
+	OK(dir, "relation", "add", id, "--kind", "related", "--target", other);
+	OK(dir, "plan", "add", id, "--kind", "waiting_capacity_note", "--note",
+	   "n");
+	OK(dir, "review", other, "--approve", "--message", "fine");
 	OK(dir, "state", id, "ready", "--summary", "s");
 	OK(dir, "state", id, "queued");
+	OK(dir, "route", "--record", id);
+	OK(dir, "prompt", "coder", id);
 	only_ticket_files(dir, "--ignored");
 	cr_assert_eq(e2e_sh(dir, "git add -A && git commit -qm t"), 0);
 	OK(dir, "start", id);
@@ -190,6 +198,8 @@ Test(legacy_paths, store_without_gitignore_shows_only_ticket_files)
 	only_ticket_files(dir, "");
 	OK(dir, "cleanup", id);
 	OK(dir, "close", id, "--resolution", "done");
+	OK(dir, "reopen", id, "--reason", "again");
+	OK(dir, "doctor", "--fix");
 	only_ticket_files(dir, "--ignored");
 	cr_assert_not(e2e_exists(dir, ".yoi/tickets/.lock"));
 	cr_assert_not(e2e_exists(dir, ".yoi/.gitignore"));
@@ -197,6 +207,7 @@ Test(legacy_paths, store_without_gitignore_shows_only_ticket_files)
 	fixture_checks(dir, id, 0, NULL, NULL);
 	cr_assert_eq(e2e_sh(dir, "git ls-files | grep -q lock"), 1,
 		     "a lock file was committed");
+	free(other);
 	free(id);
 	e2e_rm(dir);
 }
