@@ -291,3 +291,27 @@ Test(legacy_paths, store_outside_git_keeps_the_lock_in_the_store)
 	free(id);
 	e2e_rm(dir);
 }
+
+/* A corrupt local record of started work is reported, not taken as
+ * "owned" nor as a reason to fail doctor. */
+Test(legacy_paths, corrupt_started_record_is_a_warning)
+{
+	char *dir = e2e_store();
+	char *id = OK_LINE(dir, "create", "--title", "Mine");
+	OK(dir, "state", id, "ready", "--summary", "s");
+	OK(dir, "state", id, "queued");
+	cr_assert_eq(e2e_sh(dir, "git add -A && git commit -qm t"), 0);
+	OK(dir, "start", id);
+	cr_assert_eq(e2e_sh(dir,
+			    "rm -rf .worktree/%s-mine && git worktree prune && "
+			    "echo 'not json' > .git/yoi/started/%s",
+			    id, id),
+		     0);
+	e2e_result r = RUN(dir, "doctor", "--format", "json");
+	cr_assert_eq(r.status, 0, "%s%s", r.out, r.err);
+	cr_assert(strstr(r.out, "\"worktree-record\""), "%s", r.out);
+	cr_assert_null(strstr(r.out, "worktree-missing"), "%s", r.out);
+	e2e_free(&r);
+	free(id);
+	e2e_rm(dir);
+}
