@@ -886,6 +886,10 @@ static int check_graph(const yoi_store *st, const yoi_strv *tickets,
 /*
  * Git findings (SPEC 10): a ticket worktree whose ticket is closed, an
  * inprogress ticket whose recorded worktree is gone. Both warnings.
+ * "Gone" only for a worktree this clone made (yoi_work_owned: its local
+ * record of started work, or git's list of worktrees): the records are
+ * committed, and a path another machine or clone recorded (say
+ * /home/alice/src/proj-wt/T1) was never here to go missing.
  */
 static int check_worktrees(const yoi_store *st, const yoi_strv *tickets,
 			   const doctor_ticket *tk, yoi_diag *d, yoi_error *err)
@@ -901,14 +905,27 @@ static int check_worktrees(const yoi_store *st, const yoi_strv *tickets,
 		if (yoi_work_recorded(st, tickets->v[i], &w, &e2) < 0)
 			continue; /* never started with start: nothing recorded
 				   */
-		if (w.worktree_path && !yoi_exists(w.worktree_path)) {
+		bool owned = false;
+		int orc = 0;
+		if (w.worktree_path && !yoi_exists(w.worktree_path))
+			orc =
+			    yoi_work_owned(st, tickets->v[i], &w, &owned, &e2);
+		if (orc == YOI_ECORRUPT)
+			yoi_diag_add(d, WARN, "worktree-record", e2.path,
+				     e2.line, "%s", e2.msg);
+		if (orc == YOI_ENOMEM) {
+			yoi_work_info_free(&w);
+			return yoi_error_set(err, YOI_ENOMEM, NULL, 0,
+					     "out of memory");
+		}
+		if (owned) {
 			char *plan = yoi_store_path(
 			    st, tickets->v[i],
 			    "artifacts/orchestration-plan.jsonl");
 			yoi_diag_add(d, WARN, "worktree-missing", plan, 0,
 				     "ticket %s is inprogress but its recorded "
-				     "worktree %s is gone; recreate it or "
-				     "finish the ticket",
+				     "worktree %s, made in this clone, is "
+				     "gone; recreate it or finish the ticket",
 				     tickets->v[i], w.worktree);
 			free(plan);
 		}

@@ -465,24 +465,209 @@ static int take(int fd, int op, const char *path, int wait_sec, yoi_error *err)
 	}
 }
 
+/* Names of lock files longer than this are hashed (NAME_MAX is 255). */
+#define LOCK_NAME_MAX 200
+
+/* p is dir or below it, component-wise (dir may end in '/'); *rest is
+ * what follows, without leading '/'. */
+static bool under(const char *p, const char *dir, const char **rest)
+{
+	size_t n = strlen(dir);
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	if (strncmp(p, dir, n) != 0 || (p[n] != '\0' && p[n] != '/'))
+		return false;
+	*rest = p + n;
+	while (**rest == '/')
+		(*rest)++;
+	return true;
+}
+
+char *yoi_store_lock_path_for(const char *root, const char *workdir,
+			      const char *gitdir)
+{
+	const char *rel;
+	if (!gitdir || !workdir || !under(root, workdir, &rel)) {
+		size_t n = strlen(root);
+		return yoi_sprintf("%s%s.lock", root,
+				   n && root[n - 1] == '/' ? "" : "/");
+	}
+	yoi_buf name = YOI_BUF_INIT;
+	size_t n = strlen(rel);
+	while (n && rel[n - 1] == '/')
+		n--;
+	bool ok = yoi_buf_puts(&name, "") == 0;
+	for (size_t i = 0; ok && i < n; i++) {
+		const char one[2] = {rel[i], '\0'};
+		const char *piece = rel[i] == '%'   ? "%25"
+				    : rel[i] == '/' ? "%2F"
+						    : one;
+		ok = yoi_buf_puts(&name, piece) == 0;
+	}
+	if (!ok) {
+		yoi_buf_free(&name);
+		return NULL;
+	}
+	if (name.len > LOCK_NAME_MAX) {
+		/* FNV-1a: stable across versions and machines. */
+		unsigned long long h = 0xcbf29ce484222325ULL;
+		for (size_t i = 0; i < name.len; i++)
+			h = (h ^ (unsigned char)name.ptr[i]) * 0x100000001b3ULL;
+		yoi_buf_clear(&name);
+		if (yoi_buf_printf(&name, "%%h%016llx", h) < 0) {
+			yoi_buf_free(&name);
+			return NULL;
+		}
+	}
+	size_t g = strlen(gitdir);
+	while (g > 1 && gitdir[g - 1] == '/')
+		g--;
+	char *out =
+	    yoi_sprintf("%.*s/yoi/locks/%s.lock", (int)g, gitdir, name.ptr);
+	yoi_buf_free(&name);
+	return out;
+}
+
 /*
- * Open <root>/.lock (in the store's scope) and flock it, exclusive or
- * shared; on success the store holds it. A shared lock makes do with an
- * existing lock file it cannot write (a read-only store); failing to
- * open one is YOI_EREFUSED there (doctor then reads unlocked), YOI_EIO
- * for a writer.
+ * The repository of the work tree holding path (absolute, resolved): the
+ * nearest folder at or above it with a .git - a directory, or a file
+ * "gitdir: DIR" as linked worktrees and separate git directories have -
+ * that is a repository (holds HEAD). *workdir is that folder, *gitdir the
+ * resolved git directory; both NULL when there is none. Found by hand,
+ * not by libgit2, so that the answer never depends on who asks (libgit2
+ * refuses to open a repository another user owns) or from where.
+ */
+static int git_of(const char *path, char **workdir, char **gitdir,
+		  yoi_error *err)
+{
+	*workdir = *gitdir = NULL;
+	char *dir = yoi_strdup(path);
+	if (!dir)
+		return yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
+	int rc = 0;
+	/* Each turn drops one component: bounded by the path's length. */
+	for (;;) {
+		char *dotgit = yoi_path_join(dir, ".git");
+		char *gd = NULL;
+		struct stat sb;
+		int src = dotgit ? stat(dotgit, &sb) : -1;
+		if (!dotgit) {
+			rc = YOI_ENOMEM;
+		} else if (src == 0 && S_ISDIR(sb.st_mode)) {
+			gd = realpath(dotgit, NULL);
+		} else if (src == 0 && S_ISREG(sb.st_mode)) {
+			yoi_buf b = YOI_BUF_INIT;
+			yoi_error e2;
+			if (yoi_file_read(dotgit, 4096, &b, &e2) == 0 &&
+			    b.ptr && strncmp(b.ptr, "gitdir: ", 8) == 0) {
+				char *v = b.ptr + 8;
+				v[strcspn(v, "\r\n")] = '\0';
+				char *p = v[0] == '/' ? yoi_strdup(v)
+						      : yoi_path_join(dir, v);
+				gd = p ? realpath(p, NULL) : NULL;
+				free(p);
+			}
+			yoi_buf_free(&b);
+		}
+		char *head = gd ? yoi_path_join(gd, "HEAD") : NULL;
+		bool found = head && yoi_exists(head);
+		free(head);
+		free(dotgit);
+		if (found) {
+			*workdir = dir;
+			*gitdir = gd;
+			return 0;
+		}
+		free(gd);
+		char *slash = strrchr(dir, '/');
+		if (rc < 0 || !slash || (slash == dir && !dir[1]))
+			break;
+		*(slash == dir ? slash + 1 : slash) = '\0';
+	}
+	free(dir);
+	if (rc == YOI_ENOMEM)
+		return yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
+	return 0;
+}
+
+int yoi_store_lock_path(const yoi_store *st, char **out, char **gitdir,
+			yoi_error *err)
+{
+	*out = NULL;
+	if (gitdir)
+		*gitdir = NULL;
+	char *root = realpath(st->root, NULL);
+	if (!root)
+		return yoi_error_set(
+		    err, errno == ENOMEM ? YOI_ENOMEM : YOI_EIO, st->root, 0,
+		    "%s: cannot resolve: %s", st->root, strerror(errno));
+	/* Found from the root: the same answer from every cwd. */
+	char *wd = NULL, *gd = NULL;
+	int rc = git_of(root, &wd, &gd, err);
+	if (rc == 0 && !(*out = yoi_store_lock_path_for(root, wd, gd)))
+		rc = yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
+	/* wd is the root or above it: the lock is in gd when there is one. */
+	if (rc == 0 && gitdir) {
+		*gitdir = gd;
+		gd = NULL;
+	}
+	free(root);
+	free(wd);
+	free(gd);
+	return rc;
+}
+
+/*
+ * Make <gitdir>/yoi/locks (each folder opened without following a
+ * symbolic link below the git directory).
+ */
+static int lock_dirs(const yoi_file_scope *sc, const char *gitdir,
+		     yoi_error *err)
+{
+	char *yoi = yoi_path_join(gitdir, "yoi");
+	char *locks = yoi ? yoi_path_join(yoi, "locks") : NULL;
+	int rc = locks
+		     ? yoi_mkdir_in(sc, yoi, false, err)
+		     : yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
+	if (rc == 0)
+		rc = yoi_mkdir_in(sc, locks, false, err);
+	free(yoi);
+	free(locks);
+	return rc;
+}
+
+/*
+ * Open the lock file (yoi_store_lock_path: in the git directory, or in
+ * the store's scope when there is no repository) and flock it, exclusive
+ * or shared; on success the store holds it. A shared lock makes do with
+ * an existing lock file it cannot write (a read-only store or git
+ * directory); failing to open one is YOI_EREFUSED there (doctor then
+ * reads unlocked), YOI_EIO for a writer.
  */
 static int lock_take(yoi_store *st, bool shared, int wait_sec, yoi_error *err)
 {
 	int rc = yoi_store_require(st, err);
 	if (rc < 0)
 		return rc;
-	char *path = yoi_path_join(st->root, ".lock");
-	if (!path)
-		return yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
+	/* The lock no longer needs the store writable to be taken: a writer
+	 * still says so first, before it writes anything. */
+	if (!shared && faccessat(AT_FDCWD, st->root, W_OK, AT_EACCESS) < 0 &&
+	    (errno == EACCES || errno == EROFS || errno == EPERM))
+		return yoi_error_set(err, YOI_EIO, st->root, 0,
+				     "%s: the store is not writable (%s); "
+				     "check its permissions and the file "
+				     "system's mount options",
+				     st->root, strerror(errno));
+	char *path = NULL, *gitdir = NULL;
+	if ((rc = yoi_store_lock_path(st, &path, &gitdir, err)) < 0)
+		return rc;
 	yoi_file_scope sc;
 	yoi_store_scope(st, &sc);
-	int fd = yoi_file_open_in(&sc, path, O_RDWR | O_CREAT, 0644, err);
+	if (gitdir)
+		sc = (yoi_file_scope){gitdir, NULL};
+	int fd = gitdir ? lock_dirs(&sc, gitdir, err) : 0;
+	if (fd == 0)
+		fd = yoi_file_open_in(&sc, path, O_RDWR | O_CREAT, 0644, err);
 	if (shared && (fd == YOI_EIO || fd == YOI_ENOTFOUND))
 		fd = yoi_file_open_in(&sc, path, O_RDONLY, 0, err);
 	if (fd < 0) {
@@ -495,13 +680,15 @@ static int lock_take(yoi_store *st, bool shared, int wait_sec, yoi_error *err)
 		else if (fd == YOI_EIO || fd == YOI_ENOTFOUND)
 			fd = yoi_error_set(err, YOI_EIO, path, 0,
 					   "cannot open the lock file: %s; "
-					   "check that the store is writable",
-					   why);
+					   "check that %s is writable",
+					   why, gitdir ? gitdir : st->root);
 		free(path);
+		free(gitdir);
 		return fd;
 	}
 	rc = take(fd, shared ? LOCK_SH : LOCK_EX, path, wait_sec, err);
 	free(path);
+	free(gitdir);
 	if (rc < 0) {
 		close(fd);
 		return rc;

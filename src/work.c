@@ -845,6 +845,37 @@ int yoi_work_finish(yoi_store *st, const yoi_opctx *ctx, const char *id,
 	return 0;
 }
 
+int yoi_work_owned(const yoi_store *st, const char *id, const yoi_work_info *w,
+		   bool *owned, yoi_error *err)
+{
+	*owned = false;
+	if (!st->repo || !w->worktree)
+		return 0;
+	yoi_git_worktrees wts = {0};
+	int rc = yoi_git_worktrees_list(st->repo, &wts, err);
+	if (rc < 0)
+		return rc;
+	/* git's own list: a worktree of this clone, even a deleted one
+	 * that was never pruned. */
+	if (w->worktree_path &&
+	    yoi_git_worktrees_find_path(&wts, w->worktree_path))
+		*owned = true;
+	yoi_git_worktrees_free(&wts);
+	if (*owned)
+		return 0;
+	char *file = started_path(st, id);
+	char *norm = norm_path(w->worktree);
+	json_t *root = NULL;
+	if (!file || !norm)
+		rc = oom(err);
+	else if ((rc = started_load(file, &root, err)) == 0)
+		*owned = started_find(root, w->branch, norm, NULL) != NULL;
+	json_decref(root);
+	free(norm);
+	free(file);
+	return rc;
+}
+
 /* Whether comp is a name start makes for id: "<ID>" or "<ID>-...". */
 static bool ticket_name(const char *comp, const char *id)
 {

@@ -59,7 +59,37 @@ void yoi_store_free(yoi_store *st);
 int yoi_store_require(const yoi_store *st, yoi_error *err);
 
 /*
- * Take the store lock (flock on <root>/.lock), waiting up to wait_sec
+ * Where the lock of the tickets root `root` lives (pure; absolute paths
+ * with their symbolic links resolved, a trailing '/' allowed). When root
+ * lies inside workdir, the work tree of the repository whose own git
+ * directory (per worktree, as libgit2's git_repository_path) is gitdir:
+ * <gitdir>/yoi/locks/<name>.lock, name being root relative to workdir
+ * with '%' written %25 and '/' %2F ("" for the top itself), or, when
+ * that is longer than 200 bytes, "%h" and a 64-bit hash of it (a clash
+ * would only make two stores share one lock). Kept in the git
+ * directory, as git keeps index.lock, so the work tree never shows it
+ * whatever its ignore rules. Else (gitdir or workdir NULL: no
+ * repository; or root outside workdir): <root>/.lock, in the store.
+ * Caller frees; NULL on ENOMEM.
+ */
+char *yoi_store_lock_path_for(const char *root, const char *workdir,
+			      const char *gitdir);
+
+/*
+ * The lock file of st (yoi_store_lock_path_for), with the repository
+ * found from the tickets root itself (not from cwd), so that every
+ * process on one store agrees: from its work tree, from a linked
+ * worktree with --root, or from outside any repository. *gitdir (may be
+ * NULL) receives the resolved git directory holding it, or NULL when
+ * the lock is in the store. The root must exist. Caller frees both.
+ */
+int yoi_store_lock_path(const yoi_store *st, char **out, char **gitdir,
+			yoi_error *err);
+
+/*
+ * Take the store lock (flock on the file yoi_store_lock_path names,
+ * created with its folders on first use, never through a symbolic link
+ * below the git directory or the store), waiting up to wait_sec
  * seconds (0 = try once). YOI_EBUSY when not obtained. Nests: a lock
  * taken while held only counts, and the matching unlock only uncounts, so
  * an operation built of others (start) holds it throughout.

@@ -93,6 +93,19 @@ int yoi_work_recorded(const yoi_store *st, const char *id, yoi_work_info *out,
 		      yoi_error *err);
 
 /*
+ * Whether this clone made the worktree that w (from yoi_work_recorded)
+ * records for ticket id: the local record of started work lists w's
+ * branch and worktree, or git has a linked worktree registered at w's
+ * path (its directory there or not). A path recorded on another machine
+ * or in another clone is neither, and so not this clone's to miss.
+ * 1 owned, 0 not; YOI_ECORRUPT for a corrupt local record (the answer
+ * then rests on git's list alone: *owned is still set), YOI_ENOMEM,
+ * YOI_EIO.
+ */
+int yoi_work_owned(const yoi_store *st, const char *id, const yoi_work_info *w,
+		   bool *owned, yoi_error *err);
+
+/*
  * finish: inprogress -> done (the state machine's rules and --reason).
  * *merged: 1 merged into the base, 0 not merged, -1 unknown (no recorded
  * branch or base, or it is gone). info (may be NULL) receives what was

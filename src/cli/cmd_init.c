@@ -1,4 +1,9 @@
-/* cmd_init.c - create .yoi/tickets and .yoi/.gitignore. */
+/*
+ * cmd_init.c - create .yoi/tickets and .yoi/.gitignore. The store lock
+ * lives in the git directory now (yoi_store_lock_path); the .gitignore
+ * still lists tickets/.lock, where older versions keep it, so a teammate
+ * on an older version neither sees nor commits it.
+ */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +26,7 @@ int yoi_cmd_init(int argc, char **argv, yoi_ctx *ctx)
 	int e = yoi_mkdir_p(st->root, &ctx->err);
 	if (e < 0)
 		return yoi_cli_fail(ctx, e);
-	/* The lock file is never committed. */
+	/* Older versions' lock file is never committed. */
 	char *ignore = yoi_path_join(st->yoi_dir, ".gitignore");
 	if (!ignore)
 		return 6;

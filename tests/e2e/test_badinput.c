@@ -1021,7 +1021,7 @@ Test(badinput, busy_store_exits_5_and_changes_nothing)
 	char *dir = e2e_store();
 	char *id = OK_LINE(dir, "create", "--title", "Busy");
 	snap s = snap_take(dir, id);
-	char *lock = join(dir, ".yoi/tickets/.lock");
+	char *lock = join(dir, ".git/yoi/locks/.yoi%2Ftickets.lock");
 	int fd = open(lock, O_RDWR | O_CREAT, 0644);
 	cr_assert(fd >= 0, "%s: %s", lock, strerror(errno));
 	cr_assert_eq(flock(fd, LOCK_EX | LOCK_NB), 0);

@@ -311,9 +311,10 @@ Test(fsio, doctor_without_the_lock_rechecks_drift_next_to_writers,
 	e2e_result r = RUN(dir, "state", id, "ready", "--summary", "s");
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	e2e_free(&r);
-	cr_assert_eq(e2e_sh(dir, "chmod 755 . && rm -f .yoi/tickets/.lock && "
-				 "touch .yoi/tickets/.lock && chmod 600 "
-				 ".yoi/tickets/.lock"),
+	cr_assert_eq(e2e_sh(dir, "chmod 755 . && cd .git/yoi/locks && "
+				 "rm -f .yoi%%2Ftickets.lock && touch "
+				 ".yoi%%2Ftickets.lock && chmod 600 "
+				 ".yoi%%2Ftickets.lock"),
 		     0);
 	char cmd[4096];
 	snprintf(cmd, sizeof(cmd),
@@ -325,7 +326,8 @@ Test(fsio, doctor_without_the_lock_rechecks_drift_next_to_writers,
 		 bin);
 	/* The premise: doctor cannot open the lock file. */
 	cr_assert_neq(e2e_sh(dir, "setpriv --reuid=65534 --regid=65534 "
-				  "--clear-groups test -r .yoi/tickets/.lock"),
+				  "--clear-groups test -r "
+				  ".git/yoi/locks/.yoi%%2Ftickets.lock"),
 		      0);
 	cr_assert_eq(e2e_sh(dir, "%s", cmd), 0, "doctor as nobody fails");
 	pid_t pid = fork();
