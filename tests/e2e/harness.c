@@ -4,12 +4,15 @@
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <jansson.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+
+#include "yoi/doctor.h"
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -233,4 +236,105 @@ size_t e2e_count(const char *hay, const char *needle)
 	for (const char *p = hay; (p = strstr(p, needle)); p += len)
 		n++;
 	return n;
+}
+
+void e2e_ok(const char *dir, const char *const *argv)
+{
+	e2e_result r = e2e_run(dir, NULL, argv);
+	cr_assert_eq(r.status, 0, "%s: %s%s", argv[0], r.out, r.err);
+	e2e_free(&r);
+}
+
+/* doctor --format json as a parsed document (caller json_decref). */
+static json_t *doctor_doc(const char *dir, bool fix, int *status)
+{
+	e2e_result r = fix ? RUN(dir, "doctor", "--fix", "--format", "json")
+			   : RUN(dir, "doctor", "--format", "json");
+	json_error_t je;
+	json_t *j = json_loads(r.out, 0, &je);
+	cr_assert_not_null(j, "doctor json: %s\n%s\n%s", je.text, r.out, r.err);
+	cr_assert(json_is_array(json_object_get(j, "diagnostics")), "%s",
+		  r.out);
+	*status = r.status;
+	e2e_free(&r);
+	return j;
+}
+
+void e2e_doctor_clean(const char *dir)
+{
+	e2e_result r = RUN(dir, "doctor");
+	cr_assert_eq(r.status, 0, "doctor: %s%s", r.out, r.err);
+	cr_assert_eq(r.out[0], '\0', "doctor found:\n%s", r.out);
+	cr_assert(strstr(r.err, "0 error(s), 0 warning(s)"), "%s", r.err);
+	e2e_free(&r);
+	int st;
+	json_t *j = doctor_doc(dir, false, &st);
+	cr_assert_eq(st, 0);
+	cr_assert_eq(json_array_size(json_object_get(j, "diagnostics")), 0);
+	json_decref(j);
+}
+
+void e2e_put_ticket(const char *dir, const char *id, const char *item,
+		    const char *thread)
+{
+	cr_assert_eq(e2e_sh(dir, "mkdir -p .yoi/tickets/%s/artifacts", id), 0);
+	char rel[600];
+	snprintf(rel, sizeof(rel), "%s", e2e_tpath(id, "item.md"));
+	e2e_write(dir, rel, item);
+	snprintf(rel, sizeof(rel), "%s", e2e_tpath(id, "thread.md"));
+	e2e_write(dir, rel, thread);
+}
+
+/* Every file of the store, concatenated in path order. */
+static char *store_bytes(const char *dir)
+{
+	cr_assert_eq(e2e_sh(dir, "find .yoi/tickets -type f -print0 | "
+				 "sort -z | xargs -0 -r cat > .git/snap.txt"),
+		     0);
+	return e2e_read(dir, ".git/snap.txt");
+}
+
+void e2e_fix_twice(const char *dir)
+{
+	int st;
+	json_decref(doctor_doc(dir, true, &st));
+	cr_assert_lt(st, 2, "doctor --fix exited %d", st);
+	char *once = store_bytes(dir);
+	e2e_result r = RUN(dir, "doctor", "--fix");
+	cr_assert_lt(r.status, 2, "%s%s", r.out, r.err);
+	cr_assert_null(strstr(r.err, "fixed "), "the second --fix fixed: %s",
+		       r.err);
+	e2e_free(&r);
+	char *twice = store_bytes(dir);
+	cr_assert_str_eq(twice, once, "the second doctor --fix changed files");
+	free(once);
+	free(twice);
+	json_t *j = doctor_doc(dir, false, &st);
+	size_t i;
+	json_t *e;
+	json_array_foreach(json_object_get(j, "diagnostics"), i, e)
+	{
+		const char *code =
+		    json_string_value(json_object_get(e, "code"));
+		cr_assert(code && !yoi_doctor_fixable(code),
+			  "a fixable finding is left after --fix: %s %s", code,
+			  json_string_value(json_object_get(e, "path")));
+	}
+	json_decref(j);
+}
+
+void e2e_comment_commits(const char *dir, const char *id)
+{
+	cr_assert_eq(e2e_sh(dir, "git add -A && git commit -q --no-verify "
+				 "--allow-empty -m fixture"),
+		     0);
+	OK(dir, "hooks", "install");
+	OK(dir, "comment", id, "--message", "A new note.");
+	cr_assert_eq(e2e_sh(dir, "git add -A && git commit -qm comment "
+				 ">.git/commit.out 2>&1"),
+		     0, "the hooks refused a new comment: %s",
+		     e2e_read(dir, ".git/commit.out"));
+	cr_assert_eq(e2e_sh(dir, "test -z \"$(git status --porcelain "
+				 "--untracked-files=all)\""),
+		     0, "the work tree is not clean after the commit");
 }

@@ -57,4 +57,30 @@ const char *e2e_tpath(const char *id, const char *file);
 /* Number of non-overlapping occurrences of needle in hay. */
 size_t e2e_count(const char *hay, const char *needle);
 
+/* Run, require status 0. */
+void e2e_ok(const char *dir, const char *const *argv);
+#define OK(dir, ...) e2e_ok((dir), (const char *const[]){__VA_ARGS__, NULL})
+
+/* doctor finds nothing at all: exit 0, no finding in text or JSON. */
+void e2e_doctor_clean(const char *dir);
+
+/* A ticket written by hand, as another tool would: <id>/artifacts/ (empty),
+ * item.md and thread.md with exactly these bytes. */
+void e2e_put_ticket(const char *dir, const char *id, const char *item,
+		    const char *thread);
+
+/*
+ * The idempotence of `doctor --fix`: after one run, a second run changes
+ * no file of the store (byte for byte), reports nothing fixed, and leaves
+ * no finding --fix could repair (yoi_doctor_fixable).
+ */
+void e2e_fix_twice(const char *dir);
+
+/*
+ * A store written by another tool must never freeze a ticket: commit the
+ * store as it is (without hooks), install the hooks, add a comment to id
+ * and commit it through them; the work tree is clean afterwards.
+ */
+void e2e_comment_commits(const char *dir, const char *id);
+
 #endif

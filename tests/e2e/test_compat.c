@@ -61,21 +61,6 @@ static const char *jstr(json_t *o, const char *key)
 	return json_string_value(json_object_get(o, key));
 }
 
-/* doctor exits 0 and reports nothing: no error, no warning. */
-static void doctor_clean(const char *dir)
-{
-	e2e_result r = RUN(dir, "doctor");
-	cr_assert_eq(r.status, 0, "doctor: %s%s", r.out, r.err);
-	cr_assert_eq(r.out[0], '\0', "doctor found:\n%s", r.out);
-	cr_assert(strstr(r.err, "0 error(s), 0 warning(s)"), "%s", r.err);
-	e2e_free(&r);
-	json_t *j = JSON(dir, "doctor", "--format", "json");
-	cr_assert_eq(json_integer_value(json_object_get(j, "errors")), 0);
-	cr_assert_eq(json_integer_value(json_object_get(j, "warnings")), 0);
-	cr_assert_eq(json_array_size(json_object_get(j, "diagnostics")), 0);
-	json_decref(j);
-}
-
 /* The frontmatter: from the start to the closing '---' line. */
 static char *frontmatter(const char *item)
 {
@@ -122,7 +107,7 @@ static void only_lines_changed(const char *before, const char *after,
 Test(compat, doctor_is_clean_on_the_legacy_store)
 {
 	char *dir = legacy_store();
-	doctor_clean(dir);
+	e2e_doctor_clean(dir);
 	/* doctor --fix has nothing to do and changes nothing. */
 	cr_assert_eq(e2e_sh(dir, "cp -R .yoi/tickets before"), 0);
 	e2e_result r = RUN(dir, "doctor", "--fix");
@@ -343,7 +328,7 @@ Test(compat, a_comment_changes_only_updated_at_and_keeps_unknown_fields)
 	char *e = e2e_read(dir, e2e_tpath(ID_E, "item.md"));
 	cr_assert(strstr(e, "\nx_legacy_flags: {a: 1, b: [2, 3]}\n"), "%s", e);
 	free(e);
-	doctor_clean(dir);
+	e2e_doctor_clean(dir);
 	e2e_rm(dir);
 }
 
@@ -390,7 +375,7 @@ Test(compat, legal_transitions_work_and_doctor_stays_clean)
 		cr_assert_str_eq(jstr(j, "replayed_state"), state[i]);
 		json_decref(j);
 	}
-	doctor_clean(dir);
+	e2e_doctor_clean(dir);
 	/* The frontmatter of ID_A: only the fields the engine changed. */
 	char *a1 = e2e_read(dir, e2e_tpath(ID_A, "item.md"));
 	char *fb = frontmatter(a0), *fa = frontmatter(a1);

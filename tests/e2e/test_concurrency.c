@@ -51,18 +51,6 @@ static void swarm(const char *dir, int workers, int per, const char *cmd)
 	free(fails);
 }
 
-static void doctor_clean(const char *dir)
-{
-	e2e_result r = RUN(dir, "doctor", "--format", "json");
-	cr_assert_eq(r.status, 0, "doctor: %s %s", r.out, r.err);
-	json_t *j = json_loads(r.out, 0, NULL);
-	cr_assert_not_null(j, "%s", r.out);
-	cr_assert_eq(json_array_size(json_object_get(j, "diagnostics")), 0,
-		     "findings: %s", r.out);
-	json_decref(j);
-	e2e_free(&r);
-}
-
 Test(concurrency, parallel_comments_on_one_ticket, .timeout = 600)
 {
 	char *dir = e2e_store();
@@ -135,7 +123,7 @@ Test(concurrency, parallel_comments_on_one_ticket, .timeout = 600)
 			    "-e artifacts)\"",
 			    id),
 		     0);
-	doctor_clean(dir);
+	e2e_doctor_clean(dir);
 	free(id);
 	e2e_rm(dir);
 }
@@ -179,6 +167,6 @@ Test(concurrency, parallel_creates_get_distinct_ids, .timeout = 600)
 	}
 	json_decref(j);
 	e2e_free(&r);
-	doctor_clean(dir);
+	e2e_doctor_clean(dir);
 	e2e_rm(dir);
 }

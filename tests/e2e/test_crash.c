@@ -28,14 +28,6 @@ static e2e_result run_killed(const char *dir, const char *const *argv)
 #define KILLED(dir, ...)                                                       \
 	run_killed((dir), (const char *const[]){__VA_ARGS__, NULL})
 
-static void ok(const char *dir, const char *const *argv)
-{
-	e2e_result r = e2e_run(dir, NULL, argv);
-	cr_assert_eq(r.status, 0, "%s: %s", argv[0], r.err);
-	e2e_free(&r);
-}
-#define OK(dir, ...) ok((dir), (const char *const[]){__VA_ARGS__, NULL})
-
 /* A ticket created at T0 (the clock pinned), then the clock at `at`. */
 static char *ticket_at_t0(const char *dir, const char *then)
 {
@@ -101,16 +93,6 @@ static void expect(const doc *d, const char *sev, const char *code,
 	}
 	char *s = json_dumps(d->diags, JSON_INDENT(1));
 	cr_assert_fail("no %s in %s", code, s);
-}
-
-static void doctor_clean(const char *dir)
-{
-	doc d = doctor(dir, false, NULL);
-	char *s = json_dumps(d.diags, JSON_INDENT(1));
-	cr_assert_eq(d.status, 0, "%s", s);
-	cr_assert_eq(json_array_size(d.diags), 0, "%s", s);
-	free(s);
-	json_decref(d.root);
 }
 
 static const char *last_event(const char *thread)
@@ -187,7 +169,7 @@ Test(crash, state_change_killed_after_thread_append)
 	cr_assert(strstr(ev, "fields: state,updated_at"), "%s", ev);
 	free(fixed);
 	no_temp_files(dir, id);
-	doctor_clean(dir);
+	e2e_doctor_clean(dir);
 	/* Once item.md follows, the same command is a no-op refusal. */
 	r = RUN(dir, "state", id, "ready", "--summary", "again");
 	cr_assert_eq(r.status, 4, "re-running the killed command: %s", r.err);
@@ -203,7 +185,7 @@ Test(crash, state_change_killed_after_thread_append)
 	cr_assert_str_eq(field(j, "state"), "closed");
 	json_decref(j);
 	e2e_free(&r);
-	doctor_clean(dir);
+	e2e_doctor_clean(dir);
 
 	free(item0);
 	free(thread0);
@@ -263,11 +245,11 @@ Test(crash, comment_killed_after_thread_append)
 	cr_assert(strstr(ev, "fields: updated_at"), "%s", ev);
 	free(fixed);
 	no_temp_files(dir, id);
-	doctor_clean(dir);
+	e2e_doctor_clean(dir);
 
 	OK(dir, "comment", id, "--message", "second try");
 	OK(dir, "state", id, "ready", "--summary", "scoped");
-	doctor_clean(dir);
+	e2e_doctor_clean(dir);
 	free(item0);
 	free(thread);
 	free(id);
@@ -303,10 +285,10 @@ Test(crash, close_killed_after_thread_append)
 	item = e2e_read(dir, e2e_tpath(id, "item.md"));
 	cr_assert(strstr(item, "state: 'closed'"), "%s", item);
 	free(item);
-	doctor_clean(dir);
+	e2e_doctor_clean(dir);
 
 	OK(dir, "reopen", id, "--reason", "not a duplicate after all");
-	doctor_clean(dir);
+	e2e_doctor_clean(dir);
 	free(id);
 	e2e_rm(dir);
 }
@@ -336,12 +318,12 @@ Test(crash, repeated_kills_then_one_fix)
 	cr_assert_eq(d.status, 0);
 	cr_assert_eq(json_array_size(d.diags), 0);
 	json_decref(d.root);
-	doctor_clean(dir);
+	e2e_doctor_clean(dir);
 	/* The normal build ignores the fault variable entirely. */
 	setenv("YOI_FAULT", "after-thread-append", 1);
 	OK(dir, "state", id, "queued");
 	unsetenv("YOI_FAULT");
-	doctor_clean(dir);
+	e2e_doctor_clean(dir);
 	free(id);
 	e2e_rm(dir);
 }

@@ -189,14 +189,6 @@ static doc one_ticket(char **dir, const char *item, const char *thread)
 
 /* ---- a healthy store ---------------------------------------------------- */
 
-static void ok(const char *dir, const char *const *argv)
-{
-	e2e_result r = e2e_run(dir, NULL, argv);
-	cr_assert_eq(r.status, 0, "%s: %s", argv[0], r.err);
-	e2e_free(&r);
-}
-#define OK(dir, ...) ok((dir), (const char *const[]){__VA_ARGS__, NULL})
-
 Test(doctor, clean_store_in_every_state_has_no_findings)
 {
 	char *dir = e2e_store();

@@ -17,14 +17,6 @@
 #define OSC_SEEN "\\x1b]0;pwned\\x07"
 #define CSI_SEEN "\\x1b[2J"
 
-static void ok(const char *dir, const char *const *argv)
-{
-	e2e_result r = e2e_run(dir, NULL, argv);
-	cr_assert_eq(r.status, 0, "%s: %s", argv[0], r.err);
-	e2e_free(&r);
-}
-#define OK(dir, ...) ok((dir), (const char *const[]){__VA_ARGS__, NULL})
-
 /*
  * Run the binary with args (a shell word list) on a pseudo-terminal;
  * its output (the terminal's bytes, CRLF line ends) is returned.

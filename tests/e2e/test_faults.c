@@ -32,14 +32,6 @@ static e2e_result run_fault(const char *dir, const char *fault,
 #define FAULT(dir, fault, ...)                                                 \
 	run_fault((dir), (fault), (const char *const[]){__VA_ARGS__, NULL})
 
-static void ok(const char *dir, const char *const *argv)
-{
-	e2e_result r = e2e_run(dir, NULL, argv);
-	cr_assert_eq(r.status, 0, "%s: %s", argv[0], r.err);
-	e2e_free(&r);
-}
-#define OK(dir, ...) ok((dir), (const char *const[]){__VA_ARGS__, NULL})
-
 static char *thread_of(const char *dir, const char *id)
 {
 	return e2e_read(dir, e2e_tpath(id, "thread.md"));

@@ -54,22 +54,14 @@
 	"<!-- event: comment author: tool at: " T2 " -->\n\n"                  \
 	"## Comment\n\nafter\n\n---\n"
 
-static void put_ticket(const char *dir, const char *id, const char *item,
-		       const char *thread)
-{
-	cr_assert_eq(e2e_sh(dir, "mkdir -p .yoi/tickets/%s/artifacts", id), 0);
-	e2e_write(dir, e2e_tpath(id, "item.md"), item);
-	e2e_write(dir, e2e_tpath(id, "thread.md"), thread);
-}
-
 /* A store with the given tickets, committed. */
 static char *fixture(const char *item1, const char *thread1, const char *item2,
 		     const char *thread2)
 {
 	char *dir = e2e_store();
-	put_ticket(dir, ID1, item1, thread1);
+	e2e_put_ticket(dir, ID1, item1, thread1);
 	if (item2)
-		put_ticket(dir, ID2, item2, thread2);
+		e2e_put_ticket(dir, ID2, item2, thread2);
 	cr_assert_eq(e2e_sh(dir, "git add -A && git commit -qm fixture"), 0);
 	return dir;
 }
@@ -129,39 +121,14 @@ static size_t errors(json_t *doc)
 }
 
 /* `doctor --fix` twice: the fixture needs no repair, so neither run
- * changes a file, and the second reports what the first did. */
+ * changes a ticket (and the second run nothing at all: e2e_fix_twice). */
 static void fix_twice_changes_nothing(const char *dir)
 {
-	cr_assert_eq(e2e_sh(dir, "git status --porcelain --untracked-files=all "
-				 ">.git/st0"),
-		     0);
-	for (int run = 0; run < 2; run++) {
-		e2e_result r = RUN(dir, "doctor", "--fix");
-		cr_assert_eq(r.status, 0, "run %d: %s\n%s", run, r.out, r.err);
-		e2e_free(&r);
-		cr_assert_eq(e2e_sh(dir, "git diff --quiet HEAD -- .yoi"), 0,
-			     "doctor --fix run %d changed a ticket", run);
-		cr_assert_eq(
-		    e2e_sh(dir, "git status --porcelain --untracked-files=all "
-				">.git/st1 && cmp -s .git/st0 .git/st1"),
-		    0, "doctor --fix run %d left new files", run);
-	}
-}
-
-/* With hooks installed, a new comment on the legacy ticket commits. */
-static void comment_commits_through_hooks(const char *dir, const char *id)
-{
-	free(OK_LINE(dir, "hooks", "install"));
-	cr_assert_eq(e2e_sh(dir, "git add -A && "
-				 "{ git diff --cached --quiet || "
-				 "git commit -qm hooks; }"),
-		     0);
-	free(OK_LINE(dir, "comment", id, "--message", "a new comment"));
-	cr_assert_eq(e2e_sh(dir, "git add -A && git commit -qm comment "
-				 "2>.git/hook-err.txt"),
-		     0, "the hooks refused a comment on a legacy ticket: %s",
-		     e2e_read(dir, ".git/hook-err.txt"));
-	cr_assert_eq(e2e_sh(dir, "test -z \"$(git status --porcelain)\""), 0);
+	e2e_fix_twice(dir);
+	cr_assert_eq(e2e_sh(dir, "git diff --quiet HEAD -- .yoi && "
+				 "test -z \"$(git status --porcelain "
+				 "--untracked-files=all)\""),
+		     0, "doctor --fix changed a ticket that needs no repair");
 }
 
 static json_t *event(json_t *show, size_t i)
@@ -212,7 +179,7 @@ Test(legacy_parse, unquoted_multiword_values_are_read)
 	cr_assert_null(strstr(r.out, "[-]"), "%s", r.out);
 	e2e_free(&r);
 
-	comment_commits_through_hooks(dir, ID1);
+	e2e_comment_commits(dir, ID1);
 	/* Writers keep quoting; the old line is kept byte for byte. */
 	char *thread = e2e_read(dir, e2e_tpath(ID1, "thread.md"));
 	cr_assert_eq(strncmp(thread, LEGACY4, strlen(LEGACY4)), 0);
@@ -280,7 +247,7 @@ Test(legacy_parse, markers_inside_fenced_code_are_body_text)
 	cr_assert_str_eq(str(event(show, 2), "body"), "after");
 	json_decref(show);
 
-	comment_commits_through_hooks(dir, ID1);
+	e2e_comment_commits(dir, ID1);
 	e2e_rm(dir);
 }
 

@@ -17,14 +17,6 @@
 /* Where the lock of the default store (.yoi/tickets) lives. */
 #define MAIN_LOCK ".git/yoi/locks/.yoi%2Ftickets.lock"
 
-static void ok(const char *dir, const char *const *argv)
-{
-	e2e_result r = e2e_run(dir, NULL, argv);
-	cr_assert_eq(r.status, 0, "%s: %s%s", argv[0], r.out, r.err);
-	e2e_free(&r);
-}
-#define OK(dir, ...) ok((dir), (const char *const[]){__VA_ARGS__, NULL})
-
 /* A ticket taken to inprogress by the engine's own transitions. */
 static char *inprogress(const char *dir, const char *title)
 {
@@ -70,23 +62,8 @@ static void fixture_checks(const char *dir, const char *id, int doctor_status,
 		cr_assert_null(strstr(r.out, unwanted), "%s in %s", unwanted,
 			       r.out);
 	e2e_free(&r);
-	r = RUN(dir, "doctor", "--fix");
-	cr_assert_lt(r.status, 2, "%s%s", r.out, r.err);
-	e2e_free(&r);
-	cr_assert_eq(e2e_sh(dir, "git add -A && git commit -qm fix "
-				 "--no-verify --allow-empty"),
-		     0);
-	r = RUN(dir, "doctor", "--fix");
-	cr_assert_lt(r.status, 2, "%s%s", r.out, r.err);
-	e2e_free(&r);
-	cr_assert_eq(e2e_sh(dir, "test -z \"$(git status --porcelain "
-				 "--untracked-files=all)\""),
-		     0, "the second doctor --fix changed something");
-	OK(dir, "hooks", "install");
-	OK(dir, "comment", id, "--message", "a new comment");
-	cr_assert_eq(e2e_sh(dir, "git add -A && git commit -qm 'comment' "
-				 ">/dev/null 2>&1"),
-		     0, "the commit of a new comment was refused");
+	e2e_fix_twice(dir);
+	e2e_comment_commits(dir, id);
 	cr_assert_eq(e2e_sh(dir, "test -z \"$(git status --porcelain "
 				 "--untracked-files=all --ignored)\""),
 		     0, "the work tree is not clean after the commit");

@@ -40,14 +40,6 @@
 #define TP(id) e2e_tpath(id, "thread.md")
 
 /* A ticket directory with artifacts/, item.md and thread.md. */
-static void put_ticket(const char *dir, const char *id, const char *item,
-		       const char *thread)
-{
-	cr_assert_eq(e2e_sh(dir, "mkdir -p .yoi/tickets/%s/artifacts", id), 0);
-	e2e_write(dir, IP(id), item);
-	e2e_write(dir, TP(id), thread);
-}
-
 static void put_resolution(const char *dir, const char *id)
 {
 	e2e_write(dir, e2e_tpath(id, "resolution.md"), "Done.\n");
@@ -109,60 +101,11 @@ static char *dump(const doc *d)
 	return json_dumps(d->diags, JSON_INDENT(1));
 }
 
-/* The codes `doctor --fix` repairs (yoi_doctor_fixable). */
-static bool fixable(const char *code)
-{
-	static const char *const codes[] = {"state-drift",
-					    "item-stale-updated-at",
-					    "layout-missing-artifacts",
-					    "thread-torn-tail",
-					    "layout-orphan",
-					    "layout-missing-thread",
-					    "layout-missing-item"};
-	for (size_t i = 0; i < sizeof(codes) / sizeof(*codes); i++)
-		if (strcmp(code, codes[i]) == 0)
-			return true;
-	return false;
-}
-
-/* Every file of the store, as text: the bytes a --fix could change. */
-static char *snapshot(const char *dir)
-{
-	cr_assert_eq(e2e_sh(dir, "find .yoi/tickets -type f ! -name .lock "
-				 "-print0 | sort -z | xargs -0 cat "
-				 "> .git/snap.txt"),
-		     0);
-	return e2e_read(dir, ".git/snap.txt");
-}
-
-/*
- * The idempotence property: after one --fix, a second --fix leaves every
- * file byte-identical, fixes nothing and leaves no fixable finding.
- * Returns the doctor result after the second run.
- */
+/* e2e_fix_twice, then doctor's result. */
 static doc fix_twice(const char *dir)
 {
-	doc d = doctor_json(dir, true);
-	doc_free(&d);
-	char *once = snapshot(dir);
-	e2e_result r = RUN(dir, "doctor", "--fix");
-	cr_assert_null(strstr(r.err, "fixed "), "second --fix fixed: %s",
-		       r.err);
-	e2e_free(&r);
-	char *twice = snapshot(dir);
-	cr_assert_str_eq(twice, once, "the second --fix changed files");
-	free(once);
-	free(twice);
-	d = doctor_json(dir, false);
-	size_t i;
-	json_t *e;
-	json_array_foreach(d.diags, i, e)
-	{
-		cr_assert(!fixable(str(e, "code")),
-			  "fixable finding left after --fix: %s %s",
-			  str(e, "code"), str(e, "path"));
-	}
-	return d;
+	e2e_fix_twice(dir);
+	return doctor_json(dir, false);
 }
 
 /* show --json: the ticket's state and replayed_state. */
@@ -178,34 +121,17 @@ static void expect_show(const char *dir, const char *id, const char *state)
 	e2e_free(&r);
 }
 
-/* With hooks installed, a new comment on the ticket commits. */
-static void comment_commits(const char *dir, const char *id)
-{
-	cr_assert_eq(e2e_sh(dir, "git add -A && git commit -qm fixture "
-				 "--no-verify"),
-		     0);
-	e2e_result r = RUN(dir, "hooks", "install");
-	cr_assert_eq(r.status, 0, "%s", r.err);
-	e2e_free(&r);
-	r = RUN(dir, "comment", id, "--message", "A new note.");
-	cr_assert_eq(r.status, 0, "%s", r.err);
-	e2e_free(&r);
-	cr_assert_eq(e2e_sh(dir, "git add -A && git commit -qm comment "
-				 ">.git/commit.out 2>&1"),
-		     0, "the hooks refused a new comment");
-}
-
 /* ---- class 1: closed by an older tool --------------------------------- */
 
 /* item.md closed, thread only create + close: closed stands, warned. */
 Test(legacy_state, class1_closed_without_transition_stays_closed)
 {
 	char *dir = e2e_store();
-	put_ticket(dir, ID1, ITEM_U("closed", T1), CREATE CLOSE(T1));
+	e2e_put_ticket(dir, ID1, ITEM_U("closed", T1), CREATE CLOSE(T1));
 	put_resolution(dir, ID1);
 	/* A tool that logged only the create (the close line unreadable or
 	 * missing): item.md's closed stands too. */
-	put_ticket(dir, ID2, ITEM("closed"), CREATE);
+	e2e_put_ticket(dir, ID2, ITEM("closed"), CREATE);
 	put_resolution(dir, ID2);
 	doc d = doctor_json(dir, false);
 	char *s = dump(&d);
@@ -225,7 +151,7 @@ Test(legacy_state, class1_closed_without_transition_stays_closed)
 	}
 	expect_show(dir, ID1, "closed");
 	expect_show(dir, ID2, "closed");
-	comment_commits(dir, ID1);
+	e2e_comment_commits(dir, ID1);
 	/* reopen works from the inherited closed. */
 	e2e_result r = RUN(dir, "reopen", ID2, "--reason", "not done");
 	cr_assert_eq(r.status, 0, "%s", r.err);
@@ -243,11 +169,12 @@ Test(legacy_state, class1_closed_without_transition_stays_closed)
 Test(legacy_state, class1_close_line_with_an_unquoted_author)
 {
 	char *dir = e2e_store();
-	put_ticket(dir, ID1, ITEM_U("closed", T1),
-		   EV("create author: \"yoi ticket\" at: " T0, "Created",
-		      "Ticket created.")
-		       EV("close author: yoi ticket at: " T1 " status: closed",
-			  "Closed", "Done."));
+	e2e_put_ticket(dir, ID1, ITEM_U("closed", T1),
+		       EV("create author: \"yoi ticket\" at: " T0, "Created",
+			  "Ticket created.")
+			   EV("close author: yoi ticket at: " T1
+			      " status: closed",
+			      "Closed", "Done."));
 	put_resolution(dir, ID1);
 	doc d = doctor_json(dir, false);
 	char *s = dump(&d);
@@ -260,7 +187,7 @@ Test(legacy_state, class1_close_line_with_an_unquoted_author)
 	cr_assert(strstr(item, "state: 'closed'"), "%s", item);
 	free(item);
 	expect_show(dir, ID1, "closed");
-	comment_commits(dir, ID1);
+	e2e_comment_commits(dir, ID1);
 	e2e_result r = RUN(dir, "reopen", ID1, "--reason", "not done");
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	e2e_free(&r);
@@ -273,8 +200,8 @@ Test(legacy_state, class1_close_line_with_an_unquoted_author)
 Test(legacy_state, fix_never_moves_out_of_closed)
 {
 	char *dir = e2e_store();
-	put_ticket(dir, ID1, ITEM_U("closed", T1),
-		   CREATE SC(T1, "planning", "ready"));
+	e2e_put_ticket(dir, ID1, ITEM_U("closed", T1),
+		       CREATE SC(T1, "planning", "ready"));
 	put_resolution(dir, ID1);
 	char *before = e2e_read(dir, IP(ID1));
 	doc d = doctor_json(dir, false);
@@ -297,8 +224,8 @@ Test(legacy_state, fix_never_moves_out_of_closed)
 Test(legacy_state, reopen_event_alone_returns_to_planning)
 {
 	char *dir = e2e_store();
-	put_ticket(dir, ID1, ITEM_U("planning", T2),
-		   CREATE CLOSE(T1) REOPEN(T2));
+	e2e_put_ticket(dir, ID1, ITEM_U("planning", T2),
+		       CREATE CLOSE(T1) REOPEN(T2));
 	doc d = doctor_json(dir, false);
 	char *s = dump(&d);
 	cr_assert_eq(d.errors, 0, "%s", s);
@@ -319,11 +246,11 @@ Test(legacy_state, class3_created_in_later_states)
 	for (size_t i = 0; i < 3; i++) {
 		char item[512];
 		snprintf(item, sizeof(item), ITEM("%s"), states[i]);
-		put_ticket(dir, ids[i], item, CREATE);
+		e2e_put_ticket(dir, ids[i], item, CREATE);
 	}
 	/* First transition from a later state: the replay starts there. */
-	put_ticket(dir, ID1, ITEM_U("done", T1),
-		   CREATE SC(T1, "inprogress", "done"));
+	e2e_put_ticket(dir, ID1, ITEM_U("done", T1),
+		       CREATE SC(T1, "inprogress", "done"));
 	doc d = doctor_json(dir, false);
 	char *s = dump(&d);
 	cr_assert_eq(d.status, 0, "%s", s);
@@ -350,7 +277,7 @@ Test(legacy_state, class3_created_in_later_states)
 	r = RUN(dir, "finish", ids[1]);
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	e2e_free(&r);
-	comment_commits(dir, ids[0]);
+	e2e_comment_commits(dir, ids[0]);
 	d = doctor_json(dir, false);
 	cr_assert_eq(d.errors, 0);
 	doc_free(&d);
@@ -365,7 +292,7 @@ Test(legacy_state, class3_check_history)
 				 "--allow-empty && git tag c0"),
 		     0);
 	/* Commit 1: an older tool creates the ticket in ready. */
-	put_ticket(dir, ID1, ITEM("ready"), CREATE);
+	e2e_put_ticket(dir, ID1, ITEM("ready"), CREATE);
 	cr_assert_eq(e2e_sh(dir, "git add -A && git commit -qm c1 --no-verify "
 				 "&& git tag c1"),
 		     0);
@@ -419,7 +346,7 @@ Test(legacy_state, class3_check_history)
 Test(legacy_state, class3_merge_keeps_the_inherited_state)
 {
 	char *dir = e2e_store();
-	put_ticket(dir, ID1, ITEM("ready"), CREATE);
+	e2e_put_ticket(dir, ID1, ITEM("ready"), CREATE);
 	e2e_result r = RUN(dir, "hooks", "install");
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	e2e_free(&r);
@@ -459,10 +386,10 @@ Test(legacy_state, fix_is_idempotent_with_a_clock_behind_the_thread)
 {
 	char *dir = e2e_store();
 	setenv("YOI_TICKETS_NOW", T0, 1);
-	put_ticket(dir, ID1, ITEM_U("ready", T0),
-		   CREATE SC(T2, "planning", "ready"));
-	put_ticket(dir, ID2, ITEM_U("planning", T0),
-		   CREATE SC(T3, "planning", "ready"));
+	e2e_put_ticket(dir, ID1, ITEM_U("ready", T0),
+		       CREATE SC(T2, "planning", "ready"));
+	e2e_put_ticket(dir, ID2, ITEM_U("planning", T0),
+		       CREATE SC(T3, "planning", "ready"));
 	doc d = doctor_json(dir, false);
 	char *s = dump(&d);
 	cr_assert_eq(count(&d, "warning", "item-stale-updated-at", ID1), 1,
@@ -490,8 +417,8 @@ Test(legacy_state, fix_is_idempotent_with_a_pinned_clock)
 {
 	char *dir = e2e_store();
 	setenv("YOI_TICKETS_NOW", T1, 1);
-	put_ticket(dir, ID1, ITEM_U("planning", T0),
-		   CREATE SC(T1, "planning", "ready"));
+	e2e_put_ticket(dir, ID1, ITEM_U("planning", T0),
+		       CREATE SC(T1, "planning", "ready"));
 	doc d = fix_twice(dir);
 	cr_assert_eq(d.errors, 0);
 	doc_free(&d);
@@ -505,10 +432,11 @@ Test(legacy_state, fix_is_idempotent_with_item_times_after_the_clock)
 {
 	char *dir = e2e_store();
 	setenv("YOI_TICKETS_NOW", T0, 1);
-	put_ticket(dir, ID1,
-		   "---\ntitle: 'Legacy'\nstate: 'planning'\ncreated_at: '" T1
-		   "'\nupdated_at: '" T3 "'\n---\n\nText.\n",
-		   CREATE SC(T2, "planning", "ready"));
+	e2e_put_ticket(
+	    dir, ID1,
+	    "---\ntitle: 'Legacy'\nstate: 'planning'\ncreated_at: '" T1
+	    "'\nupdated_at: '" T3 "'\n---\n\nText.\n",
+	    CREATE SC(T2, "planning", "ready"));
 	doc d = fix_twice(dir);
 	char *s = dump(&d);
 	cr_assert_eq(count(&d, NULL, "item-updated-before-created", NULL), 0,
@@ -541,30 +469,30 @@ Test(legacy_state, larger_legacy_store)
 		snprintf(id, sizeof(id), "%013d", 100 + i);
 		switch (i % 5) {
 		case 0: /* created in a later state */
-			put_ticket(dir, id,
-				   i % 2 ? ITEM("inprogress") : ITEM("done"),
-				   CREATE);
+			e2e_put_ticket(
+			    dir, id, i % 2 ? ITEM("inprogress") : ITEM("done"),
+			    CREATE);
 			inherited++;
 			break;
 		case 1: /* closed with a close event only */
-			put_ticket(dir, id, ITEM_U("closed", T1),
-				   CREATE CLOSE(T1));
+			e2e_put_ticket(dir, id, ITEM_U("closed", T1),
+				       CREATE CLOSE(T1));
 			put_resolution(dir, id);
 			break;
 		case 2: /* first transition from a later state */
-			put_ticket(dir, id, ITEM_U("queued", T1),
-				   CREATE SC(T1, "ready", "queued"));
+			e2e_put_ticket(dir, id, ITEM_U("queued", T1),
+				       CREATE SC(T1, "ready", "queued"));
 			initial++;
 			break;
 		case 3: /* item.md lags the thread */
-			put_ticket(dir, id, ITEM_U("ready", T2),
-				   CREATE SC(T1, "planning", "ready")
-				       SC(T2, "ready", "queued"));
+			e2e_put_ticket(dir, id, ITEM_U("ready", T2),
+				       CREATE SC(T1, "planning", "ready")
+					   SC(T2, "ready", "queued"));
 			drift++;
 			break;
 		default: /* item.md ahead of the thread */
-			put_ticket(dir, id, ITEM_U("done", T1),
-				   CREATE SC(T1, "planning", "ready"));
+			e2e_put_ticket(dir, id, ITEM_U("done", T1),
+				       CREATE SC(T1, "planning", "ready"));
 			ahead++;
 			break;
 		}

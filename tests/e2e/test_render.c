@@ -8,14 +8,6 @@
 
 #include "harness.h"
 
-static void ok(const char *dir, const char *const *argv)
-{
-	e2e_result r = e2e_run(dir, NULL, argv);
-	cr_assert_eq(r.status, 0, "%s: %s", argv[0], r.err);
-	e2e_free(&r);
-}
-#define OK(dir, ...) ok((dir), (const char *const[]){__VA_ARGS__, NULL})
-
 static const char *const lanes[] = {"planning",	  "ready", "queued",
 				    "inprogress", "done",  "closed"};
 

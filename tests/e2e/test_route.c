@@ -7,14 +7,6 @@
 
 #include "harness.h"
 
-static void ok(const char *dir, const char *const *argv)
-{
-	e2e_result r = e2e_run(dir, NULL, argv);
-	cr_assert_eq(r.status, 0, "%s: %s", argv[0], r.err);
-	e2e_free(&r);
-}
-#define OK(dir, ...) ok((dir), (const char *const[]){__VA_ARGS__, NULL})
-
 /* A waits for B and C; B and C wait for D (a diamond), all ready. */
 static char *diamond(char *id[4])
 {

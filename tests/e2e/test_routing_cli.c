@@ -19,15 +19,6 @@
 
 /* ---- helpers ------------------------------------------------------------- */
 
-static void ok(const char *dir, const char *const *argv)
-{
-	e2e_result r = e2e_run(dir, NULL, argv);
-	cr_assert_eq(r.status, 0, "%s %s: %s", argv[0], argv[1] ? argv[1] : "",
-		     r.err);
-	e2e_free(&r);
-}
-#define OK(dir, ...) ok((dir), (const char *const[]){__VA_ARGS__, NULL})
-
 static e2e_result expect(const char *dir, int want, const char *const *argv)
 {
 	e2e_result r = e2e_run(dir, NULL, argv);
