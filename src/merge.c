@@ -20,6 +20,10 @@
 #include "yoi/merge.h"
 #include "yoi/gitops.h"
 
+/* Inside this file a merge returns 0, CONFLICT or a negative code; the
+ * public calls below report a conflict through their bool instead. */
+#define CONFLICT 1
+
 #include <jansson.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -51,7 +55,7 @@ static int conflict(yoi_buf *why, const char *fmt, ...)
 		rc = yoi_buf_vprintf(why, fmt, ap);
 		va_end(ap);
 	}
-	return rc < 0 ? YOI_ENOMEM : YOI_MERGE_CONFLICT;
+	return rc < 0 ? YOI_ENOMEM : CONFLICT;
 }
 
 static bool side_eq(yoi_merge_side x, yoi_merge_side y)
@@ -161,8 +165,8 @@ static int merge_file(yoi_buf *out, bool *clean, yoi_merge_side o,
 	return yoi_git_merge_file(out, clean, text, len, labels);
 }
 
-int yoi_merge_text(yoi_buf *out, yoi_merge_side o, yoi_merge_side a,
-		   yoi_merge_side b, const char *const labels[3])
+static int merge_text_(yoi_buf *out, yoi_merge_side o, yoi_merge_side a,
+		       yoi_merge_side b, const char *const labels[3])
 {
 	o = side_norm(o);
 	a = side_norm(a);
@@ -179,7 +183,7 @@ int yoi_merge_text(yoi_buf *out, yoi_merge_side o, yoi_merge_side a,
 	}
 	if (rc < 0)
 		return rc;
-	return clean ? 0 : YOI_MERGE_CONFLICT;
+	return clean ? 0 : CONFLICT;
 }
 
 /* ---- append-only files: thread.md and orchestration-plan.jsonl ---------- */
@@ -477,8 +481,8 @@ static int chain_conflicts(const yoi_buf *m, size_t base_len, yoi_buf *why)
 	return rc;
 }
 
-int yoi_merge_thread(yoi_buf *out, yoi_merge_side o, yoi_merge_side a,
-		     yoi_merge_side b, yoi_buf *why)
+static int merge_thread_(yoi_buf *out, yoi_merge_side o, yoi_merge_side a,
+			 yoi_merge_side b, yoi_buf *why)
 {
 	o = side_norm(o);
 	a = side_norm(a);
@@ -687,8 +691,8 @@ static int renumber_ids(yoi_buf *m)
 	return rc;
 }
 
-int yoi_merge_plan(yoi_buf *out, yoi_merge_side o, yoi_merge_side a,
-		   yoi_merge_side b, yoi_buf *why)
+static int merge_plan_(yoi_buf *out, yoi_merge_side o, yoi_merge_side a,
+		       yoi_merge_side b, yoi_buf *why)
 {
 	o = side_norm(o);
 	a = side_norm(a);
@@ -873,8 +877,9 @@ static int rel_merge(yoi_relations *m, const yoi_relations *ro,
 	return rc;
 }
 
-int yoi_merge_relations(yoi_buf *out, yoi_merge_side o, yoi_merge_side a,
-			yoi_merge_side b, const char *owner_id, yoi_buf *why)
+static int merge_relations_(yoi_buf *out, yoi_merge_side o, yoi_merge_side a,
+			    yoi_merge_side b, const char *owner_id,
+			    yoi_buf *why)
 {
 	o = side_norm(o);
 	a = side_norm(a);
@@ -1179,8 +1184,8 @@ static int item_trivial(yoi_buf *out, const yoi_merge_side *t, const char *name,
 	return rc;
 }
 
-int yoi_merge_item(yoi_buf *out, yoi_merge_side o, yoi_merge_side a,
-		   yoi_merge_side b, const char *state, yoi_buf *why)
+static int merge_item_(yoi_buf *out, yoi_merge_side o, yoi_merge_side a,
+		       yoi_merge_side b, const char *state, yoi_buf *why)
 {
 	o = side_norm(o);
 	a = side_norm(a);
@@ -1208,4 +1213,45 @@ int yoi_merge_item(yoi_buf *out, yoi_merge_side o, yoi_merge_side a,
 	yoi_item_free(ib);
 	yoi_item_free(m);
 	return rc;
+}
+
+/* ---- the public calls: a conflict is an outcome, not a return code ---- */
+
+static int outcome(int rc, bool *conflict)
+{
+	*conflict = rc == CONFLICT;
+	return rc == CONFLICT ? 0 : rc;
+}
+
+int yoi_merge_text(yoi_buf *out, yoi_merge_side o, yoi_merge_side a,
+		   yoi_merge_side b, const char *const labels[3],
+		   bool *conflict)
+{
+	return outcome(merge_text_(out, o, a, b, labels), conflict);
+}
+
+int yoi_merge_thread(yoi_buf *out, yoi_merge_side o, yoi_merge_side a,
+		     yoi_merge_side b, bool *conflict, yoi_buf *why)
+{
+	return outcome(merge_thread_(out, o, a, b, why), conflict);
+}
+
+int yoi_merge_plan(yoi_buf *out, yoi_merge_side o, yoi_merge_side a,
+		   yoi_merge_side b, bool *conflict, yoi_buf *why)
+{
+	return outcome(merge_plan_(out, o, a, b, why), conflict);
+}
+
+int yoi_merge_relations(yoi_buf *out, yoi_merge_side o, yoi_merge_side a,
+			yoi_merge_side b, const char *owner, bool *conflict,
+			yoi_buf *why)
+{
+	return outcome(merge_relations_(out, o, a, b, owner, why), conflict);
+}
+
+int yoi_merge_item(yoi_buf *out, yoi_merge_side o, yoi_merge_side a,
+		   yoi_merge_side b, const char *state, bool *conflict,
+		   yoi_buf *why)
+{
+	return outcome(merge_item_(out, o, a, b, state, why), conflict);
 }

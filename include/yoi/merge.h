@@ -5,13 +5,13 @@
  * libgit2's git_merge_file, which needs no repository.
  *
  * Every merge takes the base (o), ours (a) and theirs (b) contents of one
- * file and appends the merged file to out. It returns
- *   0                   clean: out holds the merged file;
- *   YOI_MERGE_CONFLICT  it cannot merge safely: why says what (one line,
- *                       naming the field, line or record); out's contents
- *                       are unspecified (the driver then writes
- *                       yoi_merge_text's result with conflict markers);
- *   YOI_ENOMEM.
+ * file and appends the merged file to out. It returns 0 or YOI_ENOMEM, and
+ * sets *conflict:
+ *   false  clean: out holds the merged file;
+ *   true   it cannot merge safely: why says what (one line, naming the
+ *          field, line or record); out's contents are unspecified (the
+ *          driver then writes yoi_merge_text's result with conflict
+ *          markers; mergedriver.h).
  * Never silent loss: a side that is not an append-only extension of the
  * base, or a value both sides changed differently, is a conflict.
  *
@@ -26,11 +26,10 @@
 #ifndef YOI_MERGE_H
 #define YOI_MERGE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "common.h"
-
-#define YOI_MERGE_CONFLICT 1
 
 /* One side's bytes. */
 typedef struct yoi_merge_side {
@@ -64,7 +63,7 @@ yoi_merge_kind yoi_merge_kind_of(const char *path);
  * An empty base is a file new on both sides (a UTF-8 BOM stays first).
  */
 int yoi_merge_thread(yoi_buf *out, yoi_merge_side o, yoi_merge_side a,
-		     yoi_merge_side b, yoi_buf *why);
+		     yoi_merge_side b, bool *conflict, yoi_buf *why);
 
 /*
  * orchestration-plan.jsonl: the same over lines: base plus the union of
@@ -77,7 +76,7 @@ int yoi_merge_thread(yoi_buf *out, yoi_merge_side o, yoi_merge_side a,
  * accepted and gets one when another line follows it.
  */
 int yoi_merge_plan(yoi_buf *out, yoi_merge_side o, yoi_merge_side a,
-		   yoi_merge_side b, yoi_buf *why);
+		   yoi_merge_side b, bool *conflict, yoi_buf *why);
 
 /*
  * relations.json: a three-way set merge keyed by (kind, target): the
@@ -95,7 +94,8 @@ int yoi_merge_plan(yoi_buf *out, yoi_merge_side o, yoi_merge_side a,
  * empty set), or owner_id is not a valid ID.
  */
 int yoi_merge_relations(yoi_buf *out, yoi_merge_side o, yoi_merge_side a,
-			yoi_merge_side b, const char *owner_id, yoi_buf *why);
+			yoi_merge_side b, const char *owner_id, bool *conflict,
+			yoi_buf *why);
 
 /*
  * item.md: field-wise three-way merge of the frontmatter, written into
@@ -115,16 +115,18 @@ int yoi_merge_relations(yoi_buf *out, yoi_merge_side o, yoi_merge_side a,
  * base is a file new on both sides: every key and the body are "added".
  */
 int yoi_merge_item(yoi_buf *out, yoi_merge_side o, yoi_merge_side a,
-		   yoi_merge_side b, const char *state, yoi_buf *why);
+		   yoi_merge_side b, const char *state, bool *conflict,
+		   yoi_buf *why);
 
 /*
- * Plain three-way text merge (git_merge_file): 0 when it merged cleanly,
- * YOI_MERGE_CONFLICT when out holds the result with conflict markers
+ * Plain three-way text merge (git_merge_file): 0 (or YOI_ENOMEM), with
+ * *conflict set when out holds the result with conflict markers
  * labelled with the labels (labels or an entry NULL: "base", "ours",
  * "theirs"). When libgit2 cannot merge at all (xdiff's size limit), out
  * gets the whole of ours and theirs between markers: still a conflict.
  */
 int yoi_merge_text(yoi_buf *out, yoi_merge_side o, yoi_merge_side a,
-		   yoi_merge_side b, const char *const labels[3]);
+		   yoi_merge_side b, const char *const labels[3],
+		   bool *conflict);
 
 #endif

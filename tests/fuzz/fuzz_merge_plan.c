@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "../merge_tri.h"
 #include "fuzz.h"
 #include "yoi/merge.h"
 
@@ -111,11 +112,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	yoi_merge_side s[3];
 	for (int i = 0; i < 3; i++)
 		s[i] = (yoi_merge_side){p[i].ptr, p[i].len};
-	int rc = yoi_merge_plan(&out, s[0], s[1], s[2], &why);
-	FUZZ_CHECK(rc == 0 || rc == YOI_MERGE_CONFLICT, "merge returned %d",
-		   rc);
+	int rc = m_plan(&out, s[0], s[1], s[2], &why);
+	FUZZ_CHECK(rc == 0 || rc == MERGE_CONFLICT, "merge returned %d", rc);
 	const fuzz_part *t = fuzz_trivial(p);
-	if (rc == YOI_MERGE_CONFLICT) {
+	if (rc == MERGE_CONFLICT) {
 		FUZZ_CHECK(!t, "a trivial merge conflicted: %s", why.ptr);
 		FUZZ_CHECK_WHY(&why);
 	} else if (t) {

@@ -16,6 +16,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "../merge_tri.h"
 #include "fuzz.h"
 #include "yoi/merge.h"
 #include "yoi/relations.h"
@@ -77,11 +78,10 @@ static void merge(const fuzz_part p[3], const char *owner)
 	yoi_merge_side s[3];
 	for (int i = 0; i < 3; i++)
 		s[i] = (yoi_merge_side){p[i].ptr, p[i].len};
-	int rc = yoi_merge_relations(&out, s[0], s[1], s[2], owner, &why);
-	FUZZ_CHECK(rc == 0 || rc == YOI_MERGE_CONFLICT, "merge returned %d",
-		   rc);
+	int rc = m_relations(&out, s[0], s[1], s[2], owner, &why);
+	FUZZ_CHECK(rc == 0 || rc == MERGE_CONFLICT, "merge returned %d", rc);
 	const fuzz_part *t = fuzz_trivial(p);
-	if (rc == YOI_MERGE_CONFLICT) {
+	if (rc == MERGE_CONFLICT) {
 		FUZZ_CHECK_WHY(&why);
 	} else if (t) {
 		FUZZ_CHECK(

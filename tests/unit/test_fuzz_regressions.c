@@ -7,6 +7,7 @@
 #include <criterion/criterion.h>
 #include <string.h>
 
+#include "../merge_tri.h"
 #include "yoi/common.h"
 #include "yoi/item.h"
 #include "yoi/merge.h"
@@ -27,9 +28,9 @@ static yoi_merge_side side(const char *s)
 Test(fuzz_regressions, merge_plan_lines_without_id)
 {
 	yoi_buf out = YOI_BUF_INIT, why = YOI_BUF_INIT;
-	int rc = yoi_merge_plan(
-	    &out, side(""), side("{\"at\":\"2025-03-03T11:30:00Z\"}\n"),
-	    side("{\"at\":\"2025-03-03T11:30:01Z\"}\n"), &why);
+	int rc =
+	    m_plan(&out, side(""), side("{\"at\":\"2025-03-03T11:30:00Z\"}\n"),
+		   side("{\"at\":\"2025-03-03T11:30:01Z\"}\n"), &why);
 	cr_assert_eq(rc, 0, "why: %s", why.ptr ? why.ptr : "");
 	cr_assert_str_eq(out.ptr, "{\"at\":\"2025-03-03T11:30:00Z\"}\n"
 				  "{\"at\":\"2025-03-03T11:30:01Z\"}\n");
@@ -48,10 +49,10 @@ Test(fuzz_regressions, merge_plan_lines_without_id)
 Test(fuzz_regressions, merge_item_conflict_reason_one_line)
 {
 	yoi_buf out = YOI_BUF_INIT, why = YOI_BUF_INIT;
-	int rc = yoi_merge_item(
-	    &out, side("---\ntitle: a\n---\n"), side("---\ntitle: b\n---\n"),
-	    side("---\ntitle: 'x\n\n  y'\n---\n"), NULL, &why);
-	cr_assert_eq(rc, YOI_MERGE_CONFLICT);
+	int rc = m_item(&out, side("---\ntitle: a\n---\n"),
+			side("---\ntitle: b\n---\n"),
+			side("---\ntitle: 'x\n\n  y'\n---\n"), NULL, &why);
+	cr_assert_eq(rc, MERGE_CONFLICT);
 	cr_assert_not_null(why.ptr);
 	cr_assert_null(strchr(why.ptr, '\n'), "the reason is not one line: %s",
 		       why.ptr);
@@ -166,10 +167,10 @@ Test(fuzz_regressions, json_syntax_message_one_line)
 	yoi_plan_free(p);
 
 	yoi_buf out = YOI_BUF_INIT, why = YOI_BUF_INIT;
-	cr_assert_eq(yoi_merge_relations(&out, side(rel), side(""),
-					 side("{\"version\": 1}"),
-					 "00001JNB6FN20", &why),
-		     YOI_MERGE_CONFLICT);
+	cr_assert_eq(m_relations(&out, side(rel), side(""),
+				 side("{\"version\": 1}"), "00001JNB6FN20",
+				 &why),
+		     MERGE_CONFLICT);
 	cr_assert_null(strchr(why.ptr, '\n'), "not one line: %s", why.ptr);
 	yoi_buf_free(&out);
 	yoi_buf_free(&why);
@@ -189,7 +190,7 @@ Test(fuzz_regressions, merge_plan_renumbers_a_huge_id_suffix)
 	    "{\"id\":\"orch-plan-x-9223372036854775807\","
 	    "\"note\":\"theirs\",\"at\":\"2025-03-03T11:30:01Z\"}\n";
 	yoi_buf out = YOI_BUF_INIT, why = YOI_BUF_INIT;
-	int rc = yoi_merge_plan(&out, side(""), side(a), side(b), &why);
+	int rc = m_plan(&out, side(""), side(a), side(b), &why);
 	cr_assert_eq(rc, 0, "why: %s", why.ptr ? why.ptr : "");
 	cr_assert(strstr(out.ptr, "\"ours\"") && strstr(out.ptr, "\"theirs\""),
 		  "%s", out.ptr);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../merge_tri.h"
 #include "yoi/common.h"
 #include "yoi/item.h"
 #include "yoi/merge.h"
@@ -40,29 +41,28 @@ static res finish(int rc, yoi_buf *out, yoi_buf *why)
 static res thread3(const char *o, const char *a, const char *b)
 {
 	yoi_buf out = YOI_BUF_INIT, why = YOI_BUF_INIT;
-	int rc = yoi_merge_thread(&out, side(o), side(a), side(b), &why);
+	int rc = m_thread(&out, side(o), side(a), side(b), &why);
 	return finish(rc, &out, &why);
 }
 
 static res plan3(const char *o, const char *a, const char *b)
 {
 	yoi_buf out = YOI_BUF_INIT, why = YOI_BUF_INIT;
-	int rc = yoi_merge_plan(&out, side(o), side(a), side(b), &why);
+	int rc = m_plan(&out, side(o), side(a), side(b), &why);
 	return finish(rc, &out, &why);
 }
 
 static res rel3(const char *o, const char *a, const char *b, const char *owner)
 {
 	yoi_buf out = YOI_BUF_INIT, why = YOI_BUF_INIT;
-	int rc =
-	    yoi_merge_relations(&out, side(o), side(a), side(b), owner, &why);
+	int rc = m_relations(&out, side(o), side(a), side(b), owner, &why);
 	return finish(rc, &out, &why);
 }
 
 static res item3(const char *o, const char *a, const char *b, const char *state)
 {
 	yoi_buf out = YOI_BUF_INIT, why = YOI_BUF_INIT;
-	int rc = yoi_merge_item(&out, side(o), side(a), side(b), state, &why);
+	int rc = m_item(&out, side(o), side(a), side(b), state, &why);
 	return finish(rc, &out, &why);
 }
 
@@ -77,7 +77,7 @@ static void expect_clean(res r, const char *want)
 /* A conflict whose reason holds every fragment given (NULL-terminated). */
 static void expect_conflict(res r, const char *frag, const char *frag2)
 {
-	cr_assert_eq(r.rc, YOI_MERGE_CONFLICT, "rc %d, out:\n%s", r.rc, r.out);
+	cr_assert_eq(r.rc, MERGE_CONFLICT, "rc %d, out:\n%s", r.rc, r.out);
 	cr_assert_not_null(strstr(r.why, frag), "why '%s' lacks '%s'", r.why,
 			   frag);
 	if (frag2)
@@ -157,9 +157,8 @@ Test(merge, kind_of_paths)
 Test(merge, text_clean)
 {
 	yoi_buf out = YOI_BUF_INIT;
-	int rc = yoi_merge_text(&out, side("a\nb\nc\nd\ne\n"),
-				side("A\nb\nc\nd\ne\n"),
-				side("a\nb\nc\nd\nE\n"), NULL);
+	int rc = m_text(&out, side("a\nb\nc\nd\ne\n"), side("A\nb\nc\nd\ne\n"),
+			side("a\nb\nc\nd\nE\n"), NULL);
 	cr_assert_eq(rc, 0);
 	cr_assert_str_eq(out.ptr, "A\nb\nc\nd\nE\n");
 	yoi_buf_free(&out);
@@ -168,9 +167,9 @@ Test(merge, text_clean)
 Test(merge, text_conflict_markers_default_labels)
 {
 	yoi_buf out = YOI_BUF_INIT;
-	int rc = yoi_merge_text(&out, side("a\nb\nc\n"), side("a\nX\nc\n"),
-				side("a\nY\nc\n"), NULL);
-	cr_assert_eq(rc, YOI_MERGE_CONFLICT);
+	int rc = m_text(&out, side("a\nb\nc\n"), side("a\nX\nc\n"),
+			side("a\nY\nc\n"), NULL);
+	cr_assert_eq(rc, MERGE_CONFLICT);
 	cr_assert_not_null(strstr(out.ptr, "<<<<<<< ours\nX\n=======\nY\n"
 					   ">>>>>>> theirs\n"),
 			   "%s", out.ptr);
@@ -182,9 +181,8 @@ Test(merge, text_conflict_custom_labels)
 {
 	yoi_buf out = YOI_BUF_INIT;
 	const char *const labels[3] = {NULL, "HEAD", "feature"};
-	int rc =
-	    yoi_merge_text(&out, side("a\n"), side("x\n"), side("y\n"), labels);
-	cr_assert_eq(rc, YOI_MERGE_CONFLICT);
+	int rc = m_text(&out, side("a\n"), side("x\n"), side("y\n"), labels);
+	cr_assert_eq(rc, MERGE_CONFLICT);
 	cr_assert_not_null(strstr(out.ptr, "<<<<<<< HEAD\n"), "%s", out.ptr);
 	cr_assert_not_null(strstr(out.ptr, ">>>>>>> feature\n"), "%s", out.ptr);
 	yoi_buf_free(&out);
@@ -194,12 +192,12 @@ Test(merge, text_appends_to_out_and_handles_empty_sides)
 {
 	yoi_buf out = YOI_BUF_INIT;
 	cr_assert_eq(yoi_buf_puts(&out, "keep:"), 0);
-	int rc = yoi_merge_text(&out, side(""), side("new\n"), side(""), NULL);
+	int rc = m_text(&out, side(""), side("new\n"), side(""), NULL);
 	cr_assert_eq(rc, 0);
 	cr_assert_str_eq(out.ptr, "keep:new\n");
 	yoi_buf_free(&out);
 	yoi_merge_side none = {NULL, 0};
-	rc = yoi_merge_text(&out, none, none, none, NULL);
+	rc = m_text(&out, none, none, none, NULL);
 	cr_assert_eq(rc, 0);
 	cr_assert_eq(out.len, 0);
 	yoi_buf_free(&out);
@@ -512,7 +510,7 @@ Test(merge, thread_empty_base_new_on_both_sides)
 	/* NULL base pointer. */
 	yoi_buf out = YOI_BUF_INIT, why = YOI_BUF_INIT;
 	yoi_merge_side none = {NULL, 0};
-	cr_assert_eq(yoi_merge_thread(&out, none, side(A1), side(B2), &why), 0);
+	cr_assert_eq(m_thread(&out, none, side(A1), side(B2), &why), 0);
 	want = cat(A1, B2);
 	cr_assert_str_eq(out.ptr, want);
 	free(want);
@@ -525,14 +523,13 @@ Test(merge, thread_out_is_appended_and_why_may_be_null)
 	yoi_buf out = YOI_BUF_INIT;
 	cr_assert_eq(yoi_buf_puts(&out, ">"), 0);
 	char *a = cat(T0, A1), *b = cat(T0, B2);
-	cr_assert_eq(yoi_merge_thread(&out, side(T0), side(a), side(b), NULL),
-		     0);
+	cr_assert_eq(m_thread(&out, side(T0), side(a), side(b), NULL), 0);
 	char *want = yoi_sprintf(">%s%s%s", T0, A1, B2);
 	cr_assert_str_eq(out.ptr, want);
 	free(want);
 	yoi_buf_free(&out);
-	cr_assert_eq(yoi_merge_thread(&out, side(T0), side("x"), side(b), NULL),
-		     YOI_MERGE_CONFLICT);
+	cr_assert_eq(m_thread(&out, side(T0), side("x"), side(b), NULL),
+		     MERGE_CONFLICT);
 	yoi_buf_free(&out);
 	free(a);
 	free(b);
