@@ -9,7 +9,7 @@
 
 static char *make(const char *dir, const char *title, const char *body)
 {
-	char *id = strdup(OK_LINE(dir, "create", "--title", "placeholder"));
+	char *id = OK_LINE(dir, "create", "--title", "placeholder");
 	char text[512];
 	snprintf(text, sizeof(text),
 		 "---\ntitle: %s\nstate: planning\n"
