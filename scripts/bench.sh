@@ -163,6 +163,17 @@ show_base() {
 	run1 show.base cat "$ROOT/$id/item.md" "$ROOT/$id/thread.md"
 }
 
+# list --search: a word of the generator's vocabulary (most items hold it),
+# beside ripgrep over the same item files (grep -rliF where rg is missing).
+SEARCH_WORD=timeout
+if command -v rg >/dev/null 2>&1; then
+	SEARCH_FLOOR="rg -l -i -F -g item.md $SEARCH_WORD $ROOT >/dev/null"
+else
+	SEARCH_FLOOR="grep -rliF --include=item.md $SEARCH_WORD $ROOT >/dev/null"
+fi
+search_cmd() { run1 search.cmd "$BIN" list --state all --search "$SEARCH_WORD"; }
+search_base() { run1 search.base sh -c "$SEARCH_FLOOR"; }
+
 route_cmd() { run1 route.cmd "$BIN" route --json; }
 route_base() { run1 route.base "$GEN" cat "$ROOT" item; }
 
@@ -185,6 +196,7 @@ create_floor() { run1 create.floor "$GEN" gitfloor; }
 LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
 measure list "$RUNS" cmd base cat
 measure show "$FAST_RUNS" cmd base
+measure search "$RUNS" cmd base
 measure doctor "$RUNS" cmd base cat
 measure route "$RUNS" cmd base
 measure render "$RENDER_RUNS" cmd base
@@ -258,6 +270,7 @@ echo "$HEAD"
 echo "$RULE"
 row "list --state all" list base ms 100
 row "show ID" show base - -
+row "list --search" search base x 1
 row "create" create base ms 10
 row "doctor" doctor base x 2
 row "route --json" route base ms 150
@@ -299,6 +312,7 @@ echo "          --cached --name-only), for information; 'vs floor'"
 echo "          beside the libgit2 floor (spawn + init + open), for information"
 echo "  check:  check --base HEAD^ --head HEAD on one commit changing one ticket,"
 echo "          beside git diff --name-only HEAD^ HEAD"
+echo "  search: list --state all --search $SEARCH_WORD beside ${SEARCH_FLOOR% >*}"
 echo "  show:   cat ID/item.md ID/thread.md of the same ticket (a different one each run)"
 echo "  create: bench-gen write2 DIR: spawn + mkdir DIR, DIR/artifacts, .gitkeep,"
 echo "          thread.md O_APPEND+fsync, item.md tmp+fsync+rename, dir fsync"
@@ -320,6 +334,7 @@ echo "command            | cpu ms    | baseline cpu ms    | ratio"
 echo "-------------------|-----------|--------------------|--------"
 cpu "list --state all" list base
 cpu "show ID" show base
+cpu "list --search" search base
 cpu "create" create base
 cpu "doctor" doctor base
 cpu "route --json" route base

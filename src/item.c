@@ -937,6 +937,15 @@ static int split_file(yoi_item *it, const char *path, yoi_error *err)
 		    "line '---' after the last field");
 }
 
+int yoi_item_split(const char *buf, size_t len, const char *path, size_t *body,
+		   yoi_error *err)
+{
+	yoi_item it = {.raw = (char *)buf, .len = len};
+	int rc = split_file(&it, path, err);
+	*body = rc ? 0 : it.body;
+	return rc;
+}
+
 int yoi_item_parse(yoi_item **out, const char *buf, size_t len,
 		   const char *path, yoi_error *err)
 {

@@ -263,6 +263,42 @@ const yoi_routing_ticket *yoi_routing_bad_links(const yoi_routing *r)
 	return NULL;
 }
 
+int yoi_routing_route(yoi_graph_route **out, const yoi_routing *r,
+		      const yoi_store *st, yoi_error *err)
+{
+	long cap = st->cfg.max_inprogress;
+	if (yoi_graph_route_compute(out, r->g, cap > 0 ? (size_t)cap : 0) < 0)
+		return yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
+	return 0;
+}
+
+int yoi_routing_record(yoi_store *st, const yoi_opctx *op, const yoi_routing *r,
+		       const yoi_graph_route *rt, const char *id,
+		       yoi_error *err)
+{
+	size_t i = 0;
+	while (i < rt->n && strcmp(r->t[rt->v[i].index].id, id) != 0)
+		i++;
+	if (i == rt->n)
+		return yoi_error_set(err, YOI_EREFUSED, NULL, 0,
+				     "%s is not ready or queued, so it has no "
+				     "route to record",
+				     id);
+	const char *cls = yoi_graph_class_name(rt->v[i].cls);
+	yoi_buf why = YOI_BUF_INIT, body = YOI_BUF_INIT;
+	yoi_attr a = {"route_class", (char *)cls};
+	int rc = yoi_graph_route_reason(&why, r->g, rt, i) < 0 ||
+			 yoi_buf_printf(&body, "route: %s%s%s", cls,
+					why.len ? ": " : "",
+					why.len ? why.ptr : "") < 0
+		     ? yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory")
+		     : yoi_ticket_append(st, op, id, "decision", &a, 1,
+					 body.ptr, err);
+	yoi_buf_free(&why);
+	yoi_buf_free(&body);
+	return rc;
+}
+
 int yoi_routing_guard_fn(void *ctx, const char *id, yoi_state from,
 			 yoi_state to, unsigned flags, yoi_buf *why)
 {

@@ -135,6 +135,15 @@ int yoi_item_set_body(yoi_item *it, const char *body, size_t len);
 const char *yoi_item_body(const yoi_item *it, size_t *len);
 
 /*
+ * The first checks of yoi_item_parse without the YAML: NUL bytes, UTF-8,
+ * opener and closer, with the same errors. *body: the offset of the body
+ * in buf. For readers that need the body of a file whose frontmatter
+ * they already know (list --search).
+ */
+int yoi_item_split(const char *buf, size_t len, const char *path, size_t *body,
+		   yoi_error *err);
+
+/*
  * Build a new item.md text (appended to out): "---\n", frontmatter lines
  * in the order given (all written in engine style via the same formatter
  * as yoi_item_set), then "---\n", then body (ensuring a trailing newline;

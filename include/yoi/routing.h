@@ -5,6 +5,7 @@
  * left out here; doctor reports them.
  *
  * Ownership: yoi_routing_load allocates; yoi_routing_free releases it all.
+ * yoi_routing_route allocates a route; yoi_graph_route_free.
  */
 #ifndef YOI_ROUTING_H
 #define YOI_ROUTING_H
@@ -17,6 +18,7 @@
 #include "relations.h"
 #include "state.h"
 #include "store.h"
+#include "ticket.h"
 
 typedef struct yoi_routing_ticket {
 	char id[YOI_ID_LEN + 1];
@@ -43,6 +45,23 @@ size_t yoi_routing_find(const yoi_routing *r, const char *id);
 
 /* The first ticket whose links_err is set, or NULL. */
 const yoi_routing_ticket *yoi_routing_bad_links(const yoi_routing *r);
+
+/*
+ * The route (SPEC 8) of the view, with the store's max_inprogress.
+ * YOI_ENOMEM. Free with yoi_graph_route_free.
+ */
+int yoi_routing_route(yoi_graph_route **out, const yoi_routing *r,
+		      const yoi_store *st, yoi_error *err);
+
+/*
+ * route --record: append to ticket id a decision event saying its route
+ * class and reason in rt (route_class=<class>, body "route: <class>" and
+ * ": <reason>" when there is one). YOI_EREFUSED when id is not in the
+ * route (not ready or queued); else what yoi_ticket_append returns.
+ */
+int yoi_routing_record(yoi_store *st, const yoi_opctx *op, const yoi_routing *r,
+		       const yoi_graph_route *rt, const char *id,
+		       yoi_error *err);
 
 /*
  * The state machine's guard over a store (a yoi_guard_fn): loads the

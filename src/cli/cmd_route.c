@@ -75,59 +75,37 @@ int yoi_cli_route(int argc, char **argv, yoi_ctx *ctx, int mode)
 			yoi_cli_eprintf("yoi-tickets %s: %s: %s\n", ctx->cmd,
 					r->t[i].id, r->t[i].err);
 	yoi_graph_route *rt;
-	long cap = st->cfg.max_inprogress;
-	if (yoi_graph_route_compute(&rt, r->g, cap > 0 ? (size_t)cap : 0) < 0) {
+	if ((e = yoi_routing_route(&rt, r, st, &ctx->err)) < 0) {
 		yoi_routing_free(r);
-		return yoi_cli_fail(ctx,
-				    yoi_error_set(&ctx->err, YOI_ENOMEM, NULL,
-						  0, "out of memory"));
+		return yoi_cli_fail(ctx, e);
 	}
 	json_t *arr = json ? json_array() : NULL;
-	bool recorded = false;
 	for (size_t i = 0; i < rt->n; i++) {
 		const yoi_graph_route_entry *en = &rt->v[i];
 		bool actionable = en->cls == YOI_GRAPH_ACTIONABLE;
 		if ((mode == 1 && !actionable) || (mode == 2 && actionable))
 			continue;
+		if (arr) {
+			json_array_append_new(arr, entry_json(r, rt, i));
+			continue;
+		}
 		const yoi_routing_ticket *t = &r->t[en->index];
 		yoi_buf why = YOI_BUF_INIT;
 		yoi_graph_route_reason(&why, r->g, rt, i);
-		if (arr)
-			json_array_append_new(arr, entry_json(r, rt, i));
-		else
-			yoi_cli_println("%s  %-10s  %-18s  %s%s%s", t->id,
-					yoi_state_name(t->state),
-					yoi_graph_class_name(en->cls),
-					t->title ? t->title : "-",
-					why.len ? "  <- " : "",
-					why.len ? why.ptr : "");
-		if (record && strcmp(t->id, rec_id) == 0 && !recorded) {
-			recorded = true;
-			yoi_opctx op;
-			yoi_buf body = YOI_BUF_INIT;
-			yoi_buf_printf(&body, "route: %s%s%s",
-				       yoi_graph_class_name(en->cls),
-				       why.len ? ": " : "",
-				       why.len ? why.ptr : "");
-			yoi_attr a = {"route_class",
-				      (char *)yoi_graph_class_name(en->cls)};
-			rc = yoi_cli_opctx(ctx, &op);
-			if (rc == 0)
-				rc = yoi_cli_fail(
-				    ctx, yoi_ticket_append(
-					     st, &op, rec_id, "decision", &a, 1,
-					     body.ptr, &ctx->err));
-			yoi_buf_free(&body);
-		}
+		yoi_cli_println(
+		    "%s  %-10s  %-18s  %s%s%s", t->id, yoi_state_name(t->state),
+		    yoi_graph_class_name(en->cls), t->title ? t->title : "-",
+		    why.len ? "  <- " : "", why.len ? why.ptr : "");
 		yoi_buf_free(&why);
 	}
-	if (record && !recorded && rc == 0)
-		rc = yoi_cli_fail(
-		    ctx, yoi_error_set(&ctx->err, YOI_EREFUSED, NULL, 0,
-				       "%s is not ready or queued, "
-				       "so it has no route to "
-				       "record",
-				       rec_id));
+	if (record) {
+		yoi_opctx op;
+		rc = yoi_cli_opctx(ctx, &op);
+		if (rc == 0)
+			rc = yoi_cli_fail(ctx, yoi_routing_record(st, &op, r,
+								  rt, rec_id,
+								  &ctx->err));
+	}
 	yoi_graph_route_free(rt);
 	yoi_routing_free(r);
 	if (arr) {
