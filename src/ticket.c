@@ -14,6 +14,7 @@
 
 #include "yoi/file.h"
 #include "yoi/history.h"
+#include "yoi/routing.h"
 
 #ifdef YOI_FAULT_INJECTION
 /* Test builds only: die at a named point, as a crash or kill would. */
@@ -912,10 +913,14 @@ static int check_transition(const yoi_store *st, const yoi_opctx *ctx,
 		    "summary recorded on the thread",
 		    yoi_state_name(from), yoi_state_name(to));
 	if ((tr->flags & (YOI_TR_QUEUE_GUARD | YOI_TR_START_GUARD)) &&
-	    ctx->guard) {
+	    !ctx->unguarded) {
 		yoi_buf why = YOI_BUF_INIT;
-		int rc =
-		    ctx->guard(ctx->guard_ctx, id, from, to, tr->flags, &why);
+		yoi_routing_guard own = {.st = st};
+		int rc = ctx->guard ? ctx->guard(ctx->guard_ctx, id, from, to,
+						 tr->flags, &why)
+				    : yoi_routing_guard_fn(&own, id, from, to,
+							   tr->flags, &why);
+		yoi_routing_guard_free(&own);
 		if (rc == YOI_ECORRUPT && !req->force)
 			rc = yoi_error_set(
 			    err, YOI_ECORRUPT, t->item_path, 0,

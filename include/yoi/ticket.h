@@ -37,8 +37,17 @@ typedef struct yoi_opctx {
 	int64_t (*clock_ms)(void);
 	int wait_sec;
 	bool allow_large;
-	yoi_guard_fn guard; /* NULL: allow */
+	/*
+	 * The dependency guards (SPEC 8) of a guarded transition (queue,
+	 * start): NULL runs the store's own (yoi_routing_guard_fn, reading
+	 * the relation graph under the transition's lock). A caller may give
+	 * another guard; skipping them takes an explicit unguarded (then the
+	 * table, reasons and summaries still apply; --force is the user's
+	 * override and is recorded).
+	 */
+	yoi_guard_fn guard;
 	void *guard_ctx;
+	bool unguarded;
 	const yoi_texts *texts;
 	/*
 	 * Optional: told of a repair a writer made on its own before its

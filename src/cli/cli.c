@@ -321,11 +321,6 @@ int yoi_cli_opctx(yoi_ctx *ctx, yoi_opctx *op)
 	op->random = cli_random;
 	op->wait_sec = ctx->wait_sec;
 	op->texts = &ctx->texts;
-	/* The dependency guards (SPEC 8): the graph is read only when a
-	 * guarded transition asks, under the lock the transition holds. */
-	ctx->guard.st = st;
-	op->guard = yoi_routing_guard_fn;
-	op->guard_ctx = &ctx->guard;
 	return 0;
 }
 
@@ -505,7 +500,6 @@ void yoi_ctx_free(yoi_ctx *ctx)
 	ctx->merged = NULL;
 	free(ctx->git_user);
 	ctx->git_user = NULL;
-	yoi_routing_guard_free(&ctx->guard);
 }
 
 json_t *yoi_cli_fields_json(const yoi_item *it)

@@ -30,9 +30,8 @@ typedef struct yoi_ctx {
 	yoi_store *store;
 	yoi_texts texts;
 	bool texts_loaded;
-	struct option *merged;	 /* command + global long options */
-	char *git_user;		 /* git's user.name, looked up once */
-	yoi_routing_guard guard; /* the queue/start guard over the store */
+	struct option *merged; /* command + global long options */
+	char *git_user;	       /* git's user.name, looked up once */
 	int escape; /* bodies in text output: 0 not decided yet, 1 raw,
 		       2 escaped (yoi_cli_escape_bodies) */
 	yoi_error err;

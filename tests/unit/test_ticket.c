@@ -5,6 +5,7 @@
 
 #include "yoi/file.h"
 #include "yoi/id.h"
+#include "yoi/relate.h"
 #include "yoi/ticket.h"
 
 typedef struct fixture {
@@ -415,5 +416,39 @@ Test(ticket, no_append_passes_the_read_limit)
 	free(before);
 	free(cur);
 	free(thread);
+	teardown_fx(&fx);
+}
+
+/*
+ * The dependency guards are not opt-in: a caller of the library that
+ * sets no guard still gets the store's own (SPEC 8), and only an explicit
+ * unguarded skips them.
+ */
+Test(ticket, transitions_are_guarded_unless_told_otherwise)
+{
+	fixture fx;
+	setup_fx(&fx);
+	char a[YOI_ID_LEN + 1], b[YOI_ID_LEN + 1];
+	yoi_error err = {0};
+	yoi_create_opts oa = {.title = "Dependency"}, ob = {.title = "Waits"};
+	cr_assert_eq(yoi_ticket_create(fx.st, &fx.op, &oa, a, &err), 0);
+	fx.op.now_ms += 5;
+	cr_assert_eq(yoi_ticket_create(fx.st, &fx.op, &ob, b, &err), 0);
+	cr_assert_eq(yoi_relate(fx.st, &fx.op, b, true, YOI_REL_DEPENDS_ON, a,
+				NULL, &err),
+		     0, "%s", err.msg);
+	yoi_transition_req r = {.target = "ready", .summary = "s"};
+	cr_assert_eq(yoi_ticket_transition(fx.st, &fx.op, b, &r, NULL, &err), 0,
+		     "%s", err.msg);
+	cr_assert_null(fx.op.guard, "no guard set by the caller");
+	r = (yoi_transition_req){.target = "queued"};
+	cr_assert_eq(yoi_ticket_transition(fx.st, &fx.op, b, &r, NULL, &err),
+		     YOI_EREFUSED, "queued while %s is in planning", a);
+	cr_assert(strstr(err.msg, a), "%s", err.msg);
+	cr_assert_str_eq(state_of(&fx, b), "ready");
+	fx.op.unguarded = true;
+	cr_assert_eq(yoi_ticket_transition(fx.st, &fx.op, b, &r, NULL, &err), 0,
+		     "%s", err.msg);
+	cr_assert_str_eq(state_of(&fx, b), "queued");
 	teardown_fx(&fx);
 }
