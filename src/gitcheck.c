@@ -498,3 +498,35 @@ int yoi_gitcheck_change(const yoi_git_view *old, const yoi_git_view *nw,
 	yoi_strv_free(&renamed);
 	return rc;
 }
+
+int yoi_gitcheck_store(const yoi_store *st, const yoi_gitcheck_range *r,
+		       yoi_strv *ids, yoi_diag *d, yoi_error *err)
+{
+	if (!st->repo)
+		return yoi_error_set(err, YOI_EIO, st->root, 0,
+				     "not in a git repository; the git checks "
+				     "read commits and the index");
+	size_t n = st->top ? strlen(st->top) : 0;
+	if (!st->top || strncmp(st->root, st->top, n) != 0 ||
+	    st->root[n] != '/')
+		return yoi_error_set(err, YOI_EUSAGE, st->root, 0,
+				     "the tickets root is not inside the "
+				     "repository's work tree; git checks need "
+				     "it there");
+	yoi_gitcheck_opts o = {st->top, st->root + n + 1, &st->cfg.transitions,
+			       NULL};
+	yoi_git_view *a = NULL, *b = NULL;
+	int rc = r->base ? yoi_git_view_open(&a, st->repo, r->base, err)
+			 : yoi_git_view_head(&a, st->repo, err);
+	if (rc == 0)
+		rc = r->head
+			 ? yoi_git_view_open(&b, st->repo, r->head, err)
+			 : yoi_git_view_index(&b, st->repo, r->index_path, err);
+	if (rc == 0)
+		rc = yoi_gitcheck_change(a, b, &o, r->dangling, ids, d, err);
+	if (rc == 0)
+		yoi_diag_sort(d);
+	yoi_git_view_free(b);
+	yoi_git_view_free(a);
+	return rc;
+}

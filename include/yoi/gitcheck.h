@@ -13,6 +13,7 @@
 
 #include "change.h"
 #include "gitops.h"
+#include "store.h"
 
 typedef struct yoi_gitcheck_opts {
 	const char *top;    /* for diagnostic paths */
@@ -70,5 +71,27 @@ int yoi_gitcheck_specials(const yoi_git_view *old, const yoi_git_view *nw,
 int yoi_gitcheck_graph(const yoi_git_view *old, const yoi_git_view *nw,
 		       const yoi_strv *changed, const yoi_gitcheck_opts *o,
 		       yoi_diag *d, yoi_error *err);
+
+/*
+ * The gate over a store (pre-commit, pre-merge-commit, `check`): the
+ * change from base to head, checked by yoi_gitcheck_change. base is a
+ * revision (NULL: HEAD, none on an unborn branch); head a revision, or
+ * NULL for the index (index_path: the file GIT_INDEX_FILE names, as git
+ * passes a temporary index to its hooks; NULL: the repository's own).
+ * dangling: relation and plan targets must be tickets of head. IDs of the
+ * changed tickets into *ids (sorted), findings into d (sorted).
+ * YOI_EIO (with the store's path) outside a git repository, YOI_EUSAGE
+ * when the tickets root is not inside the work tree, YOI_ENOTFOUND for a
+ * revision that does not exist, else what the checks return.
+ */
+typedef struct yoi_gitcheck_range {
+	const char *base;
+	const char *head;
+	const char *index_path;
+	bool dangling;
+} yoi_gitcheck_range;
+
+int yoi_gitcheck_store(const yoi_store *st, const yoi_gitcheck_range *r,
+		       yoi_strv *ids, yoi_diag *d, yoi_error *err);
 
 #endif

@@ -118,18 +118,6 @@ int yoi_cli_json(yoi_ctx *ctx, json_t *j);
 int yoi_cli_note(int argc, char **argv, yoi_ctx *ctx, const char *kind);
 
 void yoi_ctx_free(yoi_ctx *ctx);
-/* The tickets root relative to the work tree top; 0 or 2 (printed). */
-int yoi_cli_root_prefix(yoi_ctx *ctx, const yoi_store *st, const char **out);
-struct yoi_git_view;
-/*
- * pre-commit and check: every ticket changed between views a and b goes
- * through yoi_gitcheck_ticket (targets checked against b's tickets when
- * dangling); the IDs land in ids. 0 or an exit status.
- */
-int yoi_cli_check_views(yoi_ctx *ctx, const yoi_store *st,
-			const struct yoi_git_view *a,
-			const struct yoi_git_view *b, bool dangling,
-			yoi_strv *ids, yoi_diag *d);
 /* --format text|json|github|junit of doctor and check. */
 bool yoi_cli_format_valid(const char *format);
 /*

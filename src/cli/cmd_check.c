@@ -47,22 +47,13 @@ int yoi_cmd_check(int argc, char **argv, yoi_ctx *ctx)
 	int rc = yoi_cli_store(ctx, false, &st);
 	if (rc)
 		return rc;
-	if (!st->repo) {
-		fprintf(stderr, "yoi-tickets check: not in a git repository\n");
-		return 6;
-	}
-	yoi_git_view *a = NULL, *b = NULL;
-	int e = yoi_git_view_open(&a, st->repo, base, &ctx->err);
-	if (e == 0)
-		e = yoi_git_view_open(&b, st->repo, head, &ctx->err);
-	if (e < 0)
-		rc = yoi_cli_fail(ctx, e);
 	yoi_diag d = YOI_DIAG_INIT;
 	yoi_strv ids = {0};
-	if (rc == 0)
-		rc = yoi_cli_check_views(ctx, st, a, b, true, &ids, &d);
+	yoi_gitcheck_range r = {base, head, NULL, true};
+	int e = yoi_gitcheck_store(st, &r, &ids, &d, &ctx->err);
+	if (e < 0)
+		rc = yoi_cli_fail(ctx, e);
 	if (rc == 0) {
-		yoi_diag_sort(&d);
 		if (!ctx->quiet && strcmp(format, "text") == 0)
 			fprintf(stderr,
 				"check: %zu ticket(s) changed between "
@@ -74,7 +65,5 @@ int yoi_cmd_check(int argc, char **argv, yoi_ctx *ctx)
 	}
 	yoi_strv_free(&ids);
 	yoi_diag_free(&d);
-	yoi_git_view_free(b);
-	yoi_git_view_free(a);
 	return rc;
 }
