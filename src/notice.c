@@ -96,7 +96,7 @@ int yoi_notice_render(yoi_buf *out, char **state, const yoi_store *st,
 {
 	if (state)
 		*state = NULL;
-	char *dir = yoi_path_join(st->yoi_dir, "prompts");
+	char *dir = yoi_prompt_dir(st);
 	if (!dir)
 		return yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
 	json_t *view = NULL;

@@ -194,6 +194,16 @@ int yoi_prompt_queue_view(json_t **out, const yoi_routing *r,
 	return 0;
 }
 
+char *yoi_prompt_dir(const yoi_store *st)
+{
+	return yoi_path_join(st->yoi_dir, "prompts");
+}
+
+char *yoi_prompt_role_path(const char *role)
+{
+	return yoi_sprintf("role/%s.md", role);
+}
+
 bool yoi_prompt_role_known(const yoi_store *st, const char *role)
 {
 	for (size_t i = 0; i < st->cfg.roles.n; i++)
@@ -334,7 +344,7 @@ int yoi_prompt_brief_make(yoi_prompt_brief *out, const yoi_store *st,
 	yoi_routing *r = NULL;
 	if (yoi_routing_load(&r, st, &out->left_out) < 0)
 		r = NULL;
-	char *dir = yoi_path_join(st->yoi_dir, "prompts");
+	char *dir = yoi_prompt_dir(st);
 	char capbuf[64];
 	json_t *view =
 	    json_pack("{s:s, s:s, s:b, s:s, s:s}", "role", role, "capabilities",
@@ -378,7 +388,7 @@ int yoi_prompt_brief_make(yoi_prompt_brief *out, const yoi_store *st,
 	}
 	if (e == 0 && json_object_set(view, "fragments", frags) < 0)
 		e = YOI_ENOMEM;
-	char *path = e == 0 ? yoi_sprintf("role/%s.md", role) : NULL;
+	char *path = e == 0 ? yoi_prompt_role_path(role) : NULL;
 	if (e == 0)
 		e = path ? yoi_prompt_render(&out->text, dir, path, view, err)
 			 : YOI_ENOMEM;

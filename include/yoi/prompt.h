@@ -79,6 +79,13 @@ int yoi_prompt_render(yoi_buf *out, const char *dir, const char *path,
 int yoi_prompt_queue_view(json_t **out, const struct yoi_routing *r,
 			  long max_inprogress, size_t limit, yoi_error *err);
 
+/* <.yoi>/prompts: where a store's overrides live. Caller frees; NULL
+ * without memory. */
+char *yoi_prompt_dir(const yoi_store *st);
+/* "role/<role>.md": the template of a role. Caller frees; NULL without
+ * memory. */
+char *yoi_prompt_role_path(const char *role);
+
 /* Whether role is one of the store's roles (.yoi/config.yaml roles). */
 bool yoi_prompt_role_known(const yoi_store *st, const char *role);
 

@@ -8,13 +8,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "yoi/file.h"
 #include "yoi/prompt.h"
-
-static char *prompts_dir(const yoi_store *st)
-{
-	return yoi_path_join(st->yoi_dir, "prompts");
-}
 
 static int render_brief(yoi_ctx *ctx, const char *role, const char *id,
 			bool json)
@@ -63,12 +57,12 @@ static const char *origin(const char *dir, const char *path, bool *found)
 static int list(yoi_ctx *ctx, bool json)
 {
 	yoi_store *st = ctx->store;
-	char *dir = prompts_dir(st);
+	char *dir = yoi_prompt_dir(st);
 	json_t *roles = json_array();
 	for (size_t i = 0; i < st->cfg.roles.n; i++) {
 		const char *role = st->cfg.roles.v[i];
 		unsigned caps = yoi_prompt_caps(role);
-		char capbuf[64], *path = yoi_sprintf("role/%s.md", role);
+		char capbuf[64], *path = yoi_prompt_role_path(role);
 		bool found = false;
 		const char *from = path ? origin(dir, path, &found) : "";
 		json_t *frags = json_array();

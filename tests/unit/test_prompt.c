@@ -173,7 +173,7 @@ static void has(const char *text, const char *fmt, const char *a)
 	cr_assert_not_null(strstr(text, want), "no \"%s\" in:\n%s", want, text);
 }
 
-Test(prompt, roles_known_are_the_stores)
+Test(prompt, roles_known_are_the_stores_and_their_templates)
 {
 	store_fx fx;
 	store_setup(&fx);
@@ -181,6 +181,14 @@ Test(prompt, roles_known_are_the_stores)
 	cr_assert(yoi_prompt_role_known(fx.st, "orchestrator"));
 	cr_assert_not(yoi_prompt_role_known(fx.st, "janitor"));
 	cr_assert_not(yoi_prompt_role_known(fx.st, ""));
+	char *dir = yoi_prompt_dir(fx.st), *want = NULL;
+	cr_assert_gt(asprintf(&want, "%s/.yoi/prompts", fx.dir), 0);
+	cr_assert_str_eq(dir, want);
+	free(dir);
+	free(want);
+	char *path = yoi_prompt_role_path("coder");
+	cr_assert_str_eq(path, "role/coder.md");
+	free(path);
 	store_teardown(&fx);
 }
 
