@@ -10,44 +10,34 @@ static const char *state_of(const yoi_routing *r, const char *id)
 	return i == YOI_GRAPH_NONE ? "missing" : yoi_state_name(r->t[i].state);
 }
 
-static int push_edge(yoi_relview *v, size_t *cap, yoi_relview_edge e)
+/* The edges of the view into out, in store order; out NULL: count. */
+static size_t edges(yoi_relview_edge *out, const yoi_routing *r, const char *id,
+		    int kind)
 {
-	if (v->n == *cap) {
-		size_t ncap = *cap ? *cap * 2 : 8;
-		yoi_relview_edge *p = realloc(v->edges, ncap * sizeof(*p));
-		if (!p)
-			return YOI_ENOMEM;
-		v->edges = p;
-		*cap = ncap;
-	}
-	v->edges[v->n++] = e;
-	return 0;
-}
-
-static int edges(yoi_relview *v, const yoi_routing *r, const char *id, int kind)
-{
-	size_t cap = 0;
+	size_t n = 0;
 	for (size_t i = 0; i < r->n; i++) {
 		const yoi_routing_ticket *t = &r->t[i];
 		for (size_t k = 0; t->rel && k < t->rel->n; k++) {
 			const yoi_relation *rel = &t->rel->v[k];
 			if (kind >= 0 && (int)rel->kind != kind)
 				continue;
-			if ((!*id || strcmp(t->id, id) == 0) &&
-			    push_edge(v, &cap,
-				      (yoi_relview_edge){
-					  rel, t->id, false,
-					  state_of(r, rel->target)}) < 0)
-				return YOI_ENOMEM;
-			if (*id && strcmp(rel->target, id) == 0 &&
-			    push_edge(v, &cap,
-				      (yoi_relview_edge){
-					  rel, t->id, true,
-					  yoi_state_name(t->state)}) < 0)
-				return YOI_ENOMEM;
+			if (!*id || strcmp(t->id, id) == 0) {
+				if (out)
+					out[n] = (yoi_relview_edge){
+					    rel, t->id, false,
+					    state_of(r, rel->target)};
+				n++;
+			}
+			if (*id && strcmp(rel->target, id) == 0) {
+				if (out)
+					out[n] = (yoi_relview_edge){
+					    rel, t->id, true,
+					    yoi_state_name(t->state)};
+				n++;
+			}
 		}
 	}
-	return 0;
+	return n;
 }
 
 static int blockers(yoi_relview *v, const yoi_routing *r, const char *id)
@@ -79,7 +69,12 @@ int yoi_relview_get(yoi_relview *out, const yoi_routing *r, const char *id,
 		    int kind)
 {
 	memset(out, 0, sizeof(*out));
-	int e = edges(out, r, id, kind);
+	size_t n = edges(NULL, r, id, kind);
+	int e = 0;
+	if (n && !(out->edges = calloc(n, sizeof(*out->edges))))
+		e = YOI_ENOMEM;
+	else
+		out->n = edges(out->edges, r, id, kind);
 	if (e == 0)
 		e = blockers(out, r, id);
 	if (e < 0)
