@@ -247,15 +247,6 @@ int yoi_html_markdown(yoi_buf *out, const char *md, size_t len)
 static const char *const lanes[YOI_ST__COUNT] = {
     "planning", "ready", "queued", "inprogress", "done", "closed"};
 
-/* How an incoming relation reads from its target's side. */
-static const char *inverse(yoi_rel_kind k)
-{
-	static const char *const inv[YOI_REL_KIND_COUNT] = {
-	    "required by", "blocked by", "related to", "superseded by",
-	    "duplicated by"};
-	return k >= 0 && k < YOI_REL_KIND_COUNT ? inv[k] : "?";
-}
-
 /* A ticket's state as a badge; its lane's name is the class. */
 static void state_badge(out *o, yoi_state s)
 {
@@ -510,7 +501,7 @@ static void page_relations(out *o, const render_job *j, size_t i,
 		const yoi_routing_ticket *src = &r->t[j->in[k].from];
 		const yoi_relation *x = &src->rel->v[j->in[k].k];
 		put(o, "<li><span class=\"kind\">");
-		esc(o, inverse(x->kind));
+		esc(o, yoi_rel_kind_inverse(x->kind));
 		put(o, "</span> ");
 		ticket_ref(o, r, src->id, "", true);
 		put(o, " <span class=\"by\">(");

@@ -1,4 +1,7 @@
-/* prompt.c - role capabilities, template sources and the queue view. */
+/*
+ * prompt.c - role capabilities, template sources, the queue view and
+ * the role brief.
+ */
 #include "yoi/prompt.h"
 
 #include <errno.h>
@@ -9,9 +12,12 @@
 
 #include "yoi/file.h"
 #include "yoi/graph.h"
+#include "yoi/relview.h"
 #include "yoi/resource.h"
 #include "yoi/routing.h"
 #include "yoi/template.h"
+#include "yoi/ticket.h"
+#include "yoi/work.h"
 
 #define PROMPT_MAX (1u << 20) /* an override file */
 
@@ -186,4 +192,221 @@ int yoi_prompt_queue_view(json_t **out, const yoi_routing *r,
 		return yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
 	*out = v;
 	return 0;
+}
+
+char *yoi_prompt_dir(const yoi_store *st)
+{
+	return yoi_path_join(st->yoi_dir, "prompts");
+}
+
+char *yoi_prompt_role_path(const char *role)
+{
+	return yoi_sprintf("role/%s.md", role);
+}
+
+bool yoi_prompt_role_known(const yoi_store *st, const char *role)
+{
+	for (size_t i = 0; i < st->cfg.roles.n; i++)
+		if (strcmp(st->cfg.roles.v[i], role) == 0)
+			return true;
+	return false;
+}
+
+/* A string field of the item, "-" when unset or empty. */
+static json_t *field(const yoi_item *it, const char *key)
+{
+	const char *v = yoi_item_get(it, key);
+	return json_string(v && *v ? v : "-");
+}
+
+/* A rendered part as a string without its trailing newlines: the
+ * template that includes it places it on lines of its own. */
+static json_t *part(const yoi_buf *b)
+{
+	size_t n = b->len;
+	while (n && b->ptr[n - 1] == '\n')
+		n--;
+	return json_stringn(b->ptr ? b->ptr : "", n);
+}
+
+static json_t *risk_text(const yoi_item *it)
+{
+	const yoi_field *f = yoi_item_field(it, "risk_flags");
+	if (!f || f->type != YOI_FIELD_LIST || !f->nlist)
+		return json_string("none");
+	yoi_buf b = YOI_BUF_INIT;
+	for (size_t i = 0; i < f->nlist; i++)
+		yoi_buf_printf(&b, "%s%s", i ? ", " : "", f->list[i]);
+	json_t *s = json_string(b.ptr ? b.ptr : "");
+	yoi_buf_free(&b);
+	return s;
+}
+
+/* Relations as the brief lists them: outgoing ones, then incoming. */
+static json_t *relations_json(const yoi_relview *v)
+{
+	json_t *out = json_array();
+	for (int in = 0; out && in < 2; in++) {
+		for (size_t i = 0; i < v->n; i++) {
+			const yoi_relview_edge *e = &v->edges[i];
+			if (e->incoming != (in == 1))
+				continue;
+			json_t *j =
+			    json_pack("{s:s, s:s, s:s, s:s?}", "label",
+				      in ? yoi_rel_kind_inverse(e->rel->kind)
+					 : yoi_rel_kind_name(e->rel->kind),
+				      "other", in ? e->owner : e->rel->target,
+				      "other_state", e->other_state, "note",
+				      in ? NULL : e->rel->note);
+			if (json_array_append_new(out, j) < 0) {
+				json_decref(out);
+				return NULL;
+			}
+		}
+	}
+	return out;
+}
+
+static json_t *blockers_json(const yoi_relview *v)
+{
+	json_t *out = json_array();
+	for (size_t k = 0; out && k < v->nblockers; k++) {
+		const yoi_relview_blocker *b = &v->blockers[k];
+		if (json_array_append_new(
+			out,
+			json_pack("{s:s, s:s, s:s, s:s}", "id", b->id, "via",
+				  b->via, "state", yoi_state_name(b->state),
+				  "text", b->text)) < 0) {
+			json_decref(out);
+			return NULL;
+		}
+	}
+	return out;
+}
+
+/* The ticket part of the view; routing r may be NULL (unreadable). */
+static int ticket_view(json_t **out, const yoi_store *st, const yoi_routing *r,
+		       const char *id, yoi_error *err)
+{
+	*out = NULL;
+	yoi_ticket *t;
+	int e = yoi_ticket_load(&t, st, id, YOI_LOAD_ITEM, err);
+	if (e < 0)
+		return e;
+	size_t blen;
+	const char *body = yoi_item_body(t->item, &blen);
+	yoi_relview rv = {0};
+	if (r && yoi_relview_get(&rv, r, id, -1) < 0) {
+		yoi_ticket_free(t);
+		return yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
+	}
+	json_t *plan = json_false();
+	yoi_work_info w = {0};
+	yoi_error werr = {0};
+	if (yoi_work_recorded(st, id, &w, &werr) == 0 && w.branch)
+		plan = json_pack("{s:s, s:s, s:s}", "plan_id", w.plan_id,
+				 "branch", w.branch, "worktree",
+				 w.worktree ? w.worktree : "");
+	yoi_work_info_free(&w);
+	*out = json_pack(
+	    "{s:s, s:o, s:o, s:o, s:o, s:o, s:s%, s:o, s:o, s:o}", "id", id,
+	    "title", field(t->item, "title"), "state", field(t->item, "state"),
+	    "assignee", field(t->item, "assignee"), "readiness",
+	    field(t->item, "readiness"), "risk_text", risk_text(t->item),
+	    "body", body, blen, "blockers", blockers_json(&rv), "relations",
+	    relations_json(&rv), "plan", plan ? plan : json_false());
+	yoi_relview_free(&rv);
+	yoi_ticket_free(t);
+	if (!*out)
+		return yoi_error_set(err, YOI_ENOMEM, NULL, 0,
+				     "out of memory (or a field that is not "
+				     "UTF-8)");
+	return 0;
+}
+
+/* Render path with view into tmp and set it on view as key (a part). */
+static int render_part(json_t *view, const char *key, yoi_buf *tmp,
+		       const char *dir, const char *path, const json_t *pv,
+		       yoi_error *err)
+{
+	yoi_buf_clear(tmp);
+	int e = yoi_prompt_render(tmp, dir, path, pv, err);
+	if (e == 0 && json_object_set_new(view, key, part(tmp)) < 0)
+		e = yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
+	return e;
+}
+
+int yoi_prompt_brief_make(yoi_prompt_brief *out, const yoi_store *st,
+			  const char *role, const char *id, yoi_error *err)
+{
+	memset(out, 0, sizeof(*out));
+	out->caps = yoi_prompt_caps(role);
+	yoi_routing *r = NULL;
+	if (yoi_routing_load(&r, st, &out->left_out) < 0)
+		r = NULL;
+	char *dir = yoi_prompt_dir(st);
+	char capbuf[64];
+	json_t *view =
+	    json_pack("{s:s, s:s, s:b, s:s, s:s}", "role", role, "capabilities",
+		      yoi_prompt_caps_text(out->caps, capbuf, sizeof(capbuf)),
+		      "ticket", 0, "ticket_brief", "", "queue", "");
+	int e = view && dir ? 0 : YOI_ENOMEM;
+	yoi_buf tmp = YOI_BUF_INIT;
+	if (e == 0 && id) {
+		json_t *tv = NULL;
+		e = ticket_view(&tv, st, r, id, err);
+		if (e == 0 && json_object_set_new(view, "ticket", tv) < 0)
+			e = YOI_ENOMEM;
+		if (e == 0)
+			e = render_part(view, "ticket_brief", &tmp, dir,
+					"ticket/brief.md", tv, err);
+	}
+	if (e == 0 && r) {
+		json_t *qv = NULL;
+		e = yoi_prompt_queue_view(&qv, r, st->cfg.max_inprogress,
+					  YOI_PROMPT_QUEUE_LIMIT, err);
+		if (e == 0)
+			e = render_part(view, "queue", &tmp, dir,
+					"notice/idle-queue.md", qv, err);
+		json_decref(qv);
+	}
+	json_t *frags = json_array();
+	if (!frags)
+		e = e < 0 ? e : YOI_ENOMEM;
+	for (size_t i = 0; e == 0 && i < yoi_prompt_fragments_n; i++) {
+		const yoi_prompt_fragment *f = &yoi_prompt_fragments[i];
+		if (!yoi_prompt_fragment_for(f, out->caps))
+			continue;
+		yoi_buf_clear(&tmp);
+		e = yoi_prompt_render(&tmp, dir, f->path, view, err);
+		if (e == 0 &&
+		    (json_array_append_new(
+			 frags, json_pack("{s:s, s:o}", "path", f->path, "text",
+					  part(&tmp))) < 0 ||
+		     yoi_strv_push(&out->fragments, f->path) < 0))
+			e = YOI_ENOMEM;
+	}
+	if (e == 0 && json_object_set(view, "fragments", frags) < 0)
+		e = YOI_ENOMEM;
+	char *path = e == 0 ? yoi_prompt_role_path(role) : NULL;
+	if (e == 0)
+		e = path ? yoi_prompt_render(&out->text, dir, path, view, err)
+			 : YOI_ENOMEM;
+	if (e == YOI_ENOMEM && !err->code)
+		e = yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
+	free(path);
+	json_decref(frags);
+	json_decref(view);
+	yoi_buf_free(&tmp);
+	free(dir);
+	yoi_routing_free(r);
+	return e;
+}
+
+void yoi_prompt_brief_free(yoi_prompt_brief *b)
+{
+	if (!b)
+		return;
+	yoi_buf_free(&b->text);
+	yoi_strv_free(&b->fragments);
 }

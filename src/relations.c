@@ -38,6 +38,14 @@ const char *yoi_rel_kind_name(yoi_rel_kind kind)
 	return kind_names[kind];
 }
 
+const char *yoi_rel_kind_inverse(yoi_rel_kind kind)
+{
+	static const char *const inv[YOI_REL_KIND_COUNT] = {
+	    "required by", "blocked by", "related to", "superseded by",
+	    "duplicated by"};
+	return (unsigned)kind < YOI_REL_KIND_COUNT ? inv[kind] : "?";
+}
+
 int yoi_rel_kind_parse(yoi_rel_kind *out, const char *name)
 {
 	if (!name)

@@ -46,9 +46,9 @@ typedef enum yoi_notify_reason {
 	YOI_NOTIFY_TIMED_OUT,	   /* still running at the timeout: killed */
 	YOI_NOTIFY_UNTRUSTED,	   /* exists, but this clone's owner never
 				      trusted it (or it changed since): not
-				      run (set by the caller, see
-				      hooktrust.h; yoi_notify_run never
-				      returns it) */
+				      run (set by yoi_notice_send, see
+				      notice.h and hooktrust.h;
+				      yoi_notify_run never returns it) */
 } yoi_notify_reason;
 
 /* "delivered", "not_configured", "missing", "not_executable", "failed",

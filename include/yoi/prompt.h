@@ -16,6 +16,7 @@
 #include <stddef.h>
 
 #include "common.h"
+#include "store.h"
 
 struct yoi_routing;
 
@@ -77,5 +78,45 @@ int yoi_prompt_render(yoi_buf *out, const char *dir, const char *path,
  */
 int yoi_prompt_queue_view(json_t **out, const struct yoi_routing *r,
 			  long max_inprogress, size_t limit, yoi_error *err);
+
+/* <.yoi>/prompts: where a store's overrides live. Caller frees; NULL
+ * without memory. */
+char *yoi_prompt_dir(const yoi_store *st);
+/* "role/<role>.md": the template of a role. Caller frees; NULL without
+ * memory. */
+char *yoi_prompt_role_path(const char *role);
+
+/* Whether role is one of the store's roles (.yoi/config.yaml roles). */
+bool yoi_prompt_role_known(const yoi_store *st, const char *role);
+
+/*
+ * A role brief (SPEC 11): role/<role>.md rendered with the view
+ *   {role, capabilities, ticket: false | the ticket's view,
+ *    ticket_brief (ticket/brief.md rendered, "" without a ticket),
+ *    queue (notice/idle-queue.md rendered), fragments: [{path, text}]}
+ * read from store st; id (may be NULL) the ticket it is about. The
+ * ticket's view is its fields ("-" when unset), risk_text, body, its
+ * blockers and relations (both ways, relview.h) and its accepted plan
+ * (work.h). Templates are sourced as yoi_prompt_source says, from
+ * <.yoi>/prompts.
+ */
+typedef struct yoi_prompt_brief {
+	unsigned caps;
+	yoi_buf text;	    /* the brief */
+	yoi_strv fragments; /* the paths of the fragments the role receives */
+	yoi_error left_out; /* code != 0: the routing view could not be read,
+			       so the queue and the relations are left out;
+			       msg says why (set even when the brief then
+			       fails) */
+} yoi_prompt_brief;
+
+/*
+ * 0 with *out filled, or YOI_ENOTFOUND (ticket, template), YOI_ECORRUPT,
+ * a template error, YOI_ENOMEM (also for a field that is not UTF-8), err
+ * says which. *out is always to be released with yoi_prompt_brief_free.
+ */
+int yoi_prompt_brief_make(yoi_prompt_brief *out, const yoi_store *st,
+			  const char *role, const char *id, yoi_error *err);
+void yoi_prompt_brief_free(yoi_prompt_brief *b);
 
 #endif

@@ -58,6 +58,12 @@ typedef enum {
 const char *yoi_rel_kind_name(yoi_rel_kind kind);
 /* 0 and *out set, or YOI_EUSAGE (*out untouched) for an unknown name. */
 int yoi_rel_kind_parse(yoi_rel_kind *out, const char *name);
+/*
+ * How a relation reads from its target's side ("required by", "blocked
+ * by", "related to", "superseded by", "duplicated by"); "?" for a value
+ * outside the enum. Static strings.
+ */
+const char *yoi_rel_kind_inverse(yoi_rel_kind kind);
 
 typedef struct yoi_relation {
 	char ticket_id[YOI_ID_LEN + 1]; /* the owner */

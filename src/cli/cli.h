@@ -12,6 +12,7 @@
 
 #include "yoi/common.h"
 #include "yoi/diag.h"
+#include "yoi/notice.h"
 #include "yoi/resource.h"
 #include "yoi/routing.h"
 #include "yoi/store.h"
@@ -164,13 +165,13 @@ int yoi_hook_pre_commit(int argc, char **argv, yoi_ctx *ctx);
 int yoi_hook_commit_msg(int argc, char **argv, yoi_ctx *ctx);
 
 /*
- * After a lifecycle event of ticket id (create, state_changed, review,
- * close, reopen; previous: the state before, or NULL): run the
- * ticket-event hook (notice.c). Never fails the command: with --verbose
- * the delivery reason goes to stderr; returns the "notify" object of the
- * --json output (a new reference; NULL only when out of memory).
+ * After lifecycle event ev of ticket id (previous: the state before, or
+ * NULL): yoi_notice_send (yoi/notice.h). Never fails the command: with
+ * --verbose the delivery reason goes to stderr; returns the "notify"
+ * object of the --json output (a new reference; NULL only when out of
+ * memory).
  */
-json_t *yoi_cli_notify(yoi_ctx *ctx, const char *id, const char *event,
+json_t *yoi_cli_notify(yoi_ctx *ctx, const char *id, yoi_notice_event ev,
 		       const char *previous);
 
 /*

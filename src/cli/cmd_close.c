@@ -44,7 +44,7 @@ int yoi_cmd_close(int argc, char **argv, yoi_ctx *ctx)
 		rc = yoi_cli_fail(ctx, yoi_ticket_close(ctx->store, &op, id,
 							text, &ctx->err));
 	json_t *notify =
-	    rc == 0 ? yoi_cli_notify(ctx, id, "close", NULL) : NULL;
+	    rc == 0 ? yoi_cli_notify(ctx, id, YOI_NOTICE_CLOSE, NULL) : NULL;
 	if (rc == 0 && json)
 		rc = yoi_cli_json(ctx, json_pack("{s:s, s:s, s:O?}", "id", id,
 						 "state", "closed", "notify",

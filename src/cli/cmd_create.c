@@ -103,7 +103,7 @@ int yoi_cmd_create(int argc, char **argv, yoi_ctx *ctx)
 		rc = yoi_cli_fail(ctx, e);
 	}
 	json_t *notify =
-	    rc == 0 ? yoi_cli_notify(ctx, id, "create", NULL) : NULL;
+	    rc == 0 ? yoi_cli_notify(ctx, id, YOI_NOTICE_CREATE, NULL) : NULL;
 	if (rc == 0 && json)
 		rc = yoi_cli_json(ctx,
 				  json_pack("{s:s, s:s, s:s, s:O?}", "id", id,

@@ -40,7 +40,8 @@ int yoi_cmd_finish(int argc, char **argv, yoi_ctx *ctx)
 					       &merged, &w, &ctx->err));
 	if (rc)
 		return rc;
-	json_t *notify = yoi_cli_notify(ctx, id, "state_changed", "inprogress");
+	json_t *notify =
+	    yoi_cli_notify(ctx, id, YOI_NOTICE_STATE_CHANGED, "inprogress");
 	if (json) {
 		json_t *m = merged < 0 ? json_null() : json_boolean(merged);
 		rc = yoi_cli_json(

@@ -7,88 +7,56 @@
 #include "yoi/file.h"
 #include "yoi/id.h"
 #include "yoi/relate.h"
-
-/* How an incoming relation reads from its target's side. */
-static const char *inverse(yoi_rel_kind k)
-{
-	static const char *const inv[YOI_REL_KIND_COUNT] = {
-	    "required by", "blocked by", "related to", "superseded by",
-	    "duplicated by"};
-	return k >= 0 && k < YOI_REL_KIND_COUNT ? inv[k] : "?";
-}
-
-static const char *state_of(const yoi_routing *r, const char *id)
-{
-	size_t i = yoi_routing_find(r, id);
-	return i == YOI_GRAPH_NONE ? "missing" : yoi_state_name(r->t[i].state);
-}
-
-static json_t *rel_json(const yoi_relation *rel, const yoi_routing *r)
-{
-	return json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s, s:s}", "ticket_id",
-			 rel->ticket_id, "kind", yoi_rel_kind_name(rel->kind),
-			 "target", rel->target, "target_state",
-			 state_of(r, rel->target), "note", rel->note, "author",
-			 rel->author, "at", rel->at);
-}
+#include "yoi/relview.h"
 
 int yoi_cli_relations_view(const yoi_routing *r, const char *id, int kind,
 			   json_t **json, yoi_buf *text)
 {
+	*json = NULL;
+	yoi_relview v;
+	if (yoi_relview_get(&v, r, id, kind) < 0)
+		return YOI_ENOMEM;
 	json_t *outgoing = json_array(), *incoming = json_array(),
 	       *blockers = json_array();
-	for (size_t i = 0; i < r->n; i++) {
-		const yoi_routing_ticket *t = &r->t[i];
-		for (size_t k = 0; t->rel && k < t->rel->n; k++) {
-			const yoi_relation *rel = &t->rel->v[k];
-			if (kind >= 0 && (int)rel->kind != kind)
-				continue;
-			if (!*id || strcmp(t->id, id) == 0) {
-				json_array_append_new(outgoing,
-						      rel_json(rel, r));
-				yoi_cli_linef(text, "%s %s %s (%s)%s%s", t->id,
-					      yoi_rel_kind_name(rel->kind),
-					      rel->target,
-					      state_of(r, rel->target),
-					      rel->note ? "  # " : "",
-					      rel->note ? rel->note : "");
-			}
-			if (*id && strcmp(rel->target, id) == 0) {
-				json_array_append_new(
-				    incoming,
-				    json_pack("{s:s, s:s, s:s, s:s}", "source",
-					      t->id, "kind",
-					      yoi_rel_kind_name(rel->kind),
-					      "inverse", inverse(rel->kind),
-					      "source_state",
-					      yoi_state_name(t->state)));
-				yoi_cli_linef(text, "%s %s %s (%s)", id,
-					      inverse(rel->kind), t->id,
-					      yoi_state_name(t->state));
-			}
-		}
-	}
-	size_t me = *id ? yoi_routing_find(r, id) : YOI_GRAPH_NONE;
-	yoi_graph_blocker *b = NULL;
-	size_t nb = 0;
-	if (me != YOI_GRAPH_NONE &&
-	    yoi_graph_blockers(&b, &nb, r->g, me) == 0) {
-		for (size_t k = 0; k < nb; k++) {
-			yoi_buf txt = YOI_BUF_INIT;
-			yoi_graph_blocker_text(&txt, r->g, &b[k]);
+	for (size_t i = 0; i < v.n; i++) {
+		const yoi_relview_edge *e = &v.edges[i];
+		const yoi_relation *rel = e->rel;
+		if (!e->incoming) {
 			json_array_append_new(
-			    blockers,
-			    json_pack("{s:s, s:s, s:s, s:s}", "id",
-				      r->t[b[k].index].id, "via",
-				      yoi_graph_kind_label(b[k].via), "state",
-				      yoi_state_name(b[k].state), "text",
-				      txt.ptr ? txt.ptr : ""));
-			yoi_cli_linef(text, "%s waits for %s", id,
-				      txt.ptr ? txt.ptr : "");
-			yoi_buf_free(&txt);
+			    outgoing,
+			    json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s, s:s}",
+				      "ticket_id", rel->ticket_id, "kind",
+				      yoi_rel_kind_name(rel->kind), "target",
+				      rel->target, "target_state",
+				      e->other_state, "note", rel->note,
+				      "author", rel->author, "at", rel->at));
+			yoi_cli_linef(text, "%s %s %s (%s)%s%s", e->owner,
+				      yoi_rel_kind_name(rel->kind), rel->target,
+				      e->other_state, rel->note ? "  # " : "",
+				      rel->note ? rel->note : "");
+		} else {
+			json_array_append_new(
+			    incoming,
+			    json_pack("{s:s, s:s, s:s, s:s}", "source",
+				      e->owner, "kind",
+				      yoi_rel_kind_name(rel->kind), "inverse",
+				      yoi_rel_kind_inverse(rel->kind),
+				      "source_state", e->other_state));
+			yoi_cli_linef(text, "%s %s %s (%s)", id,
+				      yoi_rel_kind_inverse(rel->kind), e->owner,
+				      e->other_state);
 		}
 	}
-	yoi_graph_blockers_free(b);
+	for (size_t k = 0; k < v.nblockers; k++) {
+		const yoi_relview_blocker *b = &v.blockers[k];
+		json_array_append_new(blockers,
+				      json_pack("{s:s, s:s, s:s, s:s}", "id",
+						b->id, "via", b->via, "state",
+						yoi_state_name(b->state),
+						"text", b->text));
+		yoi_cli_linef(text, "%s waits for %s", id, b->text);
+	}
+	yoi_relview_free(&v);
 	if (*id) {
 		*json = json_pack("{s:s, s:o, s:o, s:o}", "id", id, "outgoing",
 				  outgoing, "incoming", incoming, "blockers",

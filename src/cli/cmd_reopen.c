@@ -40,7 +40,7 @@ int yoi_cmd_reopen(int argc, char **argv, yoi_ctx *ctx)
 	    ctx, yoi_ticket_reopen(ctx->store, &op, id, reason, &ctx->err));
 	if (rc)
 		return rc;
-	json_t *notify = yoi_cli_notify(ctx, id, "reopen", "closed");
+	json_t *notify = yoi_cli_notify(ctx, id, YOI_NOTICE_REOPEN, "closed");
 	if (json)
 		rc = yoi_cli_json(ctx, json_pack("{s:s, s:s, s:s, s:O?}", "id",
 						 id, "from", "closed", "to",

@@ -61,7 +61,8 @@ int yoi_cmd_review(int argc, char **argv, yoi_ctx *ctx)
 							 "review", &a, 1, text,
 							 &ctx->err));
 		json_t *notify =
-		    rc == 0 ? yoi_cli_notify(ctx, id, "review", NULL) : NULL;
+		    rc == 0 ? yoi_cli_notify(ctx, id, YOI_NOTICE_REVIEW, NULL)
+			    : NULL;
 		if (rc == 0 && json)
 			rc = yoi_cli_json(
 			    ctx, json_pack("{s:s, s:s, s:O?}", "id", id,

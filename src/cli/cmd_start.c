@@ -55,7 +55,8 @@ int yoi_cmd_start(int argc, char **argv, yoi_ctx *ctx)
 	    ctx, yoi_work_start(ctx->store, &op, id, &o, &w, &ctx->err));
 	if (rc)
 		return rc;
-	json_t *notify = yoi_cli_notify(ctx, id, "state_changed", "queued");
+	json_t *notify =
+	    yoi_cli_notify(ctx, id, YOI_NOTICE_STATE_CHANGED, "queued");
 	if (json)
 		rc = yoi_cli_json(
 		    ctx,

@@ -57,8 +57,8 @@ int yoi_cmd_state(int argc, char **argv, yoi_ctx *ctx)
 						     &from, &ctx->err));
 	if (rc)
 		return rc;
-	json_t *notify =
-	    yoi_cli_notify(ctx, id, "state_changed", yoi_state_name(from));
+	json_t *notify = yoi_cli_notify(ctx, id, YOI_NOTICE_STATE_CHANGED,
+					yoi_state_name(from));
 	if (json)
 		rc = yoi_cli_json(ctx,
 				  json_pack("{s:s, s:s, s:s, s:b, s:O?}", "id",

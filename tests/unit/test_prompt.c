@@ -6,7 +6,10 @@
 #include <sys/stat.h>
 
 #include "yoi/common.h"
+#include "yoi/file.h"
 #include "yoi/prompt.h"
+#include "yoi/relate.h"
+#include "yoi/ticket.h"
 
 static bool gets(const char *role, const char *path)
 {
@@ -116,4 +119,144 @@ Test(prompt, sources_override_and_fall_back)
 	char cmd[160];
 	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
 	cr_assert_eq(system(cmd), 0);
+}
+
+/* ---- the role brief, read from a store --------------------------------- */
+
+typedef struct store_fx {
+	char *dir;
+	yoi_store *st;
+	yoi_texts texts;
+	yoi_opctx op;
+} store_fx;
+
+static void store_setup(store_fx *fx)
+{
+	fx->dir = strdup("/tmp/yoi-unit-brief.XXXXXX");
+	cr_assert_not_null(mkdtemp(fx->dir));
+	char *root = yoi_path_join(fx->dir, ".yoi/tickets");
+	yoi_error err = {0};
+	cr_assert_eq(yoi_mkdir_p(root, &err), 0);
+	cr_assert_eq(yoi_store_open(&fx->st, fx->dir, root, &err), 0);
+	free(root);
+	cr_assert_eq(yoi_texts_load(&fx->texts, YOI_LANG_EN), 0);
+	fx->op = (yoi_opctx){.author = "unit",
+			     .now_ms = 1780000000123,
+			     .wait_sec = 1,
+			     .texts = &fx->texts};
+}
+
+static void store_teardown(store_fx *fx)
+{
+	yoi_texts_free(&fx->texts);
+	yoi_store_free(fx->st);
+	char cmd[256];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", fx->dir);
+	cr_assert_eq(system(cmd), 0);
+	free(fx->dir);
+}
+
+static void make_ticket(store_fx *fx, const char *title, const char *assignee,
+			char id[YOI_ID_LEN + 1])
+{
+	yoi_create_opts o = {.title = title, .assignee = assignee};
+	yoi_error err = {0};
+	cr_assert_eq(yoi_ticket_create(fx->st, &fx->op, &o, id, &err), 0, "%s",
+		     err.msg);
+	fx->op.now_ms += 1000;
+}
+
+static void has(const char *text, const char *fmt, const char *a)
+{
+	char want[256];
+	snprintf(want, sizeof(want), fmt, a);
+	cr_assert_not_null(strstr(text, want), "no \"%s\" in:\n%s", want, text);
+}
+
+Test(prompt, roles_known_are_the_stores_and_their_templates)
+{
+	store_fx fx;
+	store_setup(&fx);
+	cr_assert(yoi_prompt_role_known(fx.st, "coder"));
+	cr_assert(yoi_prompt_role_known(fx.st, "orchestrator"));
+	cr_assert_not(yoi_prompt_role_known(fx.st, "janitor"));
+	cr_assert_not(yoi_prompt_role_known(fx.st, ""));
+	char *dir = yoi_prompt_dir(fx.st), *want = NULL;
+	cr_assert_gt(asprintf(&want, "%s/.yoi/prompts", fx.dir), 0);
+	cr_assert_str_eq(dir, want);
+	free(dir);
+	free(want);
+	char *path = yoi_prompt_role_path("coder");
+	cr_assert_str_eq(path, "role/coder.md");
+	free(path);
+	store_teardown(&fx);
+}
+
+Test(prompt, a_brief_reads_the_ticket_its_relations_and_blockers)
+{
+	store_fx fx;
+	store_setup(&fx);
+	char dep[YOI_ID_LEN + 1], t[YOI_ID_LEN + 1];
+	make_ticket(&fx, "Schema first", NULL, dep);
+	make_ticket(&fx, "Login form", "ana", t);
+	yoi_error err = {0};
+	cr_assert_eq(yoi_relate(fx.st, &fx.op, t, true, YOI_REL_DEPENDS_ON, dep,
+				"needs the schema", &err),
+		     0, "%s", err.msg);
+
+	yoi_prompt_brief b;
+	cr_assert_eq(yoi_prompt_brief_make(&b, fx.st, "coder", t, &err), 0,
+		     "%s", err.msg);
+	cr_assert_eq(b.left_out.code, 0, "%s", b.left_out.msg);
+	cr_assert_eq(b.caps, YOI_CAP_STATE);
+	const char *txt = b.text.ptr;
+	has(txt, "## Ticket %s: Login form\n", t);
+	has(txt, "%s", "- State: planning\n- Assignee: ana\n");
+	has(txt, "%s", "- Risk flags: none\n");
+	has(txt, "### Blockers\n- %s via depends_on (state: planning)\n", dep);
+	has(txt,
+	    "### Relations\n- depends_on %s (state: planning): needs the "
+	    "schema\n",
+	    dep);
+	/* The coder's fragments, in table order, and nothing else. */
+	cr_assert_eq(b.fragments.n, 3);
+	cr_assert_str_eq(b.fragments.v[0], "common/tickets.md");
+	cr_assert_str_eq(b.fragments.v[1], "common/completion.md");
+	cr_assert_str_eq(b.fragments.v[2], "common/notifications.md");
+	yoi_prompt_brief_free(&b);
+
+	/* From the other side: the inverse name, no note, no blockers. */
+	cr_assert_eq(yoi_prompt_brief_make(&b, fx.st, "reviewer", dep, &err), 0,
+		     "%s", err.msg);
+	has(b.text.ptr, "### Relations\n- required by %s (state: planning)\n",
+	    t);
+	has(b.text.ptr, "%s",
+	    "### Blockers\nNone: nothing this ticket depends on is "
+	    "unfinished.\n");
+	has(b.text.ptr, "%s", "- Assignee: -\n");
+	yoi_prompt_brief_free(&b);
+
+	/* Without a ticket: no ticket part; the queue is there. */
+	cr_assert_eq(
+	    yoi_prompt_brief_make(&b, fx.st, "orchestrator", NULL, &err), 0,
+	    "%s", err.msg);
+	cr_assert_null(strstr(b.text.ptr, "## Ticket "), "%s", b.text.ptr);
+	has(b.text.ptr, "%s", "Actionable now (in route order):\n");
+	yoi_prompt_brief_free(&b);
+	store_teardown(&fx);
+}
+
+Test(prompt, a_brief_about_a_missing_ticket_fails_and_frees)
+{
+	store_fx fx;
+	store_setup(&fx);
+	yoi_prompt_brief b;
+	yoi_error err = {0};
+	cr_assert_eq(
+	    yoi_prompt_brief_make(&b, fx.st, "coder", "00001KW55B33B", &err),
+	    YOI_ENOTFOUND, "%s", err.msg);
+	cr_assert_neq(err.msg[0], '\0');
+	yoi_prompt_brief_free(&b);
+	yoi_prompt_brief_free(&b); /* twice: safe */
+	store_teardown(&fx);
 }

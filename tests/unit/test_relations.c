@@ -133,6 +133,18 @@ Test(relations, kind_names_round_trip)
 	cr_assert_eq(k, YOI_REL_BLOCKS, "untouched on failure");
 }
 
+Test(relations, inverse_names_read_from_the_target_side)
+{
+	static const char *const want[YOI_REL_KIND_COUNT] = {
+	    "required by", "blocked by", "related to", "superseded by",
+	    "duplicated by"};
+	for (int k = 0; k < YOI_REL_KIND_COUNT; k++)
+		cr_assert_str_eq(yoi_rel_kind_inverse((yoi_rel_kind)k), want[k],
+				 "%s", yoi_rel_kind_name((yoi_rel_kind)k));
+	cr_assert_str_eq(yoi_rel_kind_inverse(YOI_REL_KIND_COUNT), "?");
+	cr_assert_str_eq(yoi_rel_kind_inverse((yoi_rel_kind)-1), "?");
+}
+
 /* ---- render: the format, pinned -------------------------------------------
  */
 

@@ -1,0 +1,201 @@
+/* Unit tests: the notification policy (notice.h) on a store in a tmpdir. */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "yoi/file.h"
+#include "yoi/notice.h"
+#include "yoi/ticket.h"
+
+typedef struct fixture {
+	char *dir;
+	yoi_store *st;
+	yoi_texts texts;
+	yoi_opctx op;
+} fixture;
+
+static void setup_fx(fixture *fx)
+{
+	fx->dir = strdup("/tmp/yoi-unit-notice.XXXXXX");
+	cr_assert_not_null(mkdtemp(fx->dir));
+	char *root = yoi_path_join(fx->dir, ".yoi/tickets");
+	yoi_error err = {0};
+	cr_assert_eq(yoi_mkdir_p(root, &err), 0);
+	cr_assert_eq(yoi_store_open(&fx->st, fx->dir, root, &err), 0);
+	free(root);
+	cr_assert_eq(yoi_texts_load(&fx->texts, YOI_LANG_EN), 0);
+	fx->op = (yoi_opctx){.author = "unit",
+			     .now_ms = 1780000000123,
+			     .wait_sec = 1,
+			     .texts = &fx->texts};
+}
+
+static void teardown_fx(fixture *fx)
+{
+	yoi_texts_free(&fx->texts);
+	yoi_store_free(fx->st);
+	char cmd[256];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", fx->dir);
+	cr_assert_eq(system(cmd), 0);
+	free(fx->dir);
+}
+
+static void create(fixture *fx, const char *title, char id[YOI_ID_LEN + 1])
+{
+	yoi_create_opts o = {.title = title};
+	yoi_error err = {0};
+	cr_assert_eq(yoi_ticket_create(fx->st, &fx->op, &o, id, &err), 0, "%s",
+		     err.msg);
+	fx->op.now_ms += 1000;
+}
+
+Test(notice, event_names)
+{
+	cr_assert_str_eq(yoi_notice_event_name(YOI_NOTICE_CREATE), "create");
+	cr_assert_str_eq(yoi_notice_event_name(YOI_NOTICE_STATE_CHANGED),
+			 "state_changed");
+	cr_assert_str_eq(yoi_notice_event_name(YOI_NOTICE_REVIEW), "review");
+	cr_assert_str_eq(yoi_notice_event_name(YOI_NOTICE_CLOSE), "close");
+	cr_assert_str_eq(yoi_notice_event_name(YOI_NOTICE_REOPEN), "reopen");
+	cr_assert_str_eq(yoi_notice_event_name(YOI_NOTICE_EVENT_COUNT), "?");
+	cr_assert_str_eq(yoi_notice_event_name((yoi_notice_event)-1), "?");
+}
+
+Test(notice, only_leaving_the_work_in_progress_frees_capacity)
+{
+	cr_assert(yoi_notice_frees_capacity(YOI_NOTICE_CLOSE, "closed"));
+	cr_assert(yoi_notice_frees_capacity(YOI_NOTICE_CLOSE, NULL),
+		  "a close, whatever item.md says");
+	cr_assert(yoi_notice_frees_capacity(YOI_NOTICE_STATE_CHANGED, "done"));
+	cr_assert(
+	    yoi_notice_frees_capacity(YOI_NOTICE_STATE_CHANGED, "closed"));
+	static const char *const busy[] = {"planning", "ready", "queued",
+					   "inprogress", ""};
+	for (size_t i = 0; i < 5; i++)
+		cr_assert_not(yoi_notice_frees_capacity(
+				  YOI_NOTICE_STATE_CHANGED, busy[i]),
+			      "%s", busy[i]);
+	cr_assert_not(
+	    yoi_notice_frees_capacity(YOI_NOTICE_STATE_CHANGED, NULL));
+	cr_assert_not(yoi_notice_frees_capacity(YOI_NOTICE_CREATE, "done"));
+	cr_assert_not(yoi_notice_frees_capacity(YOI_NOTICE_REVIEW, "done"));
+	cr_assert_not(yoi_notice_frees_capacity(YOI_NOTICE_REOPEN, "closed"));
+}
+
+Test(notice, the_notice_names_the_event_and_carries_no_queue_when_busy)
+{
+	fixture fx;
+	setup_fx(&fx);
+	char id[YOI_ID_LEN + 1];
+	create(&fx, "Write the parser", id);
+	yoi_buf b = YOI_BUF_INIT;
+	yoi_error err = {0};
+	char *state = NULL;
+	cr_assert_eq(yoi_notice_render(&b, &state, fx.st, id,
+				       YOI_NOTICE_STATE_CHANGED, "ready", &err),
+		     0, "%s", err.msg);
+	cr_assert_str_eq(state, "planning");
+	char want[256];
+	snprintf(want, sizeof(want),
+		 "# Ticket event: state_changed on %s\n\n%s \"Write the "
+		 "parser\" is now planning (was ready).\nBy unit at ",
+		 id, id);
+	cr_assert(strncmp(b.ptr, want, strlen(want)) == 0, "%s", b.ptr);
+	cr_assert_null(strstr(b.ptr, "## Queue"), "%s", b.ptr);
+	free(state);
+	yoi_buf_free(&b);
+	teardown_fx(&fx);
+}
+
+Test(notice, a_close_carries_the_queue_summary)
+{
+	fixture fx;
+	setup_fx(&fx);
+	char a[YOI_ID_LEN + 1];
+	create(&fx, "Done soon", a);
+	yoi_error err = {0};
+	cr_assert_eq(yoi_ticket_close(fx.st, &fx.op, a, "done", &err), 0, "%s",
+		     err.msg);
+	yoi_buf b = YOI_BUF_INIT;
+	cr_assert_eq(
+	    yoi_notice_render(&b, NULL, fx.st, a, YOI_NOTICE_CLOSE, NULL, &err),
+	    0, "%s", err.msg);
+	cr_assert_not_null(strstr(b.ptr, "is now closed.\n"), "%s", b.ptr);
+	cr_assert_not_null(strstr(b.ptr, "\n## Queue\n\nActionable now (in "
+					 "route order):\n- none\n\nWaiting:\n"
+					 "- none\n"),
+			   "%s", b.ptr);
+	yoi_buf_free(&b);
+	teardown_fx(&fx);
+}
+
+Test(notice, a_missing_ticket_is_an_error_not_a_notice)
+{
+	fixture fx;
+	setup_fx(&fx);
+	yoi_buf b = YOI_BUF_INIT;
+	yoi_error err = {0};
+	char *state = (char *)"untouched";
+	cr_assert_lt(yoi_notice_render(&b, &state, fx.st, "00001KW55B33B",
+				       YOI_NOTICE_CREATE, NULL, &err),
+		     0);
+	cr_assert_null(state);
+	cr_assert_neq(err.msg[0], '\0');
+	yoi_buf_free(&b);
+	teardown_fx(&fx);
+}
+
+Test(notice, without_a_store_or_a_hook_nothing_is_configured)
+{
+	yoi_notice n;
+	yoi_notice_send(&n, NULL, "00001KW55B33B", YOI_NOTICE_CREATE, NULL);
+	cr_assert_eq(n.run.reason, YOI_NOTIFY_NOT_CONFIGURED);
+	cr_assert_null(n.hook);
+	yoi_notice_free(&n);
+
+	fixture fx;
+	setup_fx(&fx);
+	char id[YOI_ID_LEN + 1];
+	create(&fx, "No hook here", id);
+	yoi_notice_send(&n, fx.st, id, YOI_NOTICE_CREATE, NULL);
+	cr_assert_eq(n.run.reason, YOI_NOTIFY_NOT_CONFIGURED, "%s",
+		     n.run.detail);
+	cr_assert_null(n.hook);
+	cr_assert_null(n.run.output);
+	yoi_notice_free(&n);
+	yoi_notice_free(&n); /* twice: safe */
+	teardown_fx(&fx);
+}
+
+Test(notice, a_hook_nobody_trusted_does_not_run)
+{
+	fixture fx;
+	setup_fx(&fx);
+	char id[YOI_ID_LEN + 1];
+	create(&fx, "Untrusted", id);
+	char hooks[512], hook[600], flag[600];
+	snprintf(hooks, sizeof(hooks), "%s/.yoi/hooks", fx.dir);
+	snprintf(hook, sizeof(hook), "%s/ticket-event", hooks);
+	snprintf(flag, sizeof(flag), "%s/ran", fx.dir);
+	cr_assert_eq(mkdir(hooks, 0755), 0);
+	FILE *f = fopen(hook, "w");
+	cr_assert_not_null(f);
+	fprintf(f, "#!/bin/sh\ntouch '%s'\n", flag);
+	fclose(f);
+	cr_assert_eq(chmod(hook, 0755), 0);
+	yoi_notice n;
+	yoi_notice_send(&n, fx.st, id, YOI_NOTICE_CREATE, NULL);
+	cr_assert_eq(n.run.reason, YOI_NOTIFY_UNTRUSTED);
+	cr_assert_str_eq(n.run.detail,
+			 "not trusted in this clone; run 'yoi-tickets hooks "
+			 "trust' to let it run");
+	cr_assert_not_null(n.hook);
+	cr_assert_not_null(strstr(n.hook, "/.yoi/hooks/ticket-event"), "%s",
+			   n.hook);
+	struct stat sb;
+	cr_assert_neq(stat(flag, &sb), 0, "the hook did not run");
+	yoi_notice_free(&n);
+	teardown_fx(&fx);
+}
