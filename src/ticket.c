@@ -14,6 +14,8 @@
 
 #include "yoi/file.h"
 #include "yoi/history.h"
+#include "yoi/id.h"
+#include "yoi/relations.h"
 #include "yoi/routing.h"
 
 #ifdef YOI_FAULT_INJECTION
@@ -680,6 +682,29 @@ static int check_text(const char *what, const char *s, bool one_line,
 	return 0;
 }
 
+/* relations.json of a new ticket id with its depends_on edges. */
+static int deps_file(yoi_buf *out, const yoi_opctx *ctx, const char *id,
+		     const char *at, const yoi_create_opts *o, yoi_error *err)
+{
+	yoi_relations *rels = NULL;
+	int rc = yoi_relations_new(&rels, id);
+	if (rc < 0)
+		return yoi_error_set(err, rc, NULL, 0, "out of memory");
+	for (size_t i = 0; rc == 0 && i < o->ndeps; i++) {
+		yoi_relation rel = {.kind = YOI_REL_DEPENDS_ON,
+				    .author = (char *)ctx->author,
+				    .at = (char *)at};
+		memcpy(rel.ticket_id, id, YOI_ID_LEN + 1);
+		snprintf(rel.target, sizeof(rel.target), "%s",
+			 o->depends_on[i]);
+		rc = yoi_relations_add(rels, &rel, err);
+	}
+	if (rc == 0)
+		rc = yoi_relations_render(out, rels, err);
+	yoi_relations_free(rels);
+	return rc;
+}
+
 int yoi_ticket_create(yoi_store *st, const yoi_opctx *ctx,
 		      const yoi_create_opts *o, char id[YOI_ID_LEN + 1],
 		      yoi_error *err)
@@ -726,11 +751,33 @@ int yoi_ticket_create(yoi_store *st, const yoi_opctx *ctx,
 	}
 	rc = render_event(&events, ctx, at, false, "create", &slug,
 			  o->slug ? 1 : 0, txt(ctx, "created"), err);
+	for (size_t i = 0; rc == 0 && i < o->ndeps; i++) {
+		yoi_attr a[] = {
+		    {"action", "add"},
+		    {"kind", (char *)yoi_rel_kind_name(YOI_REL_DEPENDS_ON)},
+		    {"target", (char *)o->depends_on[i]}};
+		rc = render_event(&events, ctx, at, false, "relation", a, 3,
+				  NULL, err);
+	}
 	if (rc < 0)
 		goto out;
 	rc = yoi_store_lock(st, ctx->wait_sec, err);
 	if (rc < 0)
 		goto out;
+	/* Every target must be a ticket before anything is written. */
+	for (size_t i = 0; rc == 0 && i < o->ndeps; i++) {
+		char *tdir = yoi_store_path(st, o->depends_on[i], NULL);
+		if (!tdir)
+			rc = yoi_error_set(err, YOI_ENOMEM, NULL, 0,
+					   "out of memory");
+		else if (!yoi_id_valid(o->depends_on[i]) || !yoi_is_dir(tdir))
+			rc = yoi_error_set(err, YOI_ENOTFOUND, tdir, 0,
+					   "no ticket %s to depend on",
+					   o->depends_on[i]);
+		free(tdir);
+	}
+	if (rc < 0)
+		goto unlock;
 
 	/* Allocate: the current millisecond, +1 while taken. Bounded. */
 	char *dir = NULL;
@@ -751,8 +798,13 @@ int yoi_ticket_create(yoi_store *st, const yoi_opctx *ctx,
 	char *arts = yoi_path_join(dir, "artifacts");
 	char *thread = yoi_path_join(dir, "thread.md");
 	char *itemp = yoi_path_join(dir, "item.md");
-	if (!arts || !thread || !itemp) {
+	char *relp = yoi_path_join(dir, "artifacts/relations.json");
+	yoi_buf rels = YOI_BUF_INIT;
+	if (!arts || !thread || !itemp || !relp) {
 		rc = yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
+	} else if (o->ndeps &&
+		   (rc = deps_file(&rels, ctx, id, at, o, err)) < 0) {
+		/* reported */
 	} else if ((rc = yoi_store_mkdir(st, dir, false, err)) == 0) {
 		fault_point("create-after-mkdir");
 		rc = yoi_store_mkdir(st, arts, true, err);
@@ -764,6 +816,8 @@ int yoi_ticket_create(yoi_store *st, const yoi_opctx *ctx,
 			rc = yoi_store_append(st, thread, events.ptr,
 					      events.len, true, err);
 		fault_point("create-after-thread");
+		if (rc == 0 && o->ndeps)
+			rc = yoi_store_write(st, relp, rels.ptr, rels.len, err);
 		if (rc == 0)
 			rc =
 			    yoi_store_write(st, itemp, item.ptr, item.len, err);
@@ -772,6 +826,7 @@ int yoi_ticket_create(yoi_store *st, const yoi_opctx *ctx,
 			if (keep)
 				unlink(keep);
 			free(keep);
+			unlink(relp);
 			unlink(thread);
 			rmdir(arts);
 			rmdir(dir);
@@ -780,6 +835,8 @@ int yoi_ticket_create(yoi_store *st, const yoi_opctx *ctx,
 	free(arts);
 	free(thread);
 	free(itemp);
+	free(relp);
+	yoi_buf_free(&rels);
 	free(dir);
 unlock:
 	yoi_store_unlock(st);

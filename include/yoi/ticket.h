@@ -134,6 +134,12 @@ typedef struct yoi_create_opts {
 	const char *const *risk_flags;
 	size_t nrisk;
 	const char *slug; /* recorded on the create event */
+	/* Full IDs the new ticket depends on (no repeats): the edges and
+	 * their relation events are written with the ticket, all or
+	 * nothing; a target that is not a ticket is YOI_ENOTFOUND and
+	 * nothing is created. */
+	const char *const *depends_on;
+	size_t ndeps;
 } yoi_create_opts;
 
 int yoi_ticket_create(yoi_store *st, const yoi_opctx *ctx,

@@ -4,7 +4,6 @@
 #include <string.h>
 
 #include "cli.h"
-#include "yoi/relate.h"
 
 int yoi_cmd_create(int argc, char **argv, yoi_ctx *ctx)
 {
@@ -89,19 +88,17 @@ int yoi_cmd_create(int argc, char **argv, yoi_ctx *ctx)
 			return rc;
 		o.body = body;
 	}
+	const char *dep_ids[64];
+	for (size_t i = 0; i < nuniq; i++)
+		dep_ids[i] = deps[i];
+	o.depends_on = dep_ids;
+	o.ndeps = nuniq;
 	yoi_opctx op;
 	rc = yoi_cli_opctx(ctx, &op);
 	char id[YOI_ID_LEN + 1];
-	if (rc == 0) {
-		int e = yoi_ticket_create(ctx->store, &op, &o, id, &ctx->err);
-		/* A new ticket has no dependents, so no edge can close a
-		 * cycle; a repeated target is refused as a duplicate. */
-		for (size_t i = 0; e == 0 && i < nuniq; i++)
-			e = yoi_relate(ctx->store, &op, id, true,
-				       YOI_REL_DEPENDS_ON, deps[i], NULL,
-				       &ctx->err);
-		rc = yoi_cli_fail(ctx, e);
-	}
+	if (rc == 0)
+		rc = yoi_cli_fail(
+		    ctx, yoi_ticket_create(ctx->store, &op, &o, id, &ctx->err));
 	json_t *notify =
 	    rc == 0 ? yoi_cli_notify(ctx, id, YOI_NOTICE_CREATE, NULL) : NULL;
 	if (rc == 0 && json)

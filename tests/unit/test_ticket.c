@@ -452,3 +452,45 @@ Test(ticket, transitions_are_guarded_unless_told_otherwise)
 	cr_assert_str_eq(state_of(&fx, b), "queued");
 	teardown_fx(&fx);
 }
+
+/* create with depends_on: the ticket and its edges, all or nothing. */
+Test(ticket, create_with_dependencies_is_all_or_nothing)
+{
+	fixture fx;
+	setup_fx(&fx);
+	char a[YOI_ID_LEN + 1], b[YOI_ID_LEN + 1];
+	yoi_error err = {0};
+	yoi_create_opts oa = {.title = "Dependency"};
+	cr_assert_eq(yoi_ticket_create(fx.st, &fx.op, &oa, a, &err), 0);
+	/* A target that is not a ticket: nothing is created. */
+	fx.op.now_ms += 5;
+	const char *bad[] = {a, "00001M8Y1KTH0"};
+	yoi_create_opts ob = {.title = "Waits", .depends_on = bad, .ndeps = 2};
+	cr_assert_eq(yoi_ticket_create(fx.st, &fx.op, &ob, b, &err),
+		     YOI_ENOTFOUND);
+	cr_assert(strstr(err.msg, "00001M8Y1KTH0"), "%s", err.msg);
+	yoi_strv ids = {0};
+	cr_assert_eq(yoi_store_ids(fx.st, &ids, &err), 0);
+	cr_assert_eq(ids.n, 1, "only the dependency exists");
+	yoi_strv_free(&ids);
+	/* Targets that exist: the edges and their events come with it. */
+	const char *good[] = {a};
+	ob.depends_on = good;
+	ob.ndeps = 1;
+	cr_assert_eq(yoi_ticket_create(fx.st, &fx.op, &ob, b, &err), 0, "%s",
+		     err.msg);
+	char *rel = yoi_store_path(fx.st, b, "artifacts/relations.json");
+	yoi_buf buf = YOI_BUF_INIT;
+	cr_assert_eq(yoi_file_read(rel, 1 << 20, &buf, &err), 0);
+	cr_assert(strstr(buf.ptr, "\"depends_on\"") && strstr(buf.ptr, a), "%s",
+		  buf.ptr);
+	yoi_buf_free(&buf);
+	free(rel);
+	yoi_ticket *t;
+	cr_assert_eq(yoi_ticket_load(&t, fx.st, b, YOI_LOAD_THREAD, &err), 0);
+	cr_assert_eq(t->thread->n, 2);
+	cr_assert_str_eq(t->thread->ev[1].kind, "relation");
+	cr_assert_str_eq(yoi_event_attr(&t->thread->ev[1], "target"), a);
+	yoi_ticket_free(t);
+	teardown_fx(&fx);
+}
