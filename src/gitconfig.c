@@ -92,6 +92,51 @@ const char *yoi_git_dir(git_repository *repo)
 	return git_repository_path(repo);
 }
 
+const char *yoi_git_commondir(git_repository *repo)
+{
+	return git_repository_commondir(repo);
+}
+
+const char *yoi_git_workdir(git_repository *repo)
+{
+	return git_repository_workdir(repo);
+}
+
+git_repository *yoi_git_discover(const char *cwd)
+{
+	git_repository *repo = NULL;
+	return git_repository_open_ext(&repo, cwd, 0, NULL) == 0 ? repo : NULL;
+}
+
+int yoi_git_hash_file(const char *path, char hex[YOI_GIT_OID_HEX + 1])
+{
+	git_oid oid;
+	if (git_odb_hashfile(&oid, path, GIT_OBJECT_BLOB) != 0)
+		return YOI_EIO;
+	git_oid_tostr(hex, YOI_GIT_OID_HEX + 1, &oid);
+	return 0;
+}
+
+void yoi_git_close(git_repository *repo)
+{
+	git_repository_free(repo);
+}
+
+char *yoi_git_user_name(git_repository *repo)
+{
+	git_config *cfg = NULL;
+	git_buf buf = GIT_BUF_INIT;
+	char *name = NULL;
+	int rc = repo ? git_repository_config_snapshot(&cfg, repo)
+		      : git_config_open_default(&cfg);
+	if (rc == 0 && git_config_get_string_buf(&buf, cfg, "user.name") == 0 &&
+	    buf.size)
+		name = yoi_strndup(buf.ptr, buf.size);
+	git_buf_dispose(&buf);
+	git_config_free(cfg);
+	return name;
+}
+
 int yoi_git_merge_file(yoi_buf *out, bool *clean, const char *const text[3],
 		       const size_t len[3], const char *const labels[3])
 {

@@ -5,7 +5,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <git2.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +12,7 @@
 #include <unistd.h>
 
 #include "yoi/file.h"
+#include "yoi/gitops.h"
 #include "yoi/hooktrust.h"
 
 const char *yoi_hooktrust_status_name(yoi_hooktrust_status s)
@@ -79,8 +79,7 @@ static int configured_path(const yoi_store *st, char **out, yoi_error *err)
 static int record_path(const yoi_store *st, char **out, yoi_error *err)
 {
 	*out = NULL;
-	const char *common =
-	    st->repo ? git_repository_commondir(st->repo) : NULL;
+	const char *common = st->repo ? yoi_git_commondir(st->repo) : NULL;
 	if (!common)
 		return 0;
 	*out = yoi_sprintf("%s%syoi/trusted-hooks", common,
@@ -175,13 +174,11 @@ int yoi_hooktrust_get(yoi_hooktrust *out, const yoi_store *st, yoi_error *err)
 	}
 	if (!(out->real = yoi_strdup(buf)))
 		return yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
-	git_oid oid;
-	if (git_odb_hashfile(&oid, out->real, GIT_OBJECT_BLOB) != 0) {
+	if (yoi_git_hash_file(out->real, out->oid) != 0) {
 		/* Unreadable: nothing can vouch for it. */
 		out->status = YOI_HOOKTRUST_NOT_EXECUTABLE;
 		return 0;
 	}
-	git_oid_tostr(out->oid, sizeof(out->oid), &oid);
 	out->status = YOI_HOOKTRUST_UNTRUSTED;
 	if (!out->record)
 		return 0;

@@ -4,7 +4,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <git2.h>
 #include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
@@ -38,13 +37,10 @@ static char *strip_slash(char *s)
 static char *discover_top(yoi_store *st, const char *cwd)
 {
 	char *top = NULL;
-	if (git_repository_open_ext(&st->repo, cwd, 0, NULL) == 0) {
-		const char *wd = git_repository_workdir(st->repo);
-		if (wd)
-			top = strip_slash(yoi_strdup(wd));
-	} else {
-		st->repo = NULL;
-	}
+	st->repo = yoi_git_discover(cwd);
+	const char *wd = st->repo ? yoi_git_workdir(st->repo) : NULL;
+	if (wd)
+		top = strip_slash(yoi_strdup(wd));
 	return top;
 }
 
@@ -134,7 +130,7 @@ typedef struct bounds {
 	char *gitdir, *common; /* realpaths of git's directories, or NULL */
 } bounds;
 
-static int bounds_init(bounds *b, git_repository *repo, const char *top)
+static int bounds_init(bounds *b, struct git_repository *repo, const char *top)
 {
 	memset(b, 0, sizeof(*b));
 	/* Unresolvable (it should not be): judged as written, not skipped. */
@@ -142,8 +138,8 @@ static int bounds_init(bounds *b, git_repository *repo, const char *top)
 	    !(b->top = yoi_strdup(top)))
 		return YOI_ENOMEM;
 	if (repo) {
-		b->gitdir = realpath(git_repository_path(repo), NULL);
-		b->common = realpath(git_repository_commondir(repo), NULL);
+		b->gitdir = realpath(yoi_git_dir(repo), NULL);
+		b->common = realpath(yoi_git_commondir(repo), NULL);
 	}
 	return 0;
 }
@@ -299,8 +295,7 @@ out:
  */
 static char *tmp_dir_of(const yoi_store *st)
 {
-	const char *common =
-	    st->repo ? git_repository_commondir(st->repo) : NULL;
+	const char *common = st->repo ? yoi_git_commondir(st->repo) : NULL;
 	return common ? yoi_path_join(common, "yoi/tmp") : NULL;
 }
 
@@ -382,7 +377,7 @@ void yoi_store_free(yoi_store *st)
 	free(st->yoi_dir);
 	free(st->root);
 	free(st->tmp_dir);
-	git_repository_free(st->repo);
+	yoi_git_close(st->repo);
 	free(st);
 	yoi_git_shutdown();
 }
@@ -893,21 +888,11 @@ char *yoi_store_path(const yoi_store *st, const char *id, const char *file)
 
 char *yoi_store_cache_path(const yoi_store *st, const char *name)
 {
-	const char *gitdir = st->repo ? git_repository_path(st->repo) : NULL;
+	const char *gitdir = st->repo ? yoi_git_dir(st->repo) : NULL;
 	return gitdir ? yoi_path_join(gitdir, name) : NULL;
 }
 
 char *yoi_store_git_user(const yoi_store *st)
 {
-	git_config *cfg = NULL;
-	git_buf buf = {0};
-	char *name = NULL;
-	int rc = st->repo ? git_repository_config_snapshot(&cfg, st->repo)
-			  : git_config_open_default(&cfg);
-	if (rc == 0 && git_config_get_string_buf(&buf, cfg, "user.name") == 0 &&
-	    buf.size)
-		name = yoi_strndup(buf.ptr, buf.size);
-	git_buf_dispose(&buf);
-	git_config_free(cfg);
-	return name;
+	return yoi_git_user_name(st->repo);
 }

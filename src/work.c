@@ -4,7 +4,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <git2.h>
 #include <jansson.h>
 #include <limits.h>
 #include <stdio.h>
@@ -140,7 +139,7 @@ static void exclude_dir(const yoi_store *st, const char *dir)
 {
 	if (!dir[0] || strstr(dir, "..") || dir[0] == '/')
 		return; /* the top itself, or outside it: nothing to hide */
-	char *info = yoi_path_join(git_repository_commondir(st->repo), "info");
+	char *info = yoi_path_join(yoi_git_commondir(st->repo), "info");
 	char *path = info ? yoi_path_join(info, "exclude") : NULL;
 	char *line = yoi_sprintf("/%s/", dir);
 	yoi_buf b = YOI_BUF_INIT;

@@ -56,9 +56,25 @@ int yoi_git_config_set(struct git_repository *repo, const char *key,
 int yoi_git_config_delete(struct git_repository *repo, const char *key,
 			  bool *removed, yoi_error *err);
 
-/* The repository's (or linked worktree's) git directory, ending in '/';
+/* The repository's (or linked worktree's) git directory, the common git
+ * directory, and the work tree (NULL when bare): each ending in '/',
  * borrowed from repo. */
 const char *yoi_git_dir(struct git_repository *repo);
+const char *yoi_git_commondir(struct git_repository *repo);
+const char *yoi_git_workdir(struct git_repository *repo);
+
+/* The repository that holds cwd (searching upwards, as git does), or
+ * NULL when there is none; close with yoi_git_close. */
+struct git_repository *yoi_git_discover(const char *cwd);
+void yoi_git_close(struct git_repository *repo);
+
+/* The blob id git gives the file's content (40 hex digits), or YOI_EIO
+ * when it cannot be read. */
+int yoi_git_hash_file(const char *path, char hex[41]);
+
+/* git's user.name (the repository's config, or the user's when repo is
+ * NULL); NULL when unset. The caller frees. */
+char *yoi_git_user_name(struct git_repository *repo);
 
 /*
  * git's three-way merge of text (base, ours, theirs) into out, with
