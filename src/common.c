@@ -8,13 +8,20 @@
 
 int yoi_exit_status(int code)
 {
-	if (code == YOI_OK)
-		return 0;
-	if (code == YOI_ENOMEM)
-		return 6;
-	if (code <= -1 && code >= -7)
-		return -code;
-	return 6;
+	static const int table[] = {
+	    [-YOI_OK] = YOI_EXIT_OK,
+	    [-YOI_EFOUND_ERRORS] = YOI_EXIT_FINDINGS,
+	    [-YOI_EUSAGE] = YOI_EXIT_USAGE,
+	    [-YOI_ENOTFOUND] = YOI_EXIT_NOTFOUND,
+	    [-YOI_EREFUSED] = YOI_EXIT_REFUSED,
+	    [-YOI_EBUSY] = YOI_EXIT_BUSY,
+	    [-YOI_EIO] = YOI_EXIT_IO,
+	    [-YOI_ECORRUPT] = YOI_EXIT_CORRUPT,
+	    [-YOI_ENOMEM] = YOI_EXIT_IO,
+	};
+	if (code > 0 || -(long)code >= (long)(sizeof(table) / sizeof(*table)))
+		return YOI_EXIT_IO;
+	return table[-code];
 }
 
 int yoi_error_set(yoi_error *err, int code, const char *path, int line,

@@ -29,7 +29,20 @@ enum {
 	YOI_ENOMEM = -8,
 };
 
-/* Exit status for an error code (0 for YOI_OK). */
+/* The exit statuses (SPEC 12): one table, used by every front end. */
+enum {
+	YOI_EXIT_OK = 0,
+	YOI_EXIT_FINDINGS = 1, /* doctor/check/hooks found errors; a merge
+				  driver conflict */
+	YOI_EXIT_USAGE = 2,
+	YOI_EXIT_NOTFOUND = 3,
+	YOI_EXIT_REFUSED = 4,
+	YOI_EXIT_BUSY = 5,
+	YOI_EXIT_IO = 6, /* I/O, git, out of memory */
+	YOI_EXIT_CORRUPT = 7,
+};
+
+/* Exit status for an error code (YOI_EXIT_OK for YOI_OK). */
 int yoi_exit_status(int code);
 
 #define YOI_ERRMSG_MAX	2048

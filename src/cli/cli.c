@@ -88,7 +88,7 @@ int yoi_cli_getopt(yoi_ctx *ctx, int argc, char **argv, const char *shortopts,
 int yoi_cli_opt_end(yoi_ctx *ctx, int c)
 {
 	if (c != 'h')
-		return 2;
+		return YOI_EXIT_USAGE;
 	yoi_cli_help(ctx->cmd, stdout);
 	return 0;
 }
@@ -211,7 +211,7 @@ int yoi_cli_usage(yoi_ctx *ctx, const char *fmt, ...)
 		fprintf(stderr, "\n(see 'yoi-tickets help')\n");
 	else
 		fprintf(stderr, "\n(see 'yoi-tickets help %s')\n", ctx->cmd);
-	return 2;
+	return YOI_EXIT_USAGE;
 }
 
 int yoi_cli_help(const char *cmd, FILE *to)
@@ -373,7 +373,7 @@ int yoi_cli_text(yoi_ctx *ctx, const char *message, const char *file,
 	int rc = 0;
 	const char *name = file ? file : "--message";
 	if (message) {
-		rc = yoi_buf_puts(&b, message) < 0 ? 6 : 0;
+		rc = yoi_buf_puts(&b, message) < 0 ? YOI_EXIT_IO : 0;
 	} else if (strcmp(file, "-") == 0) {
 		name = "stdin";
 		rc = read_fd(ctx, 0, name, &b);
@@ -402,7 +402,7 @@ int yoi_cli_text(yoi_ctx *ctx, const char *message, const char *file,
 			close(fd);
 	}
 	if (rc == 0 && !b.ptr)
-		rc = yoi_buf_grow(&b, 0) < 0 ? 6 : 0;
+		rc = yoi_buf_grow(&b, 0) < 0 ? YOI_EXIT_IO : 0;
 	if (rc == 0 && memchr(b.ptr, '\0', b.len))
 		rc = yoi_cli_usage(ctx, "%s holds binary data (NUL bytes)",
 				   name);

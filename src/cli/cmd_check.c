@@ -61,7 +61,7 @@ int yoi_cmd_check(int argc, char **argv, yoi_ctx *ctx)
 				ids.n, base, head);
 		rc = yoi_cli_diags(ctx, st->top, &d, format, "check", &ids);
 		if (rc == 0 && yoi_diag_count(&d, YOI_DIAG_ERROR))
-			rc = 1;
+			rc = YOI_EXIT_FINDINGS;
 	}
 	yoi_strv_free(&ids);
 	yoi_diag_free(&d);

@@ -107,5 +107,5 @@ int yoi_hook_commit_msg(int argc, char **argv, yoi_ctx *ctx)
 			"yoi-tickets commit-msg: the commit was stopped; the "
 			"message is kept in %s\n",
 			file);
-	return bad ? 1 : 0;
+	return bad ? YOI_EXIT_FINDINGS : YOI_EXIT_OK;
 }

@@ -218,7 +218,7 @@ int yoi_cmd_doctor(int argc, char **argv, yoi_ctx *ctx)
 		yoi_diag_sort(&d);
 		rc = yoi_cli_diags(ctx, st->top, &d, format, "doctor", NULL);
 		if (rc == 0 && yoi_diag_count(&d, YOI_DIAG_ERROR))
-			rc = 1;
+			rc = YOI_EXIT_FINDINGS;
 	}
 	yoi_diag_free(&d);
 	return rc;

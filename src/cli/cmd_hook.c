@@ -15,7 +15,7 @@ int yoi_cmd_hook(int argc, char **argv, yoi_ctx *ctx)
 		return yoi_hook_commit_msg(argc - 1, argv + 1, ctx);
 	if (argc >= 2 &&
 	    (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0))
-		return yoi_cli_help("hook", stdout) < 0 ? 6 : 0;
+		return yoi_cli_help("hook", stdout) < 0 ? YOI_EXIT_IO : 0;
 	return yoi_cli_usage(ctx,
 			     "expected 'pre-commit', 'pre-merge-commit' or "
 			     "'commit-msg FILE'");

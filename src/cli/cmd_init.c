@@ -29,7 +29,7 @@ int yoi_cmd_init(int argc, char **argv, yoi_ctx *ctx)
 	/* Older versions' lock file is never committed. */
 	char *ignore = yoi_path_join(st->yoi_dir, ".gitignore");
 	if (!ignore)
-		return 6;
+		return YOI_EXIT_IO;
 	if (!yoi_exists(ignore)) {
 		static const char text[] = "tickets/.lock\n";
 		e = yoi_file_write_atomic(ignore, text, sizeof(text) - 1,

@@ -56,7 +56,7 @@ int yoi_cmd_list(int argc, char **argv, yoi_ctx *ctx)
 			break;
 		case 'n':
 			if (yoi_cli_uint(ctx, "--limit", optarg, &q.limit))
-				return 2;
+				return YOI_EXIT_USAGE;
 			break;
 		case 'j':
 			json = true;

@@ -79,7 +79,7 @@ int yoi_cmd_merge_driver(int argc, char **argv, yoi_ctx *ctx)
 					"resolve the conflict by hand\n",
 					path,
 					why.ptr ? why.ptr : "cannot merge");
-				rc = 1;
+				rc = YOI_EXIT_FINDINGS;
 			}
 			int w = yoi_file_write_atomic(
 			    pa, out.ptr ? out.ptr : "", out.len, &ctx->err);

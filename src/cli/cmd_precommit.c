@@ -38,7 +38,7 @@ int yoi_hook_pre_commit(int argc, char **argv, yoi_ctx *ctx)
 	if (rc == 0 && yoi_diag_count(&d, YOI_DIAG_ERROR)) {
 		fprintf(stderr, "pre-commit: the commit is stopped; fix the "
 				"tickets above (or commit with --no-verify)\n");
-		rc = 1;
+		rc = YOI_EXIT_FINDINGS;
 	}
 	yoi_strv_free(&ids);
 	yoi_diag_free(&d);

@@ -141,7 +141,7 @@ int yoi_cmd_show(int argc, char **argv, yoi_ctx *ctx)
 		switch (c) {
 		case 'e':
 			if (yoi_cli_uint(ctx, "--events", optarg, &nevents))
-				return 2;
+				return YOI_EXIT_USAGE;
 			break;
 		case 'j':
 			json = true;

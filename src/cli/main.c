@@ -101,7 +101,7 @@ int main(int argc, char **argv)
 	signal(SIGXFSZ, SIG_IGN);
 	if (yoi_git_init() < 0) {
 		fprintf(stderr, "yoi-tickets: libgit2 cannot start\n");
-		return 6;
+		return YOI_EXIT_IO;
 	}
 	yoi_ctx ctx = {0};
 	ctx.wait_sec = 10;
@@ -117,7 +117,7 @@ int main(int argc, char **argv)
 			return yoi_cmd_help(1, (char *[]){"help", NULL}, &ctx);
 		int g = global_opt(&ctx, argc, argv, &i);
 		if (g == -2)
-			return 2;
+			return YOI_EXIT_USAGE;
 		if (g < 0)
 			return yoi_cli_usage(&ctx,
 					     "unknown or incomplete "
@@ -126,7 +126,7 @@ int main(int argc, char **argv)
 	}
 	if (i >= argc) {
 		yoi_cmd_help(1, (char *[]){"help", NULL}, &ctx);
-		return 2;
+		return YOI_EXIT_USAGE;
 	}
 	const yoi_command *c = find(argv[i]);
 	if (!c)
