@@ -24,6 +24,17 @@ int yoi_exit_status(int code)
 	return table[-code];
 }
 
+const char *yoi_error_text(const yoi_error *err, char *buf, size_t n)
+{
+	const char *msg = err->msg[0] ? err->msg : "failed";
+	size_t pl = strlen(err->path);
+	if (err->line > 0 && pl && strncmp(msg, err->path, pl) != 0)
+		snprintf(buf, n, "%s:%d: %s", err->path, err->line, msg);
+	else
+		snprintf(buf, n, "%s", msg);
+	return buf;
+}
+
 int yoi_error_set(yoi_error *err, int code, const char *path, int line,
 		  const char *fmt, ...)
 {

@@ -110,10 +110,9 @@ static int record_each(const char *rec, const yoi_buf *b, record_fn fn,
 		if (!ok)
 			return yoi_error_set(
 			    err, YOI_ECORRUPT, rec, line,
-			    "%s:%d: not a trust line (\"<blob id> <path>\"); "
+			    "not a trust line (\"<blob id> <path>\"); "
 			    "delete the file and run 'yoi-tickets hooks "
-			    "trust' again",
-			    rec, line);
+			    "trust' again");
 		char oid[41];
 		memcpy(oid, p, 40);
 		oid[40] = '\0';

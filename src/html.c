@@ -708,12 +708,13 @@ static void render_nth(void *ctx, size_t i, unsigned worker)
 	yoi_error e;
 	int rc = yoi_ticket_load(&item, j->st, t->id,
 				 YOI_LOAD_ITEM | YOI_LOAD_DIR_CHECKED, &e);
+	char et[YOI_ERRTEXT_MAX];
 	if (rc < 0)
-		warn(to, e.msg);
+		warn(to, yoi_error_text(&e, et, sizeof(et)));
 	rc = yoi_ticket_load(&thread, j->st, t->id,
 			     YOI_LOAD_THREAD | YOI_LOAD_DIR_CHECKED, &e);
 	if (rc < 0)
-		warn(to, e.msg);
+		warn(to, yoi_error_text(&e, et, sizeof(et)));
 	if (t->links_err)
 		warn(to, t->links_err);
 	const yoi_item *it = item ? item->item : NULL;
@@ -765,7 +766,8 @@ static void render_nth(void *ctx, size_t i, unsigned worker)
 					 &j->scratch[j->threads + worker], &e);
 	if (rc < 0) {
 		to->rc = rc;
-		to->rc_msg = yoi_strdup(e.msg);
+		char et[YOI_ERRTEXT_MAX];
+		to->rc_msg = yoi_strdup(yoi_error_text(&e, et, sizeof(et)));
 	}
 	free(path);
 }
@@ -913,10 +915,11 @@ static int manifest_read(const char *dir, yoi_strv *ids, yoi_strv *warnings)
 	if (rc == YOI_ENOTFOUND) {
 		rc = 0;
 	} else if (rc < 0) {
+		char et[YOI_ERRTEXT_MAX];
 		char *m = yoi_sprintf("%s; no stale page is removed this time "
 				      "(delete the file and remove old pages "
 				      "by hand)",
-				      e.msg);
+				      yoi_error_text(&e, et, sizeof(et)));
 		rc = !m || yoi_strv_push(warnings, m) < 0 ? YOI_ENOMEM : 0;
 		free(m);
 	} else {

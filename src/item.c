@@ -112,8 +112,7 @@ static int fail(yoi_error *err, int code, const char *path, int line,
 	va_end(ap);
 	const char *p = path_or_default(path);
 	if (line > 0)
-		return yoi_error_set(err, code, p, line, "%s:%d: %s", p, line,
-				     msg);
+		return yoi_error_set(err, code, p, line, "%s", msg);
 	return yoi_error_set(err, code, p, 0, "%s: %s", p, msg);
 }
 

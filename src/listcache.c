@@ -383,7 +383,8 @@ static void rows_nth(void *ctx, size_t i, unsigned worker)
 	if (yoi_ticket_load(&t, j->st, id,
 			    YOI_LOAD_FRONTMATTER | YOI_LOAD_DIR_CHECKED,
 			    &err) < 0) {
-		rs->err[i] = yoi_strdup(err.msg);
+		char et[YOI_ERRTEXT_MAX];
+		rs->err[i] = yoi_strdup(yoi_error_text(&err, et, sizeof(et)));
 		return;
 	}
 	if (yoi_row_from_item(&rs->fresh[i], id, t->item, key) < 0) {
@@ -401,10 +402,11 @@ static void rows_save(yoi_rows *rs, const yoi_store *st, const char *path)
 	struct timespec ts;
 	clock_gettime(CLOCK_REALTIME, &ts);
 	yoi_error err;
+	char et[YOI_ERRTEXT_MAX];
 	if (yoi_listcache_save(rs->row, rs->n, path, st->root,
 			       (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec,
 			       &err) < 0)
-		rs->save_err = yoi_strdup(err.msg);
+		rs->save_err = yoi_strdup(yoi_error_text(&err, et, sizeof(et)));
 }
 
 int yoi_rows_load(yoi_rows *rs, const yoi_store *st, const yoi_strv *ids,

@@ -759,7 +759,9 @@ static int rel_parse(yoi_relations **out, yoi_merge_side s, const char *owner,
 	if (rc == YOI_ENOMEM) {
 		rc = YOI_ENOMEM;
 	} else if (rc < 0) {
-		rc = conflict(why, "%s: %s", name, err.msg);
+		char et[YOI_ERRTEXT_MAX];
+		rc = conflict(why, "%s: %s", name,
+			      yoi_error_text(&err, et, sizeof(et)));
 	} else if ((*out)->nerrors) {
 		long k = 0;
 		while ((size_t)k < d.n && d.v[k].severity != YOI_DIAG_ERROR)
@@ -798,9 +800,11 @@ static int rel_add(yoi_relations *m, const yoi_relation *r, yoi_buf *why)
 	int rc = yoi_relations_add(m, r, &err);
 	if (rc == YOI_ENOMEM)
 		return rc;
+	char et[YOI_ERRTEXT_MAX];
 	if (rc < 0)
 		return conflict(why, "relation %s %s: %s",
-				yoi_rel_kind_name(r->kind), r->target, err.msg);
+				yoi_rel_kind_name(r->kind), r->target,
+				yoi_error_text(&err, et, sizeof(et)));
 	return 0;
 }
 
@@ -916,9 +920,10 @@ static int merge_relations_(yoi_buf *out, yoi_merge_side o, yoi_merge_side a,
 		yoi_error err;
 		yoi_error_clear(&err);
 		rc = yoi_relations_render(out, m, &err);
+		char et[YOI_ERRTEXT_MAX];
 		if (rc < 0 && rc != YOI_ENOMEM)
 			rc = conflict(why, "the merged relations.json: %s",
-				      err.msg);
+				      yoi_error_text(&err, et, sizeof(et)));
 	}
 	yoi_relations_free(ro);
 	yoi_relations_free(ra);
@@ -1149,7 +1154,9 @@ static int item_parse(yoi_item **out, yoi_merge_side x, const char *name,
 	int rc = yoi_item_parse(out, x.ptr, x.len, "item.md", &err);
 	if (rc == YOI_ENOMEM || rc == 0)
 		return rc;
-	return conflict(why, "%s: %s", name, err.msg);
+	char et[YOI_ERRTEXT_MAX];
+	return conflict(why, "%s: %s", name,
+			yoi_error_text(&err, et, sizeof(et)));
 }
 
 static int item_render(yoi_buf *out, const yoi_item *m)

@@ -120,13 +120,15 @@ static void run_trusted(yoi_notify_result *res, const yoi_store *st,
 {
 	yoi_buf notice = YOI_BUF_INIT;
 	yoi_error err = {0};
+	char et[YOI_ERRTEXT_MAX];
 	char *state = NULL;
 	if (yoi_notice_render(&notice, &state, st, id, ev, previous, &err) <
 	    0) {
 		/* No notice, no run: say why. */
 		res->reason = YOI_NOTIFY_FAILED;
 		snprintf(res->detail, sizeof(res->detail),
-			 "the notice could not be made: %.200s", err.msg);
+			 "the notice could not be made: %.200s",
+			 yoi_error_text(&err, et, sizeof(et)));
 		yoi_buf_free(&notice);
 		return;
 	}
@@ -169,7 +171,9 @@ void yoi_notice_send(yoi_notice *out, const yoi_store *st, const char *id,
 	const char *path = ht.real ? ht.real : ht.path;
 	if (te < 0) {
 		res->reason = YOI_NOTIFY_FAILED;
-		snprintf(res->detail, sizeof(res->detail), "%.250s", terr.msg);
+		char et[YOI_ERRTEXT_MAX];
+		snprintf(res->detail, sizeof(res->detail), "%.250s",
+			 yoi_error_text(&terr, et, sizeof(et)));
 	} else if (ht.status == YOI_HOOKTRUST_UNTRUSTED ||
 		   ht.status == YOI_HOOKTRUST_CHANGED) {
 		/* A clone is data: a hook runs only with its owner's consent.

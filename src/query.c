@@ -150,7 +150,8 @@ static void search_parsed(search_job *j, size_t i)
 	if (yoi_ticket_load(&t, j->st, j->ids->v[i],
 			    YOI_LOAD_ITEM | YOI_LOAD_DIR_CHECKED, &err) < 0) {
 		j->match[i] = false;
-		j->why[i] = yoi_strdup(err.msg);
+		char et[YOI_ERRTEXT_MAX];
+		j->why[i] = yoi_strdup(yoi_error_text(&err, et, sizeof(et)));
 		return;
 	}
 	const char *title = yoi_item_get(t->item, "title");

@@ -364,8 +364,8 @@ static int corrupt(const parse_ctx *c, const char *dcode, int line,
 	va_end(ap);
 	yoi_diag_add(c->d, YOI_DIAG_ERROR, dcode, c->path, line, "%s", msg);
 	if (line > 0)
-		return yoi_error_set(c->err, YOI_ECORRUPT, c->path, line,
-				     "%s:%d: %s", c->path, line, msg);
+		return yoi_error_set(c->err, YOI_ECORRUPT, c->path, line, "%s",
+				     msg);
 	return yoi_error_set(c->err, YOI_ECORRUPT, c->path, 0, "%s: %s",
 			     c->path, msg);
 }

@@ -56,6 +56,7 @@ static void load_nth(void *ctx, size_t i, unsigned worker)
 	yoi_routing_ticket *t = &j->r->t[i];
 	yoi_buf b = YOI_BUF_INIT;
 	yoi_error err;
+	char et[YOI_ERRTEXT_MAX];
 	char rel[128];
 	int rc = YOI_ENOTFOUND;
 	uint32_t art = j->art[i];
@@ -67,7 +68,7 @@ static void load_nth(void *ctx, size_t i, unsigned worker)
 		rc = yoi_relations_parse(&t->rel, b.ptr, b.len, t->id, rel,
 					 NULL, &err);
 	if (rc < 0 && rc != YOI_ENOTFOUND)
-		note_links(t, err.msg);
+		note_links(t, yoi_error_text(&err, et, sizeof(et)));
 	else if (rc == 0 && t->rel && t->rel->nerrors)
 		note_bad_records(t, rel);
 	rc = YOI_ENOTFOUND;
@@ -78,7 +79,7 @@ static void load_nth(void *ctx, size_t i, unsigned worker)
 		rc = yoi_plan_parse(&t->plan, b.ptr, b.len, t->id, rel, NULL,
 				    &err);
 	if (rc < 0 && rc != YOI_ENOTFOUND)
-		note_links(t, err.msg);
+		note_links(t, yoi_error_text(&err, et, sizeof(et)));
 	else if (rc == 0 && t->plan && t->plan->nerrors)
 		note_bad_records(t, rel);
 	yoi_buf_free(&b);
@@ -306,10 +307,11 @@ int yoi_routing_guard_fn(void *ctx, const char *id, yoi_state from,
 	if (!g->r) {
 		yoi_error err;
 		if (yoi_routing_load(&g->r, g->st, &err) < 0) {
+			char et[YOI_ERRTEXT_MAX];
 			yoi_buf_printf(why,
 				       "cannot read the store's routing "
 				       "view: %s",
-				       err.msg);
+				       yoi_error_text(&err, et, sizeof(et)));
 			return YOI_EREFUSED;
 		}
 	}

@@ -68,8 +68,7 @@ static int fail(const char *name, yoi_error *err, int line, const char *fmt,
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	if (line > 0)
-		return yoi_error_set(err, YOI_ECORRUPT, name, line, "%s:%d: %s",
-				     name, line, msg);
+		return yoi_error_set(err, YOI_ECORRUPT, name, line, "%s", msg);
 	return yoi_error_set(err, YOI_ECORRUPT, name, 0, "%s: %s", name, msg);
 }
 

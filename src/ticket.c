@@ -205,9 +205,9 @@ int yoi_ticket_load(yoi_ticket **out, const yoi_store *st, const char *id,
 		if (bad) {
 			rc = yoi_error_set(err, YOI_ECORRUPT, t->thread_path,
 					   bad,
-					   "%s:%d: %s; thread.md must be UTF-8 "
+					   "%s; thread.md must be UTF-8 "
 					   "text (run 'yoi-tickets doctor')",
-					   t->thread_path, bad, what);
+					   what);
 			goto out;
 		}
 		t->thread_crlf = yoi_thread_is_crlf(buf.ptr, buf.len);

@@ -65,6 +65,16 @@ int yoi_error_set(yoi_error *err, int code, const char *path, int line,
 void yoi_error_clear(yoi_error *err);
 
 /*
+ * An error as one line for people: "path:line: message" when the error
+ * names a line of a file (and the message does not start with the path),
+ * else the message. Messages never embed their own "path:line:" (the error
+ * carries both), so every consumer shows them this one way. Into buf (n bytes,
+ * truncated); returns buf.
+ */
+#define YOI_ERRTEXT_MAX (YOI_ERRPATH_MAX + YOI_ERRMSG_MAX + 16)
+const char *yoi_error_text(const yoi_error *err, char *buf, size_t n);
+
+/*
  * Growable byte buffer, always NUL-terminated when ptr != NULL. Out of
  * memory is sticky (as libgit2's git_str): after one failed append every
  * later append fails too and changes nothing, so a writer may append

@@ -14,9 +14,9 @@
 #include "relations.h"
 #include "ticket.h"
 
-int yoi_relate(yoi_store *st, const yoi_opctx *ctx, const char *id,
-	       bool add, yoi_rel_kind kind, const char *target,
-	       const char *note, yoi_error *err);
+int yoi_relate(yoi_store *st, const yoi_opctx *ctx, const char *id, bool add,
+	       yoi_rel_kind kind, const char *target, const char *note,
+	       yoi_error *err);
 
 /*
  * `plan add` (SPEC 7): under the store lock, append one record to the

@@ -104,19 +104,12 @@ int yoi_cli_fail(yoi_ctx *ctx, int rc)
 {
 	if (rc == 0)
 		return 0;
-	const char *msg = ctx->err.msg[0] ? ctx->err.msg : "failed";
 	/* Messages quote ticket text (a bad state, a YAML value): the
 	 * terminal sees it escaped, as on stdout. */
-	char *m = yoi_termesc_dup(msg, 0);
-	char *path = yoi_termesc_dup(ctx->err.path, YOI_TERMESC_LINE);
-	if (ctx->err.line > 0 && ctx->err.path[0] &&
-	    !strstr(msg, ctx->err.path))
-		fprintf(stderr, "yoi-tickets %s: %s:%d: %s\n", ctx->cmd,
-			path ? path : "?", ctx->err.line, m ? m : "?");
-	else
-		fprintf(stderr, "yoi-tickets %s: %s\n", ctx->cmd, m ? m : "?");
+	char et[YOI_ERRTEXT_MAX];
+	char *m = yoi_termesc_dup(yoi_error_text(&ctx->err, et, sizeof(et)), 0);
+	fprintf(stderr, "yoi-tickets %s: %s\n", ctx->cmd, m ? m : "?");
 	free(m);
-	free(path);
 	return yoi_exit_status(rc);
 }
 

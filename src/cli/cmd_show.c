@@ -173,9 +173,11 @@ int yoi_cmd_show(int argc, char **argv, yoi_ctx *ctx)
 			    "and blockers may be incomplete (see "
 			    "'yoi-tickets doctor')\n",
 			    bad->links_err);
-	} else
+	} else {
+		char et[YOI_ERRTEXT_MAX];
 		yoi_cli_eprintf("yoi-tickets show: relations not shown: %s\n",
-				rerr.msg);
+				yoi_error_text(&rerr, et, sizeof(et)));
+	}
 	yoi_routing_free(r);
 	size_t first = 0;
 	if (nevents >= 0 && (size_t)nevents < t->thread->n)

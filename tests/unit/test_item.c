@@ -44,8 +44,12 @@ static yoi_error parse_fails_n(const char *s, size_t len, int line)
 	cr_assert_str_eq(err.path, "item.md");
 	char prefix[64];
 	snprintf(prefix, sizeof(prefix), "item.md:%d: ", line);
-	cr_assert(strncmp(err.msg, prefix, strlen(prefix)) == 0,
-		  "message lacks '%s': %s", prefix, err.msg);
+	char et[YOI_ERRTEXT_MAX];
+	yoi_error_text(&err, et, sizeof(et));
+	cr_assert(strncmp(et, prefix, strlen(prefix)) == 0,
+		  "message lacks '%s': %s", prefix, et);
+	cr_assert_null(strstr(err.msg, prefix),
+		       "the message embeds its own place: %s", err.msg);
 	return err;
 }
 

@@ -107,8 +107,10 @@ Test(prompt, sources_override_and_fall_back)
 	yoi_buf_clear(&b);
 	cr_assert_eq(yoi_prompt_render(&b, dir, "role/coder.md", view, &err),
 		     YOI_ECORRUPT);
-	cr_assert(strstr(err.msg, ".yoi/prompts/role/coder.md:2"), "%s",
-		  err.msg);
+	char et[YOI_ERRTEXT_MAX];
+	cr_assert(strstr(yoi_error_text(&err, et, sizeof(et)),
+			 ".yoi/prompts/role/coder.md:2"),
+		  "%s", et);
 	/* A directory where an override file would be is an error. */
 	remove(file);
 	cr_assert_eq(mkdir(file, 0755), 0);
