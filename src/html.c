@@ -67,6 +67,38 @@ static void esc(out *o, const char *s)
 		o->err = YOI_ENOMEM;
 }
 
+/* A list of escaped strings: ul (the opening tag), li (each item's). */
+static void items(out *o, const char *ul, const char *li, const char *const *v,
+		  size_t n)
+{
+	put(o, ul);
+	for (size_t k = 0; k < n; k++) {
+		put(o, li);
+		esc(o, v[k]);
+		put(o, "</li>");
+	}
+	put(o, "</ul>");
+}
+
+/* before, s escaped, after: all or nothing when s is NULL. */
+static void escaped_in(out *o, const char *before, const char *s,
+		       const char *after)
+{
+	if (!s)
+		return;
+	put(o, before);
+	esc(o, s);
+	put(o, after);
+}
+
+/* ` name="value"` (escaped) when value is set; nothing otherwise. */
+static void attr(out *o, const char *name, const char *value)
+{
+	char before[64];
+	snprintf(before, sizeof(before), " %s=\"", name);
+	escaped_in(o, before, value, "\"");
+}
+
 static void md(out *o, const char *s, size_t n)
 {
 	if (!o->err && yoi_html_markdown(o->b, s, n) < 0)
@@ -276,11 +308,7 @@ static void ticket_ref(out *o, const yoi_routing *r, const char *id,
 	putf(o, "<a class=\"id\" href=\"%s", prefix);
 	esc(o, t->id);
 	put(o, ".html\"");
-	if (t->title) {
-		put(o, " title=\"");
-		esc(o, t->title);
-		put(o, "\"");
-	}
+	attr(o, "title", t->title);
 	put(o, ">");
 	esc(o, t->id);
 	put(o, "</a>");
@@ -309,13 +337,9 @@ static void problems(out *o, const yoi_strv *w)
 {
 	if (!w->n)
 		return;
-	put(o, "<div class=\"problem\"><strong>Needs repair:</strong><ul>");
-	for (size_t i = 0; i < w->n; i++) {
-		put(o, "<li>");
-		esc(o, w->v[i]);
-		put(o, "</li>");
-	}
-	put(o, "</ul></div>\n");
+	put(o, "<div class=\"problem\"><strong>Needs repair:</strong>");
+	items(o, "<ul>", "<li>", (const char *const *)w->v, w->n);
+	put(o, "</div>\n");
 }
 
 static void blocker_list(out *o, const yoi_routing *r,
@@ -393,13 +417,9 @@ static void card(out *o, const yoi_routing *r, size_t i, const yoi_item *it,
 	put(o, "</p>\n");
 	const yoi_field *f = it ? yoi_item_field(it, "risk_flags") : NULL;
 	if (f && f->type == YOI_FIELD_LIST && f->nlist) {
-		put(o, "<ul class=\"flags\">");
-		for (size_t k = 0; k < f->nlist; k++) {
-			put(o, "<li class=\"flag\">");
-			esc(o, f->list[k]);
-			put(o, "</li>");
-		}
-		put(o, "</ul>\n");
+		items(o, "<ul class=\"flags\">", "<li class=\"flag\">",
+		      (const char *const *)f->list, f->nlist);
+		put(o, "\n");
 	}
 	if (nb) {
 		put(o, "<div class=\"blocked\"><span class=\"label\">blocked "
@@ -454,11 +474,10 @@ static void page_fields(out *o, const yoi_item *it)
 /* A note, summary or other free text of a record: kept as typed. */
 static void note(out *o, const char *label, const char *s)
 {
-	if (!s)
-		return;
-	putf(o, "<div class=\"note\"><span class=\"label\">%s</span> ", label);
-	esc(o, s);
-	put(o, "</div>");
+	char before[160];
+	snprintf(before, sizeof(before),
+		 "<div class=\"note\"><span class=\"label\">%s</span> ", label);
+	escaped_in(o, before, s, "</div>");
 }
 
 static void page_relations(out *o, const render_job *j, size_t i,
@@ -582,11 +601,7 @@ static void page_thread(out *o, const yoi_thread *th)
 		put(o, "</h3> <span class=\"kind\">");
 		esc(o, e->kind ? e->kind : "(no kind)");
 		put(o, "</span> <time");
-		if (e->at) {
-			put(o, " datetime=\"");
-			esc(o, e->at);
-			put(o, "\"");
-		}
+		attr(o, "datetime", e->at);
 		put(o, ">");
 		esc(o, e->at ? e->at : "(no time)");
 		put(o, "</time> <span class=\"author\">");

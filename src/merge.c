@@ -103,6 +103,23 @@ static const yoi_merge_side *trivial(const yoi_merge_side *o,
 	return NULL;
 }
 
+/*
+ * Every merge starts here: the sides normalized, and the trivial cases (a
+ * side equal to the base, both sides equal) answered with that side's
+ * bytes. 1 when out holds the answer, 0 to merge, YOI_ENOMEM.
+ */
+static int settle(yoi_buf *out, yoi_merge_side *o, yoi_merge_side *a,
+		  yoi_merge_side *b)
+{
+	*o = side_norm(*o);
+	*a = side_norm(*a);
+	*b = side_norm(*b);
+	const yoi_merge_side *t = trivial(o, a, b);
+	if (!t)
+		return 0;
+	return yoi_buf_put(out, t->ptr, t->len) < 0 ? YOI_ENOMEM : 1;
+}
+
 static uint64_t fnv1a(const char *s, size_t n)
 {
 	uint64_t h = 1469598103934665603ULL;
@@ -484,12 +501,9 @@ static int chain_conflicts(const yoi_buf *m, size_t base_len, yoi_buf *why)
 static int merge_thread_(yoi_buf *out, yoi_merge_side o, yoi_merge_side a,
 			 yoi_merge_side b, yoi_buf *why)
 {
-	o = side_norm(o);
-	a = side_norm(a);
-	b = side_norm(b);
-	const yoi_merge_side *t = trivial(&o, &a, &b);
-	if (t)
-		return yoi_buf_put(out, t->ptr, t->len) < 0 ? YOI_ENOMEM : 0;
+	int done = settle(out, &o, &a, &b);
+	if (done)
+		return done < 0 ? done : 0;
 	tail ta, tb;
 	int rc = tail_split(&ta, o, a, "ours", "thread.md", why);
 	if (rc == 0)
@@ -694,12 +708,9 @@ static int renumber_ids(yoi_buf *m)
 static int merge_plan_(yoi_buf *out, yoi_merge_side o, yoi_merge_side a,
 		       yoi_merge_side b, yoi_buf *why)
 {
-	o = side_norm(o);
-	a = side_norm(a);
-	b = side_norm(b);
-	const yoi_merge_side *t = trivial(&o, &a, &b);
-	if (t)
-		return yoi_buf_put(out, t->ptr, t->len) < 0 ? YOI_ENOMEM : 0;
+	int done = settle(out, &o, &a, &b);
+	if (done)
+		return done < 0 ? done : 0;
 	const char *what = "orchestration-plan.jsonl";
 	tail ta, tb;
 	int rc = tail_split(&ta, o, a, "ours", what, why);
@@ -885,12 +896,9 @@ static int merge_relations_(yoi_buf *out, yoi_merge_side o, yoi_merge_side a,
 			    yoi_merge_side b, const char *owner_id,
 			    yoi_buf *why)
 {
-	o = side_norm(o);
-	a = side_norm(a);
-	b = side_norm(b);
-	const yoi_merge_side *t = trivial(&o, &a, &b);
-	if (t)
-		return yoi_buf_put(out, t->ptr, t->len) < 0 ? YOI_ENOMEM : 0;
+	int done = settle(out, &o, &a, &b);
+	if (done)
+		return done < 0 ? done : 0;
 	/*
 	 * Without records anywhere any valid ID parses every side, and an
 	 * empty set renders without naming its owner.
