@@ -33,7 +33,7 @@ CRIT_LIBS   = $(shell pkg-config --libs criterion 2>/dev/null)
 ALL_CFLAGS = $(CFLAGS_BASE) $(PKG_CFLAGS) $(CFLAGS)
 ALL_LIBS   = $(LDFLAGS_SAN) $(LDFLAGS) $(PKG_LIBS) -lpthread
 
-LIB_SRC  := $(wildcard src/*.c)
+LIB_SRC  := $(filter-out src/cli/%,$(wildcard src/*/*.c))
 CLI_SRC  := $(wildcard src/cli/*.c)
 UNIT_SRC := $(wildcard tests/unit/*.c)
 E2E_SRC  := $(wildcard tests/e2e/*.c)
@@ -53,7 +53,7 @@ FAULTBIN := $(BUILD)/yoi-tickets-fault
 UNIT     := $(BUILD)/tests/unit-tests
 E2E      := $(BUILD)/tests/e2e-tests
 
-.PHONY: all run test unit e2e asan bench browser-test install clean deps fuzz \
+.PHONY: all run test layers unit e2e asan bench browser-test install clean deps fuzz \
 	fuzz-build
 .DEFAULT_GOAL := all
 
@@ -164,7 +164,11 @@ e2e: $(BIN) $(FAULTBIN) $(E2E)
 	YOI_BIN=$(abspath $(BIN)) YOI_FAULT_BIN=$(abspath $(FAULTBIN)) \
 	YOI_SRCDIR=$(abspath .) $(E2E) -j2 --short-filename
 
-test: unit e2e
+test: layers unit e2e
+
+# The library's layering rule (docs/architecture.md).
+layers:
+	@sh scripts/layers.sh
 
 # Criterion does not fail a test on a LeakSanitizer report, so the log is
 # searched too: any sanitizer report fails the target.

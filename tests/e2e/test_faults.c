@@ -5,7 +5,7 @@
  * append makes a file the reader refuses; an interrupted create leaves
  * nothing `doctor --fix` cannot clean; and a seeded loop of kills at
  * deterministic points leaves a clean store. The fault build
- * (YOI_FAULT_BIN) dies or fails at named points (src/ticket.c).
+ * (YOI_FAULT_BIN) dies or fails at named points (src/store/ticket.c).
  */
 #include <criterion/criterion.h>
 #include <jansson.h>

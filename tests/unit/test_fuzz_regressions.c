@@ -22,7 +22,7 @@ static yoi_merge_side side(const char *s)
 /*
  * fuzz_merge_plan: plan lines without an "id" left renumber_ids' sorted
  * array NULL, and qsort(NULL, 0, ...) is undefined behaviour (UBSan:
- * "null pointer passed as argument 1" at src/merge.c, renumber_ids). The
+ * "null pointer passed as argument 1" at src/workflow/merge.c, renumber_ids). The
  * merge driver aborted under the sanitizers on such a file.
  */
 Test(fuzz_regressions, merge_plan_lines_without_id)
@@ -43,8 +43,8 @@ Test(fuzz_regressions, merge_plan_lines_without_id)
  * the item merge quotes both values verbatim (yoi_quote cuts them to 64
  * bytes and keeps line breaks and control characters): a value holding a
  * line break (a multi-line quoted YAML scalar) splits the reason, and the
- * merge driver's one-line stderr message with it. Found in src/merge.c
- * both_changed -> describe -> yoi_quote (src/diag.c).
+ * merge driver's one-line stderr message with it. Found in src/workflow/merge.c
+ * both_changed -> describe -> yoi_quote (src/base/diag.c).
  */
 Test(fuzz_regressions, merge_item_conflict_reason_one_line)
 {
@@ -66,7 +66,7 @@ Test(fuzz_regressions, merge_item_conflict_reason_one_line)
  * such a field cut its final '\n' as well, gluing what came before it on
  * that line to the next line: here the closing "---", so the rewritten
  * item.md no longer parsed (its frontmatter "never closed"). Found in
- * src/item.c yoi_item_unset/yoi_item_render.
+ * src/format/item.c yoi_item_unset/yoi_item_render.
  */
 static void unset_reparses(const char *text, const char *key)
 {
@@ -106,7 +106,7 @@ Test(fuzz_regressions, item_unset_field_after_lone_cr)
  * fuzz_item: removing the last field of a frontmatter that ends in an
  * explicit "..." left "---\n...\n---\n", which libyaml refuses ("did not
  * find expected node content"): the rewritten item.md did not parse.
- * Found in src/item.c yoi_item_render.
+ * Found in src/format/item.c yoi_item_render.
  */
 Test(fuzz_regressions, item_unset_last_field_before_document_end)
 {
@@ -141,7 +141,7 @@ Test(fuzz_regressions, item_unset_last_field_before_document_end)
  * fuzz_merge_relations: jansson's error text quotes the input near the
  * error, line breaks included, and relations.json / plan syntax messages
  * (and so merge conflict reasons) printed it as is: not one line. Found
- * in src/relations.c and src/plan.c, the "not valid JSON" messages.
+ * in src/format/relations.c and src/format/plan.c, the "not valid JSON" messages.
  */
 Test(fuzz_regressions, json_syntax_message_one_line)
 {
@@ -179,7 +179,7 @@ Test(fuzz_regressions, json_syntax_message_one_line)
 /*
  * fuzz_merge_plan: a plan record id that both sides used is renumbered
  * from its numeric suffix plus one; a suffix of LONG_MAX overflowed
- * (UBSan: signed integer overflow at src/merge.c, renumber_ids). Now a
+ * (UBSan: signed integer overflow at src/workflow/merge.c, renumber_ids). Now a
  * suffix with no room above it counts from 1.
  */
 Test(fuzz_regressions, merge_plan_renumbers_a_huge_id_suffix)

@@ -1,0 +1,30 @@
+#!/bin/sh
+# scripts/layers.sh - the library's layering rule (docs/architecture.md),
+# checked: a file in src/<layer>/ includes public headers (yoi/<name>.h)
+# only of its own layer or of the layers below it. A header belongs to the
+# layer that holds src/<layer>/<name>.c. Prints each breach; exit 1 if any.
+set -eu
+cd "$(dirname "$0")/.."
+order="base format git store workflow present cli"
+rank() { i=0; for l in $order; do [ "$l" = "$1" ] && { echo $i; return; }; i=$((i + 1)); done; echo 99; }
+layer_of() { # header name -> layer
+	for l in $order; do [ -f "src/$l/$1.c" ] && { echo "$l"; return; }; done
+	echo none
+}
+bad=0
+for l in $order; do
+	r=$(rank "$l")
+	for f in src/$l/*.c; do
+		[ -f "$f" ] || continue
+		for h in $(sed -n 's/^#include "yoi\/\([a-z_]*\)\.h"/\1/p' "$f"); do
+			hl=$(layer_of "$h")
+			[ "$hl" = none ] && { echo "layers: $f includes yoi/$h.h, which no layer's .c defines" >&2; bad=1; continue; }
+			if [ "$(rank "$hl")" -gt "$r" ]; then
+				echo "layers: $f ($l) includes yoi/$h.h of $hl, a layer above it" >&2
+				bad=1
+			fi
+		done
+	done
+done
+[ "$bad" = 0 ] && echo "layers: every include goes to the same layer or below ($order)"
+exit $bad
