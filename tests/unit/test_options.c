@@ -27,6 +27,28 @@ typedef struct vals {
 	int cb_calls;
 } vals;
 
+/* stderr into a temporary file while a parse runs, then into errtext. */
+static FILE *capture_begin(int *saved)
+{
+	fflush(stderr);
+	*saved = dup(2);
+	FILE *tmp = tmpfile();
+	cr_assert_not_null(tmp);
+	dup2(fileno(tmp), 2);
+	return tmp;
+}
+
+static void capture_end(FILE *tmp, int saved)
+{
+	fflush(stderr);
+	dup2(saved, 2);
+	close(saved);
+	rewind(tmp);
+	size_t n = fread(errtext, 1, sizeof(errtext) - 1, tmp);
+	errtext[n] = '\0';
+	fclose(tmp);
+}
+
 static int cb(yoi_ctx *ctx, const yoi_option *opt, const char *arg)
 {
 	vals *v = opt->value;
@@ -50,19 +72,10 @@ static int parse(yoi_ctx *ctx, vals *v, int argc, char **argv)
 	    YOI_OPT_CALLBACK_NOARG("poke", v, cb, "a callback without"),
 	    YOI_OPT_END(),
 	};
-	fflush(stderr);
-	int saved = dup(2);
-	FILE *tmp = tmpfile();
-	cr_assert_not_null(tmp);
-	dup2(fileno(tmp), 2);
+	int saved;
+	FILE *tmp = capture_begin(&saved);
 	int rc = yoi_cli_parse(ctx, argc, argv, opts);
-	fflush(stderr);
-	dup2(saved, 2);
-	close(saved);
-	rewind(tmp);
-	size_t n = fread(errtext, 1, sizeof(errtext) - 1, tmp);
-	errtext[n] = '\0';
-	fclose(tmp);
+	capture_end(tmp, saved);
 	return rc;
 }
 
@@ -223,19 +236,10 @@ Test(options, globals_after_the_command)
 
 static int globals(yoi_ctx *ctx, int argc, char **argv, int *i)
 {
-	fflush(stderr);
-	int saved = dup(2);
-	FILE *tmp = tmpfile();
-	cr_assert_not_null(tmp);
-	dup2(fileno(tmp), 2);
+	int saved;
+	FILE *tmp = capture_begin(&saved);
 	int rc = yoi_cli_parse_globals(ctx, argc, argv, i);
-	fflush(stderr);
-	dup2(saved, 2);
-	close(saved);
-	rewind(tmp);
-	size_t n = fread(errtext, 1, sizeof(errtext) - 1, tmp);
-	errtext[n] = '\0';
-	fclose(tmp);
+	capture_end(tmp, saved);
 	return rc;
 }
 
