@@ -42,6 +42,8 @@ RES      := $(shell find resources/prompts -type f | LC_ALL=C sort)
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/obj/%.o) $(BUILD)/obj/gen/resources.o
 CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/obj/%.o)
 UNIT_OBJ := $(UNIT_SRC:%.c=$(BUILD)/obj/%.o)
+# The option parser (CLI plumbing) is unit-tested on argv arrays.
+UNIT_CLI := $(BUILD)/obj/src/cli/options.o $(BUILD)/obj/src/cli/cli.o
 E2E_OBJ  := $(E2E_SRC:%.c=$(BUILD)/obj/%.o)
 # The fault-injection build: same sources, YOI_FAULT_INJECTION defined.
 FAULT_OBJ := $(LIB_SRC:%.c=$(BUILD)/fault/%.o) $(BUILD)/obj/gen/resources.o \
@@ -98,9 +100,9 @@ $(BIN): $(CLI_OBJ) $(LIB)
 $(FAULTBIN): $(FAULT_OBJ)
 	$(CC) -o $@ $(FAULT_OBJ) $(ALL_LIBS)
 
-$(UNIT): $(UNIT_OBJ) $(LIB)
+$(UNIT): $(UNIT_OBJ) $(UNIT_CLI) $(LIB)
 	@mkdir -p $(@D)
-	$(CC) -o $@ $(UNIT_OBJ) $(LIB) $(ALL_LIBS) $(CRIT_LIBS)
+	$(CC) -o $@ $(UNIT_OBJ) $(UNIT_CLI) $(LIB) $(ALL_LIBS) $(CRIT_LIBS)
 
 $(E2E): $(E2E_OBJ) $(LIB)
 	@mkdir -p $(@D)

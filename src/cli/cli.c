@@ -16,83 +16,6 @@
 #include "yoi/file.h"
 #include "yoi/termesc.h"
 
-enum { OPT_ROOT = 0x1000, OPT_AUTHOR, OPT_WAIT, OPT_VERBOSE, OPT_QUIET };
-
-static const struct option global_opts[] = {
-    {"root", required_argument, NULL, OPT_ROOT},
-    {"author", required_argument, NULL, OPT_AUTHOR},
-    {"wait", required_argument, NULL, OPT_WAIT},
-    {"verbose", no_argument, NULL, OPT_VERBOSE},
-    {"quiet", no_argument, NULL, OPT_QUIET},
-    {"help", no_argument, NULL, 'h'},
-    {NULL, 0, NULL, 0},
-};
-
-int yoi_cli_getopt(yoi_ctx *ctx, int argc, char **argv, const char *shortopts,
-		   const struct option *longopts)
-{
-	if (!ctx->merged) {
-		size_t n = 0, g = sizeof(global_opts) / sizeof(*global_opts);
-		while (longopts && longopts[n].name)
-			n++;
-		ctx->merged = calloc(n + g, sizeof(struct option));
-		if (!ctx->merged)
-			return '?';
-		if (n)
-			memcpy(ctx->merged, longopts,
-			       n * sizeof(struct option));
-		memcpy(ctx->merged + n, global_opts, g * sizeof(struct option));
-		optind = 0; /* full re-initialisation of GNU getopt */
-		opterr = 1;
-	}
-	/* ':' first: we report errors ourselves. GNU permutes argv, so
-	 * positionals may come before or after the flags. */
-	char so[64];
-	snprintf(so, sizeof(so), ":h%s", shortopts ? shortopts : "");
-	for (;;) {
-		int c = getopt_long(argc, argv, so, ctx->merged, NULL);
-		switch (c) {
-		case OPT_ROOT:
-			ctx->root = optarg;
-			break;
-		case OPT_AUTHOR:
-			ctx->author = optarg;
-			break;
-		case OPT_WAIT: {
-			long w;
-			if (yoi_cli_uint(ctx, "--wait", optarg, &w) != 0)
-				return '?';
-			ctx->wait_sec = w > INT_MAX ? INT_MAX : (int)w;
-			break;
-		}
-		case OPT_VERBOSE:
-			ctx->verbose = true;
-			break;
-		case OPT_QUIET:
-			ctx->quiet = true;
-			break;
-		case ':':
-			yoi_cli_usage(ctx, "option '%s' needs a value",
-				      argv[optind - 1]);
-			return '!';
-		case '?':
-			yoi_cli_usage(ctx, "unknown option '%s'",
-				      argv[optind - 1]);
-			return '!';
-		default:
-			return c;
-		}
-	}
-}
-
-int yoi_cli_opt_end(yoi_ctx *ctx, int c)
-{
-	if (c != 'h')
-		return YOI_EXIT_USAGE;
-	yoi_cli_help(ctx->cmd, stdout);
-	return 0;
-}
-
 int yoi_cli_one_id(yoi_ctx *ctx, int argc, char **argv, char id[YOI_ID_LEN + 1])
 {
 	if (optind + 1 != argc)
@@ -437,30 +360,18 @@ int yoi_cli_json(yoi_ctx *ctx, json_t *j)
 
 int yoi_cli_note(int argc, char **argv, yoi_ctx *ctx, const char *kind)
 {
-	static const struct option opts[] = {
-	    {"message", required_argument, NULL, 'm'},
-	    {"file", required_argument, NULL, 'f'},
-	    {"allow-large", no_argument, NULL, 'L'},
-	    {NULL, 0, NULL, 0},
-	};
 	const char *message = NULL, *file = NULL;
 	bool large = false;
-	int c;
-	while ((c = yoi_cli_getopt(ctx, argc, argv, "m:f:", opts)) != -1) {
-		switch (c) {
-		case 'm':
-			message = optarg;
-			break;
-		case 'f':
-			file = optarg;
-			break;
-		case 'L':
-			large = true;
-			break;
-		default:
-			return yoi_cli_opt_end(ctx, c);
-		}
-	}
+	const yoi_option opts[] = {
+	    YOI_OPT_STRING("message", 'm', &message, "the text"),
+	    YOI_OPT_STRING("file", 'f', &file,
+			   "the text from a file (-: stdin)"),
+	    YOI_OPT_FLAG("allow-large", 0, &large, "past the size limit"),
+	    YOI_OPT_END(),
+	};
+	int pr = yoi_cli_parse(ctx, argc, argv, opts);
+	if (pr != YOI_CLI_GO)
+		return pr;
 	char id[YOI_ID_LEN + 1];
 	int rc = yoi_cli_one_id(ctx, argc, argv, id);
 	if (rc)
@@ -489,8 +400,6 @@ void yoi_ctx_free(yoi_ctx *ctx)
 	ctx->store = NULL;
 	if (ctx->texts_loaded)
 		yoi_texts_free(&ctx->texts);
-	free(ctx->merged);
-	ctx->merged = NULL;
 	free(ctx->git_user);
 	ctx->git_user = NULL;
 }

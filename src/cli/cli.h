@@ -1,12 +1,12 @@
 /*
  * cli.h - what every command shares: the context (global options, the
- * lazily opened store), option parsing that merges the global options,
+ * lazily opened store), option parsing (options.h) with the global options,
  * error reporting that maps codes to exit statuses, text input.
  */
 #ifndef YOI_CLI_H
 #define YOI_CLI_H
 
-#include <getopt.h>
+#include <getopt.h> /* optind: the positionals after yoi_cli_parse */
 #include <jansson.h>
 #include <stdbool.h>
 
@@ -17,6 +17,8 @@
 #include "yoi/routing.h"
 #include "yoi/store.h"
 #include "yoi/ticket.h"
+
+#include "options.h"
 
 #define YOI_VERSION  "0.1.0"
 #define YOI_TEXT_MAX (16u * 1024 * 1024) /* --file / stdin input */
@@ -31,10 +33,9 @@ typedef struct yoi_ctx {
 	yoi_store *store;
 	yoi_texts texts;
 	bool texts_loaded;
-	struct option *merged; /* command + global long options */
-	char *git_user;	       /* git's user.name, looked up once */
-	int escape; /* bodies in text output: 0 not decided yet, 1 raw,
-		       2 escaped (yoi_cli_escape_bodies) */
+	char *git_user; /* git's user.name, looked up once */
+	int escape;	/* bodies in text output: 0 not decided yet, 1 raw,
+			   2 escaped (yoi_cli_escape_bodies) */
 	yoi_error err;
 } yoi_ctx;
 
@@ -46,20 +47,6 @@ typedef struct yoi_command {
 
 extern const yoi_command yoi_commands[];
 
-/*
- * getopt_long over the command's options plus the global ones (--root,
- * --author, --wait, --verbose, --quiet), which it consumes. Returns the
- * command's option, 'h' for -h/--help, '?' for a bad flag, -1 at the end.
- */
-int yoi_cli_getopt(yoi_ctx *ctx, int argc, char **argv, const char *shortopts,
-		   const struct option *longopts);
-
-/*
- * The default arm of every command's option switch: -h prints the
- * command's help (exit 0); anything else was a bad flag that
- * yoi_cli_getopt already reported (exit 2).
- */
-int yoi_cli_opt_end(yoi_ctx *ctx, int c);
 /* Exactly one positional argument, a ticket ID, resolved. 0 or a status. */
 int yoi_cli_one_id(yoi_ctx *ctx, int argc, char **argv,
 		   char id[YOI_ID_LEN + 1]);

@@ -8,33 +8,17 @@
 
 int yoi_cmd_check(int argc, char **argv, yoi_ctx *ctx)
 {
-	static const struct option opts[] = {
-	    {"base", required_argument, NULL, 'b'},
-	    {"head", required_argument, NULL, 'H'},
-	    {"format", required_argument, NULL, 'f'},
-	    {"json", no_argument, NULL, 'j'},
-	    {NULL, 0, NULL, 0},
-	};
 	const char *base = NULL, *head = "HEAD", *format = "text";
-	int c;
-	while ((c = yoi_cli_getopt(ctx, argc, argv, "", opts)) != -1) {
-		switch (c) {
-		case 'b':
-			base = optarg;
-			break;
-		case 'H':
-			head = optarg;
-			break;
-		case 'f':
-			format = optarg;
-			break;
-		case 'j':
-			format = "json";
-			break;
-		default:
-			return yoi_cli_opt_end(ctx, c);
-		}
-	}
+	const yoi_option opts[] = {
+	    YOI_OPT_STRING("base", 0, &base, "the older commit"),
+	    YOI_OPT_STRING("head", 0, &head, "the newer commit (HEAD)"),
+	    YOI_OPT_STRING("format", 0, &format, "text, json, github or junit"),
+	    YOI_OPT_SETSTR("json", &format, "json", "--format json"),
+	    YOI_OPT_END(),
+	};
+	int pr = yoi_cli_parse(ctx, argc, argv, opts);
+	if (pr != YOI_CLI_GO)
+		return pr;
 	if (optind != argc)
 		return yoi_cli_usage(ctx, "unexpected argument '%s'",
 				     argv[optind]);

@@ -6,30 +6,17 @@
 
 int yoi_cmd_close(int argc, char **argv, yoi_ctx *ctx)
 {
-	static const struct option opts[] = {
-	    {"resolution", required_argument, NULL, 'r'},
-	    {"file", required_argument, NULL, 'f'},
-	    {"json", no_argument, NULL, 'j'},
-	    {NULL, 0, NULL, 0},
-	};
 	const char *res = NULL, *file = NULL;
 	bool json = false;
-	int c;
-	while ((c = yoi_cli_getopt(ctx, argc, argv, "f:", opts)) != -1) {
-		switch (c) {
-		case 'r':
-			res = optarg;
-			break;
-		case 'f':
-			file = optarg;
-			break;
-		case 'j':
-			json = true;
-			break;
-		default:
-			return yoi_cli_opt_end(ctx, c);
-		}
-	}
+	const yoi_option opts[] = {
+	    YOI_OPT_STRING("resolution", 0, &res, "the resolution text"),
+	    YOI_OPT_STRING("file", 'f', &file, "the resolution from a file"),
+	    YOI_OPT_FLAG("json", 0, &json, "JSON output"),
+	    YOI_OPT_END(),
+	};
+	int pr = yoi_cli_parse(ctx, argc, argv, opts);
+	if (pr != YOI_CLI_GO)
+		return pr;
 	char id[YOI_ID_LEN + 1];
 	int rc = yoi_cli_one_id(ctx, argc, argv, id);
 	if (rc)

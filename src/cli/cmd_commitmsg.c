@@ -39,9 +39,9 @@ static void report(const yoi_hooks_ref *r)
 
 int yoi_hook_commit_msg(int argc, char **argv, yoi_ctx *ctx)
 {
-	int c;
-	if ((c = yoi_cli_getopt(ctx, argc, argv, "", NULL)) != -1)
-		return yoi_cli_opt_end(ctx, c);
+	int pr = yoi_cli_parse(ctx, argc, argv, NULL);
+	if (pr != YOI_CLI_GO)
+		return pr;
 	if (optind + 1 != argc)
 		return yoi_cli_usage(ctx, "commit-msg takes one argument: the "
 					  "commit message file");

@@ -7,60 +7,31 @@
 
 int yoi_cmd_create(int argc, char **argv, yoi_ctx *ctx)
 {
-	static const struct option opts[] = {
-	    {"title", required_argument, NULL, 't'},
-	    {"body-file", required_argument, NULL, 'b'},
-	    {"assignee", required_argument, NULL, 'a'},
-	    {"readiness", required_argument, NULL, 'r'},
-	    {"risk-flag", required_argument, NULL, 'x'},
-	    {"slug", required_argument, NULL, 's'},
-	    {"depends-on", required_argument, NULL, 'd'},
-	    {"json", no_argument, NULL, 'j'},
-	    {NULL, 0, NULL, 0},
-	};
 	yoi_create_opts o = {0};
 	const char *body_file = NULL;
 	const char *flags[64];
 	const char *deps_arg[64];
 	size_t ndeps = 0;
+	yoi_optlist risk = {flags, 0}, deps_l = {deps_arg, 0};
 	bool json = false;
-	int c;
-	while ((c = yoi_cli_getopt(ctx, argc, argv, "t:", opts)) != -1) {
-		switch (c) {
-		case 't':
-			o.title = optarg;
-			break;
-		case 'b':
-			body_file = optarg;
-			break;
-		case 'a':
-			o.assignee = optarg;
-			break;
-		case 'r':
-			o.readiness = optarg;
-			break;
-		case 'x':
-			if (o.nrisk == sizeof(flags) / sizeof(*flags))
-				return yoi_cli_usage(ctx,
-						     "at most 64 --risk-flag");
-			flags[o.nrisk++] = optarg;
-			break;
-		case 's':
-			o.slug = optarg;
-			break;
-		case 'd':
-			if (ndeps == sizeof(deps_arg) / sizeof(*deps_arg))
-				return yoi_cli_usage(ctx,
-						     "at most 64 --depends-on");
-			deps_arg[ndeps++] = optarg;
-			break;
-		case 'j':
-			json = true;
-			break;
-		default:
-			return yoi_cli_opt_end(ctx, c);
-		}
-	}
+	const yoi_option opts[] = {
+	    YOI_OPT_STRING("title", 't', &o.title, "the title (required)"),
+	    YOI_OPT_STRING("body-file", 0, &body_file,
+			   "the body from a file (-: stdin)"),
+	    YOI_OPT_STRING("assignee", 0, &o.assignee, "who"),
+	    YOI_OPT_STRING("readiness", 0, &o.readiness, "how ready"),
+	    YOI_OPT_LIST("risk-flag", &risk, 64, "a risk flag (repeatable)"),
+	    YOI_OPT_STRING("slug", 0, &o.slug, "for later branch names"),
+	    YOI_OPT_LIST("depends-on", &deps_l, 64,
+			 "a ticket it depends on (repeatable)"),
+	    YOI_OPT_FLAG("json", 0, &json, "JSON output"),
+	    YOI_OPT_END(),
+	};
+	int pr = yoi_cli_parse(ctx, argc, argv, opts);
+	if (pr != YOI_CLI_GO)
+		return pr;
+	o.nrisk = risk.n;
+	ndeps = deps_l.n;
 	if (optind != argc)
 		return yoi_cli_usage(ctx, "unexpected argument '%s'",
 				     argv[optind]);

@@ -7,17 +7,14 @@
 
 int yoi_cmd_deps(int argc, char **argv, yoi_ctx *ctx)
 {
-	static const struct option opts[] = {
-	    {"reverse", no_argument, NULL, 'R'},
-	    {NULL, 0, NULL, 0},
-	};
 	bool reverse = false;
-	int c;
-	while ((c = yoi_cli_getopt(ctx, argc, argv, "", opts)) != -1) {
-		if (c != 'R')
-			return yoi_cli_opt_end(ctx, c);
-		reverse = true;
-	}
+	const yoi_option opts[] = {
+	    YOI_OPT_FLAG("reverse", 0, &reverse, "what depends on the ticket"),
+	    YOI_OPT_END(),
+	};
+	int pr = yoi_cli_parse(ctx, argc, argv, opts);
+	if (pr != YOI_CLI_GO)
+		return pr;
 	char id[YOI_ID_LEN + 1];
 	int rc = yoi_cli_one_id(ctx, argc, argv, id);
 	if (rc)

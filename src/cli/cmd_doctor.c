@@ -169,30 +169,17 @@ static int run_consistent(yoi_ctx *ctx, yoi_store *st, yoi_diag *d)
 
 int yoi_cmd_doctor(int argc, char **argv, yoi_ctx *ctx)
 {
-	static const struct option opts[] = {
-	    {"fix", no_argument, NULL, 'F'},
-	    {"format", required_argument, NULL, 'f'},
-	    {"json", no_argument, NULL, 'j'},
-	    {NULL, 0, NULL, 0},
-	};
 	bool do_fix = false;
 	const char *format = "text";
-	int c;
-	while ((c = yoi_cli_getopt(ctx, argc, argv, "", opts)) != -1) {
-		switch (c) {
-		case 'F':
-			do_fix = true;
-			break;
-		case 'f':
-			format = optarg;
-			break;
-		case 'j':
-			format = "json";
-			break;
-		default:
-			return yoi_cli_opt_end(ctx, c);
-		}
-	}
+	const yoi_option opts[] = {
+	    YOI_OPT_FLAG("fix", 0, &do_fix, "repair what is safe to repair"),
+	    YOI_OPT_STRING("format", 0, &format, "text, json, github or junit"),
+	    YOI_OPT_SETSTR("json", &format, "json", "--format json"),
+	    YOI_OPT_END(),
+	};
+	int pr = yoi_cli_parse(ctx, argc, argv, opts);
+	if (pr != YOI_CLI_GO)
+		return pr;
 	if (optind != argc)
 		return yoi_cli_usage(ctx, "doctor takes no arguments");
 	if (!yoi_cli_format_valid(format))

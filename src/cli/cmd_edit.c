@@ -5,53 +5,43 @@
 
 #include "cli.h"
 
+/* --assignee: an empty one (or "null") unassigns; the last one wins. */
+static int assignee_cb(yoi_ctx *ctx, const yoi_option *opt, const char *arg)
+{
+	(void)ctx;
+	yoi_edit_opts *o = opt->value;
+	if (!*arg || strcmp(arg, "null") == 0)
+		o->clear_assignee = true;
+	else
+		o->assignee = arg;
+	return 0;
+}
+
 int yoi_cmd_edit(int argc, char **argv, yoi_ctx *ctx)
 {
-	static const struct option opts[] = {
-	    {"title", required_argument, NULL, 't'},
-	    {"assignee", required_argument, NULL, 'a'},
-	    {"readiness", required_argument, NULL, 'r'},
-	    {"risk-flag", required_argument, NULL, 'x'},
-	    {"no-risk-flags", no_argument, NULL, 'X'},
-	    {"body-file", required_argument, NULL, 'b'},
-	    {NULL, 0, NULL, 0},
-	};
 	yoi_edit_opts o = {0};
 	const char *flags[64];
 	const char *body_file = NULL;
-	int c;
-	while ((c = yoi_cli_getopt(ctx, argc, argv, "t:", opts)) != -1) {
-		switch (c) {
-		case 't':
-			o.title = optarg;
-			break;
-		case 'a':
-			/* An empty assignee (or "null") unassigns. */
-			if (!*optarg || strcmp(optarg, "null") == 0)
-				o.clear_assignee = true;
-			else
-				o.assignee = optarg;
-			break;
-		case 'r':
-			o.readiness = optarg;
-			break;
-		case 'x':
-			if (o.nrisk == sizeof(flags) / sizeof(*flags))
-				return yoi_cli_usage(ctx,
-						     "at most 64 --risk-flag");
-			flags[o.nrisk++] = optarg;
-			o.set_risk = true;
-			break;
-		case 'X':
-			o.set_risk = true;
-			break;
-		case 'b':
-			body_file = optarg;
-			break;
-		default:
-			return yoi_cli_opt_end(ctx, c);
-		}
-	}
+	yoi_optlist risk = {flags, 0};
+	bool no_risk = false;
+	const yoi_option opts[] = {
+	    YOI_OPT_STRING("title", 't', &o.title, "the new title"),
+	    YOI_OPT_CALLBACK("assignee", &o, assignee_cb,
+			     "who (empty or null: nobody)"),
+	    YOI_OPT_STRING("readiness", 0, &o.readiness, "how ready"),
+	    YOI_OPT_LIST("risk-flag", &risk, 64,
+			 "a risk flag (repeatable; replaces them)"),
+	    YOI_OPT_FLAG("no-risk-flags", 0, &no_risk,
+			 "remove every risk flag"),
+	    YOI_OPT_STRING("body-file", 0, &body_file,
+			   "the new body from a file"),
+	    YOI_OPT_END(),
+	};
+	int pr = yoi_cli_parse(ctx, argc, argv, opts);
+	if (pr != YOI_CLI_GO)
+		return pr;
+	o.nrisk = risk.n;
+	o.set_risk = risk.n > 0 || no_risk;
 	o.risk_flags = flags;
 	char id[YOI_ID_LEN + 1];
 	int rc = yoi_cli_one_id(ctx, argc, argv, id);

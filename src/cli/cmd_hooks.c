@@ -179,21 +179,16 @@ static int trust_cmd(yoi_ctx *ctx, bool trust, bool json)
 
 int yoi_cmd_hooks(int argc, char **argv, yoi_ctx *ctx)
 {
-	static const struct option opts[] = {
-	    {"json", no_argument, NULL, 'j'},
-	    {"shared-attributes", no_argument, NULL, 's'},
-	    {NULL, 0, NULL, 0},
-	};
 	bool json = false, shared = false;
-	int c;
-	while ((c = yoi_cli_getopt(ctx, argc, argv, "", opts)) != -1) {
-		if (c == 'j')
-			json = true;
-		else if (c == 's')
-			shared = true;
-		else
-			return yoi_cli_opt_end(ctx, c);
-	}
+	const yoi_option opts[] = {
+	    YOI_OPT_FLAG("json", 0, &json, "JSON output"),
+	    YOI_OPT_FLAG("shared-attributes", 0, &shared,
+			 "write .gitattributes"),
+	    YOI_OPT_END(),
+	};
+	int pr = yoi_cli_parse(ctx, argc, argv, opts);
+	if (pr != YOI_CLI_GO)
+		return pr;
 	if (optind >= argc)
 		return yoi_cli_usage(ctx, "expected 'install', 'uninstall', "
 					  "'trust' or 'untrust'");

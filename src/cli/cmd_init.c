@@ -13,9 +13,9 @@
 
 int yoi_cmd_init(int argc, char **argv, yoi_ctx *ctx)
 {
-	int c;
-	while ((c = yoi_cli_getopt(ctx, argc, argv, "", NULL)) != -1)
-		return yoi_cli_opt_end(ctx, c);
+	int pr = yoi_cli_parse(ctx, argc, argv, NULL);
+	if (pr != YOI_CLI_GO)
+		return pr;
 	if (optind != argc)
 		return yoi_cli_usage(ctx, "init takes no arguments");
 	yoi_store *st;

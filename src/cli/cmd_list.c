@@ -21,50 +21,33 @@ static json_t *row_json(const yoi_row *r)
 	    "updated_at", r->col[YOI_ROW_UPDATED]);
 }
 
+/* --state a,b: checked as it comes, as the other flags. */
+static int state_cb(yoi_ctx *ctx, const yoi_option *opt, const char *arg)
+{
+	int e = yoi_query_states(opt->value, arg, &ctx->err);
+	if (e == YOI_EUSAGE)
+		return yoi_cli_usage(ctx, "%s", ctx->err.msg);
+	return e < 0 ? yoi_cli_fail(ctx, e) : 0;
+}
+
 int yoi_cmd_list(int argc, char **argv, yoi_ctx *ctx)
 {
-	static const struct option opts[] = {
-	    {"state", required_argument, NULL, 's'},
-	    {"assignee", required_argument, NULL, 'a'},
-	    {"risk-flag", required_argument, NULL, 'x'},
-	    {"search", required_argument, NULL, 'q'},
-	    {"limit", required_argument, NULL, 'n'},
-	    {"json", no_argument, NULL, 'j'},
-	    {NULL, 0, NULL, 0},
-	};
 	yoi_query q;
 	yoi_query_init(&q);
 	bool json = false;
-	int c, e;
-	while ((c = yoi_cli_getopt(ctx, argc, argv, "", opts)) != -1) {
-		switch (c) {
-		case 's':
-			if ((e = yoi_query_states(&q, optarg, &ctx->err)) ==
-			    YOI_EUSAGE)
-				return yoi_cli_usage(ctx, "%s", ctx->err.msg);
-			if (e < 0)
-				return yoi_cli_fail(ctx, e);
-			break;
-		case 'a':
-			q.assignee = optarg;
-			break;
-		case 'x':
-			q.risk = optarg;
-			break;
-		case 'q':
-			q.search = optarg;
-			break;
-		case 'n':
-			if (yoi_cli_uint(ctx, "--limit", optarg, &q.limit))
-				return YOI_EXIT_USAGE;
-			break;
-		case 'j':
-			json = true;
-			break;
-		default:
-			return yoi_cli_opt_end(ctx, c);
-		}
-	}
+	int e;
+	const yoi_option opts[] = {
+	    YOI_OPT_CALLBACK("state", &q, state_cb, "states, comma-separated"),
+	    YOI_OPT_STRING("assignee", 0, &q.assignee, "whose"),
+	    YOI_OPT_STRING("risk-flag", 0, &q.risk, "with this risk flag"),
+	    YOI_OPT_STRING("search", 0, &q.search, "text to find"),
+	    YOI_OPT_UINT("limit", &q.limit, 0, "at most N tickets"),
+	    YOI_OPT_FLAG("json", 0, &json, "JSON output"),
+	    YOI_OPT_END(),
+	};
+	int pr = yoi_cli_parse(ctx, argc, argv, opts);
+	if (pr != YOI_CLI_GO)
+		return pr;
 	if (optind != argc)
 		return yoi_cli_usage(ctx, "unexpected argument '%s'",
 				     argv[optind]);

@@ -37,10 +37,9 @@ static void githeads(const char *out[9], char hex[8][YOI_GIT_OID_HEX + 1])
 
 int yoi_cmd_merge_driver(int argc, char **argv, yoi_ctx *ctx)
 {
-	static const struct option opts[] = {{NULL, 0, NULL, 0}};
-	int c;
-	while ((c = yoi_cli_getopt(ctx, argc, argv, "", opts)) != -1)
-		return yoi_cli_opt_end(ctx, c);
+	int pr = yoi_cli_parse(ctx, argc, argv, NULL);
+	if (pr != YOI_CLI_GO)
+		return pr;
 	if (argc - optind != 4)
 		return yoi_cli_usage(ctx, "expected %%O %%A %%B %%P (base, "
 					  "ours, theirs, path)");

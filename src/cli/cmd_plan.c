@@ -110,52 +110,25 @@ int yoi_cmd_plan(int argc, char **argv, yoi_ctx *ctx)
 	if (argc < 2 ||
 	    (strcmp(argv[1], "add") != 0 && strcmp(argv[1], "list") != 0))
 		return yoi_cli_note(argc, argv, ctx, "plan");
-	static const struct option opts[] = {
-	    {"kind", required_argument, NULL, 'k'},
-	    {"related", required_argument, NULL, 'r'},
-	    {"note", required_argument, NULL, 'n'},
-	    {"summary", required_argument, NULL, 's'},
-	    {"branch", required_argument, NULL, 'b'},
-	    {"worktree", required_argument, NULL, 'w'},
-	    {"role-plan", required_argument, NULL, 'p'},
-	    {"json", no_argument, NULL, 'j'},
-	    {NULL, 0, NULL, 0},
-	};
 	bool is_list = strcmp(argv[1], "list") == 0, json = false;
 	const char *kind = NULL, *related = NULL, *note = NULL;
 	yoi_plan_accepted acc = {0};
 	/* Parse the subcommand's own arguments: argv[1] is its name. */
-	int c;
-	while ((c = yoi_cli_getopt(ctx, argc - 1, argv + 1, "", opts)) != -1) {
-		switch (c) {
-		case 'k':
-			kind = optarg;
-			break;
-		case 'r':
-			related = optarg;
-			break;
-		case 'n':
-			note = optarg;
-			break;
-		case 's':
-			acc.summary = optarg;
-			break;
-		case 'b':
-			acc.branch = optarg;
-			break;
-		case 'w':
-			acc.worktree = optarg;
-			break;
-		case 'p':
-			acc.role_plan = optarg;
-			break;
-		case 'j':
-			json = true;
-			break;
-		default:
-			return yoi_cli_opt_end(ctx, c);
-		}
-	}
+	const yoi_option opts[] = {
+	    YOI_OPT_STRING("kind", 0, &kind, "the record kind"),
+	    YOI_OPT_STRING("related", 0, &related, "the related ticket"),
+	    YOI_OPT_STRING("note", 0, &note, "a note"),
+	    YOI_OPT_STRING("summary", 0, &acc.summary,
+			   "the accepted plan's summary"),
+	    YOI_OPT_STRING("branch", 0, &acc.branch, "its branch"),
+	    YOI_OPT_STRING("worktree", 0, &acc.worktree, "its worktree"),
+	    YOI_OPT_STRING("role-plan", 0, &acc.role_plan, "its role plan"),
+	    YOI_OPT_FLAG("json", 0, &json, "JSON output"),
+	    YOI_OPT_END(),
+	};
+	int pr = yoi_cli_parse(ctx, argc - 1, argv + 1, opts);
+	if (pr != YOI_CLI_GO)
+		return pr;
 	if (is_list)
 		return list(ctx, argc - 1, argv + 1, json);
 	return add(ctx, argc - 1, argv + 1, kind, related, note, &acc);

@@ -8,17 +8,14 @@
 
 int yoi_hook_pre_commit(int argc, char **argv, yoi_ctx *ctx)
 {
-	static const struct option opts[] = {
-	    {"format", required_argument, NULL, 'f'},
-	    {NULL, 0, NULL, 0},
-	};
 	const char *format = "text";
-	int c;
-	while ((c = yoi_cli_getopt(ctx, argc, argv, "", opts)) != -1) {
-		if (c != 'f')
-			return yoi_cli_opt_end(ctx, c);
-		format = optarg;
-	}
+	const yoi_option opts[] = {
+	    YOI_OPT_STRING("format", 0, &format, "text, json, github or junit"),
+	    YOI_OPT_END(),
+	};
+	int pr = yoi_cli_parse(ctx, argc, argv, opts);
+	if (pr != YOI_CLI_GO)
+		return pr;
 	if (!yoi_cli_format_valid(format))
 		return yoi_cli_usage(ctx, "--format must be text, json, github "
 					  "or junit");

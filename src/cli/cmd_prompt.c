@@ -109,21 +109,15 @@ static int list(yoi_ctx *ctx, bool json)
 
 int yoi_cmd_prompt(int argc, char **argv, yoi_ctx *ctx)
 {
-	static const struct option opts[] = {
-	    {"list", no_argument, NULL, 'l'},
-	    {"json", no_argument, NULL, 'j'},
-	    {NULL, 0, NULL, 0},
-	};
 	bool json = false, listing = false;
-	int c;
-	while ((c = yoi_cli_getopt(ctx, argc, argv, "", opts)) != -1) {
-		if (c == 'l')
-			listing = true;
-		else if (c == 'j')
-			json = true;
-		else
-			return yoi_cli_opt_end(ctx, c);
-	}
+	const yoi_option opts[] = {
+	    YOI_OPT_FLAG("list", 0, &listing, "list the roles"),
+	    YOI_OPT_FLAG("json", 0, &json, "JSON output"),
+	    YOI_OPT_END(),
+	};
+	int pr = yoi_cli_parse(ctx, argc, argv, opts);
+	if (pr != YOI_CLI_GO)
+		return pr;
 	int nargs = argc - optind;
 	if (listing ? nargs != 0 : (nargs < 1 || nargs > 2))
 		return yoi_cli_usage(ctx, listing ? "--list takes no arguments"

@@ -103,34 +103,18 @@ static int list(yoi_ctx *ctx, const char *arg, int kind, bool json)
 
 int yoi_cmd_relation(int argc, char **argv, yoi_ctx *ctx)
 {
-	static const struct option opts[] = {
-	    {"kind", required_argument, NULL, 'k'},
-	    {"target", required_argument, NULL, 't'},
-	    {"note", required_argument, NULL, 'n'},
-	    {"json", no_argument, NULL, 'j'},
-	    {NULL, 0, NULL, 0},
-	};
 	const char *kind_s = NULL, *target_s = NULL, *note = NULL;
 	bool json = false;
-	int c;
-	while ((c = yoi_cli_getopt(ctx, argc, argv, "", opts)) != -1) {
-		switch (c) {
-		case 'k':
-			kind_s = optarg;
-			break;
-		case 't':
-			target_s = optarg;
-			break;
-		case 'n':
-			note = optarg;
-			break;
-		case 'j':
-			json = true;
-			break;
-		default:
-			return yoi_cli_opt_end(ctx, c);
-		}
-	}
+	const yoi_option opts[] = {
+	    YOI_OPT_STRING("kind", 0, &kind_s, "the relation kind"),
+	    YOI_OPT_STRING("target", 0, &target_s, "the target ticket"),
+	    YOI_OPT_STRING("note", 0, &note, "a note"),
+	    YOI_OPT_FLAG("json", 0, &json, "JSON output"),
+	    YOI_OPT_END(),
+	};
+	int pr = yoi_cli_parse(ctx, argc, argv, opts);
+	if (pr != YOI_CLI_GO)
+		return pr;
 	if (optind >= argc)
 		return yoi_cli_usage(ctx, "expected add, remove or list");
 	const char *sub = argv[optind++];

@@ -4,42 +4,41 @@
 
 #include "cli.h"
 
+/* --approve and --request-changes: the verdict, and how many were given. */
+struct verdict {
+	const char *status;
+	int n;
+};
+
+static int verdict_cb(yoi_ctx *ctx, const yoi_option *opt, const char *arg)
+{
+	(void)ctx;
+	(void)arg;
+	struct verdict *v = opt->value;
+	v->status = opt->name[0] == 'a' ? "approve" : "request_changes";
+	v->n++;
+	return 0;
+}
+
 int yoi_cmd_review(int argc, char **argv, yoi_ctx *ctx)
 {
-	static const struct option opts[] = {
-	    {"approve", no_argument, NULL, 'A'},
-	    {"request-changes", no_argument, NULL, 'R'},
-	    {"message", required_argument, NULL, 'm'},
-	    {"file", required_argument, NULL, 'f'},
-	    {"json", no_argument, NULL, 'j'},
-	    {NULL, 0, NULL, 0},
-	};
-	const char *status = NULL, *message = NULL, *file = NULL;
-	int c, verdicts = 0;
+	const char *message = NULL, *file = NULL;
+	struct verdict v = {NULL, 0};
 	bool json = false;
-	while ((c = yoi_cli_getopt(ctx, argc, argv, "m:f:", opts)) != -1) {
-		switch (c) {
-		case 'A':
-			status = "approve";
-			verdicts++;
-			break;
-		case 'R':
-			status = "request_changes";
-			verdicts++;
-			break;
-		case 'm':
-			message = optarg;
-			break;
-		case 'f':
-			file = optarg;
-			break;
-		case 'j':
-			json = true;
-			break;
-		default:
-			return yoi_cli_opt_end(ctx, c);
-		}
-	}
+	const yoi_option opts[] = {
+	    YOI_OPT_CALLBACK_NOARG("approve", &v, verdict_cb, "approve"),
+	    YOI_OPT_CALLBACK_NOARG("request-changes", &v, verdict_cb,
+				   "request changes"),
+	    YOI_OPT_STRING("message", 'm', &message, "the review text"),
+	    YOI_OPT_STRING("file", 'f', &file, "the review text from a file"),
+	    YOI_OPT_FLAG("json", 0, &json, "JSON output"),
+	    YOI_OPT_END(),
+	};
+	int pr = yoi_cli_parse(ctx, argc, argv, opts);
+	if (pr != YOI_CLI_GO)
+		return pr;
+	const char *status = v.status;
+	int verdicts = v.n;
 	if (optind + 1 != argc)
 		return yoi_cli_usage(ctx, "expected one ticket ID");
 	if (verdicts != 1)

@@ -30,32 +30,36 @@ static json_t *entry_json(const yoi_routing *r, const yoi_graph_route *rt,
 	return j;
 }
 
+/* --record ID: route only; ready and blocked refuse it. */
+struct record {
+	int mode;
+	const char *id;
+};
+
+static int record_cb(yoi_ctx *ctx, const yoi_option *opt, const char *arg)
+{
+	struct record *r = opt->value;
+	if (r->mode != 0)
+		return yoi_cli_usage(ctx, "--record goes with route");
+	r->id = arg;
+	return 0;
+}
+
 /* mode: 0 route, 1 ready (actionable only), 2 blocked (waiting only). */
 int yoi_cli_route(int argc, char **argv, yoi_ctx *ctx, int mode)
 {
-	static const struct option opts[] = {
-	    {"json", no_argument, NULL, 'j'},
-	    {"record", required_argument, NULL, 'r'},
-	    {NULL, 0, NULL, 0},
-	};
 	bool json = false;
-	const char *record = NULL;
-	int c;
-	while ((c = yoi_cli_getopt(ctx, argc, argv, "", opts)) != -1) {
-		switch (c) {
-		case 'j':
-			json = true;
-			break;
-		case 'r':
-			if (mode != 0)
-				return yoi_cli_usage(ctx, "--record goes with "
-							  "route");
-			record = optarg;
-			break;
-		default:
-			return yoi_cli_opt_end(ctx, c);
-		}
-	}
+	struct record rec = {mode, NULL};
+	const yoi_option opts[] = {
+	    YOI_OPT_FLAG("json", 0, &json, "JSON output"),
+	    YOI_OPT_CALLBACK("record", &rec, record_cb,
+			     "append the decision to that thread"),
+	    YOI_OPT_END(),
+	};
+	int pr = yoi_cli_parse(ctx, argc, argv, opts);
+	if (pr != YOI_CLI_GO)
+		return pr;
+	const char *record = rec.id;
 	if (optind != argc)
 		return yoi_cli_usage(ctx, "unexpected argument '%s'",
 				     argv[optind]);

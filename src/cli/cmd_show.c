@@ -129,27 +129,16 @@ static json_t *to_json(const yoi_ticket *t, size_t first, json_t *relations)
 
 int yoi_cmd_show(int argc, char **argv, yoi_ctx *ctx)
 {
-	static const struct option opts[] = {
-	    {"events", required_argument, NULL, 'e'},
-	    {"json", no_argument, NULL, 'j'},
-	    {NULL, 0, NULL, 0},
-	};
 	long nevents = -1;
 	bool json = false;
-	int c;
-	while ((c = yoi_cli_getopt(ctx, argc, argv, "", opts)) != -1) {
-		switch (c) {
-		case 'e':
-			if (yoi_cli_uint(ctx, "--events", optarg, &nevents))
-				return YOI_EXIT_USAGE;
-			break;
-		case 'j':
-			json = true;
-			break;
-		default:
-			return yoi_cli_opt_end(ctx, c);
-		}
-	}
+	const yoi_option opts[] = {
+	    YOI_OPT_UINT("events", &nevents, 0, "only the last N events"),
+	    YOI_OPT_FLAG("json", 0, &json, "JSON output"),
+	    YOI_OPT_END(),
+	};
+	int pr = yoi_cli_parse(ctx, argc, argv, opts);
+	if (pr != YOI_CLI_GO)
+		return pr;
 	char id[YOI_ID_LEN + 1];
 	int rc = yoi_cli_one_id(ctx, argc, argv, id);
 	if (rc)

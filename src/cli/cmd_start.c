@@ -7,42 +7,20 @@
 
 int yoi_cmd_start(int argc, char **argv, yoi_ctx *ctx)
 {
-	static const struct option opts[] = {
-	    {"base", required_argument, NULL, 'b'},
-	    {"slug", required_argument, NULL, 's'},
-	    {"summary", required_argument, NULL, 'S'},
-	    {"reason", required_argument, NULL, 'r'},
-	    {"force", no_argument, NULL, 'F'},
-	    {"json", no_argument, NULL, 'j'},
-	    {NULL, 0, NULL, 0},
-	};
 	yoi_work_start_opts o = {0};
 	bool json = false;
-	int c;
-	while ((c = yoi_cli_getopt(ctx, argc, argv, "", opts)) != -1) {
-		switch (c) {
-		case 'b':
-			o.base = optarg;
-			break;
-		case 's':
-			o.slug = optarg;
-			break;
-		case 'S':
-			o.summary = optarg;
-			break;
-		case 'r':
-			o.reason = optarg;
-			break;
-		case 'F':
-			o.force = true;
-			break;
-		case 'j':
-			json = true;
-			break;
-		default:
-			return yoi_cli_opt_end(ctx, c);
-		}
-	}
+	const yoi_option opts[] = {
+	    YOI_OPT_STRING("base", 0, &o.base, "the branch to start from"),
+	    YOI_OPT_STRING("slug", 0, &o.slug, "the branch name's slug"),
+	    YOI_OPT_STRING("summary", 0, &o.summary, "the start summary"),
+	    YOI_OPT_STRING("reason", 0, &o.reason, "why (with --force)"),
+	    YOI_OPT_FLAG("force", 0, &o.force, "past the guards"),
+	    YOI_OPT_FLAG("json", 0, &json, "JSON output"),
+	    YOI_OPT_END(),
+	};
+	int pr = yoi_cli_parse(ctx, argc, argv, opts);
+	if (pr != YOI_CLI_GO)
+		return pr;
 	char id[YOI_ID_LEN + 1];
 	int rc = yoi_cli_one_id(ctx, argc, argv, id);
 	if (rc)

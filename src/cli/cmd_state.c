@@ -6,34 +6,18 @@
 
 int yoi_cmd_state(int argc, char **argv, yoi_ctx *ctx)
 {
-	static const struct option opts[] = {
-	    {"reason", required_argument, NULL, 'r'},
-	    {"summary", required_argument, NULL, 's'},
-	    {"force", no_argument, NULL, 'F'},
-	    {"json", no_argument, NULL, 'j'},
-	    {NULL, 0, NULL, 0},
-	};
 	yoi_transition_req req = {0};
 	bool json = false;
-	int c;
-	while ((c = yoi_cli_getopt(ctx, argc, argv, "", opts)) != -1) {
-		switch (c) {
-		case 'r':
-			req.reason = optarg;
-			break;
-		case 's':
-			req.summary = optarg;
-			break;
-		case 'F':
-			req.force = true;
-			break;
-		case 'j':
-			json = true;
-			break;
-		default:
-			return yoi_cli_opt_end(ctx, c);
-		}
-	}
+	const yoi_option opts[] = {
+	    YOI_OPT_STRING("reason", 0, &req.reason, "why"),
+	    YOI_OPT_STRING("summary", 0, &req.summary, "a summary"),
+	    YOI_OPT_FLAG("force", 0, &req.force, "past the guards"),
+	    YOI_OPT_FLAG("json", 0, &json, "JSON output"),
+	    YOI_OPT_END(),
+	};
+	int pr = yoi_cli_parse(ctx, argc, argv, opts);
+	if (pr != YOI_CLI_GO)
+		return pr;
 	if (optind + 2 != argc)
 		return yoi_cli_usage(ctx, "expected a ticket ID and a target "
 					  "state");

@@ -12,17 +12,14 @@ static const char *state_or(yoi_state s)
 
 int yoi_cmd_worktrees(int argc, char **argv, yoi_ctx *ctx)
 {
-	static const struct option opts[] = {
-	    {"json", no_argument, NULL, 'j'},
-	    {NULL, 0, NULL, 0},
-	};
 	bool json = false;
-	int c;
-	while ((c = yoi_cli_getopt(ctx, argc, argv, "", opts)) != -1) {
-		if (c != 'j')
-			return yoi_cli_opt_end(ctx, c);
-		json = true;
-	}
+	const yoi_option opts[] = {
+	    YOI_OPT_FLAG("json", 0, &json, "JSON output"),
+	    YOI_OPT_END(),
+	};
+	int pr = yoi_cli_parse(ctx, argc, argv, opts);
+	if (pr != YOI_CLI_GO)
+		return pr;
 	if (optind != argc)
 		return yoi_cli_usage(ctx, "unexpected argument '%s'",
 				     argv[optind]);

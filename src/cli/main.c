@@ -1,5 +1,4 @@
 /* main.c - the command table and dispatch, as git.c lists builtins. */
-#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,44 +52,6 @@ static const yoi_command *find(const char *name)
 	return NULL;
 }
 
-/* Global options before the command name: --opt VALUE or --opt=VALUE. */
-static int global_opt(yoi_ctx *ctx, int argc, char **argv, int *i)
-{
-	static const char *const valued[] = {"--root", "--author", "--wait"};
-	const char *a = argv[*i];
-	for (size_t k = 0; k < 3; k++) {
-		size_t n = strlen(valued[k]);
-		const char *v = NULL;
-		if (strcmp(a, valued[k]) == 0) {
-			if (*i + 1 >= argc)
-				return -1;
-			v = argv[++*i];
-		} else if (strncmp(a, valued[k], n) == 0 && a[n] == '=') {
-			v = a + n + 1;
-		} else {
-			continue;
-		}
-		if (k == 0)
-			ctx->root = v;
-		else if (k == 1)
-			ctx->author = v;
-		else {
-			long w;
-			if (yoi_cli_uint(ctx, "--wait", v, &w) != 0)
-				return -2; /* reported */
-			ctx->wait_sec = w > INT_MAX ? INT_MAX : (int)w;
-		}
-		return 0;
-	}
-	if (strcmp(a, "--verbose") == 0)
-		ctx->verbose = true;
-	else if (strcmp(a, "--quiet") == 0)
-		ctx->quiet = true;
-	else
-		return -1;
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
 	/*
@@ -107,23 +68,15 @@ int main(int argc, char **argv)
 	ctx.wait_sec = 10;
 	ctx.cmd = "yoi-tickets";
 	int i = 1;
-	for (; i < argc && argv[i][0] == '-'; i++) {
-		if (strcmp(argv[i], "--version") == 0) {
-			printf("yoi-tickets %s\n", YOI_VERSION);
-			return 0;
-		}
-		if (strcmp(argv[i], "-h") == 0 ||
-		    strcmp(argv[i], "--help") == 0)
-			return yoi_cmd_help(1, (char *[]){"help", NULL}, &ctx);
-		int g = global_opt(&ctx, argc, argv, &i);
-		if (g == -2)
-			return YOI_EXIT_USAGE;
-		if (g < 0)
-			return yoi_cli_usage(&ctx,
-					     "unknown or incomplete "
-					     "option '%s'",
-					     argv[i]);
+	int g = yoi_cli_parse_globals(&ctx, argc, argv, &i);
+	if (g != YOI_CLI_GO)
+		return g;
+	if (i < argc && strcmp(argv[i], "--version") == 0) {
+		printf("yoi-tickets %s\n", YOI_VERSION);
+		return 0;
 	}
+	if (i < argc && argv[i][0] == '-') /* -h, --help */
+		return yoi_cmd_help(1, (char *[]){"help", NULL}, &ctx);
 	if (i >= argc) {
 		yoi_cmd_help(1, (char *[]){"help", NULL}, &ctx);
 		return YOI_EXIT_USAGE;

@@ -1,0 +1,113 @@
+/*
+ * options.h - declarative option tables for the commands, in the manner
+ * of git's parse-options: each command declares what it accepts as data
+ * and one parser walks argv against that table plus the global options.
+ *
+ * Spellings: --name VALUE, --name=VALUE, an unambiguous prefix of a long
+ * name, and -x VALUE where the entry has a short letter; -h and --help
+ * print the command's help. Options and positional arguments may be
+ * mixed; the positionals end up in argv[optind..argc) (GNU getopt_long
+ * underneath permutes them to the end).
+ */
+#ifndef YOI_CLI_OPTIONS_H
+#define YOI_CLI_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct yoi_ctx;
+
+typedef enum yoi_opt_kind {
+	YOI_OPT_END = 0,  /* ends a table */
+	YOI_OPT_FLAG,	  /* no value; value: bool *, set to true */
+	YOI_OPT_STRING,	  /* value: const char **, the last one wins */
+	YOI_OPT_SETSTR,	  /* no value; value: const char **, set to str */
+	YOI_OPT_UINT,	  /* value: long *, an integer in [0, max] */
+	YOI_OPT_LIST,	  /* repeatable; value: yoi_optlist *, at most max */
+	YOI_OPT_CALLBACK, /* value: passed to cb; noarg: takes no value */
+} yoi_opt_kind;
+
+/* The values of a repeatable option: v has room for the entry's max. */
+typedef struct yoi_optlist {
+	const char **v;
+	size_t n;
+} yoi_optlist;
+
+typedef struct yoi_option yoi_option;
+/*
+ * A callback option: arg is the value (NULL for a noarg one). Returns 0,
+ * or an exit status after printing the message (yoi_cli_usage...).
+ */
+typedef int (*yoi_opt_cb)(struct yoi_ctx *ctx, const yoi_option *opt,
+			  const char *arg);
+
+struct yoi_option {
+	yoi_opt_kind kind;
+	const char *name; /* the long name, without "--" */
+	char short_name;  /* 0: none */
+	void *value;	  /* where the value goes (see the kinds) */
+	long max;	  /* UINT: largest value (0: LONG_MAX); LIST: most */
+	const char *str;  /* SETSTR: the string stored */
+	yoi_opt_cb cb;	  /* CALLBACK */
+	bool noarg;	  /* CALLBACK: takes no value */
+	const char *help; /* one line, for readers of the table */
+};
+
+#define YOI_OPT_FLAG(n, s, v, h)                                               \
+	{                                                                      \
+		YOI_OPT_FLAG, n, s, v, 0, NULL, NULL, 0, h                     \
+	}
+#define YOI_OPT_STRING(n, s, v, h)                                             \
+	{                                                                      \
+		YOI_OPT_STRING, n, s, v, 0, NULL, NULL, 0, h                   \
+	}
+#define YOI_OPT_SETSTR(n, v, str, h)                                           \
+	{                                                                      \
+		YOI_OPT_SETSTR, n, 0, v, 0, str, NULL, 0, h                    \
+	}
+#define YOI_OPT_UINT(n, v, max, h)                                             \
+	{                                                                      \
+		YOI_OPT_UINT, n, 0, v, max, NULL, NULL, 0, h                   \
+	}
+#define YOI_OPT_LIST(n, v, max, h)                                             \
+	{                                                                      \
+		YOI_OPT_LIST, n, 0, v, max, NULL, NULL, 0, h                   \
+	}
+#define YOI_OPT_CALLBACK(n, v, cb, h)                                          \
+	{                                                                      \
+		YOI_OPT_CALLBACK, n, 0, v, 0, NULL, cb, 0, h                   \
+	}
+#define YOI_OPT_CALLBACK_NOARG(n, v, cb, h)                                    \
+	{                                                                      \
+		YOI_OPT_CALLBACK, n, 0, v, 0, NULL, cb, 1, h                   \
+	}
+#define YOI_OPT_END()                                                          \
+	{                                                                      \
+		YOI_OPT_END, NULL, 0, NULL, 0, NULL, NULL, 0, NULL             \
+	}
+
+/* yoi_cli_parse's "go on": anything else is the exit status to return. */
+#define YOI_CLI_GO (-1)
+
+/*
+ * Parse argv (argv[0] is the command's name) against opts (may be NULL:
+ * no options of its own) plus the global options (--root, --author,
+ * --wait, --verbose, --quiet). Errors print today's messages ("unknown
+ * option 'X'", "option 'X' needs a value", "--x needs a non-negative
+ * integer, got 'V'", "at most N --x") and give 2. Returns YOI_CLI_GO with
+ * the positionals in argv[optind..argc), 0 after printing --help, or an
+ * exit status.
+ */
+int yoi_cli_parse(struct yoi_ctx *ctx, int argc, char **argv,
+		  const yoi_option *opts);
+
+/*
+ * The global options before the command name, from argv[*i] on while
+ * they start with '-': exact long names only, --opt VALUE or --opt=VALUE.
+ * Stops at --version, -h and --help (left for the caller) and at the
+ * first argument not starting with '-'. Returns YOI_CLI_GO, or 2 after
+ * printing the error ("unknown or incomplete option 'X'").
+ */
+int yoi_cli_parse_globals(struct yoi_ctx *ctx, int argc, char **argv, int *i);
+
+#endif
