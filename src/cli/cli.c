@@ -355,7 +355,7 @@ int yoi_cli_json(yoi_ctx *ctx, json_t *j)
 	int rc = json_dumpf(j, stdout, JSON_INDENT(2));
 	json_decref(j);
 	fputc('\n', stdout);
-	return rc == 0 ? 0 : 6;
+	return rc == 0 ? YOI_EXIT_OK : YOI_EXIT_IO;
 }
 
 int yoi_cli_note(int argc, char **argv, yoi_ctx *ctx, const char *kind)

@@ -92,7 +92,7 @@ int main(int argc, char **argv)
 	yoi_ctx_free(&ctx);
 	if (fflush(stdout) != 0 && status == 0) {
 		perror("yoi-tickets: writing output");
-		status = 6;
+		status = YOI_EXIT_IO;
 	}
 	return status;
 }
