@@ -18,7 +18,7 @@ SAN     ?=
 DEPS_OK := $(BUILD)/.deps-ok
 
 CFLAGS_BASE := -std=c17 -Wall -Wextra -Werror -O2 -g -D_GNU_SOURCE \
-	-Iinclude -I$(BUILD)/gen -MMD -MP
+	-Iinclude -Isrc -I$(BUILD)/gen -MMD -MP
 ifneq ($(SAN),)
 CFLAGS_BASE += -O1 -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=undefined
@@ -116,7 +116,7 @@ FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 20
 FUZZ_SAN     := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_CFLAGS  := -std=c17 -Wall -Wextra -Werror -O1 -g -fno-omit-frame-pointer \
-	-D_GNU_SOURCE -Iinclude -I$(FUZZ_BUILD)/gen $(FUZZ_SAN) -MMD -MP
+	-D_GNU_SOURCE -Iinclude -Isrc -I$(FUZZ_BUILD)/gen $(FUZZ_SAN) -MMD -MP
 FUZZ_SRC     := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_NAMES   := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%)
 FUZZ_BINS    := $(FUZZ_NAMES:%=$(FUZZ_BUILD)/fuzz_%)

@@ -26,5 +26,14 @@ for l in $order; do
 		done
 	done
 done
+# The library's private headers (src/<layer>/*_int.h, gitint.h) stay in
+# the library: neither the front end nor the tests include them.
+for f in src/cli/*.c src/cli/*.h tests/*/*.c tests/*/*.h tests/*.h; do
+	[ -f "$f" ] || continue
+	if grep -q '^#include "[a-z/]*\(_int\|gitint\)\.h"' "$f"; then
+		echo "layers: $f includes a private header of the library; use the public accessors" >&2
+		bad=1
+	fi
+done
 [ "$bad" = 0 ] && echo "layers: every include goes to the same layer or below ($order)"
 exit $bad

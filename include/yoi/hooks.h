@@ -20,8 +20,7 @@
 
 #include "common.h"
 #include "id.h"
-
-struct git_repository;
+#include "store.h"
 
 /* The line that marks a hook script as ours. */
 #define YOI_HOOKS_MARKER "# yoi-tickets hook"
@@ -71,23 +70,20 @@ typedef struct yoi_hooks_report {
 } yoi_hooks_report;
 
 typedef struct yoi_hooks_opts {
-	struct git_repository *repo; /* borrowed */
-	const char *top;	     /* this worktree's top directory */
-	const char *root;	     /* the tickets root (absolute) */
-	const char *bin;	     /* absolute path of the binary */
-	bool shared_attributes;	     /* install the driver's attribute lines in
-					<top>/.gitattributes (to commit and share)
-					instead of <common dir>/info/attributes,
-					which acts on every branch of this clone
-					at once without a commit */
+	const yoi_store *st;	/* borrowed: its repository, top and root */
+	const char *bin;	/* absolute path of the binary */
+	bool shared_attributes; /* install the driver's attribute lines in
+				   <top>/.gitattributes (to commit and share)
+				   instead of <common dir>/info/attributes,
+				   which acts on every branch of this clone
+				   at once without a commit */
 } yoi_hooks_opts;
 
 /*
  * The hooks directory: core.hooksPath when set (a relative path is taken
  * from top, the directory git runs the hooks in), else <common dir>/hooks.
  */
-int yoi_hooks_dir(char **out, struct git_repository *repo, const char *top,
-		  yoi_error *err);
+int yoi_hooks_dir(char **out, const yoi_store *st, yoi_error *err);
 
 /*
  * Install everything (idempotent). Checked before anything is changed:
@@ -151,6 +147,6 @@ void yoi_hooks_refs_free(yoi_hooks_refs *refs);
  * The comment character git uses for the repository: core.commentChar
  * when it is a single character (other than "auto"), else '#'.
  */
-char yoi_hooks_comment_char(struct git_repository *repo);
+char yoi_hooks_comment_char(const yoi_store *st);
 
 #endif

@@ -18,20 +18,22 @@
 #include "file.h"
 #include "id.h"
 
-struct git_repository;
+/*
+ * The store: opaque outside the library (src/store/store_int.h defines
+ * it); front ends read it through the accessors below.
+ */
+typedef struct yoi_store yoi_store;
 
-typedef struct yoi_store {
-	struct git_repository *repo; /* from discovery, or NULL */
-	char *top;     /* repository work tree top (no trailing '/'), or NULL */
-	char *yoi_dir; /* the .yoi directory holding config.yaml */
-	char *root;    /* tickets root */
-	bool root_override; /* root came from --root */
-	yoi_config cfg;
-	int lock_fd;	  /* -1 when not held */
-	int lock_depth;	  /* nested yoi_store_lock calls inside the outer one */
-	bool lock_shared; /* lock_fd holds LOCK_SH (yoi_store_lock_shared) */
-	char *tmp_dir;	  /* <git common dir>/yoi/tmp, or NULL: no repository */
-} yoi_store;
+/* The tickets root (absolute, no trailing '/'). */
+const char *yoi_store_root(const yoi_store *st);
+/* The work tree's top directory, or NULL outside a git repository. */
+const char *yoi_store_top(const yoi_store *st);
+/* The .yoi directory that holds config.yaml and prompts/. */
+const char *yoi_store_yoi_dir(const yoi_store *st);
+/* The store's settings (.yoi/config.yaml, or the defaults). */
+const yoi_config *yoi_store_config(const yoi_store *st);
+/* Whether the store lies in a git repository. */
+bool yoi_store_in_git(const yoi_store *st);
 
 /*
  * Open the store for cwd: the repository is discovered from cwd with

@@ -205,7 +205,8 @@ int yoi_cli_opctx(yoi_ctx *ctx, yoi_opctx *op)
 	if (rc)
 		return rc;
 	if (!ctx->texts_loaded) {
-		if (yoi_texts_load(&ctx->texts, st->cfg.language) < 0)
+		if (yoi_texts_load(&ctx->texts,
+				   yoi_store_config(st)->language) < 0)
 			return yoi_cli_fail(
 			    ctx, yoi_error_set(&ctx->err, YOI_ENOMEM, NULL, 0,
 					       "cannot load texts"));

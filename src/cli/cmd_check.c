@@ -43,7 +43,8 @@ int yoi_cmd_check(int argc, char **argv, yoi_ctx *ctx)
 				"check: %zu ticket(s) changed between "
 				"%s and %s\n",
 				ids.n, base, head);
-		rc = yoi_cli_diags(ctx, st->top, &d, format, "check", &ids);
+		rc = yoi_cli_diags(ctx, yoi_store_top(st), &d, format, "check",
+				   &ids);
 		if (rc == 0 && yoi_diag_count(&d, YOI_DIAG_ERROR))
 			rc = YOI_EXIT_FINDINGS;
 	}

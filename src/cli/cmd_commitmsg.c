@@ -58,7 +58,7 @@ int yoi_hook_commit_msg(int argc, char **argv, yoi_ctx *ctx)
 	}
 	yoi_hooks_refs refs;
 	rc = yoi_hooks_msg_refs(&refs, msg.ptr, msg.len,
-				yoi_hooks_comment_char(st->repo), &ctx->err);
+				yoi_hooks_comment_char(st), &ctx->err);
 	yoi_buf_free(&msg);
 	if (rc < 0)
 		return yoi_cli_fail(ctx, rc);

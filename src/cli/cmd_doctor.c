@@ -11,8 +11,8 @@
 static int diag_id(const yoi_store *st, const char *path,
 		   char id[YOI_ID_LEN + 1])
 {
-	size_t n = strlen(st->root);
-	if (strncmp(path, st->root, n) != 0 || path[n] != '/')
+	size_t n = strlen(yoi_store_root(st));
+	if (strncmp(path, yoi_store_root(st), n) != 0 || path[n] != '/')
 		return -1;
 	if (strlen(path + n + 1) < YOI_ID_LEN)
 		return -1;
@@ -203,7 +203,8 @@ int yoi_cmd_doctor(int argc, char **argv, yoi_ctx *ctx)
 		rc = yoi_cli_fail(ctx, e);
 	if (rc == 0) {
 		yoi_diag_sort(&d);
-		rc = yoi_cli_diags(ctx, st->top, &d, format, "doctor", NULL);
+		rc = yoi_cli_diags(ctx, yoi_store_top(st), &d, format, "doctor",
+				   NULL);
 		if (rc == 0 && yoi_diag_count(&d, YOI_DIAG_ERROR))
 			rc = YOI_EXIT_FINDINGS;
 	}

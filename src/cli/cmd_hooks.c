@@ -219,7 +219,7 @@ int yoi_cmd_hooks(int argc, char **argv, yoi_ctx *ctx)
 				       "(/proc/self/exe): %s; run it by its "
 				       "absolute path",
 				       strerror(errno)));
-	yoi_hooks_opts o = {st->repo, st->top, st->root, bin, shared};
+	yoi_hooks_opts o = {st, bin, shared};
 	yoi_hooks_report r;
 	rc = install ? yoi_hooks_install(&r, &o, &ctx->err)
 		     : yoi_hooks_uninstall(&r, &o, &ctx->err);
@@ -227,7 +227,7 @@ int yoi_cmd_hooks(int argc, char **argv, yoi_ctx *ctx)
 		if (json)
 			rc = yoi_cli_json(ctx, report_json(&r, action, bin));
 		else if (!ctx->quiet)
-			print_text(&r, install, st->top);
+			print_text(&r, install, yoi_store_top(st));
 	} else {
 		rc = yoi_cli_fail(ctx, rc);
 	}

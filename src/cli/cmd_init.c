@@ -22,12 +22,12 @@ int yoi_cmd_init(int argc, char **argv, yoi_ctx *ctx)
 	int rc = yoi_cli_store(ctx, false, &st);
 	if (rc)
 		return rc;
-	bool existed = yoi_is_dir(st->root);
-	int e = yoi_mkdir_p(st->root, &ctx->err);
+	bool existed = yoi_is_dir(yoi_store_root(st));
+	int e = yoi_mkdir_p(yoi_store_root(st), &ctx->err);
 	if (e < 0)
 		return yoi_cli_fail(ctx, e);
 	/* Older versions' lock file is never committed. */
-	char *ignore = yoi_path_join(st->yoi_dir, ".gitignore");
+	char *ignore = yoi_path_join(yoi_store_yoi_dir(st), ".gitignore");
 	if (!ignore)
 		return YOI_EXIT_IO;
 	if (!yoi_exists(ignore)) {
@@ -41,6 +41,6 @@ int yoi_cmd_init(int argc, char **argv, yoi_ctx *ctx)
 	if (!ctx->quiet)
 		printf("%s %s\n",
 		       existed ? "already initialized:" : "initialized",
-		       st->root);
+		       yoi_store_root(st));
 	return 0;
 }

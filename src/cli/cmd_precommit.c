@@ -30,8 +30,8 @@ int yoi_hook_pre_commit(int argc, char **argv, yoi_ctx *ctx)
 	if (e < 0)
 		rc = yoi_cli_fail(ctx, e);
 	if (rc == 0 && d.n)
-		rc =
-		    yoi_cli_diags(ctx, st->top, &d, format, "pre-commit", &ids);
+		rc = yoi_cli_diags(ctx, yoi_store_top(st), &d, format,
+				   "pre-commit", &ids);
 	if (rc == 0 && yoi_diag_count(&d, YOI_DIAG_ERROR)) {
 		fprintf(stderr, "pre-commit: the commit is stopped; fix the "
 				"tickets above (or commit with --no-verify)\n");

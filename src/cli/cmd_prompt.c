@@ -59,8 +59,8 @@ static int list(yoi_ctx *ctx, bool json)
 	yoi_store *st = ctx->store;
 	char *dir = yoi_prompt_dir(st);
 	json_t *roles = json_array();
-	for (size_t i = 0; i < st->cfg.roles.n; i++) {
-		const char *role = st->cfg.roles.v[i];
+	for (size_t i = 0; i < yoi_store_config(st)->roles.n; i++) {
+		const char *role = yoi_store_config(st)->roles.v[i];
 		unsigned caps = yoi_prompt_caps(role);
 		char capbuf[64], *path = yoi_prompt_role_path(role);
 		bool found = false;
@@ -132,9 +132,9 @@ int yoi_cmd_prompt(int argc, char **argv, yoi_ctx *ctx)
 	const char *role = argv[optind];
 	if (!yoi_prompt_role_known(st, role)) {
 		yoi_buf names = YOI_BUF_INIT;
-		for (size_t i = 0; i < st->cfg.roles.n; i++)
+		for (size_t i = 0; i < yoi_store_config(st)->roles.n; i++)
 			yoi_buf_printf(&names, "%s%s", i ? ", " : "",
-				       st->cfg.roles.v[i]);
+				       yoi_store_config(st)->roles.v[i]);
 		rc =
 		    yoi_cli_usage(ctx,
 				  "unknown role '%s'; the roles of this "

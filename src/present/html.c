@@ -18,6 +18,7 @@
 #include "yoi/resource.h"
 #include "yoi/routing.h"
 #include "yoi/ticket.h"
+#include "store/store_int.h"
 
 #define PAGES_DIR "t"
 #define CSS_NAME  "board.css"

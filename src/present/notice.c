@@ -11,6 +11,7 @@
 #include "yoi/prompt.h"
 #include "yoi/routing.h"
 #include "yoi/ticket.h"
+#include "store/store_int.h"
 
 static const char *const event_names[YOI_NOTICE_EVENT_COUNT] = {
     "create", "state_changed", "review", "close", "reopen"};

@@ -18,6 +18,7 @@
 #include "yoi/template.h"
 #include "yoi/ticket.h"
 #include "yoi/work.h"
+#include "store/store_int.h"
 
 #define PROMPT_MAX (1u << 20) /* an override file */
 

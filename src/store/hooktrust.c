@@ -14,6 +14,7 @@
 #include "yoi/file.h"
 #include "yoi/gitops.h"
 #include "yoi/hooktrust.h"
+#include "store/store_int.h"
 
 const char *yoi_hooktrust_status_name(yoi_hooktrust_status s)
 {

@@ -13,6 +13,7 @@
 #include "yoi/file.h"
 #include "yoi/par.h"
 #include "yoi/ticket.h"
+#include "store/store_int.h"
 
 const char *const yoi_row_keys[YOI_ROW_NCOL] = {
     "title",	"state",      "assignee",   "readiness",

@@ -11,6 +11,7 @@
 #include "yoi/item.h"
 #include "yoi/par.h"
 #include "yoi/ticket.h"
+#include "store/store_int.h"
 
 void yoi_query_init(yoi_query *q)
 {

@@ -6,6 +6,7 @@
 
 #include "yoi/file.h"
 #include "yoi/routing.h"
+#include "store/store_int.h"
 
 /* Refuse an edge that would make its waiter wait for itself. */
 /*

@@ -1,5 +1,6 @@
 /* relview.c - one ticket's relations, both ways, and its blockers. */
 #include "yoi/relview.h"
+#include "store/store_int.h"
 
 #include <stdlib.h>
 #include <string.h>

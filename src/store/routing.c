@@ -10,6 +10,7 @@
 #include "yoi/file.h"
 #include "yoi/listcache.h"
 #include "yoi/par.h"
+#include "store/store_int.h"
 
 typedef struct load_job {
 	const yoi_store *st;

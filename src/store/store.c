@@ -1,5 +1,6 @@
 /* store.c - root discovery, config, lock, enumeration, lookup. */
 #include "yoi/store.h"
+#include "store/store_int.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -895,4 +896,29 @@ char *yoi_store_cache_path(const yoi_store *st, const char *name)
 char *yoi_store_git_user(const yoi_store *st)
 {
 	return yoi_git_user_name(st->repo);
+}
+
+const char *yoi_store_root(const yoi_store *st)
+{
+	return st->root;
+}
+
+const char *yoi_store_top(const yoi_store *st)
+{
+	return st->top;
+}
+
+const char *yoi_store_yoi_dir(const yoi_store *st)
+{
+	return st->yoi_dir;
+}
+
+const yoi_config *yoi_store_config(const yoi_store *st)
+{
+	return &st->cfg;
+}
+
+bool yoi_store_in_git(const yoi_store *st)
+{
+	return st->repo != NULL;
 }

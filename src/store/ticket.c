@@ -17,6 +17,7 @@
 #include "yoi/id.h"
 #include "yoi/relations.h"
 #include "yoi/routing.h"
+#include "store/store_int.h"
 
 #ifdef YOI_FAULT_INJECTION
 /* Test builds only: die at a named point, as a crash or kill would. */

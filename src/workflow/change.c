@@ -9,6 +9,7 @@
 #include "yoi/item.h"
 #include "yoi/thread.h"
 #include "yoi/ticket.h"
+#include "store/store_int.h"
 
 #define ERR YOI_DIAG_ERROR
 

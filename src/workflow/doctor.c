@@ -20,6 +20,7 @@
 #include "yoi/relations.h"
 #include "yoi/thread.h"
 #include "yoi/work.h"
+#include "store/store_int.h"
 
 #define ERR  YOI_DIAG_ERROR
 #define WARN YOI_DIAG_WARNING

@@ -11,6 +11,7 @@
 #include "yoi/id.h"
 #include "yoi/plan.h"
 #include "yoi/relations.h"
+#include "store/store_int.h"
 
 #define ERR YOI_DIAG_ERROR
 

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "store/store_int.h"
 #include "yoi/file.h"
 #include "yoi/resource.h"
 
@@ -152,8 +153,9 @@ static char *strip_slash(char *s)
 	return s;
 }
 
-int yoi_hooks_dir(char **out, struct git_repository *repo, const char *top,
-		  yoi_error *err)
+/* The hooks directory of repo, whose hooks git runs from top. */
+static int hooks_dir(char **out, struct git_repository *repo, const char *top,
+		     yoi_error *err)
 {
 	*out = NULL;
 	char *v = NULL;
@@ -641,8 +643,8 @@ static int uninstall_attrs(yoi_hooks_report *r, const yoi_hooks_opts *o,
 			   yoi_error *err)
 {
 	r->attr = YOI_HOOKS_ABSENT;
-	char *info = info_attributes(o->repo);
-	char *shared = yoi_path_join(o->top, ".gitattributes");
+	char *info = info_attributes(o->st->repo);
+	char *shared = yoi_path_join(o->st->top, ".gitattributes");
 	int rc = info && shared ? 0 : nomem(err);
 	if (rc == 0)
 		rc = uninstall_attrs_at(r, info, err);
@@ -659,16 +661,16 @@ static int prepare(yoi_hooks_report *r, hook_plan *pl, const yoi_hooks_opts *o,
 {
 	memset(r, 0, sizeof(*r));
 	memset(pl, 0, YOI_HOOKS_N * sizeof(*pl));
-	if (!o->repo || !o->top)
+	if (!o->st->repo || !o->st->top)
 		return yoi_error_set(err, YOI_ENOTFOUND, NULL, 0,
 				     "not inside a git work tree; run 'hooks' "
 				     "in the repository's checkout");
-	int rc = yoi_hooks_dir(&r->dir, o->repo, o->top, err);
+	int rc = hooks_dir(&r->dir, o->st->repo, o->st->top, err);
 	if (rc < 0)
 		return rc;
 	r->attr_path = o->shared_attributes
-			   ? yoi_path_join(o->top, ".gitattributes")
-			   : info_attributes(o->repo);
+			   ? yoi_path_join(o->st->top, ".gitattributes")
+			   : info_attributes(o->st->repo);
 	if (!r->attr_path)
 		return nomem(err);
 	struct stat sb;
@@ -700,7 +702,7 @@ int yoi_hooks_install(yoi_hooks_report *out, const yoi_hooks_opts *o,
 	yoi_strv lines = {0};
 	int rc = prepare(out, pl, o, err);
 	if (rc == 0)
-		rc = root_rel(&rel, o->top, o->root, err);
+		rc = root_rel(&rel, o->st->top, o->st->root, err);
 	if (rc == 0)
 		rc = yoi_hooks_attr_lines(&lines, rel, err);
 	/* Everything that refuses is checked before anything changes. */
@@ -722,7 +724,7 @@ int yoi_hooks_install(yoi_hooks_report *out, const yoi_hooks_opts *o,
 	for (size_t i = 0; i < YOI_HOOKS_N && rc == 0; i++)
 		rc = install_hook(&out->hooks[i], &pl[i], o->bin, err);
 	if (rc == 0)
-		rc = install_driver(out, o->repo, o->bin,
+		rc = install_driver(out, o->st->repo, o->bin,
 				    "yoi-tickets ticket files", err);
 	if (rc == 0 && !o->shared_attributes) {
 		char *info = yoi_strdup(out->attr_path);
@@ -750,7 +752,7 @@ int yoi_hooks_uninstall(yoi_hooks_report *out, const yoi_hooks_opts *o,
 	for (size_t i = 0; i < YOI_HOOKS_N && rc == 0; i++)
 		rc = uninstall_hook(&out->hooks[i], &pl[i], err);
 	if (rc == 0)
-		rc = uninstall_driver(out, o->repo, err);
+		rc = uninstall_driver(out, o->st->repo, err);
 	if (rc == 0)
 		rc = uninstall_attrs(out, o, err);
 	plans_free(pl);
@@ -886,8 +888,18 @@ void yoi_hooks_refs_free(yoi_hooks_refs *refs)
 	refs->n = 0;
 }
 
-char yoi_hooks_comment_char(struct git_repository *repo)
+int yoi_hooks_dir(char **out, const yoi_store *st, yoi_error *err)
 {
+	*out = NULL;
+	if (!st->repo)
+		return yoi_error_set(err, YOI_EIO, st->root, 0,
+				     "not in a git repository");
+	return hooks_dir(out, st->repo, st->top, err);
+}
+
+char yoi_hooks_comment_char(const yoi_store *st)
+{
+	struct git_repository *repo = st ? st->repo : NULL;
 	char *v = NULL;
 	yoi_error e = {0};
 	char c = '#';

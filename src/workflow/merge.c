@@ -38,6 +38,7 @@
 #include "yoi/item.h"
 #include "yoi/relations.h"
 #include "yoi/thread.h"
+#include "store/store_int.h"
 
 #define UTF8_BOM     "\xEF\xBB\xBF"
 #define UTF8_BOM_LEN 3

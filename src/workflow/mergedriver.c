@@ -9,6 +9,7 @@
 #include "yoi/id.h"
 #include "yoi/thread.h"
 #include "yoi/ticket.h"
+#include "store/store_int.h"
 
 /* The commit being merged in: a GITHEAD_ commit that is not HEAD. */
 static const char *their_commit(const char *const *githeads, const char *head)

@@ -16,6 +16,7 @@
 #include "yoi/plan.h"
 #include "yoi/relate.h"
 #include "yoi/thread.h"
+#include "store/store_int.h"
 
 #ifdef YOI_FAULT_INJECTION
 /* Test builds only: fail softly at a named point. */

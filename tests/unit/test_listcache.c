@@ -240,7 +240,7 @@ static void save_settled(yoi_store *st, const yoi_strv *ids)
 	for (size_t i = 0; i < ids->n; i++) {
 		char rel[128];
 		snprintf(rel, sizeof(rel), "%s/artifacts", ids->v[i]);
-		char *p = yoi_path_join(st->root, rel);
+		char *p = yoi_path_join(yoi_store_root(st), rel);
 		struct timespec ts[2] = {{1000, 0}, {1000, 0}};
 		utimensat(AT_FDCWD, p, ts, 0); /* absent: nothing to do */
 		free(p);
@@ -250,7 +250,7 @@ static void save_settled(yoi_store *st, const yoi_strv *ids)
 	cr_assert_eq(yoi_rows_load(&rs, st, ids, YOI_ROWS_ARTIFACTS, &err), 0);
 	char *path = yoi_store_cache_path(st, "yoi-list-cache");
 	cr_assert_not_null(path);
-	cr_assert_eq(yoi_listcache_save(rs.row, rs.n, path, st->root,
+	cr_assert_eq(yoi_listcache_save(rs.row, rs.n, path, yoi_store_root(st),
 					INT64_MAX / 2, &err),
 		     0, "%s", err.msg);
 	free(path);
@@ -274,15 +274,15 @@ Test(rows, cached_artifacts_bits_follow_the_directory)
 	char rel[128];
 	snprintf(rel, sizeof(rel), "%s/artifacts/orchestration-plan.jsonl",
 		 ids.v[1]);
-	put(st->root, rel, "{}\n");
+	put(yoi_store_root(st), rel, "{}\n");
 	snprintf(rel, sizeof(rel), "%s/artifacts/relations.json", ids.v[0]);
-	char *p = yoi_path_join(st->root, rel);
+	char *p = yoi_path_join(yoi_store_root(st), rel);
 	cr_assert_eq(unlink(p), 0);
 	free(p);
 	snprintf(rel, sizeof(rel), "%s/artifacts", ids.v[2]);
-	mkdir_in(st->root, rel);
+	mkdir_in(yoi_store_root(st), rel);
 	snprintf(rel, sizeof(rel), "%s/artifacts/relations.json", ids.v[2]);
-	put(st->root, rel, "{}\n");
+	put(yoi_store_root(st), rel, "{}\n");
 	cr_assert_eq(yoi_rows_load(&rs, st, &ids, YOI_ROWS_ARTIFACTS, &err), 0);
 	cr_assert_eq(rs.misses, 3);
 	cr_assert_eq(rs.row[0]->artifacts, 0);
@@ -302,7 +302,7 @@ Test(rows, unreadable_ticket_has_no_row_and_a_reason)
 	char *d = rows_store(&st, &ids);
 	char rel[64];
 	snprintf(rel, sizeof(rel), "%s/item.md", ids.v[1]);
-	put(st->root, rel, "---\ntitle: [unclosed\n---\n");
+	put(yoi_store_root(st), rel, "---\ntitle: [unclosed\n---\n");
 	yoi_rows rs;
 	yoi_error err;
 	cr_assert_eq(yoi_rows_load(&rs, st, &ids, YOI_ROWS_ARTIFACTS, &err), 0);

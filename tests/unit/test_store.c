@@ -24,7 +24,7 @@ static char *tmpstore(yoi_store **st)
 
 static void mkticket(yoi_store *st, const char *name)
 {
-	char *p = yoi_path_join(st->root, name);
+	char *p = yoi_path_join(yoi_store_root(st), name);
 	cr_assert_eq(mkdir(p, 0755), 0);
 	free(p);
 }
@@ -93,7 +93,7 @@ Test(store, lock_is_exclusive_and_times_out)
 	char *d = tmpstore(&st);
 	yoi_error err = {0};
 	/* Another open file description holds the lock. */
-	char *lock = yoi_path_join(st->root, ".lock");
+	char *lock = yoi_path_join(yoi_store_root(st), ".lock");
 	int fd = open(lock, O_RDWR | O_CREAT, 0644);
 	cr_assert(fd >= 0);
 	cr_assert_eq(flock(fd, LOCK_EX | LOCK_NB), 0);
@@ -139,7 +139,7 @@ Test(store, shared_lock_admits_readers_and_keeps_writers_out)
 	yoi_store *a, *b, *w;
 	char *d = tmpstore(&a);
 	yoi_error err = {0};
-	char *root = yoi_strdup(a->root);
+	char *root = yoi_strdup(yoi_store_root(a));
 	cr_assert_eq(yoi_store_open(&b, d, root, &err), 0, "%s", err.msg);
 	cr_assert_eq(yoi_store_open(&w, d, root, &err), 0, "%s", err.msg);
 	cr_assert_eq(yoi_store_lock_shared(a, 0, &err), 0, "%s", err.msg);
@@ -170,7 +170,7 @@ Test(store, writes_refuse_a_symlink_below_the_root)
 	char cmd[1024];
 	snprintf(cmd, sizeof(cmd),
 		 "mkdir '%s/outside' && ln -s '%s/outside' '%s/%s/artifacts'",
-		 d, d, st->root, id);
+		 d, d, yoi_store_root(st), id);
 	cr_assert_eq(system(cmd), 0);
 	char *rel = yoi_store_path(st, id, "artifacts/relations.json");
 	char *sub = yoi_store_path(st, id, "artifacts/sub");
@@ -282,7 +282,7 @@ Test(store, lock_of_a_store_in_a_repository_lives_in_git)
 	yoi_store_unlock(a);
 	cr_assert_eq(yoi_store_lock(b, 0, &err), 0, "%s", err.msg);
 	yoi_store_unlock(b);
-	char *stray = yoi_path_join(a->root, ".lock");
+	char *stray = yoi_path_join(yoi_store_root(a), ".lock");
 	cr_assert_not(yoi_exists(stray), "a lock file in the store");
 	free(stray);
 	free(pa);
