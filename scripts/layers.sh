@@ -26,12 +26,35 @@ for l in $order; do
 		done
 	done
 done
-# The library's private headers (src/<layer>/*_int.h, gitint.h) stay in
-# the library: neither the front end nor the tests include them.
-for f in src/cli/*.c src/cli/*.h tests/*/*.c tests/*/*.h tests/*.h; do
+# The library's private headers (src/<layer>/*.h) stay in the library:
+# the front end includes only include/yoi/ (unit tests of a module may
+# include its private header).
+for f in src/cli/*.c src/cli/*.h; do
 	[ -f "$f" ] || continue
-	if grep -q '^#include "[a-z/]*\(_int\|gitint\)\.h"' "$f"; then
-		echo "layers: $f includes a private header of the library; use the public accessors" >&2
+	if grep -q '^#include "\(base\|format\|git\|store\|workflow\|present\)/[a-z_]*\.h"' "$f"; then
+		echo "layers: $f includes a private header of the library; use include/yoi/" >&2
+		bad=1
+	fi
+done
+# A library file may include the private headers of its own layer and
+# the layers below, as the public ones.
+for l in $order; do
+	[ "$l" = cli ] && continue
+	r=$(rank "$l")
+	for f in src/$l/*.c src/$l/*.h; do
+		[ -f "$f" ] || continue
+		for hl in $(sed -n 's/^#include "\(base\|format\|git\|store\|workflow\|present\)\/[a-z_]*\.h"/\1/p' "$f"); do
+			if [ "$(rank "$hl")" -gt "$r" ]; then
+				echo "layers: $f ($l) includes a private header of $hl, a layer above it" >&2
+				bad=1
+			fi
+		done
+	done
+done
+# The public headers hand out no libgit2 or jansson types.
+for h in include/yoi/*.h; do
+	if grep -q '^#include <\(git2\|jansson\)\.h>\|struct git_repository\|json_t \*' "$h"; then
+		echo "layers: $h exposes a libgit2 or jansson type; keep it in the library's private headers" >&2
 		bad=1
 	fi
 done

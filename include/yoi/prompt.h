@@ -5,13 +5,13 @@
  * (a same-path file under .yoi/prompts/ overrides the embedded one), and
  * the queue summary that notices and the orchestrator's brief carry.
  *
- * Templates are rendered with template.h; views are jansson objects.
+ * Templates are rendered from views built inside the library
+ * (src/present/prompt_int.h).
  * Ownership: out buffers and json values are the caller's.
  */
 #ifndef YOI_PROMPT_H
 #define YOI_PROMPT_H
 
-#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -64,20 +64,6 @@ const char *yoi_prompt_caps_text(unsigned caps, char *buf, size_t cap);
  */
 int yoi_prompt_source(yoi_buf *out, const char *dir, const char *path,
 		      bool *overridden, yoi_error *err);
-
-/* Render template path (sourced as above) with view, appending to out. */
-int yoi_prompt_render(yoi_buf *out, const char *dir, const char *path,
-		      const json_t *view, yoi_error *err);
-
-/*
- * The queue summary view of notice/idle-queue.md: queued tickets from
- * the route, actionable ones (in route order) and waiting ones (with their
- * reason), at most limit of each, the rest counted:
- *   {"actionable": [{id,title,state}], "actionable_omitted": null|{count},
- *    "waiting": [{id,title,state,reason}], "waiting_omitted": null|{count}}
- */
-int yoi_prompt_queue_view(json_t **out, const struct yoi_routing *r,
-			  long max_inprogress, size_t limit, yoi_error *err);
 
 /* <.yoi>/prompts: where a store's overrides live. Caller frees; NULL
  * without memory. */

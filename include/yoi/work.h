@@ -32,7 +32,6 @@
 
 #include <stdbool.h>
 
-#include "gitops.h"
 #include "plan.h"
 #include "store.h"
 #include "ticket.h"

@@ -19,7 +19,7 @@
  * render() writes into a scratch buffer that is appended to the caller's
  * only on success, so an error leaves the caller's buffer as it was.
  */
-#include "yoi/template.h"
+#include "base/template.h"
 
 #include <stdarg.h>
 #include <stdbool.h>

@@ -10,7 +10,7 @@
 
 #include "cli.h"
 #include "yoi/file.h"
-#include "yoi/gitops.h"
+#include "yoi/gitinit.h"
 #include "yoi/mergedriver.h"
 
 extern char **environ;

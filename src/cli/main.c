@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "yoi/gitops.h"
+#include "yoi/gitinit.h"
 
 const yoi_command yoi_commands[] = {
     {"init", yoi_cmd_init, "create the ticket store in this repository"},

@@ -3,7 +3,7 @@
  * git's three-way text merge: the libgit2 calls of the hooks and merge
  * modules, so that only the git modules call libgit2.
  */
-#include "yoi/gitops.h"
+#include "git/gitops.h"
 
 #include "gitint.h"
 

@@ -20,7 +20,7 @@
  * holds. With a libgit2 built on OpenSSL the function is never called and
  * nothing is deferred.
  */
-#include "yoi/gitops.h"
+#include "git/gitops.h"
 
 #include <dlfcn.h>
 #include <git2.h>

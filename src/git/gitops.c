@@ -1,5 +1,5 @@
 /* gitops.c - branches, linked worktrees, status and reachability (libgit2). */
-#include "yoi/gitops.h"
+#include "git/gitops.h"
 
 #include "gitint.h"
 

@@ -7,7 +7,7 @@
 #include <string.h>
 
 #include "gitint.h"
-#include "yoi/gitops.h"
+#include "git/gitops.h"
 #include "yoi/id.h"
 
 struct yoi_git_view {

@@ -9,6 +9,7 @@
 #include "yoi/file.h"
 #include "yoi/hooktrust.h"
 #include "yoi/prompt.h"
+#include "present/prompt_int.h"
 #include "yoi/routing.h"
 #include "yoi/ticket.h"
 #include "store/store_int.h"

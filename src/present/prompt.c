@@ -3,6 +3,7 @@
  * the role brief.
  */
 #include "yoi/prompt.h"
+#include "present/prompt_int.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -15,7 +16,7 @@
 #include "yoi/relview.h"
 #include "yoi/resource.h"
 #include "yoi/routing.h"
-#include "yoi/template.h"
+#include "base/template.h"
 #include "yoi/ticket.h"
 #include "yoi/work.h"
 #include "store/store_int.h"

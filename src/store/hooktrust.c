@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "yoi/file.h"
-#include "yoi/gitops.h"
+#include "git/gitops.h"
 #include "yoi/hooktrust.h"
 #include "store/store_int.h"
 

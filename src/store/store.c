@@ -17,7 +17,7 @@
 #include <unistd.h>
 
 #include "yoi/file.h"
-#include "yoi/gitops.h"
+#include "git/gitops.h"
 
 static char *absolute(const char *cwd, const char *p)
 {

@@ -1,5 +1,6 @@
 /* gitcheck.c - a ticket's change, read from git objects, checked. */
 #include "yoi/gitcheck.h"
+#include "workflow/gitcheck_int.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,6 +1,6 @@
 /* hooks.c - hooks install/uninstall and the commit message scan. */
 #include "yoi/hooks.h"
-#include "yoi/gitops.h"
+#include "git/gitops.h"
 
 #include <errno.h>
 #include <limits.h>

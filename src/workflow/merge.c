@@ -18,7 +18,7 @@
  * (yoi_git_merge_file, in the git layer).
  */
 #include "yoi/merge.h"
-#include "yoi/gitops.h"
+#include "git/gitops.h"
 
 /* Inside this file a merge returns 0, CONFLICT or a negative code; the
  * public calls below report a conflict through their bool instead. */

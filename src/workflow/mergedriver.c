@@ -5,7 +5,7 @@
 #include <string.h>
 
 #include "yoi/file.h"
-#include "yoi/gitops.h"
+#include "git/gitops.h"
 #include "yoi/id.h"
 #include "yoi/thread.h"
 #include "yoi/ticket.h"

@@ -1,5 +1,6 @@
 /* work.c - start, finish, cleanup and the ticket worktrees. */
 #include "yoi/work.h"
+#include "git/gitops.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -12,11 +13,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "store/store_int.h"
 #include "yoi/file.h"
 #include "yoi/plan.h"
 #include "yoi/relate.h"
 #include "yoi/thread.h"
-#include "store/store_int.h"
 
 #ifdef YOI_FAULT_INJECTION
 /* Test builds only: fail softly at a named point. */

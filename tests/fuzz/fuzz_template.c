@@ -10,7 +10,7 @@
 #include <stdint.h>
 
 #include "fuzz.h"
-#include "yoi/template.h"
+#include "base/template.h"
 
 static const char fallback[] =
     "{\"name\":\"x\",\"list\":[1,\"two\",{\"name\":\"in\"},[]],"

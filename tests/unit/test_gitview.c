@@ -15,7 +15,7 @@
 #include <unistd.h>
 
 #include "yoi/common.h"
-#include "yoi/gitops.h"
+#include "git/gitops.h"
 #include "yoi/id.h"
 
 #define A "00001H1T4GGSX"

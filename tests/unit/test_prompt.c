@@ -8,6 +8,7 @@
 #include "yoi/common.h"
 #include "yoi/file.h"
 #include "yoi/prompt.h"
+#include "present/prompt_int.h"
 #include "yoi/relate.h"
 #include "yoi/ticket.h"
 

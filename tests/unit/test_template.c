@@ -6,7 +6,7 @@
 #include <string.h>
 
 #include "yoi/common.h"
-#include "yoi/template.h"
+#include "base/template.h"
 
 /* An error as people see it (yoi_error_text). */
 static char et_buf[YOI_ERRTEXT_MAX];

@@ -16,31 +16,11 @@
 
 #include <stdbool.h>
 
-#include "common.h"
+#include "yoi/common.h"
+#include "yoi/gitinit.h"
 
 struct git_repository;
 struct git_oid;
-
-/*
- * libgit2's global set-up (reference counted, like git_libgit2_init), for
- * every front end: without parsing the system's CA bundle, which only an
- * HTTPS remote needs (gitinit.c says how); trees are cached up to 4 MiB.
- * YOI_EIO when libgit2 cannot start. Pair each call with
- * yoi_git_shutdown.
- */
-int yoi_git_init(void);
-void yoi_git_shutdown(void);
-
-/*
- * Load the CA bundle that yoi_git_init deferred, before talking to an
- * HTTPS remote (a no-op when nothing was deferred). Only while libgit2 is
- * initialised.
- */
-int yoi_git_tls_ready(yoi_error *err);
-
-/* How many CA-bundle loads yoi_git_init has deferred in this process
- * (0 with a libgit2 that does not use mbedTLS). */
-unsigned yoi_git_tls_deferred(void);
 
 /*
  * A config value of the repository (*out: the caller's, NULL when unset):
@@ -83,9 +63,6 @@ char *yoi_git_user_name(struct git_repository *repo);
  */
 int yoi_git_merge_file(yoi_buf *out, bool *clean, const char *const text[3],
 		       const size_t len[3], const char *const labels[3]);
-
-/* A commit id as 40 hex digits and a NUL. */
-#define YOI_GIT_OID_HEX 40
 
 /* Resolve rev (anything git_revparse_single takes) to a commit. */
 int yoi_git_resolve(struct git_repository *repo, const char *rev,

@@ -50,7 +50,7 @@
 #include <jansson.h>
 #include <stddef.h>
 
-#include "common.h"
+#include "yoi/common.h"
 
 #define YOI_TEMPLATE_MAX       (16u * 1024 * 1024) /* bytes of a template */
 #define YOI_TEMPLATE_DEPTH_MAX 64		   /* nested sections */

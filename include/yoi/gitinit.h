@@ -1,0 +1,35 @@
+/*
+ * gitinit.h - what a front end needs of the git layer: libgit2's set-up
+ * and the size of a commit id. Everything that takes a repository is the
+ * library's own (src/git/gitops.h).
+ */
+#ifndef YOI_GITINIT_H
+#define YOI_GITINIT_H
+
+#include "common.h"
+
+/* A commit id as 40 hex digits and a NUL. */
+#define YOI_GIT_OID_HEX 40
+
+/*
+ * libgit2's global set-up (reference counted, like git_libgit2_init), for
+ * every front end: without parsing the system's CA bundle, which only an
+ * HTTPS remote needs (gitinit.c says how); trees are cached up to 4 MiB.
+ * YOI_EIO when libgit2 cannot start. Pair each call with
+ * yoi_git_shutdown.
+ */
+int yoi_git_init(void);
+void yoi_git_shutdown(void);
+
+/*
+ * Load the CA bundle that yoi_git_init deferred, before talking to an
+ * HTTPS remote (a no-op when nothing was deferred). Only while libgit2 is
+ * initialised.
+ */
+int yoi_git_tls_ready(yoi_error *err);
+
+/* How many CA-bundle loads yoi_git_init has deferred in this process
+ * (0 with a libgit2 that does not use mbedTLS). */
+unsigned yoi_git_tls_deferred(void);
+
+#endif
