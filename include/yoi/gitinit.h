@@ -6,7 +6,22 @@
 #ifndef YOI_GITINIT_H
 #define YOI_GITINIT_H
 
+#include <stdbool.h>
+
 #include "common.h"
+
+/* A linked worktree as git records it: the one worktree record of the
+ * library (the worktree loop adds its ticket to it, yoi/work.h). */
+typedef struct yoi_worktree {
+	char *name;   /* admin name (under .git/worktrees/) */
+	char *path;   /* working directory */
+	char *branch; /* short branch name checked out, or NULL (detached) */
+	bool exists;  /* the working directory is there (else prunable) */
+	bool locked;
+} yoi_worktree;
+
+/* Free w's strings and zero it (the struct itself is the caller's). */
+void yoi_worktree_clear(yoi_worktree *w);
 
 /* A commit id as 40 hex digits and a NUL. */
 #define YOI_GIT_OID_HEX 40

@@ -32,6 +32,7 @@
 
 #include <stdbool.h>
 
+#include "gitinit.h"
 #include "plan.h"
 #include "store.h"
 #include "ticket.h"
@@ -136,10 +137,9 @@ int yoi_work_cleanup(yoi_store *st, const yoi_opctx *ctx, const char *id,
 
 /* One worktree of a ticket, for `worktrees` and doctor. */
 typedef struct yoi_work_tree {
+	yoi_worktree wt; /* git's record: name, path, branch, exists */
 	char id[YOI_ID_LEN + 1];
-	char *name, *path, *branch; /* branch NULL when detached */
-	bool exists;		    /* the directory is there */
-	yoi_state state;	    /* YOI_ST_INVALID: no such ticket */
+	yoi_state state; /* YOI_ST_INVALID: no such ticket */
 } yoi_work_tree;
 
 typedef struct yoi_work_trees {

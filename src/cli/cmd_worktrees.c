@@ -37,14 +37,15 @@ int yoi_cmd_worktrees(int argc, char **argv, yoi_ctx *ctx)
 			json_array_append_new(
 			    arr,
 			    json_pack("{s:s, s:s, s:s, s:s?, s:s, s:b}", "id",
-				      t->id, "name", t->name, "path", t->path,
-				      "branch", t->branch, "state",
-				      state_or(t->state), "exists", t->exists));
+				      t->id, "name", t->wt.name, "path",
+				      t->wt.path, "branch", t->wt.branch,
+				      "state", state_or(t->state), "exists",
+				      t->wt.exists));
 		else
 			yoi_cli_println(
 			    "%s  %-10s  %s  %s%s", t->id, state_or(t->state),
-			    t->branch ? t->branch : "(detached)", t->path,
-			    t->exists ? "" : "  (missing)");
+			    t->wt.branch ? t->wt.branch : "(detached)",
+			    t->wt.path, t->wt.exists ? "" : "  (missing)");
 	}
 	yoi_work_trees_free(&w);
 	return arr ? yoi_cli_json(ctx, arr) : 0;

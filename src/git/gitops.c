@@ -232,8 +232,8 @@ void yoi_git_worktree_undo(git_repository *repo, const char *name,
 
 static int cmp_wt(const void *a, const void *b)
 {
-	return strcmp(((const yoi_git_worktree *)a)->name,
-		      ((const yoi_git_worktree *)b)->name);
+	return strcmp(((const yoi_worktree *)a)->name,
+		      ((const yoi_worktree *)b)->name);
 }
 
 /* The short name of the branch checked out in worktree wt, or NULL. */
@@ -278,7 +278,7 @@ int yoi_git_worktrees_list(git_repository *repo, yoi_git_worktrees *out,
 		git_worktree *wt = NULL;
 		if (git_worktree_lookup(&wt, repo, names.strings[i]) < 0)
 			continue; /* vanished meanwhile */
-		yoi_git_worktree *w = &out->v[out->n++];
+		yoi_worktree *w = &out->v[out->n++];
 		w->name = yoi_strdup(names.strings[i]);
 		w->path = strip_slash(yoi_strdup(git_worktree_path(wt)));
 		w->exists = git_worktree_validate(wt) == 0;
@@ -303,17 +303,22 @@ void yoi_git_worktrees_free(yoi_git_worktrees *w)
 {
 	if (!w)
 		return;
-	for (size_t i = 0; i < w->n; i++) {
-		free(w->v[i].name);
-		free(w->v[i].path);
-		free(w->v[i].branch);
-	}
+	for (size_t i = 0; i < w->n; i++)
+		yoi_worktree_clear(&w->v[i]);
 	free(w->v);
 	memset(w, 0, sizeof(*w));
 }
 
-const yoi_git_worktree *yoi_git_worktrees_find_path(const yoi_git_worktrees *w,
-						    const char *path)
+void yoi_worktree_clear(yoi_worktree *w)
+{
+	free(w->name);
+	free(w->path);
+	free(w->branch);
+	memset(w, 0, sizeof(*w));
+}
+
+const yoi_worktree *yoi_git_worktrees_find_path(const yoi_git_worktrees *w,
+						const char *path)
 {
 	char want[PATH_MAX], have[PATH_MAX];
 	const char *p = realpath(path, want) ? want : path;

@@ -111,16 +111,8 @@ void yoi_git_worktree_undo(struct git_repository *repo, const char *name,
 			   const char *branch);
 
 /* One linked worktree. */
-typedef struct yoi_git_worktree {
-	char *name;   /* admin name */
-	char *path;   /* working directory */
-	char *branch; /* short branch name checked out, or NULL (detached) */
-	bool exists;  /* the working directory is there (else prunable) */
-	bool locked;
-} yoi_git_worktree;
-
 typedef struct yoi_git_worktrees {
-	yoi_git_worktree *v;
+	yoi_worktree *v;
 	size_t n;
 } yoi_git_worktrees;
 
@@ -129,8 +121,8 @@ int yoi_git_worktrees_list(struct git_repository *repo, yoi_git_worktrees *out,
 			   yoi_error *err);
 void yoi_git_worktrees_free(yoi_git_worktrees *w);
 /* The worktree with working directory path (realpath-compared), or NULL. */
-const yoi_git_worktree *yoi_git_worktrees_find_path(const yoi_git_worktrees *w,
-						    const char *path);
+const yoi_worktree *yoi_git_worktrees_find_path(const yoi_git_worktrees *w,
+						const char *path);
 
 /*
  * Whether the working directory at path has changes: staged, unstaged or

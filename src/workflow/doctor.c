@@ -9,6 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "store/store_int.h"
 #include "yoi/file.h"
 #include "yoi/graph.h"
 #include "yoi/history.h"
@@ -20,7 +21,6 @@
 #include "yoi/relations.h"
 #include "yoi/thread.h"
 #include "yoi/work.h"
-#include "store/store_int.h"
 
 #define ERR  YOI_DIAG_ERROR
 #define WARN YOI_DIAG_WARNING
@@ -939,7 +939,7 @@ static int check_worktrees(const yoi_store *st, const yoi_strv *tickets,
 	for (size_t i = 0; i < wts.n; i++)
 		if (wts.v[i].state == YOI_ST_CLOSED)
 			yoi_diag_add(d, WARN, "worktree-cleanup-pending",
-				     wts.v[i].path, 0,
+				     wts.v[i].wt.path, 0,
 				     "ticket %s is closed but its worktree is "
 				     "still there; run 'yoi-tickets cleanup "
 				     "%s'",

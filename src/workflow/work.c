@@ -895,7 +895,7 @@ static bool ticket_name(const char *comp, const char *id)
  */
 static int cleanup_owned(const yoi_store *st, const char *id,
 			 const yoi_work_info *w, const char *norm,
-			 const char *top, const yoi_git_worktree *wt,
+			 const char *top, const yoi_worktree *wt,
 			 yoi_error *err)
 {
 	const char *prefix = st->cfg.branch_prefix;
@@ -1015,7 +1015,7 @@ int yoi_work_cleanup(yoi_store *st, const yoi_opctx *ctx, const char *id,
 			goto out;
 		}
 	}
-	const yoi_git_worktree *wt =
+	const yoi_worktree *wt =
 	    wpath ? yoi_git_worktrees_find_path(&wts, wpath) : NULL;
 	int has_branch = yoi_git_branch_exists(st->repo, w.branch);
 	if (has_branch < 0) {
@@ -1115,8 +1115,8 @@ out:
 
 static int cmp_tree(const void *a, const void *b)
 {
-	return strcmp(((const yoi_work_tree *)a)->name,
-		      ((const yoi_work_tree *)b)->name);
+	return strcmp(((const yoi_work_tree *)a)->wt.name,
+		      ((const yoi_work_tree *)b)->wt.name);
 }
 
 int yoi_work_trees_list(const yoi_store *st, yoi_work_trees *out,
@@ -1133,7 +1133,7 @@ int yoi_work_trees_list(const yoi_store *st, yoi_work_trees *out,
 	if (!out->v)
 		rc = oom(err);
 	for (size_t i = 0; rc == 0 && i < wts.n; i++) {
-		const yoi_git_worktree *g = &wts.v[i];
+		yoi_worktree *g = &wts.v[i];
 		char id[YOI_ID_LEN + 1];
 		if (strlen(g->name) < YOI_ID_LEN ||
 		    (g->name[YOI_ID_LEN] && g->name[YOI_ID_LEN] != '-'))
@@ -1144,10 +1144,8 @@ int yoi_work_trees_list(const yoi_store *st, yoi_work_trees *out,
 			continue;
 		yoi_work_tree *w = &out->v[out->n++];
 		memcpy(w->id, id, sizeof(id));
-		w->name = yoi_strdup(g->name);
-		w->path = yoi_strdup(g->path);
-		w->branch = g->branch ? yoi_strdup(g->branch) : NULL;
-		w->exists = g->exists;
+		w->wt = *g; /* the strings move over */
+		memset(g, 0, sizeof(*g));
 		w->state = YOI_ST_INVALID;
 		yoi_ticket *t;
 		yoi_error e2;
@@ -1157,8 +1155,6 @@ int yoi_work_trees_list(const yoi_store *st, yoi_work_trees *out,
 			    yoi_state_parse(yoi_item_get(t->item, "state"));
 			yoi_ticket_free(t);
 		}
-		if (!w->name || !w->path)
-			rc = oom(err);
 	}
 	yoi_git_worktrees_free(&wts);
 	if (rc < 0) {
@@ -1174,11 +1170,8 @@ void yoi_work_trees_free(yoi_work_trees *w)
 {
 	if (!w)
 		return;
-	for (size_t i = 0; i < w->n; i++) {
-		free(w->v[i].name);
-		free(w->v[i].path);
-		free(w->v[i].branch);
-	}
+	for (size_t i = 0; i < w->n; i++)
+		yoi_worktree_clear(&w->v[i].wt);
 	free(w->v);
 	memset(w, 0, sizeof(*w));
 }
