@@ -370,13 +370,11 @@ int yoi_cli_note(int argc, char **argv, yoi_ctx *ctx, const char *kind)
 	    YOI_OPT_FLAG("allow-large", 0, &large, "past the size limit"),
 	    YOI_OPT_END(),
 	};
-	int pr = yoi_cli_parse(ctx, argc, argv, opts);
-	if (pr != YOI_CLI_GO)
-		return pr;
 	char id[YOI_ID_LEN + 1];
-	int rc = yoi_cli_one_id(ctx, argc, argv, id);
-	if (rc)
+	int rc = yoi_cli_parse_id(ctx, argc, argv, opts, id);
+	if (rc != YOI_CLI_GO)
 		return rc;
+	rc = 0;
 	char *text;
 	rc = yoi_cli_text(ctx, message, file, "--message or --file", &text);
 	if (rc)

@@ -12,13 +12,11 @@ int yoi_cmd_deps(int argc, char **argv, yoi_ctx *ctx)
 	    YOI_OPT_FLAG("reverse", 0, &reverse, "what depends on the ticket"),
 	    YOI_OPT_END(),
 	};
-	int pr = yoi_cli_parse(ctx, argc, argv, opts);
-	if (pr != YOI_CLI_GO)
-		return pr;
 	char id[YOI_ID_LEN + 1];
-	int rc = yoi_cli_one_id(ctx, argc, argv, id);
-	if (rc)
+	int rc = yoi_cli_parse_id(ctx, argc, argv, opts, id);
+	if (rc != YOI_CLI_GO)
 		return rc;
+	rc = 0;
 	yoi_routing *r;
 	int e = yoi_routing_load(&r, ctx->store, &ctx->err);
 	if (e < 0)

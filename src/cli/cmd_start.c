@@ -18,13 +18,11 @@ int yoi_cmd_start(int argc, char **argv, yoi_ctx *ctx)
 	    YOI_OPT_FLAG("json", 0, &json, "JSON output"),
 	    YOI_OPT_END(),
 	};
-	int pr = yoi_cli_parse(ctx, argc, argv, opts);
-	if (pr != YOI_CLI_GO)
-		return pr;
 	char id[YOI_ID_LEN + 1];
-	int rc = yoi_cli_one_id(ctx, argc, argv, id);
-	if (rc)
+	int rc = yoi_cli_parse_id(ctx, argc, argv, opts, id);
+	if (rc != YOI_CLI_GO)
 		return rc;
+	rc = 0;
 	yoi_opctx op;
 	if ((rc = yoi_cli_opctx(ctx, &op)))
 		return rc;

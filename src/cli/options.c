@@ -198,3 +198,13 @@ int yoi_cli_parse_globals(yoi_ctx *ctx, int argc, char **argv, int *i)
 	}
 	return YOI_CLI_GO;
 }
+
+int yoi_cli_parse_id(yoi_ctx *ctx, int argc, char **argv,
+		     const yoi_option *opts, char id[YOI_ID_LEN + 1])
+{
+	int pr = yoi_cli_parse(ctx, argc, argv, opts);
+	if (pr != YOI_CLI_GO)
+		return pr;
+	int rc = yoi_cli_one_id(ctx, argc, argv, id);
+	return rc ? rc : YOI_CLI_GO;
+}

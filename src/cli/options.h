@@ -15,6 +15,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "yoi/id.h"
+
 struct yoi_ctx;
 
 typedef enum yoi_opt_kind {
@@ -109,5 +111,13 @@ int yoi_cli_parse(struct yoi_ctx *ctx, int argc, char **argv,
  * printing the error ("unknown or incomplete option 'X'").
  */
 int yoi_cli_parse_globals(struct yoi_ctx *ctx, int argc, char **argv, int *i);
+
+/*
+ * The common case: parse argv against opts, then take the one ticket ID
+ * argument into id (resolved as show resolves it). YOI_CLI_GO to go on,
+ * else the exit status (0 after --help).
+ */
+int yoi_cli_parse_id(struct yoi_ctx *ctx, int argc, char **argv,
+		     const yoi_option *opts, char id[YOI_ID_LEN + 1]);
 
 #endif
