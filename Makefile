@@ -3,7 +3,7 @@
 #   make run        the narrated lifecycle walkthrough in a temporary repo
 #   make test       unit + end-to-end suites
 #   make asan       the whole suite under ASan + UBSan (in build/asan)
-#   make bench      scripts/bench.sh
+#   make bench      scripts/bench.sh (SCALE=1 adds the scaling section)
 #   make browser-test  render --html checked in headless Chromium
 #   make fuzz       libFuzzer targets (tests/fuzz/): FUZZ_RUNS executions
 #                   with FUZZ_SEED, at most FUZZ_SECONDS each (scripts/fuzz.sh)
@@ -203,7 +203,12 @@ asan:
 $(BUILD)/bench-gen: scripts/bench_gen.c $(LIB)
 	$(CC) $(ALL_CFLAGS) -o $@ scripts/bench_gen.c $(LIB) $(ALL_LIBS)
 
-bench: all $(BUILD)/bench-gen
+# The start-up baseline: a trivial C program, linked as cc links one.
+$(BUILD)/bench-noop: scripts/bench_noop.c | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(CC) -std=c17 -Wall -Wextra -Werror -O2 -o $@ $<
+
+bench: all $(BUILD)/bench-gen $(BUILD)/bench-noop
 	sh scripts/bench.sh
 
 # The HTML board (render --html) in headless Chromium; fails without it.
