@@ -3,7 +3,7 @@
 #   make run        the narrated lifecycle walkthrough in a temporary repo
 #   make test       unit + end-to-end suites
 #   make asan       the whole suite under ASan + UBSan (in build/asan)
-#   make bench      scripts/bench.sh
+#   make bench      scripts/bench.sh (SCALE=1 adds the scaling section)
 #   make browser-test  render --html checked in headless Chromium
 #   make fuzz       libFuzzer targets (tests/fuzz/): FUZZ_RUNS executions
 #                   with FUZZ_SEED, at most FUZZ_SECONDS each (scripts/fuzz.sh)
@@ -26,7 +26,32 @@ LDFLAGS_SAN := -fsanitize=address,undefined
 endif
 
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+PKG_LIBS_SHARED := $(PKG_LIBS)
+# libgit2 and the other libraries linked statically (STATIC=1, the
+# default): loading libgit2.so and the ~20 libraries it needs costs a
+# process about twice the spawn of a trivial program (README,
+# Performance). The archives come with the -dev packages deps.sh installs
+# (libgit2-dev brings libmbedtls-dev, libssh2-1-dev, libssl-dev,
+# libhttp-parser-dev, libpcre2-dev, zlib1g-dev). The list is explicit:
+# `pkg-config --static --libs libgit2` omits libssh2's libcrypto and the
+# GSS-API. GSS-API (shared only) is loaded on first use instead (gitgss.c),
+# and the TLS set-up libgit2 does not need is deferred (gitinit.c, --wrap).
+# STATIC=0 links the shared libraries as pkg-config gives them. The
+# executable stays position-independent (ASLR); its ~21,000 relative
+# relocations (mostly libcrypto's tables) are packed (DT_RELR, glibc 2.36).
+STATIC ?= 1
+ifeq ($(STATIC),1)
+CFLAGS_BASE += -DYOI_GIT2_STATIC
+PKG_LIBS   = -Wl,-z,pack-relative-relocs \
+	-Wl,--wrap=mbedtls_x509_crt_parse_file \
+	-Wl,--wrap=mbedtls_ctr_drbg_seed -Wl,--wrap=mbedtls_havege_init \
+	-Wl,--wrap=libssh2_init \
+	-Wl,-u,__wrap_mbedtls_x509_crt_parse_file -Wl,-u,gss_init_sec_context \
+	-Wl,-Bstatic -lgit2 -lmbedtls -lmbedx509 -lmbedcrypto -lhttp_parser \
+	-lssh2 -lcrypto -lpcre2-8 -lz -lyaml -lcmark -ljansson -Wl,-Bdynamic \
+	-ldl
+endif
 CRIT_CFLAGS = $(shell pkg-config --cflags criterion 2>/dev/null)
 CRIT_LIBS   = $(shell pkg-config --libs criterion 2>/dev/null)
 
@@ -142,7 +167,7 @@ $(FUZZ_BUILD)/obj/%.o: %.c | $(DEPS_OK) $(FUZZ_BUILD)/.deps-ok
 		-c -o $@ $<
 
 $(FUZZ_BUILD)/fuzz_%: $(FUZZ_BUILD)/obj/tests/fuzz/fuzz_%.o $(FUZZ_LIB_OBJ)
-	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS) -lpthread
+	$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer -o $@ $^ $(PKG_LIBS_SHARED) -lpthread
 
 # Objects of the pattern chain above are kept, not deleted as intermediate.
 .SECONDARY: $(FUZZ_LIB_OBJ) $(FUZZ_NAMES:%=$(FUZZ_BUILD)/obj/tests/fuzz/fuzz_%.o)
@@ -187,7 +212,12 @@ asan:
 $(BUILD)/bench-gen: scripts/bench_gen.c $(LIB)
 	$(CC) $(ALL_CFLAGS) -o $@ scripts/bench_gen.c $(LIB) $(ALL_LIBS)
 
-bench: all $(BUILD)/bench-gen
+# The start-up baseline: a trivial C program, linked as cc links one.
+$(BUILD)/bench-noop: scripts/bench_noop.c | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(CC) -std=c17 -Wall -Wextra -Werror -O2 -o $@ $<
+
+bench: all $(BUILD)/bench-gen $(BUILD)/bench-noop
 	sh scripts/bench.sh
 
 # The HTML board (render --html) in headless Chromium; fails without it.

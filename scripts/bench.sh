@@ -19,6 +19,16 @@
 # report, not a test: it exits 0 when a target is missed (and says MISSED),
 # and non-zero only when it cannot measure (bad store, failing command).
 #
+# Start-up: yoi-tickets --version and list on an empty store beside the
+# spawn of a trivial C program (build/bench-noop), run by run.
+#
+# Scaling (SCALE=1, opt-in: it writes stores of up to 50,000 tickets,
+# ~800 MiB): list, doctor and route at SCALE_SIZES tickets (1000 10000
+# 50000), SCALE_RUNS runs each (5): the median wall time per ticket, its
+# spread across the sizes (target: the largest per-ticket time within
+# 1.3x the smallest) and the peak RSS (max over the runs; target: <= 256
+# MiB at every size), from bench-gen rss.
+#
 # Environment: BUILD (build), RUNS (7: list, doctor), FAST_RUNS (21: show,
 # create), CAT_RUNS (3: the slow cat(1) baselines of the second table),
 # RENDER_RUNS (5: render --html, which writes a page per ticket),
@@ -39,7 +49,12 @@ case $RUNS$FAST_RUNS$CAT_RUNS$RENDER_RUNS in *[!0-9]*) echo "bench: RUNS, FAST_R
 SRC=$(pwd)
 BIN=$(cd "$BUILD" && pwd)/yoi-tickets
 GEN=$(cd "$BUILD" && pwd)/bench-gen
-for f in "$BIN" "$GEN"; do
+NOOP=$(cd "$BUILD" && pwd)/bench-noop
+SCALE=${SCALE:-0}
+SCALE_SIZES=${SCALE_SIZES:-1000 10000 50000}
+SCALE_RUNS=${SCALE_RUNS:-5}
+case $SCALE_RUNS in '' | *[!0-9]*) echo "bench: SCALE_RUNS must be a number" >&2; exit 2 ;; esac
+for f in "$BIN" "$GEN" "$NOOP"; do
 	[ -x "$f" ] || { echo "bench: $f is missing; run 'make bench'" >&2; exit 2; }
 done
 
@@ -193,7 +208,22 @@ create_cmd() { run1 create.cmd "$BIN" create --title "Benchmark ticket $1"; }
 create_base() { run1 create.base "$GEN" write2 "$TMP/w2/$1"; }
 create_floor() { run1 create.floor "$GEN" gitfloor; }
 
+# start-up: --version, and list on an empty store, beside a trivial C
+# program's spawn.
+EMPTY=$TMP/empty
+mkdir -p "$EMPTY"
+git -C "$EMPTY" init -q .
+(cd "$EMPTY" && "$BIN" init >/dev/null)
+version_cmd() { run1 version.cmd "$BIN" --version; }
+version_base() { run1 version.base "$NOOP"; }
+empty_cmd() { run1 empty.cmd "$BIN" list; }
+empty_base() { run1 empty.base "$NOOP"; }
+
 LOAD0=$(cut -d' ' -f1-3 /proc/loadavg)
+measure version "$FAST_RUNS" cmd base
+cd "$EMPTY"
+measure empty "$FAST_RUNS" cmd base
+cd "$REPO"
 measure list "$RUNS" cmd base cat
 measure show "$FAST_RUNS" cmd base
 measure search "$RUNS" cmd base
@@ -268,6 +298,8 @@ HEAD="command            | median ms | baseline median ms | ratio   | target    
 RULE="-------------------|-----------|--------------------|---------|--------------|----------"
 echo "$HEAD"
 echo "$RULE"
+row "--version" version base x 2
+row "list, empty store" empty base x 2
 row "list --state all" list base ms 100
 row "show ID" show base - -
 row "list --search" search base x 1
@@ -287,12 +319,14 @@ awk -v m="$(median create.cmd)" -v f="$fl" 'BEGIN {
 	printf "%-18s | %9.2f | %18.2f | %6.2fx | %-12s | %s\n", "create - floor", n,
 		f, (f > 0 ? n / f : 0), "<= 10 ms", (n <= 10 ? "pass" : "MISSED") }'
 echo
-echo "libgit2 floor: bench-gen gitfloor: spawn + load libgit2 + git_libgit2_init +"
-echo "  git_repository_open_ext, $fl ms median: every command pays it before any"
-echo "  ticket work (Debian 12's libgit2 1.5.1 loads ~20 libraries and parses the"
-echo "  CA bundle for mbedTLS at init). 'create - floor' is create's own cost."
+echo "libgit2 floor: bench-gen gitfloor: spawn + yoi_git_init (libgit2's set-up"
+echo "  without its TLS set-up, as the engine does it) + git_repository_open_ext,"
+echo "  $fl ms median: every command that opens the store pays it before any"
+echo "  ticket work. 'create - floor' is create's own cost."
 echo
 echo "baselines (measured in the same invocation, interleaved run by run):"
+echo "  --version, list on an empty store: build/bench-noop, a trivial C program"
+echo "          (int main(void) { return 0; }, linked as cc links it)"
 echo "  list:   bench-gen cat $ROOT item: a C reader, one process: readdir, then"
 echo "          open/read/close of every item.md ($N files)"
 echo "  doctor: bench-gen cat $ROOT all: the same for every item.md and thread.md"
@@ -332,6 +366,8 @@ echo "CPU time (user + system of the process and its children; less sensitive to
 echo "a busy machine than wall time), medians of the same runs:"
 echo "command            | cpu ms    | baseline cpu ms    | ratio"
 echo "-------------------|-----------|--------------------|--------"
+cpu "--version" version base
+cpu "list, empty store" empty base
 cpu "list --state all" list base
 cpu "show ID" show base
 cpu "list --search" search base
@@ -343,6 +379,106 @@ cpu "check (1 ticket)" check git
 cpu "render --html" render base
 cpu "render again" rerender base
 echo
+# ---- scaling (SCALE=1) ----
+# srun NAME CMD [ARG...]: one run of CMD with its peak RSS; appends wall
+# ns to NAME and KiB to NAME.rss.
+srun() {
+	out=$1
+	shift
+	set -- $("$GEN" rss "$@") "$@"
+	if [ "$2" != 0 ]; then
+		st=$2
+		shift 4
+		echo "bench: '$*' exited with status $st" >&2
+		FAILED=1
+		return 0
+	fi
+	echo "$1" >>"$TMP/t/$out"
+	echo "$4" >>"$TMP/t/$out.rss"
+}
+if [ "$SCALE" = 1 ]; then
+	echo "scaling: list --state all, doctor, route --json at $SCALE_SIZES tickets;"
+	echo "median wall of $SCALE_RUNS runs, peak RSS the max over them (load average $(cut -d' ' -f1-3 /proc/loadavg) before)"
+	# Each command on the empty store: its fixed cost (start-up,
+	# repository, config), shown so that the per-ticket time can be read
+	# with and without it.
+	cd "$EMPTY"
+	i=1
+	while [ "$i" -le "$SCALE_RUNS" ]; do
+		srun scale.list.0 "$BIN" list --state all
+		srun scale.doctor.0 "$BIN" doctor
+		srun scale.route.0 "$BIN" route --json
+		i=$((i + 1))
+	done
+	cd "$REPO"
+	for c in list doctor route; do
+		m=$(sort -n "$TMP/t/scale.$c.0" | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+		echo "$c $m" >>"$TMP/t/scale.fixed"
+	done
+	echo "command          | tickets | median ms | us/ticket | peak RSS MiB | KiB/ticket"
+	echo "-----------------|---------|-----------|-----------|--------------|-----------"
+	for n in $SCALE_SIZES; do
+		S=$TMP/scale-$n
+		mkdir -p "$S"
+		git -C "$S" init -q .
+		cd "$S"
+		"$BIN" init >/dev/null
+		"$GEN" gen "$ROOT" "$n" "$SEED" >/dev/null 2>"$TMP/scale-gen.log"
+		# The list cache trusts no file changed within 2 s of its
+		# writing (YOI_LISTCACHE_RACY_NS): let the new store age past
+		# that, as any store does, before warming the caches.
+		sleep 3
+		for _ in 1 2; do
+			find "$ROOT" -type f -print0 | xargs -0 cat >/dev/null
+			"$BIN" list --state all >/dev/null
+		done
+		i=1
+		while [ "$i" -le "$SCALE_RUNS" ]; do
+			srun "scale.list.$n" "$BIN" list --state all
+			srun "scale.doctor.$n" "$BIN" doctor
+			srun "scale.route.$n" "$BIN" route --json
+			i=$((i + 1))
+		done
+		for c in list doctor route; do
+			f=$TMP/t/scale.$c.$n
+			m=$(sort -n "$f" | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+			r=$(sort -n "$f.rss" | tail -1)
+			echo "$c $n $m $r" >>"$TMP/t/scale.all"
+			awk -v c="$c" -v n="$n" -v m="$m" -v r="$r" 'BEGIN {
+				printf "%-16s | %7d | %9.1f | %9.2f | %12.1f | %10.2f\n",
+					c, n, m / 1e6, m / 1e3 / n, r / 1024, r / n }'
+		done
+		cd "$REPO"
+		rm -rf "$S"
+	done
+	echo
+	echo "fixed cost (the command on an empty store, median ms):$(awk '{ printf " %s %.2f", $1, $2 / 1e6 }' "$TMP/t/scale.fixed")"
+	echo "command          | us/ticket min..max | spread  | target  | net of fixed cost | peak RSS max MiB | target"
+	echo "-----------------|--------------------|---------|---------|-------------------|------------------|-------"
+	for c in list doctor route; do
+		fx=$(awk -v c="$c" '$1 == c { print $2 }' "$TMP/t/scale.fixed")
+		line=$(awk -v c="$c" -v fx="$fx" '$1 == c {
+			t = $3 / 1e3 / $2
+			u = ($3 - fx) / 1e3 / $2
+			if (!seen || t < lo) lo = t
+			if (!seen || t > hi) hi = t
+			if (!seen || u < nlo) nlo = u
+			if (!seen || u > nhi) nhi = u
+			if ($4 > rss) rss = $4
+			seen = 1
+		} END {
+			sp = lo > 0 ? hi / lo : 0
+			ns = nlo > 0 ? nhi / nlo : 0
+			printf "%-16s | %8.2f..%-8.2f | %6.2fx | %-7s | %6.2fx spread    | %16.1f | %s",
+				c, lo, hi, sp, (sp <= 1.3 ? "pass" : "MISSED"), ns,
+				rss / 1024, (rss / 1024 <= 256 ? "pass" : "MISSED")
+		}' "$TMP/t/scale.all")
+		echo "$line"
+		case $line in *MISSED*) MISSED=$((MISSED + 1)) ;; esac
+	done
+	echo
+fi
+
 if [ "$FAILED" != 0 ]; then
 	echo "bench: a timed command failed (see above); the numbers are not valid" >&2
 	exit 1

@@ -10,6 +10,8 @@
  *                                 CLOCK_MONOTONIC, the exit status, and the
  *                                 user + system CPU time (ns) of CMD and its
  *                                 children
+ *   bench-gen rss CMD [ARG...]    the same, and a fourth field: CMD's peak
+ *                                 resident set size (ru_maxrss, KiB)
  *   bench-gen cat ROOT item|all   read item.md (all: and thread.md) of every
  *                                 ticket directory of ROOT with open/read/
  *                                 close: the I/O floor of list and doctor
@@ -19,10 +21,11 @@
  *                                 item.md written to a temporary file,
  *                                 fsynced, renamed, directory fsynced
  *   bench-gen gitfloor            what any process that finds its repository
- *                                 with libgit2 pays before its own work:
- *                                 loading libgit2, git_libgit2_init (which,
- *                                 in Debian's build, parses the CA bundle
- *                                 for mbedTLS) and git_repository_open_ext
+ *                                 with libgit2 pays before its own work, set
+ *                                 up as the engine sets it up: libgit2 (linked
+ *                                 as the engine links it), yoi_git_init
+ *                                 (libgit2's set-up without the TLS set-up,
+ *                                 gitinit.c) and git_repository_open_ext
  *
  * The store is written with the engine's own formatters (yoi_item_compose,
  * yoi_event_render, yoi_id_encode), so it is byte-for-byte what the engine
@@ -48,6 +51,7 @@
 #include <unistd.h>
 
 #include "yoi/common.h"
+#include "yoi/gitinit.h"
 #include "yoi/id.h"
 #include "yoi/item.h"
 #include "yoi/plan.h"
@@ -741,10 +745,11 @@ static int64_t now_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
 }
 
-static int cmd_time(int argc, char **argv)
+/* time: wall ns, exit status, CPU ns; rss adds the peak RSS in KiB. */
+static int cmd_time(int argc, char **argv, bool rss)
 {
 	if (argc < 3)
-		die("usage: bench-gen time CMD [ARG...]");
+		die("usage: bench-gen %s CMD [ARG...]", rss ? "rss" : "time");
 	posix_spawn_file_actions_t fa;
 	posix_spawn_file_actions_init(&fa);
 	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
@@ -768,7 +773,11 @@ static int cmd_time(int argc, char **argv)
 	int64_t cpu =
 	    (int64_t)(ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000000000LL +
 	    (int64_t)(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) * 1000;
-	printf("%" PRId64 " %d %" PRId64 "\n", t1 - t0, code, cpu);
+	if (rss)
+		printf("%" PRId64 " %d %" PRId64 " %ld\n", t1 - t0, code, cpu,
+		       ru.ru_maxrss);
+	else
+		printf("%" PRId64 " %d %" PRId64 "\n", t1 - t0, code, cpu);
 	return 0;
 }
 
@@ -857,11 +866,11 @@ static int cmd_write2(int argc, char **argv)
 
 static int cmd_gitfloor(void)
 {
-	git_libgit2_init();
+	yoi_git_init();
 	git_repository *repo = NULL;
 	int rc = git_repository_open_ext(&repo, ".", 0, NULL);
 	git_repository_free(repo);
-	git_libgit2_shutdown();
+	yoi_git_shutdown();
 	return rc == 0 ? 0 : 1;
 }
 
@@ -872,7 +881,7 @@ static int cmd_gitfloor(void)
  */
 static int cmd_indexfloor(void)
 {
-	git_libgit2_init();
+	yoi_git_init();
 	git_repository *repo = NULL;
 	git_index *idx = NULL;
 	git_object *tree = NULL;
@@ -887,7 +896,7 @@ static int cmd_indexfloor(void)
 	git_object_free(tree);
 	git_index_free(idx);
 	git_repository_free(repo);
-	git_libgit2_shutdown();
+	yoi_git_shutdown();
 	return rc == 0 && n > 0 ? 0 : 1;
 }
 
@@ -897,7 +906,9 @@ int main(int argc, char **argv)
 	if (!strcmp(mode, "gen"))
 		return cmd_gen(argc, argv);
 	if (!strcmp(mode, "time"))
-		return cmd_time(argc, argv);
+		return cmd_time(argc, argv, false);
+	if (!strcmp(mode, "rss"))
+		return cmd_time(argc, argv, true);
 	if (!strcmp(mode, "cat"))
 		return cmd_cat(argc, argv);
 	if (!strcmp(mode, "write2"))
@@ -907,7 +918,7 @@ int main(int argc, char **argv)
 	if (!strcmp(mode, "indexfloor"))
 		return cmd_indexfloor();
 	fprintf(stderr,
-		"usage: bench-gen gen ROOT N [SEED] | time CMD [ARG...] "
+		"usage: bench-gen gen ROOT N [SEED] | time|rss CMD [ARG...] "
 		"| cat ROOT item|all | write2 DIR | gitfloor | indexfloor\n");
 	return 2;
 }

@@ -28,23 +28,36 @@ void yoi_worktree_clear(yoi_worktree *w);
 
 /*
  * libgit2's global set-up (reference counted, like git_libgit2_init), for
- * every front end: without parsing the system's CA bundle, which only an
- * HTTPS remote needs (gitinit.c says how); trees are cached up to 4 MiB.
- * YOI_EIO when libgit2 cannot start. Pair each call with
- * yoi_git_shutdown.
+ * every front end: without seeding mbedTLS's random number generator or
+ * parsing the system's CA bundle, which only an HTTPS remote needs
+ * (src/git/gitinit.c says how); trees are cached up to 4 MiB. YOI_EIO when
+ * libgit2 cannot start. Pair each call with yoi_git_shutdown. Call it
+ * only where libgit2 is used: the CLI does not at start-up, the store
+ * opens it when it opens the repository.
  */
 int yoi_git_init(void);
 void yoi_git_shutdown(void);
 
 /*
- * Load the CA bundle that yoi_git_init deferred, before talking to an
- * HTTPS remote (a no-op when nothing was deferred). Only while libgit2 is
- * initialised.
+ * Seed the generator and load the CA bundle that yoi_git_init deferred,
+ * before talking to an HTTPS remote (a no-op when nothing was deferred).
+ * Only while libgit2 is initialised. Mandatory before any TLS: an
+ * unseeded generator cannot make a TLS session.
  */
 int yoi_git_tls_ready(yoi_error *err);
 
 /* How many CA-bundle loads yoi_git_init has deferred in this process
  * (0 with a libgit2 that does not use mbedTLS). */
 unsigned yoi_git_tls_deferred(void);
+/* How many generator seedings yoi_git_init has deferred (the same). */
+unsigned yoi_git_tls_seeds_deferred(void);
+
+/*
+ * Whether this process has loaded the GSS-API library (gitgss.c: with a
+ * statically linked libgit2, only on libgit2's first GSS-API call, which
+ * only HTTP Negotiate authentication makes). Always false with a shared
+ * libgit2, which loads it itself.
+ */
+bool yoi_git_gss_loaded(void);
 
 #endif

@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include "cli.h"
-#include "yoi/gitinit.h"
 
 const yoi_command yoi_commands[] = {
     {"init", yoi_cmd_init, "create the ticket store in this repository"},
@@ -60,10 +59,11 @@ int main(int argc, char **argv)
 	 * and no temporary file is left behind; SIGXFSZ would kill us mid-way.
 	 */
 	signal(SIGXFSZ, SIG_IGN);
-	if (yoi_git_init() < 0) {
-		fprintf(stderr, "yoi-tickets: libgit2 cannot start\n");
-		return YOI_EXIT_IO;
-	}
+	/*
+	 * libgit2 is not set up here: the store sets it up when it opens the
+	 * repository, so that --version, help and usage errors pay nothing
+	 * for it (README, Performance: which commands pay for what).
+	 */
 	yoi_ctx ctx = {0};
 	ctx.wait_sec = 10;
 	ctx.cmd = "yoi-tickets";

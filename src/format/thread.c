@@ -1131,18 +1131,25 @@ int yoi_event_render(yoi_buf *out, const yoi_event_spec *spec, bool crlf,
 
 size_t yoi_thread_complete_len(const char *buf, size_t len)
 {
-	size_t keep = 0, pos = 0;
-	while (pos < len) {
-		const char *nl = memchr(buf + pos, '\n', len - pos);
-		size_t end = nl ? (size_t)(nl - buf) : len;
-		size_t n = end - pos;
+	/*
+	 * The last "---" line, found from the end: a whole thread ends in
+	 * one, so this reads its last line, not every line (doctor and
+	 * every thread load call it).
+	 */
+	size_t e = len; /* lines at or after e are examined */
+	while (e > 0) {
+		bool nl = buf[e - 1] == '\n';
+		size_t end = nl ? e - 1 : e; /* the line is [start, end) */
+		const char *prev = memrchr(buf, '\n', end);
+		size_t start = prev ? (size_t)(prev - buf) + 1 : 0;
+		size_t n = end - start;
 		if (n && buf[end - 1] == '\r')
 			n--;
-		if (n == 3 && memcmp(buf + pos, "---", 3) == 0)
-			keep = nl ? end + 1 : len;
-		pos = nl ? end + 1 : len;
+		if (n == 3 && memcmp(buf + start, "---", 3) == 0)
+			return nl ? end + 1 : len;
+		e = start;
 	}
-	return keep;
+	return 0;
 }
 
 bool yoi_thread_torn_tail(const char *buf, size_t len, size_t *keep)

@@ -3,6 +3,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -381,60 +382,83 @@ static unsigned schema_file(const char *name)
 /*
  * Any symlink under artifacts/ (or artifacts/ itself) could escape it.
  * The same listing says whether the schema files exist, so a ticket
- * without them (the common case) costs no open(2) for them at all.
+ * without them (the common case) costs no open(2) for them at all. The
+ * listing's entry types say what each entry is (an lstat only where the
+ * file system does not tell); fd is the directory dir, opened without
+ * following a link, and is closed here.
  */
-static void check_artifacts(const char *dir, int depth, yoi_diag *d,
+static void check_artifacts(int fd, const char *dir, int depth, yoi_diag *d,
 			    unsigned *found)
 {
-	DIR *dp = opendir(dir);
-	if (!dp)
+	DIR *dp = fdopendir(fd);
+	if (!dp) {
+		close(fd);
 		return;
+	}
 	struct dirent *de;
 	while ((de = readdir(dp))) {
-		if (is(de->d_name, ".") || is(de->d_name, ".."))
+		const char *name = de->d_name;
+		if (is(name, ".") || is(name, ".."))
 			continue;
-		char *p = yoi_path_join(dir, de->d_name);
+		unsigned type = de->d_type;
 		struct stat sb;
-		if (p && lstat(p, &sb) == 0) {
-			unsigned bit = depth ? 0 : schema_file(de->d_name);
-			if (S_ISLNK(sb.st_mode)) {
-				yoi_diag_add(
-				    d, ERR, "artifact-symlink", p, 0,
-				    "symbolic link in artifacts/ may "
-				    "point outside the ticket; replace "
-				    "it with the file");
-			} else {
-				/* Never open a FIFO: it could hang. */
-				if (bit && S_ISREG(sb.st_mode))
-					*found |= bit;
-				else if (bit)
-					yoi_diag_add(
-					    d, ERR, "file-not-regular", p, 0,
-					    "%s is not a regular file; "
-					    "replace it with the file",
-					    de->d_name);
-				if (S_ISDIR(sb.st_mode) && depth < 16)
-					check_artifacts(p, depth + 1, d, found);
-			}
+		if (type == DT_UNKNOWN) {
+			if (fstatat(dirfd(dp), name, &sb, AT_SYMLINK_NOFOLLOW) <
+			    0)
+				continue; /* vanished while we looked */
+			type = IFTODT(sb.st_mode);
+		}
+		unsigned bit = depth ? 0 : schema_file(name);
+		bool sub = type == DT_DIR && depth < 16;
+		if (type != DT_LNK && !sub && (!bit || type == DT_REG)) {
+			*found |= bit;
+			continue;
+		}
+		char *p = yoi_path_join(dir, name);
+		if (!p)
+			continue;
+		if (type == DT_LNK) {
+			yoi_diag_add(d, ERR, "artifact-symlink", p, 0,
+				     "symbolic link in artifacts/ may point "
+				     "outside the ticket; replace it with the "
+				     "file");
+		} else {
+			/* Never open a FIFO: it could hang. */
+			if (bit)
+				yoi_diag_add(d, ERR, "file-not-regular", p, 0,
+					     "%s is not a regular file; "
+					     "replace it with the file",
+					     name);
+			int sfd = sub ? openat(dirfd(dp), name,
+					       O_RDONLY | O_DIRECTORY |
+						   O_NOFOLLOW | O_CLOEXEC)
+				      : -1;
+			if (sfd >= 0)
+				check_artifacts(sfd, p, depth + 1, d, found);
 		}
 		free(p);
 	}
 	closedir(dp);
 }
 
-/* Read a ticket file for doctor; symlinks and oversize files are findings. */
-static bool read_for_check(const char *path, yoi_buf *b, yoi_diag *d)
+/*
+ * Read a ticket file for doctor: name relative to the ticket directory
+ * dfd (the full path when dfd is AT_FDCWD), path the full path findings
+ * name. Symlinks and oversize files are findings; YOI_ENOTFOUND (no such
+ * entry) is not, and is returned as such.
+ */
+static int read_for_check(int dfd, const char *name, const char *path,
+			  yoi_buf *b, yoi_diag *d)
 {
 	yoi_error e = {0};
-	int rc = yoi_file_read(path, YOI_FILE_MAX, b, &e);
-	if (rc == 0)
-		return true;
-	if (rc != YOI_ENOTFOUND)
+	const char *at = dfd == AT_FDCWD ? path : name;
+	int rc = yoi_file_read_at(dfd, at, YOI_FILE_MAX, b, &e);
+	if (rc < 0 && rc != YOI_ENOTFOUND)
 		yoi_diag_add(d, ERR,
 			     rc == YOI_EREFUSED ? "file-not-regular"
 						: "file-unreadable",
-			     path, 0, "%s", bare_msg(e.msg, path));
-	return false;
+			     path, 0, "%s", bare_msg(e.msg, at));
+	return rc;
 }
 
 /* One outgoing edge of a ticket, kept for the store-wide pass. */
@@ -624,6 +648,12 @@ static bool orphan_shape(const char *dir)
 	return orphan_walk(dir, false);
 }
 
+/*
+ * One ticket directory. Its files are read relative to the directory,
+ * held open (short lookups; no stat of a file before reading it: a
+ * missing file is the read's ENOENT), and its full paths are only for
+ * the findings.
+ */
 static void check_one(const yoi_store *st, const char *name, doctor_worker *w,
 		      doctor_ticket *tk)
 {
@@ -635,39 +665,48 @@ static void check_one(const yoi_store *st, const char *name, doctor_worker *w,
 	char *rp = dir ? yoi_path_join(dir, "resolution.md") : NULL;
 	tk->state = YOI_ST_INVALID;
 	tk->first = w->nedges;
+	int dfd = -1;
 	if (!rp) {
 		w->nomem = true;
 		goto out;
 	}
-	if (!yoi_exists(ip) && !yoi_exists(tp) && orphan_shape(dir)) {
+	dfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	int at = dfd >= 0 ? dfd : AT_FDCWD;
+	int irc = read_for_check(at, "item.md", ip, &w->item, d);
+	int trc = read_for_check(at, "thread.md", tp, &w->thread, d);
+	bool has_item = irc == 0, has_thread = trc == 0;
+	bool missing_item = irc == YOI_ENOTFOUND;
+	bool missing_thread = trc == YOI_ENOTFOUND;
+	if (missing_item && missing_thread && orphan_shape(dir)) {
 		yoi_diag_add(d, ERR, "layout-orphan", dir, 0,
 			     "a ticket directory left by an interrupted "
 			     "create: no item.md, no thread.md, nothing of "
 			     "value; 'doctor --fix' removes it");
 		goto out;
 	}
-	bool has_item = read_for_check(ip, &w->item, d);
-	bool has_thread = read_for_check(tp, &w->thread, d);
-	bool missing_item = !has_item && !yoi_exists(ip);
-	bool missing_thread = !has_thread && !yoi_exists(tp);
 	unsigned found = 0;
-	if (yoi_is_dir(ap))
-		check_artifacts(ap, 0, d, &found);
-	else if (yoi_exists(ap))
+	int afd = openat(at, at == AT_FDCWD ? ap : "artifacts",
+			 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (afd >= 0)
+		check_artifacts(afd, ap, 0, d, &found);
+	else if (errno == ELOOP || errno == ENOTDIR)
 		yoi_diag_add(d, ERR, "artifact-symlink", ap, 0,
 			     "artifacts is not a directory (a symlink or a "
 			     "file); replace it with a directory");
-	else
+	else if (errno == ENOENT)
 		yoi_diag_add(d, WARN, "layout-missing-artifacts", ap, 0,
 			     "the artifacts/ directory is missing; 'doctor "
 			     "--fix' creates it");
+	struct stat sb;
 	yoi_ticket_files f = {
 	    .id = name,
 	    .item = has_item ? w->item.ptr : NULL,
 	    .item_len = w->item.len,
 	    .thread = has_thread ? w->thread.ptr : NULL,
 	    .thread_len = w->thread.len,
-	    .has_resolution = yoi_is_file(rp),
+	    .has_resolution = fstatat(at, at == AT_FDCWD ? rp : "resolution.md",
+				      &sb, AT_SYMLINK_NOFOLLOW) == 0 &&
+			      S_ISREG(sb.st_mode),
 	    .item_path = ip,
 	    .thread_path = tp,
 	};
@@ -685,6 +724,8 @@ static void check_one(const yoi_store *st, const char *name, doctor_worker *w,
 	if (tk->has_plan)
 		check_links(name, ap, true, w);
 out:
+	if (dfd >= 0)
+		close(dfd);
 	tk->n = w->nedges - tk->first;
 	free(dir);
 	free(ip);

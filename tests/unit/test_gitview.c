@@ -490,37 +490,3 @@ Test(gitview, random_changes_agree_with_git, .timeout = 120)
 			sh("git commit -q --no-verify --allow-empty -m c");
 	}
 }
-
-/*
- * libgit2's set-up through yoi_git_init does not parse the CA bundle when
- * libgit2 uses mbedTLS (Debian's build): the request is deferred, and
- * yoi_git_tls_ready loads it later, once.
- */
-Test(gitinit, the_ca_bundle_is_deferred_until_asked_for)
-{
-	git_libgit2_shutdown(); /* this suite's own init is not needed */
-	FILE *f = fopen("/proc/self/maps", "r");
-	cr_assert_not_null(f);
-	char line[512];
-	bool mbedtls = false;
-	while (fgets(line, sizeof(line), f))
-		mbedtls |= strstr(line, "libmbedx509") != NULL;
-	fclose(f);
-	cr_assert_eq(yoi_git_init(), 0);
-	if (!mbedtls || !(git_libgit2_features() & GIT_FEATURE_HTTPS)) {
-		cr_expect_eq(yoi_git_tls_deferred(), 0);
-		yoi_git_shutdown();
-		return;
-	}
-	cr_assert_eq(yoi_git_tls_deferred(), 1,
-		     "libgit2 with mbedTLS asked for the bundle %u times",
-		     yoi_git_tls_deferred());
-	yoi_error err = {0};
-	cr_assert_eq(yoi_git_tls_ready(&err), 0, "%s", err.msg);
-	cr_assert_eq(yoi_git_tls_ready(&err), 0, "a second call is a no-op");
-	/* A second init while libgit2 is up defers nothing more. */
-	cr_assert_eq(yoi_git_init(), 0);
-	cr_assert_eq(yoi_git_tls_deferred(), 1);
-	yoi_git_shutdown();
-	yoi_git_shutdown();
-}
