@@ -30,7 +30,8 @@
 # MiB at every size), from bench-gen rss.
 #
 # Environment: BUILD (build), RUNS (7: list, doctor), FAST_RUNS (21: show,
-# create), CAT_RUNS (3: the slow cat(1) baselines of the second table),
+# create, and the per-ticket rows at two sizes), SMALL (100: the small
+# store of those rows), CAT_RUNS (3: the slow cat(1) baselines of the second table),
 # RENDER_RUNS (5: render --html, which writes a page per ticket),
 # SEED (the store's random seed), COMMIT=1 commits the store (slow: git
 # hashes every file), KEEP=1 keeps the temporary directory, TMPDIR.
@@ -256,6 +257,93 @@ git commit -q --no-verify -m "one ticket changed"
 check_cmd() { run1 check.cmd "$BIN" check --base HEAD^ --head HEAD; }
 check_git() { run1 check.git git diff --name-only HEAD^ HEAD; }
 measure check "$FAST_RUNS" cmd git
+
+# ---- per-ticket commands at two sizes (issue 15) ----
+# The same commands on a SMALL-ticket store (another repository, same
+# generator and seed) and on this one, interleaved run by run. Both sides
+# run through env -C DIR, so each pays the same extra exec. Mutations are
+# undone untimed, so every round times the same work.
+SMALL=${SMALL:-100}
+SREPO=$TMP/small
+mkdir -p "$SREPO"
+(
+	cd "$SREPO"
+	git init -q .
+	git config user.name "bench"
+	git config user.email "bench@example.invalid"
+	"$BIN" init >/dev/null
+	"$GEN" gen "$ROOT" "$SMALL" "$SEED" >"$TMP/ids.small" 2>/dev/null
+	"$BIN" list --state all >/dev/null
+)
+# quiet DIR CMD...: run CMD in DIR, output discarded (untimed steps).
+quiet() { d=$1; shift; env -C "$d" "$@" >/dev/null 2>&1; }
+# pick DIR STATE: a ticket of DIR's store in STATE.
+pick() {
+	grep -rl --include=item.md "^state: '$2'" "$1/$ROOT" | head -1 | xargs dirname | xargs basename
+}
+# queueable DIR: a ready ticket whose queue guard passes (left ready).
+queueable() {
+	for q in $(grep -rl --include=item.md "^state: 'ready'" "$1/$ROOT" | xargs -n1 dirname | xargs -n1 basename); do
+		if env -C "$1" "$BIN" state "$q" queued >/dev/null 2>&1; then
+			quiet "$1" "$BIN" state "$q" planning --reason bench
+			quiet "$1" "$BIN" state "$q" ready --summary bench
+			echo "$q"
+			return 0
+		fi
+	done
+	echo "bench: no ready ticket of $1 passes the queue guard" >&2
+	exit 1
+}
+B_SHOW=$(sed -n "$((1 + N / 2))p" "$TMP/ids")
+S_SHOW=$(sed -n "$((1 + SMALL / 2))p" "$TMP/ids.small")
+B_WORK=$(pick "$REPO" inprogress)
+S_WORK=$(pick "$SREPO" inprogress)
+B_QUEUE=$(queueable "$REPO")
+S_QUEUE=$(queueable "$SREPO")
+B_REL=$(env -C "$REPO" "$BIN" create --title "bench relation source" | head -1)
+S_REL=$(env -C "$SREPO" "$BIN" create --title "bench relation source" | head -1)
+for v in B_SHOW S_SHOW B_WORK S_WORK B_QUEUE S_QUEUE B_REL S_REL; do
+	eval "[ -n \"\$$v\" ]" || { echo "bench: no ticket for $v" >&2; exit 1; }
+done
+# One side of each: NAME_big and NAME_small.
+pshow_big() { run1 pshow.cmd env -C "$REPO" "$BIN" show "$B_SHOW"; }
+pshow_small() { run1 pshow.small env -C "$SREPO" "$BIN" show "$S_SHOW"; }
+pcomment_big() { run1 pcomment.cmd env -C "$REPO" "$BIN" comment "$B_SHOW" --message "bench $1"; }
+pcomment_small() { run1 pcomment.small env -C "$SREPO" "$BIN" comment "$S_SHOW" --message "bench $1"; }
+# state (unguarded): inprogress -> done, then done -> inprogress (rework).
+pstate_big() {
+	run1 pstate.cmd env -C "$REPO" "$BIN" state "$B_WORK" done
+	run1 pstate.cmd env -C "$REPO" "$BIN" state "$B_WORK" inprogress --reason bench
+}
+pstate_small() {
+	run1 pstate.small env -C "$SREPO" "$BIN" state "$S_WORK" done
+	run1 pstate.small env -C "$SREPO" "$BIN" state "$S_WORK" inprogress --reason bench
+}
+# queue (guarded): ready -> queued; back to ready untimed.
+pqueue_big() {
+	run1 pqueue.cmd env -C "$REPO" "$BIN" state "$B_QUEUE" queued
+	quiet "$REPO" "$BIN" state "$B_QUEUE" planning --reason bench
+	quiet "$REPO" "$BIN" state "$B_QUEUE" ready --summary bench
+}
+pqueue_small() {
+	run1 pqueue.small env -C "$SREPO" "$BIN" state "$S_QUEUE" queued
+	quiet "$SREPO" "$BIN" state "$S_QUEUE" planning --reason bench
+	quiet "$SREPO" "$BIN" state "$S_QUEUE" ready --summary bench
+}
+# relation add (cycle check from a ticket in the store's graph); removed untimed.
+preladd_big() {
+	run1 preladd.cmd env -C "$REPO" "$BIN" relation add "$B_REL" --kind depends_on --target "$B_SHOW"
+	quiet "$REPO" "$BIN" relation remove "$B_REL" --kind depends_on --target "$B_SHOW"
+}
+preladd_small() {
+	run1 preladd.small env -C "$SREPO" "$BIN" relation add "$S_REL" --kind depends_on --target "$S_SHOW"
+	quiet "$SREPO" "$BIN" relation remove "$S_REL" --kind depends_on --target "$S_SHOW"
+}
+measure pshow "$FAST_RUNS" big small
+measure pcomment "$FAST_RUNS" big small
+measure pstate "$FAST_RUNS" big small
+measure pqueue "$FAST_RUNS" big small
+measure preladd "$FAST_RUNS" big small
 LOAD1=$(cut -d' ' -f1-3 /proc/loadavg)
 
 # ---- report ----
@@ -312,6 +400,12 @@ row "pre-commit vs floor" precommit floor - -
 row "check (1 ticket)" check git x 2
 row "render --html" render base ms 5000
 row "render again" rerender base - -
+row "show ID vs read" show base x 3
+row "show @$N/@$SMALL" pshow small x 1.2
+row "comment @$N/@$SMALL" pcomment small x 1.2
+row "state @$N/@$SMALL" pstate small x 1.2
+row "queue @$N/@$SMALL" pqueue small x 1.5
+row "rel add @$N/@$SMALL" preladd small x 1.5
 # create's own work: the command less the libgit2 floor every command pays.
 fl=$(median create.floor)
 awk -v m="$(median create.cmd)" -v f="$fl" 'BEGIN {
@@ -348,6 +442,10 @@ echo "  check:  check --base HEAD^ --head HEAD on one commit changing one ticket
 echo "          beside git diff --name-only HEAD^ HEAD"
 echo "  search: list --state all --search $SEARCH_WORD beside ${SEARCH_FLOOR% >*}"
 echo "  show:   cat ID/item.md ID/thread.md of the same ticket (a different one each run)"
+echo "  X @$N/@$SMALL: the command on this store beside the same command on a"
+echo "          $SMALL-ticket store (same generator and seed), both through env -C;"
+echo "          show and comment one ticket, state inprogress <-> done (unguarded),"
+echo "          queue ready -> queued (guard), rel add depends_on (cycle check)"
 echo "  create: bench-gen write2 DIR: spawn + mkdir DIR, DIR/artifacts, .gitkeep,"
 echo "          thread.md O_APPEND+fsync, item.md tmp+fsync+rename, dir fsync"
 echo "          (the I/O create does)"
@@ -378,6 +476,11 @@ cpu "pre-commit" precommit index
 cpu "check (1 ticket)" check git
 cpu "render --html" render base
 cpu "render again" rerender base
+cpu "show @$N/@$SMALL" pshow small
+cpu "comment @$N/@$SMALL" pcomment small
+cpu "state @$N/@$SMALL" pstate small
+cpu "queue @$N/@$SMALL" pqueue small
+cpu "rel add @$N/@$SMALL" preladd small
 echo
 # ---- scaling (SCALE=1) ----
 # srun NAME CMD [ARG...]: one run of CMD with its peak RSS; appends wall

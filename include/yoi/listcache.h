@@ -7,7 +7,9 @@
  * files modified within YOI_LISTCACHE_RACY_NS of writing the cache are
  * not stored ("racily clean"), so an edit within one timestamp tick is
  * never missed. A torn or corrupt cache is ignored (it is only a cache).
- * yoi_rows_load is the way in: list, route, show and the guards use it.
+ * yoi_rows_load is the way in: list and the whole-store views use it (show,
+ * the guards and relation add read only the tickets the links cache,
+ * revcache.h, points them to).
  *
  * Ownership: yoi_listcache owns its rows; yoi_listcache_free. A yoi_row
  * owns its strings; yoi_row_free.

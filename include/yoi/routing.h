@@ -40,6 +40,24 @@ typedef struct yoi_routing {
 
 int yoi_routing_load(yoi_routing **out, const yoi_store *st, yoi_error *err);
 void yoi_routing_free(yoi_routing *r);
+/*
+ * The routing view of only the tickets linked to the seeds (revcache.h,
+ * yoi_revcache_near: the seeds, every ticket they name or that names
+ * them, and every ticket whose links files are unreadable; with
+ * YOI_ROUTING_CLOSURE, everything connected to them), found through the
+ * links cache without reading the other tickets. Each ticket in the view
+ * is read from its own files, as yoi_routing_load reads it; edges to
+ * tickets outside the view are left out. Enough for a ticket's relations,
+ * blockers and guard (one step), and for a cycle check (WAITS from the
+ * blocker, with the waiter as a seed too). Errors
+ * as yoi_routing_load.
+ */
+#define YOI_ROUTING_WAITS 1u
+
+int yoi_routing_load_near(yoi_routing **out, const yoi_store *st,
+			  const char *const *seeds, size_t nseeds,
+			  unsigned flags, yoi_error *err);
+
 /* Index of id, or YOI_GRAPH_NONE. */
 size_t yoi_routing_find(const yoi_routing *r, const char *id);
 
@@ -65,8 +83,9 @@ int yoi_routing_record(yoi_store *st, const yoi_opctx *op, const yoi_routing *r,
 
 /*
  * The state machine's guard over a store (a yoi_guard_fn): loads the
- * routing view on its first call (under the caller's lock) and asks the
- * graph. YOI_ECORRUPT (why names the file) while the ticket's own
+ * routing view near the ticket (yoi_routing_load_near) on its first call
+ * (under the caller's lock; again when asked about another ticket) and
+ * asks the graph. YOI_ECORRUPT (why names the file) while the ticket's own
  * relations.json or plan file cannot be fully read: a depends_on or
  * blocked_by could be missing, so the guard may not pass on it. (Another
  * ticket's unreadable file could hide a `blocks`; doctor and route
@@ -76,6 +95,7 @@ int yoi_routing_record(yoi_store *st, const yoi_opctx *op, const yoi_routing *r,
 typedef struct yoi_routing_guard {
 	const yoi_store *st;
 	yoi_routing *r;
+	char near[YOI_ID_LEN + 1]; /* the ticket r was loaded around */
 } yoi_routing_guard;
 
 int yoi_routing_guard_fn(void *ctx, const char *id, yoi_state from,

@@ -146,12 +146,13 @@ int yoi_cmd_show(int argc, char **argv, yoi_ctx *ctx)
 				YOI_LOAD_ITEM | YOI_LOAD_THREAD, &ctx->err);
 	if (e < 0)
 		return yoi_cli_fail(ctx, e);
-	/* Relations: outgoing, incoming (derived by scanning), blockers. */
+	/* Relations: outgoing, incoming (the links cache), blockers. */
 	yoi_routing *r = NULL;
+	const char *seed = id;
 	json_t *rel_json = NULL;
 	yoi_buf rel_text = YOI_BUF_INIT;
 	yoi_error rerr;
-	if (yoi_routing_load(&r, ctx->store, &rerr) == 0) {
+	if (yoi_routing_load_near(&r, ctx->store, &seed, 1, 0, &rerr) == 0) {
 		yoi_cli_relations_view(r, id, -1, &rel_json, &rel_text);
 		const yoi_routing_ticket *bad = yoi_routing_bad_links(r);
 		if (bad)

@@ -28,8 +28,15 @@ static int refuse_cycle(const yoi_store *st, const char *id, yoi_rel_kind kind,
 {
 	if (kind != YOI_REL_DEPENDS_ON && kind != YOI_REL_BLOCKS)
 		return 0;
+	/*
+	 * A cycle through the new edge is a path from the blocker back to
+	 * the waiter: only what the blocker waits for (and the two) matter.
+	 */
 	yoi_routing *r;
-	int rc = yoi_routing_load(&r, st, err);
+	const char *seeds[2] = {kind == YOI_REL_DEPENDS_ON ? target : id,
+				kind == YOI_REL_DEPENDS_ON ? id : target};
+	int rc =
+	    yoi_routing_load_near(&r, st, seeds, 2, YOI_ROUTING_WAITS, err);
 	if (rc < 0)
 		return rc;
 	/* depends_on: id waits for target; blocks: target waits for id. */

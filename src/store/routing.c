@@ -10,6 +10,7 @@
 #include "yoi/file.h"
 #include "yoi/listcache.h"
 #include "yoi/par.h"
+#include "yoi/revcache.h"
 #include "store/store_int.h"
 
 typedef struct load_job {
@@ -190,36 +191,29 @@ static int build_graph(yoi_routing *r, yoi_error *err)
 	return rc;
 }
 
-int yoi_routing_load(yoi_routing **out, const yoi_store *st, yoi_error *err)
+/* r with n tickets named by ids (sorted), states unknown. */
+static yoi_routing *routing_new(const yoi_strv *ids)
 {
-	*out = NULL;
-	yoi_strv ids = {0};
-	int rc = yoi_store_ids(st, &ids, err);
-	if (rc < 0)
-		return rc;
 	yoi_routing *r = calloc(1, sizeof(*r));
 	if (r)
-		r->t = calloc(ids.n ? ids.n : 1, sizeof(*r->t));
+		r->t = calloc(ids->n ? ids->n : 1, sizeof(*r->t));
 	if (!r || !r->t) {
 		free(r);
-		yoi_strv_free(&ids);
-		return yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
+		return NULL;
 	}
-	r->n = ids.n;
-	for (size_t i = 0; i < ids.n; i++) {
-		memcpy(r->t[i].id, ids.v[i], YOI_ID_LEN + 1);
+	r->n = ids->n;
+	for (size_t i = 0; i < ids->n; i++) {
+		memcpy(r->t[i].id, ids->v[i], YOI_ID_LEN + 1);
 		r->t[i].state = YOI_ST_INVALID;
 		r->t[i].queued_at = -1;
 	}
-	uint32_t *art = calloc(ids.n ? ids.n : 1, sizeof(*art));
-	rc = art ? rows_fill(r, st, &ids, art, err)
-		 : yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
-	yoi_strv_free(&ids);
-	if (rc < 0) {
-		free(art);
-		yoi_routing_free(r);
-		return rc;
-	}
+	return r;
+}
+
+/* The links files of every ticket of r, then the graph; frees r on error. */
+static int links_and_graph(yoi_routing **out, yoi_routing *r,
+			   const yoi_store *st, uint32_t *art, yoi_error *err)
+{
 	load_job j = {st, open(st->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC), r,
 		      art};
 	if (j.root_fd < 0) {
@@ -232,13 +226,114 @@ int yoi_routing_load(yoi_routing **out, const yoi_store *st, yoi_error *err)
 	yoi_par_for(r->n, yoi_par_threads(r->n), load_nth, &j);
 	close(j.root_fd);
 	free(art);
-	rc = build_graph(r, err);
+	int rc = build_graph(r, err);
 	if (rc < 0) {
 		yoi_routing_free(r);
 		return rc;
 	}
 	*out = r;
 	return 0;
+}
+
+int yoi_routing_load(yoi_routing **out, const yoi_store *st, yoi_error *err)
+{
+	*out = NULL;
+	yoi_strv ids = {0};
+	int rc = yoi_store_ids(st, &ids, err);
+	if (rc < 0)
+		return rc;
+	yoi_routing *r = routing_new(&ids);
+	uint32_t *art = calloc(ids.n ? ids.n : 1, sizeof(*art));
+	if (!r || !art) {
+		free(art);
+		yoi_routing_free(r);
+		yoi_strv_free(&ids);
+		return yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
+	}
+	rc = rows_fill(r, st, &ids, art, err);
+	yoi_strv_free(&ids);
+	if (rc < 0) {
+		free(art);
+		yoi_routing_free(r);
+		return rc;
+	}
+	return links_and_graph(out, r, st, art, err);
+}
+
+typedef struct near_job {
+	const yoi_store *st;
+	yoi_routing *r;
+	bool nomem;
+} near_job;
+
+/* State, queued_at and title of one ticket, from its frontmatter. */
+static void front_nth(void *ctx, size_t i, unsigned worker)
+{
+	(void)worker;
+	near_job *j = ctx;
+	yoi_routing_ticket *t = &j->r->t[i];
+	yoi_ticket *tk;
+	yoi_error err;
+	char et[YOI_ERRTEXT_MAX];
+	if (yoi_ticket_load(&tk, j->st, t->id, YOI_LOAD_FRONTMATTER, &err) <
+	    0) {
+		note_err(t, yoi_error_text(&err, et, sizeof(et)));
+		return;
+	}
+	const char *state = yoi_item_get(tk->item, "state");
+	t->state = state ? yoi_state_parse(state) : YOI_ST_INVALID;
+	int64_t q;
+	const char *qa = yoi_item_get(tk->item, "queued_at");
+	if (qa && yoi_time_parse(qa, &q) == 0)
+		t->queued_at = q;
+	const char *title = yoi_item_get(tk->item, "title");
+	if (title && !(t->title = yoi_strdup(title)))
+		j->nomem = true;
+	yoi_ticket_free(tk);
+}
+
+int yoi_routing_load_near(yoi_routing **out, const yoi_store *st,
+			  const char *const *seeds, size_t nseeds,
+			  unsigned flags, yoi_error *err)
+{
+	*out = NULL;
+	yoi_revcache c;
+	int rc = yoi_revcache_load(&c, st, err);
+	if (rc < 0)
+		return rc;
+	yoi_strv ids = {0};
+	yoi_routing *r = NULL;
+	uint32_t *art = NULL;
+	if (yoi_revcache_near(&c, seeds, nseeds, flags & YOI_ROUTING_WAITS,
+			      &ids) == 0 &&
+	    (r = routing_new(&ids)) &&
+	    (art = calloc(ids.n ? ids.n : 1, sizeof(*art)))) {
+		for (size_t i = 0; i < ids.n; i++) {
+			const yoi_revcache_entry *e =
+			    yoi_revcache_find(&c, ids.v[i]);
+			art[i] =
+			    !e || (e->flags & YOI_REVCACHE_BAD)
+				? YOI_ROW_ART_UNKNOWN
+				: (e->rkey.ino ? YOI_ROW_ART_RELATIONS : 0) |
+				      (e->pkey.ino ? YOI_ROW_ART_PLAN : 0);
+		}
+	} else {
+		rc = YOI_ENOMEM;
+	}
+	yoi_strv_free(&ids);
+	yoi_revcache_free(&c);
+	near_job j = {st, r, false};
+	if (rc == 0) {
+		yoi_par_for(r->n, yoi_par_threads(r->n), front_nth, &j);
+		if (j.nomem)
+			rc = YOI_ENOMEM;
+	}
+	if (rc < 0) {
+		free(art);
+		yoi_routing_free(r);
+		return yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
+	}
+	return links_and_graph(out, r, st, art, err);
 }
 
 void yoi_routing_free(yoi_routing *r)
@@ -305,9 +400,13 @@ int yoi_routing_guard_fn(void *ctx, const char *id, yoi_state from,
 			 yoi_state to, unsigned flags, yoi_buf *why)
 {
 	yoi_routing_guard *g = ctx;
+	if (g->r && strcmp(g->near, id) != 0) {
+		yoi_routing_free(g->r);
+		g->r = NULL;
+	}
 	if (!g->r) {
 		yoi_error err;
-		if (yoi_routing_load(&g->r, g->st, &err) < 0) {
+		if (yoi_routing_load_near(&g->r, g->st, &id, 1, 0, &err) < 0) {
 			char et[YOI_ERRTEXT_MAX];
 			yoi_buf_printf(why,
 				       "cannot read the store's routing "
@@ -315,6 +414,7 @@ int yoi_routing_guard_fn(void *ctx, const char *id, yoi_state from,
 				       yoi_error_text(&err, et, sizeof(et)));
 			return YOI_EREFUSED;
 		}
+		snprintf(g->near, sizeof(g->near), "%s", id);
 	}
 	/* Its own relations or plan unreadable: its blockers are unknown. */
 	size_t self = yoi_routing_find(g->r, id);

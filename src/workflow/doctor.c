@@ -20,6 +20,7 @@
 #include "yoi/par.h"
 #include "yoi/plan.h"
 #include "yoi/relations.h"
+#include "yoi/revcache.h"
 #include "yoi/thread.h"
 #include "yoi/work.h"
 
@@ -1143,6 +1144,8 @@ int yoi_doctor_run(const yoi_store *st, yoi_diag *d, yoi_error *err)
 				rc = check_worktrees(st, &tickets, tk, d, err);
 			if (rc == 0)
 				rc = check_hook_trust(st, d, err);
+			if (rc == 0) /* issue 15: the links cache */
+				rc = yoi_revcache_check(st, d, err);
 		}
 		for (unsigned k = 0; w && k < threads; k++) {
 			yoi_buf_free(&w[k].item);

@@ -836,3 +836,53 @@ Test(faults, seeded_kill_loop_leaves_a_clean_store, .timeout = 120)
 	free(id);
 	e2e_rm(dir);
 }
+
+/* ---- issue 15: the links cache ------------------------------------------ */
+
+/*
+ * Killed while writing the links cache (the file left half written, as a
+ * crash before the data reached the disk could leave it): the next
+ * command ignores the torn file, answers from the tickets' files and
+ * rewrites the cache.
+ */
+Test(faults, a_torn_links_cache_is_ignored_and_rebuilt)
+{
+	char *dir = e2e_store();
+	char *a = OK_LINE(dir, "create", "--title", "Alpha");
+	char *b = OK_LINE(dir, "create", "--title", "Bravo");
+	OK(dir, "relation", "add", a, "--kind", "blocks", "--target", b);
+	e2e_sh(dir, "rm -f .git/yoi-links-cache");
+	e2e_result r = FAULT(dir, "links-cache-torn", "show", b);
+	cr_assert_eq(r.status, 128 + SIGKILL, "exit %d: %s", r.status, r.err);
+	e2e_free(&r);
+	cr_assert(e2e_exists(dir, ".git/yoi-links-cache"));
+	char want[64];
+	snprintf(want, sizeof(want), "%s blocked by %s", b, a);
+	r = FAULT(dir, "links-cache-no-racy", "show", b);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(strstr(r.out, want), "%s", r.out);
+	e2e_free(&r);
+	/* The guard, too, from the rebuilt cache. */
+	OK(dir, "state", b, "ready", "--summary", "s");
+	r = FAULT(dir, "links-cache-no-racy", "state", b, "queued");
+	cr_assert_eq(r.status, 4, "%s", r.err);
+	cr_assert(strstr(r.err, a), "%s", r.err);
+	e2e_free(&r);
+	/* Killed mid-write on a mutation: the mutation's files are whole. */
+	r = FAULT(dir, "links-cache-torn", "relation", "add", b, "--kind",
+		  "related", "--target", a);
+	cr_assert_eq(r.status, 0, "%s", r.err); /* no cycle check: no load */
+	e2e_free(&r);
+	r = FAULT(dir, "links-cache-torn", "relation", "add", a, "--kind",
+		  "depends_on", "--target", b);
+	cr_assert_eq(r.status, 128 + SIGKILL, "exit %d: %s", r.status, r.err);
+	e2e_free(&r);
+	r = RUN(dir, "relation", "add", a, "--kind", "depends_on", "--target",
+		b);
+	cr_assert_eq(r.status, 4, "a cycle: %s", r.err);
+	e2e_free(&r);
+	doctor_clean(dir, false);
+	free(a);
+	free(b);
+	e2e_rm(dir);
+}
