@@ -14,6 +14,15 @@
 #include "relations.h"
 #include "ticket.h"
 
+/*
+ * The target of `relation add|remove` from what the user typed: resolved
+ * as show resolves an ID (a unique suffix, any case). For a removal, a
+ * full ID whose ticket is gone is taken as it is: a relation to a deleted
+ * ticket (relation-dangling) must stay removable.
+ */
+int yoi_relate_target(const yoi_store *st, const char *arg, bool removing,
+		      char out[YOI_ID_LEN + 1], yoi_error *err);
+
 int yoi_relate(yoi_store *st, const yoi_opctx *ctx, const char *id, bool add,
 	       yoi_rel_kind kind, const char *target, const char *note,
 	       yoi_error *err);

@@ -146,19 +146,9 @@ int yoi_cmd_relation(int argc, char **argv, yoi_ctx *ctx)
 	int rc = yoi_cli_one_id(ctx, argc, argv, id);
 	if (rc)
 		return rc;
-	/* remove takes a full ID that is gone too (a dangling relation). */
-	char norm[YOI_ID_LEN + 1];
-	if (!add && yoi_id_normalize(target_s, norm, sizeof(norm)) == 0 &&
-	    yoi_id_valid(norm)) {
-		char *dir = yoi_store_path(ctx->store, norm, NULL);
-		bool gone = dir && !yoi_is_dir(dir);
-		free(dir);
-		if (gone) {
-			memcpy(target, norm, sizeof(target));
-			target_s = NULL;
-		}
-	}
-	if (target_s && (rc = yoi_cli_resolve(ctx, target_s, target)))
+	if ((rc =
+		 yoi_cli_fail(ctx, yoi_relate_target(ctx->store, target_s, !add,
+						     target, &ctx->err))))
 		return rc;
 	yoi_opctx op;
 	if ((rc = yoi_cli_opctx(ctx, &op)))

@@ -4,9 +4,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/store_int.h"
 #include "yoi/file.h"
 #include "yoi/routing.h"
-#include "store/store_int.h"
 
 /* Refuse an edge that would make its waiter wait for itself. */
 /*
@@ -64,6 +64,26 @@ static int refuse_cycle(const yoi_store *st, const char *id, yoi_rel_kind kind,
 	yoi_graph_path_free(path);
 	yoi_routing_free(r);
 	return rc;
+}
+
+int yoi_relate_target(const yoi_store *st, const char *arg, bool removing,
+		      char out[YOI_ID_LEN + 1], yoi_error *err)
+{
+	char norm[YOI_ID_LEN + 1];
+	if (removing && yoi_id_normalize(arg, norm, sizeof(norm)) == 0 &&
+	    yoi_id_valid(norm)) {
+		char *dir = yoi_store_path(st, norm, NULL);
+		if (!dir)
+			return yoi_error_set(err, YOI_ENOMEM, NULL, 0,
+					     "out of memory");
+		bool gone = !yoi_is_dir(dir);
+		free(dir);
+		if (gone) {
+			memcpy(out, norm, YOI_ID_LEN + 1);
+			return 0;
+		}
+	}
+	return yoi_store_resolve(st, arg, out, err);
 }
 
 int yoi_relate(yoi_store *st, const yoi_opctx *ctx, const char *id, bool add,

@@ -494,3 +494,25 @@ Test(ticket, create_with_dependencies_is_all_or_nothing)
 	yoi_ticket_free(t);
 	teardown_fx(&fx);
 }
+
+/* relation targets: resolved as show resolves them; a removal also takes
+ * the full ID of a ticket that is gone (a dangling relation). */
+Test(ticket, relation_targets_resolve_and_removals_take_gone_ids)
+{
+	fixture fx;
+	setup_fx(&fx);
+	char a[YOI_ID_LEN + 1], got[YOI_ID_LEN + 1];
+	yoi_error err = {0};
+	yoi_create_opts oa = {.title = "A"};
+	cr_assert_eq(yoi_ticket_create(fx.st, &fx.op, &oa, a, &err), 0);
+	cr_assert_eq(yoi_relate_target(fx.st, a + 8, false, got, &err), 0, "%s",
+		     err.msg);
+	cr_assert_str_eq(got, a);
+	const char *gone = "00001M8Y1KTH0";
+	cr_assert_eq(yoi_relate_target(fx.st, gone, false, got, &err),
+		     YOI_ENOTFOUND);
+	cr_assert_eq(yoi_relate_target(fx.st, "00001m8y1kth0", true, got, &err),
+		     0, "%s", err.msg);
+	cr_assert_str_eq(got, gone);
+	teardown_fx(&fx);
+}
