@@ -9,6 +9,7 @@
 #include "gitint.h"
 #include "git/gitops.h"
 #include "yoi/id.h"
+#include "yoi/par.h"
 
 struct yoi_git_view {
 	git_repository *repo; /* borrowed */
@@ -346,6 +347,36 @@ static const git_tree_entry *next_ticket(git_tree *tickets, size_t *j)
 	return NULL;
 }
 
+/* One name under the tickets root: a directory's entries [i0, ...) with
+ * its path prefix (glen bytes, ending in '/'), or a file (glen 0). */
+typedef struct hash_group {
+	size_t i0;
+	const char *path;
+	size_t glen;
+	git_oid oid; /* a directory's tree id, when r is 1 */
+	int r;	     /* hash_dir's answer (1 for a file) */
+} hash_group;
+
+typedef struct hash_job {
+	git_index *ix;
+	size_t n;
+	hash_group *g;
+	size_t ng, cap;
+	tree_hasher *h; /* one per worker: its buffer and memo */
+} hash_job;
+
+/* yoi_par_fn: hash group i's directory on worker w's hasher. */
+static void hash_group_fn(void *ctx, size_t i, unsigned w)
+{
+	hash_job *job = ctx;
+	hash_group *g = &job->g[i];
+	if (!g->glen)
+		return;
+	tree_hasher *h = &job->h[w];
+	h->i = g->i0;
+	g->r = hash_dir(h, g->path, g->glen, 0, &g->oid);
+}
+
 /*
  * The ticket IDs whose directory differs between tree and ix, pushed in
  * order. IDs have one length and no '/', so both sides list ticket
@@ -373,34 +404,58 @@ static int changed_tree_index(git_repository *repo, git_tree *tree,
 		return yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
 	}
 	size_t dl = strlen(dir);
-	tree_hasher h = {.ix = ix,
-			 .n = git_index_entrycount(ix),
-			 .buf = YOI_BUF_INIT,
-			 .memo_len = SIZE_MAX};
-	if (git_index_find_prefix(&h.i, ix, dir) < 0)
-		h.i = h.n;
-	size_t j = 0; /* the next tree entry to pair */
-	const git_tree_entry *te = next_ticket(tickets, &j);
+	size_t n = git_index_entrycount(ix), start = 0;
+	if (git_index_find_prefix(&start, ix, dir) < 0)
+		start = n;
+	/* Each directory's entries are contiguous (index order): one group
+	 * per name under the root, hashed in parallel, then paired with the
+	 * tree's entries in one pass. */
+	hash_job job = {.ix = ix, .n = n};
 	int rc = 0;
-	while (rc == 0 && h.i < h.n) {
-		const git_index_entry *e = git_index_get_byindex(ix, h.i);
+	for (size_t i = start; rc == 0 && i < n;) {
+		const git_index_entry *e = git_index_get_byindex(ix, i);
 		if (strncmp(e->path, dir, dl) != 0)
 			break;
+		const char *slash = strchr(e->path + dl, '/');
+		size_t glen = slash ? (size_t)(slash - e->path) + 1 : 0;
+		size_t k = i + 1;
+		while (glen && k < n &&
+		       strncmp(git_index_get_byindex(ix, k)->path, e->path,
+			       glen) == 0)
+			k++;
+		if (YOI_GROW(job.g, job.ng, job.cap, 256) < 0) {
+			rc = YOI_ENOMEM;
+			break;
+		}
+		job.g[job.ng++] = (hash_group){.i0 = i, .path = e->path,
+					       .glen = glen, .r = 1};
+		i = k;
+	}
+	unsigned threads = yoi_par_threads(job.ng);
+	job.h = rc == 0 ? calloc(threads, sizeof(*job.h)) : NULL;
+	if (rc == 0 && !job.h)
+		rc = YOI_ENOMEM;
+	for (unsigned w = 0; job.h && w < threads; w++)
+		job.h[w] = (tree_hasher){.ix = ix,
+					 .n = n,
+					 .buf = YOI_BUF_INIT,
+					 .memo_len = SIZE_MAX};
+	if (rc == 0 && job.ng &&
+	    yoi_par_for(job.ng, threads, hash_group_fn, &job) < 0)
+		rc = YOI_ENOMEM;
+	size_t j = 0; /* the next tree entry to pair */
+	const git_tree_entry *te = next_ticket(tickets, &j);
+	for (size_t gi = 0; rc == 0 && gi < job.ng; gi++) {
+		const hash_group *g = &job.g[gi];
+		const git_index_entry *e = git_index_get_byindex(ix, g->i0);
 		const char *name = e->path + dl;
-		const char *slash = strchr(name, '/');
-		size_t nl = slash ? (size_t)(slash - name) : strlen(name);
+		size_t nl = g->glen ? g->glen - dl - 1 : strlen(name);
 		char id[YOI_ID_LEN + 1] = "";
 		if (nl == YOI_ID_LEN) {
 			memcpy(id, name, nl);
 			id[nl] = '\0';
 		}
-		git_oid oid;
-		int r = 1;
-		if (slash)
-			r = hash_dir(&h, e->path, (size_t)(slash - e->path) + 1,
-				     0, &oid);
-		else
-			h.i++; /* a file where a ticket directory belongs */
+		int r = g->r;
 		if (r < 0) {
 			rc = r;
 			break;
@@ -419,12 +474,13 @@ static int changed_tree_index(git_repository *repo, git_tree *tree,
 		 * belongs by its own entry. */
 		bool same =
 		    c == 0 &&
-		    (slash ? r == 1 &&
-				 git_tree_entry_type(te) == GIT_OBJECT_TREE &&
-				 git_oid_equal(&oid, git_tree_entry_id(te))
-			   : (unsigned)git_tree_entry_filemode(te) == e->mode &&
-				 git_index_entry_stage(e) == 0 &&
-				 git_oid_equal(&e->id, git_tree_entry_id(te)));
+		    (g->glen ? r == 1 &&
+				   git_tree_entry_type(te) == GIT_OBJECT_TREE &&
+				   git_oid_equal(&g->oid, git_tree_entry_id(te))
+			     : (unsigned)git_tree_entry_filemode(te) ==
+				       e->mode &&
+				   git_index_entry_stage(e) == 0 &&
+				   git_oid_equal(&e->id, git_tree_entry_id(te)));
 		if (c == 0) {
 			j++;
 			te = next_ticket(tickets, &j);
@@ -435,7 +491,10 @@ static int changed_tree_index(git_repository *repo, git_tree *tree,
 	for (; rc == 0 && te; j++, te = next_ticket(tickets, &j))
 		if (yoi_strv_push(ids, git_tree_entry_name(te)) < 0)
 			rc = YOI_ENOMEM;
-	yoi_buf_free(&h.buf);
+	for (unsigned w = 0; job.h && w < threads; w++)
+		yoi_buf_free(&job.h[w].buf);
+	free(job.h);
+	free(job.g);
 	free(dir);
 	git_tree_free(tickets);
 	if (rc == YOI_ENOMEM)
