@@ -7,16 +7,20 @@
 
 static const char alphabet[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
-/* Value of a canonical (upper-case) digit, or -1. */
+/* Each canonical (upper-case) digit's value plus one; 0 for every other
+ * byte: one lookup per character (IDs are checked by the ten thousand). */
+static const unsigned char digit_plus1[256] = {
+    ['0'] = 1,	['1'] = 2,  ['2'] = 3,	['3'] = 4,  ['4'] = 5,	['5'] = 6,
+    ['6'] = 7,	['7'] = 8,  ['8'] = 9,	['9'] = 10, ['A'] = 11, ['B'] = 12,
+    ['C'] = 13, ['D'] = 14, ['E'] = 15, ['F'] = 16, ['G'] = 17, ['H'] = 18,
+    ['J'] = 19, ['K'] = 20, ['M'] = 21, ['N'] = 22, ['P'] = 23, ['Q'] = 24,
+    ['R'] = 25, ['S'] = 26, ['T'] = 27, ['V'] = 28, ['W'] = 29, ['X'] = 30,
+    ['Y'] = 31, ['Z'] = 32,
+};
+
 static int digit_value(char c)
 {
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'A' && c <= 'Z') {
-		const char *p = memchr(alphabet + 10, c, 22);
-		return p ? (int)(p - alphabet) : -1;
-	}
-	return -1;
+	return (int)digit_plus1[(unsigned char)c] - 1;
 }
 
 void yoi_id_encode(int64_t ms, char out[YOI_ID_LEN + 1])

@@ -2,12 +2,14 @@
  * tree or the index, without a checkout. */
 #include <git2.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "gitint.h"
 #include "git/gitops.h"
+#include "gitint.h"
+#include "yoi/file.h"
 #include "yoi/id.h"
 #include "yoi/par.h"
 
@@ -247,6 +249,14 @@ typedef struct tree_hasher {
 	size_t memo_len;
 	unsigned char memo[MEMO_MAX];
 	git_oid memo_id;
+	/* A ticket's own tree (depth 0): its bytes, when known from the tree
+	 * id cache, give the id without hashing; the bytes are kept for the
+	 * next cache. */
+	const char *known; /* the cached bytes, or NULL */
+	size_t known_len;
+	const git_oid *known_id;
+	char *kept; /* a copy of the bytes (the caller frees) */
+	size_t kept_len;
 } tree_hasher;
 
 /* Append one tree entry: "<octal mode> <name>\0<raw id>". */
@@ -318,7 +328,18 @@ static int hash_dir(tree_hasher *h, const char *dir, size_t dl, unsigned depth,
 	}
 	const char *tree = h->buf.ptr + start;
 	size_t len = h->buf.len - start;
-	if (ok && h->memo_len == len && memcmp(h->memo, tree, len) == 0) {
+	bool hit = ok && depth == 0 && h->known && h->known_len == len &&
+		   memcmp(h->known, tree, len) == 0;
+	if (ok && depth == 0 && !hit) { /* keep the bytes for the cache */
+		if (!(h->kept = malloc(len ? len : 1)))
+			return YOI_ENOMEM;
+		memcpy(h->kept, tree, len);
+		h->kept_len = len;
+	}
+	if (hit) {
+		git_oid_cpy(out, h->known_id); /* kept stays NULL */
+	} else if (ok && h->memo_len == len &&
+		   memcmp(h->memo, tree, len) == 0) {
 		git_oid_cpy(out, &h->memo_id);
 	} else if (ok) {
 		if (git_odb_hash(out, tree, len, GIT_OBJECT_TREE) < 0)
@@ -347,6 +368,122 @@ static const git_tree_entry *next_ticket(git_tree *tickets, size_t *j)
 	return NULL;
 }
 
+/*
+ * The tree id cache, <gitdir>/yoi-tree-ids: for each ticket directory of
+ * the index, the bytes of its tree object (its entries, serialized as git
+ * does) and the id git gives them, as git's own index keeps tree ids (its
+ * cache-tree extension, which libgit2 does not expose). pre-commit then
+ * compares each ticket's serialized entries with the cached bytes (a
+ * memcmp) instead of hashing them; only changed tickets are hashed. The
+ * bytes themselves are compared, so a stale entry can only cost a hash,
+ * never give a wrong id. The file ends in an FNV-1a 64 checksum of what
+ * comes before: a torn or corrupt file is ignored (and rewritten). It is
+ * rewritten when any ticket missed, never committed (it lives in the git
+ * directory), and written atomically without fsync: losing it costs one
+ * slower hook.
+ *
+ * Layout: "YOITREE1\n", then per entry the ticket ID (13 bytes), the
+ * tree's length (4 bytes, little-endian), the bytes, the id (20 bytes);
+ * then the checksum (8 bytes, little-endian). Entries in ID order.
+ */
+#define TREE_CACHE_MAGIC "YOITREE1\n"
+#define TREE_CACHE_MAX	 ((size_t)64 << 20)
+
+typedef struct tree_cache_entry {
+	char id[YOI_ID_LEN + 1];
+	const char *bytes; /* into the file's buffer */
+	size_t len;
+	git_oid oid;
+} tree_cache_entry;
+
+typedef struct tree_cache {
+	yoi_buf file;
+	tree_cache_entry *v;
+	size_t n, cap;
+} tree_cache;
+
+/* A checksum of the file (not cryptographic: it detects torn and
+ * damaged files), eight bytes at a time. */
+static uint64_t fnv64(const char *p, size_t n)
+{
+	uint64_t h = 1469598103934665603ULL;
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+		memcpy(&w, p + i, 8);
+		h = (h ^ w) * 1099511628211ULL;
+		h ^= h >> 29;
+	}
+	for (; i < n; i++)
+		h = (h ^ (unsigned char)p[i]) * 1099511628211ULL;
+	return h;
+}
+
+static uint64_t get_le(const char *p, size_t n)
+{
+	uint64_t v = 0;
+	for (size_t i = n; i-- > 0;)
+		v = v << 8 | (unsigned char)p[i];
+	return v;
+}
+
+static int put_le(yoi_buf *b, uint64_t v, size_t n)
+{
+	char d[8];
+	for (size_t i = 0; i < n; i++, v >>= 8)
+		d[i] = (char)(v & 0xff);
+	return yoi_buf_put(b, d, n);
+}
+
+/* Load the cache at path; an unreadable, torn or corrupt one is empty. */
+static void tree_cache_load(tree_cache *c, const char *path)
+{
+	yoi_error e;
+	memset(c, 0, sizeof(*c));
+	if (!path || yoi_file_read(path, TREE_CACHE_MAX, &c->file, &e) < 0)
+		return;
+	const char *p = c->file.ptr;
+	size_t n = c->file.len, ml = strlen(TREE_CACHE_MAGIC);
+	if (n < ml + 8 || memcmp(p, TREE_CACHE_MAGIC, ml) != 0 ||
+	    fnv64(p, n - 8) != get_le(p + n - 8, 8))
+		return;
+	size_t off = ml, end = n - 8;
+	while (off < end) {
+		if (end - off < YOI_ID_LEN + 4 ||
+		    YOI_GROW(c->v, c->n, c->cap, 1024) < 0)
+			break;
+		tree_cache_entry *t = &c->v[c->n];
+		memcpy(t->id, p + off, YOI_ID_LEN);
+		t->id[YOI_ID_LEN] = '\0';
+		t->len = (size_t)get_le(p + off + YOI_ID_LEN, 4);
+		off += YOI_ID_LEN + 4;
+		if (t->len > end - off || end - off - t->len < GIT_OID_RAWSZ)
+			break;
+		t->bytes = p + off;
+		git_oid_fromraw(&t->oid,
+				(const unsigned char *)p + off + t->len);
+		off += t->len + GIT_OID_RAWSZ;
+		c->n++;
+	}
+	if (off != end) /* a record cut short: trust none of it */
+		c->n = 0;
+}
+
+static void tree_cache_free(tree_cache *c)
+{
+	yoi_buf_free(&c->file);
+	free(c->v);
+}
+
+/* The entry of ticket id, searching on from *k (both sides in ID order). */
+static const tree_cache_entry *tree_cache_find(const tree_cache *c,
+					       const char *id, size_t *k)
+{
+	while (*k < c->n && strcmp(c->v[*k].id, id) < 0)
+		++*k;
+	return *k < c->n && strcmp(c->v[*k].id, id) == 0 ? &c->v[*k] : NULL;
+}
+
 /* One name under the tickets root: a directory's entries [i0, ...) with
  * its path prefix (glen bytes, ending in '/'), or a file (glen 0). */
 typedef struct hash_group {
@@ -355,6 +492,9 @@ typedef struct hash_group {
 	size_t glen;
 	git_oid oid; /* a directory's tree id, when r is 1 */
 	int r;	     /* hash_dir's answer (1 for a file) */
+	const struct tree_cache_entry *known; /* from the cache, or NULL */
+	char *bytes; /* the directory's tree, serialized (for the cache) */
+	size_t len;
 } hash_group;
 
 typedef struct hash_job {
@@ -374,7 +514,53 @@ static void hash_group_fn(void *ctx, size_t i, unsigned w)
 		return;
 	tree_hasher *h = &job->h[w];
 	h->i = g->i0;
+	h->known = g->known ? g->known->bytes : NULL;
+	h->known_len = g->known ? g->known->len : 0;
+	h->known_id = g->known ? &g->known->oid : NULL;
+	h->kept = NULL;
 	g->r = hash_dir(h, g->path, g->glen, 0, &g->oid);
+	g->bytes = h->kept;
+	g->len = h->kept_len;
+}
+
+/*
+ * Write the cache of the groups just hashed when it differs from what was
+ * loaded (a ticket missed, or tickets came or went). Failure is silent:
+ * the cache only saves time.
+ */
+static void tree_cache_save(const hash_job *job, size_t dl, const char *path,
+			    const tree_cache *old)
+{
+	size_t n = 0, hits = 0;
+	for (size_t gi = 0; gi < job->ng; gi++) {
+		const hash_group *g = &job->g[gi];
+		if (g->glen == dl + YOI_ID_LEN + 1 && g->r == 1) {
+			n++;
+			hits += !g->bytes;
+		}
+	}
+	if (!path || (hits == n && n == old->n))
+		return;
+	yoi_buf b = YOI_BUF_INIT;
+	yoi_buf_puts(&b, TREE_CACHE_MAGIC);
+	for (size_t gi = 0; gi < job->ng; gi++) {
+		const hash_group *g = &job->g[gi];
+		if (g->glen != dl + YOI_ID_LEN + 1 || g->r != 1)
+			continue;
+		/* A hit kept no copy: its bytes are the cache's. */
+		const char *bytes = g->bytes ? g->bytes : g->known->bytes;
+		size_t len = g->bytes ? g->len : g->known->len;
+		yoi_buf_put(&b, g->path + dl, YOI_ID_LEN);
+		put_le(&b, len, 4);
+		yoi_buf_put(&b, bytes, len);
+		yoi_buf_put(&b, (const char *)g->oid.id, GIT_OID_RAWSZ);
+	}
+	if (!yoi_buf_oom(&b))
+		put_le(&b, fnv64(b.ptr, b.len), 8);
+	yoi_error e;
+	if (!yoi_buf_oom(&b))
+		yoi_file_replace(path, b.ptr, b.len, false, &e);
+	yoi_buf_free(&b);
 }
 
 /*
@@ -427,9 +613,24 @@ static int changed_tree_index(git_repository *repo, git_tree *tree,
 			rc = YOI_ENOMEM;
 			break;
 		}
-		job.g[job.ng++] = (hash_group){.i0 = i, .path = e->path,
-					       .glen = glen, .r = 1};
+		job.g[job.ng++] = (hash_group){
+		    .i0 = i, .path = e->path, .glen = glen, .r = 1};
 		i = k;
+	}
+	/* Known ticket trees from the cache, by ID. */
+	tree_cache cache;
+	char *cache_path =
+	    yoi_path_join(git_repository_path(repo), "yoi-tree-ids");
+	tree_cache_load(&cache, cache_path);
+	for (size_t gi = 0, k = 0; rc == 0 && gi < job.ng; gi++) {
+		hash_group *g = &job.g[gi];
+		char id[YOI_ID_LEN + 1];
+		if (g->glen != dl + YOI_ID_LEN + 1)
+			continue;
+		memcpy(id, g->path + dl, YOI_ID_LEN);
+		id[YOI_ID_LEN] = '\0';
+		if (yoi_id_valid(id))
+			g->known = tree_cache_find(&cache, id, &k);
 	}
 	unsigned threads = yoi_par_threads(job.ng);
 	job.h = rc == 0 ? calloc(threads, sizeof(*job.h)) : NULL;
@@ -474,13 +675,13 @@ static int changed_tree_index(git_repository *repo, git_tree *tree,
 		 * belongs by its own entry. */
 		bool same =
 		    c == 0 &&
-		    (g->glen ? r == 1 &&
-				   git_tree_entry_type(te) == GIT_OBJECT_TREE &&
-				   git_oid_equal(&g->oid, git_tree_entry_id(te))
-			     : (unsigned)git_tree_entry_filemode(te) ==
-				       e->mode &&
-				   git_index_entry_stage(e) == 0 &&
-				   git_oid_equal(&e->id, git_tree_entry_id(te)));
+		    (g->glen
+			 ? r == 1 &&
+			       git_tree_entry_type(te) == GIT_OBJECT_TREE &&
+			       git_oid_equal(&g->oid, git_tree_entry_id(te))
+			 : (unsigned)git_tree_entry_filemode(te) == e->mode &&
+			       git_index_entry_stage(e) == 0 &&
+			       git_oid_equal(&e->id, git_tree_entry_id(te)));
 		if (c == 0) {
 			j++;
 			te = next_ticket(tickets, &j);
@@ -491,9 +692,15 @@ static int changed_tree_index(git_repository *repo, git_tree *tree,
 	for (; rc == 0 && te; j++, te = next_ticket(tickets, &j))
 		if (yoi_strv_push(ids, git_tree_entry_name(te)) < 0)
 			rc = YOI_ENOMEM;
+	if (rc == 0)
+		tree_cache_save(&job, dl, cache_path, &cache);
+	tree_cache_free(&cache);
+	free(cache_path);
 	for (unsigned w = 0; job.h && w < threads; w++)
 		yoi_buf_free(&job.h[w].buf);
 	free(job.h);
+	for (size_t gi = 0; gi < job.ng; gi++)
+		free(job.g[gi].bytes);
 	free(job.g);
 	free(dir);
 	git_tree_free(tickets);

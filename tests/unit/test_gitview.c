@@ -14,8 +14,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "yoi/common.h"
 #include "git/gitops.h"
+#include "yoi/common.h"
 #include "yoi/id.h"
 
 #define A "00001H1T4GGSX"
@@ -489,4 +489,29 @@ Test(gitview, random_changes_agree_with_git, .timeout = 120)
 		if (rand_r(&seed) % 2)
 			sh("git commit -q --no-verify --allow-empty -m c");
 	}
+}
+
+/*
+ * The tree id cache (<gitdir>/yoi-tree-ids): the answer from the index is
+ * git's whether the cache is missing, current, stale, torn or garbage.
+ */
+Test(gitview, the_tree_id_cache_never_changes_the_answer)
+{
+	ticket(A);
+	ticket(B);
+	ticket(C);
+	commit();
+	sh("echo more >> " T B "/thread.md && git add -A");
+	expect(B);			 /* writes the cache */
+	sh("test -s .git/yoi-tree-ids"); /* it was written */
+	expect(B);			 /* read from it */
+	sh("echo again >> " T C "/item.md && git add -A");
+	expect(B "," C); /* stale for C */
+	sh("head -c 100 .git/yoi-tree-ids > .git/t && mv .git/t "
+	   ".git/yoi-tree-ids");
+	expect(B "," C); /* torn */
+	sh("head -c 4096 /dev/urandom > .git/yoi-tree-ids");
+	expect(B "," C); /* garbage */
+	sh("git commit -q --no-verify -m c2");
+	expect("");
 }
