@@ -5,12 +5,14 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "present/prompt_int.h"
 #include "yoi/common.h"
 #include "yoi/file.h"
 #include "yoi/prompt.h"
-#include "present/prompt_int.h"
 #include "yoi/relate.h"
 #include "yoi/ticket.h"
+
+#include "ufix.h"
 
 static bool gets(const char *role, const char *path)
 {
@@ -126,37 +128,16 @@ Test(prompt, sources_override_and_fall_back)
 
 /* ---- the role brief, read from a store --------------------------------- */
 
-typedef struct store_fx {
-	char *dir;
-	yoi_store *st;
-	yoi_texts texts;
-	yoi_opctx op;
-} store_fx;
+typedef ufix store_fx;
 
 static void store_setup(store_fx *fx)
 {
-	fx->dir = strdup("/tmp/yoi-unit-brief.XXXXXX");
-	cr_assert_not_null(mkdtemp(fx->dir));
-	char *root = yoi_path_join(fx->dir, ".yoi/tickets");
-	yoi_error err = {0};
-	cr_assert_eq(yoi_mkdir_p(root, &err), 0);
-	cr_assert_eq(yoi_store_open(&fx->st, fx->dir, root, &err), 0);
-	free(root);
-	cr_assert_eq(yoi_texts_load(&fx->texts, YOI_LANG_EN), 0);
-	fx->op = (yoi_opctx){.author = "unit",
-			     .now_ms = 1780000000123,
-			     .wait_sec = 1,
-			     .texts = &fx->texts};
+	ufix_setup(fx, "brief");
 }
 
 static void store_teardown(store_fx *fx)
 {
-	yoi_texts_free(&fx->texts);
-	yoi_store_free(fx->st);
-	char cmd[256];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", fx->dir);
-	cr_assert_eq(system(cmd), 0);
-	free(fx->dir);
+	ufix_teardown(fx);
 }
 
 static void make_ticket(store_fx *fx, const char *title, const char *assignee,

@@ -9,11 +9,10 @@
 #include "yoi/relview.h"
 #include "yoi/ticket.h"
 
+#include "ufix.h"
+
 typedef struct fixture {
-	char *dir;
-	yoi_store *st;
-	yoi_texts texts;
-	yoi_opctx op;
+	ufix u; /* the store, texts and operation context */
 	char id[3][YOI_ID_LEN + 1];
 	yoi_routing *r;
 } fixture;
@@ -22,7 +21,7 @@ static void relate(fixture *fx, int from, yoi_rel_kind k, int to,
 		   const char *note)
 {
 	yoi_error err = {0};
-	cr_assert_eq(yoi_relate(fx->st, &fx->op, fx->id[from], true, k,
+	cr_assert_eq(yoi_relate(fx->u.st, &fx->u.op, fx->id[from], true, k,
 				fx->id[to], note, &err),
 		     0, "%s", err.msg);
 }
@@ -31,44 +30,30 @@ static void relate(fixture *fx, int from, yoi_rel_kind k, int to,
  * related 2 with a note. */
 static void setup_fx(fixture *fx)
 {
-	fx->dir = strdup("/tmp/yoi-unit-relview.XXXXXX");
-	cr_assert_not_null(mkdtemp(fx->dir));
-	char *root = yoi_path_join(fx->dir, ".yoi/tickets");
+	ufix_setup(&fx->u, "relview");
 	yoi_error err = {0};
-	cr_assert_eq(yoi_mkdir_p(root, &err), 0);
-	cr_assert_eq(yoi_store_open(&fx->st, fx->dir, root, &err), 0);
-	free(root);
-	cr_assert_eq(yoi_texts_load(&fx->texts, YOI_LANG_EN), 0);
-	fx->op = (yoi_opctx){.author = "unit",
-			     .now_ms = 1780000000123,
-			     .wait_sec = 1,
-			     .texts = &fx->texts};
 	for (int i = 0; i < 3; i++) {
 		char title[16];
 		snprintf(title, sizeof(title), "T%d", i);
 		yoi_create_opts o = {.title = title};
 		cr_assert_eq(
-		    yoi_ticket_create(fx->st, &fx->op, &o, fx->id[i], &err), 0,
-		    "%s", err.msg);
-		fx->op.now_ms += 1000;
+		    yoi_ticket_create(fx->u.st, &fx->u.op, &o, fx->id[i], &err),
+		    0, "%s", err.msg);
+		fx->u.op.now_ms += 1000;
 	}
 	cr_assert_lt(strcmp(fx->id[0], fx->id[1]), 0);
 	cr_assert_lt(strcmp(fx->id[1], fx->id[2]), 0);
 	relate(fx, 1, YOI_REL_DEPENDS_ON, 0, NULL);
 	relate(fx, 2, YOI_REL_BLOCKS, 1, NULL);
 	relate(fx, 1, YOI_REL_RELATED, 2, "see also");
-	cr_assert_eq(yoi_routing_load(&fx->r, fx->st, &err), 0, "%s", err.msg);
+	cr_assert_eq(yoi_routing_load(&fx->r, fx->u.st, &err), 0, "%s",
+		     err.msg);
 }
 
 static void teardown_fx(fixture *fx)
 {
 	yoi_routing_free(fx->r);
-	yoi_texts_free(&fx->texts);
-	yoi_store_free(fx->st);
-	char cmd[256];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", fx->dir);
-	cr_assert_eq(system(cmd), 0);
-	free(fx->dir);
+	ufix_teardown(&fx->u);
 }
 
 Test(relview, both_directions_in_store_order_with_states)

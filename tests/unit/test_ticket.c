@@ -8,37 +8,18 @@
 #include "yoi/relate.h"
 #include "yoi/ticket.h"
 
-typedef struct fixture {
-	char *dir;
-	yoi_store *st;
-	yoi_texts texts;
-	yoi_opctx op;
-} fixture;
+#include "ufix.h"
+
+typedef ufix fixture;
 
 static void setup_fx(fixture *fx)
 {
-	fx->dir = strdup("/tmp/yoi-unit-ticket.XXXXXX");
-	cr_assert_not_null(mkdtemp(fx->dir));
-	char *root = yoi_path_join(fx->dir, ".yoi/tickets");
-	yoi_error err = {0};
-	cr_assert_eq(yoi_mkdir_p(root, &err), 0);
-	cr_assert_eq(yoi_store_open(&fx->st, fx->dir, root, &err), 0);
-	free(root);
-	cr_assert_eq(yoi_texts_load(&fx->texts, YOI_LANG_EN), 0);
-	fx->op = (yoi_opctx){.author = "unit",
-			     .now_ms = 1780000000123,
-			     .wait_sec = 1,
-			     .texts = &fx->texts};
+	ufix_setup(fx, "ticket");
 }
 
 static void teardown_fx(fixture *fx)
 {
-	yoi_texts_free(&fx->texts);
-	yoi_store_free(fx->st);
-	char cmd[256];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", fx->dir);
-	cr_assert_eq(system(cmd), 0);
-	free(fx->dir);
+	ufix_teardown(fx);
 }
 
 static const char *state_of(fixture *fx, const char *id)
