@@ -9,8 +9,8 @@
  */
 #include <stdint.h>
 
-#include "fuzz.h"
 #include "base/template.h"
+#include "fuzz.h"
 
 static const char fallback[] =
     "{\"name\":\"x\",\"list\":[1,\"two\",{\"name\":\"in\"},[]],"
@@ -42,8 +42,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		FUZZ_CHECK(out.len == sizeof(pre) - 1,
 			   "a failed render wrote %zu bytes",
 			   out.len - (sizeof(pre) - 1));
-		FUZZ_CHECK(strncmp(err.msg, "fuzz.md:", 8) == 0,
-			   "error does not name the template: %s", err.msg);
+		char et[YOI_ERRTEXT_MAX];
+		FUZZ_CHECK(strncmp(yoi_error_text(&err, et, sizeof(et)),
+				   "fuzz.md:", 8) == 0,
+			   "error does not name the template: %s", et);
 	} else {
 		yoi_buf again = YOI_BUF_INIT;
 		FUZZ_CHECK(
