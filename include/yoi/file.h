@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "common.h"
@@ -130,5 +131,23 @@ int yoi_mkdir_p(const char *path, yoi_error *err);
 
 /* Join a and b with one '/'. Caller frees. NULL on ENOMEM. */
 char *yoi_path_join(const char *a, const char *b);
+
+/* ---- the engine's cache files (list, links, tree ids) ---- */
+
+/*
+ * A checksum of a cache file's bytes, 8 bytes a step: it tells a torn or
+ * damaged file, it is not cryptographic. Every cache ends in it.
+ */
+uint64_t yoi_cache_checksum(const char *p, size_t n);
+
+/* A bounds-checked reader over a cache file's bytes: a read past the end
+ * sets bad (sticky) and yields zeros. */
+typedef struct yoi_reader {
+	const char *p;
+	size_t left;
+	bool bad;
+} yoi_reader;
+
+void yoi_reader_get(yoi_reader *r, void *out, size_t n);
 
 #endif

@@ -739,3 +739,30 @@ char *yoi_path_join(const char *a, const char *b)
 		la--;
 	return yoi_sprintf("%.*s/%s", (int)la, a, b);
 }
+
+uint64_t yoi_cache_checksum(const char *p, size_t n)
+{
+	uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
+	size_t i = 0;
+	for (; i + 8 <= n; i += 8) {
+		uint64_t w;
+		memcpy(&w, p + i, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdull;
+		h ^= h >> 32;
+	}
+	for (; i < n; i++)
+		h = (h ^ (unsigned char)p[i]) * 0x100000001b3ull;
+	return h ^ (h >> 29);
+}
+
+void yoi_reader_get(yoi_reader *r, void *out, size_t n)
+{
+	if (r->bad || r->left < n) {
+		r->bad = true;
+		memset(out, 0, n);
+		return;
+	}
+	memcpy(out, r->p, n);
+	r->p += n;
+	r->left -= n;
+}

@@ -376,11 +376,11 @@ static const git_tree_entry *next_ticket(git_tree *tickets, size_t *j)
  * compares each ticket's serialized entries with the cached bytes (a
  * memcmp) instead of hashing them; only changed tickets are hashed. The
  * bytes themselves are compared, so a stale entry can only cost a hash,
- * never give a wrong id. The file ends in an FNV-1a 64 checksum of what
- * comes before: a torn or corrupt file is ignored (and rewritten). It is
- * rewritten when any ticket missed, never committed (it lives in the git
- * directory), and written atomically without fsync: losing it costs one
- * slower hook.
+ * never give a wrong id. The file ends in the caches' checksum
+ * (yoi_cache_checksum) of what comes before: a torn or corrupt file is ignored
+ * (and rewritten). It is rewritten when any ticket missed, never committed (it
+ * lives in the git directory), and written atomically without fsync: losing it
+ * costs one slower hook.
  *
  * Layout: "YOITREE1\n", then per entry the ticket ID (13 bytes), the
  * tree's length (4 bytes, little-endian), the bytes, the id (20 bytes);
@@ -401,23 +401,6 @@ typedef struct tree_cache {
 	tree_cache_entry *v;
 	size_t n, cap;
 } tree_cache;
-
-/* A checksum of the file (not cryptographic: it detects torn and
- * damaged files), eight bytes at a time. */
-static uint64_t fnv64(const char *p, size_t n)
-{
-	uint64_t h = 1469598103934665603ULL;
-	size_t i = 0;
-	for (; i + 8 <= n; i += 8) {
-		uint64_t w;
-		memcpy(&w, p + i, 8);
-		h = (h ^ w) * 1099511628211ULL;
-		h ^= h >> 29;
-	}
-	for (; i < n; i++)
-		h = (h ^ (unsigned char)p[i]) * 1099511628211ULL;
-	return h;
-}
 
 static uint64_t get_le(const char *p, size_t n)
 {
@@ -445,7 +428,7 @@ static void tree_cache_load(tree_cache *c, const char *path)
 	const char *p = c->file.ptr;
 	size_t n = c->file.len, ml = strlen(TREE_CACHE_MAGIC);
 	if (n < ml + 8 || memcmp(p, TREE_CACHE_MAGIC, ml) != 0 ||
-	    fnv64(p, n - 8) != get_le(p + n - 8, 8))
+	    yoi_cache_checksum(p, n - 8) != get_le(p + n - 8, 8))
 		return;
 	size_t off = ml, end = n - 8;
 	while (off < end) {
@@ -556,7 +539,7 @@ static void tree_cache_save(const hash_job *job, size_t dl, const char *path,
 		yoi_buf_put(&b, (const char *)g->oid.id, GIT_OID_RAWSZ);
 	}
 	if (!yoi_buf_oom(&b))
-		put_le(&b, fnv64(b.ptr, b.len), 8);
+		put_le(&b, yoi_cache_checksum(b.ptr, b.len), 8);
 	yoi_error e;
 	if (!yoi_buf_oom(&b))
 		yoi_file_replace(path, b.ptr, b.len, false, &e);

@@ -10,10 +10,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "store/store_int.h"
 #include "yoi/file.h"
 #include "yoi/par.h"
 #include "yoi/ticket.h"
-#include "store/store_int.h"
 
 const char *const yoi_row_keys[YOI_ROW_NCOL] = {
     "title",	"state",      "assignee",   "readiness",
@@ -99,45 +99,10 @@ void yoi_listcache_free(yoi_listcache *c)
 	}
 }
 
-/* A checksum to tell a torn or corrupt file, 8 bytes a step. */
-static uint64_t checksum(const char *p, size_t n)
-{
-	uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
-	size_t i = 0;
-	for (; i + 8 <= n; i += 8) {
-		uint64_t w;
-		memcpy(&w, p + i, 8);
-		h = (h ^ w) * 0xff51afd7ed558ccdull;
-		h ^= h >> 32;
-	}
-	for (; i < n; i++)
-		h = (h ^ (unsigned char)p[i]) * 0x100000001b3ull;
-	return h ^ (h >> 29);
-}
-
-/* A bounds-checked reader over the file's bytes. */
-typedef struct rd {
-	const char *p;
-	size_t left;
-	bool bad;
-} rd;
-
-static void get(rd *r, void *out, size_t n)
-{
-	if (r->bad || r->left < n) {
-		r->bad = true;
-		memset(out, 0, n);
-		return;
-	}
-	memcpy(out, r->p, n);
-	r->p += n;
-	r->left -= n;
-}
-
-static char *get_str(rd *r)
+static char *get_str(yoi_reader *r)
 {
 	uint32_t n;
-	get(r, &n, sizeof(n));
+	yoi_reader_get(r, &n, sizeof(n));
 	if (r->bad || n == NO_STRING)
 		return NULL;
 	if (n > r->left) {
@@ -166,16 +131,16 @@ int yoi_listcache_load(yoi_listcache *c, const char *path, const char *root)
 	yoi_buf b = YOI_BUF_INIT;
 	yoi_error err;
 	if (yoi_file_read(path, YOI_FILE_MAX, &b, &err) < 0 || b.len < 16 ||
-	    checksum(b.ptr, b.len - 8) != stored_hash(&b)) {
+	    yoi_cache_checksum(b.ptr, b.len - 8) != stored_hash(&b)) {
 		yoi_buf_free(&b);
 		return 0;
 	}
-	rd r = {b.ptr, b.len - 8, false};
+	yoi_reader r = {b.ptr, b.len - 8, false};
 	char m[sizeof(magic)];
-	get(&r, m, sizeof(m));
+	yoi_reader_get(&r, m, sizeof(m));
 	char *for_root = get_str(&r);
 	uint32_t n = 0;
-	get(&r, &n, sizeof(n));
+	yoi_reader_get(&r, &n, sizeof(n));
 	bool ok = !r.bad && memcmp(m, magic, sizeof(m)) == 0 && for_root &&
 		  strcmp(for_root, root) == 0 && n <= MAX_ROWS &&
 		  (c->rows = calloc(n ? n : 1, sizeof(*c->rows)));
@@ -183,14 +148,14 @@ int yoi_listcache_load(yoi_listcache *c, const char *path, const char *root)
 	for (uint32_t i = 0; ok && i < n; i++) {
 		yoi_row *row = &c->rows[i];
 		c->n = i + 1;
-		get(&r, row->id, YOI_ID_LEN);
-		get(&r, &row->key, sizeof(row->key));
-		get(&r, &row->akey, sizeof(row->akey));
-		get(&r, &row->artifacts, sizeof(row->artifacts));
+		yoi_reader_get(&r, row->id, YOI_ID_LEN);
+		yoi_reader_get(&r, &row->key, sizeof(row->key));
+		yoi_reader_get(&r, &row->akey, sizeof(row->akey));
+		yoi_reader_get(&r, &row->artifacts, sizeof(row->artifacts));
 		for (int k = 0; k < YOI_ROW_NCOL; k++)
 			row->col[k] = get_str(&r);
 		uint32_t nrisk = 0;
-		get(&r, &nrisk, sizeof(nrisk));
+		yoi_reader_get(&r, &nrisk, sizeof(nrisk));
 		for (uint32_t k = 0; !r.bad && k < nrisk; k++) {
 			char *s = get_str(&r);
 			if (!s || yoi_strv_push_owned(&row->risk, s) < 0)
@@ -272,7 +237,7 @@ int yoi_listcache_save(const yoi_row *const *rows, size_t n, const char *path,
 		rc = yoi_error_set(err, YOI_ENOMEM, path, 0, "out of memory");
 	} else {
 		memcpy(b.ptr + count_at, &count, sizeof(count));
-		uint64_t h = checksum(b.ptr, b.len);
+		uint64_t h = yoi_cache_checksum(b.ptr, b.len);
 		yoi_buf_put(&b, (const char *)&h, sizeof(h));
 		rc = yoi_file_replace(path, b.ptr, b.len, false, err);
 	}

@@ -10,13 +10,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "store/store_int.h"
 #include "yoi/diag.h"
 #include "yoi/file.h"
 #include "yoi/graph.h"
 #include "yoi/par.h"
 #include "yoi/plan.h"
 #include "yoi/relations.h"
-#include "store/store_int.h"
 
 /* Format: magic, root, root key, count, entries, checksum before it. */
 static const char magic[8] = {'Y', 'O', 'I', 'R', 'C', '0', '0', '1'};
@@ -50,22 +50,6 @@ static bool racy(yoi_row_key k, int64_t now_ns)
 {
 	return k.ino && (k.mtime_ns > now_ns - racy_ns() ||
 			 k.ctime_ns > now_ns - racy_ns());
-}
-
-/* The listcache's checksum, the same way (8 bytes a step). */
-static uint64_t checksum(const char *p, size_t n)
-{
-	uint64_t h = 0x9e3779b97f4a7c15ull ^ n;
-	size_t i = 0;
-	for (; i + 8 <= n; i += 8) {
-		uint64_t w;
-		memcpy(&w, p + i, 8);
-		h = (h ^ w) * 0xff51afd7ed558ccdull;
-		h ^= h >> 32;
-	}
-	for (; i < n; i++)
-		h = (h ^ (unsigned char)p[i]) * 0x100000001b3ull;
-	return h ^ (h >> 29);
 }
 
 void yoi_revcache_free(yoi_revcache *c)
@@ -135,31 +119,13 @@ int yoi_revcache_encode(yoi_buf *b, const yoi_revcache *c, const char *root,
 	}
 	if (!b->ptr || yoi_buf_grow(b, 8) < 0)
 		return YOI_ENOMEM;
-	uint64_t h = checksum(b->ptr, b->len);
+	uint64_t h = yoi_cache_checksum(b->ptr, b->len);
 	return yoi_buf_put(b, (const char *)&h, sizeof(h)) < 0 ? YOI_ENOMEM : 0;
 }
 
-typedef struct rd {
-	const char *p;
-	size_t left;
-	bool bad;
-} rd;
-
-static void get(rd *r, void *out, size_t n)
+static bool get_id(yoi_reader *r, char id[YOI_ID_LEN + 1])
 {
-	if (r->bad || r->left < n) {
-		r->bad = true;
-		memset(out, 0, n);
-		return;
-	}
-	memcpy(out, r->p, n);
-	r->p += n;
-	r->left -= n;
-}
-
-static bool get_id(rd *r, char id[YOI_ID_LEN + 1])
-{
-	get(r, id, YOI_ID_LEN);
+	yoi_reader_get(r, id, YOI_ID_LEN);
 	id[YOI_ID_LEN] = '\0';
 	return !r->bad && yoi_id_valid(id);
 }
@@ -172,21 +138,21 @@ int yoi_revcache_decode(yoi_revcache *c, const char *p, size_t len,
 	if (len < sizeof(magic) + 8)
 		return 0;
 	memcpy(&h, p + len - 8, sizeof(h));
-	if (checksum(p, len - 8) != h)
+	if (yoi_cache_checksum(p, len - 8) != h)
 		return 0;
-	rd r = {p, len - 8, false};
+	yoi_reader r = {p, len - 8, false};
 	char m[sizeof(magic)];
 	uint32_t rl = 0, n = 0;
-	get(&r, m, sizeof(m));
-	get(&r, &rl, sizeof(rl));
+	yoi_reader_get(&r, m, sizeof(m));
+	yoi_reader_get(&r, &rl, sizeof(rl));
 	size_t want = strlen(root);
 	if (r.bad || memcmp(m, magic, sizeof(m)) != 0 || rl != want ||
 	    r.left < rl || memcmp(r.p, root, rl) != 0)
 		return 0;
 	r.p += rl;
 	r.left -= rl;
-	get(&r, &c->root_key, sizeof(c->root_key));
-	get(&r, &n, sizeof(n));
+	yoi_reader_get(&r, &c->root_key, sizeof(c->root_key));
+	yoi_reader_get(&r, &n, sizeof(n));
 	/* Each entry takes at least 73 bytes: a count past them is bad. */
 	if (r.bad || n > MAX_ENTRIES || n > r.left / 73)
 		return 0;
@@ -198,11 +164,11 @@ int yoi_revcache_decode(yoi_revcache *c, const char *p, size_t len,
 	for (uint32_t i = 0; ok && i < n; i++) {
 		yoi_revcache_entry *e = &c->e[i];
 		ok = get_id(&r, e->id);
-		get(&r, &e->akey, sizeof(e->akey));
-		get(&r, &e->rkey, sizeof(e->rkey));
-		get(&r, &e->pkey, sizeof(e->pkey));
-		get(&r, &e->flags, sizeof(e->flags));
-		get(&r, &e->n, sizeof(e->n));
+		yoi_reader_get(&r, &e->akey, sizeof(e->akey));
+		yoi_reader_get(&r, &e->rkey, sizeof(e->rkey));
+		yoi_reader_get(&r, &e->pkey, sizeof(e->pkey));
+		yoi_reader_get(&r, &e->flags, sizeof(e->flags));
+		yoi_reader_get(&r, &e->n, sizeof(e->n));
 		ok = ok && !r.bad && e->n <= r.left / (YOI_ID_LEN + 1) &&
 		     (i == 0 || strcmp(c->e[i - 1].id, e->id) < 0);
 		if (ok && c->ntargets + e->n > cap) {
@@ -220,7 +186,7 @@ int yoi_revcache_decode(yoi_revcache *c, const char *p, size_t len,
 		for (uint32_t k = 0; ok && k < e->n; k++) {
 			yoi_revcache_target *t = &c->targets[c->ntargets++];
 			ok = get_id(&r, t->id);
-			get(&r, &t->kind, 1);
+			yoi_reader_get(&r, &t->kind, 1);
 			ok = ok && !r.bad && t->kind >= -1 &&
 			     t->kind < YOI_GRAPH__KIND_COUNT;
 		}
