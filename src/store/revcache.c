@@ -627,6 +627,46 @@ static bool same_targets(const yoi_revcache_target *a, uint32_t na,
 	return true;
 }
 
+typedef struct check_job {
+	int root_fd;
+	const yoi_revcache *old;
+	uint8_t *verdict; /* per entry: CHECK_* */
+} check_job;
+
+enum { CHECK_SKIP, CHECK_OK, CHECK_BAD, CHECK_NOMEM };
+
+/*
+ * One entry against its files: read once (the keys are taken before the
+ * reads); an entry whose files changed stat is stale, not wrong (the next
+ * load re-reads it), so only an entry that kept every key is compared.
+ */
+static void check_nth(void *ctx, size_t i, unsigned worker)
+{
+	(void)worker;
+	check_job *j = ctx;
+	const yoi_revcache_entry *o = &j->old->e[i];
+	if (o->flags & STALE) {
+		j->verdict[i] = CHECK_SKIP;
+		return;
+	}
+	ent_work w;
+	memset(&w, 0, sizeof(w));
+	memcpy(w.e.id, o->id, YOI_ID_LEN + 1);
+	reread(&w, j->root_fd);
+	if (w.nomem)
+		j->verdict[i] = CHECK_NOMEM;
+	else if ((w.e.flags & STALE) || !key_eq(w.e.akey, o->akey) ||
+		 !key_eq(w.e.rkey, o->rkey) || !key_eq(w.e.pkey, o->pkey))
+		j->verdict[i] = CHECK_SKIP;
+	else if (!same_targets(&j->old->targets[o->first], o->n, w.own,
+			       w.e.n) ||
+		 (o->flags & YOI_REVCACHE_BAD) != (w.e.flags & YOI_REVCACHE_BAD))
+		j->verdict[i] = CHECK_BAD;
+	else
+		j->verdict[i] = CHECK_OK;
+	free(w.own);
+}
+
 int yoi_revcache_check(const yoi_store *st, yoi_diag *d, yoi_error *err)
 {
 	char *path = yoi_store_cache_path(st, YOI_REVCACHE_NAME);
@@ -635,21 +675,18 @@ int yoi_revcache_check(const yoi_store *st, yoi_diag *d, yoi_error *err)
 	if (!path)
 		memset(&old, 0, sizeof(old));
 	int root_fd = open(st->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	uint8_t *verdict = calloc(old.n ? old.n : 1, 1);
+	if (!verdict)
+		rc = YOI_ENOMEM;
 	int bad = 0;
+	if (rc == 0 && root_fd >= 0) {
+		check_job j = {root_fd, &old, verdict};
+		yoi_par_for(old.n, yoi_par_threads(old.n), check_nth, &j);
+	}
 	for (size_t i = 0; rc == 0 && root_fd >= 0 && i < old.n; i++) {
-		const yoi_revcache_entry *o = &old.e[i];
-		if (!fresh(root_fd, o))
-			continue; /* stale: it would be re-read anyway */
-		ent_work w;
-		memset(&w, 0, sizeof(w));
-		memcpy(w.e.id, o->id, YOI_ID_LEN + 1);
-		reread(&w, root_fd);
-		if (w.nomem) {
+		if (verdict[i] == CHECK_NOMEM) {
 			rc = YOI_ENOMEM;
-		} else if (!same_targets(&old.targets[o->first], o->n, w.own,
-					 w.e.n) ||
-			   (o->flags & YOI_REVCACHE_BAD) !=
-			       (w.e.flags & YOI_REVCACHE_BAD)) {
+		} else if (verdict[i] == CHECK_BAD) {
 			bad++;
 			yoi_diag_add(d, YOI_DIAG_WARNING, "links-cache-stale",
 				     path, 0,
@@ -657,10 +694,10 @@ int yoi_revcache_check(const yoi_store *st, yoi_diag *d, yoi_error *err)
 				     "%s/artifacts although its files kept "
 				     "their stat; the cache was removed and "
 				     "the next command rebuilds it",
-				     o->id);
+				     old.e[i].id);
 		}
-		free(w.own);
 	}
+	free(verdict);
 	if (root_fd >= 0)
 		close(root_fd);
 	yoi_revcache_free(&old);
