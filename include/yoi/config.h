@@ -33,6 +33,8 @@ typedef struct yoi_config {
 	char *worktrees_dir;	/* default ".worktree" */
 	int worktrees_dir_line; /* its line in the file; 0: the default */
 	char *branch_prefix;	/* default "work/" */
+	bool worktrees_store_branch; /* worktrees.store: branch (default main:
+					one store per clone) */
 	long max_inprogress;	/* default 0 = unlimited; must be >= 0 */
 	yoi_strv roles; /* default intake, orchestrator, coder, reviewer */
 	yoi_state_table transitions; /* default: built-in table (not owned) */

@@ -34,6 +34,11 @@ const char *yoi_store_yoi_dir(const yoi_store *st);
 const yoi_config *yoi_store_config(const yoi_store *st);
 /* Whether the store lies in a git repository. */
 bool yoi_store_in_git(const yoi_store *st);
+/*
+ * When the store was opened from inside a linked worktree and is the main
+ * worktree's (one store per clone): that linked worktree's top; else NULL.
+ */
+const char *yoi_store_linked_from(const yoi_store *st);
 
 /*
  * Open the store for cwd: the repository is discovered from cwd with
@@ -55,6 +60,20 @@ bool yoi_store_in_git(const yoi_store *st);
  */
 int yoi_store_open(yoi_store **out, const char *cwd, const char *root_override,
 		   yoi_error *err);
+
+/*
+ * One store per clone: inside a linked worktree of a repository whose main
+ * worktree holds a .yoi directory, yoi_store_open opens the main
+ * worktree's store (its config, tickets root, lock and caches), unless
+ * root_override names one or the main store's config says
+ * `worktrees.store: branch`. YOI_STORE_HERE keeps the store of the
+ * worktree cwd is in: for the commands that judge what git commits there
+ * (pre-commit, check, the merge driver, hooks).
+ */
+#define YOI_STORE_HERE 1u
+int yoi_store_open_ex(yoi_store **out, const char *cwd,
+		      const char *root_override, unsigned flags,
+		      yoi_error *err);
 void yoi_store_free(yoi_store *st);
 
 /* YOI_ENOTFOUND with "run yoi-tickets init" when the root is missing. */

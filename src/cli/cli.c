@@ -151,7 +151,9 @@ int yoi_cli_store(yoi_ctx *ctx, bool require, yoi_store **out)
 					       "cannot read the current "
 					       "directory: %s",
 					       strerror(errno)));
-		int rc = yoi_store_open(&ctx->store, cwd, ctx->root, &ctx->err);
+		int rc = yoi_store_open_ex(&ctx->store, cwd, ctx->root,
+					   ctx->store_here ? YOI_STORE_HERE : 0,
+					   &ctx->err);
 		if (rc < 0)
 			return yoi_cli_fail(ctx, rc);
 	}

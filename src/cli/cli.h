@@ -31,6 +31,8 @@ typedef struct yoi_ctx {
 	bool verbose;
 	bool quiet;
 	yoi_store *store;
+	bool store_here; /* open the store of the worktree we are in
+			    (YOI_STORE_HERE): commands that judge commits */
 	yoi_texts texts;
 	bool texts_loaded;
 	char *git_user; /* git's user.name, looked up once */

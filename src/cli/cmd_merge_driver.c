@@ -61,6 +61,7 @@ int yoi_cmd_merge_driver(int argc, char **argv, yoi_ctx *ctx)
 		char hex[8][YOI_GIT_OID_HEX + 1];
 		githeads(heads, hex);
 		yoi_store *st = NULL;
+		ctx->store_here = true; /* the merge of this worktree */
 		if (yoi_merge_kind_of(path) == YOI_MERGE_KIND_ITEM &&
 		    yoi_cli_store(ctx, false, &st) != 0)
 			st = NULL;

@@ -20,6 +20,7 @@ int yoi_hook_pre_commit(int argc, char **argv, yoi_ctx *ctx)
 		return yoi_cli_usage(ctx, "--format must be text, json, github "
 					  "or junit");
 	yoi_store *st;
+	ctx->store_here = true; /* the commits of this worktree */
 	int rc = yoi_cli_store(ctx, false, &st);
 	if (rc)
 		return rc;

@@ -36,16 +36,19 @@ int yoi_cmd_start(int argc, char **argv, yoi_ctx *ctx)
 	if (json)
 		rc = yoi_cli_json(
 		    ctx,
-		    json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:O?}",
+		    json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, "
+			      "s:O?}",
 			      "id", id, "from", "queued", "to", "inprogress",
 			      "branch", w.branch, "worktree", w.worktree,
 			      "worktree_path", w.worktree_path, "base", w.base,
-			      "plan_id", w.plan_id, "notify", notify));
+			      "plan_id", w.plan_id, "store",
+			      yoi_store_root(ctx->store), "notify", notify));
 	else if (!ctx->quiet)
 		printf("%s queued -> inprogress%s\nbranch:   %s (from %s)\n"
-		       "worktree: %s\n",
+		       "worktree: %s\nstore:    %s (commands in the worktree "
+		       "use it)\n",
 		       id, w.forced ? " (forced)" : "", w.branch, w.base,
-		       w.worktree);
+		       w.worktree, yoi_store_root(ctx->store));
 	json_decref(notify);
 	yoi_work_info_free(&w);
 	return rc;

@@ -108,6 +108,20 @@ git_repository *yoi_git_discover(const char *cwd)
 	return git_repository_open_ext(&repo, cwd, 0, NULL) == 0 ? repo : NULL;
 }
 
+git_repository *yoi_git_main_worktree(git_repository *repo)
+{
+	git_repository *main = NULL;
+	if (!repo || !git_repository_is_worktree(repo))
+		return NULL;
+	if (git_repository_open(&main, git_repository_commondir(repo)) != 0)
+		return NULL;
+	if (git_repository_is_bare(main) || !git_repository_workdir(main)) {
+		git_repository_free(main);
+		return NULL;
+	}
+	return main;
+}
+
 int yoi_git_hash_file(const char *path, char hex[YOI_GIT_OID_HEX + 1])
 {
 	git_oid oid;

@@ -48,6 +48,10 @@ const char *yoi_git_workdir(struct git_repository *repo);
 struct git_repository *yoi_git_discover(const char *cwd);
 void yoi_git_close(struct git_repository *repo);
 
+/* When repo is a linked worktree of a repository with a main work tree:
+ * that main worktree's repository (close with yoi_git_close); else NULL. */
+struct git_repository *yoi_git_main_worktree(struct git_repository *repo);
+
 /* The blob id git gives the file's content (40 hex digits), or YOI_EIO
  * when it cannot be read. */
 int yoi_git_hash_file(const char *path, char hex[41]);

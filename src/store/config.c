@@ -447,7 +447,8 @@ static int get_state(struct ctx *c, const char *dotted, const struct node *v,
 }
 
 static const char *const tickets_keys[] = {"root", "language", NULL};
-static const char *const worktrees_keys[] = {"dir", "branch_prefix", NULL};
+static const char *const worktrees_keys[] = {"dir", "branch_prefix", "store",
+					     NULL};
 static const char *const routing_keys[] = {"max_inprogress", NULL};
 static const char *const hooks_keys[] = {"ticket_event", "timeout_ms", NULL};
 static const char *const transition_keys[] = {"from", "to", NULL};
@@ -568,6 +569,23 @@ static int tickets_key(struct ctx *c, int key, const char *dotted,
 	return rc;
 }
 
+/* worktrees.store: main (one store per clone) or branch. */
+static int worktrees_store(struct ctx *c, const char *dotted,
+			   const struct node *v)
+{
+	char *w = NULL;
+	int rc = get_string(c, dotted, v, false, &w);
+	if (rc < 0)
+		return rc;
+	if (strcmp(w, "main") == 0 || strcmp(w, "branch") == 0)
+		c->cfg->worktrees_store_branch = strcmp(w, "branch") == 0;
+	else
+		rc = fail(c, v->line, "'%s' must be main or branch, got '%.*s'",
+			  dotted, SHOW, w);
+	free(w);
+	return rc;
+}
+
 static int worktrees_key(struct ctx *c, int key, const char *dotted,
 			 const struct node *v, void *arg)
 {
@@ -575,6 +593,8 @@ static int worktrees_key(struct ctx *c, int key, const char *dotted,
 	if (key == 0)
 		return get_path(c, dotted, v, true, &c->cfg->worktrees_dir,
 				&c->cfg->worktrees_dir_line);
+	if (key == 2)
+		return worktrees_store(c, dotted, v);
 	/* An empty prefix is legitimate: branches named by the ID alone. */
 	return get_string(c, dotted, v, true, &c->cfg->branch_prefix);
 }
@@ -727,7 +747,7 @@ static int top_key(struct ctx *c, int key, const char *dotted,
 			       tickets_key);
 	case TOP_WORKTREES:
 		return section(c, dotted, v, worktrees_keys,
-			       "dir, branch_prefix", worktrees_key);
+			       "dir, branch_prefix, store", worktrees_key);
 	case TOP_ROUTING:
 		return section(c, dotted, v, routing_keys, "max_inprogress",
 			       routing_key);

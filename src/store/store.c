@@ -300,8 +300,58 @@ static char *tmp_dir_of(const yoi_store *st)
 	return common ? yoi_path_join(common, "yoi/tmp") : NULL;
 }
 
+/*
+ * One store per clone: from a linked worktree, the main worktree's top
+ * when it holds a .yoi directory (st->repo becomes the main worktree's
+ * repository, so the lock and the caches are the main store's).
+ */
+static int follow_main(yoi_store *st)
+{
+	struct git_repository *main = yoi_git_main_worktree(st->repo);
+	if (!main)
+		return 0;
+	char *top = strip_slash(yoi_strdup(yoi_git_workdir(main)));
+	char *yoi = top ? yoi_path_join(top, ".yoi") : NULL;
+	struct stat sb;
+	if (!yoi || stat(yoi, &sb) != 0 || !S_ISDIR(sb.st_mode)) {
+		yoi_git_close(main);
+		free(top);
+		free(yoi);
+		return yoi ? 0 : YOI_ENOMEM;
+	}
+	free(yoi);
+	st->linked = st->top;
+	st->top = top;
+	yoi_git_close(st->repo);
+	st->repo = main;
+	return 0;
+}
+
+/* Back to the linked worktree's own store (worktrees.store: branch). */
+static int stay_here(yoi_store *st, const char *cwd)
+{
+	free(st->top);
+	free(st->linked);
+	st->linked = NULL;
+	yoi_git_close(st->repo);
+	st->top = discover_top(st, cwd);
+	free(st->yoi_dir);
+	st->yoi_dir = st->top ? yoi_path_join(st->top, ".yoi") : NULL;
+	yoi_config_free(&st->cfg);
+	if (yoi_config_defaults(&st->cfg) < 0 || !st->yoi_dir)
+		return YOI_ENOMEM;
+	return 0;
+}
+
 int yoi_store_open(yoi_store **out, const char *cwd, const char *root_override,
 		   yoi_error *err)
+{
+	return yoi_store_open_ex(out, cwd, root_override, 0, err);
+}
+
+int yoi_store_open_ex(yoi_store **out, const char *cwd,
+		      const char *root_override, unsigned flags,
+		      yoi_error *err)
 {
 	*out = NULL;
 	yoi_store *st = calloc(1, sizeof(*st));
@@ -332,6 +382,8 @@ int yoi_store_open(yoi_store **out, const char *cwd, const char *root_override,
 			    cwd);
 			goto fail;
 		}
+		if (!(flags & YOI_STORE_HERE) && follow_main(st) < 0)
+			goto fail_nomem;
 		st->yoi_dir = yoi_path_join(st->top, ".yoi");
 		if (!st->yoi_dir)
 			goto fail_nomem;
@@ -343,6 +395,18 @@ int yoi_store_open(yoi_store **out, const char *cwd, const char *root_override,
 	free(cfg_path);
 	if (rc < 0)
 		goto fail;
+	if (st->linked && st->cfg.worktrees_store_branch) {
+		if (stay_here(st, cwd) < 0)
+			goto fail_nomem;
+		cfg_path = yoi_path_join(st->yoi_dir, "config.yaml");
+		rc = cfg_path ? yoi_config_load(&st->cfg, cfg_path, err)
+			      : YOI_ENOMEM;
+		free(cfg_path);
+		if (rc == YOI_ENOMEM)
+			goto fail_nomem;
+		if (rc < 0)
+			goto fail;
+	}
 	if (!st->root) {
 		/* The config refuses absolute roots (yoi_config_parse). */
 		st->root = yoi_path_join(st->top, st->cfg.tickets_root);
@@ -378,6 +442,7 @@ void yoi_store_free(yoi_store *st)
 	free(st->yoi_dir);
 	free(st->root);
 	free(st->tmp_dir);
+	free(st->linked);
 	yoi_git_close(st->repo);
 	free(st);
 	yoi_git_shutdown();
@@ -916,6 +981,11 @@ const char *yoi_store_yoi_dir(const yoi_store *st)
 const yoi_config *yoi_store_config(const yoi_store *st)
 {
 	return &st->cfg;
+}
+
+const char *yoi_store_linked_from(const yoi_store *st)
+{
+	return st->linked;
 }
 
 bool yoi_store_in_git(const yoi_store *st)

@@ -21,6 +21,8 @@ struct yoi_store {
 	int lock_depth;	  /* nested yoi_store_lock calls inside the outer one */
 	bool lock_shared; /* lock_fd holds LOCK_SH (yoi_store_lock_shared) */
 	char *tmp_dir;	  /* <git common dir>/yoi/tmp, or NULL: no repository */
+	char *linked;	  /* the linked worktree's top when the store is the
+			     main worktree's (one store per clone), or NULL */
 };
 
 #endif

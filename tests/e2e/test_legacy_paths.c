@@ -238,7 +238,14 @@ Test(legacy_paths, lock_in_the_git_directory_excludes_writers)
 		"0");
 	cr_assert_eq(r.status, 5, "%s", r.err);
 	e2e_free(&r);
-	/* The linked worktree's own store has its own lock. */
+	/* One store per clone: the linked worktree uses the main store and
+	 * its lock. */
+	r = RUN(wt, "comment", id, "--message", "x", "--wait", "0");
+	cr_assert_eq(r.status, 5, "%s", r.err);
+	e2e_free(&r);
+	/* With worktrees.store: branch, the linked worktree's own store has
+	 * its own lock. */
+	e2e_append(dir, ".yoi/config.yaml", "worktrees:\n  store: branch\n");
 	r = RUN(wt, "comment", id, "--message", "x", "--wait", "0");
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	e2e_free(&r);

@@ -463,9 +463,12 @@ Test(work, worktrees_lists_ticket_worktrees)
 	e2e_rm(dir);
 }
 
-Test(work, commands_in_a_worktree_see_the_branch_view)
+/* worktrees.store: branch (the default is one store per clone: see
+ * test_oneclone.c): commands inside a worktree see the branch's copy. */
+Test(work, commands_in_a_worktree_see_the_branch_view_when_configured)
 {
 	char *dir = e2e_store();
+	e2e_append(dir, ".yoi/config.yaml", "worktrees:\n  store: branch\n");
 	char *id = queued(dir, "Viewed");
 	e2e_result r = RUN(dir, "start", id);
 	cr_assert_eq(r.status, 0, "%s", r.err);

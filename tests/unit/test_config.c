@@ -1014,3 +1014,21 @@ Test(config, worktrees_dir_inside_or_one_sibling_folder)
 	cr_assert_str_eq(cfg.worktrees_dir, ".yoi/tickets2");
 	yoi_config_free(&cfg);
 }
+
+Test(config, worktrees_store_main_or_branch)
+{
+	yoi_config cfg = {0};
+	parse_ok(&cfg, "worktrees:\n  store: branch\n");
+	cr_assert(cfg.worktrees_store_branch);
+	yoi_config_free(&cfg);
+	parse_ok(&cfg, "worktrees:\n  store: main\n");
+	cr_assert_not(cfg.worktrees_store_branch);
+	yoi_config_free(&cfg);
+	parse_ok(&cfg, "worktrees:\n  dir: wt\n");
+	cr_assert_not(cfg.worktrees_store_branch, "main is the default");
+	yoi_config_free(&cfg);
+	bad("worktrees:\n  store: elsewhere\n", 2,
+	    "'worktrees.store' must be main or branch, got 'elsewhere'");
+	bad("worktrees:\n  store: [main]\n", 2,
+	    "'worktrees.store' must be a string");
+}
