@@ -41,6 +41,8 @@ typedef struct yoi_config {
 	char *hook_ticket_event;     /* default ".yoi/hooks/ticket-event" */
 	bool hook_ticket_event_set;  /* hooks.ticket_event given explicitly */
 	long hook_timeout_ms;	     /* default 2000; must be > 0 */
+	bool finish_require_merged;  /* finish.require_merged: finish refuses
+					until the branch is merged */
 } yoi_config;
 
 /* Fill *cfg with the defaults. */

@@ -367,6 +367,45 @@ int yoi_git_dirty(const char *path, bool *dirty, char **first, yoi_error *err)
 	return rc;
 }
 
+/*
+ * Whether merging tip into base would change nothing (its changes are in
+ * base already: a squash or rebase merge): the three-way merge of the two
+ * commits has no conflict and its index equals base's tree. Nothing is
+ * written to the repository.
+ */
+static int changes_nothing(git_repository *repo, const git_oid *base,
+			   const git_oid *tip, bool *merged, yoi_error *err)
+{
+	git_commit *ours = NULL, *theirs = NULL;
+	git_index *idx = NULL;
+	git_tree *tree = NULL;
+	git_diff *diff = NULL;
+	git_oid mb;
+	int grc = git_merge_base(&mb, repo, base, tip);
+	if (grc == GIT_ENOTFOUND)
+		return 0; /* unrelated histories: not merged */
+	if (grc == 0)
+		grc = git_commit_lookup(&ours, repo, base);
+	if (grc == 0)
+		grc = git_commit_lookup(&theirs, repo, tip);
+	if (grc == 0)
+		grc = git_merge_commits(&idx, repo, ours, theirs, NULL);
+	if (grc == 0 && !git_index_has_conflicts(idx)) {
+		grc = git_commit_tree(&tree, ours);
+		if (grc == 0)
+			grc = git_diff_tree_to_index(&diff, repo, tree, idx,
+						     NULL);
+		if (grc == 0)
+			*merged = git_diff_num_deltas(diff) == 0;
+	}
+	git_diff_free(diff);
+	git_tree_free(tree);
+	git_index_free(idx);
+	git_commit_free(theirs);
+	git_commit_free(ours);
+	return grc < 0 ? yoi_git_fail(err, grc, "merge check") : 0;
+}
+
 int yoi_git_merged(git_repository *repo, const char *branch, const char *base,
 		   bool *merged, yoi_error *err)
 {
@@ -400,6 +439,8 @@ int yoi_git_merged(git_repository *repo, const char *branch, const char *base,
 	if (grc < 0)
 		return yoi_git_fail(err, grc, base);
 	*merged = grc == 1;
+	if (!*merged)
+		return changes_nothing(repo, &b, &tip, merged, err);
 	return 0;
 }
 

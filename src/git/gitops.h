@@ -136,8 +136,9 @@ const yoi_worktree *yoi_git_worktrees_find_path(const yoi_git_worktrees *w,
 int yoi_git_dirty(const char *path, bool *dirty, char **first, yoi_error *err);
 
 /*
- * Whether branch's tip is merged into base (a revision): equal to it or
- * an ancestor of it.
+ * Whether branch's tip is merged into base (a revision): equal to it, an
+ * ancestor of it, or with every change already in it (merging it would
+ * change nothing: squash and rebase merges).
  */
 int yoi_git_merged(struct git_repository *repo, const char *branch,
 		   const char *base, bool *merged, yoi_error *err);

@@ -429,6 +429,25 @@ static int get_int(struct ctx *c, const char *dotted, const struct node *v,
 	return 0;
 }
 
+/* A plain true or false. */
+static int get_bool(struct ctx *c, const char *dotted, const struct node *v,
+		    bool *out)
+{
+	const char *s = v->type == N_SCALAR && !is_null(c, v) ? text_of(c, v)
+							       : NULL;
+	if (s && v->plain && v->len == 4 && memcmp(s, "true", 4) == 0)
+		*out = true;
+	else if (s && v->plain && v->len == 5 && memcmp(s, "false", 5) == 0)
+		*out = false;
+	else if (s)
+		return fail(c, v->line, "'%s' must be true or false, got '%.*s'",
+			    dotted, SHOW, s);
+	else
+		return fail(c, v->line, "'%s' must be true or false, got %s",
+			    dotted, kind(c, v));
+	return 0;
+}
+
 static int get_state(struct ctx *c, const char *dotted, const struct node *v,
 		     yoi_state *out)
 {
@@ -451,16 +470,19 @@ static const char *const worktrees_keys[] = {"dir", "branch_prefix", "store",
 					     NULL};
 static const char *const routing_keys[] = {"max_inprogress", NULL};
 static const char *const hooks_keys[] = {"ticket_event", "timeout_ms", NULL};
+static const char *const finish_keys[] = {"require_merged", NULL};
 static const char *const transition_keys[] = {"from", "to", NULL};
-static const char *const top_keys[] = {
-    "tickets", "worktrees", "routing", "roles", "transitions", "hooks", NULL};
+static const char *const top_keys[] = {"tickets",     "worktrees", "routing",
+				       "roles",	      "transitions", "hooks",
+				       "finish",      NULL};
 enum {
 	TOP_TICKETS,
 	TOP_WORKTREES,
 	TOP_ROUTING,
 	TOP_ROLES,
 	TOP_TRANSITIONS,
-	TOP_HOOKS
+	TOP_HOOKS,
+	TOP_FINISH
 };
 
 /*
@@ -737,6 +759,14 @@ static int parse_transitions(struct ctx *c, const struct node *v)
 	return rc;
 }
 
+static int finish_key(struct ctx *c, int key, const char *dotted,
+		      const struct node *v, void *arg)
+{
+	(void)arg;
+	(void)key;
+	return get_bool(c, dotted, v, &c->cfg->finish_require_merged);
+}
+
 static int top_key(struct ctx *c, int key, const char *dotted,
 		   const struct node *v, void *arg)
 {
@@ -754,6 +784,9 @@ static int top_key(struct ctx *c, int key, const char *dotted,
 	case TOP_HOOKS:
 		return section(c, dotted, v, hooks_keys,
 			       "ticket_event, timeout_ms", hooks_key);
+	case TOP_FINISH:
+		return section(c, dotted, v, finish_keys, "require_merged",
+			       finish_key);
 	case TOP_ROLES:
 		return parse_roles(c, v);
 	default:
@@ -806,7 +839,7 @@ static int parse_into(struct ctx *c, const char *buf, size_t len)
 		return fail(c, root->line,
 			    "the top level must be a mapping of sections "
 			    "(tickets, worktrees, routing, roles, transitions, "
-			    "hooks), got %s",
+			    "hooks, finish), got %s",
 			    kind(c, root));
 	rc = walk_map(c, root, "", top_keys, top_key, NULL);
 	return rc < 0 ? rc : check_overlap(c);

@@ -822,28 +822,40 @@ int yoi_work_finish(yoi_store *st, const yoi_opctx *ctx, const char *id,
 		    yoi_error *err)
 {
 	*merged = -1;
-	yoi_transition_req req = {
-	    .target = "done",
-	    .reason = reason ? reason : txt(ctx, "reason_finish"),
-	};
-	int rc = yoi_ticket_transition(st, ctx, id, &req, NULL, err);
-	if (rc < 0)
-		return rc;
+	if (info)
+		memset(info, 0, sizeof(*info));
 	yoi_work_info w;
 	yoi_error e2;
-	if (st->repo && yoi_work_recorded(st, id, &w, &e2) == 0) {
+	bool recorded = st->repo && yoi_work_recorded(st, id, &w, &e2) == 0;
+	if (recorded && w.base) {
 		bool m;
-		if (w.base &&
-		    yoi_git_merged(st->repo, w.branch, w.base, &m, &e2) == 0)
+		if (yoi_git_merged(st->repo, w.branch, w.base, &m, &e2) == 0)
 			*merged = m;
-		if (info)
-			*info = w;
-		else
-			yoi_work_info_free(&w);
-	} else if (info) {
-		memset(info, 0, sizeof(*info));
 	}
-	return 0;
+	/* finish.require_merged: the branch first (a ticket started without
+	 * a branch has nothing to wait for). */
+	int rc = 0;
+	if (recorded && st->cfg.finish_require_merged && *merged != 1)
+		rc = yoi_error_set(
+		    err, YOI_EREFUSED, NULL, 0,
+		    *merged == 0
+			? "branch %s is not merged into %s and "
+			  "finish.require_merged is set; merge it first"
+			: "branch %s: whether it is merged into %s cannot be "
+			  "told and finish.require_merged is set",
+		    w.branch, w.base ? w.base : "its base");
+	if (rc == 0) {
+		yoi_transition_req req = {
+		    .target = "done",
+		    .reason = reason ? reason : txt(ctx, "reason_finish"),
+		};
+		rc = yoi_ticket_transition(st, ctx, id, &req, NULL, err);
+	}
+	if (recorded && info && rc == 0)
+		*info = w;
+	else if (recorded)
+		yoi_work_info_free(&w);
+	return rc;
 }
 
 int yoi_work_owned(const yoi_store *st, const char *id, const yoi_work_info *w,

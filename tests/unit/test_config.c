@@ -1032,3 +1032,25 @@ Test(config, worktrees_store_main_or_branch)
 	bad("worktrees:\n  store: [main]\n", 2,
 	    "'worktrees.store' must be a string");
 }
+
+Test(config, finish_require_merged_is_a_boolean)
+{
+	yoi_config cfg = {0};
+	parse_ok(&cfg, "finish:\n  require_merged: true\n");
+	cr_assert(cfg.finish_require_merged);
+	yoi_config_free(&cfg);
+	parse_ok(&cfg, "finish:\n  require_merged: false\n");
+	cr_assert_not(cfg.finish_require_merged);
+	yoi_config_free(&cfg);
+	parse_ok(&cfg, "tickets:\n  root: t\n");
+	cr_assert_not(cfg.finish_require_merged, "off by default");
+	yoi_config_free(&cfg);
+	bad("finish:\n  require_merged: yes\n", 2,
+	    "'finish.require_merged' must be true or false, got 'yes'");
+	bad("finish:\n  require_merged: 'true'\n", 2,
+	    "'finish.require_merged' must be true or false, got 'true'");
+	bad("finish:\n  require_merged:\n", 2,
+	    "'finish.require_merged' must be true or false, got an empty "
+	    "value (null)");
+	bad("finish:\n  merged: true\n", 2, "finish.merged");
+}
