@@ -129,6 +129,13 @@ int yoi_graph_blockers(yoi_graph_blocker **out, size_t *n, const yoi_graph *g,
 		       size_t t);
 void yoi_graph_blockers_free(yoi_graph_blocker *b);
 
+/*
+ * Every ticket that waits for t (any state, t's state not consulted),
+ * once each, as indices in ID order. *out is NULL when *n == 0; free(3)
+ * it. YOI_ENOMEM.
+ */
+int yoi_graph_waiters(size_t **out, size_t *n, const yoi_graph *g, size_t t);
+
 /* Append "<ID> via <label> (state: <state>)". */
 int yoi_graph_blocker_text(yoi_buf *out, const yoi_graph *g,
 			   const yoi_graph_blocker *b);

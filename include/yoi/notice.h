@@ -28,10 +28,12 @@ typedef enum yoi_notice_event {
 	YOI_NOTICE_REVIEW,
 	YOI_NOTICE_CLOSE,
 	YOI_NOTICE_REOPEN,
+	YOI_NOTICE_UNBLOCKED, /* to a ticket another one's finish made free */
 	YOI_NOTICE_EVENT_COUNT
 } yoi_notice_event;
 
-/* "create", "state_changed", "review", "close", "reopen"; "?" outside. */
+/* "create", "state_changed", "review", "close", "reopen", "unblocked";
+ * "?" outside. */
 const char *yoi_notice_event_name(yoi_notice_event ev);
 
 /*
@@ -58,11 +60,27 @@ int yoi_notice_render(yoi_buf *out, char **state, const yoi_store *st,
 		      yoi_error *err);
 
 typedef struct yoi_notice {
-	yoi_notify_result run; /* reason, exit status, elapsed, detail,
-				  output (notify.h) */
+	char id[YOI_ID_LEN + 1]; /* the ticket the notice is about */
+	yoi_notify_result run;	 /* reason, exit status, elapsed, detail,
+				    output (notify.h) */
 	char *hook; /* the hook as it runs (symlinks resolved when it is a
 		       regular file), else as configured; NULL when none */
+	struct yoi_notice *woken; /* the `unblocked` notices this event
+				     caused, in ID order (owned) */
+	size_t nwoken;
 } yoi_notice;
+
+/*
+ * The tickets that ticket id's latest transition made actionable: when it
+ * went from an unfinished state to done or closed, every ticket that
+ * waits for it (depends_on, blocks, plan blocked_by/blocks), is not done
+ * or closed itself, and now has nothing unfinished left to wait for. In
+ * ID order; a ticket whose own links cannot be fully read is left out.
+ * Found through the links cache (routing.h, yoi_routing_load_near).
+ * *out is the caller's (yoi_strv_free). Errors as yoi_routing_load.
+ */
+int yoi_notice_unblocked(yoi_strv *out, const yoi_store *st, const char *id,
+			 yoi_error *err);
 
 /*
  * Notify about ev of ticket id (previous: the state before, or NULL) in
@@ -70,6 +88,11 @@ typedef struct yoi_notice {
  * when this clone trusts it (else "untrusted", with what to do in the
  * detail); with no usable hook the reason says why without a run; a notice
  * that cannot be made is "failed" with why. *out is always filled.
+ * After a state change or a close, each ticket that id's finish made
+ * actionable (yoi_notice_unblocked) gets its own notice, event
+ * `unblocked`, with id as its cause (the view's `cause`, the hook's
+ * YOI_TICKET_CAUSE): out->woken. When they cannot be found, the first
+ * woken entry has id "" and reason "failed" with why.
  */
 void yoi_notice_send(yoi_notice *out, const yoi_store *st, const char *id,
 		     yoi_notice_event ev, const char *previous);

@@ -466,6 +466,39 @@ void yoi_graph_blockers_free(yoi_graph_blocker *b)
 	free(b);
 }
 
+static int cmp_index(const void *a, const void *b)
+{
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+int yoi_graph_waiters(size_t **out, size_t *n, const yoi_graph *g, size_t t)
+{
+	*out = NULL;
+	*n = 0;
+	if (!g || t >= g->n)
+		return 0;
+	const csr *c = &g->win;
+	u32 k = c->off[t + 1] - c->off[t];
+	if (!k)
+		return 0;
+	size_t *w = xmalloc(k, sizeof(*w));
+	if (!w)
+		return YOI_ENOMEM;
+	size_t m = 0;
+	for (u32 e = c->off[t]; e < c->off[t + 1]; e++)
+		w[m++] = c->tgt[e];
+	/* Node indices follow ID order; one waiter may have several edges. */
+	qsort(w, m, sizeof(*w), cmp_index);
+	size_t u = 0;
+	for (size_t i = 0; i < m; i++)
+		if (u == 0 || w[u - 1] != w[i])
+			w[u++] = w[i];
+	*out = w;
+	*n = u;
+	return 0;
+}
+
 static int link_text(yoi_buf *out, const yoi_graph *g, size_t index,
 		     yoi_graph_kind via, yoi_state state)
 {

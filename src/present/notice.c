@@ -15,7 +15,7 @@
 #include "store/store_int.h"
 
 static const char *const event_names[YOI_NOTICE_EVENT_COUNT] = {
-    "create", "state_changed", "review", "close", "reopen"};
+    "create", "state_changed", "review", "close", "reopen", "unblocked"};
 
 const char *yoi_notice_event_name(yoi_notice_event ev)
 {
@@ -53,7 +53,8 @@ static int queue_text(json_t *view, const yoi_store *st, const char *dir,
 
 static int notice_view(json_t **out, char **state_out, const yoi_store *st,
 		       const char *id, yoi_notice_event ev,
-		       const char *previous, const char *dir, yoi_error *err)
+		       const char *previous, const char *cause,
+		       const char *dir, yoi_error *err)
 {
 	*out = NULL;
 	*state_out = NULL;
@@ -68,10 +69,10 @@ static int notice_view(json_t **out, char **state_out, const yoi_store *st,
 	    t->thread->n ? &t->thread->ev[t->thread->n - 1] : NULL;
 	bool idle = yoi_notice_frees_capacity(ev, state);
 	json_t *v = json_pack(
-	    "{s:s, s:s, s:s, s:s, s:s?, s:s, s:s, s:b, s:s}", "id", id, "title",
-	    title ? title : "", "event", yoi_notice_event_name(ev), "state",
-	    state ? state : "", "previous", previous, "author",
-	    last && last->author ? last->author : "", "at",
+	    "{s:s, s:s, s:s, s:s, s:s?, s:s?, s:s, s:s, s:b, s:s}", "id", id,
+	    "title", title ? title : "", "event", yoi_notice_event_name(ev),
+	    "state", state ? state : "", "previous", previous, "cause", cause,
+	    "author", last && last->author ? last->author : "", "at",
 	    last && last->at ? last->at : "", "idle", idle, "queue", "");
 	*state_out = yoi_strdup(state ? state : "");
 	yoi_ticket_free(t);
@@ -92,9 +93,9 @@ static int notice_view(json_t **out, char **state_out, const yoi_store *st,
 	return e;
 }
 
-int yoi_notice_render(yoi_buf *out, char **state, const yoi_store *st,
-		      const char *id, yoi_notice_event ev, const char *previous,
-		      yoi_error *err)
+static int render(yoi_buf *out, char **state, const yoi_store *st,
+		  const char *id, yoi_notice_event ev, const char *previous,
+		  const char *cause, yoi_error *err)
 {
 	if (state)
 		*state = NULL;
@@ -103,7 +104,7 @@ int yoi_notice_render(yoi_buf *out, char **state, const yoi_store *st,
 		return yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
 	json_t *view = NULL;
 	char *s = NULL;
-	int e = notice_view(&view, &s, st, id, ev, previous, dir, err);
+	int e = notice_view(&view, &s, st, id, ev, previous, cause, dir, err);
 	if (e == 0)
 		e = yoi_prompt_render(out, dir, "notice/ticket-event.md", view,
 				      err);
@@ -115,17 +116,23 @@ int yoi_notice_render(yoi_buf *out, char **state, const yoi_store *st,
 	return e;
 }
 
+int yoi_notice_render(yoi_buf *out, char **state, const yoi_store *st,
+		      const char *id, yoi_notice_event ev, const char *previous,
+		      yoi_error *err)
+{
+	return render(out, state, st, id, ev, previous, NULL, err);
+}
+
 /* Run the trusted hook at path with the notice on its stdin. */
 static void run_trusted(yoi_notify_result *res, const yoi_store *st,
 			const char *path, const char *id, yoi_notice_event ev,
-			const char *previous)
+			const char *previous, const char *cause)
 {
 	yoi_buf notice = YOI_BUF_INIT;
 	yoi_error err = {0};
 	char et[YOI_ERRTEXT_MAX];
 	char *state = NULL;
-	if (yoi_notice_render(&notice, &state, st, id, ev, previous, &err) <
-	    0) {
+	if (render(&notice, &state, st, id, ev, previous, cause, &err) < 0) {
 		/* No notice, no run: say why. */
 		res->reason = YOI_NOTIFY_FAILED;
 		snprintf(res->detail, sizeof(res->detail),
@@ -134,14 +141,16 @@ static void run_trusted(yoi_notify_result *res, const yoi_store *st,
 		yoi_buf_free(&notice);
 		return;
 	}
-	char *env[6] = {0};
+	char *env[7] = {0};
 	env[0] = yoi_sprintf("YOI_TICKET_ID=%s", id);
 	env[1] = yoi_sprintf("YOI_TICKET_EVENT=%s", yoi_notice_event_name(ev));
 	env[2] = yoi_sprintf("YOI_TICKET_STATE=%s", state);
 	env[3] = yoi_sprintf("YOI_TICKETS_ROOT=%s", st->root);
-	env[4] = previous
-		     ? yoi_sprintf("YOI_TICKET_PREVIOUS_STATE=%s", previous)
-		     : NULL;
+	size_t k = 4;
+	if (previous)
+		env[k++] = yoi_sprintf("YOI_TICKET_PREVIOUS_STATE=%s", previous);
+	if (cause)
+		env[k++] = yoi_sprintf("YOI_TICKET_CAUSE=%s", cause);
 	yoi_notify_req req = {
 	    .path = path,
 	    .cwd = st->top,
@@ -150,22 +159,27 @@ static void run_trusted(yoi_notify_result *res, const yoi_store *st,
 	    .input_len = notice.len,
 	    .timeout_ms = st->cfg.hook_timeout_ms,
 	};
-	if (env[0] && env[1] && env[2] && env[3] && (!previous || env[4])) {
+	bool made = true;
+	for (size_t i = 0; i < k; i++)
+		made = made && env[i];
+	if (made) {
 		yoi_notify_run(&req, res);
 	} else {
 		res->reason = YOI_NOTIFY_FAILED;
 		snprintf(res->detail, sizeof(res->detail), "out of memory");
 	}
-	for (size_t i = 0; i < 5; i++)
+	for (size_t i = 0; i < k; i++)
 		free(env[i]);
 	free(state);
 	yoi_buf_free(&notice);
 }
 
-void yoi_notice_send(yoi_notice *out, const yoi_store *st, const char *id,
-		     yoi_notice_event ev, const char *previous)
+static void send_one(yoi_notice *out, const yoi_store *st, const char *id,
+		     yoi_notice_event ev, const char *previous,
+		     const char *cause)
 {
 	memset(out, 0, sizeof(*out));
+	snprintf(out->id, sizeof(out->id), "%s", id);
 	yoi_notify_result *res = &out->run;
 	yoi_hooktrust ht = {0};
 	yoi_error terr = {0};
@@ -192,11 +206,42 @@ void yoi_notice_send(yoi_notice *out, const yoi_store *st, const char *id,
 		yoi_notify_req req = {.path = ht.path, .timeout_ms = 1};
 		yoi_notify_run(&req, res);
 	} else {
-		run_trusted(res, st, path, id, ev, previous);
+		run_trusted(res, st, path, id, ev, previous, cause);
 	}
 	out->hook =
 	    path ? yoi_strdup(path) : NULL; /* NULL too without memory */
 	yoi_hooktrust_free(&ht);
+}
+
+/* The `unblocked` notices after id's state change or close. */
+static void wake(yoi_notice *out, const yoi_store *st, const char *id)
+{
+	yoi_strv ids = {0};
+	yoi_error err = {0};
+	int rc = yoi_notice_unblocked(&ids, st, id, &err);
+	size_t n = rc < 0 ? 1 : ids.n;
+	out->woken = n ? calloc(n, sizeof(*out->woken)) : NULL;
+	if (out->woken && rc < 0) {
+		char et[YOI_ERRTEXT_MAX];
+		out->woken[0].run.reason = YOI_NOTIFY_FAILED;
+		snprintf(out->woken[0].run.detail,
+			 sizeof(out->woken[0].run.detail),
+			 "the unblocked tickets could not be found: %.200s",
+			 yoi_error_text(&err, et, sizeof(et)));
+	}
+	for (size_t i = 0; out->woken && rc == 0 && i < n; i++)
+		send_one(&out->woken[i], st, ids.v[i], YOI_NOTICE_UNBLOCKED,
+			 NULL, id);
+	out->nwoken = out->woken ? n : 0;
+	yoi_strv_free(&ids);
+}
+
+void yoi_notice_send(yoi_notice *out, const yoi_store *st, const char *id,
+		     yoi_notice_event ev, const char *previous)
+{
+	send_one(out, st, id, ev, previous, NULL);
+	if (st && (ev == YOI_NOTICE_STATE_CHANGED || ev == YOI_NOTICE_CLOSE))
+		wake(out, st, id);
 }
 
 void yoi_notice_free(yoi_notice *n)
@@ -206,4 +251,9 @@ void yoi_notice_free(yoi_notice *n)
 	yoi_notify_result_free(&n->run);
 	free(n->hook);
 	n->hook = NULL;
+	for (size_t i = 0; i < n->nwoken; i++)
+		yoi_notice_free(&n->woken[i]);
+	free(n->woken);
+	n->woken = NULL;
+	n->nwoken = 0;
 }

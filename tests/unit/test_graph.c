@@ -1494,3 +1494,36 @@ Test(graph, random_graphs_against_brute_force)
 		yoi_graph_free(g);
 	}
 }
+
+Test(graph, waiters_once_each_in_id_order)
+{
+	tb b;
+	tb_init(&b, 6);
+	for (size_t i = 0; i < 6; i++)
+		st(&b, i, R, -1);
+	ed(&b, 5, 0, DEP); /* 5 waits for 0 */
+	ed(&b, 0, 3, BLK); /* 0 blocks 3: 3 waits for 0 */
+	ed(&b, 4, 0, PBY); /* plan: 4 blocked_by 0 */
+	ed(&b, 0, 2, PBL); /* plan: 0 blocks 2 */
+	ed(&b, 5, 0, PBY); /* 5 again: listed once */
+	ed(&b, 1, 0, YOI_GRAPH_RELATED); /* not a wait */
+	ed(&b, 0, 1, DEP);		 /* 0 waits for 1: the other way */
+	yoi_graph *g = tb_build(&b);
+	size_t *w = NULL, n = 0;
+	cr_assert_eq(yoi_graph_waiters(&w, &n, g, 0), 0);
+	cr_assert_eq(n, 4);
+	size_t want[] = {2, 3, 4, 5};
+	for (size_t i = 0; i < 4; i++)
+		cr_assert_eq(w[i], want[i], "waiter %zu", i);
+	free(w);
+	cr_assert_eq(yoi_graph_waiters(&w, &n, g, 1), 0);
+	cr_assert_eq(n, 1);
+	cr_assert_eq(w[0], 0);
+	free(w);
+	cr_assert_eq(yoi_graph_waiters(&w, &n, g, 5), 0);
+	cr_assert_eq(n, 0);
+	cr_assert_null(w);
+	cr_assert_eq(yoi_graph_waiters(&w, &n, g, 99), 0, "out of range");
+	cr_assert_eq(n, 0);
+	yoi_graph_free(g);
+}

@@ -7,6 +7,7 @@
 
 #include "yoi/file.h"
 #include "yoi/notice.h"
+#include "yoi/relate.h"
 #include "yoi/ticket.h"
 
 #include "ufix.h"
@@ -40,6 +41,8 @@ Test(notice, event_names)
 	cr_assert_str_eq(yoi_notice_event_name(YOI_NOTICE_REVIEW), "review");
 	cr_assert_str_eq(yoi_notice_event_name(YOI_NOTICE_CLOSE), "close");
 	cr_assert_str_eq(yoi_notice_event_name(YOI_NOTICE_REOPEN), "reopen");
+	cr_assert_str_eq(yoi_notice_event_name(YOI_NOTICE_UNBLOCKED),
+			 "unblocked");
 	cr_assert_str_eq(yoi_notice_event_name(YOI_NOTICE_EVENT_COUNT), "?");
 	cr_assert_str_eq(yoi_notice_event_name((yoi_notice_event)-1), "?");
 }
@@ -178,5 +181,72 @@ Test(notice, a_hook_nobody_trusted_does_not_run)
 	struct stat sb;
 	cr_assert_neq(stat(flag, &sb), 0, "the hook did not run");
 	yoi_notice_free(&n);
+	teardown_fx(&fx);
+}
+
+static void move(fixture *fx, const char *id, const char *to, bool force)
+{
+	yoi_transition_req req = {.target = to,
+				  .summary = "s",
+				  .reason = force ? "test" : NULL,
+				  .force = force};
+	yoi_error err = {0};
+	cr_assert_eq(yoi_ticket_transition(fx->st, &fx->op, id, &req, NULL,
+					   &err),
+		     0, "%s -> %s: %s", id, to, err.msg);
+	fx->op.now_ms += 1000;
+}
+
+static void dep(fixture *fx, const char *from, yoi_rel_kind k, const char *to)
+{
+	yoi_error err = {0};
+	cr_assert_eq(yoi_relate(fx->st, &fx->op, from, true, k, to, NULL, &err),
+		     0, "%s", err.msg);
+}
+
+Test(notice, unblocked_are_the_waiters_with_nothing_else_left)
+{
+	fixture fx;
+	setup_fx(&fx);
+	char a[YOI_ID_LEN + 1], b[YOI_ID_LEN + 1], w1[YOI_ID_LEN + 1],
+	    w2[YOI_ID_LEN + 1], w3[YOI_ID_LEN + 1];
+	create(&fx, "A", a);
+	create(&fx, "B", b);
+	create(&fx, "W1", w1);
+	create(&fx, "W2", w2);
+	create(&fx, "W3", w3);
+	dep(&fx, w1, YOI_REL_DEPENDS_ON, a);
+	dep(&fx, w2, YOI_REL_DEPENDS_ON, a);
+	dep(&fx, w2, YOI_REL_DEPENDS_ON, b);
+	dep(&fx, a, YOI_REL_BLOCKS, w3);
+	yoi_strv u = {0};
+	yoi_error err = {0};
+	/* A has not finished: nobody is unblocked. */
+	cr_assert_eq(yoi_notice_unblocked(&u, fx.st, a, &err), 0, "%s",
+		     err.msg);
+	cr_assert_eq(u.n, 0);
+	move(&fx, a, "ready", false);
+	move(&fx, a, "queued", false);
+	move(&fx, a, "inprogress", true);
+	move(&fx, a, "done", false);
+	cr_assert_eq(yoi_notice_unblocked(&u, fx.st, a, &err), 0, "%s",
+		     err.msg);
+	cr_assert_eq(u.n, 2);
+	cr_assert_str_eq(u.v[0], w1);
+	cr_assert_str_eq(u.v[1], w3);
+	yoi_strv_free(&u);
+	/* done -> closed: not newly finished, nobody again. */
+	yoi_error e2 = {0};
+	cr_assert_eq(yoi_ticket_close(fx.st, &fx.op, a, "r", &e2), 0, "%s",
+		     e2.msg);
+	cr_assert_eq(yoi_notice_unblocked(&u, fx.st, a, &err), 0);
+	cr_assert_eq(u.n, 0);
+	/* B closed from planning: W2 is free now. */
+	cr_assert_eq(yoi_ticket_close(fx.st, &fx.op, b, "r", &e2), 0, "%s",
+		     e2.msg);
+	cr_assert_eq(yoi_notice_unblocked(&u, fx.st, b, &err), 0);
+	cr_assert_eq(u.n, 1);
+	cr_assert_str_eq(u.v[0], w2);
+	yoi_strv_free(&u);
 	teardown_fx(&fx);
 }
