@@ -246,6 +246,34 @@ void yoi_graph_route_free(yoi_graph_route *r);
 int yoi_graph_route_reason(yoi_buf *out, const yoi_graph *g,
 			   const yoi_graph_route *r, size_t i);
 
+/*
+ * Every blocker chain of ticket t: each path t waits for B1, B1 waits for
+ * B2, ... through blockers not done/closed, ending at a blocker with no
+ * blockers of its own, or where the next step would revisit a ticket of
+ * the path (cycle_to: that ticket). Depth first, blockers in ID order, so
+ * chain 0 is the route entry's chain. At most max_chains chains and
+ * YOI_GRAPH_CHAINS_LINKS links in all are listed (a lattice of
+ * dependencies has exponentially many paths); past that, truncated.
+ * Nothing recurses. YOI_ENOMEM. Free with yoi_graph_chains_free.
+ */
+#define YOI_GRAPH_CHAINS_LINKS 100000
+typedef struct yoi_graph_chains {
+	yoi_graph_link *links; /* every chain's links, back to back */
+	size_t *start;	       /* chain k: links[start[k] .. start[k + 1]) */
+	size_t *cycle_to;      /* per chain: YOI_GRAPH_NONE, or the ticket the
+				  next step would revisit */
+	size_t n;	       /* chains listed */
+	bool truncated;	       /* more chains exist than are listed */
+} yoi_graph_chains;
+int yoi_graph_chains_of(yoi_graph_chains *out, const yoi_graph *g, size_t t,
+			size_t max_chains);
+void yoi_graph_chains_free(yoi_graph_chains *c);
+
+/* Append chain k: links "<ID> via <label> (state: <s>)" joined by " <- ",
+ * and " <- <ID> (cycle)" when it closes a cycle. */
+int yoi_graph_chain_text(yoi_buf *out, const yoi_graph *g,
+			 const yoi_graph_chains *c, size_t k);
+
 /* ---- cycles (SPEC 13) and relation add ----------------------------------- */
 
 /* Flags of yoi_graph_cycles_find and yoi_graph_would_cycle. */

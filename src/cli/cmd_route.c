@@ -2,8 +2,80 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 #include "cli.h"
+
+/* Chains listed per waiting ticket (text and JSON); past it, truncated. */
+#define CHAINS_MAX 1000
+
+/* The width to wrap at: COLUMNS, else the terminal's; 0: do not wrap. */
+static size_t wrap_width(void)
+{
+	const char *c = getenv("COLUMNS");
+	char *end;
+	long v = c && *c ? strtol(c, &end, 10) : 0;
+	if (c && *c && *end == '\0' && v >= 20 && v <= 10000)
+		return (size_t)v;
+	struct winsize ws;
+	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 &&
+	    ws.ws_col >= 20)
+		return ws.ws_col;
+	return 0;
+}
+
+/*
+ * A further chain under its ticket's line: "    <- " and the chain, broken
+ * before a " <- " where the line would pass width (continuation lines
+ * indented under the first link).
+ */
+static void print_chain(const char *text, size_t width)
+{
+	static const char first[] = "    <- ", cont[] = "       <- ";
+	yoi_buf line = YOI_BUF_INIT;
+	yoi_buf_puts(&line, first);
+	const char *p = text;
+	bool fresh = true; /* nothing on this line after its prefix */
+	while (*p) {
+		const char *sep = strstr(p, " <- ");
+		size_t n = sep ? (size_t)(sep - p) : strlen(p);
+		if (width && !fresh && line.len + 4 + n > width) {
+			yoi_cli_println("%s", line.ptr);
+			line.len = 0;
+			yoi_buf_puts(&line, cont);
+		} else if (!fresh) {
+			yoi_buf_puts(&line, " <- ");
+		}
+		yoi_buf_put(&line, p, n);
+		fresh = false;
+		p = sep ? sep + 4 : p + n;
+	}
+	yoi_cli_println("%s", line.ptr ? line.ptr : "");
+	yoi_buf_free(&line);
+}
+
+static json_t *chains_json(const yoi_routing *r, const yoi_graph_chains *c)
+{
+	json_t *arr = json_array();
+	for (size_t k = 0; arr && k < c->n; k++) {
+		json_t *links = json_array();
+		for (size_t j = c->start[k]; links && j < c->start[k + 1]; j++)
+			json_array_append_new(
+			    links,
+			    json_pack("{s:s, s:s, s:s}", "id",
+				      r->t[c->links[j].index].id, "via",
+				      yoi_graph_kind_label(c->links[j].via),
+				      "state",
+				      yoi_state_name(c->links[j].state)));
+		json_array_append_new(
+		    arr, json_pack("{s:o, s:s?}", "links", links, "cycle_to",
+				   c->cycle_to[k] == YOI_GRAPH_NONE
+				       ? NULL
+				       : r->t[c->cycle_to[k]].id));
+	}
+	return arr;
+}
 
 static json_t *entry_json(const yoi_routing *r, const yoi_graph_route *rt,
 			  size_t i)
@@ -20,12 +92,17 @@ static json_t *entry_json(const yoi_routing *r, const yoi_graph_route *rt,
 			      r->t[e->chain[k].index].id, "via",
 			      yoi_graph_kind_label(e->chain[k].via), "state",
 			      yoi_state_name(e->chain[k].state)));
+	yoi_graph_chains c = {0};
+	if (e->cls == YOI_GRAPH_WAITING_DEPENDENCY)
+		yoi_graph_chains_of(&c, r->g, e->index, CHAINS_MAX);
 	json_t *j = json_pack(
-	    "{s:s, s:s?, s:s, s:s, s:s, s:o, s:s?}", "id", t->id, "title",
-	    t->title, "state", yoi_state_name(t->state), "class",
+	    "{s:s, s:s?, s:s, s:s, s:s, s:o, s:o, s:b, s:s?}", "id", t->id,
+	    "title", t->title, "state", yoi_state_name(t->state), "class",
 	    yoi_graph_class_name(e->cls), "reason", why.ptr ? why.ptr : "",
-	    "chain", chain, "partner",
+	    "chain", chain, "chains", chains_json(r, &c), "chains_truncated",
+	    c.truncated, "partner",
 	    e->partner == YOI_GRAPH_NONE ? NULL : r->t[e->partner].id);
+	yoi_graph_chains_free(&c);
 	yoi_buf_free(&why);
 	return j;
 }
@@ -84,6 +161,7 @@ int yoi_cli_route(int argc, char **argv, yoi_ctx *ctx, int mode)
 		return yoi_cli_fail(ctx, e);
 	}
 	json_t *arr = json ? json_array() : NULL;
+	size_t width = json ? 0 : wrap_width();
 	for (size_t i = 0; i < rt->n; i++) {
 		const yoi_graph_route_entry *en = &rt->v[i];
 		bool actionable = en->cls == YOI_GRAPH_ACTIONABLE;
@@ -101,6 +179,20 @@ int yoi_cli_route(int argc, char **argv, yoi_ctx *ctx, int mode)
 		    yoi_graph_class_name(en->cls), t->title ? t->title : "-",
 		    why.len ? "  <- " : "", why.len ? why.ptr : "");
 		yoi_buf_free(&why);
+		/* The other chains, one per line (the first is above). */
+		yoi_graph_chains c = {0};
+		if (en->cls == YOI_GRAPH_WAITING_DEPENDENCY)
+			yoi_graph_chains_of(&c, r->g, en->index, CHAINS_MAX);
+		for (size_t k = 1; k < c.n; k++) {
+			yoi_buf ct = YOI_BUF_INIT;
+			if (yoi_graph_chain_text(&ct, r->g, &c, k) == 0)
+				print_chain(ct.ptr, width);
+			yoi_buf_free(&ct);
+		}
+		if (c.truncated)
+			yoi_cli_println("    ... more chains than %d",
+					CHAINS_MAX);
+		yoi_graph_chains_free(&c);
 	}
 	if (record) {
 		yoi_opctx op;

@@ -1053,6 +1053,160 @@ int yoi_graph_route_reason(yoi_buf *out, const yoi_graph *g,
 	return rc;
 }
 
+/* ---- every blocker chain ------------------------------------------------- */
+
+typedef struct chain_walk {
+	yoi_graph_chains *c;
+	size_t nlinks, caplinks, capchains;
+} chain_walk;
+
+/* Record the path (stk[1..sp), with the relation each step used) as a
+ * chain; false when a limit is reached. */
+static bool chain_emit(chain_walk *w, const yoi_graph *g, const u32 *stk,
+		       const uint8_t *via, u32 sp, size_t cycle_to,
+		       size_t max_chains)
+{
+	yoi_graph_chains *c = w->c;
+	size_t len = sp - 1;
+	if (c->n >= max_chains || w->nlinks + len > YOI_GRAPH_CHAINS_LINKS) {
+		c->truncated = true;
+		return false;
+	}
+	if (c->n + 2 > w->capchains) {
+		size_t nc = w->capchains ? w->capchains * 2 : 8;
+		size_t *s = realloc(c->start, nc * sizeof(*s));
+		if (s)
+			c->start = s;
+		size_t *t = s ? realloc(c->cycle_to, nc * sizeof(*t)) : NULL;
+		if (!s || !t)
+			return false;
+		c->cycle_to = t;
+		w->capchains = nc;
+	}
+	if (w->nlinks + len > w->caplinks) {
+		size_t nl = w->caplinks ? w->caplinks : 16;
+		while (nl < w->nlinks + len)
+			nl *= 2;
+		yoi_graph_link *l = realloc(c->links, nl * sizeof(*l));
+		if (!l)
+			return false;
+		c->links = l;
+		w->caplinks = nl;
+	}
+	c->start[c->n] = w->nlinks;
+	c->cycle_to[c->n] = cycle_to;
+	for (u32 j = 1; j < sp; j++) {
+		yoi_graph_link *l = &c->links[w->nlinks++];
+		l->index = stk[j];
+		l->via = (yoi_graph_kind)via[j];
+		l->state = g->nodes[stk[j]].state;
+	}
+	c->n++;
+	c->start[c->n] = w->nlinks;
+	return true;
+}
+
+int yoi_graph_chains_of(yoi_graph_chains *out, const yoi_graph *g, size_t t,
+			size_t max_chains)
+{
+	memset(out, 0, sizeof(*out));
+	if (!g || t >= g->n)
+		return 0;
+	u32 n = g->n;
+	const csr *c = &g->wout;
+	u32 *stk = xmalloc(n + 1, sizeof(u32));
+	u32 *cur = xmalloc(n + 1, sizeof(u32)); /* next edge to try */
+	uint8_t *via = xmalloc(n + 1, 1);
+	uint8_t *on = xcalloc(n, 1); /* on the current path */
+	chain_walk w = {out, 0, 0, 0};
+	bool ok = stk && cur && via && on;
+	u32 sp = 0;
+	/* t is the path's start, not one of its links: a chain that comes
+	 * back to t lists t once, then ends (as the route entry's chain). */
+	if (ok) {
+		stk[sp] = (u32)t;
+		cur[sp] = c->off[t];
+		via[sp++] = 0;
+	}
+	bool more = ok;
+	while (more && sp > 0) {
+		u32 v = stk[sp - 1];
+		bool pushed = false;
+		if (sp > 1 && cur[sp - 1] == c->off[v]) {
+			bool leaf = true;
+			for (u32 e = c->off[v]; leaf && e < c->off[v + 1]; e++)
+				leaf = is_done(g->nodes[c->tgt[e]].state);
+			if (leaf)
+				more = chain_emit(&w, g, stk, via, sp,
+						  YOI_GRAPH_NONE, max_chains);
+		}
+		while (more && cur[sp - 1] < c->off[v + 1]) {
+			u32 e = cur[sp - 1]++;
+			u32 b = c->tgt[e];
+			if (is_done(g->nodes[b].state))
+				continue;
+			if (on[b]) {
+				/* The path itself, then the step back. */
+				via[sp] = c->kind[e];
+				more = chain_emit(&w, g, stk, via, sp, b,
+						  max_chains);
+				continue;
+			}
+			stk[sp] = b;
+			cur[sp] = c->off[b];
+			via[sp] = c->kind[e];
+			on[b] = 1;
+			sp++;
+			pushed = true;
+			break;
+		}
+		if (!pushed && more) {
+			on[v] = 0;
+			sp--;
+		}
+	}
+	/* A limit stops the walk with more to list; only memory fails it. */
+	bool nomem = !ok || (!more && !out->truncated);
+	free(stk);
+	free(cur);
+	free(via);
+	free(on);
+	if (nomem) {
+		yoi_graph_chains_free(out);
+		return YOI_ENOMEM;
+	}
+	return 0;
+}
+
+void yoi_graph_chains_free(yoi_graph_chains *c)
+{
+	if (!c)
+		return;
+	free(c->links);
+	free(c->start);
+	free(c->cycle_to);
+	memset(c, 0, sizeof(*c));
+}
+
+int yoi_graph_chain_text(yoi_buf *out, const yoi_graph *g,
+			 const yoi_graph_chains *c, size_t k)
+{
+	if (k >= c->n)
+		return YOI_EUSAGE;
+	int rc = yoi_buf_put(out, "", 0);
+	for (size_t j = c->start[k]; j < c->start[k + 1] && rc == 0; j++) {
+		if (j > c->start[k])
+			rc = yoi_buf_puts(out, " <- ");
+		if (rc == 0)
+			rc = link_text(out, g, c->links[j].index,
+				       c->links[j].via, c->links[j].state);
+	}
+	if (rc == 0 && c->cycle_to[k] != YOI_GRAPH_NONE)
+		rc = yoi_buf_printf(out, " <- %s (cycle)",
+				    g->nodes[c->cycle_to[k]].id);
+	return rc;
+}
+
 /* ---- cycles (Johnson) -------------------------------------------------------
  */
 

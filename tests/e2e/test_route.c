@@ -145,3 +145,60 @@ Test(route, deps_tree_prints_shared_subtrees_once)
 		free(id[i]);
 	e2e_rm(dir);
 }
+
+/* Every blocker chain (issue 16): a ticket waiting on two unfinished
+ * tickets shows both chains, in text (one line each, wrapped to COLUMNS)
+ * and in JSON. */
+Test(route, every_blocker_chain_is_shown)
+{
+	char *dir = e2e_store();
+	char *a = OK_LINE(dir, "create", "--title", "Alpha");
+	char *b = OK_LINE(dir, "create", "--title", "Beta");
+	char *c = OK_LINE(dir, "create", "--title", "Gamma");
+	char *d = OK_LINE(dir, "create", "--title", "Delta waits");
+	OK(dir, "relation", "add", d, "--kind", "depends_on", "--target", a);
+	OK(dir, "relation", "add", d, "--kind", "depends_on", "--target", b);
+	OK(dir, "relation", "add", b, "--kind", "depends_on", "--target", c);
+	OK(dir, "state", d, "ready", "--summary", "s");
+	e2e_result r = RUN(dir, "blocked", "--json");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	json_t *j = json_loads(r.out, 0, NULL);
+	cr_assert_not_null(j, "%s", r.out);
+	json_t *e = json_array_get(j, 0);
+	json_t *ch = json_object_get(e, "chains");
+	cr_assert(json_is_array(ch), "%s", r.out);
+	cr_assert_eq(json_array_size(ch), 2, "%s", r.out);
+	json_t *c0 = json_object_get(json_array_get(ch, 0), "links");
+	json_t *c1 = json_object_get(json_array_get(ch, 1), "links");
+	cr_assert_eq(json_array_size(c0), 1);
+	cr_assert_eq(json_array_size(c1), 2);
+	cr_assert_str_eq(
+	    json_string_value(json_object_get(json_array_get(c0, 0), "id")), a);
+	cr_assert_str_eq(
+	    json_string_value(json_object_get(json_array_get(c1, 0), "id")), b);
+	cr_assert_str_eq(
+	    json_string_value(json_object_get(json_array_get(c1, 1), "id")), c);
+	cr_assert(json_is_false(json_object_get(e, "chains_truncated")));
+	json_decref(j);
+	e2e_free(&r);
+	/* Text: the first chain on the ticket's line, the other below it. */
+	r = RUN(dir, "blocked");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	char want[256];
+	snprintf(want, sizeof(want), "\n    <- %s via depends_on (state: "
+		 "planning) <- %s via depends_on (state: planning)\n", b, c);
+	cr_assert(strstr(r.out, want), "%s", r.out);
+	e2e_free(&r);
+	/* COLUMNS=60: the second chain wraps at its links, indented. */
+	cr_assert_eq(e2e_sh(dir, "COLUMNS=60 \"$YOI_BIN\" blocked > out.txt"),
+		     0);
+	char *out = e2e_read(dir, "out.txt");
+	snprintf(want, sizeof(want),
+		 "\n    <- %s via depends_on (state: planning)\n"
+		 "       <- %s via depends_on (state: planning)\n",
+		 b, c);
+	cr_assert(strstr(out, want), "%s", out);
+	free(out);
+	free(a), free(b), free(c), free(d);
+	e2e_rm(dir);
+}

@@ -169,7 +169,18 @@ static void route_entry(const json_t *e, const char *id, const char *title,
 			const char *state, const char *cls, const char *reason,
 			size_t nchain, const char *partner)
 {
-	KEYS(e, "id", "title", "state", "class", "reason", "chain", "partner");
+	KEYS(e, "id", "title", "state", "class", "reason", "chain", "chains",
+	     "chains_truncated", "partner");
+	/* Every chain: none without a blocker; else the first is "chain". */
+	json_t *chains = json_object_get(e, "chains");
+	cr_assert(json_is_false(json_object_get(e, "chains_truncated")));
+	if (nchain == 0)
+		cr_assert_eq(json_array_size(chains), 0, "%s chains", id);
+	else
+		cr_assert(json_equal(json_object_get(json_array_get(chains, 0),
+						     "links"),
+				     json_object_get(e, "chain")),
+			  "%s: the first chain is the reason's", id);
 	JEQ(e, "id", id);
 	JEQ(e, "title", title);
 	JEQ(e, "state", state);

@@ -1527,3 +1527,174 @@ Test(graph, waiters_once_each_in_id_order)
 	cr_assert_eq(n, 0);
 	yoi_graph_free(g);
 }
+
+/* ---- every blocker chain ------------------------------------------------ */
+
+static char *chains_str(const yoi_graph *g, size_t t, size_t max,
+			bool *truncated)
+{
+	yoi_graph_chains c;
+	cr_assert_eq(yoi_graph_chains_of(&c, g, t, max), 0);
+	yoi_buf b = YOI_BUF_INIT;
+	for (size_t k = 0; k < c.n; k++) {
+		cr_assert_eq(yoi_graph_chain_text(&b, g, &c, k), 0);
+		yoi_buf_puts(&b, "\n");
+	}
+	if (truncated)
+		*truncated = c.truncated;
+	yoi_graph_chains_free(&c);
+	char *s = strdup(b.ptr ? b.ptr : "");
+	yoi_buf_free(&b);
+	return s;
+}
+
+#define LINK(i) "00001KW55B33" #i " via depends_on (state: planning)"
+
+Test(graph, chains_every_branch_depth_first)
+{
+	tb b;
+	tb_init(&b, 5);
+	ed(&b, 0, 1, DEP); /* 0 waits for 1 and 2 */
+	ed(&b, 0, 2, DEP);
+	ed(&b, 2, 3, DEP); /* 2 waits for 3 and 4 */
+	ed(&b, 2, 4, DEP);
+	yoi_graph *g = tb_build(&b);
+	char *s = chains_str(g, 0, 100, NULL);
+	cr_assert_str_eq(s, LINK(1) "\n" LINK(2) " <- " LINK(3) "\n" LINK(
+				2) " <- " LINK(4) "\n");
+	free(s);
+	s = chains_str(g, 1, 100, NULL);
+	cr_assert_str_eq(s, "", "no blockers, no chains");
+	free(s);
+	yoi_graph_free(g);
+}
+
+Test(graph, chains_skip_finished_blockers_and_share_a_diamond)
+{
+	tb b;
+	tb_init(&b, 5);
+	st(&b, 4, D, -1);
+	ed(&b, 0, 1, DEP);
+	ed(&b, 0, 2, DEP);
+	ed(&b, 1, 3, DEP);
+	ed(&b, 2, 3, DEP);
+	ed(&b, 0, 4, DEP); /* done: not a blocker */
+	ed(&b, 3, 4, DEP);
+	yoi_graph *g = tb_build(&b);
+	char *s = chains_str(g, 0, 100, NULL);
+	cr_assert_str_eq(s, LINK(1) " <- " LINK(3) "\n" LINK(2) " <- " LINK(
+				3) "\n");
+	free(s);
+	yoi_graph_free(g);
+}
+
+Test(graph, chains_end_at_a_cycle_as_the_route_chain_does)
+{
+	tb b;
+	tb_init(&b, 3);
+	ed(&b, 0, 1, DEP);
+	ed(&b, 1, 0, DEP); /* 0 <-> 1 */
+	ed(&b, 2, 2, DEP); /* 2 waits for itself */
+	yoi_graph *g = tb_build(&b);
+	char *s = chains_str(g, 0, 100, NULL);
+	cr_assert_str_eq(s, LINK(1) " <- " LINK(0) " <- 00001KW55B331 "
+				    "(cycle)\n");
+	free(s);
+	s = chains_str(g, 2, 100, NULL);
+	cr_assert_str_eq(s, LINK(2) " <- 00001KW55B332 (cycle)\n");
+	free(s);
+	yoi_graph_free(g);
+}
+
+Test(graph, chains_stop_at_the_limit)
+{
+	/* A lattice: 2^10 paths from 0 through ten pairs. */
+	tb b;
+	tb_init(&b, 21);
+	for (size_t l = 0; l < 10; l++) {
+		size_t from[2] = {l ? 2 * l - 1 : 0, l ? 2 * l : 0};
+		for (size_t f = 0; f < (l ? 2u : 1u); f++) {
+			ed(&b, from[f], 2 * l + 1, DEP);
+			ed(&b, from[f], 2 * l + 2, DEP);
+		}
+	}
+	yoi_graph *g = tb_build(&b);
+	yoi_graph_chains c;
+	cr_assert_eq(yoi_graph_chains_of(&c, g, 0, 5000), 0);
+	cr_assert_eq(c.n, 1024);
+	cr_assert_not(c.truncated);
+	for (size_t k = 0; k < c.n; k++)
+		cr_assert_eq(c.start[k + 1] - c.start[k], 10);
+	yoi_graph_chains_free(&c);
+	cr_assert_eq(yoi_graph_chains_of(&c, g, 0, 100), 0);
+	cr_assert_eq(c.n, 100);
+	cr_assert(c.truncated);
+	yoi_graph_chains_free(&c);
+	yoi_graph_free(g);
+}
+
+/* Property (fixed seed): every chain is a path of waits through unfinished
+ * tickets that ends at a ticket with no blockers or at a revisit; chains
+ * are distinct; chain 0 is the route entry's chain. */
+Test(graph, chains_random_graphs_are_paths_and_agree_with_route)
+{
+	uint64_t x = 11;
+	for (int round = 0; round < 300; round++) {
+		tb b;
+		size_t n = 2 + lcg(&x) % 8;
+		tb_init(&b, n);
+		for (size_t i = 0; i < n; i++)
+			st(&b, i, (yoi_state)(lcg(&x) % 6), -1);
+		size_t m = lcg(&x) % (3 * n);
+		for (size_t i = 0; i < m; i++)
+			ed(&b, lcg(&x) % n, lcg(&x) % n, DEP);
+		yoi_graph *g = tb_build(&b);
+		yoi_graph_route *r = route(g, 0);
+		for (size_t t = 0; t < n; t++) {
+			yoi_graph_chains c;
+			cr_assert_eq(yoi_graph_chains_of(&c, g, t, 100000), 0);
+			for (size_t k = 0; k < c.n; k++) {
+				size_t prev = t;
+				for (size_t j = c.start[k]; j < c.start[k + 1];
+				     j++) {
+					size_t v = c.links[j].index;
+					cr_assert(v < n);
+					cr_assert(v != YOI_GRAPH_NONE);
+					cr_assert_neq(c.links[j].state, D);
+					cr_assert_neq(c.links[j].state, C);
+					bool edge = false;
+					for (size_t e = 0; e < b.ne; e++)
+						edge |= b.e[e].from == prev &&
+							b.e[e].to == v;
+					cr_assert(edge, "round %d", round);
+					prev = v;
+				}
+				yoi_graph_blocker *bl = NULL;
+				size_t nb = 0;
+				yoi_graph_blockers(&bl, &nb, g, prev);
+				yoi_graph_blockers_free(bl);
+				cr_assert(c.cycle_to[k] != YOI_GRAPH_NONE ||
+					      nb == 0,
+					  "round %d: ends early", round);
+			}
+			for (size_t i = 0; i < r->n; i++) {
+				const yoi_graph_route_entry *e = &r->v[i];
+				if (e->index != t || e->elided ||
+				    e->cls != YOI_GRAPH_WAITING_DEPENDENCY)
+					continue;
+				cr_assert_geq(c.n, 1);
+				cr_assert_eq(c.start[1] - c.start[0], e->nchain,
+					     "round %d", round);
+				for (size_t j = 0; j < e->nchain; j++)
+					cr_assert_eq(c.links[j].index,
+						     e->chain[j].index);
+				cr_assert_eq(c.cycle_to[0],
+					     e->cycle ? e->cycle_to
+						      : YOI_GRAPH_NONE);
+			}
+			yoi_graph_chains_free(&c);
+		}
+		yoi_graph_route_free(r);
+		yoi_graph_free(g);
+	}
+}
