@@ -19,7 +19,7 @@
 int yoi_cli_one_id(yoi_ctx *ctx, int argc, char **argv, char id[YOI_ID_LEN + 1])
 {
 	if (optind + 1 != argc)
-		return yoi_cli_usage(ctx, "expected one ticket ID");
+		return yoi_cli_usage(ctx, YOI_CLI_ONE_ID);
 	return yoi_cli_resolve(ctx, argv[optind], id);
 }
 

@@ -14,8 +14,7 @@ int yoi_cmd_reopen(int argc, char **argv, yoi_ctx *ctx)
 	    YOI_OPT_JSON(&ctx->json),
 	    YOI_OPT_END(),
 	};
-	rc =
-	    yoi_cli_parse_n(ctx, argc, argv, opts, 1, "expected one ticket ID");
+	rc = yoi_cli_parse_n(ctx, argc, argv, opts, 1, YOI_CLI_ONE_ID);
 	if (rc != YOI_CLI_GO)
 		return rc;
 	if (!reason)

@@ -130,11 +130,12 @@ static json_t *to_json(const yoi_ticket *t, size_t first, json_t *relations)
 int yoi_cmd_show(int argc, char **argv, yoi_ctx *ctx)
 {
 	long nevents = -1;
+	bool json = false;
 	char id[YOI_ID_LEN + 1];
 	int rc;
 	const yoi_option opts[] = {
 	    YOI_OPT_UINT("events", &nevents, 0, "only the last N events"),
-	    YOI_OPT_JSON(&ctx->json),
+	    YOI_OPT_JSON(&json),
 	    YOI_OPT_END(),
 	};
 	if ((rc = yoi_cli_parse_id(ctx, argc, argv, opts, id)) != YOI_CLI_GO)
@@ -169,11 +170,11 @@ int yoi_cmd_show(int argc, char **argv, yoi_ctx *ctx)
 	size_t first = 0;
 	if (nevents >= 0 && (size_t)nevents < t->thread->n)
 		first = t->thread->n - (size_t)nevents;
-	if (ctx->json)
+	if (json)
 		rc = yoi_cli_json(ctx, to_json(t, first, rel_json));
 	else
 		print_text(ctx, t, first, rel_text.ptr);
-	if (!ctx->json)
+	if (!json)
 		json_decref(rel_json);
 	yoi_buf_free(&rel_text);
 	yoi_ticket_free(t);

@@ -97,6 +97,9 @@ struct yoi_option {
 #define YOI_OPT_FORMAT_JSON(v)                                                 \
 	YOI_OPT_SETSTR("json", v, "json", "--format json")
 
+/* The usage error of a command that takes one ticket ID. */
+#define YOI_CLI_ONE_ID "expected one ticket ID"
+
 /* yoi_cli_parse's "go on": anything else is the exit status to return. */
 #define YOI_CLI_GO (-1)
 
@@ -123,7 +126,7 @@ int yoi_cli_parse_globals(struct yoi_ctx *ctx, int argc, char **argv, int *i);
 
 /*
  * Parse argv against opts, then require exactly n positional arguments;
- * else the usage error what ("expected one ticket ID") and 2. YOI_CLI_GO
+ * else the usage error what (such as YOI_CLI_ONE_ID) and 2. YOI_CLI_GO
  * to go on, else the exit status (0 after --help).
  */
 int yoi_cli_parse_n(struct yoi_ctx *ctx, int argc, char **argv,
