@@ -161,8 +161,7 @@ static const pcase no_store[] = {
 Test(preamble, in_a_store)
 {
 	char *dir = e2e_store();
-	char id[64];
-	snprintf(id, sizeof(id), "%s", OK_LINE(dir, "create", "--title", "t"));
+	char *id = OK_LINE(dir, "create", "--title", "t");
 	for (size_t i = 0; i < sizeof(in_store) / sizeof(in_store[0]); i++) {
 		/* A --json doctor over the clean store: exit 0, JSON out. */
 		if (in_store[i].status == 0)
@@ -196,6 +195,7 @@ Test(preamble, in_a_store)
 	char *thread = e2e_read(dir, e2e_tpath(id, "thread.md"));
 	cr_assert_eq(e2e_count(thread, "<!-- event:"), 1, "%s", thread);
 	free(thread);
+	free(id);
 	e2e_rm(dir);
 }
 
