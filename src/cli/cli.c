@@ -19,7 +19,7 @@
 int yoi_cli_one_id(yoi_ctx *ctx, int argc, char **argv, char id[YOI_ID_LEN + 1])
 {
 	if (optind + 1 != argc)
-		return yoi_cli_usage(ctx, "expected one ticket ID");
+		return yoi_cli_usage(ctx, YOI_CLI_ONE_ID);
 	return yoi_cli_resolve(ctx, argv[optind], id);
 }
 
@@ -166,6 +166,29 @@ int yoi_cli_store(yoi_ctx *ctx, bool require, yoi_store **out)
 	return 0;
 }
 
+/* A helper's 0 as the parsers' "go on". */
+static int go_on(int rc)
+{
+	return rc ? rc : YOI_CLI_GO;
+}
+
+int yoi_cli_open(yoi_ctx *ctx, int argc, char **argv, const yoi_option *opts,
+		 bool require, yoi_store **st)
+{
+	int rc = yoi_cli_parse_none(ctx, argc, argv, opts);
+	return rc == YOI_CLI_GO ? go_on(yoi_cli_store(ctx, require, st)) : rc;
+}
+
+int yoi_cli_store_id(yoi_ctx *ctx, const char *arg, yoi_store **st,
+		     char id[YOI_ID_LEN + 1])
+{
+	*id = '\0';
+	int rc = yoi_cli_store(ctx, true, st);
+	if (rc == 0 && arg)
+		rc = yoi_cli_resolve(ctx, arg, id);
+	return rc;
+}
+
 /*
  * The clock: real time, or YOI_TICKETS_NOW (RFC 3339) so that tests and
  * the walkthrough can pin it.
@@ -251,6 +274,21 @@ int yoi_cli_resolve(yoi_ctx *ctx, const char *arg, char id[YOI_ID_LEN + 1])
 		return rc;
 	rc = yoi_store_resolve(st, arg, id, &ctx->err);
 	return rc < 0 ? yoi_cli_fail(ctx, rc) : 0;
+}
+
+int yoi_cli_resolve_op(yoi_ctx *ctx, const char *arg, char id[YOI_ID_LEN + 1],
+		       yoi_opctx *op)
+{
+	int rc = yoi_cli_resolve(ctx, arg, id);
+	return rc ? rc : yoi_cli_opctx(ctx, op);
+}
+
+int yoi_cli_parse_op(yoi_ctx *ctx, int argc, char **argv,
+		     const yoi_option *opts, char id[YOI_ID_LEN + 1],
+		     yoi_opctx *op)
+{
+	int rc = yoi_cli_parse_id(ctx, argc, argv, opts, id);
+	return rc == YOI_CLI_GO ? go_on(yoi_cli_opctx(ctx, op)) : rc;
 }
 
 static int read_fd(yoi_ctx *ctx, int fd, const char *name, yoi_buf *out)
@@ -365,6 +403,8 @@ int yoi_cli_note(int argc, char **argv, yoi_ctx *ctx, const char *kind)
 {
 	const char *message = NULL, *file = NULL;
 	bool large = false;
+	char id[YOI_ID_LEN + 1], *text;
+	int rc;
 	const yoi_option opts[] = {
 	    YOI_OPT_STRING("message", 'm', &message, "the text"),
 	    YOI_OPT_STRING("file", 'f', &file,
@@ -372,14 +412,10 @@ int yoi_cli_note(int argc, char **argv, yoi_ctx *ctx, const char *kind)
 	    YOI_OPT_FLAG("allow-large", 0, &large, "past the size limit"),
 	    YOI_OPT_END(),
 	};
-	char id[YOI_ID_LEN + 1];
-	int rc = yoi_cli_parse_id(ctx, argc, argv, opts, id);
-	if (rc != YOI_CLI_GO)
+	if ((rc = yoi_cli_parse_id(ctx, argc, argv, opts, id)) != YOI_CLI_GO)
 		return rc;
-	rc = 0;
-	char *text;
-	rc = yoi_cli_text(ctx, message, file, "--message or --file", &text);
-	if (rc)
+	if ((rc = yoi_cli_text(ctx, message, file, "--message or --file",
+			       &text)))
 		return rc;
 	yoi_opctx op;
 	rc = yoi_cli_opctx(ctx, &op);

@@ -12,6 +12,7 @@
 
 #include "yoi/common.h"
 #include "yoi/diag.h"
+#include "yoi/gitcheck.h"
 #include "yoi/notice.h"
 #include "yoi/resource.h"
 #include "yoi/routing.h"
@@ -30,6 +31,7 @@ typedef struct yoi_ctx {
 	int wait_sec;
 	bool verbose;
 	bool quiet;
+	bool json; /* --json, where the command's table has YOI_OPT_JSON */
 	yoi_store *store;
 	bool store_here; /* open the store of the worktree we are in
 			    (YOI_STORE_HERE): commands that judge commits */
@@ -63,10 +65,32 @@ int yoi_cli_help(const char *cmd, FILE *to);
 
 /* Open the store (once); require: it must exist. 0 or an exit status. */
 int yoi_cli_store(yoi_ctx *ctx, bool require, yoi_store **out);
+/*
+ * A command without positional arguments: yoi_cli_parse_none, then
+ * yoi_cli_store. YOI_CLI_GO to go on, else the exit status.
+ */
+int yoi_cli_open(yoi_ctx *ctx, int argc, char **argv, const yoi_option *opts,
+		 bool require, yoi_store **st);
+/*
+ * The store (it must exist) and an optional ID argument: arg NULL leaves
+ * id "" (every ticket). 0 or an exit status.
+ */
+int yoi_cli_store_id(yoi_ctx *ctx, const char *arg, yoi_store **st,
+		     char id[YOI_ID_LEN + 1]);
 /* Author, clock, texts, lock wait for a mutation. 0 or an exit status. */
 int yoi_cli_opctx(yoi_ctx *ctx, yoi_opctx *op);
 /* Resolve an ID argument. 0 or an exit status (message printed). */
 int yoi_cli_resolve(yoi_ctx *ctx, const char *arg, char id[YOI_ID_LEN + 1]);
+/* A change to ticket arg: resolve it, then yoi_cli_opctx. 0 or a status. */
+int yoi_cli_resolve_op(yoi_ctx *ctx, const char *arg, char id[YOI_ID_LEN + 1],
+		       yoi_opctx *op);
+/*
+ * A change to the one ticket of the command line: yoi_cli_parse_id, then
+ * yoi_cli_opctx. YOI_CLI_GO to go on, else the exit status.
+ */
+int yoi_cli_parse_op(yoi_ctx *ctx, int argc, char **argv,
+		     const yoi_option *opts, char id[YOI_ID_LEN + 1],
+		     yoi_opctx *op);
 /*
  * Text from --message or --file F ("-" = stdin): exactly one of them.
  * *out is owned by the caller. 0 or an exit status.
@@ -108,15 +132,24 @@ int yoi_cli_json(yoi_ctx *ctx, json_t *j);
 int yoi_cli_note(int argc, char **argv, yoi_ctx *ctx, const char *kind);
 
 void yoi_ctx_free(yoi_ctx *ctx);
-/* --format text|json|github|junit of doctor and check. */
-bool yoi_cli_format_valid(const char *format);
+/* --format text|json|github|junit (YOI_OPT_FORMAT): 0, or 2 (printed). */
+int yoi_cli_format_check(yoi_ctx *ctx, const char *format);
 /*
  * Print diagnostics (paths relative to top) in format; tool names the
  * run ("doctor", "check"). units (may be NULL): the tickets checked, one
- * JUnit test case each (and a "tickets" list in JSON).
+ * JUnit test case each (and a "tickets" list in JSON). Returns 0,
+ * YOI_EXIT_FINDINGS when d holds an error, or an exit status.
  */
 int yoi_cli_diags(yoi_ctx *ctx, const char *top, const yoi_diag *d,
 		  const char *format, const char *tool, const yoi_strv *units);
+/*
+ * check (ci) and `hook pre-commit` (!ci): the checks of the tickets that
+ * range r changes in st (yoi/gitcheck.h), printed by yoi_cli_diags. check
+ * says how many tickets changed and prints a clean run too; pre-commit
+ * prints only findings, and how to go on. As yoi_cli_diags.
+ */
+int yoi_cli_gitcheck(yoi_ctx *ctx, yoi_store *st, const yoi_gitcheck_range *r,
+		     const char *format, bool ci);
 
 /* The commands. */
 int yoi_cmd_init(int argc, char **argv, yoi_ctx *ctx);
@@ -169,6 +202,11 @@ json_t *yoi_cli_notify(yoi_ctx *ctx, const char *id, yoi_notice_event ev,
  */
 int yoi_cli_relations_view(const yoi_routing *r, const char *id, int kind,
 			   json_t **json, yoi_buf *text);
+/*
+ * The routing view of st (yoi_routing_load); warn: name each unreadable
+ * ticket on stderr. 0 or an exit status (message printed).
+ */
+int yoi_cli_routing(yoi_ctx *ctx, yoi_store *st, bool warn, yoi_routing **out);
 /* route, ready and blocked: mode 0, 1 (actionable only), 2 (waiting). */
 int yoi_cli_route(int argc, char **argv, yoi_ctx *ctx, int mode);
 

@@ -8,19 +8,17 @@
 
 int yoi_cmd_cleanup(int argc, char **argv, yoi_ctx *ctx)
 {
-	bool force = false, json = false;
+	bool force = false;
+	char id[YOI_ID_LEN + 1];
+	yoi_opctx op;
+	int rc;
 	const yoi_option opts[] = {
 	    YOI_OPT_FLAG("force", 0, &force, "even with unmerged work"),
-	    YOI_OPT_FLAG("json", 0, &json, "JSON output"),
+	    YOI_OPT_JSON(&ctx->json),
 	    YOI_OPT_END(),
 	};
-	char id[YOI_ID_LEN + 1];
-	int rc = yoi_cli_parse_id(ctx, argc, argv, opts, id);
-	if (rc != YOI_CLI_GO)
-		return rc;
-	rc = 0;
-	yoi_opctx op;
-	if ((rc = yoi_cli_opctx(ctx, &op)))
+	if ((rc = yoi_cli_parse_op(ctx, argc, argv, opts, id, &op)) !=
+	    YOI_CLI_GO)
 		return rc;
 	yoi_buf removed = YOI_BUF_INIT;
 	rc = yoi_cli_fail(ctx, yoi_work_cleanup(ctx->store, &op, id, force,
@@ -28,7 +26,7 @@ int yoi_cmd_cleanup(int argc, char **argv, yoi_ctx *ctx)
 	if (rc == 0) {
 		bool wt = removed.ptr && strstr(removed.ptr, "worktree");
 		bool br = removed.ptr && strstr(removed.ptr, "branch");
-		if (json)
+		if (ctx->json)
 			rc = yoi_cli_json(ctx, json_pack("{s:s, s:b, s:b, s:b}",
 							 "id", id,
 							 "worktree_removed", wt,

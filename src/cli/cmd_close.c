@@ -7,19 +7,16 @@
 int yoi_cmd_close(int argc, char **argv, yoi_ctx *ctx)
 {
 	const char *res = NULL, *file = NULL;
-	bool json = false;
+	char id[YOI_ID_LEN + 1], *text;
+	int rc;
 	const yoi_option opts[] = {
 	    YOI_OPT_STRING("resolution", 0, &res, "the resolution text"),
 	    YOI_OPT_STRING("file", 'f', &file, "the resolution from a file"),
-	    YOI_OPT_FLAG("json", 0, &json, "JSON output"),
+	    YOI_OPT_JSON(&ctx->json),
 	    YOI_OPT_END(),
 	};
-	char id[YOI_ID_LEN + 1];
-	int rc = yoi_cli_parse_id(ctx, argc, argv, opts, id);
-	if (rc != YOI_CLI_GO)
+	if ((rc = yoi_cli_parse_id(ctx, argc, argv, opts, id)) != YOI_CLI_GO)
 		return rc;
-	rc = 0;
-	char *text;
 	if ((rc =
 		 yoi_cli_text(ctx, res, file, "--resolution or --file", &text)))
 		return rc;
@@ -30,7 +27,7 @@ int yoi_cmd_close(int argc, char **argv, yoi_ctx *ctx)
 							text, &ctx->err));
 	json_t *notify =
 	    rc == 0 ? yoi_cli_notify(ctx, id, YOI_NOTICE_CLOSE, NULL) : NULL;
-	if (rc == 0 && json)
+	if (rc == 0 && ctx->json)
 		rc = yoi_cli_json(ctx, json_pack("{s:s, s:s, s:O?}", "id", id,
 						 "state", "closed", "notify",
 						 notify));

@@ -39,18 +39,17 @@ static void report(const yoi_hooks_ref *r)
 
 int yoi_hook_commit_msg(int argc, char **argv, yoi_ctx *ctx)
 {
-	int pr = yoi_cli_parse(ctx, argc, argv, NULL);
-	if (pr != YOI_CLI_GO)
-		return pr;
-	if (optind + 1 != argc)
-		return yoi_cli_usage(ctx, "commit-msg takes one argument: the "
-					  "commit message file");
-	const char *file = argv[optind];
 	yoi_buf msg = YOI_BUF_INIT;
-	int rc = yoi_file_read(file, MSG_MAX, &msg, &ctx->err);
+	yoi_store *st;
+	int rc = yoi_cli_parse_n(ctx, argc, argv, NULL, 1,
+				 "commit-msg takes one argument: the commit "
+				 "message file");
+	if (rc != YOI_CLI_GO)
+		return rc;
+	const char *file = argv[optind];
+	rc = yoi_file_read(file, MSG_MAX, &msg, &ctx->err);
 	if (rc < 0)
 		return yoi_cli_fail(ctx, rc);
-	yoi_store *st;
 	rc = yoi_cli_store(ctx, false, &st);
 	if (rc) {
 		yoi_buf_free(&msg);

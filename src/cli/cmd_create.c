@@ -13,7 +13,6 @@ int yoi_cmd_create(int argc, char **argv, yoi_ctx *ctx)
 	const char *deps_arg[64];
 	size_t ndeps = 0;
 	yoi_optlist risk = {flags, 0}, deps_l = {deps_arg, 0};
-	bool json = false;
 	const yoi_option opts[] = {
 	    YOI_OPT_STRING("title", 't', &o.title, "the title (required)"),
 	    YOI_OPT_STRING("body-file", 0, &body_file,
@@ -24,23 +23,20 @@ int yoi_cmd_create(int argc, char **argv, yoi_ctx *ctx)
 	    YOI_OPT_STRING("slug", 0, &o.slug, "for later branch names"),
 	    YOI_OPT_LIST("depends-on", &deps_l, 64,
 			 "a ticket it depends on (repeatable)"),
-	    YOI_OPT_FLAG("json", 0, &json, "JSON output"),
+	    YOI_OPT_JSON(&ctx->json),
 	    YOI_OPT_END(),
 	};
-	int pr = yoi_cli_parse(ctx, argc, argv, opts);
-	if (pr != YOI_CLI_GO)
-		return pr;
+	int rc = yoi_cli_parse_none(ctx, argc, argv, opts);
+	if (rc != YOI_CLI_GO)
+		return rc;
 	o.nrisk = risk.n;
 	ndeps = deps_l.n;
-	if (optind != argc)
-		return yoi_cli_usage(ctx, "unexpected argument '%s'",
-				     argv[optind]);
 	if (!o.title)
 		return yoi_cli_usage(ctx, "--title is required");
 	o.risk_flags = flags;
 	/* Every target must exist before anything is created. */
 	char deps[64][YOI_ID_LEN + 1];
-	int rc = 0;
+	rc = 0;
 	size_t nuniq = 0;
 	for (size_t i = 0; i < ndeps && rc == 0; i++) {
 		rc = yoi_cli_resolve(ctx, deps_arg[i], deps[nuniq]);
@@ -72,7 +68,7 @@ int yoi_cmd_create(int argc, char **argv, yoi_ctx *ctx)
 		    ctx, yoi_ticket_create(ctx->store, &op, &o, id, &ctx->err));
 	json_t *notify =
 	    rc == 0 ? yoi_cli_notify(ctx, id, YOI_NOTICE_CREATE, NULL) : NULL;
-	if (rc == 0 && json)
+	if (rc == 0 && ctx->json)
 		rc = yoi_cli_json(ctx,
 				  json_pack("{s:s, s:s, s:s, s:O?}", "id", id,
 					    "state", "planning", "title",

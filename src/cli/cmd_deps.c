@@ -8,22 +8,21 @@
 int yoi_cmd_deps(int argc, char **argv, yoi_ctx *ctx)
 {
 	bool reverse = false;
+	char id[YOI_ID_LEN + 1];
+	yoi_routing *r;
+	int rc;
 	const yoi_option opts[] = {
 	    YOI_OPT_FLAG("reverse", 0, &reverse, "what depends on the ticket"),
 	    YOI_OPT_END(),
 	};
-	char id[YOI_ID_LEN + 1];
-	int rc = yoi_cli_parse_id(ctx, argc, argv, opts, id);
-	if (rc != YOI_CLI_GO)
+	if ((rc = yoi_cli_parse_id(ctx, argc, argv, opts, id)) != YOI_CLI_GO)
 		return rc;
-	rc = 0;
-	yoi_routing *r;
-	int e = yoi_routing_load(&r, ctx->store, &ctx->err);
-	if (e < 0)
-		return yoi_cli_fail(ctx, e);
+	if ((rc = yoi_cli_routing(ctx, ctx->store, false, &r)))
+		return rc;
 	const yoi_routing_ticket *bad = yoi_routing_bad_links(r);
 	if (bad) {
-		e = yoi_error_set(&ctx->err, YOI_ECORRUPT, NULL, 0,
+		int e =
+		    yoi_error_set(&ctx->err, YOI_ECORRUPT, NULL, 0,
 				  "%s; the tree would be incomplete: fix it "
 				  "(see 'yoi-tickets doctor')",
 				  bad->links_err);

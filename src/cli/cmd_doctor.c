@@ -171,23 +171,20 @@ int yoi_cmd_doctor(int argc, char **argv, yoi_ctx *ctx)
 {
 	bool do_fix = false;
 	const char *format = "text";
+	yoi_store *st;
+	int rc;
 	const yoi_option opts[] = {
 	    YOI_OPT_FLAG("fix", 0, &do_fix, "repair what is safe to repair"),
-	    YOI_OPT_STRING("format", 0, &format, "text, json, github or junit"),
-	    YOI_OPT_SETSTR("json", &format, "json", "--format json"),
+	    YOI_OPT_FORMAT(&format),
+	    YOI_OPT_FORMAT_JSON(&format),
 	    YOI_OPT_END(),
 	};
-	int pr = yoi_cli_parse(ctx, argc, argv, opts);
-	if (pr != YOI_CLI_GO)
-		return pr;
-	if (optind != argc)
-		return yoi_cli_usage(ctx, "doctor takes no arguments");
-	if (!yoi_cli_format_valid(format))
-		return yoi_cli_usage(ctx, "--format must be text, json, github "
-					  "or junit");
-	yoi_store *st;
-	int rc = yoi_cli_store(ctx, true, &st);
-	if (rc)
+	rc = yoi_cli_parse_n(ctx, argc, argv, opts, 0,
+			     "doctor takes no arguments");
+	if (rc != YOI_CLI_GO)
+		return rc;
+	if ((rc = yoi_cli_format_check(ctx, format)) ||
+	    (rc = yoi_cli_store(ctx, true, &st)))
 		return rc;
 	yoi_diag d = YOI_DIAG_INIT;
 	int e = run_consistent(ctx, st, &d);
@@ -205,8 +202,6 @@ int yoi_cmd_doctor(int argc, char **argv, yoi_ctx *ctx)
 		yoi_diag_sort(&d);
 		rc = yoi_cli_diags(ctx, yoi_store_top(st), &d, format, "doctor",
 				   NULL);
-		if (rc == 0 && yoi_diag_count(&d, YOI_DIAG_ERROR))
-			rc = YOI_EXIT_FINDINGS;
 	}
 	yoi_diag_free(&d);
 	return rc;

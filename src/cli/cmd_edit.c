@@ -24,6 +24,8 @@ int yoi_cmd_edit(int argc, char **argv, yoi_ctx *ctx)
 	const char *body_file = NULL;
 	yoi_optlist risk = {flags, 0};
 	bool no_risk = false;
+	char id[YOI_ID_LEN + 1];
+	int rc;
 	const yoi_option opts[] = {
 	    YOI_OPT_STRING("title", 't', &o.title, "the new title"),
 	    YOI_OPT_CALLBACK("assignee", &o, assignee_cb,
@@ -37,16 +39,11 @@ int yoi_cmd_edit(int argc, char **argv, yoi_ctx *ctx)
 			   "the new body from a file"),
 	    YOI_OPT_END(),
 	};
-	int pr = yoi_cli_parse(ctx, argc, argv, opts);
-	if (pr != YOI_CLI_GO)
-		return pr;
+	if ((rc = yoi_cli_parse_id(ctx, argc, argv, opts, id)) != YOI_CLI_GO)
+		return rc;
 	o.nrisk = risk.n;
 	o.set_risk = risk.n > 0 || no_risk;
 	o.risk_flags = flags;
-	char id[YOI_ID_LEN + 1];
-	int rc = yoi_cli_one_id(ctx, argc, argv, id);
-	if (rc)
-		return rc;
 	char *body = NULL;
 	if (body_file) {
 		if ((rc = yoi_cli_text(ctx, NULL, body_file, "--body-file",

@@ -8,19 +8,16 @@
 int yoi_cmd_finish(int argc, char **argv, yoi_ctx *ctx)
 {
 	const char *reason = NULL;
-	bool json = false;
+	char id[YOI_ID_LEN + 1];
+	yoi_opctx op;
+	int rc;
 	const yoi_option opts[] = {
 	    YOI_OPT_STRING("reason", 0, &reason, "why"),
-	    YOI_OPT_FLAG("json", 0, &json, "JSON output"),
+	    YOI_OPT_JSON(&ctx->json),
 	    YOI_OPT_END(),
 	};
-	char id[YOI_ID_LEN + 1];
-	int rc = yoi_cli_parse_id(ctx, argc, argv, opts, id);
-	if (rc != YOI_CLI_GO)
-		return rc;
-	rc = 0;
-	yoi_opctx op;
-	if ((rc = yoi_cli_opctx(ctx, &op)))
+	if ((rc = yoi_cli_parse_op(ctx, argc, argv, opts, id, &op)) !=
+	    YOI_CLI_GO)
 		return rc;
 	int merged;
 	yoi_work_info w;
@@ -30,7 +27,7 @@ int yoi_cmd_finish(int argc, char **argv, yoi_ctx *ctx)
 		return rc;
 	json_t *notify =
 	    yoi_cli_notify(ctx, id, YOI_NOTICE_STATE_CHANGED, "inprogress");
-	if (json) {
+	if (ctx->json) {
 		json_t *m = merged < 0 ? json_null() : json_boolean(merged);
 		rc = yoi_cli_json(
 		    ctx, json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:o, s:O?}",

@@ -179,16 +179,17 @@ static int trust_cmd(yoi_ctx *ctx, bool trust, bool json)
 
 int yoi_cmd_hooks(int argc, char **argv, yoi_ctx *ctx)
 {
-	bool json = false, shared = false;
+	bool shared = false;
+	yoi_store *st;
+	int rc;
 	const yoi_option opts[] = {
-	    YOI_OPT_FLAG("json", 0, &json, "JSON output"),
+	    YOI_OPT_JSON(&ctx->json),
 	    YOI_OPT_FLAG("shared-attributes", 0, &shared,
 			 "write .gitattributes"),
 	    YOI_OPT_END(),
 	};
-	int pr = yoi_cli_parse(ctx, argc, argv, opts);
-	if (pr != YOI_CLI_GO)
-		return pr;
+	if ((rc = yoi_cli_parse(ctx, argc, argv, opts)) != YOI_CLI_GO)
+		return rc;
 	if (optind >= argc)
 		return yoi_cli_usage(ctx, "expected 'install', 'uninstall', "
 					  "'trust' or 'untrust'");
@@ -206,10 +207,8 @@ int yoi_cmd_hooks(int argc, char **argv, yoi_ctx *ctx)
 		return yoi_cli_usage(ctx, "unexpected argument '%s'",
 				     argv[optind + 1]);
 	if (trust || untrust)
-		return trust_cmd(ctx, trust, json);
-	yoi_store *st;
-	int rc = yoi_cli_store(ctx, false, &st);
-	if (rc)
+		return trust_cmd(ctx, trust, ctx->json);
+	if ((rc = yoi_cli_store(ctx, false, &st)))
 		return rc;
 	char *bin = NULL;
 	if (install && !(bin = self_path()))
@@ -224,7 +223,7 @@ int yoi_cmd_hooks(int argc, char **argv, yoi_ctx *ctx)
 	rc = install ? yoi_hooks_install(&r, &o, &ctx->err)
 		     : yoi_hooks_uninstall(&r, &o, &ctx->err);
 	if (rc == 0) {
-		if (json)
+		if (ctx->json)
 			rc = yoi_cli_json(ctx, report_json(&r, action, bin));
 		else if (!ctx->quiet)
 			print_text(&r, install, yoi_store_top(st));

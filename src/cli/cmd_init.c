@@ -13,14 +13,10 @@
 
 int yoi_cmd_init(int argc, char **argv, yoi_ctx *ctx)
 {
-	int pr = yoi_cli_parse(ctx, argc, argv, NULL);
-	if (pr != YOI_CLI_GO)
-		return pr;
-	if (optind != argc)
-		return yoi_cli_usage(ctx, "init takes no arguments");
 	yoi_store *st;
-	int rc = yoi_cli_store(ctx, false, &st);
-	if (rc)
+	int rc = yoi_cli_parse_n(ctx, argc, argv, NULL, 0,
+				 "init takes no arguments");
+	if (rc != YOI_CLI_GO || (rc = yoi_cli_store(ctx, false, &st)))
 		return rc;
 	bool existed = yoi_is_dir(yoi_store_root(st));
 	int e = yoi_mkdir_p(yoi_store_root(st), &ctx->err);

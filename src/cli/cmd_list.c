@@ -34,26 +34,19 @@ int yoi_cmd_list(int argc, char **argv, yoi_ctx *ctx)
 {
 	yoi_query q;
 	yoi_query_init(&q);
-	bool json = false;
-	int e;
+	yoi_store *st;
+	int rc, e;
 	const yoi_option opts[] = {
 	    YOI_OPT_CALLBACK("state", &q, state_cb, "states, comma-separated"),
 	    YOI_OPT_STRING("assignee", 0, &q.assignee, "whose"),
 	    YOI_OPT_STRING("risk-flag", 0, &q.risk, "with this risk flag"),
 	    YOI_OPT_STRING("search", 0, &q.search, "text to find"),
 	    YOI_OPT_UINT("limit", &q.limit, 0, "at most N tickets"),
-	    YOI_OPT_FLAG("json", 0, &json, "JSON output"),
+	    YOI_OPT_JSON(&ctx->json),
 	    YOI_OPT_END(),
 	};
-	int pr = yoi_cli_parse(ctx, argc, argv, opts);
-	if (pr != YOI_CLI_GO)
-		return pr;
-	if (optind != argc)
-		return yoi_cli_usage(ctx, "unexpected argument '%s'",
-				     argv[optind]);
-	yoi_store *st;
-	int rc = yoi_cli_store(ctx, true, &st);
-	if (rc)
+	rc = yoi_cli_open(ctx, argc, argv, opts, true, &st);
+	if (rc != YOI_CLI_GO)
 		return rc;
 	yoi_query_result res;
 	if ((e = yoi_query_list(&res, st, &q, &ctx->err)) < 0)
@@ -61,7 +54,7 @@ int yoi_cmd_list(int argc, char **argv, yoi_ctx *ctx)
 	if (res.cache_err && ctx->verbose)
 		yoi_cli_eprintf("yoi-tickets list: cache not saved: %s\n",
 				res.cache_err);
-	json_t *arr = json ? json_array() : NULL;
+	json_t *arr = ctx->json ? json_array() : NULL;
 	for (size_t i = 0; i < res.n; i++) {
 		const yoi_row *r = res.v[i].row;
 		if (!r) {

@@ -37,12 +37,11 @@ static void githeads(const char *out[9], char hex[8][YOI_GIT_OID_HEX + 1])
 
 int yoi_cmd_merge_driver(int argc, char **argv, yoi_ctx *ctx)
 {
-	int pr = yoi_cli_parse(ctx, argc, argv, NULL);
+	int pr = yoi_cli_parse_n(ctx, argc, argv, NULL, 4,
+				 "expected %O %A %B %P (base, ours, theirs, "
+				 "path)");
 	if (pr != YOI_CLI_GO)
 		return pr;
-	if (argc - optind != 4)
-		return yoi_cli_usage(ctx, "expected %%O %%A %%B %%P (base, "
-					  "ours, theirs, path)");
 	const char *po = argv[optind], *pa = argv[optind + 1],
 		   *pb = argv[optind + 2], *path = argv[optind + 3];
 	yoi_buf o = YOI_BUF_INIT, a = YOI_BUF_INIT, b = YOI_BUF_INIT,

@@ -25,22 +25,19 @@ static json_t *record_json(const yoi_plan_record *p)
 			 p->author, "at", p->at);
 }
 
-static int list(yoi_ctx *ctx, int argc, char **argv, bool json)
+static int list(yoi_ctx *ctx, int argc, char **argv)
 {
 	if (argc - optind > 1)
 		return yoi_cli_usage(ctx, "plan list takes at most one ID");
 	yoi_store *st;
-	int rc = yoi_cli_store(ctx, true, &st);
-	char id[YOI_ID_LEN + 1] = "";
-	if (rc == 0 && optind < argc)
-		rc = yoi_cli_resolve(ctx, argv[optind], id);
-	if (rc)
-		return rc;
 	yoi_routing *r;
-	int e = yoi_routing_load(&r, st, &ctx->err);
-	if (e < 0)
-		return yoi_cli_fail(ctx, e);
-	json_t *arr = json ? json_array() : NULL;
+	char id[YOI_ID_LEN + 1];
+	int rc;
+	if ((rc = yoi_cli_store_id(ctx, optind < argc ? argv[optind] : NULL,
+				   &st, id)) ||
+	    (rc = yoi_cli_routing(ctx, st, false, &r)))
+		return rc;
+	json_t *arr = ctx->json ? json_array() : NULL;
 	for (size_t i = 0; i < r->n; i++) {
 		const yoi_routing_ticket *t = &r->t[i];
 		if ((*id && strcmp(t->id, id) != 0) || !t->plan)
@@ -110,7 +107,7 @@ int yoi_cmd_plan(int argc, char **argv, yoi_ctx *ctx)
 	if (argc < 2 ||
 	    (strcmp(argv[1], "add") != 0 && strcmp(argv[1], "list") != 0))
 		return yoi_cli_note(argc, argv, ctx, "plan");
-	bool is_list = strcmp(argv[1], "list") == 0, json = false;
+	bool is_list = strcmp(argv[1], "list") == 0;
 	const char *kind = NULL, *related = NULL, *note = NULL;
 	yoi_plan_accepted acc = {0};
 	/* Parse the subcommand's own arguments: argv[1] is its name. */
@@ -123,13 +120,13 @@ int yoi_cmd_plan(int argc, char **argv, yoi_ctx *ctx)
 	    YOI_OPT_STRING("branch", 0, &acc.branch, "its branch"),
 	    YOI_OPT_STRING("worktree", 0, &acc.worktree, "its worktree"),
 	    YOI_OPT_STRING("role-plan", 0, &acc.role_plan, "its role plan"),
-	    YOI_OPT_FLAG("json", 0, &json, "JSON output"),
+	    YOI_OPT_JSON(&ctx->json),
 	    YOI_OPT_END(),
 	};
-	int pr = yoi_cli_parse(ctx, argc - 1, argv + 1, opts);
-	if (pr != YOI_CLI_GO)
-		return pr;
+	int rc = yoi_cli_parse(ctx, argc - 1, argv + 1, opts);
+	if (rc != YOI_CLI_GO)
+		return rc;
 	if (is_list)
-		return list(ctx, argc - 1, argv + 1, json);
+		return list(ctx, argc - 1, argv + 1);
 	return add(ctx, argc - 1, argv + 1, kind, related, note, &acc);
 }

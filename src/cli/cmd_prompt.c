@@ -109,26 +109,25 @@ static int list(yoi_ctx *ctx, bool json)
 
 int yoi_cmd_prompt(int argc, char **argv, yoi_ctx *ctx)
 {
-	bool json = false, listing = false;
+	bool listing = false;
+	yoi_store *st;
+	int rc;
 	const yoi_option opts[] = {
 	    YOI_OPT_FLAG("list", 0, &listing, "list the roles"),
-	    YOI_OPT_FLAG("json", 0, &json, "JSON output"),
+	    YOI_OPT_JSON(&ctx->json),
 	    YOI_OPT_END(),
 	};
-	int pr = yoi_cli_parse(ctx, argc, argv, opts);
-	if (pr != YOI_CLI_GO)
-		return pr;
+	if ((rc = yoi_cli_parse(ctx, argc, argv, opts)) != YOI_CLI_GO)
+		return rc;
 	int nargs = argc - optind;
 	if (listing ? nargs != 0 : (nargs < 1 || nargs > 2))
 		return yoi_cli_usage(ctx, listing ? "--list takes no arguments"
 						  : "expected a role and "
 						    "optionally a ticket ID");
-	yoi_store *st;
-	int rc = yoi_cli_store(ctx, true, &st);
-	if (rc)
+	if ((rc = yoi_cli_store(ctx, true, &st)))
 		return rc;
 	if (listing)
-		return list(ctx, json);
+		return list(ctx, ctx->json);
 	const char *role = argv[optind];
 	if (!yoi_prompt_role_known(st, role)) {
 		yoi_buf names = YOI_BUF_INIT;
@@ -146,5 +145,5 @@ int yoi_cmd_prompt(int argc, char **argv, yoi_ctx *ctx)
 	char id[YOI_ID_LEN + 1];
 	if (nargs == 2 && (rc = yoi_cli_resolve(ctx, argv[optind + 1], id)))
 		return rc;
-	return render_brief(ctx, role, nargs == 2 ? id : NULL, json);
+	return render_brief(ctx, role, nargs == 2 ? id : NULL, ctx->json);
 }

@@ -69,29 +69,21 @@ int yoi_cli_relations_view(const yoi_routing *r, const char *id, int kind,
 	return *json ? 0 : YOI_ENOMEM;
 }
 
-static int list(yoi_ctx *ctx, const char *arg, int kind, bool json)
+static int list(yoi_ctx *ctx, const char *arg, int kind)
 {
 	yoi_store *st;
-	int rc = yoi_cli_store(ctx, true, &st);
-	if (rc)
-		return rc;
-	char id[YOI_ID_LEN + 1] = "";
-	if (arg && (rc = yoi_cli_resolve(ctx, arg, id)))
-		return rc;
 	yoi_routing *r;
-	int e = yoi_routing_load(&r, st, &ctx->err);
-	if (e < 0)
-		return yoi_cli_fail(ctx, e);
-	for (size_t i = 0; i < r->n; i++)
-		if (r->t[i].err)
-			yoi_cli_eprintf("yoi-tickets relation: %s: %s\n",
-					r->t[i].id, r->t[i].err);
+	char id[YOI_ID_LEN + 1];
+	int rc;
+	if ((rc = yoi_cli_store_id(ctx, arg, &st, id)) ||
+	    (rc = yoi_cli_routing(ctx, st, true, &r)))
+		return rc;
 	json_t *j = NULL;
 	yoi_buf text = YOI_BUF_INIT;
 	if (yoi_cli_relations_view(r, id, kind, &j, &text) < 0)
 		rc = yoi_cli_fail(ctx, yoi_error_set(&ctx->err, YOI_ENOMEM,
 						     NULL, 0, "out of memory"));
-	else if (json)
+	else if (ctx->json)
 		rc = yoi_cli_json(ctx, j), j = NULL;
 	else
 		fputs(text.ptr ? text.ptr : "", stdout);
@@ -104,17 +96,16 @@ static int list(yoi_ctx *ctx, const char *arg, int kind, bool json)
 int yoi_cmd_relation(int argc, char **argv, yoi_ctx *ctx)
 {
 	const char *kind_s = NULL, *target_s = NULL, *note = NULL;
-	bool json = false;
+	int rc;
 	const yoi_option opts[] = {
 	    YOI_OPT_STRING("kind", 0, &kind_s, "the relation kind"),
 	    YOI_OPT_STRING("target", 0, &target_s, "the target ticket"),
 	    YOI_OPT_STRING("note", 0, &note, "a note"),
-	    YOI_OPT_FLAG("json", 0, &json, "JSON output"),
+	    YOI_OPT_JSON(&ctx->json),
 	    YOI_OPT_END(),
 	};
-	int pr = yoi_cli_parse(ctx, argc, argv, opts);
-	if (pr != YOI_CLI_GO)
-		return pr;
+	if ((rc = yoi_cli_parse(ctx, argc, argv, opts)) != YOI_CLI_GO)
+		return rc;
 	if (optind >= argc)
 		return yoi_cli_usage(ctx, "expected add, remove or list");
 	const char *sub = argv[optind++];
@@ -129,7 +120,7 @@ int yoi_cmd_relation(int argc, char **argv, yoi_ctx *ctx)
 		if (argc - optind > 1)
 			return yoi_cli_usage(ctx, "list takes at most one ID");
 		return list(ctx, optind < argc ? argv[optind] : NULL,
-			    kind_s ? (int)kind : -1, json);
+			    kind_s ? (int)kind : -1);
 	}
 	bool add = strcmp(sub, "add") == 0;
 	if (!add && strcmp(sub, "remove") != 0)
@@ -143,8 +134,7 @@ int yoi_cmd_relation(int argc, char **argv, yoi_ctx *ctx)
 	if (note && !add)
 		return yoi_cli_usage(ctx, "--note goes with add");
 	char id[YOI_ID_LEN + 1], target[YOI_ID_LEN + 1];
-	int rc = yoi_cli_one_id(ctx, argc, argv, id);
-	if (rc)
+	if ((rc = yoi_cli_one_id(ctx, argc, argv, id)))
 		return rc;
 	if ((rc =
 		 yoi_cli_fail(ctx, yoi_relate_target(ctx->store, target_s, !add,

@@ -8,24 +8,19 @@
 int yoi_cmd_render(int argc, char **argv, yoi_ctx *ctx)
 {
 	const char *dir = NULL;
-	bool json = false;
+	yoi_store *st;
+	int rc;
 	const yoi_option opts[] = {
 	    YOI_OPT_STRING("html", 0, &dir, "the output folder"),
-	    YOI_OPT_FLAG("json", 0, &json, "JSON output"),
+	    YOI_OPT_JSON(&ctx->json),
 	    YOI_OPT_END(),
 	};
-	int pr = yoi_cli_parse(ctx, argc, argv, opts);
-	if (pr != YOI_CLI_GO)
-		return pr;
-	if (optind != argc)
-		return yoi_cli_usage(ctx, "unexpected argument '%s'",
-				     argv[optind]);
+	if ((rc = yoi_cli_parse_none(ctx, argc, argv, opts)) != YOI_CLI_GO)
+		return rc;
 	if (!dir || !*dir)
 		return yoi_cli_usage(ctx, "give the output directory: "
 					  "--html DIR");
-	yoi_store *st;
-	int rc = yoi_cli_store(ctx, true, &st);
-	if (rc)
+	if ((rc = yoi_cli_store(ctx, true, &st)))
 		return rc;
 	yoi_html_result res;
 	int e = yoi_html_render(&res, st, dir, &ctx->err);
@@ -37,7 +32,7 @@ int yoi_cmd_render(int argc, char **argv, yoi_ctx *ctx)
 		yoi_html_result_free(&res);
 		return yoi_cli_fail(ctx, e);
 	}
-	if (json) {
+	if (ctx->json) {
 		json_t *w = json_array();
 		for (size_t i = 0; w && i < res.warnings.n; i++)
 			json_array_append_new(w,

@@ -122,46 +122,45 @@ static int record_cb(yoi_ctx *ctx, const yoi_option *opt, const char *arg)
 	return 0;
 }
 
+int yoi_cli_routing(yoi_ctx *ctx, yoi_store *st, bool warn, yoi_routing **out)
+{
+	int e = yoi_routing_load(out, st, &ctx->err);
+	if (e < 0)
+		return yoi_cli_fail(ctx, e);
+	const yoi_routing *r = *out;
+	for (size_t i = 0; warn && i < r->n; i++)
+		if (r->t[i].err)
+			yoi_cli_eprintf("yoi-tickets %s: %s: %s\n", ctx->cmd,
+					r->t[i].id, r->t[i].err);
+	return 0;
+}
+
 /* mode: 0 route, 1 ready (actionable only), 2 blocked (waiting only). */
 int yoi_cli_route(int argc, char **argv, yoi_ctx *ctx, int mode)
 {
-	bool json = false;
 	struct record rec = {mode, NULL};
+	yoi_store *st;
+	yoi_routing *r;
+	char rec_id[YOI_ID_LEN + 1];
+	int rc, e;
 	const yoi_option opts[] = {
-	    YOI_OPT_FLAG("json", 0, &json, "JSON output"),
+	    YOI_OPT_JSON(&ctx->json),
 	    YOI_OPT_CALLBACK("record", &rec, record_cb,
 			     "append the decision to that thread"),
 	    YOI_OPT_END(),
 	};
-	int pr = yoi_cli_parse(ctx, argc, argv, opts);
-	if (pr != YOI_CLI_GO)
-		return pr;
-	const char *record = rec.id;
-	if (optind != argc)
-		return yoi_cli_usage(ctx, "unexpected argument '%s'",
-				     argv[optind]);
-	yoi_store *st;
-	int rc = yoi_cli_store(ctx, true, &st);
-	char rec_id[YOI_ID_LEN + 1];
-	if (rc == 0 && record)
-		rc = yoi_cli_resolve(ctx, record, rec_id);
-	if (rc)
+	if ((rc = yoi_cli_parse_none(ctx, argc, argv, opts)) != YOI_CLI_GO)
 		return rc;
-	yoi_routing *r;
-	int e = yoi_routing_load(&r, st, &ctx->err);
-	if (e < 0)
-		return yoi_cli_fail(ctx, e);
-	for (size_t i = 0; i < r->n; i++)
-		if (r->t[i].err)
-			yoi_cli_eprintf("yoi-tickets %s: %s: %s\n", ctx->cmd,
-					r->t[i].id, r->t[i].err);
+	if ((rc = yoi_cli_store_id(ctx, rec.id, &st, rec_id)) ||
+	    (rc = yoi_cli_routing(ctx, st, true, &r)))
+		return rc;
 	yoi_graph_route *rt;
 	if ((e = yoi_routing_route(&rt, r, st, &ctx->err)) < 0) {
 		yoi_routing_free(r);
 		return yoi_cli_fail(ctx, e);
 	}
-	json_t *arr = json ? json_array() : NULL;
-	size_t width = json ? 0 : wrap_width();
+	json_t *arr = ctx->json ? json_array() : NULL;
+	size_t width = ctx->json ? 0 : wrap_width();
 	for (size_t i = 0; i < rt->n; i++) {
 		const yoi_graph_route_entry *en = &rt->v[i];
 		bool actionable = en->cls == YOI_GRAPH_ACTIONABLE;
@@ -194,7 +193,7 @@ int yoi_cli_route(int argc, char **argv, yoi_ctx *ctx, int mode)
 					CHAINS_MAX);
 		yoi_graph_chains_free(&c);
 	}
-	if (record) {
+	if (rec.id) {
 		yoi_opctx op;
 		rc = yoi_cli_opctx(ctx, &op);
 		if (rc == 0)

@@ -131,14 +131,14 @@ int yoi_cmd_show(int argc, char **argv, yoi_ctx *ctx)
 {
 	long nevents = -1;
 	bool json = false;
+	char id[YOI_ID_LEN + 1];
+	int rc;
 	const yoi_option opts[] = {
 	    YOI_OPT_UINT("events", &nevents, 0, "only the last N events"),
-	    YOI_OPT_FLAG("json", 0, &json, "JSON output"),
+	    YOI_OPT_JSON(&json),
 	    YOI_OPT_END(),
 	};
-	char id[YOI_ID_LEN + 1];
-	int rc = yoi_cli_parse_id(ctx, argc, argv, opts, id);
-	if (rc != YOI_CLI_GO)
+	if ((rc = yoi_cli_parse_id(ctx, argc, argv, opts, id)) != YOI_CLI_GO)
 		return rc;
 	rc = 0;
 	yoi_ticket *t;

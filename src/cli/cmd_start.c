@@ -8,23 +8,20 @@
 int yoi_cmd_start(int argc, char **argv, yoi_ctx *ctx)
 {
 	yoi_work_start_opts o = {0};
-	bool json = false;
+	char id[YOI_ID_LEN + 1];
+	yoi_opctx op;
+	int rc;
 	const yoi_option opts[] = {
 	    YOI_OPT_STRING("base", 0, &o.base, "the branch to start from"),
 	    YOI_OPT_STRING("slug", 0, &o.slug, "the branch name's slug"),
 	    YOI_OPT_STRING("summary", 0, &o.summary, "the start summary"),
 	    YOI_OPT_STRING("reason", 0, &o.reason, "why (with --force)"),
 	    YOI_OPT_FLAG("force", 0, &o.force, "past the guards"),
-	    YOI_OPT_FLAG("json", 0, &json, "JSON output"),
+	    YOI_OPT_JSON(&ctx->json),
 	    YOI_OPT_END(),
 	};
-	char id[YOI_ID_LEN + 1];
-	int rc = yoi_cli_parse_id(ctx, argc, argv, opts, id);
-	if (rc != YOI_CLI_GO)
-		return rc;
-	rc = 0;
-	yoi_opctx op;
-	if ((rc = yoi_cli_opctx(ctx, &op)))
+	if ((rc = yoi_cli_parse_op(ctx, argc, argv, opts, id, &op)) !=
+	    YOI_CLI_GO)
 		return rc;
 	yoi_work_info w;
 	rc = yoi_cli_fail(
@@ -33,7 +30,7 @@ int yoi_cmd_start(int argc, char **argv, yoi_ctx *ctx)
 		return rc;
 	json_t *notify =
 	    yoi_cli_notify(ctx, id, YOI_NOTICE_STATE_CHANGED, "queued");
-	if (json)
+	if (ctx->json)
 		rc = yoi_cli_json(
 		    ctx,
 		    json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, "

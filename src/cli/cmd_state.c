@@ -7,32 +7,27 @@
 int yoi_cmd_state(int argc, char **argv, yoi_ctx *ctx)
 {
 	yoi_transition_req req = {0};
-	bool json = false;
+	char id[YOI_ID_LEN + 1];
+	yoi_opctx op;
+	int rc;
 	const yoi_option opts[] = {
 	    YOI_OPT_STRING("reason", 0, &req.reason, "why"),
 	    YOI_OPT_STRING("summary", 0, &req.summary, "a summary"),
 	    YOI_OPT_FLAG("force", 0, &req.force, "past the guards"),
-	    YOI_OPT_FLAG("json", 0, &json, "JSON output"),
+	    YOI_OPT_JSON(&ctx->json),
 	    YOI_OPT_END(),
 	};
-	int pr = yoi_cli_parse(ctx, argc, argv, opts);
-	if (pr != YOI_CLI_GO)
-		return pr;
-	if (optind + 2 != argc)
-		return yoi_cli_usage(ctx, "expected a ticket ID and a target "
-					  "state");
+	rc = yoi_cli_parse_n(ctx, argc, argv, opts, 2,
+			     "expected a ticket ID and a target state");
+	if (rc != YOI_CLI_GO)
+		return rc;
 	req.target = argv[optind + 1];
 	if (yoi_state_parse(req.target) == YOI_ST_INVALID)
 		return yoi_cli_usage(ctx,
 				     "unknown state '%s'; states: planning, "
 				     "ready, queued, inprogress, done, closed",
 				     req.target);
-	char id[YOI_ID_LEN + 1];
-	int rc = yoi_cli_resolve(ctx, argv[optind], id);
-	if (rc)
-		return rc;
-	yoi_opctx op;
-	if ((rc = yoi_cli_opctx(ctx, &op)))
+	if ((rc = yoi_cli_resolve_op(ctx, argv[optind], id, &op)))
 		return rc;
 	yoi_state from;
 	bool forced = false;
@@ -43,7 +38,7 @@ int yoi_cmd_state(int argc, char **argv, yoi_ctx *ctx)
 		return rc;
 	json_t *notify = yoi_cli_notify(ctx, id, YOI_NOTICE_STATE_CHANGED,
 					yoi_state_name(from));
-	if (json)
+	if (ctx->json)
 		rc = yoi_cli_json(ctx,
 				  json_pack("{s:s, s:s, s:s, s:b, s:O?}", "id",
 					    id, "from", yoi_state_name(from),

@@ -12,25 +12,18 @@ static const char *state_or(yoi_state s)
 
 int yoi_cmd_worktrees(int argc, char **argv, yoi_ctx *ctx)
 {
-	bool json = false;
 	const yoi_option opts[] = {
-	    YOI_OPT_FLAG("json", 0, &json, "JSON output"),
+	    YOI_OPT_JSON(&ctx->json),
 	    YOI_OPT_END(),
 	};
-	int pr = yoi_cli_parse(ctx, argc, argv, opts);
-	if (pr != YOI_CLI_GO)
-		return pr;
-	if (optind != argc)
-		return yoi_cli_usage(ctx, "unexpected argument '%s'",
-				     argv[optind]);
 	yoi_store *st;
-	int rc = yoi_cli_store(ctx, true, &st);
-	if (rc)
+	int rc = yoi_cli_open(ctx, argc, argv, opts, true, &st);
+	if (rc != YOI_CLI_GO)
 		return rc;
 	yoi_work_trees w;
 	if ((rc = yoi_cli_fail(ctx, yoi_work_trees_list(st, &w, &ctx->err))))
 		return rc;
-	json_t *arr = json ? json_array() : NULL;
+	json_t *arr = ctx->json ? json_array() : NULL;
 	for (size_t i = 0; i < w.n; i++) {
 		const yoi_work_tree *t = &w.v[i];
 		if (arr)

@@ -20,36 +20,28 @@ static const char *sev(yoi_severity s)
 	return s == YOI_DIAG_ERROR ? "error" : "warning";
 }
 
-bool yoi_cli_format_valid(const char *format)
+int yoi_cli_format_check(yoi_ctx *ctx, const char *format)
 {
-	return strcmp(format, "text") == 0 || strcmp(format, "json") == 0 ||
-	       strcmp(format, "github") == 0 || strcmp(format, "junit") == 0;
+	if (strcmp(format, "text") == 0 || strcmp(format, "json") == 0 ||
+	    strcmp(format, "github") == 0 || strcmp(format, "junit") == 0)
+		return 0;
+	return yoi_cli_usage(ctx,
+			     "--format must be text, json, github or junit");
 }
 
 /* XML text or attribute value; control characters become spaces. */
 static void xml(const char *s)
 {
+	static const char *const ent[128] = {
+	    ['<'] = "&lt;",   ['>'] = "&gt;",	['&'] = "&amp;",
+	    ['"'] = "&quot;", ['\n'] = "&#10;",
+	};
 	for (; *s; s++) {
-		switch (*s) {
-		case '<':
-			fputs("&lt;", stdout);
-			break;
-		case '>':
-			fputs("&gt;", stdout);
-			break;
-		case '&':
-			fputs("&amp;", stdout);
-			break;
-		case '"':
-			fputs("&quot;", stdout);
-			break;
-		case '\n':
-			fputs("&#10;", stdout);
-			break;
-		default:
-			putchar((unsigned char)*s < 0x20 && *s != '\t' ? ' '
-								       : *s);
-		}
+		unsigned char c = (unsigned char)*s;
+		if (c < 128 && ent[c])
+			fputs(ent[c], stdout);
+		else
+			putchar(c < 0x20 && c != '\t' ? ' ' : c);
 	}
 }
 
@@ -126,8 +118,10 @@ static int junit(const char *tool, const char *top, const yoi_diag *d,
 	return 0;
 }
 
-int yoi_cli_diags(yoi_ctx *ctx, const char *top, const yoi_diag *d,
-		  const char *format, const char *tool, const yoi_strv *units)
+/* The diagnostics in format; 0 or an exit status. */
+static int print_diags(yoi_ctx *ctx, const char *top, const yoi_diag *d,
+		       const char *format, const char *tool,
+		       const yoi_strv *units)
 {
 	size_t errors = yoi_diag_count(d, YOI_DIAG_ERROR);
 	size_t warnings = yoi_diag_count(d, YOI_DIAG_WARNING);
@@ -188,4 +182,36 @@ int yoi_cli_diags(yoi_ctx *ctx, const char *top, const yoi_diag *d,
 		fprintf(stderr, "%s: %zu error(s), %zu warning(s)\n", tool,
 			errors, warnings);
 	return 0;
+}
+
+int yoi_cli_diags(yoi_ctx *ctx, const char *top, const yoi_diag *d,
+		  const char *format, const char *tool, const yoi_strv *units)
+{
+	int rc = print_diags(ctx, top, d, format, tool, units);
+	if (rc == 0 && yoi_diag_count(d, YOI_DIAG_ERROR))
+		rc = YOI_EXIT_FINDINGS;
+	return rc;
+}
+
+int yoi_cli_gitcheck(yoi_ctx *ctx, yoi_store *st, const yoi_gitcheck_range *r,
+		     const char *format, bool ci)
+{
+	yoi_diag d = YOI_DIAG_INIT;
+	yoi_strv ids = {0};
+	int rc = 0, e = yoi_gitcheck_store(st, r, &ids, &d, &ctx->err);
+	if (e < 0)
+		rc = yoi_cli_fail(ctx, e);
+	if (rc == 0 && ci && !ctx->quiet && strcmp(format, "text") == 0)
+		fprintf(stderr,
+			"check: %zu ticket(s) changed between %s and %s\n",
+			ids.n, r->base, r->head);
+	if (rc == 0 && (ci || d.n))
+		rc = yoi_cli_diags(ctx, yoi_store_top(st), &d, format,
+				   ci ? "check" : "pre-commit", &ids);
+	if (rc == YOI_EXIT_FINDINGS && !ci)
+		fprintf(stderr, "pre-commit: the commit is stopped; fix the "
+				"tickets above (or commit with --no-verify)\n");
+	yoi_strv_free(&ids);
+	yoi_diag_free(&d);
+	return rc;
 }

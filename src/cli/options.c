@@ -199,6 +199,33 @@ int yoi_cli_parse_globals(yoi_ctx *ctx, int argc, char **argv, int *i)
 	return YOI_CLI_GO;
 }
 
+/*
+ * Parse, then exactly n positionals; else the usage error what, or with
+ * what NULL (n is 0 then) one naming the first argument given.
+ */
+static int parse_count(yoi_ctx *ctx, int argc, char **argv,
+		       const yoi_option *opts, int n, const char *what)
+{
+	int rc = yoi_cli_parse(ctx, argc, argv, opts);
+	if (rc != YOI_CLI_GO || argc - optind == n)
+		return rc;
+	if (what)
+		return yoi_cli_usage(ctx, "%s", what);
+	return yoi_cli_usage(ctx, "unexpected argument '%s'", argv[optind]);
+}
+
+int yoi_cli_parse_n(yoi_ctx *ctx, int argc, char **argv, const yoi_option *opts,
+		    int n, const char *what)
+{
+	return parse_count(ctx, argc, argv, opts, n, what);
+}
+
+int yoi_cli_parse_none(yoi_ctx *ctx, int argc, char **argv,
+		       const yoi_option *opts)
+{
+	return parse_count(ctx, argc, argv, opts, 0, NULL);
+}
+
 int yoi_cli_parse_id(yoi_ctx *ctx, int argc, char **argv,
 		     const yoi_option *opts, char id[YOI_ID_LEN + 1])
 {

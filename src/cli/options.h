@@ -88,6 +88,18 @@ struct yoi_option {
 		YOI_OPT_END, NULL, 0, NULL, 0, NULL, NULL, 0, NULL             \
 	}
 
+/* The entries several commands share, spelled and described once. */
+#define YOI_OPT_JSON(v) YOI_OPT_FLAG("json", 0, v, "JSON output")
+/* --format text|json|github|junit, checked by yoi_cli_format_check. */
+#define YOI_OPT_FORMAT(v)                                                      \
+	YOI_OPT_STRING("format", 0, v, "text, json, github or junit")
+/* --json as a spelling of --format json (the last one given wins). */
+#define YOI_OPT_FORMAT_JSON(v)                                                 \
+	YOI_OPT_SETSTR("json", v, "json", "--format json")
+
+/* The usage error of a command that takes one ticket ID. */
+#define YOI_CLI_ONE_ID "expected one ticket ID"
+
 /* yoi_cli_parse's "go on": anything else is the exit status to return. */
 #define YOI_CLI_GO (-1)
 
@@ -111,6 +123,21 @@ int yoi_cli_parse(struct yoi_ctx *ctx, int argc, char **argv,
  * printing the error ("unknown or incomplete option 'X'").
  */
 int yoi_cli_parse_globals(struct yoi_ctx *ctx, int argc, char **argv, int *i);
+
+/*
+ * Parse argv against opts, then require exactly n positional arguments;
+ * else the usage error what (such as YOI_CLI_ONE_ID) and 2. YOI_CLI_GO
+ * to go on, else the exit status (0 after --help).
+ */
+int yoi_cli_parse_n(struct yoi_ctx *ctx, int argc, char **argv,
+		    const yoi_option *opts, int n, const char *what);
+
+/*
+ * A command without positional arguments: parse, then refuse the first
+ * one given ("unexpected argument 'X'"). As yoi_cli_parse_n.
+ */
+int yoi_cli_parse_none(struct yoi_ctx *ctx, int argc, char **argv,
+		       const yoi_option *opts);
 
 /*
  * The common case: parse argv against opts, then take the one ticket ID

@@ -281,3 +281,45 @@ Test(options, globals_before_the_command)
 		cr_assert_str_eq(errtext, want);
 	}
 }
+
+/* yoi_cli_parse_n / yoi_cli_parse_none with stderr captured. */
+static int parse_n(yoi_ctx *ctx, int argc, char **argv, int n,
+		   const char *what)
+{
+	const yoi_option opts[] = {
+	    YOI_OPT_JSON(&ctx->json),
+	    YOI_OPT_END(),
+	};
+	int saved;
+	FILE *tmp = capture_begin(&saved);
+	int rc = what ? yoi_cli_parse_n(ctx, argc, argv, opts, n, what)
+		      : yoi_cli_parse_none(ctx, argc, argv, opts);
+	capture_end(tmp, saved);
+	return rc;
+}
+
+Test(options, positional_count)
+{
+	yoi_ctx ctx = new_ctx();
+	/* None wanted: the first extra one is named. */
+	cr_assert_eq(parse_n(&ctx, 1, ARGV(NULL), 0, NULL), YOI_CLI_GO);
+	cr_assert_eq(parse_n(&ctx, 3, ARGV("--json", "extra"), 0, NULL), 2);
+	cr_assert_str_eq(errtext, "yoi-tickets test: unexpected argument "
+				  "'extra'\n(see 'yoi-tickets help test')\n");
+	cr_assert(ctx.json, "--json was parsed before the refusal");
+	/* Exactly n, else the command's own message. */
+	cr_assert_eq(parse_n(&ctx, 3, ARGV("a", "b"), 2, "want two"),
+		     YOI_CLI_GO);
+	cr_assert_str_eq(ARGV("a", "b")[optind], "a");
+	cr_assert_eq(parse_n(&ctx, 2, ARGV("a"), 2, "want two"), 2);
+	cr_assert_str_eq(errtext, "yoi-tickets test: want two\n"
+				  "(see 'yoi-tickets help test')\n");
+	cr_assert_eq(parse_n(&ctx, 4, ARGV("a", "b", "c"), 2, "want two"), 2);
+	cr_assert(strstr(errtext, "want two"), "%s", errtext);
+	cr_assert_eq(parse_n(&ctx, 2, ARGV("x"), 0, "takes none"), 2);
+	cr_assert(strstr(errtext, "test: takes none"), "%s", errtext);
+	/* A parse error comes first; --help is 0, whatever the count. */
+	cr_assert_eq(parse_n(&ctx, 3, ARGV("a", "--bogus"), 2, "want two"), 2);
+	cr_assert(strstr(errtext, "unknown option '--bogus'"), "%s", errtext);
+	cr_assert_eq(parse_n(&ctx, 3, ARGV("a", "--help"), 2, "want two"), 0);
+}
