@@ -91,6 +91,32 @@ run list --state all
 say "Show the closed ticket"
 run show "$a"
 
+say "The orchestrator's loop: a branch and a worktree per ticket"
+export YOI_TICKETS_AUTHOR=orchestrator
+run relation add "$c" --kind depends_on --target "$b"
+run state "$c" ready --summary "Document what the renderer ships." --force --reason "spike done"
+run state "$b" ready --summary "Board renderer: HTML, one column per state."
+run state "$b" queued
+git add -A && git commit -qm "tickets" && echo "(the store committed: start needs a commit to branch from)"
+run start "$b" >"$out"
+cat "$out"
+wt=$work/$(sed -n 's/^worktree: *//p' "$out")
+echo "(the coder works in the worktree; commands there use the main worktree's store)"
+(
+	cd "$wt"
+	export YOI_TICKETS_AUTHOR=coder
+	run show "$b" | head -n 3
+	echo "board" >board.html
+	git add board.html && git commit -qm "Render the board" && echo "(committed on the ticket's branch)"
+	run report "$b" --message "Board renders one column per state."
+	run finish "$b"
+)
+say "Merge the branch (a squash merge counts as merged), then clean up"
+git merge -q --squash "work/$b-render-the-board" >/dev/null 2>&1 && git commit -qm "Render the board (squashed)" && echo "(squash-merged into the main branch)"
+run cleanup "$b"
+echo "(the notices: $c was waiting on $b and is unblocked now)"
+tail -n 3 notices.log
+
 say "Reopen and close again"
 run reopen "$a" --reason "A regression was found in CRLF files."
 run close "$a" --resolution "CRLF regression fixed."
