@@ -44,7 +44,8 @@ typedef struct yoi_ticket_files {
  * where the create left the ticket), state-drift-unrecorded (item.md's
  * state differs from the replay and the thread records no move from
  * it: --fix would move the ticket backwards or out of closed, so it
- * does not).
+ * does not), id-collision (a second create event in one thread: two
+ * tickets merged under one ID; line: that event).
  */
 /*
  * An entry of the tickets root that is not a ticket directory, reported

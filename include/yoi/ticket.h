@@ -61,7 +61,9 @@ typedef struct yoi_opctx {
 	 * Optional source of randomness (fill buf with n random bytes; < 0
 	 * with errno on failure). When set, every new event carries an `id`
 	 * attribute of YOI_EVENT_ID_HEX hex digits, so that two distinct
-	 * events with identical bytes otherwise stay two. NULL: no id.
+	 * events with identical bytes otherwise stay two, and a new ticket's
+	 * ID gets its random bits (id.h) from it. NULL: no event id, and
+	 * ticket IDs without randomness (unique on this store only).
 	 */
 	int (*random)(void *random_ctx, void *buf, size_t n);
 	void *random_ctx;

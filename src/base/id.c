@@ -1,4 +1,5 @@
-/* id.c - ticket IDs: Unix milliseconds in Crockford base32 (SPEC 2). */
+/* id.c - ticket IDs: creation time (and random bits) in Crockford base32
+ * (SPEC 2; the layouts are in id.h). */
 #include "yoi/id.h"
 
 #include <string.h>
@@ -23,14 +24,21 @@ static int digit_value(char c)
 	return (int)digit_plus1[(unsigned char)c] - 1;
 }
 
-void yoi_id_encode(int64_t ms, char out[YOI_ID_LEN + 1])
+/* Bit 62: the clone-unique layout. */
+#define RANDOM_LAYOUT (UINT64_C(1) << 62)
+
+static void encode_raw(uint64_t v, char out[YOI_ID_LEN + 1])
 {
-	uint64_t v = ms > 0 ? (uint64_t)ms : 0;
 	for (int i = YOI_ID_LEN - 1; i >= 0; i--) {
 		out[i] = alphabet[v & 31];
 		v >>= 5;
 	}
 	out[YOI_ID_LEN] = '\0';
+}
+
+void yoi_id_encode(int64_t value, char out[YOI_ID_LEN + 1])
+{
+	encode_raw(value > 0 ? (uint64_t)value : 0, out);
 }
 
 /*
@@ -52,16 +60,66 @@ bool yoi_id_valid(const char *id)
 	return id && yoi_id_validn(id, strnlen(id, YOI_ID_LEN + 1));
 }
 
-int yoi_id_decode(const char *id, int64_t *ms)
+int yoi_id_decode(const char *id, int64_t *value)
 {
 	if (!yoi_id_valid(id))
 		return YOI_EUSAGE;
 	uint64_t v = 0;
 	for (size_t i = 0; i < YOI_ID_LEN; i++)
 		v = (v << 5) | (uint64_t)digit_value(id[i]);
-	if (ms)
-		*ms = (int64_t)v;
+	if (value)
+		*value = (int64_t)v;
 	return 0;
+}
+
+int yoi_id_make(char out[YOI_ID_LEN + 1], int64_t ms, uint32_t random)
+{
+	if (ms < 0 || ms > YOI_ID_TIME_MAX) {
+		out[0] = '\0';
+		return YOI_EUSAGE;
+	}
+	encode_raw(RANDOM_LAYOUT | (uint64_t)ms << YOI_ID_RANDOM_BITS |
+		       (random & YOI_ID_RANDOM_MAX),
+		   out);
+	return 0;
+}
+
+bool yoi_id_random_layout(const char *id)
+{
+	int64_t v;
+	return yoi_id_decode(id, &v) == 0 && ((uint64_t)v & RANDOM_LAYOUT);
+}
+
+int yoi_id_time(const char *id, int64_t *ms)
+{
+	int64_t v;
+	int rc = yoi_id_decode(id, &v);
+	if (rc < 0)
+		return rc;
+	if ((uint64_t)v & RANDOM_LAYOUT)
+		v = (int64_t)(((uint64_t)v & ~RANDOM_LAYOUT) >>
+			      YOI_ID_RANDOM_BITS);
+	if (ms)
+		*ms = v;
+	return 0;
+}
+
+int yoi_id_pick(char out[YOI_ID_LEN + 1], int64_t ms, uint32_t random,
+		const char *last)
+{
+	int rc = yoi_id_make(out, ms, random);
+	if (rc < 0 || !last || !yoi_id_valid(last) ||
+	    memcmp(out, last, YOI_ID_TIME_DIGITS) != 0 || strcmp(out, last) > 0)
+		return rc;
+	/* Same millisecond, at or below last: above it, still random. */
+	int64_t v;
+	yoi_id_decode(last, &v);
+	uint32_t lr = (uint32_t)((uint64_t)v & YOI_ID_RANDOM_MAX);
+	if (lr == YOI_ID_RANDOM_MAX) {
+		out[0] = '\0';
+		return YOI_EREFUSED;
+	}
+	return yoi_id_make(out, ms, lr + 1 + random % (YOI_ID_RANDOM_MAX - lr));
 }
 
 int yoi_id_normalize(const char *in, char *out, size_t cap)

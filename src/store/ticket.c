@@ -1,6 +1,7 @@
 /* ticket.c - load and mutate one ticket: thread first, then item.md. */
 #include "yoi/ticket.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -706,6 +707,85 @@ static int deps_file(yoi_buf *out, const yoi_opctx *ctx, const char *id,
 	return rc;
 }
 
+/*
+ * The largest clone-unique ID in the root of the millisecond ms (same
+ * first YOI_ID_TIME_DIGITS digits) into last, or "" when there is none.
+ * Any entry counts, not only ticket directories: its name is taken.
+ */
+static int last_of_ms(const yoi_store *st, int64_t ms,
+		      char last[YOI_ID_LEN + 1], yoi_error *err)
+{
+	char prefix[YOI_ID_LEN + 1];
+	last[0] = '\0';
+	if (yoi_id_make(prefix, ms, 0) < 0)
+		return 0;
+	DIR *d = opendir(st->root);
+	if (!d)
+		return yoi_error_set(err, YOI_EIO, st->root, 0,
+				     "cannot list the tickets root to "
+				     "allocate an ID: %s",
+				     strerror(errno));
+	struct dirent *de;
+	while ((de = readdir(d)))
+		if (strncmp(de->d_name, prefix, YOI_ID_TIME_DIGITS) == 0 &&
+		    yoi_id_valid(de->d_name) && strcmp(de->d_name, last) > 0)
+			memcpy(last, de->d_name, YOI_ID_LEN + 1);
+	closedir(d);
+	return 0;
+}
+
+/*
+ * Allocate an ID (SPEC 2, id.h): the current millisecond and 20 random
+ * bits from ctx->random (none: 0), above every ID of that millisecond
+ * the store holds (so one clone's IDs increase), the next millisecond
+ * when that one is full, and never a name that exists. Bounded. Under
+ * the lock. *dir gets the ticket's directory (caller frees).
+ */
+static int alloc_id(const yoi_store *st, const yoi_opctx *ctx,
+		    char id[YOI_ID_LEN + 1], char **dir, yoi_error *err)
+{
+	int64_t ms = ctx->now_ms;
+	*dir = NULL;
+	for (int tries = 0; tries < 64; tries++) {
+		uint32_t rnd = 0;
+		if (ctx->random &&
+		    ctx->random(ctx->random_ctx, &rnd, sizeof(rnd)) < 0)
+			return yoi_error_set(err, YOI_EIO, NULL, 0,
+					     "no randomness for the ticket "
+					     "ID: %s",
+					     strerror(errno));
+		char last[YOI_ID_LEN + 1];
+		int rc = last_of_ms(st, ms, last, err);
+		if (rc < 0)
+			return rc;
+		rc = yoi_id_pick(id, ms, rnd, last[0] ? last : NULL);
+		if (rc == YOI_EUSAGE) {
+			char when[YOI_TIME_LEN + 1];
+			yoi_time_format(ms / 1000, when);
+			return yoi_error_set(
+			    err, YOI_EREFUSED, NULL, 0,
+			    "the clock reads %s, outside what a ticket ID can "
+			    "hold (1970 to 2109); set the system clock (or "
+			    "YOI_TICKETS_NOW) right",
+			    ms < 0 ? "a time before 1970" : when);
+		}
+		if (rc == YOI_EREFUSED) { /* that millisecond is full */
+			ms++;
+			continue;
+		}
+		*dir = yoi_store_path(st, id, NULL);
+		if (!*dir)
+			return yoi_error_set(err, YOI_ENOMEM, NULL, 0,
+					     "out of memory");
+		if (!yoi_exists(*dir))
+			return 0;
+		free(*dir);
+		*dir = NULL;
+	}
+	return yoi_error_set(err, YOI_EIO, st->root, 0,
+			     "cannot allocate a ticket ID: every try is taken");
+}
+
 int yoi_ticket_create(yoi_store *st, const yoi_opctx *ctx,
 		      const yoi_create_opts *o, char id[YOI_ID_LEN + 1],
 		      yoi_error *err)
@@ -780,22 +860,10 @@ int yoi_ticket_create(yoi_store *st, const yoi_opctx *ctx,
 	if (rc < 0)
 		goto unlock;
 
-	/* Allocate: the current millisecond, +1 while taken. Bounded. */
 	char *dir = NULL;
-	int64_t ms = ctx->now_ms;
-	for (int tries = 0;; tries++, ms++) {
-		yoi_id_encode(ms, id);
-		free(dir);
-		dir = yoi_store_path(st, id, NULL);
-		if (!dir || !yoi_exists(dir) || tries > 100000)
-			break;
-	}
-	if (!dir || yoi_exists(dir)) {
-		rc = yoi_error_set(err, dir ? YOI_EIO : YOI_ENOMEM, st->root, 0,
-				   "cannot allocate a ticket ID");
-		free(dir);
+	rc = alloc_id(st, ctx, id, &dir, err);
+	if (rc < 0)
 		goto unlock;
-	}
 	char *arts = yoi_path_join(dir, "artifacts");
 	char *thread = yoi_path_join(dir, "thread.md");
 	char *itemp = yoi_path_join(dir, "item.md");

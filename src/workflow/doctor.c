@@ -68,6 +68,22 @@ static void check_history(const yoi_ticket_files *f, const yoi_thread *th,
 		    "the first event is '%s', not create or migration; "
 		    "the ticket's origin is not recorded",
 		    th->ev[0].kind);
+	/* Two creations: two tickets that chose one ID, merged into one
+	 * thread (SPEC 2, 10). */
+	for (size_t i = 0, first = 0, n = 0; i < th->n; i++) {
+		if (!is(th->ev[i].kind, "create"))
+			continue;
+		if (n++ == 0)
+			first = i;
+		else
+			yoi_diag_add(
+			    d, ERR, "id-collision", tp, th->ev[i].line,
+			    "a second create event (the first is at line %d): "
+			    "two different tickets were merged under one ID; "
+			    "take the later one's events out into a new "
+			    "ticket (docs/format.md, section 2)",
+			    th->ev[first].line);
+	}
 	/* A broken transition chain: two histories merged into one. */
 	yoi_chain_break br[16];
 	bool gap = false;

@@ -1,6 +1,7 @@
 /*
  * fuzz_id.c - ticket IDs on buffers: yoi_id_validn, yoi_id_valid,
- * yoi_id_decode, yoi_id_normalize, yoi_id_has_suffix, yoi_id_encode.
+ * yoi_id_decode, yoi_id_normalize, yoi_id_has_suffix, yoi_id_encode,
+ * yoi_id_make, yoi_id_time, yoi_id_pick.
  *
  * Properties (abort on violation): validn on the buffer agrees with valid
  * on its NUL-terminated copy; a valid ID decodes and encodes back to
@@ -8,7 +9,10 @@
  * normalize either fails with "" or gives 1..13 characters of the
  * canonical alphabet, is idempotent, and a 13-character result of a valid
  * ID is that ID; a normalized suffix of an ID (when it normalizes to
- * itself) is found by has_suffix and is empty-safe.
+ * itself) is found by has_suffix and is empty-safe; a valid ID has a
+ * time, and a clone-unique one is yoi_id_make of that time and its low
+ * bits; a pick after a clone-unique ID of its millisecond lands above it
+ * in the same millisecond (or refuses: the millisecond is full).
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -35,6 +39,32 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		yoi_id_encode(ms, id);
 		FUZZ_CHECK(strcmp(id, s) == 0, "'%s' re-encodes as '%s'", s,
 			   id);
+	}
+
+	if (rc == 0) {
+		int64_t t = -1;
+		FUZZ_CHECK(yoi_id_time(s, &t) == 0 && t >= 0,
+			   "'%s' has no time", s);
+		if (yoi_id_random_layout(s)) {
+			FUZZ_CHECK(yoi_id_make(id, t, (uint32_t)ms) == 0 &&
+				       strcmp(id, s) == 0,
+				   "'%s' is not make(%lld) ('%s')", s,
+				   (long long)t, id);
+			uint32_t r = size >= 4
+					 ? (uint32_t)data[0] << 24 |
+					       (uint32_t)data[1] << 16 |
+					       (uint32_t)data[2] << 8 | data[3]
+					 : 0;
+			int prc = yoi_id_pick(id, t, r, s);
+			int64_t pt = -1;
+			FUZZ_CHECK((prc == YOI_EREFUSED && id[0] == '\0') ||
+				       (prc == 0 && strcmp(id, s) > 0 &&
+					yoi_id_time(id, &pt) == 0 && pt == t),
+				   "pick after '%s' gave %d '%s'", s, prc, id);
+		} else {
+			FUZZ_CHECK(t == ms, "legacy '%s' time %lld", s,
+				   (long long)t);
+		}
 	}
 
 	/* Any 8 bytes as a time. */

@@ -234,3 +234,157 @@ Test(id, has_suffix)
 	cr_assert_eq(yoi_id_normalize("fevg8", norm, sizeof(norm)), 0);
 	cr_assert(yoi_id_has_suffix(id, norm));
 }
+
+/* ---- clone-unique IDs (SPEC 2; docs/format.md 2) ---- */
+
+Test(id, make_spends_the_bits_as_documented)
+{
+	char id[YOI_ID_LEN + 1];
+	/* Flag (bit 62), then 42 bits of ms, then 20 random bits. */
+	cr_assert_eq(yoi_id_make(id, 0, 0), 0);
+	cr_assert_str_eq(id, "4000000000000");
+	cr_assert_eq(yoi_id_make(id, 0, 0xFFFFF), 0);
+	cr_assert_str_eq(id, "400000000ZZZZ");
+	/* Only the low 20 bits of the random word are used. */
+	cr_assert_eq(yoi_id_make(id, 0, 0xFFF00001), 0);
+	cr_assert_str_eq(id, "4000000000001");
+	cr_assert_eq(yoi_id_make(id, YOI_ID_TIME_MAX, YOI_ID_RANDOM_MAX), 0);
+	cr_assert_str_eq(id, "7ZZZZZZZZZZZZ");
+	int64_t v;
+	cr_assert_eq(yoi_id_decode(id, &v), 0);
+	cr_assert_eq(v, INT64_MAX);
+	/* The SPEC 2 instant: its digits followed by four random ones. */
+	cr_assert_eq(yoi_id_make(id, SPEC_MS, 0x12345), 0);
+	cr_assert(yoi_id_valid(id), "%s", id);
+	cr_assert_eq(yoi_id_decode(id, &v), 0);
+	cr_assert_eq(v, (INT64_C(1) << 62) | (SPEC_MS << 20) | 0x12345);
+	int64_t ms = -1;
+	cr_assert_eq(yoi_id_time(id, &ms), 0);
+	cr_assert_eq(ms, SPEC_MS);
+}
+
+Test(id, make_refuses_times_it_cannot_hold)
+{
+	char id[YOI_ID_LEN + 1] = "garbage";
+	cr_assert_eq(yoi_id_make(id, -1, 0), YOI_EUSAGE);
+	cr_assert_str_eq(id, "");
+	cr_assert_eq(yoi_id_make(id, YOI_ID_TIME_MAX + 1, 0), YOI_EUSAGE);
+	cr_assert_eq(yoi_id_make(id, INT64_MAX, 0), YOI_EUSAGE);
+	/* 2109-05-15T07:35:11.103Z is the last millisecond. */
+	int64_t s;
+	cr_assert_eq(yoi_time_parse("2109-05-15T07:35:11Z", &s), 0);
+	cr_assert_eq(yoi_id_make(id, s * 1000 + 103, 0), 0);
+	cr_assert_eq(yoi_id_make(id, s * 1000 + 104, 0), YOI_EUSAGE);
+}
+
+Test(id, time_of_legacy_and_new_ids)
+{
+	int64_t ms = -1;
+	/* Every ID written before stays valid and keeps its time. */
+	cr_assert_eq(yoi_id_time("00001KSNFEVG8", &ms), 0);
+	cr_assert_eq(ms, SPEC_MS);
+	cr_assert_eq(yoi_id_time("0000000000000", &ms), 0);
+	cr_assert_eq(ms, 0);
+	cr_assert_eq(yoi_id_time("3ZZZZZZZZZZZZ", &ms), 0);
+	cr_assert_eq(ms, (INT64_C(1) << 62) - 1);
+	cr_assert_not(yoi_id_random_layout("00001KSNFEVG8"));
+	cr_assert_not(yoi_id_random_layout("3ZZZZZZZZZZZZ"));
+	cr_assert(yoi_id_random_layout("4000000000000"));
+	cr_assert(yoi_id_random_layout("7ZZZZZZZZZZZZ"));
+	cr_assert_eq(yoi_id_time("7ZZZZZZZZZZZZ", &ms), 0);
+	cr_assert_eq(ms, YOI_ID_TIME_MAX);
+	cr_assert_eq(yoi_id_time("8000000000000", &ms), YOI_EUSAGE);
+	cr_assert_eq(yoi_id_time("00001KSNFEVG", &ms), YOI_EUSAGE);
+	cr_assert_eq(yoi_id_time(NULL, &ms), YOI_EUSAGE);
+	/* Random round trips: time comes back whatever the random bits. */
+	uint64_t x = 0x2545F4914F6CDD1Du;
+	for (int i = 0; i < 10000; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		int64_t t = (int64_t)(x % ((uint64_t)YOI_ID_TIME_MAX + 1));
+		char id[YOI_ID_LEN + 1];
+		cr_assert_eq(yoi_id_make(id, t, (uint32_t)(x >> 32)), 0);
+		cr_assert(yoi_id_valid(id) && yoi_id_random_layout(id), "%s",
+			  id);
+		cr_assert_eq(yoi_id_time(id, &ms), 0);
+		cr_assert_eq(ms, t, "%s", id);
+	}
+}
+
+Test(id, new_ids_sort_after_legacy_ones_and_by_time)
+{
+	char old[YOI_ID_LEN + 1], a[YOI_ID_LEN + 1], b[YOI_ID_LEN + 1];
+	/* A legacy ID of any time a clock can show (up to 2109) sorts
+	 * before a new ID of any time, even an earlier one. */
+	yoi_id_encode(YOI_ID_TIME_MAX, old);
+	cr_assert_eq(yoi_id_make(a, 0, 0), 0);
+	cr_assert_lt(strcmp(old, a), 0, "%s %s", old, a);
+	/* Among new IDs: a later millisecond sorts later, whatever the
+	 * random bits. */
+	uint64_t x = 88172645463325252u;
+	for (int i = 0; i < 1000; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		int64_t t = (int64_t)(x % (uint64_t)YOI_ID_TIME_MAX);
+		cr_assert_eq(yoi_id_make(a, t, YOI_ID_RANDOM_MAX), 0);
+		cr_assert_eq(yoi_id_make(b, t + 1, 0), 0);
+		cr_assert_lt(strcmp(a, b), 0, "%s %s", a, b);
+	}
+}
+
+Test(id, pick_without_an_id_of_that_millisecond)
+{
+	char id[YOI_ID_LEN + 1], want[YOI_ID_LEN + 1];
+	cr_assert_eq(yoi_id_make(want, SPEC_MS, 777), 0);
+	cr_assert_eq(yoi_id_pick(id, SPEC_MS, 777, NULL), 0);
+	cr_assert_str_eq(id, want);
+	/* An ID of another millisecond, or a legacy one, is no bound. */
+	char other[YOI_ID_LEN + 1];
+	cr_assert_eq(yoi_id_make(other, SPEC_MS - 1, YOI_ID_RANDOM_MAX), 0);
+	cr_assert_eq(yoi_id_pick(id, SPEC_MS, 777, other), 0);
+	cr_assert_str_eq(id, want);
+	cr_assert_eq(yoi_id_pick(id, SPEC_MS, 777, "00001KSNFEVG8"), 0);
+	cr_assert_str_eq(id, want);
+	cr_assert_eq(yoi_id_pick(id, -5, 777, NULL), YOI_EUSAGE);
+}
+
+/*
+ * One clone's IDs increase: a pick in a millisecond that already has IDs
+ * lands above the largest of them, on a random place, so two clones
+ * that both saw that ID still rarely agree.
+ */
+Test(id, pick_lands_above_the_last_id_of_the_millisecond)
+{
+	char last[YOI_ID_LEN + 1], id[YOI_ID_LEN + 1];
+	cr_assert_eq(yoi_id_make(last, SPEC_MS, 1000), 0);
+	/* Random bits above last's: taken as they are. */
+	cr_assert_eq(yoi_id_pick(id, SPEC_MS, 5000, last), 0);
+	char want[YOI_ID_LEN + 1];
+	cr_assert_eq(yoi_id_make(want, SPEC_MS, 5000), 0);
+	cr_assert_str_eq(id, want);
+	/* Below or equal: somewhere in (last, max], never at or under. */
+	bool seen_far = false;
+	for (uint32_t r = 0; r < 5000; r += 7) {
+		cr_assert_eq(yoi_id_pick(id, SPEC_MS, r * 2654435761u, last),
+			     0);
+		cr_assert_gt(strcmp(id, last), 0, "%s %s", id, last);
+		int64_t ms;
+		cr_assert_eq(yoi_id_time(id, &ms), 0);
+		cr_assert_eq(ms, SPEC_MS, "%s", id);
+		int64_t v, lv;
+		yoi_id_decode(id, &v);
+		yoi_id_decode(last, &lv);
+		if (v - lv > 1000)
+			seen_far = true;
+	}
+	cr_assert(seen_far, "the pick above last is not spread out");
+	/* The next after max-1 is max; after max the millisecond is full. */
+	cr_assert_eq(yoi_id_make(last, SPEC_MS, YOI_ID_RANDOM_MAX - 1), 0);
+	cr_assert_eq(yoi_id_pick(id, SPEC_MS, 0, last), 0);
+	cr_assert_eq(yoi_id_make(want, SPEC_MS, YOI_ID_RANDOM_MAX), 0);
+	cr_assert_str_eq(id, want);
+	cr_assert_eq(yoi_id_pick(id, SPEC_MS, 0, want), YOI_EREFUSED);
+	cr_assert_str_eq(id, "");
+}

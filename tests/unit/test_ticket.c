@@ -1,4 +1,5 @@
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,23 +50,133 @@ static const char *state_of_item(fixture *fx, const char *id)
 	return buf;
 }
 
+/* A random source that hands out a fixed sequence of 32-bit words. */
+typedef struct seq_random {
+	const uint32_t *words;
+	size_t n, next;
+} seq_random;
+
+static int seq_fill(void *arg, void *buf, size_t n)
+{
+	seq_random *r = arg;
+	unsigned char *p = buf;
+	while (n) {
+		uint32_t w = r->words[r->next++ % r->n];
+		size_t k = n < sizeof(w) ? n : sizeof(w);
+		memcpy(p, &w, k);
+		p += k;
+		n -= k;
+	}
+	return 0;
+}
+
+static int no_randomness(void *arg, void *buf, size_t n)
+{
+	(void)arg, (void)buf, (void)n;
+	errno = ENOSYS;
+	return -1;
+}
+
 Test(ticket, ids_come_from_the_clock_and_never_collide)
 {
 	fixture fx;
 	setup_fx(&fx);
-	char a[YOI_ID_LEN + 1], b[YOI_ID_LEN + 1];
+	char a[YOI_ID_LEN + 1], b[YOI_ID_LEN + 1], c[YOI_ID_LEN + 1];
 	yoi_create_opts o = {.title = "A"};
 	yoi_error err = {0};
 	cr_assert_eq(yoi_ticket_create(fx.st, &fx.op, &o, a, &err), 0, "%s",
 		     err.msg);
 	int64_t ms;
-	cr_assert_eq(yoi_id_decode(a, &ms), 0);
+	cr_assert_eq(yoi_id_time(a, &ms), 0);
 	cr_assert_eq(ms, 1780000000123);
-	/* Same millisecond: the next free one. */
+	cr_assert(yoi_id_random_layout(a), "%s", a);
+	/* Same millisecond: a later ID of the same millisecond. */
 	cr_assert_eq(yoi_ticket_create(fx.st, &fx.op, &o, b, &err), 0);
-	cr_assert_eq(yoi_id_decode(b, &ms), 0);
-	cr_assert_eq(ms, 1780000000124);
+	cr_assert_eq(yoi_id_time(b, &ms), 0);
+	cr_assert_eq(ms, 1780000000123);
+	cr_assert_gt(strcmp(b, a), 0, "%s %s", a, b);
+	cr_assert_eq(yoi_ticket_create(fx.st, &fx.op, &o, c, &err), 0);
+	cr_assert_gt(strcmp(c, b), 0, "%s %s", b, c);
 	cr_assert_str_eq(state_of(&fx, a), "planning");
+	teardown_fx(&fx);
+}
+
+/*
+ * Two stores (two clones: no shared lock) creating with the clock pinned
+ * to one instant choose different IDs when their random bits differ; one
+ * store's IDs still increase when its random bits go down.
+ */
+Test(ticket, ids_of_two_stores_at_one_instant_differ)
+{
+	fixture x, y;
+	ufix_setup(&x, "ticket-x");
+	ufix_setup(&y, "ticket-y");
+	/* Each create draws 8 bytes for its create event's id, then one
+	 * word for the ID: x's ID words go down after the first, y's go
+	 * down at the last. */
+	static const uint32_t wx[] = {1, 2, 900000, 3, 4, 5, 6, 7, 17};
+	static const uint32_t wy[] = {8, 9, 3, 10, 11, 800000, 12, 13, 2};
+	seq_random rx = {wx, 9, 0}, ry = {wy, 9, 0};
+	x.op.random = seq_fill, x.op.random_ctx = &rx;
+	y.op.random = seq_fill, y.op.random_ctx = &ry;
+	char ix[3][YOI_ID_LEN + 1], iy[3][YOI_ID_LEN + 1];
+	yoi_create_opts o = {.title = "Same instant"};
+	yoi_error err = {0};
+	for (int i = 0; i < 3; i++) {
+		cr_assert_eq(yoi_ticket_create(x.st, &x.op, &o, ix[i], &err), 0,
+			     "%s", err.msg);
+		cr_assert_eq(yoi_ticket_create(y.st, &y.op, &o, iy[i], &err), 0,
+			     "%s", err.msg);
+	}
+	for (int i = 0; i < 3; i++) {
+		int64_t ms;
+		cr_assert_eq(yoi_id_time(ix[i], &ms), 0);
+		cr_assert_eq(ms, 1780000000123);
+		cr_assert_eq(yoi_id_time(iy[i], &ms), 0);
+		cr_assert_eq(ms, 1780000000123);
+		if (i)
+			cr_assert(strcmp(ix[i], ix[i - 1]) > 0 &&
+				      strcmp(iy[i], iy[i - 1]) > 0,
+				  "%s %s / %s %s", ix[i - 1], ix[i], iy[i - 1],
+				  iy[i]);
+		for (int j = 0; j < 3; j++)
+			cr_assert_str_neq(ix[i], iy[j]);
+	}
+	ufix_teardown(&x);
+	ufix_teardown(&y);
+}
+
+Test(ticket, create_without_randomness_fails_cleanly)
+{
+	fixture fx;
+	setup_fx(&fx);
+	fx.op.random = no_randomness;
+	char id[YOI_ID_LEN + 1];
+	yoi_create_opts o = {.title = "A"};
+	yoi_error err = {0};
+	cr_assert_eq(yoi_ticket_create(fx.st, &fx.op, &o, id, &err), YOI_EIO);
+	cr_assert(strstr(err.msg, "randomness"), "%s", err.msg);
+	yoi_strv ids = {0};
+	cr_assert_eq(yoi_store_ids(fx.st, &ids, &err), 0);
+	cr_assert_eq(ids.n, 0);
+	yoi_strv_free(&ids);
+	teardown_fx(&fx);
+}
+
+Test(ticket, create_refuses_a_clock_ids_cannot_hold)
+{
+	fixture fx;
+	setup_fx(&fx);
+	char id[YOI_ID_LEN + 1];
+	yoi_create_opts o = {.title = "A"};
+	yoi_error err = {0};
+	fx.op.now_ms = YOI_ID_TIME_MAX + 1;
+	cr_assert_eq(yoi_ticket_create(fx.st, &fx.op, &o, id, &err),
+		     YOI_EREFUSED);
+	cr_assert(strstr(err.msg, "2109"), "%s", err.msg);
+	fx.op.now_ms = YOI_ID_TIME_MAX;
+	cr_assert_eq(yoi_ticket_create(fx.st, &fx.op, &o, id, &err), 0, "%s",
+		     err.msg);
 	teardown_fx(&fx);
 }
 
