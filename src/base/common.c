@@ -35,19 +35,49 @@ const char *yoi_error_text(const yoi_error *err, char *buf, size_t n)
 	return buf;
 }
 
-int yoi_error_set(yoi_error *err, int code, const char *path, int line,
-		  const char *fmt, ...)
+int yoi_error_vset(yoi_error *err, int code, const char *path, int line,
+		   const char *fmt, va_list ap)
 {
 	if (!err)
 		return code;
 	err->code = code;
 	err->line = line;
 	snprintf(err->path, sizeof(err->path), "%s", path ? path : "");
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	return code;
+}
+
+int yoi_error_set(yoi_error *err, int code, const char *path, int line,
+		  const char *fmt, ...)
+{
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	int rc = yoi_error_vset(err, code, path, line, fmt, ap);
 	va_end(ap);
-	return code;
+	return rc;
+}
+
+int yoi_error_vat(yoi_error *err, int code, const char *path, int line,
+		  const char *fmt, va_list ap)
+{
+	if (!err)
+		return code;
+	char msg[YOI_ERRMSG_MAX];
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (line > 0)
+		return yoi_error_set(err, code, path, line, "%s", msg);
+	return yoi_error_set(err, code, path, 0, "%s: %s", path ? path : "",
+			     msg);
+}
+
+int yoi_error_at(yoi_error *err, int code, const char *path, int line,
+		 const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = yoi_error_vat(err, code, path, line, fmt, ap);
+	va_end(ap);
+	return rc;
 }
 
 void yoi_error_clear(yoi_error *err)
@@ -263,6 +293,24 @@ void yoi_strv_free(yoi_strv *sv)
 	free(sv->v);
 	sv->v = NULL;
 	sv->n = sv->cap = 0;
+}
+
+size_t yoi_bsearch_str(const void *base, size_t n, size_t size, size_t off,
+		       const char *key)
+{
+	const char *v = base;
+	size_t lo = 0, hi = base ? n : 0;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(v + mid * size + off, key);
+		if (c == 0)
+			return mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return (size_t)-1;
 }
 
 bool yoi_utf8_valid(const char *str, size_t len)

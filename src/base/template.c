@@ -62,14 +62,11 @@ static int fail(const char *name, yoi_error *err, int line, const char *fmt,
 static int fail(const char *name, yoi_error *err, int line, const char *fmt,
 		...)
 {
-	char msg[YOI_ERRMSG_MAX];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	int rc = yoi_error_vat(err, YOI_ECORRUPT, name, line, fmt, ap);
 	va_end(ap);
-	if (line > 0)
-		return yoi_error_set(err, YOI_ECORRUPT, name, line, "%s", msg);
-	return yoi_error_set(err, YOI_ECORRUPT, name, 0, "%s: %s", name, msg);
+	return rc;
 }
 
 static int nomem(const char *name, yoi_error *err)

@@ -413,18 +413,8 @@ size_t yoi_graph_find(const yoi_graph *g, const char *id)
 {
 	if (!g || !id)
 		return YOI_GRAPH_NONE;
-	size_t lo = 0, hi = g->n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(g->nodes[mid].id, id);
-		if (c == 0)
-			return mid;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return YOI_GRAPH_NONE;
+	return yoi_bsearch_str(g->nodes, g->n, sizeof(*g->nodes),
+			       offsetof(yoi_graph_node, id), id);
 }
 
 /* ---- blockers and the guard ------------------------------------------------

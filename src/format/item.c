@@ -105,15 +105,11 @@ static int fail(yoi_error *err, int code, const char *path, int line,
 static int fail(yoi_error *err, int code, const char *path, int line,
 		const char *fmt, ...)
 {
-	char msg[YOI_ERRMSG_MAX];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	int rc = yoi_error_vat(err, code, path_or_default(path), line, fmt, ap);
 	va_end(ap);
-	const char *p = path_or_default(path);
-	if (line > 0)
-		return yoi_error_set(err, code, p, line, "%s", msg);
-	return yoi_error_set(err, code, p, 0, "%s: %s", p, msg);
+	return rc;
 }
 
 static int nomem(yoi_error *err, const char *path)
@@ -453,13 +449,12 @@ static int fm_fail(const fm_ctx *c, size_t yl, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 static int fm_fail(const fm_ctx *c, size_t yl, const char *fmt, ...)
 {
-	char msg[YOI_ERRMSG_MAX];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	int rc = yoi_error_vat(c->err, YOI_ECORRUPT, path_or_default(c->path),
+			       yfile_line(c, yl), fmt, ap);
 	va_end(ap);
-	return fail(c->err, YOI_ECORRUPT, c->path, yfile_line(c, yl), "%s",
-		    msg);
+	return rc;
 }
 
 static int yaml_fail(const fm_ctx *c, const yaml_parser_t *ps)

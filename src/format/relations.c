@@ -363,11 +363,7 @@ static int corrupt(const parse_ctx *c, const char *dcode, int line,
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	yoi_diag_add(c->d, YOI_DIAG_ERROR, dcode, c->path, line, "%s", msg);
-	if (line > 0)
-		return yoi_error_set(c->err, YOI_ECORRUPT, c->path, line, "%s",
-				     msg);
-	return yoi_error_set(c->err, YOI_ECORRUPT, c->path, 0, "%s: %s",
-			     c->path, msg);
+	return yoi_error_at(c->err, YOI_ECORRUPT, c->path, line, "%s", msg);
 }
 
 typedef struct line_map {

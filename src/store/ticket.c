@@ -12,12 +12,12 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include "store/store_int.h"
 #include "yoi/file.h"
 #include "yoi/history.h"
 #include "yoi/id.h"
 #include "yoi/relations.h"
 #include "yoi/routing.h"
-#include "store/store_int.h"
 
 #ifdef YOI_FAULT_INJECTION
 /* Test builds only: die at a named point, as a crash or kill would. */
@@ -402,12 +402,12 @@ static int preflight(const yoi_ticket *t, size_t need, yoi_error *err)
 	unsigned long long bs = vfs.f_frsize ? vfs.f_frsize : 4096;
 	unsigned long long want = (need + 2 * bs - 1) / bs * bs + bs;
 	if (room < want)
-		return yoi_error_set(
+		return yoi_error_at(
 		    err, YOI_EIO, t->dir, 0,
-		    "%s: no room on the file system (%llu bytes free, the "
+		    "no room on the file system (%llu bytes free, the "
 		    "change needs about %llu); nothing was written: free "
 		    "some space and run the command again",
-		    t->dir, room, want);
+		    room, want);
 	return 0;
 }
 
@@ -417,21 +417,22 @@ static int check_limits(const yoi_ticket *t, size_t add, size_t item_len,
 {
 	size_t have = t->thread_torn ? t->thread_keep : t->thread_size;
 	if (add > YOI_FILE_MAX || have > YOI_FILE_MAX - add)
-		return yoi_error_set(
+		return yoi_error_at(
 		    err, YOI_EREFUSED, t->thread_path, 0,
-		    "%s: this event would make thread.md %zu bytes, over the "
+		    "this event would make thread.md %zu bytes, over the "
 		    "%u-byte (16 MiB) limit that every command reads it "
 		    "with; nothing was written: put the large text in a file "
 		    "under the ticket's artifacts/ and reference it in a "
 		    "short event",
-		    t->thread_path, have + add, YOI_FILE_MAX);
+		    have + add, YOI_FILE_MAX);
 	if (item_len > YOI_FILE_MAX)
-		return yoi_error_set(
-		    err, YOI_EREFUSED, t->item_path, 0,
-		    "%s: item.md would be %zu bytes, over the %u-byte (16 "
-		    "MiB) limit; nothing was written: put the large text in "
-		    "a file under the ticket's artifacts/ and reference it",
-		    t->item_path, item_len, YOI_FILE_MAX);
+		return yoi_error_at(err, YOI_EREFUSED, t->item_path, 0,
+				    "item.md would be %zu bytes, over the "
+				    "%u-byte (16 MiB) limit; nothing was "
+				    "written: put the large text in a file "
+				    "under the ticket's artifacts/ and "
+				    "reference it",
+				    item_len, YOI_FILE_MAX);
 	return 0;
 }
 
