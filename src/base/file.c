@@ -30,6 +30,18 @@ static int open_error(yoi_error *err, const char *path, int e)
 			     strerror(e));
 }
 
+/* fstat fd; on failure close it and fill err (YOI_EIO). */
+static int fstat_or_close(int fd, struct stat *sb, const char *path,
+			  yoi_error *err)
+{
+	if (fstat(fd, sb) == 0)
+		return 0;
+	int e = errno;
+	close(fd);
+	return yoi_error_at(err, YOI_EIO, path, 0, "cannot stat: %s",
+			    strerror(e));
+}
+
 static int not_regular(yoi_error *err, const char *path)
 {
 	return yoi_error_set(err, YOI_EREFUSED, path, 0,
@@ -51,12 +63,8 @@ static int open_regular_at(int dirfd, const char *path, size_t limit,
 	if (fd < 0)
 		return open_error(err, path, errno);
 	struct stat sb;
-	if (fstat(fd, &sb) < 0) {
-		int e = errno;
-		close(fd);
-		return yoi_error_set(err, YOI_EIO, path, 0,
-				     "%s: cannot stat: %s", path, strerror(e));
-	}
+	if (fstat_or_close(fd, &sb, path, err) < 0)
+		return YOI_EIO;
 	if (!S_ISREG(sb.st_mode)) {
 		close(fd);
 		return not_regular(err, path);
@@ -551,12 +559,8 @@ int yoi_file_append_in(const yoi_file_scope *sc, const char *path,
 	if (fd < 0)
 		return fd;
 	struct stat sb;
-	if (fstat(fd, &sb) < 0) {
-		int e = errno;
-		close(fd);
-		return yoi_error_set(err, YOI_EIO, path, 0,
-				     "%s: cannot stat: %s", path, strerror(e));
-	}
+	if (fstat_or_close(fd, &sb, path, err) < 0)
+		return YOI_EIO;
 	int rc = 0;
 	ssize_t n;
 	do

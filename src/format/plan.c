@@ -606,6 +606,44 @@ static void not_string(yoi_sink *s, const char *key)
 			key);
 }
 
+static void read_accepted(yoi_sink *s, view *v, json_t *obj);
+
+/*
+ * The members of obj (a record, or the object named in) into dst, in the
+ * order of keys (n of them): an unknown key, or a value that is not a
+ * string, is reported and skipped; a record's non-string key k sets bit k
+ * of v->wrong_type. A key whose dst is NULL (accepted_plan) is an object,
+ * read by read_accepted.
+ */
+static void read_members(yoi_sink *s, view *v, json_t *obj,
+			 const char *const *keys, size_t n, const char **dst[],
+			 const char *in)
+{
+	char where[40] = "";
+	if (in)
+		snprintf(where, sizeof(where), " in %s", in);
+	const char *key;
+	json_t *val;
+	json_object_foreach(obj, key, val)
+	{
+		size_t k = key_index(keys, n, key);
+		if (k == n) {
+			unknown_key(s, where, key);
+		} else if (!dst[k]) {
+			read_accepted(s, v, val);
+		} else if (!json_is_string(val) && in) {
+			char what[40];
+			snprintf(what, sizeof(what), "%s.%s", in, key);
+			not_string(s, what);
+		} else if (!json_is_string(val)) {
+			not_string(s, key);
+			v->wrong_type |= 1u << k;
+		} else {
+			*dst[k] = json_string_value(val);
+		}
+	}
+}
+
 /* Gather the accepted_plan object into v. */
 static void read_accepted(yoi_sink *s, view *v, json_t *obj)
 {
@@ -620,21 +658,8 @@ static void read_accepted(yoi_sink *s, view *v, json_t *obj)
 	v->has_accepted = true;
 	const char **dst[NACCEPTED_KEYS] = {&v->summary, &v->branch,
 					    &v->worktree, &v->role_plan};
-	const char *key;
-	json_t *val;
-	json_object_foreach(obj, key, val)
-	{
-		size_t k = key_index(accepted_keys, NACCEPTED_KEYS, key);
-		if (k == NACCEPTED_KEYS) {
-			unknown_key(s, " in accepted_plan", key);
-		} else if (!json_is_string(val)) {
-			char what[40];
-			snprintf(what, sizeof(what), "accepted_plan.%s", key);
-			not_string(s, what);
-		} else {
-			*dst[k] = json_string_value(val);
-		}
-	}
+	read_members(s, v, obj, accepted_keys, NACCEPTED_KEYS, dst,
+		     "accepted_plan");
 }
 
 /* One non-blank line; bad ones are reported and skipped. */
@@ -682,22 +707,7 @@ static int parse_line(yoi_plan *p, id_set *ids, const char *line, size_t len,
 	const char **dst[NRECORD_KEYS] = {&v.id,      &v.ticket_id, &v.kind,
 					  &v.related, NULL,	    &v.note,
 					  &v.author,  &v.at};
-	const char *key;
-	json_t *val;
-	json_object_foreach(root, key, val)
-	{
-		size_t k = key_index(record_keys, NRECORD_KEYS, key);
-		if (k == NRECORD_KEYS) {
-			unknown_key(s, "", key);
-		} else if (!dst[k]) {
-			read_accepted(s, &v, val);
-		} else if (!json_is_string(val)) {
-			not_string(s, key);
-			v.wrong_type |= 1u << k;
-		} else {
-			*dst[k] = json_string_value(val);
-		}
-	}
+	read_members(s, &v, root, record_keys, NRECORD_KEYS, dst, NULL);
 	yoi_plan_kind kind = YOI_PLAN_KIND_COUNT;
 	check_view(s, p->owner, &v, &kind);
 	if (s->n != 0)

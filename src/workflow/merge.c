@@ -32,13 +32,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/store_int.h"
 #include "yoi/diag.h"
 #include "yoi/history.h"
 #include "yoi/id.h"
 #include "yoi/item.h"
 #include "yoi/relations.h"
 #include "yoi/thread.h"
-#include "store/store_int.h"
 
 #define UTF8_BOM     "\xEF\xBB\xBF"
 #define UTF8_BOM_LEN 3
@@ -294,6 +294,26 @@ static int tail_split(tail *t, yoi_merge_side o, yoi_merge_side x,
 	return 0;
 }
 
+/*
+ * Both sides' tails over the base o (tail_split), each cut into units by
+ * units(); whatever the result, both are freed with tail_free.
+ */
+static int tails_split(tail *ta, tail *tb, yoi_merge_side o, yoi_merge_side a,
+		       yoi_merge_side b, const char *what,
+		       int (*units)(tail *, yoi_buf *), yoi_buf *why)
+{
+	int rc = tail_split(ta, o, a, "ours", what, why);
+	if (rc == 0)
+		rc = tail_split(tb, o, b, "theirs", what, why);
+	else
+		memset(tb, 0, sizeof(*tb));
+	if (rc == 0)
+		rc = units(ta, why);
+	if (rc == 0)
+		rc = units(tb, why);
+	return rc;
+}
+
 /* The bytes both sides put right after the base; must agree. */
 static int pre_pick(const tail *a, const tail *b, size_t base_len,
 		    const char **pre, size_t *len, yoi_buf *why)
@@ -467,7 +487,7 @@ static int thread_units(tail *t, yoi_buf *why)
  * side closed the ticket, the other later moved it on - the merge is a
  * conflict naming both events.
  */
-static int chain_conflicts(const yoi_buf *m, size_t base_len, yoi_buf *why)
+static int chain_conflicts(yoi_buf *m, size_t base_len, yoi_buf *why)
 {
 	yoi_thread *th = NULL;
 	yoi_diag d = YOI_DIAG_INIT;
@@ -499,29 +519,40 @@ static int chain_conflicts(const yoi_buf *m, size_t base_len, yoi_buf *why)
 	return rc;
 }
 
-static int merge_thread_(yoi_buf *out, yoi_merge_side o, yoi_merge_side a,
-			 yoi_merge_side b, yoi_buf *why)
+/*
+ * An append-only file (what): both sides' appended units (cut by units)
+ * merged after the base, then checked or rewritten by after(merged,
+ * base length, why) before they go to out.
+ */
+static int merge_appended(yoi_buf *out, yoi_merge_side o, yoi_merge_side a,
+			  yoi_merge_side b, const char *what,
+			  int (*units)(tail *, yoi_buf *),
+			  int (*after)(yoi_buf *, size_t, yoi_buf *),
+			  yoi_buf *why)
 {
 	int done = settle(out, &o, &a, &b);
 	if (done)
 		return done < 0 ? done : 0;
 	tail ta, tb;
-	int rc = tail_split(&ta, o, a, "ours", "thread.md", why);
+	int rc = tails_split(&ta, &tb, o, a, b, what, units, why);
+	yoi_buf m = YOI_BUF_INIT;
 	if (rc == 0)
-		rc = tail_split(&tb, o, b, "theirs", "thread.md", why);
-	else
-		memset(&tb, 0, sizeof(tb));
+		rc = tails_merge(&m, o, &ta, &tb, why);
 	if (rc == 0)
-		rc = thread_units(&ta, why);
-	if (rc == 0)
-		rc = thread_units(&tb, why);
-	if (rc == 0)
-		rc = tails_merge(out, o, &ta, &tb, why);
-	if (rc == 0)
-		rc = chain_conflicts(out, o.len, why);
+		rc = after(&m, o.len, why);
+	if (rc == 0 && m.len && yoi_buf_put(out, m.ptr, m.len) < 0)
+		rc = YOI_ENOMEM;
+	yoi_buf_free(&m);
 	tail_free(&ta);
 	tail_free(&tb);
 	return rc;
+}
+
+static int merge_thread_(yoi_buf *out, yoi_merge_side o, yoi_merge_side a,
+			 yoi_merge_side b, yoi_buf *why)
+{
+	return merge_appended(out, o, a, b, "thread.md", thread_units,
+			      chain_conflicts, why);
 }
 
 /* ---- orchestration-plan.jsonl ------------------------------------------ */
@@ -625,10 +656,13 @@ static bool id_taken(const yoi_strv *sorted, const yoi_strv *fresh,
 /*
  * Two branches can give two records the same id (same ticket, same
  * second, same n). The later line gets the next free n, so the merged
- * file's ids stay unique; nothing else of the record changes.
+ * file's ids stay unique; nothing else of the record changes. (The
+ * shape of merge_appended's after: base_len and why are not needed.)
  */
-static int renumber_ids(yoi_buf *m)
+static int renumber_ids(yoi_buf *m, size_t base_len, yoi_buf *why)
 {
+	(void)base_len;
+	(void)why;
 	yoi_strv ids = {0}, fresh = {0};
 	yoi_buf out = YOI_BUF_INIT;
 	int rc = 0;
@@ -709,31 +743,8 @@ static int renumber_ids(yoi_buf *m)
 static int merge_plan_(yoi_buf *out, yoi_merge_side o, yoi_merge_side a,
 		       yoi_merge_side b, yoi_buf *why)
 {
-	int done = settle(out, &o, &a, &b);
-	if (done)
-		return done < 0 ? done : 0;
-	const char *what = "orchestration-plan.jsonl";
-	tail ta, tb;
-	int rc = tail_split(&ta, o, a, "ours", what, why);
-	if (rc == 0)
-		rc = tail_split(&tb, o, b, "theirs", what, why);
-	else
-		memset(&tb, 0, sizeof(tb));
-	if (rc == 0)
-		rc = plan_units(&ta, why);
-	if (rc == 0)
-		rc = plan_units(&tb, why);
-	yoi_buf m = YOI_BUF_INIT;
-	if (rc == 0)
-		rc = tails_merge(&m, o, &ta, &tb, why);
-	if (rc == 0)
-		rc = renumber_ids(&m);
-	if (rc == 0 && m.len && yoi_buf_put(out, m.ptr, m.len) < 0)
-		rc = YOI_ENOMEM;
-	yoi_buf_free(&m);
-	tail_free(&ta);
-	tail_free(&tb);
-	return rc;
+	return merge_appended(out, o, a, b, "orchestration-plan.jsonl",
+			      plan_units, renumber_ids, why);
 }
 
 /* ---- relations.json ------------------------------------------------------ */
