@@ -314,25 +314,37 @@ static size_t yaml_break_len(const char *s, size_t i, size_t end)
 	return 0;
 }
 
+/*
+ * Room for cap elements of size bytes in the array *vp (a T **), which
+ * starts as the inline array small (small_size bytes) and moves to the
+ * heap when it first grows.
+ */
+static int grow_inline(void *vp, const void *small, size_t small_size,
+		       size_t cap, size_t size)
+{
+	void *old;
+	memcpy(&old, vp, sizeof(old)); /* vp is some T **: copied, not cast */
+	bool is_small = old == small;
+	void *v = is_small ? malloc(cap * size) : realloc(old, cap * size);
+	if (!v)
+		return YOI_ENOMEM;
+	if (is_small)
+		memcpy(v, small, small_size);
+	memcpy(vp, &v, sizeof(v));
+	return 0;
+}
+
 static int push_line(fm_ctx *c, size_t start, int fline)
 {
 	if (c->ny == c->ycap) {
 		size_t cap = c->ycap * 2;
-		bool small = c->ystart == c->ystart_small;
-		size_t *s = small ? malloc(cap * sizeof(*s))
-				  : realloc(c->ystart, cap * sizeof(*s));
-		if (!s)
+		if (grow_inline(&c->ystart, c->ystart_small,
+				sizeof(c->ystart_small), cap,
+				sizeof(*c->ystart)) < 0 ||
+		    grow_inline(&c->yfline, c->yfline_small,
+				sizeof(c->yfline_small), cap,
+				sizeof(*c->yfline)) < 0)
 			return YOI_ENOMEM;
-		if (small)
-			memcpy(s, c->ystart_small, sizeof(c->ystart_small));
-		c->ystart = s;
-		int *f = small ? malloc(cap * sizeof(*f))
-			       : realloc(c->yfline, cap * sizeof(*f));
-		if (!f)
-			return YOI_ENOMEM;
-		if (small)
-			memcpy(f, c->yfline_small, sizeof(c->yfline_small));
-		c->yfline = f;
 		c->ycap = cap;
 	}
 	c->ystart[c->ny] = start;
@@ -561,14 +573,8 @@ static size_t key_span_line(const fm_ctx *c, size_t from, size_t key)
 static int push_field(fm_ctx *c, yoi_field *f)
 {
 	item_impl *im = c->im;
-	if (im->pub.nfields == im->fields_cap) {
-		size_t cap = im->fields_cap ? im->fields_cap * 2 : 16;
-		yoi_field *v = realloc(im->pub.fields, cap * sizeof(*v));
-		if (!v)
-			return YOI_ENOMEM;
-		im->pub.fields = v;
-		im->fields_cap = cap;
-	}
+	if (YOI_GROW(im->pub.fields, im->pub.nfields, im->fields_cap, 16) < 0)
+		return YOI_ENOMEM;
 	im->pub.fields[im->pub.nfields++] = *f;
 	memset(f, 0, sizeof(*f));
 	return 0;
@@ -1195,14 +1201,8 @@ int yoi_item_unset(yoi_item *it, const char *key)
 		it->nappended--;
 		return 0;
 	}
-	if (im->ncuts == im->cuts_cap) {
-		size_t cap = im->cuts_cap ? im->cuts_cap * 2 : 4;
-		item_cut *c = realloc(im->cuts, cap * sizeof(*c));
-		if (!c)
-			return YOI_ENOMEM;
-		im->cuts = c;
-		im->cuts_cap = cap;
-	}
+	if (YOI_GROW(im->cuts, im->ncuts, im->cuts_cap, 4) < 0)
+		return YOI_ENOMEM;
 	/* Keep the cuts in file order: render walks them with the fields. */
 	size_t k = im->ncuts;
 	while (k > 0 && im->cuts[k - 1].start > f->start)

@@ -248,14 +248,8 @@ static int push(yoi_relations *r, const char *ticket_id, yoi_rel_kind kind,
 		const char *target, const char *note, const char *author,
 		const char *at, int line)
 {
-	if (r->n == r->cap) {
-		size_t cap = r->cap ? r->cap * 2 : 8;
-		yoi_relation *v = realloc(r->v, cap * sizeof(*v));
-		if (!v)
-			return YOI_ENOMEM;
-		r->v = v;
-		r->cap = cap;
-	}
+	if (YOI_GROW(r->v, r->n, r->cap, 8) < 0)
+		return YOI_ENOMEM;
 	yoi_relation rel = {.kind = kind, .line = line};
 	memcpy(rel.ticket_id, ticket_id, YOI_ID_LEN + 1);
 	memcpy(rel.target, target, YOI_ID_LEN + 1);

@@ -134,14 +134,8 @@ static int edge_add(edges *e, size_t from, const char *to_id,
 	size_t to = yoi_routing_find(r, to_id);
 	if (to == YOI_GRAPH_NONE || kind == YOI_GRAPH_KIND_INVALID)
 		return 0; /* dangling or not a routing kind */
-	if (e->n == e->cap) {
-		size_t cap = e->cap ? e->cap * 2 : 64;
-		yoi_graph_edge *v = realloc(e->v, cap * sizeof(*v));
-		if (!v)
-			return YOI_ENOMEM;
-		e->v = v;
-		e->cap = cap;
-	}
+	if (YOI_GROW(e->v, e->n, e->cap, 64) < 0)
+		return YOI_ENOMEM;
 	e->v[e->n++] = (yoi_graph_edge){from, to, kind};
 	return 0;
 }
