@@ -744,6 +744,14 @@ char *yoi_path_join(const char *a, const char *b)
 	return yoi_sprintf("%.*s/%s", (int)la, a, b);
 }
 
+bool yoi_path_within(const char *p, const char *dir)
+{
+	size_t n = strlen(dir);
+	if (n == 1 && dir[0] == '/')
+		return true;
+	return strncmp(p, dir, n) == 0 && (p[n] == '\0' || p[n] == '/');
+}
+
 uint64_t yoi_cache_checksum(const char *p, size_t n)
 {
 	uint64_t h = 0x9e3779b97f4a7c15ull ^ n;

@@ -1603,6 +1603,15 @@ static int field_line(const yoi_field *f)
 	return f && f->line > 0 ? f->line : 1;
 }
 
+/* A field (if present) that is a list or mapping: item-bad-type, saying why. */
+static void not_scalar(yoi_diag *d, const char *path, const yoi_field *f,
+		       const char *why)
+{
+	if (f && (f->type == YOI_FIELD_LIST || f->type == YOI_FIELD_OTHER))
+		yoi_diag_add(d, YOI_DIAG_ERROR, "item-bad-type", path,
+			     field_line(f), "%s", why);
+}
+
 /* Parsed time of a timestamp field, or false (with a diagnostic). */
 static bool check_time(const yoi_item *it, const char *key, const char *path,
 		       yoi_diag *d, int64_t *t)
@@ -1645,23 +1654,16 @@ void yoi_item_check(const yoi_item *it, const char *path, yoi_diag *d)
 				     "value",
 				     required[i]);
 	}
-	const yoi_field *title = yoi_item_field(it, "title");
-	if (title &&
-	    (title->type == YOI_FIELD_LIST || title->type == YOI_FIELD_OTHER))
-		yoi_diag_add(d, YOI_DIAG_ERROR, "item-bad-type", p,
-			     field_line(title),
-			     "title must be a single line of text, not a list "
-			     "or mapping; write \"title: '...'\"");
+	not_scalar(d, p, yoi_item_field(it, "title"),
+		   "title must be a single line of text, not a list or "
+		   "mapping; write \"title: '...'\"");
 	const yoi_field *state = yoi_item_field(it, "state");
-	if (state &&
-	    (state->type == YOI_FIELD_LIST || state->type == YOI_FIELD_OTHER))
-		yoi_diag_add(d, YOI_DIAG_ERROR, "item-bad-type", p,
-			     field_line(state),
-			     "state must be a single word, not a list or "
-			     "mapping; write \"state: 'planning'\"");
-	else if (state && state->type == YOI_FIELD_SCALAR &&
-		 !blank_str(state->value) &&
-		 yoi_state_parse(state->value) == YOI_ST_INVALID)
+	not_scalar(d, p, state,
+		   "state must be a single word, not a list or mapping; write "
+		   "\"state: 'planning'\"");
+	if (state && state->type == YOI_FIELD_SCALAR &&
+	    !blank_str(state->value) &&
+	    yoi_state_parse(state->value) == YOI_ST_INVALID)
 		yoi_diag_add(d, YOI_DIAG_ERROR, "item-invalid-state", p,
 			     field_line(state),
 			     "state '%s' is not a known state; use one of "

@@ -735,6 +735,26 @@ static bool blank(char c)
 	return c == ' ' || c == '\t' || c == '\r';
 }
 
+/*
+ * The file is over a limit and refused whole: a plan-limit finding
+ * ("<what>; <restore> or archive old records") and the error.
+ */
+static int over_limit(yoi_diag *d, yoi_error *err, const char *path,
+		      const char *restore, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+static int over_limit(yoi_diag *d, yoi_error *err, const char *path,
+		      const char *restore, const char *fmt, ...)
+{
+	char what[YOI_ERRMSG_MAX];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	yoi_diag_add(d, YOI_DIAG_ERROR, "plan-limit", path, 0,
+		     "%s; %s or archive old records", what, restore);
+	return yoi_error_at(err, YOI_ECORRUPT, path, 0, "%s", what);
+}
+
 int yoi_plan_parse(yoi_plan **out, const char *buf, size_t len,
 		   const char *owner_id, const char *path, yoi_diag *d,
 		   yoi_error *err)
@@ -745,16 +765,10 @@ int yoi_plan_parse(yoi_plan **out, const char *buf, size_t len,
 		return yoi_error_set(err, YOI_EUSAGE, path, 0,
 				     "%s: owner \"%.64s\" is not a ticket ID",
 				     path, owner_id ? owner_id : "");
-	if (len > YOI_PLAN_FILE_MAX) {
-		yoi_diag_add(d, YOI_DIAG_ERROR, "plan-limit", path, 0,
-			     "the file is %zu bytes, over the limit of %d; "
-			     "restore it from git or archive old records",
-			     len, YOI_PLAN_FILE_MAX);
-		return yoi_error_set(err, YOI_ECORRUPT, path, 0,
-				     "%s: the file is %zu bytes, over the "
-				     "limit of %d",
-				     path, len, YOI_PLAN_FILE_MAX);
-	}
+	if (len > YOI_PLAN_FILE_MAX)
+		return over_limit(d, err, path, "restore it from git",
+				  "the file is %zu bytes, over the limit of %d",
+				  len, YOI_PLAN_FILE_MAX);
 	size_t start = 0;
 	if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
 		start = 3;
@@ -772,15 +786,10 @@ int yoi_plan_parse(yoi_plan **out, const char *buf, size_t len,
 		}
 		i = end + 1;
 	}
-	if (records > YOI_PLAN_RECORDS_MAX) {
-		yoi_diag_add(d, YOI_DIAG_ERROR, "plan-limit", path, 0,
-			     "%zu records, over the limit of %d; restore the "
-			     "file from git or archive old records",
-			     records, YOI_PLAN_RECORDS_MAX);
-		return yoi_error_set(err, YOI_ECORRUPT, path, 0,
-				     "%s: %zu records, over the limit of %d",
-				     path, records, YOI_PLAN_RECORDS_MAX);
-	}
+	if (records > YOI_PLAN_RECORDS_MAX)
+		return over_limit(d, err, path, "restore the file from git",
+				  "%zu records, over the limit of %d", records,
+				  YOI_PLAN_RECORDS_MAX);
 
 	yoi_plan *p = NULL;
 	int rc = yoi_plan_new(&p, owner_id);

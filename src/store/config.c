@@ -22,6 +22,8 @@
 #include <unistd.h>
 #include <yaml.h>
 
+#include "yoi/file.h"
+
 #define MAX_DEPTH  32
 #define MAX_NODES  65536
 #define MAX_INT	   INT_MAX /* so consumers may pass integers on as int */
@@ -551,20 +553,13 @@ static int get_path(struct ctx *c, const char *dotted, const struct node *v,
 	return 0;
 }
 
-/* a equals b or lies inside it, component by component. */
-static bool path_under(const char *a, const char *b)
-{
-	size_t n = strlen(b);
-	return strncmp(a, b, n) == 0 && (a[n] == '\0' || a[n] == '/');
-}
-
 /* After the whole file: worktrees.dir and tickets.root must not overlap. */
 static int check_overlap(struct ctx *c)
 {
 	const yoi_config *cfg = c->cfg;
 	const char *wt = cfg->worktrees_dir, *root = cfg->tickets_root;
 	if (strncmp(wt, "../", 3) == 0 ||
-	    !(path_under(wt, root) || path_under(root, wt)))
+	    !(yoi_path_within(wt, root) || yoi_path_within(root, wt)))
 		return 0;
 	return fail(c,
 		    cfg->worktrees_dir_line ? cfg->worktrees_dir_line
@@ -636,13 +631,20 @@ static int section(struct ctx *c, const char *dotted, const struct node *v,
 	return walk_map(c, v, dotted, keys, section_key, (void *)keys);
 }
 
+/* v must be a list: what says of what ("'roles' must be a list of ..."). */
+static int need_list(struct ctx *c, const struct node *v, const char *what)
+{
+	if (v->type == N_SEQ)
+		return 0;
+	return fail(c, v->line, "%s, got %s", what, kind(c, v));
+}
+
 static int parse_roles(struct ctx *c, const struct node *v)
 {
-	if (v->type != N_SEQ)
-		return fail(c, v->line,
-			    "'roles' must be a list of role names such as "
-			    "[intake, coder], got %s",
-			    kind(c, v));
+	if (need_list(c, v,
+		      "'roles' must be a list of role names such as [intake, "
+		      "coder]") < 0)
+		return YOI_ECORRUPT;
 	yoi_strv roles = {NULL, 0, 0};
 	size_t i = 0;
 	for (size_t k = v->first; k != NONE; k = node_at(c, k)->next, i++) {
@@ -682,11 +684,10 @@ static int transition_key(struct ctx *c, int key, const char *dotted,
 
 static int parse_transitions(struct ctx *c, const struct node *v)
 {
-	if (v->type != N_SEQ)
-		return fail(c, v->line,
-			    "'transitions' must be a list of {from: STATE, to: "
-			    "STATE} mappings, got %s",
-			    kind(c, v));
+	if (need_list(c, v,
+		      "'transitions' must be a list of {from: STATE, to: "
+		      "STATE} mappings") < 0)
+		return YOI_ECORRUPT;
 	if (v->nkids == 0)
 		return fail(c, v->line,
 			    "'transitions' is an empty list; list the allowed "

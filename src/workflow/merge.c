@@ -548,13 +548,6 @@ static int merge_appended(yoi_buf *out, yoi_merge_side o, yoi_merge_side a,
 	return rc;
 }
 
-static int merge_thread_(yoi_buf *out, yoi_merge_side o, yoi_merge_side a,
-			 yoi_merge_side b, yoi_buf *why)
-{
-	return merge_appended(out, o, a, b, "thread.md", thread_units,
-			      chain_conflicts, why);
-}
-
 /* ---- orchestration-plan.jsonl ------------------------------------------ */
 
 static bool blank_line(const char *s, size_t n)
@@ -738,13 +731,6 @@ static int renumber_ids(yoi_buf *m, size_t base_len, yoi_buf *why)
 	yoi_strv_free(&fresh);
 	yoi_strv_free(&ids);
 	return rc;
-}
-
-static int merge_plan_(yoi_buf *out, yoi_merge_side o, yoi_merge_side a,
-		       yoi_merge_side b, yoi_buf *why)
-{
-	return merge_appended(out, o, a, b, "orchestration-plan.jsonl",
-			      plan_units, renumber_ids, why);
 }
 
 /* ---- relations.json ------------------------------------------------------ */
@@ -1260,13 +1246,17 @@ int yoi_merge_text(yoi_buf *out, yoi_merge_side o, yoi_merge_side a,
 int yoi_merge_thread(yoi_buf *out, yoi_merge_side o, yoi_merge_side a,
 		     yoi_merge_side b, bool *conflict, yoi_buf *why)
 {
-	return outcome(merge_thread_(out, o, a, b, why), conflict);
+	return outcome(merge_appended(out, o, a, b, "thread.md", thread_units,
+				      chain_conflicts, why),
+		       conflict);
 }
 
 int yoi_merge_plan(yoi_buf *out, yoi_merge_side o, yoi_merge_side a,
 		   yoi_merge_side b, bool *conflict, yoi_buf *why)
 {
-	return outcome(merge_plan_(out, o, a, b, why), conflict);
+	return outcome(merge_appended(out, o, a, b, "orchestration-plan.jsonl",
+				      plan_units, renumber_ids, why),
+		       conflict);
 }
 
 int yoi_merge_relations(yoi_buf *out, yoi_merge_side o, yoi_merge_side a,
