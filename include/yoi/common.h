@@ -154,6 +154,15 @@ long yoi_strv_find_sorted(const yoi_strv *sv, const char *s);
 void yoi_strv_free(yoi_strv *sv);
 
 /*
+ * The 1-based line of byte offset off in buf: one more than the line
+ * breaks ('\n') in buf[0, off); at most INT_MAX.
+ */
+int yoi_line_at(const char *buf, size_t off);
+
+/* The index of the string equal to s among v[0..n), or n (also for NULL). */
+size_t yoi_str_index(const char *const *v, size_t n, const char *s);
+
+/*
  * Binary search of n elements of size bytes at base, sorted by strcmp of
  * the string each holds at byte offset off (a char array member, as
  * offsetof(type, id)): the index of the one equal to key, or (size_t)-1.

@@ -1,6 +1,7 @@
 /* common.c - errors, buffers, strings, UTF-8 and time helpers. */
 #include "yoi/common.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -293,6 +294,23 @@ void yoi_strv_free(yoi_strv *sv)
 	free(sv->v);
 	sv->v = NULL;
 	sv->n = sv->cap = 0;
+}
+
+int yoi_line_at(const char *buf, size_t off)
+{
+	size_t n = 1;
+	for (const char *p = buf, *end = buf + off;
+	     off && (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++)
+		n++;
+	return n > INT_MAX ? INT_MAX : (int)n;
+}
+
+size_t yoi_str_index(const char *const *v, size_t n, const char *s)
+{
+	size_t i = 0;
+	while (s && i < n && strcmp(v[i], s) != 0)
+		i++;
+	return s ? i : n;
 }
 
 size_t yoi_bsearch_str(const void *base, size_t n, size_t size, size_t off,

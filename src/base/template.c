@@ -119,15 +119,6 @@ static bool all_blank(const char *s, size_t n)
 	return true;
 }
 
-static int count_nl(const char *s, size_t n)
-{
-	int lines = 0;
-	for (const char *p = s, *end = s + n;
-	     (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++)
-		lines++;
-	return lines;
-}
-
 static int push(tmpl *t, node_kind kind, int line, const char *s, size_t len)
 {
 	if (YOI_GROW(t->v, t->n, t->cap, 32) < 0)
@@ -189,7 +180,7 @@ static int parse(tmpl *t, const char *src, size_t len)
 		} else {
 			blank = blank && all_blank(seg, seg_len);
 		}
-		line += count_nl(seg, seg_len);
+		line += yoi_line_at(seg, seg_len) - 1;
 		if (!o) {
 			if ((rc = push_text(t, text_line, seg, seg_len)) < 0)
 				return rc;
@@ -249,7 +240,7 @@ static int parse(tmpl *t, const char *src, size_t len)
 				break;
 			}
 		}
-		line += count_nl(src + text_end, te - text_end);
+		line += yoi_line_at(src + text_end, te - text_end) - 1;
 
 		const char *nm = src + cs;
 		size_t nlen = 0;

@@ -118,15 +118,6 @@ static int nomem(yoi_error *err, const char *path)
 			     "out of memory");
 }
 
-static int line_of_offset(const char *buf, size_t off)
-{
-	size_t n = 1;
-	for (const char *p = buf, *end = buf + off;
-	     (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++)
-		n++;
-	return n > INT32_MAX ? INT32_MAX : (int)n;
-}
-
 static bool is_null_word(const char *s, size_t n)
 {
 	return n == 0 || (n == 1 && s[0] == '~') ||
@@ -892,7 +883,7 @@ static int split_file(yoi_item *it, const char *path, yoi_error *err)
 	const char *nul = memchr(buf, '\0', len);
 	if (nul)
 		return fail(err, YOI_ECORRUPT, path,
-			    line_of_offset(buf, (size_t)(nul - buf)),
+			    yoi_line_at(buf, (size_t)(nul - buf)),
 			    "NUL byte: item.md must be UTF-8 text; remove the "
 			    "binary data");
 	if (!yoi_utf8_valid(buf, len)) {

@@ -48,15 +48,10 @@ const char *yoi_plan_kind_name(yoi_plan_kind kind)
 
 int yoi_plan_kind_parse(yoi_plan_kind *out, const char *name)
 {
-	if (!name)
-		return YOI_EUSAGE;
-	for (int k = 0; k < YOI_PLAN_KIND_COUNT; k++) {
-		if (strcmp(name, kind_names[k]) == 0) {
-			*out = (yoi_plan_kind)k;
-			return 0;
-		}
-	}
-	return YOI_EUSAGE;
+	size_t k = yoi_str_index(kind_names, YOI_PLAN_KIND_COUNT, name);
+	if (k < YOI_PLAN_KIND_COUNT)
+		*out = (yoi_plan_kind)k;
+	return k < YOI_PLAN_KIND_COUNT ? 0 : YOI_EUSAGE;
 }
 
 bool yoi_plan_kind_needs_related(yoi_plan_kind kind)
@@ -126,21 +121,7 @@ enum {
 
 static bool str_ok(yoi_sink *s, const char *what, const char *v, size_t max)
 {
-	size_t len = strlen(v);
-	if (len > max) {
-		yoi_sink_report(
-		    s, "plan-limit", YOI_EUSAGE,
-		    "%s is %zu bytes, over the limit of %zu; shorten it", what,
-		    len, max);
-		return false;
-	}
-	if (!yoi_utf8_valid(v, len)) {
-		yoi_sink_report(s, "plan-schema", YOI_EUSAGE,
-				"%s is not valid UTF-8; write it as UTF-8",
-				what);
-		return false;
-	}
-	return true;
+	return yoi_sink_text_ok(s, "plan-limit", "plan-schema", what, v, max);
 }
 
 static void need(yoi_sink *s, const view *v, int bit, const char *what,
@@ -582,14 +563,6 @@ static const char *const accepted_keys[] = {"summary", "branch", "worktree",
 					    "role_plan"};
 #define NACCEPTED_KEYS (sizeof(accepted_keys) / sizeof(accepted_keys[0]))
 
-static size_t key_index(const char *const *keys, size_t n, const char *key)
-{
-	size_t k = 0;
-	while (k < n && strcmp(key, keys[k]) != 0)
-		k++;
-	return k;
-}
-
 static void unknown_key(yoi_sink *s, const char *where, const char *key)
 {
 	char q[YOI_QUOTE_MAX + 8];
@@ -626,7 +599,7 @@ static void read_members(yoi_sink *s, view *v, json_t *obj,
 	json_t *val;
 	json_object_foreach(obj, key, val)
 	{
-		size_t k = key_index(keys, n, key);
+		size_t k = yoi_str_index(keys, n, key);
 		if (k == n) {
 			unknown_key(s, where, key);
 		} else if (!dst[k]) {

@@ -48,28 +48,13 @@ const char *yoi_rel_kind_inverse(yoi_rel_kind kind)
 
 int yoi_rel_kind_parse(yoi_rel_kind *out, const char *name)
 {
-	if (!name)
-		return YOI_EUSAGE;
-	for (int k = 0; k < YOI_REL_KIND_COUNT; k++) {
-		if (strcmp(name, kind_names[k]) == 0) {
-			*out = (yoi_rel_kind)k;
-			return 0;
-		}
-	}
-	return YOI_EUSAGE;
+	size_t k = yoi_str_index(kind_names, YOI_REL_KIND_COUNT, name);
+	if (k < YOI_REL_KIND_COUNT)
+		*out = (yoi_rel_kind)k;
+	return k < YOI_REL_KIND_COUNT ? 0 : YOI_EUSAGE;
 }
 
 /* ---- reporting ------------------------------------------------------- */
-
-/* 1-based line of offset off. */
-static int line_of(const char *buf, size_t off)
-{
-	int line = 1;
-	for (const char *p = buf, *end = buf + off;
-	     (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++)
-		line++;
-	return line;
-}
 
 /* Offset of the first NUL or invalid UTF-8 byte, or len. */
 static size_t bad_text(const char *buf, size_t len)
@@ -94,21 +79,8 @@ static size_t bad_text(const char *buf, size_t len)
 
 static bool str_ok(yoi_sink *s, const char *what, const char *v, size_t max)
 {
-	size_t len = strlen(v);
-	if (len > max) {
-		yoi_sink_report(
-		    s, "relation-limit", YOI_EUSAGE,
-		    "%s is %zu bytes, over the limit of %zu; shorten it", what,
-		    len, max);
-		return false;
-	}
-	if (!yoi_utf8_valid(v, len)) {
-		yoi_sink_report(s, "relation-schema", YOI_EUSAGE,
-				"%s is not valid UTF-8; write it as UTF-8",
-				what);
-		return false;
-	}
-	return true;
+	return yoi_sink_text_ok(s, "relation-limit", "relation-schema", what, v,
+				max);
 }
 
 /*
@@ -539,7 +511,7 @@ int yoi_relations_parse(yoi_relations **out, const char *buf, size_t len,
 	}
 	size_t bad = bad_text(buf, len);
 	if (bad < len)
-		return corrupt(&c, "relation-encoding", line_of(buf, bad),
+		return corrupt(&c, "relation-encoding", yoi_line_at(buf, bad),
 			       "%s; relations.json must be UTF-8 text, "
 			       "restore it from git",
 			       buf[bad] ? "invalid UTF-8" : "a NUL byte");
@@ -548,7 +520,7 @@ int yoi_relations_parse(yoi_relations **out, const char *buf, size_t len,
 			    buf[ws] == '\r' || buf[ws] == '\n'))
 		ws++;
 	if (ws == len)
-		return corrupt(&c, "relation-syntax", line_of(buf, len),
+		return corrupt(&c, "relation-syntax", yoi_line_at(buf, len),
 			       "the file is empty; delete it (no relations) "
 			       "or restore it from git");
 
@@ -568,7 +540,7 @@ int yoi_relations_parse(yoi_relations **out, const char *buf, size_t len,
 	yoi_relations *r = NULL;
 	line_map m = {0};
 	yoi_sink s = {.d = d, .path = c.path};
-	int top_line = line_of(buf, ws);
+	int top_line = yoi_line_at(buf, ws);
 	if (!json_is_object(root)) {
 		rc = corrupt(&c, "relation-schema", top_line,
 			     "the top level is not an object; write "

@@ -93,15 +93,6 @@ static int line_of_mark(const yaml_mark_t *m)
 	return m->line < INT_MAX ? (int)m->line + 1 : INT_MAX;
 }
 
-static int line_of_offset(const char *buf, size_t len, size_t off)
-{
-	int line = 1;
-	for (size_t i = 0; i < off && i < len; i++)
-		if (buf[i] == '\n' && line < INT_MAX)
-			line++;
-	return line;
-}
-
 static int yaml_error(struct ctx *c, const yaml_parser_t *p, const char *buf,
 		      size_t len)
 {
@@ -110,7 +101,10 @@ static int yaml_error(struct ctx *c, const yaml_parser_t *p, const char *buf,
 	case YAML_MEMORY_ERROR:
 		return nomem(c);
 	case YAML_READER_ERROR:
-		return fail(c, line_of_offset(buf, len, p->problem_offset),
+		return fail(c,
+			    yoi_line_at(buf, p->problem_offset < len
+						 ? p->problem_offset
+						 : len),
 			    "cannot read the file as YAML text: %s; the config "
 			    "must be plain UTF-8 text",
 			    problem);

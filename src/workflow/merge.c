@@ -74,17 +74,6 @@ static yoi_merge_side side_norm(yoi_merge_side s)
 	return s;
 }
 
-/* 1-based line of byte offset off. */
-static int line_at(const char *s, size_t off)
-{
-	long n = 1;
-	for (const char *p = s, *end = s + off;
-	     n < INT32_MAX && (p = memchr(p, '\n', (size_t)(end - p))) != NULL;
-	     p++)
-		n++;
-	return (int)n;
-}
-
 /* True when the first line break of s is "\r\n". */
 static bool first_eol_crlf(const char *s, size_t len)
 {
@@ -259,7 +248,7 @@ static int tail_split(tail *t, yoi_merge_side o, yoi_merge_side x,
 	while (common < lim && x.ptr[common] == o.ptr[common])
 		common++;
 	if (common < o.len) {
-		int line = line_at(o.ptr, common);
+		int line = yoi_line_at(o.ptr, common);
 		if (common == x.len)
 			return conflict(why,
 					"%s truncates the base at line %d; %s "
@@ -287,7 +276,7 @@ static int tail_split(tail *t, yoi_merge_side o, yoi_merge_side x,
 			return conflict(why,
 					"%s continues the base's last line %d "
 					"instead of appending after it",
-					name, line_at(o.ptr, o.len));
+					name, yoi_line_at(o.ptr, o.len));
 	}
 	t->pre_len = pos - o.len;
 	t->start = pos;
@@ -424,7 +413,7 @@ static int thread_units(tail *t, yoi_buf *why)
 {
 	const char *s = t->ptr + t->start;
 	size_t len = t->len - t->start;
-	int line0 = line_at(t->ptr, t->start) - 1;
+	int line0 = yoi_line_at(t->ptr, t->start) - 1;
 	yoi_thread *th = NULL;
 	yoi_diag d = YOI_DIAG_INIT;
 	int rc = yoi_thread_parse(&th, s, len, "thread.md", &d);
@@ -594,7 +583,7 @@ static int plan_line(const tail *t, unit *u, int line, yoi_buf *why)
 
 static int plan_units(tail *t, yoi_buf *why)
 {
-	int line = line_at(t->ptr, t->start);
+	int line = yoi_line_at(t->ptr, t->start);
 	size_t unit_start = t->start, pos = t->start;
 	int rc = 0;
 	while (rc == 0 && pos < t->len) {

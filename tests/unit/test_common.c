@@ -254,3 +254,25 @@ Test(common, bsearch_str_finds_by_member)
 	cr_assert_eq(yoi_bsearch_str(NULL, 0, sizeof(*v), off, "AA"),
 		     (size_t)-1);
 }
+
+Test(common, str_index_finds_the_position_or_n)
+{
+	static const char *const names[] = {"before", "after", "blocks"};
+	cr_assert_eq(yoi_str_index(names, 3, "before"), 0);
+	cr_assert_eq(yoi_str_index(names, 3, "blocks"), 2);
+	cr_assert_eq(yoi_str_index(names, 3, "block"), 3);
+	cr_assert_eq(yoi_str_index(names, 3, NULL), 3);
+	cr_assert_eq(yoi_str_index(names, 0, "before"), 0);
+}
+
+Test(common, line_at_counts_the_breaks_before_an_offset)
+{
+	const char *s = "a\nbb\n\nc";
+	cr_assert_eq(yoi_line_at(s, 0), 1);
+	cr_assert_eq(yoi_line_at(s, 1), 1);
+	cr_assert_eq(yoi_line_at(s, 2), 2);
+	cr_assert_eq(yoi_line_at(s, 5), 3);
+	cr_assert_eq(yoi_line_at(s, 6), 4);
+	cr_assert_eq(yoi_line_at(s, strlen(s)), 4);
+	cr_assert_eq(yoi_line_at(NULL, 0), 1);
+}
