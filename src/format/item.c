@@ -1321,16 +1321,22 @@ int yoi_item_render(const yoi_item *it, yoi_buf *out)
 	return rc < 0 ? YOI_ENOMEM : 0;
 }
 
+/* A compose entry as a value: a list, a scalar, or null (no value). */
+static nval nval_of(const yoi_item_kv *kv)
+{
+	yoi_field_type t = kv->list    ? YOI_FIELD_LIST
+			   : kv->value ? YOI_FIELD_SCALAR
+				       : YOI_FIELD_NULL;
+	return (nval){t, kv->value, kv->list, kv->nlist};
+}
+
 int yoi_item_compose(yoi_buf *out, const yoi_item_kv *kv, size_t n,
 		     const char *body)
 {
 	if (n && !kv)
 		return YOI_EUSAGE;
 	for (size_t i = 0; i < n; i++) {
-		nval nv = {kv[i].list	 ? YOI_FIELD_LIST
-			   : kv[i].value ? YOI_FIELD_SCALAR
-					 : YOI_FIELD_NULL,
-			   kv[i].value, kv[i].list, kv[i].nlist};
+		nval nv = nval_of(&kv[i]);
 		if (!valid_key(kv[i].key) || !valid_nval(&nv))
 			return YOI_EUSAGE;
 		/* compose is for a handful of fields: quadratic is fine. */
@@ -1344,10 +1350,7 @@ int yoi_item_compose(yoi_buf *out, const yoi_item_kv *kv, size_t n,
 	if (yoi_buf_puts(out, "---\n") < 0)
 		return YOI_ENOMEM;
 	for (size_t i = 0; i < n; i++) {
-		nval nv = {kv[i].list	 ? YOI_FIELD_LIST
-			   : kv[i].value ? YOI_FIELD_SCALAR
-					 : YOI_FIELD_NULL,
-			   kv[i].value, kv[i].list, kv[i].nlist};
+		nval nv = nval_of(&kv[i]);
 		if (format_line(out, kv[i].key, &nv, "\n") < 0)
 			return YOI_ENOMEM;
 	}

@@ -402,19 +402,13 @@ static void card(out *o, const yoi_routing *r, size_t i, const yoi_item *it,
 	esc(o, title && *title ? title : "(no title)");
 	put(o, "</span></a>\n<p class=\"meta\">");
 	const char *a = it ? yoi_item_get(it, "assignee") : NULL;
-	if (a && *a) {
-		put(o, "<span class=\"assignee\">");
-		esc(o, a);
-		put(o, "</span>");
-	} else {
+	if (a && *a)
+		escaped_in(o, "<span class=\"assignee\">", a, "</span>");
+	else
 		put(o, "<span class=\"assignee none\">unassigned</span>");
-	}
 	const char *p = it ? yoi_item_get(it, "priority") : NULL;
-	if (p && *p) {
-		put(o, " <span class=\"priority\">");
-		esc(o, p);
-		put(o, "</span>");
-	}
+	if (p && *p)
+		escaped_in(o, " <span class=\"priority\">", p, "</span>");
 	put(o, "</p>\n");
 	const yoi_field *f = it ? yoi_item_field(it, "risk_flags") : NULL;
 	if (f && f->type == YOI_FIELD_LIST && f->nlist) {
