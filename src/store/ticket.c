@@ -684,6 +684,18 @@ static int check_text(const char *what, const char *s, bool one_line,
 	return 0;
 }
 
+/*
+ * yoi_ticket_begin for a change that carries an optional one-line text
+ * (the flag what): the text is checked first, before the lock.
+ */
+static int begin_checked(yoi_store *st, const yoi_opctx *ctx, const char *id,
+			 yoi_ticket **t, const char *what, const char *text,
+			 yoi_error *err)
+{
+	int rc = text ? check_text(what, text, true, err) : 0;
+	return rc < 0 ? rc : yoi_ticket_begin(st, ctx, id, t, err);
+}
+
 /* relations.json of a new ticket id with its depends_on edges. */
 static int deps_file(yoi_buf *out, const yoi_opctx *ctx, const char *id,
 		     const char *at, const yoi_create_opts *o, yoi_error *err)
@@ -1058,10 +1070,8 @@ static int transition(yoi_store *st, const yoi_opctx *ctx, const char *id,
 				     "unknown state '%s'; states: planning, "
 				     "ready, queued, inprogress, done, closed",
 				     req->target);
-	if (req->reason && check_text("--reason", req->reason, true, err) < 0)
-		return err ? err->code : YOI_EUSAGE;
 	yoi_ticket *t;
-	int rc = yoi_ticket_begin(st, ctx, id, &t, err);
+	int rc = begin_checked(st, ctx, id, &t, "--reason", req->reason, err);
 	if (rc < 0)
 		return rc;
 	yoi_buf events = YOI_BUF_INIT;
@@ -1182,10 +1192,8 @@ int yoi_ticket_reopen(yoi_store *st, const yoi_opctx *ctx, const char *id,
 int yoi_ticket_edit(yoi_store *st, const yoi_opctx *ctx, const char *id,
 		    const yoi_edit_opts *o, yoi_error *err)
 {
-	if (o->title && check_text("--title", o->title, true, err) < 0)
-		return err ? err->code : YOI_EUSAGE;
 	yoi_ticket *t;
-	int rc = yoi_ticket_begin(st, ctx, id, &t, err);
+	int rc = begin_checked(st, ctx, id, &t, "--title", o->title, err);
 	if (rc < 0)
 		return rc;
 	yoi_buf before = YOI_BUF_INIT, after = YOI_BUF_INIT,
