@@ -22,6 +22,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "format/jsontext.h"
 #define DEFAULT_PATH  "orchestration-plan.jsonl"
 #define ID_PREFIX     "orch-plan-"
 #define ID_PREFIX_LEN (sizeof(ID_PREFIX) - 1)
@@ -825,7 +826,6 @@ int yoi_plan_render_record(yoi_buf *out, const yoi_plan_record *rec, bool crlf,
 		return rc;
 
 	rc = YOI_ENOMEM;
-	char *text = NULL;
 	json_t *o = json_object();
 	if (!o || set_str(o, "id", rec->id) < 0 ||
 	    set_str(o, "ticket_id", rec->ticket_id) < 0 ||
@@ -847,26 +847,17 @@ int yoi_plan_render_record(yoi_buf *out, const yoi_plan_record *rec, bool crlf,
 	    set_str(o, "author", rec->author) < 0 ||
 	    set_str(o, "at", rec->at) < 0)
 		goto done;
-	text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	if (!text)
-		goto done;
-	size_t len = strlen(text);
-	if (len > YOI_PLAN_LINE_MAX) {
+	size_t eol = crlf ? 2 : 1, size;
+	rc = yoi_json_append(out, o, JSON_COMPACT | JSON_PRESERVE_ORDER, crlf,
+			     YOI_PLAN_LINE_MAX + eol, &size);
+	if (rc > 0)
 		rc = yoi_error_set(err, YOI_EUSAGE, DEFAULT_PATH, 0,
 				   "the record would be a %zu-byte line, over "
 				   "the limit of %d; shorten its texts",
-				   len, YOI_PLAN_LINE_MAX);
-		goto done;
-	}
-	if (yoi_buf_grow(out, len + 2) < 0)
-		goto done;
-	yoi_buf_put(out, text, len);
-	yoi_buf_puts(out, crlf ? "\r\n" : "\n");
-	rc = 0;
+				   size - eol, YOI_PLAN_LINE_MAX);
 done:
 	if (rc == YOI_ENOMEM)
 		yoi_error_set(err, rc, DEFAULT_PATH, 0, "out of memory");
-	free(text);
 	json_decref(o);
 	return rc;
 }

@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "format/jsontext.h"
 #define DEFAULT_PATH "relations.json"
 /* Bytes of a file value quoted in a message. */
 
@@ -681,7 +682,6 @@ int yoi_relations_render(yoi_buf *out, const yoi_relations *r, yoi_error *err)
 				     r->n, YOI_REL_RECORDS_MAX);
 
 	int rc = YOI_ENOMEM;
-	char *text = NULL;
 	json_t *root = json_object();
 	json_t *arr = json_array();
 	if (!root || !arr)
@@ -703,37 +703,17 @@ int yoi_relations_render(yoi_buf *out, const yoi_relations *r, yoi_error *err)
 		    set_str(o, "at", rel->at) < 0)
 			goto done;
 	}
-	text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	if (!text)
-		goto done;
-	size_t len = strlen(text), lines = 1;
-	for (const char *p = text; (p = strchr(p, '\n')) != NULL; p++)
-		lines++;
-	size_t total = len + 1 + (r->crlf ? lines : 0);
-	if (total > YOI_REL_FILE_MAX) {
+	size_t total;
+	rc = yoi_json_append(out, root, JSON_INDENT(2) | JSON_PRESERVE_ORDER,
+			     r->crlf, YOI_REL_FILE_MAX, &total);
+	if (rc > 0)
 		rc = yoi_error_set(err, YOI_EREFUSED, DEFAULT_PATH, 0,
 				   "the relations would take %zu bytes, over "
 				   "the limit of %d; shorten the notes",
 				   total, YOI_REL_FILE_MAX);
-		goto done;
-	}
-	if (yoi_buf_grow(out, total) < 0)
-		goto done;
-	/* jansson escapes newlines inside strings: every '\n' is a break. */
-	for (const char *p = text;; p++) {
-		const char *nl = strchr(p, '\n');
-		size_t n = nl ? (size_t)(nl - p) : strlen(p);
-		yoi_buf_put(out, p, n);
-		yoi_buf_puts(out, r->crlf ? "\r\n" : "\n");
-		if (!nl)
-			break;
-		p = nl;
-	}
-	rc = 0;
 done:
 	if (rc == YOI_ENOMEM)
 		yoi_error_set(err, rc, DEFAULT_PATH, 0, "out of memory");
-	free(text);
 	json_decref(arr);
 	json_decref(root);
 	return rc;
