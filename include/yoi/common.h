@@ -62,6 +62,20 @@ typedef struct yoi_error {
  */
 int yoi_error_set(yoi_error *err, int code, const char *path, int line,
 		  const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* yoi_error_set for a wrapper that takes its own "...". */
+int yoi_error_vset(yoi_error *err, int code, const char *path, int line,
+		   const char *fmt, va_list ap)
+    __attribute__((format(printf, 5, 0)));
+/*
+ * An error about a file that reads whole in yoi_error_text either way:
+ * with a line (> 0) as yoi_error_set, without one the message starts
+ * with "path: " (yoi_error_text shows the path only beside a line).
+ */
+int yoi_error_at(yoi_error *err, int code, const char *path, int line,
+		 const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+int yoi_error_vat(yoi_error *err, int code, const char *path, int line,
+		  const char *fmt, va_list ap)
+    __attribute__((format(printf, 5, 0)));
 void yoi_error_clear(yoi_error *err);
 
 /*
@@ -138,6 +152,23 @@ void yoi_strv_sort(yoi_strv *sv);
 /* The index of s in sv sorted by yoi_strv_sort (libc bsearch), or -1. */
 long yoi_strv_find_sorted(const yoi_strv *sv, const char *s);
 void yoi_strv_free(yoi_strv *sv);
+
+/*
+ * The 1-based line of byte offset off in buf: one more than the line
+ * breaks ('\n') in buf[0, off); at most INT_MAX.
+ */
+int yoi_line_at(const char *buf, size_t off);
+
+/* The index of the string equal to s among v[0..n), or n (also for NULL). */
+size_t yoi_str_index(const char *const *v, size_t n, const char *s);
+
+/*
+ * Binary search of n elements of size bytes at base, sorted by strcmp of
+ * the string each holds at byte offset off (a char array member, as
+ * offsetof(type, id)): the index of the one equal to key, or (size_t)-1.
+ */
+size_t yoi_bsearch_str(const void *base, size_t n, size_t size, size_t off,
+		       const char *key);
 
 /* True when [s, s+len) is well-formed UTF-8 (no overlongs, no surrogates). */
 bool yoi_utf8_valid(const char *s, size_t len);

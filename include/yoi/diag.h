@@ -8,6 +8,7 @@
 #ifndef YOI_DIAG_H
 #define YOI_DIAG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 typedef enum { YOI_DIAG_ERROR = 0, YOI_DIAG_WARNING = 1 } yoi_severity;
@@ -57,6 +58,15 @@ typedef struct yoi_sink {
 
 void yoi_sink_report(yoi_sink *s, const char *dcode, int ecode, const char *fmt,
 		     ...) __attribute__((format(printf, 4, 5)));
+
+/*
+ * A text value of a record (what names it): at most max bytes and UTF-8.
+ * Reports limit_code ("the value is N bytes, over the limit") or
+ * schema_code (not UTF-8) and returns false, else true.
+ */
+bool yoi_sink_text_ok(yoi_sink *s, const char *limit_code,
+		      const char *schema_code, const char *what, const char *v,
+		      size_t max);
 
 /* A value quoted in a message: at most 64 bytes, cut at a character
  * boundary, "..." when cut; control characters (line breaks, tabs, ESC,

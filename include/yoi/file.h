@@ -132,6 +132,13 @@ int yoi_mkdir_p(const char *path, yoi_error *err);
 /* Join a and b with one '/'. Caller frees. NULL on ENOMEM. */
 char *yoi_path_join(const char *a, const char *b);
 
+/*
+ * Whether path p is dir or lies inside it, component by component ("a/bc"
+ * is not inside "a/b"); every path is inside "/". Both spelled alike
+ * (both absolute and normalised, or both relative); no file system access.
+ */
+bool yoi_path_within(const char *p, const char *dir);
+
 /* ---- the engine's cache files (list, links, tree ids) ---- */
 
 /*

@@ -1,6 +1,7 @@
 /* common.c - errors, buffers, strings, UTF-8 and time helpers. */
 #include "yoi/common.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,19 +36,49 @@ const char *yoi_error_text(const yoi_error *err, char *buf, size_t n)
 	return buf;
 }
 
-int yoi_error_set(yoi_error *err, int code, const char *path, int line,
-		  const char *fmt, ...)
+int yoi_error_vset(yoi_error *err, int code, const char *path, int line,
+		   const char *fmt, va_list ap)
 {
 	if (!err)
 		return code;
 	err->code = code;
 	err->line = line;
 	snprintf(err->path, sizeof(err->path), "%s", path ? path : "");
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	return code;
+}
+
+int yoi_error_set(yoi_error *err, int code, const char *path, int line,
+		  const char *fmt, ...)
+{
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	int rc = yoi_error_vset(err, code, path, line, fmt, ap);
 	va_end(ap);
-	return code;
+	return rc;
+}
+
+int yoi_error_vat(yoi_error *err, int code, const char *path, int line,
+		  const char *fmt, va_list ap)
+{
+	if (!err)
+		return code;
+	char msg[YOI_ERRMSG_MAX];
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (line > 0)
+		return yoi_error_set(err, code, path, line, "%s", msg);
+	return yoi_error_set(err, code, path, 0, "%s: %s", path ? path : "",
+			     msg);
+}
+
+int yoi_error_at(yoi_error *err, int code, const char *path, int line,
+		 const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = yoi_error_vat(err, code, path, line, fmt, ap);
+	va_end(ap);
+	return rc;
 }
 
 void yoi_error_clear(yoi_error *err)
@@ -263,6 +294,41 @@ void yoi_strv_free(yoi_strv *sv)
 	free(sv->v);
 	sv->v = NULL;
 	sv->n = sv->cap = 0;
+}
+
+int yoi_line_at(const char *buf, size_t off)
+{
+	size_t n = 1;
+	for (const char *p = buf, *end = buf + off;
+	     off && (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++)
+		n++;
+	return n > INT_MAX ? INT_MAX : (int)n;
+}
+
+size_t yoi_str_index(const char *const *v, size_t n, const char *s)
+{
+	size_t i = 0;
+	while (s && i < n && strcmp(v[i], s) != 0)
+		i++;
+	return s ? i : n;
+}
+
+size_t yoi_bsearch_str(const void *base, size_t n, size_t size, size_t off,
+		       const char *key)
+{
+	const char *v = base;
+	size_t lo = 0, hi = base ? n : 0;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(v + mid * size + off, key);
+		if (c == 0)
+			return mid;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return (size_t)-1;
 }
 
 bool yoi_utf8_valid(const char *str, size_t len)

@@ -124,6 +124,27 @@ void yoi_sink_report(yoi_sink *s, const char *dcode, int ecode, const char *fmt,
 	s->n++;
 }
 
+bool yoi_sink_text_ok(yoi_sink *s, const char *limit_code,
+		      const char *schema_code, const char *what, const char *v,
+		      size_t max)
+{
+	size_t len = strlen(v);
+	if (len > max) {
+		yoi_sink_report(
+		    s, limit_code, YOI_EUSAGE,
+		    "%s is %zu bytes, over the limit of %zu; shorten it", what,
+		    len, max);
+		return false;
+	}
+	if (!yoi_utf8_valid(v, len)) {
+		yoi_sink_report(s, schema_code, YOI_EUSAGE,
+				"%s is not valid UTF-8; write it as UTF-8",
+				what);
+		return false;
+	}
+	return true;
+}
+
 void yoi_quote(char *out, size_t cap, const char *s)
 {
 	if (!cap)

@@ -30,6 +30,18 @@ static int open_error(yoi_error *err, const char *path, int e)
 			     strerror(e));
 }
 
+/* fstat fd; on failure close it and fill err (YOI_EIO). */
+static int fstat_or_close(int fd, struct stat *sb, const char *path,
+			  yoi_error *err)
+{
+	if (fstat(fd, sb) == 0)
+		return 0;
+	int e = errno;
+	close(fd);
+	return yoi_error_at(err, YOI_EIO, path, 0, "cannot stat: %s",
+			    strerror(e));
+}
+
 static int not_regular(yoi_error *err, const char *path)
 {
 	return yoi_error_set(err, YOI_EREFUSED, path, 0,
@@ -51,12 +63,8 @@ static int open_regular_at(int dirfd, const char *path, size_t limit,
 	if (fd < 0)
 		return open_error(err, path, errno);
 	struct stat sb;
-	if (fstat(fd, &sb) < 0) {
-		int e = errno;
-		close(fd);
-		return yoi_error_set(err, YOI_EIO, path, 0,
-				     "%s: cannot stat: %s", path, strerror(e));
-	}
+	if (fstat_or_close(fd, &sb, path, err) < 0)
+		return YOI_EIO;
 	if (!S_ISREG(sb.st_mode)) {
 		close(fd);
 		return not_regular(err, path);
@@ -551,12 +559,8 @@ int yoi_file_append_in(const yoi_file_scope *sc, const char *path,
 	if (fd < 0)
 		return fd;
 	struct stat sb;
-	if (fstat(fd, &sb) < 0) {
-		int e = errno;
-		close(fd);
-		return yoi_error_set(err, YOI_EIO, path, 0,
-				     "%s: cannot stat: %s", path, strerror(e));
-	}
+	if (fstat_or_close(fd, &sb, path, err) < 0)
+		return YOI_EIO;
 	int rc = 0;
 	ssize_t n;
 	do
@@ -738,6 +742,14 @@ char *yoi_path_join(const char *a, const char *b)
 	while (la > 1 && a[la - 1] == '/')
 		la--;
 	return yoi_sprintf("%.*s/%s", (int)la, a, b);
+}
+
+bool yoi_path_within(const char *p, const char *dir)
+{
+	size_t n = strlen(dir);
+	if (n == 1 && dir[0] == '/')
+		return true;
+	return strncmp(p, dir, n) == 0 && (p[n] == '\0' || p[n] == '/');
 }
 
 uint64_t yoi_cache_checksum(const char *p, size_t n)

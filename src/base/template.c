@@ -62,14 +62,11 @@ static int fail(const char *name, yoi_error *err, int line, const char *fmt,
 static int fail(const char *name, yoi_error *err, int line, const char *fmt,
 		...)
 {
-	char msg[YOI_ERRMSG_MAX];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	int rc = yoi_error_vat(err, YOI_ECORRUPT, name, line, fmt, ap);
 	va_end(ap);
-	if (line > 0)
-		return yoi_error_set(err, YOI_ECORRUPT, name, line, "%s", msg);
-	return yoi_error_set(err, YOI_ECORRUPT, name, 0, "%s: %s", name, msg);
+	return rc;
 }
 
 static int nomem(const char *name, yoi_error *err)
@@ -120,15 +117,6 @@ static bool all_blank(const char *s, size_t n)
 		if (!is_blank(s[i]))
 			return false;
 	return true;
-}
-
-static int count_nl(const char *s, size_t n)
-{
-	int lines = 0;
-	for (const char *p = s, *end = s + n;
-	     (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++)
-		lines++;
-	return lines;
 }
 
 static int push(tmpl *t, node_kind kind, int line, const char *s, size_t len)
@@ -192,7 +180,7 @@ static int parse(tmpl *t, const char *src, size_t len)
 		} else {
 			blank = blank && all_blank(seg, seg_len);
 		}
-		line += count_nl(seg, seg_len);
+		line += yoi_line_at(seg, seg_len) - 1;
 		if (!o) {
 			if ((rc = push_text(t, text_line, seg, seg_len)) < 0)
 				return rc;
@@ -252,7 +240,7 @@ static int parse(tmpl *t, const char *src, size_t len)
 				break;
 			}
 		}
-		line += count_nl(src + text_end, te - text_end);
+		line += yoi_line_at(src + text_end, te - text_end) - 1;
 
 		const char *nm = src + cs;
 		size_t nlen = 0;

@@ -59,43 +59,46 @@ bool yoi_graph_kind_is_plan(yoi_graph_kind k)
 	       k <= YOI_GRAPH_PLAN_DO_NOT_PARALLELIZE;
 }
 
+typedef struct kind_name {
+	const char *name; /* NULL ends a table */
+	yoi_graph_kind k;
+} kind_name;
+
+static const kind_name relation_kinds[] = {
+    {"depends_on", YOI_GRAPH_DEPENDS_ON},
+    {"blocks", YOI_GRAPH_BLOCKS},
+    {"related", YOI_GRAPH_RELATED},
+    {"supersedes", YOI_GRAPH_SUPERSEDES},
+    {"duplicate_of", YOI_GRAPH_DUPLICATE_OF},
+    {NULL, YOI_GRAPH_KIND_INVALID},
+};
+
+static const kind_name plan_kinds[] = {
+    {"before", YOI_GRAPH_PLAN_BEFORE},
+    {"after", YOI_GRAPH_PLAN_AFTER},
+    {"blocked_by", YOI_GRAPH_PLAN_BLOCKED_BY},
+    {"blocks", YOI_GRAPH_PLAN_BLOCKS},
+    {"conflicts_with", YOI_GRAPH_PLAN_CONFLICTS_WITH},
+    {"do_not_parallelize", YOI_GRAPH_PLAN_DO_NOT_PARALLELIZE},
+    {NULL, YOI_GRAPH_KIND_INVALID},
+};
+
+static yoi_graph_kind kind_lookup(const kind_name *t, const char *kind)
+{
+	for (; kind && t->name; t++)
+		if (strcmp(t->name, kind) == 0)
+			return t->k;
+	return YOI_GRAPH_KIND_INVALID;
+}
+
 yoi_graph_kind yoi_graph_kind_from_relation(const char *kind)
 {
-	static const struct {
-		const char *name;
-		yoi_graph_kind k;
-	} rel[] = {
-	    {"depends_on", YOI_GRAPH_DEPENDS_ON},
-	    {"blocks", YOI_GRAPH_BLOCKS},
-	    {"related", YOI_GRAPH_RELATED},
-	    {"supersedes", YOI_GRAPH_SUPERSEDES},
-	    {"duplicate_of", YOI_GRAPH_DUPLICATE_OF},
-	};
-	if (kind)
-		for (size_t i = 0; i < sizeof(rel) / sizeof(*rel); i++)
-			if (strcmp(rel[i].name, kind) == 0)
-				return rel[i].k;
-	return YOI_GRAPH_KIND_INVALID;
+	return kind_lookup(relation_kinds, kind);
 }
 
 yoi_graph_kind yoi_graph_kind_from_plan(const char *kind)
 {
-	static const struct {
-		const char *name;
-		yoi_graph_kind k;
-	} plan[] = {
-	    {"before", YOI_GRAPH_PLAN_BEFORE},
-	    {"after", YOI_GRAPH_PLAN_AFTER},
-	    {"blocked_by", YOI_GRAPH_PLAN_BLOCKED_BY},
-	    {"blocks", YOI_GRAPH_PLAN_BLOCKS},
-	    {"conflicts_with", YOI_GRAPH_PLAN_CONFLICTS_WITH},
-	    {"do_not_parallelize", YOI_GRAPH_PLAN_DO_NOT_PARALLELIZE},
-	};
-	if (kind)
-		for (size_t i = 0; i < sizeof(plan) / sizeof(*plan); i++)
-			if (strcmp(plan[i].name, kind) == 0)
-				return plan[i].k;
-	return YOI_GRAPH_KIND_INVALID;
+	return kind_lookup(plan_kinds, kind);
 }
 
 const char *yoi_graph_class_name(yoi_graph_class c)
@@ -413,18 +416,8 @@ size_t yoi_graph_find(const yoi_graph *g, const char *id)
 {
 	if (!g || !id)
 		return YOI_GRAPH_NONE;
-	size_t lo = 0, hi = g->n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(g->nodes[mid].id, id);
-		if (c == 0)
-			return mid;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return YOI_GRAPH_NONE;
+	return yoi_bsearch_str(g->nodes, g->n, sizeof(*g->nodes),
+			       offsetof(yoi_graph_node, id), id);
 }
 
 /* ---- blockers and the guard ------------------------------------------------

@@ -24,14 +24,6 @@ static bool block_eq(const char *a, const yoi_event *ea, const char *b,
 	return la == lb && memcmp(a + ea->start, b + eb->start, la) == 0;
 }
 
-static int line_of(const char *buf, size_t off)
-{
-	int line = 1;
-	for (size_t i = 0; i < off; i++)
-		line += buf[i] == '\n';
-	return line;
-}
-
 int yoi_history_check(yoi_history *out, const char *old, size_t old_len,
 		      const yoi_thread *old_th, const char *nw, size_t nw_len,
 		      const yoi_thread *nw_th)
@@ -60,7 +52,7 @@ int yoi_history_check(yoi_history *out, const char *old, size_t old_len,
 			k++;
 		while (k > 0 && old[k - 1] != '\n')
 			k--;
-		out->missing_line = line_of(old, k);
+		out->missing_line = yoi_line_at(old, k);
 		for (size_t i = 0; i < out->n; i++)
 			out->added[i] = true;
 		return 0;

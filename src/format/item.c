@@ -105,30 +105,17 @@ static int fail(yoi_error *err, int code, const char *path, int line,
 static int fail(yoi_error *err, int code, const char *path, int line,
 		const char *fmt, ...)
 {
-	char msg[YOI_ERRMSG_MAX];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	int rc = yoi_error_vat(err, code, path_or_default(path), line, fmt, ap);
 	va_end(ap);
-	const char *p = path_or_default(path);
-	if (line > 0)
-		return yoi_error_set(err, code, p, line, "%s", msg);
-	return yoi_error_set(err, code, p, 0, "%s: %s", p, msg);
+	return rc;
 }
 
 static int nomem(yoi_error *err, const char *path)
 {
 	return yoi_error_set(err, YOI_ENOMEM, path_or_default(path), 0,
 			     "out of memory");
-}
-
-static int line_of_offset(const char *buf, size_t off)
-{
-	size_t n = 1;
-	for (const char *p = buf, *end = buf + off;
-	     (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++)
-		n++;
-	return n > INT32_MAX ? INT32_MAX : (int)n;
 }
 
 static bool is_null_word(const char *s, size_t n)
@@ -318,25 +305,37 @@ static size_t yaml_break_len(const char *s, size_t i, size_t end)
 	return 0;
 }
 
+/*
+ * Room for cap elements of size bytes in the array *vp (a T **), which
+ * starts as the inline array small (small_size bytes) and moves to the
+ * heap when it first grows.
+ */
+static int grow_inline(void *vp, const void *small, size_t small_size,
+		       size_t cap, size_t size)
+{
+	void *old;
+	memcpy(&old, vp, sizeof(old)); /* vp is some T **: copied, not cast */
+	bool is_small = old == small;
+	void *v = is_small ? malloc(cap * size) : realloc(old, cap * size);
+	if (!v)
+		return YOI_ENOMEM;
+	if (is_small)
+		memcpy(v, small, small_size);
+	memcpy(vp, &v, sizeof(v));
+	return 0;
+}
+
 static int push_line(fm_ctx *c, size_t start, int fline)
 {
 	if (c->ny == c->ycap) {
 		size_t cap = c->ycap * 2;
-		bool small = c->ystart == c->ystart_small;
-		size_t *s = small ? malloc(cap * sizeof(*s))
-				  : realloc(c->ystart, cap * sizeof(*s));
-		if (!s)
+		if (grow_inline(&c->ystart, c->ystart_small,
+				sizeof(c->ystart_small), cap,
+				sizeof(*c->ystart)) < 0 ||
+		    grow_inline(&c->yfline, c->yfline_small,
+				sizeof(c->yfline_small), cap,
+				sizeof(*c->yfline)) < 0)
 			return YOI_ENOMEM;
-		if (small)
-			memcpy(s, c->ystart_small, sizeof(c->ystart_small));
-		c->ystart = s;
-		int *f = small ? malloc(cap * sizeof(*f))
-			       : realloc(c->yfline, cap * sizeof(*f));
-		if (!f)
-			return YOI_ENOMEM;
-		if (small)
-			memcpy(f, c->yfline_small, sizeof(c->yfline_small));
-		c->yfline = f;
 		c->ycap = cap;
 	}
 	c->ystart[c->ny] = start;
@@ -453,13 +452,12 @@ static int fm_fail(const fm_ctx *c, size_t yl, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 static int fm_fail(const fm_ctx *c, size_t yl, const char *fmt, ...)
 {
-	char msg[YOI_ERRMSG_MAX];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	int rc = yoi_error_vat(c->err, YOI_ECORRUPT, path_or_default(c->path),
+			       yfile_line(c, yl), fmt, ap);
 	va_end(ap);
-	return fail(c->err, YOI_ECORRUPT, c->path, yfile_line(c, yl), "%s",
-		    msg);
+	return rc;
 }
 
 static int yaml_fail(const fm_ctx *c, const yaml_parser_t *ps)
@@ -566,14 +564,8 @@ static size_t key_span_line(const fm_ctx *c, size_t from, size_t key)
 static int push_field(fm_ctx *c, yoi_field *f)
 {
 	item_impl *im = c->im;
-	if (im->pub.nfields == im->fields_cap) {
-		size_t cap = im->fields_cap ? im->fields_cap * 2 : 16;
-		yoi_field *v = realloc(im->pub.fields, cap * sizeof(*v));
-		if (!v)
-			return YOI_ENOMEM;
-		im->pub.fields = v;
-		im->fields_cap = cap;
-	}
+	if (YOI_GROW(im->pub.fields, im->pub.nfields, im->fields_cap, 16) < 0)
+		return YOI_ENOMEM;
 	im->pub.fields[im->pub.nfields++] = *f;
 	memset(f, 0, sizeof(*f));
 	return 0;
@@ -891,7 +883,7 @@ static int split_file(yoi_item *it, const char *path, yoi_error *err)
 	const char *nul = memchr(buf, '\0', len);
 	if (nul)
 		return fail(err, YOI_ECORRUPT, path,
-			    line_of_offset(buf, (size_t)(nul - buf)),
+			    yoi_line_at(buf, (size_t)(nul - buf)),
 			    "NUL byte: item.md must be UTF-8 text; remove the "
 			    "binary data");
 	if (!yoi_utf8_valid(buf, len)) {
@@ -1200,14 +1192,8 @@ int yoi_item_unset(yoi_item *it, const char *key)
 		it->nappended--;
 		return 0;
 	}
-	if (im->ncuts == im->cuts_cap) {
-		size_t cap = im->cuts_cap ? im->cuts_cap * 2 : 4;
-		item_cut *c = realloc(im->cuts, cap * sizeof(*c));
-		if (!c)
-			return YOI_ENOMEM;
-		im->cuts = c;
-		im->cuts_cap = cap;
-	}
+	if (YOI_GROW(im->cuts, im->ncuts, im->cuts_cap, 4) < 0)
+		return YOI_ENOMEM;
 	/* Keep the cuts in file order: render walks them with the fields. */
 	size_t k = im->ncuts;
 	while (k > 0 && im->cuts[k - 1].start > f->start)
@@ -1335,16 +1321,22 @@ int yoi_item_render(const yoi_item *it, yoi_buf *out)
 	return rc < 0 ? YOI_ENOMEM : 0;
 }
 
+/* A compose entry as a value: a list, a scalar, or null (no value). */
+static nval nval_of(const yoi_item_kv *kv)
+{
+	yoi_field_type t = kv->list    ? YOI_FIELD_LIST
+			   : kv->value ? YOI_FIELD_SCALAR
+				       : YOI_FIELD_NULL;
+	return (nval){t, kv->value, kv->list, kv->nlist};
+}
+
 int yoi_item_compose(yoi_buf *out, const yoi_item_kv *kv, size_t n,
 		     const char *body)
 {
 	if (n && !kv)
 		return YOI_EUSAGE;
 	for (size_t i = 0; i < n; i++) {
-		nval nv = {kv[i].list	 ? YOI_FIELD_LIST
-			   : kv[i].value ? YOI_FIELD_SCALAR
-					 : YOI_FIELD_NULL,
-			   kv[i].value, kv[i].list, kv[i].nlist};
+		nval nv = nval_of(&kv[i]);
 		if (!valid_key(kv[i].key) || !valid_nval(&nv))
 			return YOI_EUSAGE;
 		/* compose is for a handful of fields: quadratic is fine. */
@@ -1358,10 +1350,7 @@ int yoi_item_compose(yoi_buf *out, const yoi_item_kv *kv, size_t n,
 	if (yoi_buf_puts(out, "---\n") < 0)
 		return YOI_ENOMEM;
 	for (size_t i = 0; i < n; i++) {
-		nval nv = {kv[i].list	 ? YOI_FIELD_LIST
-			   : kv[i].value ? YOI_FIELD_SCALAR
-					 : YOI_FIELD_NULL,
-			   kv[i].value, kv[i].list, kv[i].nlist};
+		nval nv = nval_of(&kv[i]);
 		if (format_line(out, kv[i].key, &nv, "\n") < 0)
 			return YOI_ENOMEM;
 	}
@@ -1608,6 +1597,15 @@ static int field_line(const yoi_field *f)
 	return f && f->line > 0 ? f->line : 1;
 }
 
+/* A field (if present) that is a list or mapping: item-bad-type, saying why. */
+static void not_scalar(yoi_diag *d, const char *path, const yoi_field *f,
+		       const char *why)
+{
+	if (f && (f->type == YOI_FIELD_LIST || f->type == YOI_FIELD_OTHER))
+		yoi_diag_add(d, YOI_DIAG_ERROR, "item-bad-type", path,
+			     field_line(f), "%s", why);
+}
+
 /* Parsed time of a timestamp field, or false (with a diagnostic). */
 static bool check_time(const yoi_item *it, const char *key, const char *path,
 		       yoi_diag *d, int64_t *t)
@@ -1650,23 +1648,16 @@ void yoi_item_check(const yoi_item *it, const char *path, yoi_diag *d)
 				     "value",
 				     required[i]);
 	}
-	const yoi_field *title = yoi_item_field(it, "title");
-	if (title &&
-	    (title->type == YOI_FIELD_LIST || title->type == YOI_FIELD_OTHER))
-		yoi_diag_add(d, YOI_DIAG_ERROR, "item-bad-type", p,
-			     field_line(title),
-			     "title must be a single line of text, not a list "
-			     "or mapping; write \"title: '...'\"");
+	not_scalar(d, p, yoi_item_field(it, "title"),
+		   "title must be a single line of text, not a list or "
+		   "mapping; write \"title: '...'\"");
 	const yoi_field *state = yoi_item_field(it, "state");
-	if (state &&
-	    (state->type == YOI_FIELD_LIST || state->type == YOI_FIELD_OTHER))
-		yoi_diag_add(d, YOI_DIAG_ERROR, "item-bad-type", p,
-			     field_line(state),
-			     "state must be a single word, not a list or "
-			     "mapping; write \"state: 'planning'\"");
-	else if (state && state->type == YOI_FIELD_SCALAR &&
-		 !blank_str(state->value) &&
-		 yoi_state_parse(state->value) == YOI_ST_INVALID)
+	not_scalar(d, p, state,
+		   "state must be a single word, not a list or mapping; write "
+		   "\"state: 'planning'\"");
+	if (state && state->type == YOI_FIELD_SCALAR &&
+	    !blank_str(state->value) &&
+	    yoi_state_parse(state->value) == YOI_ST_INVALID)
 		yoi_diag_add(d, YOI_DIAG_ERROR, "item-invalid-state", p,
 			     field_line(state),
 			     "state '%s' is not a known state; use one of "

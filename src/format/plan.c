@@ -22,6 +22,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "format/jsontext.h"
 #define DEFAULT_PATH  "orchestration-plan.jsonl"
 #define ID_PREFIX     "orch-plan-"
 #define ID_PREFIX_LEN (sizeof(ID_PREFIX) - 1)
@@ -48,15 +49,10 @@ const char *yoi_plan_kind_name(yoi_plan_kind kind)
 
 int yoi_plan_kind_parse(yoi_plan_kind *out, const char *name)
 {
-	if (!name)
-		return YOI_EUSAGE;
-	for (int k = 0; k < YOI_PLAN_KIND_COUNT; k++) {
-		if (strcmp(name, kind_names[k]) == 0) {
-			*out = (yoi_plan_kind)k;
-			return 0;
-		}
-	}
-	return YOI_EUSAGE;
+	size_t k = yoi_str_index(kind_names, YOI_PLAN_KIND_COUNT, name);
+	if (k < YOI_PLAN_KIND_COUNT)
+		*out = (yoi_plan_kind)k;
+	return k < YOI_PLAN_KIND_COUNT ? 0 : YOI_EUSAGE;
 }
 
 bool yoi_plan_kind_needs_related(yoi_plan_kind kind)
@@ -126,21 +122,7 @@ enum {
 
 static bool str_ok(yoi_sink *s, const char *what, const char *v, size_t max)
 {
-	size_t len = strlen(v);
-	if (len > max) {
-		yoi_sink_report(
-		    s, "plan-limit", YOI_EUSAGE,
-		    "%s is %zu bytes, over the limit of %zu; shorten it", what,
-		    len, max);
-		return false;
-	}
-	if (!yoi_utf8_valid(v, len)) {
-		yoi_sink_report(s, "plan-schema", YOI_EUSAGE,
-				"%s is not valid UTF-8; write it as UTF-8",
-				what);
-		return false;
-	}
-	return true;
+	return yoi_sink_text_ok(s, "plan-limit", "plan-schema", what, v, max);
 }
 
 static void need(yoi_sink *s, const view *v, int bit, const char *what,
@@ -582,14 +564,6 @@ static const char *const accepted_keys[] = {"summary", "branch", "worktree",
 					    "role_plan"};
 #define NACCEPTED_KEYS (sizeof(accepted_keys) / sizeof(accepted_keys[0]))
 
-static size_t key_index(const char *const *keys, size_t n, const char *key)
-{
-	size_t k = 0;
-	while (k < n && strcmp(key, keys[k]) != 0)
-		k++;
-	return k;
-}
-
 static void unknown_key(yoi_sink *s, const char *where, const char *key)
 {
 	char q[YOI_QUOTE_MAX + 8];
@@ -606,6 +580,44 @@ static void not_string(yoi_sink *s, const char *key)
 			key);
 }
 
+static void read_accepted(yoi_sink *s, view *v, json_t *obj);
+
+/*
+ * The members of obj (a record, or the object named in) into dst, in the
+ * order of keys (n of them): an unknown key, or a value that is not a
+ * string, is reported and skipped; a record's non-string key k sets bit k
+ * of v->wrong_type. A key whose dst is NULL (accepted_plan) is an object,
+ * read by read_accepted.
+ */
+static void read_members(yoi_sink *s, view *v, json_t *obj,
+			 const char *const *keys, size_t n, const char **dst[],
+			 const char *in)
+{
+	char where[40] = "";
+	if (in)
+		snprintf(where, sizeof(where), " in %s", in);
+	const char *key;
+	json_t *val;
+	json_object_foreach(obj, key, val)
+	{
+		size_t k = yoi_str_index(keys, n, key);
+		if (k == n) {
+			unknown_key(s, where, key);
+		} else if (!dst[k]) {
+			read_accepted(s, v, val);
+		} else if (!json_is_string(val) && in) {
+			char what[40];
+			snprintf(what, sizeof(what), "%s.%s", in, key);
+			not_string(s, what);
+		} else if (!json_is_string(val)) {
+			not_string(s, key);
+			v->wrong_type |= 1u << k;
+		} else {
+			*dst[k] = json_string_value(val);
+		}
+	}
+}
+
 /* Gather the accepted_plan object into v. */
 static void read_accepted(yoi_sink *s, view *v, json_t *obj)
 {
@@ -620,21 +632,8 @@ static void read_accepted(yoi_sink *s, view *v, json_t *obj)
 	v->has_accepted = true;
 	const char **dst[NACCEPTED_KEYS] = {&v->summary, &v->branch,
 					    &v->worktree, &v->role_plan};
-	const char *key;
-	json_t *val;
-	json_object_foreach(obj, key, val)
-	{
-		size_t k = key_index(accepted_keys, NACCEPTED_KEYS, key);
-		if (k == NACCEPTED_KEYS) {
-			unknown_key(s, " in accepted_plan", key);
-		} else if (!json_is_string(val)) {
-			char what[40];
-			snprintf(what, sizeof(what), "accepted_plan.%s", key);
-			not_string(s, what);
-		} else {
-			*dst[k] = json_string_value(val);
-		}
-	}
+	read_members(s, v, obj, accepted_keys, NACCEPTED_KEYS, dst,
+		     "accepted_plan");
 }
 
 /* One non-blank line; bad ones are reported and skipped. */
@@ -682,22 +681,7 @@ static int parse_line(yoi_plan *p, id_set *ids, const char *line, size_t len,
 	const char **dst[NRECORD_KEYS] = {&v.id,      &v.ticket_id, &v.kind,
 					  &v.related, NULL,	    &v.note,
 					  &v.author,  &v.at};
-	const char *key;
-	json_t *val;
-	json_object_foreach(root, key, val)
-	{
-		size_t k = key_index(record_keys, NRECORD_KEYS, key);
-		if (k == NRECORD_KEYS) {
-			unknown_key(s, "", key);
-		} else if (!dst[k]) {
-			read_accepted(s, &v, val);
-		} else if (!json_is_string(val)) {
-			not_string(s, key);
-			v.wrong_type |= 1u << k;
-		} else {
-			*dst[k] = json_string_value(val);
-		}
-	}
+	read_members(s, &v, root, record_keys, NRECORD_KEYS, dst, NULL);
 	yoi_plan_kind kind = YOI_PLAN_KIND_COUNT;
 	check_view(s, p->owner, &v, &kind);
 	if (s->n != 0)
@@ -725,6 +709,26 @@ static bool blank(char c)
 	return c == ' ' || c == '\t' || c == '\r';
 }
 
+/*
+ * The file is over a limit and refused whole: a plan-limit finding
+ * ("<what>; <restore> or archive old records") and the error.
+ */
+static int over_limit(yoi_diag *d, yoi_error *err, const char *path,
+		      const char *restore, const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+static int over_limit(yoi_diag *d, yoi_error *err, const char *path,
+		      const char *restore, const char *fmt, ...)
+{
+	char what[YOI_ERRMSG_MAX];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(what, sizeof(what), fmt, ap);
+	va_end(ap);
+	yoi_diag_add(d, YOI_DIAG_ERROR, "plan-limit", path, 0,
+		     "%s; %s or archive old records", what, restore);
+	return yoi_error_at(err, YOI_ECORRUPT, path, 0, "%s", what);
+}
+
 int yoi_plan_parse(yoi_plan **out, const char *buf, size_t len,
 		   const char *owner_id, const char *path, yoi_diag *d,
 		   yoi_error *err)
@@ -735,16 +739,10 @@ int yoi_plan_parse(yoi_plan **out, const char *buf, size_t len,
 		return yoi_error_set(err, YOI_EUSAGE, path, 0,
 				     "%s: owner \"%.64s\" is not a ticket ID",
 				     path, owner_id ? owner_id : "");
-	if (len > YOI_PLAN_FILE_MAX) {
-		yoi_diag_add(d, YOI_DIAG_ERROR, "plan-limit", path, 0,
-			     "the file is %zu bytes, over the limit of %d; "
-			     "restore it from git or archive old records",
-			     len, YOI_PLAN_FILE_MAX);
-		return yoi_error_set(err, YOI_ECORRUPT, path, 0,
-				     "%s: the file is %zu bytes, over the "
-				     "limit of %d",
-				     path, len, YOI_PLAN_FILE_MAX);
-	}
+	if (len > YOI_PLAN_FILE_MAX)
+		return over_limit(d, err, path, "restore it from git",
+				  "the file is %zu bytes, over the limit of %d",
+				  len, YOI_PLAN_FILE_MAX);
 	size_t start = 0;
 	if (len >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
 		start = 3;
@@ -762,15 +760,10 @@ int yoi_plan_parse(yoi_plan **out, const char *buf, size_t len,
 		}
 		i = end + 1;
 	}
-	if (records > YOI_PLAN_RECORDS_MAX) {
-		yoi_diag_add(d, YOI_DIAG_ERROR, "plan-limit", path, 0,
-			     "%zu records, over the limit of %d; restore the "
-			     "file from git or archive old records",
-			     records, YOI_PLAN_RECORDS_MAX);
-		return yoi_error_set(err, YOI_ECORRUPT, path, 0,
-				     "%s: %zu records, over the limit of %d",
-				     path, records, YOI_PLAN_RECORDS_MAX);
-	}
+	if (records > YOI_PLAN_RECORDS_MAX)
+		return over_limit(d, err, path, "restore the file from git",
+				  "%zu records, over the limit of %d", records,
+				  YOI_PLAN_RECORDS_MAX);
 
 	yoi_plan *p = NULL;
 	int rc = yoi_plan_new(&p, owner_id);
@@ -833,7 +826,6 @@ int yoi_plan_render_record(yoi_buf *out, const yoi_plan_record *rec, bool crlf,
 		return rc;
 
 	rc = YOI_ENOMEM;
-	char *text = NULL;
 	json_t *o = json_object();
 	if (!o || set_str(o, "id", rec->id) < 0 ||
 	    set_str(o, "ticket_id", rec->ticket_id) < 0 ||
@@ -855,26 +847,17 @@ int yoi_plan_render_record(yoi_buf *out, const yoi_plan_record *rec, bool crlf,
 	    set_str(o, "author", rec->author) < 0 ||
 	    set_str(o, "at", rec->at) < 0)
 		goto done;
-	text = json_dumps(o, JSON_COMPACT | JSON_PRESERVE_ORDER);
-	if (!text)
-		goto done;
-	size_t len = strlen(text);
-	if (len > YOI_PLAN_LINE_MAX) {
+	size_t eol = crlf ? 2 : 1, size;
+	rc = yoi_json_append(out, o, JSON_COMPACT | JSON_PRESERVE_ORDER, crlf,
+			     YOI_PLAN_LINE_MAX + eol, &size);
+	if (rc > 0)
 		rc = yoi_error_set(err, YOI_EUSAGE, DEFAULT_PATH, 0,
 				   "the record would be a %zu-byte line, over "
 				   "the limit of %d; shorten its texts",
-				   len, YOI_PLAN_LINE_MAX);
-		goto done;
-	}
-	if (yoi_buf_grow(out, len + 2) < 0)
-		goto done;
-	yoi_buf_put(out, text, len);
-	yoi_buf_puts(out, crlf ? "\r\n" : "\n");
-	rc = 0;
+				   size - eol, YOI_PLAN_LINE_MAX);
 done:
 	if (rc == YOI_ENOMEM)
 		yoi_error_set(err, rc, DEFAULT_PATH, 0, "out of memory");
-	free(text);
 	json_decref(o);
 	return rc;
 }

@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "format/jsontext.h"
 #define DEFAULT_PATH "relations.json"
 /* Bytes of a file value quoted in a message. */
 
@@ -48,28 +49,13 @@ const char *yoi_rel_kind_inverse(yoi_rel_kind kind)
 
 int yoi_rel_kind_parse(yoi_rel_kind *out, const char *name)
 {
-	if (!name)
-		return YOI_EUSAGE;
-	for (int k = 0; k < YOI_REL_KIND_COUNT; k++) {
-		if (strcmp(name, kind_names[k]) == 0) {
-			*out = (yoi_rel_kind)k;
-			return 0;
-		}
-	}
-	return YOI_EUSAGE;
+	size_t k = yoi_str_index(kind_names, YOI_REL_KIND_COUNT, name);
+	if (k < YOI_REL_KIND_COUNT)
+		*out = (yoi_rel_kind)k;
+	return k < YOI_REL_KIND_COUNT ? 0 : YOI_EUSAGE;
 }
 
 /* ---- reporting ------------------------------------------------------- */
-
-/* 1-based line of offset off. */
-static int line_of(const char *buf, size_t off)
-{
-	int line = 1;
-	for (const char *p = buf, *end = buf + off;
-	     (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++)
-		line++;
-	return line;
-}
 
 /* Offset of the first NUL or invalid UTF-8 byte, or len. */
 static size_t bad_text(const char *buf, size_t len)
@@ -94,21 +80,8 @@ static size_t bad_text(const char *buf, size_t len)
 
 static bool str_ok(yoi_sink *s, const char *what, const char *v, size_t max)
 {
-	size_t len = strlen(v);
-	if (len > max) {
-		yoi_sink_report(
-		    s, "relation-limit", YOI_EUSAGE,
-		    "%s is %zu bytes, over the limit of %zu; shorten it", what,
-		    len, max);
-		return false;
-	}
-	if (!yoi_utf8_valid(v, len)) {
-		yoi_sink_report(s, "relation-schema", YOI_EUSAGE,
-				"%s is not valid UTF-8; write it as UTF-8",
-				what);
-		return false;
-	}
-	return true;
+	return yoi_sink_text_ok(s, "relation-limit", "relation-schema", what, v,
+				max);
 }
 
 /*
@@ -248,14 +221,8 @@ static int push(yoi_relations *r, const char *ticket_id, yoi_rel_kind kind,
 		const char *target, const char *note, const char *author,
 		const char *at, int line)
 {
-	if (r->n == r->cap) {
-		size_t cap = r->cap ? r->cap * 2 : 8;
-		yoi_relation *v = realloc(r->v, cap * sizeof(*v));
-		if (!v)
-			return YOI_ENOMEM;
-		r->v = v;
-		r->cap = cap;
-	}
+	if (YOI_GROW(r->v, r->n, r->cap, 8) < 0)
+		return YOI_ENOMEM;
 	yoi_relation rel = {.kind = kind, .line = line};
 	memcpy(rel.ticket_id, ticket_id, YOI_ID_LEN + 1);
 	memcpy(rel.target, target, YOI_ID_LEN + 1);
@@ -363,11 +330,7 @@ static int corrupt(const parse_ctx *c, const char *dcode, int line,
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	yoi_diag_add(c->d, YOI_DIAG_ERROR, dcode, c->path, line, "%s", msg);
-	if (line > 0)
-		return yoi_error_set(c->err, YOI_ECORRUPT, c->path, line, "%s",
-				     msg);
-	return yoi_error_set(c->err, YOI_ECORRUPT, c->path, 0, "%s: %s",
-			     c->path, msg);
+	return yoi_error_at(c->err, YOI_ECORRUPT, c->path, line, "%s", msg);
 }
 
 typedef struct line_map {
@@ -549,7 +512,7 @@ int yoi_relations_parse(yoi_relations **out, const char *buf, size_t len,
 	}
 	size_t bad = bad_text(buf, len);
 	if (bad < len)
-		return corrupt(&c, "relation-encoding", line_of(buf, bad),
+		return corrupt(&c, "relation-encoding", yoi_line_at(buf, bad),
 			       "%s; relations.json must be UTF-8 text, "
 			       "restore it from git",
 			       buf[bad] ? "invalid UTF-8" : "a NUL byte");
@@ -558,7 +521,7 @@ int yoi_relations_parse(yoi_relations **out, const char *buf, size_t len,
 			    buf[ws] == '\r' || buf[ws] == '\n'))
 		ws++;
 	if (ws == len)
-		return corrupt(&c, "relation-syntax", line_of(buf, len),
+		return corrupt(&c, "relation-syntax", yoi_line_at(buf, len),
 			       "the file is empty; delete it (no relations) "
 			       "or restore it from git");
 
@@ -578,7 +541,7 @@ int yoi_relations_parse(yoi_relations **out, const char *buf, size_t len,
 	yoi_relations *r = NULL;
 	line_map m = {0};
 	yoi_sink s = {.d = d, .path = c.path};
-	int top_line = line_of(buf, ws);
+	int top_line = yoi_line_at(buf, ws);
 	if (!json_is_object(root)) {
 		rc = corrupt(&c, "relation-schema", top_line,
 			     "the top level is not an object; write "
@@ -719,7 +682,6 @@ int yoi_relations_render(yoi_buf *out, const yoi_relations *r, yoi_error *err)
 				     r->n, YOI_REL_RECORDS_MAX);
 
 	int rc = YOI_ENOMEM;
-	char *text = NULL;
 	json_t *root = json_object();
 	json_t *arr = json_array();
 	if (!root || !arr)
@@ -741,37 +703,17 @@ int yoi_relations_render(yoi_buf *out, const yoi_relations *r, yoi_error *err)
 		    set_str(o, "at", rel->at) < 0)
 			goto done;
 	}
-	text = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-	if (!text)
-		goto done;
-	size_t len = strlen(text), lines = 1;
-	for (const char *p = text; (p = strchr(p, '\n')) != NULL; p++)
-		lines++;
-	size_t total = len + 1 + (r->crlf ? lines : 0);
-	if (total > YOI_REL_FILE_MAX) {
+	size_t total;
+	rc = yoi_json_append(out, root, JSON_INDENT(2) | JSON_PRESERVE_ORDER,
+			     r->crlf, YOI_REL_FILE_MAX, &total);
+	if (rc > 0)
 		rc = yoi_error_set(err, YOI_EREFUSED, DEFAULT_PATH, 0,
 				   "the relations would take %zu bytes, over "
 				   "the limit of %d; shorten the notes",
 				   total, YOI_REL_FILE_MAX);
-		goto done;
-	}
-	if (yoi_buf_grow(out, total) < 0)
-		goto done;
-	/* jansson escapes newlines inside strings: every '\n' is a break. */
-	for (const char *p = text;; p++) {
-		const char *nl = strchr(p, '\n');
-		size_t n = nl ? (size_t)(nl - p) : strlen(p);
-		yoi_buf_put(out, p, n);
-		yoi_buf_puts(out, r->crlf ? "\r\n" : "\n");
-		if (!nl)
-			break;
-		p = nl;
-	}
-	rc = 0;
 done:
 	if (rc == YOI_ENOMEM)
 		yoi_error_set(err, rc, DEFAULT_PATH, 0, "out of memory");
-	free(text);
 	json_decref(arr);
 	json_decref(root);
 	return rc;

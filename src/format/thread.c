@@ -210,17 +210,6 @@ static long forged_marker(const char *s, size_t n)
 
 /* ---- parse: marker line ------------------------------------------------- */
 
-static int grow_ranges(parser *p)
-{
-	size_t cap = p->caprg ? p->caprg * 2 : 16;
-	attr_range *v = realloc(p->rg, cap * sizeof(*v));
-	if (!v)
-		return YOI_ENOMEM;
-	p->rg = v;
-	p->caprg = cap;
-	return 0;
-}
-
 static int cmp_range(const void *pa, const void *pb)
 {
 	const attr_range *a = *(attr_range *const *)pa;
@@ -386,7 +375,7 @@ static int lex_attrs(parser *p, const char *s, size_t n, const char **why)
 			*why = "the event kind is empty";
 			return 0;
 		}
-		if (p->nrg == p->caprg && grow_ranges(p) < 0)
+		if (YOI_GROW(p->rg, p->nrg, p->caprg, 16) < 0)
 			return YOI_ENOMEM;
 		p->rg[p->nrg++] = r;
 	}
@@ -662,14 +651,8 @@ static int finish_block(parser *p, const block *blk, const char *buf,
 static int new_event(parser *p, size_t start, int line)
 {
 	yoi_thread *t = &p->t->pub;
-	if (t->n == t->cap) {
-		size_t cap = t->cap ? t->cap * 2 : 16;
-		yoi_event *v = realloc(t->ev, cap * sizeof(*v));
-		if (!v)
-			return YOI_ENOMEM;
-		t->ev = v;
-		t->cap = cap;
-	}
+	if (YOI_GROW(t->ev, t->n, t->cap, 16) < 0)
+		return YOI_ENOMEM;
 	yoi_event *e = &t->ev[t->n++];
 	memset(e, 0, sizeof(*e));
 	e->line = line;

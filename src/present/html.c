@@ -12,13 +12,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "store/store_int.h"
 #include "yoi/file.h"
 #include "yoi/id.h"
 #include "yoi/par.h"
 #include "yoi/resource.h"
 #include "yoi/routing.h"
 #include "yoi/ticket.h"
-#include "store/store_int.h"
 
 #define PAGES_DIR "t"
 #define CSS_NAME  "board.css"
@@ -402,19 +402,13 @@ static void card(out *o, const yoi_routing *r, size_t i, const yoi_item *it,
 	esc(o, title && *title ? title : "(no title)");
 	put(o, "</span></a>\n<p class=\"meta\">");
 	const char *a = it ? yoi_item_get(it, "assignee") : NULL;
-	if (a && *a) {
-		put(o, "<span class=\"assignee\">");
-		esc(o, a);
-		put(o, "</span>");
-	} else {
+	if (a && *a)
+		escaped_in(o, "<span class=\"assignee\">", a, "</span>");
+	else
 		put(o, "<span class=\"assignee none\">unassigned</span>");
-	}
 	const char *p = it ? yoi_item_get(it, "priority") : NULL;
-	if (p && *p) {
-		put(o, " <span class=\"priority\">");
-		esc(o, p);
-		put(o, "</span>");
-	}
+	if (p && *p)
+		escaped_in(o, " <span class=\"priority\">", p, "</span>");
 	put(o, "</p>\n");
 	const yoi_field *f = it ? yoi_item_field(it, "risk_flags") : NULL;
 	if (f && f->type == YOI_FIELD_LIST && f->nlist) {
@@ -481,6 +475,33 @@ static void note(out *o, const char *label, const char *s)
 	escaped_in(o, before, s, "</div>");
 }
 
+/*
+ * One relation x as a list item: kind as seen from this page, the other
+ * ticket, the kind as recorded (an incoming one; NULL for an outgoing),
+ * who made it, when, and its note.
+ */
+static void relation_item(out *o, const yoi_routing *r, const char *kind,
+			  const char *other, const char *recorded,
+			  const yoi_relation *x)
+{
+	put(o, "<li><span class=\"kind\">");
+	esc(o, kind);
+	put(o, "</span> ");
+	ticket_ref(o, r, other, "", true);
+	put(o, " <span class=\"by\">");
+	if (recorded) {
+		put(o, "(");
+		esc(o, recorded);
+		put(o, ") ");
+	}
+	esc(o, x->author);
+	put(o, ", ");
+	esc(o, x->at);
+	put(o, "</span>");
+	note(o, "note", x->note);
+	put(o, "</li>\n");
+}
+
 static void page_relations(out *o, const render_job *j, size_t i,
 			   const yoi_graph_blocker *b, size_t nb)
 {
@@ -500,17 +521,8 @@ static void page_relations(out *o, const render_job *j, size_t i,
 		put(o, "<ul class=\"outgoing\">\n");
 	for (size_t k = 0; rel && k < rel->n; k++) {
 		const yoi_relation *x = &rel->v[k];
-		put(o, "<li><span class=\"kind\">");
-		esc(o, yoi_rel_kind_name(x->kind));
-		put(o, "</span> ");
-		ticket_ref(o, r, x->target, "", true);
-		put(o, " <span class=\"by\">");
-		esc(o, x->author);
-		put(o, ", ");
-		esc(o, x->at);
-		put(o, "</span>");
-		note(o, "note", x->note);
-		put(o, "</li>\n");
+		relation_item(o, r, yoi_rel_kind_name(x->kind), x->target, NULL,
+			      x);
 	}
 	if (rel && rel->n)
 		put(o, "</ul>\n");
@@ -520,19 +532,8 @@ static void page_relations(out *o, const render_job *j, size_t i,
 	for (size_t k = j->in_start[i]; k < j->in_start[i + 1]; k++) {
 		const yoi_routing_ticket *src = &r->t[j->in[k].from];
 		const yoi_relation *x = &src->rel->v[j->in[k].k];
-		put(o, "<li><span class=\"kind\">");
-		esc(o, yoi_rel_kind_inverse(x->kind));
-		put(o, "</span> ");
-		ticket_ref(o, r, src->id, "", true);
-		put(o, " <span class=\"by\">(");
-		esc(o, yoi_rel_kind_name(x->kind));
-		put(o, ") ");
-		esc(o, x->author);
-		put(o, ", ");
-		esc(o, x->at);
-		put(o, "</span>");
-		note(o, "note", x->note);
-		put(o, "</li>\n");
+		relation_item(o, r, yoi_rel_kind_inverse(x->kind), src->id,
+			      yoi_rel_kind_name(x->kind), x);
 	}
 	if (nin)
 		put(o, "</ul>\n");

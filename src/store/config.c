@@ -22,6 +22,8 @@
 #include <unistd.h>
 #include <yaml.h>
 
+#include "yoi/file.h"
+
 #define MAX_DEPTH  32
 #define MAX_NODES  65536
 #define MAX_INT	   INT_MAX /* so consumers may pass integers on as int */
@@ -61,12 +63,11 @@ static int fail(struct ctx *c, int line, const char *fmt, ...)
 
 static int fail(struct ctx *c, int line, const char *fmt, ...)
 {
-	char msg[YOI_ERRMSG_MAX];
 	va_list ap;
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	int rc = yoi_error_vset(c->err, YOI_ECORRUPT, c->path, line, fmt, ap);
 	va_end(ap);
-	return yoi_error_set(c->err, YOI_ECORRUPT, c->path, line, "%s", msg);
+	return rc;
 }
 
 static int nomem(struct ctx *c)
@@ -92,15 +93,6 @@ static int line_of_mark(const yaml_mark_t *m)
 	return m->line < INT_MAX ? (int)m->line + 1 : INT_MAX;
 }
 
-static int line_of_offset(const char *buf, size_t len, size_t off)
-{
-	int line = 1;
-	for (size_t i = 0; i < off && i < len; i++)
-		if (buf[i] == '\n' && line < INT_MAX)
-			line++;
-	return line;
-}
-
 static int yaml_error(struct ctx *c, const yaml_parser_t *p, const char *buf,
 		      size_t len)
 {
@@ -109,7 +101,10 @@ static int yaml_error(struct ctx *c, const yaml_parser_t *p, const char *buf,
 	case YAML_MEMORY_ERROR:
 		return nomem(c);
 	case YAML_READER_ERROR:
-		return fail(c, line_of_offset(buf, len, p->problem_offset),
+		return fail(c,
+			    yoi_line_at(buf, p->problem_offset < len
+						 ? p->problem_offset
+						 : len),
 			    "cannot read the file as YAML text: %s; the config "
 			    "must be plain UTF-8 text",
 			    problem);
@@ -299,12 +294,52 @@ static const char *const state_list =
 typedef int (*key_fn)(struct ctx *c, int key, const char *dotted,
 		      const struct node *val, void *arg);
 
+/* How the value of a section's key is read. */
+enum key_kind {
+	K_NONE,		/* the key's handler reads it */
+	K_PATH,		/* a path inside the repository (get_path) */
+	K_SIBLING_PATH, /* the same, or "../<name>" beside it */
+	K_TEXT,		/* a string, empty allowed */
+	K_FLAGGED,	/* a non-empty string, and a flag that it was given */
+	K_INT,		/* an integer no smaller than min */
+	K_LANGUAGE,	/* English or Japanese (the config's language) */
+	K_BOOL,		/* a plain true or false */
+	K_WT_STORE,	/* main or branch: whether the value is branch */
+};
+
+/*
+ * A key of a mapping; a section's keys say where their value goes, so one
+ * handler (section_key) reads them all.
+ */
+struct key {
+	const char *name;
+	enum key_kind kind;
+	size_t off; /* offsetof(yoi_config, the value) */
+	size_t aux; /* K_*PATH: offsetof its int line; K_FLAGGED: its bool */
+	long min;   /* K_INT */
+	const struct key *sub; /* a top-level section: its keys */
+};
+
+/* "a, b, c": the names of keys (NULL-terminated, at most 8), truncated. */
+static void key_names(const struct key *keys, char *buf, size_t n)
+{
+	size_t used = 0;
+	buf[0] = '\0';
+	for (int i = 0; i < 8 && keys[i].name; i++) {
+		int w = snprintf(buf + used, n - used, "%s%s", i ? ", " : "",
+				 keys[i].name);
+		if (w < 0 || (size_t)w >= n - used)
+			break;
+		used += (size_t)w;
+	}
+}
+
 /*
  * Walk mapping m whose keys must come from keys[] (NULL-terminated, at most
  * 8): refuses unknown, non-scalar and duplicate keys.
  */
 static int walk_map(struct ctx *c, const struct node *m, const char *prefix,
-		    const char *const keys[], key_fn fn, void *arg)
+		    const struct key *keys, key_fn fn, void *arg)
 {
 	int seen[8] = {0};
 	size_t k = m->first;
@@ -325,28 +360,20 @@ static int walk_map(struct ctx *c, const struct node *m, const char *prefix,
 			    "top-level keys must be plain words, got %s",
 			    kind(c, kn));
 		int which = -1;
-		for (int i = 0; i < 8 && keys[i]; i++)
-			if (strlen(keys[i]) == kn->len &&
-			    memcmp(keys[i], text_of(c, kn), kn->len) == 0)
+		for (int i = 0; i < 8 && keys[i].name; i++)
+			if (strlen(keys[i].name) == kn->len &&
+			    memcmp(keys[i].name, text_of(c, kn), kn->len) == 0)
 				which = i;
 		if (which < 0) {
-			char known[256] = "";
-			size_t used = 0;
-			for (int i = 0; i < 8 && keys[i]; i++) {
-				int w =
-				    snprintf(known + used, sizeof(known) - used,
-					     "%s%s", i ? ", " : "", keys[i]);
-				if (w < 0 || (size_t)w >= sizeof(known) - used)
-					break;
-				used += (size_t)w;
-			}
+			char known[256];
+			key_names(keys, known, sizeof(known));
 			return fail(c, kn->line,
 				    "unknown key '%s%s%.*s'; known keys: %s",
 				    prefix, sep, SHOW, text_of(c, kn), known);
 		}
 		char dotted[160];
 		snprintf(dotted, sizeof(dotted), "%s%s%s", prefix, sep,
-			 keys[which]);
+			 keys[which].name);
 		if (seen[which])
 			return fail(c, kn->line,
 				    "duplicate key '%s' (first given on line "
@@ -358,19 +385,6 @@ static int walk_map(struct ctx *c, const struct node *m, const char *prefix,
 			return rc;
 	}
 	return 0;
-}
-
-/* A section: a mapping, or null (all keys commented out) for none. */
-static int section(struct ctx *c, const char *dotted, const struct node *v,
-		   const char *const keys[], const char *keys_text, key_fn fn)
-{
-	if (is_null(c, v))
-		return 0;
-	if (v->type != N_MAP)
-		return fail(c, v->line,
-			    "'%s' must be a mapping with the keys %s, got %s",
-			    dotted, keys_text, kind(c, v));
-	return walk_map(c, v, dotted, keys, fn, NULL);
 }
 
 static int get_string(struct ctx *c, const char *dotted, const struct node *v,
@@ -448,6 +462,23 @@ static int get_bool(struct ctx *c, const char *dotted, const struct node *v,
 	return 0;
 }
 
+/* worktrees.store: main (one store per clone) or branch. */
+static int get_wt_store(struct ctx *c, const char *dotted,
+			const struct node *v, bool *branch)
+{
+	char *w = NULL;
+	int rc = get_string(c, dotted, v, false, &w);
+	if (rc < 0)
+		return rc;
+	if (strcmp(w, "main") == 0 || strcmp(w, "branch") == 0)
+		*branch = strcmp(w, "branch") == 0;
+	else
+		rc = fail(c, v->line, "'%s' must be main or branch, got '%.*s'",
+			  dotted, SHOW, w);
+	free(w);
+	return rc;
+}
+
 static int get_state(struct ctx *c, const char *dotted, const struct node *v,
 		     yoi_state *out)
 {
@@ -465,25 +496,43 @@ static int get_state(struct ctx *c, const char *dotted, const struct node *v,
 	return rc;
 }
 
-static const char *const tickets_keys[] = {"root", "language", NULL};
-static const char *const worktrees_keys[] = {"dir", "branch_prefix", "store",
-					     NULL};
-static const char *const routing_keys[] = {"max_inprogress", NULL};
-static const char *const hooks_keys[] = {"ticket_event", "timeout_ms", NULL};
-static const char *const finish_keys[] = {"require_merged", NULL};
-static const char *const transition_keys[] = {"from", "to", NULL};
-static const char *const top_keys[] = {"tickets",     "worktrees", "routing",
-				       "roles",	      "transitions", "hooks",
-				       "finish",      NULL};
-enum {
-	TOP_TICKETS,
-	TOP_WORKTREES,
-	TOP_ROUTING,
-	TOP_ROLES,
-	TOP_TRANSITIONS,
-	TOP_HOOKS,
-	TOP_FINISH
-};
+#define AT(field) offsetof(yoi_config, field)
+static const struct key tickets_keys[] = {
+    {"root", K_PATH, AT(tickets_root), AT(tickets_root_line), 0, NULL},
+    {"language", K_LANGUAGE, AT(language), 0, 0, NULL},
+    {NULL, K_NONE, 0, 0, 0, NULL}};
+static const struct key worktrees_keys[] = {
+    {"dir", K_SIBLING_PATH, AT(worktrees_dir), AT(worktrees_dir_line), 0, NULL},
+    /* An empty prefix is legitimate: branches named by the ID alone. */
+    {"branch_prefix", K_TEXT, AT(branch_prefix), 0, 0, NULL},
+    {"store", K_WT_STORE, AT(worktrees_store_branch), 0, 0, NULL},
+    {NULL, K_NONE, 0, 0, 0, NULL}};
+static const struct key routing_keys[] = {
+    {"max_inprogress", K_INT, AT(max_inprogress), 0, 0, NULL},
+    {NULL, K_NONE, 0, 0, 0, NULL}};
+static const struct key hooks_keys[] = {
+    {"ticket_event", K_FLAGGED, AT(hook_ticket_event),
+     AT(hook_ticket_event_set), 0, NULL},
+    {"timeout_ms", K_INT, AT(hook_timeout_ms), 0, 1, NULL},
+    {NULL, K_NONE, 0, 0, 0, NULL}};
+static const struct key finish_keys[] = {
+    {"require_merged", K_BOOL, AT(finish_require_merged), 0, 0, NULL},
+    {NULL, K_NONE, 0, 0, 0, NULL}};
+static const struct key transition_keys[] = {{"from", K_NONE, 0, 0, 0, NULL},
+					     {"to", K_NONE, 0, 0, 0, NULL},
+					     {NULL, K_NONE, 0, 0, 0, NULL}};
+/* In this order: top_key tells roles from transitions by the index. */
+static const struct key top_keys[] = {
+    {"tickets", K_NONE, 0, 0, 0, tickets_keys},
+    {"worktrees", K_NONE, 0, 0, 0, worktrees_keys},
+    {"routing", K_NONE, 0, 0, 0, routing_keys},
+    {"roles", K_NONE, 0, 0, 0, NULL},
+    {"transitions", K_NONE, 0, 0, 0, NULL},
+    {"hooks", K_NONE, 0, 0, 0, hooks_keys},
+    {"finish", K_NONE, 0, 0, 0, finish_keys},
+    {NULL, K_NONE, 0, 0, 0, NULL}};
+enum { TOP_ROLES = 3 };
+#undef AT
 
 /*
  * The rule path s breaks, or NULL: relative, plain components, no '.',
@@ -541,20 +590,13 @@ static int get_path(struct ctx *c, const char *dotted, const struct node *v,
 	return 0;
 }
 
-/* a equals b or lies inside it, component by component. */
-static bool path_under(const char *a, const char *b)
-{
-	size_t n = strlen(b);
-	return strncmp(a, b, n) == 0 && (a[n] == '\0' || a[n] == '/');
-}
-
 /* After the whole file: worktrees.dir and tickets.root must not overlap. */
 static int check_overlap(struct ctx *c)
 {
 	const yoi_config *cfg = c->cfg;
 	const char *wt = cfg->worktrees_dir, *root = cfg->tickets_root;
 	if (strncmp(wt, "../", 3) == 0 ||
-	    !(path_under(wt, root) || path_under(root, wt)))
+	    !(yoi_path_within(wt, root) || yoi_path_within(root, wt)))
 		return 0;
 	return fail(c,
 		    cfg->worktrees_dir_line ? cfg->worktrees_dir_line
@@ -566,13 +608,8 @@ static int check_overlap(struct ctx *c)
 		    SHOW, wt, SHOW, root);
 }
 
-static int tickets_key(struct ctx *c, int key, const char *dotted,
-		       const struct node *v, void *arg)
+static int get_language(struct ctx *c, const char *dotted, const struct node *v)
 {
-	(void)arg;
-	if (key == 0)
-		return get_path(c, dotted, v, false, &c->cfg->tickets_root,
-				&c->cfg->tickets_root_line);
 	char *lang = NULL;
 	int rc = get_string(c, dotted, v, true, &lang);
 	if (rc < 0)
@@ -591,63 +628,64 @@ static int tickets_key(struct ctx *c, int key, const char *dotted,
 	return rc;
 }
 
-/* worktrees.store: main (one store per clone) or branch. */
-static int worktrees_store(struct ctx *c, const char *dotted,
-			   const struct node *v)
-{
-	char *w = NULL;
-	int rc = get_string(c, dotted, v, false, &w);
-	if (rc < 0)
-		return rc;
-	if (strcmp(w, "main") == 0 || strcmp(w, "branch") == 0)
-		c->cfg->worktrees_store_branch = strcmp(w, "branch") == 0;
-	else
-		rc = fail(c, v->line, "'%s' must be main or branch, got '%.*s'",
-			  dotted, SHOW, w);
-	free(w);
-	return rc;
-}
-
-static int worktrees_key(struct ctx *c, int key, const char *dotted,
-			 const struct node *v, void *arg)
-{
-	(void)arg;
-	if (key == 0)
-		return get_path(c, dotted, v, true, &c->cfg->worktrees_dir,
-				&c->cfg->worktrees_dir_line);
-	if (key == 2)
-		return worktrees_store(c, dotted, v);
-	/* An empty prefix is legitimate: branches named by the ID alone. */
-	return get_string(c, dotted, v, true, &c->cfg->branch_prefix);
-}
-
-static int routing_key(struct ctx *c, int key, const char *dotted,
+/* A key of a section (arg: its keys), read by its kind into the config. */
+static int section_key(struct ctx *c, int key, const char *dotted,
 		       const struct node *v, void *arg)
 {
-	(void)arg;
-	(void)key;
-	return get_int(c, dotted, v, 0, &c->cfg->max_inprogress);
+	const struct key *k = (const struct key *)arg + key;
+	char *cfg = (char *)c->cfg;
+	char **str = (char **)(cfg + k->off);
+	switch (k->kind) {
+	case K_PATH:
+	case K_SIBLING_PATH:
+		return get_path(c, dotted, v, k->kind == K_SIBLING_PATH, str,
+				(int *)(cfg + k->aux));
+	case K_FLAGGED:
+		*(bool *)(cfg + k->aux) = true;
+		return get_string(c, dotted, v, false, str);
+	case K_TEXT:
+		return get_string(c, dotted, v, true, str);
+	case K_INT:
+		return get_int(c, dotted, v, k->min, (long *)(cfg + k->off));
+	case K_BOOL:
+		return get_bool(c, dotted, v, (bool *)(cfg + k->off));
+	case K_WT_STORE:
+		return get_wt_store(c, dotted, v, (bool *)(cfg + k->off));
+	default: /* K_LANGUAGE */
+		return get_language(c, dotted, v);
+	}
 }
 
-static int hooks_key(struct ctx *c, int key, const char *dotted,
-		     const struct node *v, void *arg)
+/* A section: a mapping, or null (all keys commented out) for none. */
+static int section(struct ctx *c, const char *dotted, const struct node *v,
+		   const struct key *keys)
 {
-	(void)arg;
-	if (key == 0) {
-		c->cfg->hook_ticket_event_set = true;
-		return get_string(c, dotted, v, false,
-				  &c->cfg->hook_ticket_event);
+	if (is_null(c, v))
+		return 0;
+	if (v->type != N_MAP) {
+		char names[256];
+		key_names(keys, names, sizeof(names));
+		return fail(c, v->line,
+			    "'%s' must be a mapping with the keys %s, got %s",
+			    dotted, names, kind(c, v));
 	}
-	return get_int(c, dotted, v, 1, &c->cfg->hook_timeout_ms);
+	return walk_map(c, v, dotted, keys, section_key, (void *)keys);
+}
+
+/* v must be a list: what says of what ("'roles' must be a list of ..."). */
+static int need_list(struct ctx *c, const struct node *v, const char *what)
+{
+	if (v->type == N_SEQ)
+		return 0;
+	return fail(c, v->line, "%s, got %s", what, kind(c, v));
 }
 
 static int parse_roles(struct ctx *c, const struct node *v)
 {
-	if (v->type != N_SEQ)
-		return fail(c, v->line,
-			    "'roles' must be a list of role names such as "
-			    "[intake, coder], got %s",
-			    kind(c, v));
+	if (need_list(c, v,
+		      "'roles' must be a list of role names such as [intake, "
+		      "coder]") < 0)
+		return YOI_ECORRUPT;
 	yoi_strv roles = {NULL, 0, 0};
 	size_t i = 0;
 	for (size_t k = v->first; k != NONE; k = node_at(c, k)->next, i++) {
@@ -687,11 +725,10 @@ static int transition_key(struct ctx *c, int key, const char *dotted,
 
 static int parse_transitions(struct ctx *c, const struct node *v)
 {
-	if (v->type != N_SEQ)
-		return fail(c, v->line,
-			    "'transitions' must be a list of {from: STATE, to: "
-			    "STATE} mappings, got %s",
-			    kind(c, v));
+	if (need_list(c, v,
+		      "'transitions' must be a list of {from: STATE, to: "
+		      "STATE} mappings") < 0)
+		return YOI_ECORRUPT;
 	if (v->nkids == 0)
 		return fail(c, v->line,
 			    "'transitions' is an empty list; list the allowed "
@@ -759,39 +796,15 @@ static int parse_transitions(struct ctx *c, const struct node *v)
 	return rc;
 }
 
-static int finish_key(struct ctx *c, int key, const char *dotted,
-		      const struct node *v, void *arg)
-{
-	(void)arg;
-	(void)key;
-	return get_bool(c, dotted, v, &c->cfg->finish_require_merged);
-}
-
 static int top_key(struct ctx *c, int key, const char *dotted,
 		   const struct node *v, void *arg)
 {
 	(void)arg;
-	switch (key) {
-	case TOP_TICKETS:
-		return section(c, dotted, v, tickets_keys, "root, language",
-			       tickets_key);
-	case TOP_WORKTREES:
-		return section(c, dotted, v, worktrees_keys,
-			       "dir, branch_prefix, store", worktrees_key);
-	case TOP_ROUTING:
-		return section(c, dotted, v, routing_keys, "max_inprogress",
-			       routing_key);
-	case TOP_HOOKS:
-		return section(c, dotted, v, hooks_keys,
-			       "ticket_event, timeout_ms", hooks_key);
-	case TOP_FINISH:
-		return section(c, dotted, v, finish_keys, "require_merged",
-			       finish_key);
-	case TOP_ROLES:
+	if (top_keys[key].sub)
+		return section(c, dotted, v, top_keys[key].sub);
+	if (key == TOP_ROLES)
 		return parse_roles(c, v);
-	default:
-		return parse_transitions(c, v);
-	}
+	return parse_transitions(c, v);
 }
 
 /* Per line, so the message can say where: '\n' never splits a sequence. */

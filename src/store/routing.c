@@ -7,11 +7,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "store/store_int.h"
 #include "yoi/file.h"
 #include "yoi/listcache.h"
 #include "yoi/par.h"
 #include "yoi/revcache.h"
-#include "store/store_int.h"
 
 typedef struct load_job {
 	const yoi_store *st;
@@ -119,18 +119,8 @@ static int rows_fill(yoi_routing *r, const yoi_store *st, const yoi_strv *ids,
 
 size_t yoi_routing_find(const yoi_routing *r, const char *id)
 {
-	size_t lo = 0, hi = r->n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(r->t[mid].id, id);
-		if (c == 0)
-			return mid;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return YOI_GRAPH_NONE;
+	return yoi_bsearch_str(r->t, r->n, sizeof(*r->t),
+			       offsetof(yoi_routing_ticket, id), id);
 }
 
 typedef struct edges {
@@ -144,14 +134,8 @@ static int edge_add(edges *e, size_t from, const char *to_id,
 	size_t to = yoi_routing_find(r, to_id);
 	if (to == YOI_GRAPH_NONE || kind == YOI_GRAPH_KIND_INVALID)
 		return 0; /* dangling or not a routing kind */
-	if (e->n == e->cap) {
-		size_t cap = e->cap ? e->cap * 2 : 64;
-		yoi_graph_edge *v = realloc(e->v, cap * sizeof(*v));
-		if (!v)
-			return YOI_ENOMEM;
-		e->v = v;
-		e->cap = cap;
-	}
+	if (YOI_GROW(e->v, e->n, e->cap, 64) < 0)
+		return YOI_ENOMEM;
 	e->v[e->n++] = (yoi_graph_edge){from, to, kind};
 	return 0;
 }

@@ -16,8 +16,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "yoi/file.h"
 #include "git/gitops.h"
+#include "yoi/file.h"
 
 static char *absolute(const char *cwd, const char *p)
 {
@@ -46,15 +46,6 @@ static char *discover_top(yoi_store *st, const char *cwd)
 }
 
 /* ---- where the paths resolve (issue 11) ---- */
-
-/* p equals dir or lies inside it, component by component. */
-static bool path_within(const char *p, const char *dir)
-{
-	size_t n = strlen(dir);
-	if (n == 1 && dir[0] == '/')
-		return true;
-	return strncmp(p, dir, n) == 0 && (p[n] == '\0' || p[n] == '/');
-}
 
 /*
  * Absolute path with its symbolic links resolved: the realpath of its
@@ -174,8 +165,8 @@ static const char *judge(const bounds *b, const char *path, bool allow_top,
 		return buf;
 	}
 	const char *r = *res;
-	if ((b->gitdir && path_within(r, b->gitdir)) ||
-	    (b->common && path_within(r, b->common))) {
+	if ((b->gitdir && yoi_path_within(r, b->gitdir)) ||
+	    (b->common && yoi_path_within(r, b->common))) {
 		snprintf(buf, bufsz,
 			 "resolves to %s, inside git's own directory; choose "
 			 "a folder of the work tree",
@@ -187,7 +178,7 @@ static const char *judge(const bounds *b, const char *path, bool allow_top,
 			   ? "lies inside a .git directory; choose another "
 			     "folder"
 			   : NULL;
-	if (!path_within(r, b->top)) {
+	if (!yoi_path_within(r, b->top)) {
 		snprintf(buf, bufsz,
 			 "resolves to %s, not inside the work tree %s "
 			 "(outside the repository); choose a folder inside it "
@@ -269,8 +260,8 @@ static int check_paths(yoi_store *st, const char *cfg_path, yoi_error *err)
 	if (!why && !wt_res)
 		rc = YOI_ENOMEM;
 	else if (!why && b.top && strcmp(b.top, mb.top) == 0 &&
-		 (path_within(wt_res, root_res) ||
-		  path_within(root_res, wt_res)))
+		 (yoi_path_within(wt_res, root_res) ||
+		  yoi_path_within(root_res, wt_res)))
 		why = "overlaps the tickets root once links are resolved; "
 		      "choose another folder";
 	if (why)

@@ -13,12 +13,12 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include "store/store_int.h"
 #include "yoi/file.h"
 #include "yoi/history.h"
 #include "yoi/id.h"
 #include "yoi/relations.h"
 #include "yoi/routing.h"
-#include "store/store_int.h"
 
 #ifdef YOI_FAULT_INJECTION
 /* Test builds only: die at a named point, as a crash or kill would. */
@@ -403,12 +403,12 @@ static int preflight(const yoi_ticket *t, size_t need, yoi_error *err)
 	unsigned long long bs = vfs.f_frsize ? vfs.f_frsize : 4096;
 	unsigned long long want = (need + 2 * bs - 1) / bs * bs + bs;
 	if (room < want)
-		return yoi_error_set(
+		return yoi_error_at(
 		    err, YOI_EIO, t->dir, 0,
-		    "%s: no room on the file system (%llu bytes free, the "
+		    "no room on the file system (%llu bytes free, the "
 		    "change needs about %llu); nothing was written: free "
 		    "some space and run the command again",
-		    t->dir, room, want);
+		    room, want);
 	return 0;
 }
 
@@ -418,21 +418,22 @@ static int check_limits(const yoi_ticket *t, size_t add, size_t item_len,
 {
 	size_t have = t->thread_torn ? t->thread_keep : t->thread_size;
 	if (add > YOI_FILE_MAX || have > YOI_FILE_MAX - add)
-		return yoi_error_set(
+		return yoi_error_at(
 		    err, YOI_EREFUSED, t->thread_path, 0,
-		    "%s: this event would make thread.md %zu bytes, over the "
+		    "this event would make thread.md %zu bytes, over the "
 		    "%u-byte (16 MiB) limit that every command reads it "
 		    "with; nothing was written: put the large text in a file "
 		    "under the ticket's artifacts/ and reference it in a "
 		    "short event",
-		    t->thread_path, have + add, YOI_FILE_MAX);
+		    have + add, YOI_FILE_MAX);
 	if (item_len > YOI_FILE_MAX)
-		return yoi_error_set(
-		    err, YOI_EREFUSED, t->item_path, 0,
-		    "%s: item.md would be %zu bytes, over the %u-byte (16 "
-		    "MiB) limit; nothing was written: put the large text in "
-		    "a file under the ticket's artifacts/ and reference it",
-		    t->item_path, item_len, YOI_FILE_MAX);
+		return yoi_error_at(err, YOI_EREFUSED, t->item_path, 0,
+				    "item.md would be %zu bytes, over the "
+				    "%u-byte (16 MiB) limit; nothing was "
+				    "written: put the large text in a file "
+				    "under the ticket's artifacts/ and "
+				    "reference it",
+				    item_len, YOI_FILE_MAX);
 	return 0;
 }
 
@@ -682,6 +683,18 @@ static int check_text(const char *what, const char *s, bool one_line,
 				     "%s is longer than %d bytes", what,
 				     YOI_THREAD_VALUE_MAX);
 	return 0;
+}
+
+/*
+ * yoi_ticket_begin for a change that carries an optional one-line text
+ * (the flag what): the text is checked first, before the lock.
+ */
+static int begin_checked(yoi_store *st, const yoi_opctx *ctx, const char *id,
+			 yoi_ticket **t, const char *what, const char *text,
+			 yoi_error *err)
+{
+	int rc = text ? check_text(what, text, true, err) : 0;
+	return rc < 0 ? rc : yoi_ticket_begin(st, ctx, id, t, err);
 }
 
 /* relations.json of a new ticket id with its depends_on edges. */
@@ -1125,10 +1138,8 @@ static int transition(yoi_store *st, const yoi_opctx *ctx, const char *id,
 				     "unknown state '%s'; states: planning, "
 				     "ready, queued, inprogress, done, closed",
 				     req->target);
-	if (req->reason && check_text("--reason", req->reason, true, err) < 0)
-		return err ? err->code : YOI_EUSAGE;
 	yoi_ticket *t;
-	int rc = yoi_ticket_begin(st, ctx, id, &t, err);
+	int rc = begin_checked(st, ctx, id, &t, "--reason", req->reason, err);
 	if (rc < 0)
 		return rc;
 	yoi_buf events = YOI_BUF_INIT;
@@ -1249,10 +1260,8 @@ int yoi_ticket_reopen(yoi_store *st, const yoi_opctx *ctx, const char *id,
 int yoi_ticket_edit(yoi_store *st, const yoi_opctx *ctx, const char *id,
 		    const yoi_edit_opts *o, yoi_error *err)
 {
-	if (o->title && check_text("--title", o->title, true, err) < 0)
-		return err ? err->code : YOI_EUSAGE;
 	yoi_ticket *t;
-	int rc = yoi_ticket_begin(st, ctx, id, &t, err);
+	int rc = begin_checked(st, ctx, id, &t, "--title", o->title, err);
 	if (rc < 0)
 		return rc;
 	yoi_buf before = YOI_BUF_INIT, after = YOI_BUF_INIT,

@@ -1,15 +1,16 @@
 /* change.c - one ticket's change between two versions, over buffers. */
 #include "yoi/change.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/store_int.h"
 #include "yoi/doctor.h"
 #include "yoi/history.h"
 #include "yoi/item.h"
 #include "yoi/thread.h"
 #include "yoi/ticket.h"
-#include "store/store_int.h"
 
 #define ERR YOI_DIAG_ERROR
 
@@ -89,20 +90,22 @@ static void check_new_transitions(const yoi_ticket_files *old,
 		if (f == YOI_ST_INVALID || t == YOI_ST_INVALID)
 			continue; /* doctor: thread-incomplete-transition */
 		bool forced = is(yoi_event_attr(e, "forced"), "true");
+		char why[256] = "";
 		if (state != YOI_ST_INVALID && f != state)
-			yoi_diag_add(d, ERR, "change-illegal-transition",
-				     nw->thread_path, e->line,
-				     "this transition starts from %s, but "
-				     "the thread was in %s; record "
-				     "transitions with 'yoi-tickets state'",
-				     yoi_state_name(f), yoi_state_name(state));
+			snprintf(why, sizeof(why),
+				 "this transition starts from %s, but the "
+				 "thread was in %s; record transitions with "
+				 "'yoi-tickets state'",
+				 yoi_state_name(f), yoi_state_name(state));
 		else if (!forced && !yoi_state_find(tab, f, t))
+			snprintf(why, sizeof(why),
+				 "%s -> %s is not in the transition table; "
+				 "use 'yoi-tickets state' (or --force "
+				 "--reason, recorded)",
+				 yoi_state_name(f), yoi_state_name(t));
+		if (why[0])
 			yoi_diag_add(d, ERR, "change-illegal-transition",
-				     nw->thread_path, e->line,
-				     "%s -> %s is not in the transition "
-				     "table; use 'yoi-tickets state' (or "
-				     "--force --reason, recorded)",
-				     yoi_state_name(f), yoi_state_name(t));
+				     nw->thread_path, e->line, "%s", why);
 		state = t;
 	}
 }

@@ -32,13 +32,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "store/store_int.h"
 #include "yoi/diag.h"
 #include "yoi/history.h"
 #include "yoi/id.h"
 #include "yoi/item.h"
 #include "yoi/relations.h"
 #include "yoi/thread.h"
-#include "store/store_int.h"
 
 #define UTF8_BOM     "\xEF\xBB\xBF"
 #define UTF8_BOM_LEN 3
@@ -72,17 +72,6 @@ static yoi_merge_side side_norm(yoi_merge_side s)
 		s.len = 0;
 	}
 	return s;
-}
-
-/* 1-based line of byte offset off. */
-static int line_at(const char *s, size_t off)
-{
-	long n = 1;
-	for (const char *p = s, *end = s + off;
-	     n < INT32_MAX && (p = memchr(p, '\n', (size_t)(end - p))) != NULL;
-	     p++)
-		n++;
-	return (int)n;
 }
 
 /* True when the first line break of s is "\r\n". */
@@ -259,7 +248,7 @@ static int tail_split(tail *t, yoi_merge_side o, yoi_merge_side x,
 	while (common < lim && x.ptr[common] == o.ptr[common])
 		common++;
 	if (common < o.len) {
-		int line = line_at(o.ptr, common);
+		int line = yoi_line_at(o.ptr, common);
 		if (common == x.len)
 			return conflict(why,
 					"%s truncates the base at line %d; %s "
@@ -287,11 +276,31 @@ static int tail_split(tail *t, yoi_merge_side o, yoi_merge_side x,
 			return conflict(why,
 					"%s continues the base's last line %d "
 					"instead of appending after it",
-					name, line_at(o.ptr, o.len));
+					name, yoi_line_at(o.ptr, o.len));
 	}
 	t->pre_len = pos - o.len;
 	t->start = pos;
 	return 0;
+}
+
+/*
+ * Both sides' tails over the base o (tail_split), each cut into units by
+ * units(); whatever the result, both are freed with tail_free.
+ */
+static int tails_split(tail *ta, tail *tb, yoi_merge_side o, yoi_merge_side a,
+		       yoi_merge_side b, const char *what,
+		       int (*units)(tail *, yoi_buf *), yoi_buf *why)
+{
+	int rc = tail_split(ta, o, a, "ours", what, why);
+	if (rc == 0)
+		rc = tail_split(tb, o, b, "theirs", what, why);
+	else
+		memset(tb, 0, sizeof(*tb));
+	if (rc == 0)
+		rc = units(ta, why);
+	if (rc == 0)
+		rc = units(tb, why);
+	return rc;
 }
 
 /* The bytes both sides put right after the base; must agree. */
@@ -404,7 +413,7 @@ static int thread_units(tail *t, yoi_buf *why)
 {
 	const char *s = t->ptr + t->start;
 	size_t len = t->len - t->start;
-	int line0 = line_at(t->ptr, t->start) - 1;
+	int line0 = yoi_line_at(t->ptr, t->start) - 1;
 	yoi_thread *th = NULL;
 	yoi_diag d = YOI_DIAG_INIT;
 	int rc = yoi_thread_parse(&th, s, len, "thread.md", &d);
@@ -467,7 +476,7 @@ static int thread_units(tail *t, yoi_buf *why)
  * side closed the ticket, the other later moved it on - the merge is a
  * conflict naming both events.
  */
-static int chain_conflicts(const yoi_buf *m, size_t base_len, yoi_buf *why)
+static int chain_conflicts(yoi_buf *m, size_t base_len, yoi_buf *why)
 {
 	yoi_thread *th = NULL;
 	yoi_diag d = YOI_DIAG_INIT;
@@ -499,26 +508,30 @@ static int chain_conflicts(const yoi_buf *m, size_t base_len, yoi_buf *why)
 	return rc;
 }
 
-static int merge_thread_(yoi_buf *out, yoi_merge_side o, yoi_merge_side a,
-			 yoi_merge_side b, yoi_buf *why)
+/*
+ * An append-only file (what): both sides' appended units (cut by units)
+ * merged after the base, then checked or rewritten by after(merged,
+ * base length, why) before they go to out.
+ */
+static int merge_appended(yoi_buf *out, yoi_merge_side o, yoi_merge_side a,
+			  yoi_merge_side b, const char *what,
+			  int (*units)(tail *, yoi_buf *),
+			  int (*after)(yoi_buf *, size_t, yoi_buf *),
+			  yoi_buf *why)
 {
 	int done = settle(out, &o, &a, &b);
 	if (done)
 		return done < 0 ? done : 0;
 	tail ta, tb;
-	int rc = tail_split(&ta, o, a, "ours", "thread.md", why);
+	int rc = tails_split(&ta, &tb, o, a, b, what, units, why);
+	yoi_buf m = YOI_BUF_INIT;
 	if (rc == 0)
-		rc = tail_split(&tb, o, b, "theirs", "thread.md", why);
-	else
-		memset(&tb, 0, sizeof(tb));
+		rc = tails_merge(&m, o, &ta, &tb, why);
 	if (rc == 0)
-		rc = thread_units(&ta, why);
-	if (rc == 0)
-		rc = thread_units(&tb, why);
-	if (rc == 0)
-		rc = tails_merge(out, o, &ta, &tb, why);
-	if (rc == 0)
-		rc = chain_conflicts(out, o.len, why);
+		rc = after(&m, o.len, why);
+	if (rc == 0 && m.len && yoi_buf_put(out, m.ptr, m.len) < 0)
+		rc = YOI_ENOMEM;
+	yoi_buf_free(&m);
 	tail_free(&ta);
 	tail_free(&tb);
 	return rc;
@@ -570,7 +583,7 @@ static int plan_line(const tail *t, unit *u, int line, yoi_buf *why)
 
 static int plan_units(tail *t, yoi_buf *why)
 {
-	int line = line_at(t->ptr, t->start);
+	int line = yoi_line_at(t->ptr, t->start);
 	size_t unit_start = t->start, pos = t->start;
 	int rc = 0;
 	while (rc == 0 && pos < t->len) {
@@ -625,10 +638,13 @@ static bool id_taken(const yoi_strv *sorted, const yoi_strv *fresh,
 /*
  * Two branches can give two records the same id (same ticket, same
  * second, same n). The later line gets the next free n, so the merged
- * file's ids stay unique; nothing else of the record changes.
+ * file's ids stay unique; nothing else of the record changes. (The
+ * shape of merge_appended's after: base_len and why are not needed.)
  */
-static int renumber_ids(yoi_buf *m)
+static int renumber_ids(yoi_buf *m, size_t base_len, yoi_buf *why)
 {
+	(void)base_len;
+	(void)why;
 	yoi_strv ids = {0}, fresh = {0};
 	yoi_buf out = YOI_BUF_INIT;
 	int rc = 0;
@@ -703,36 +719,6 @@ static int renumber_ids(yoi_buf *m)
 	yoi_strv_free(&sorted);
 	yoi_strv_free(&fresh);
 	yoi_strv_free(&ids);
-	return rc;
-}
-
-static int merge_plan_(yoi_buf *out, yoi_merge_side o, yoi_merge_side a,
-		       yoi_merge_side b, yoi_buf *why)
-{
-	int done = settle(out, &o, &a, &b);
-	if (done)
-		return done < 0 ? done : 0;
-	const char *what = "orchestration-plan.jsonl";
-	tail ta, tb;
-	int rc = tail_split(&ta, o, a, "ours", what, why);
-	if (rc == 0)
-		rc = tail_split(&tb, o, b, "theirs", what, why);
-	else
-		memset(&tb, 0, sizeof(tb));
-	if (rc == 0)
-		rc = plan_units(&ta, why);
-	if (rc == 0)
-		rc = plan_units(&tb, why);
-	yoi_buf m = YOI_BUF_INIT;
-	if (rc == 0)
-		rc = tails_merge(&m, o, &ta, &tb, why);
-	if (rc == 0)
-		rc = renumber_ids(&m);
-	if (rc == 0 && m.len && yoi_buf_put(out, m.ptr, m.len) < 0)
-		rc = YOI_ENOMEM;
-	yoi_buf_free(&m);
-	tail_free(&ta);
-	tail_free(&tb);
 	return rc;
 }
 
@@ -1249,13 +1235,17 @@ int yoi_merge_text(yoi_buf *out, yoi_merge_side o, yoi_merge_side a,
 int yoi_merge_thread(yoi_buf *out, yoi_merge_side o, yoi_merge_side a,
 		     yoi_merge_side b, bool *conflict, yoi_buf *why)
 {
-	return outcome(merge_thread_(out, o, a, b, why), conflict);
+	return outcome(merge_appended(out, o, a, b, "thread.md", thread_units,
+				      chain_conflicts, why),
+		       conflict);
 }
 
 int yoi_merge_plan(yoi_buf *out, yoi_merge_side o, yoi_merge_side a,
 		   yoi_merge_side b, bool *conflict, yoi_buf *why)
 {
-	return outcome(merge_plan_(out, o, a, b, why), conflict);
+	return outcome(merge_appended(out, o, a, b, "orchestration-plan.jsonl",
+				      plan_units, renumber_ids, why),
+		       conflict);
 }
 
 int yoi_merge_relations(yoi_buf *out, yoi_merge_side o, yoi_merge_side a,

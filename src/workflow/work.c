@@ -251,15 +251,6 @@ static char *resolve_path(const char *p)
 	return res;
 }
 
-/* Whether p is dir or inside it (both normalised, absolute). */
-static bool path_under(const char *p, const char *dir)
-{
-	size_t n = strlen(dir);
-	if (n == 1 && dir[0] == '/')
-		return true;
-	return strncmp(p, dir, n) == 0 && (p[n] == '\0' || p[n] == '/');
-}
-
 /* Whether a component of the '/'-separated path p is ".git". */
 static bool has_git_component(const char *p)
 {
@@ -315,9 +306,9 @@ static int place_allowed(const yoi_store *st, const char *top, const char *path,
 	if (!pt || !pd)
 		goto out;
 	ok = 0;
-	if (path_under(p, g))
+	if (yoi_path_within(p, g))
 		goto out;
-	if (path_under(p, t)) {
+	if (yoi_path_within(p, t)) {
 		/* Strictly inside, and never in a ".git" of the top. */
 		const char *rest = p + strlen(t);
 		ok = rest[0] == '/' && !has_git_component(rest);
@@ -361,7 +352,7 @@ static int worktrees_rel(const yoi_store *st, const char *top, char **out,
 	if (dir[0] != '/') {
 		*out = n;
 		n = NULL;
-	} else if (path_under(n, t)) {
+	} else if (yoi_path_within(n, t)) {
 		const char *rest = n + strlen(t);
 		*out = yoi_strdup(rest[0] == '/' ? rest + 1 : rest);
 	} else if (strncmp(n, pt, plen) == 0 && n[plen] == '/' && n[plen + 1]) {

@@ -1,4 +1,6 @@
 #include <criterion/criterion.h>
+#include <stdarg.h>
+#include <stddef.h>
 #include <string.h>
 
 #include "yoi/common.h"
@@ -191,4 +193,86 @@ Test(common, strv_find_sorted)
 	cr_assert_eq(yoi_strv_find_sorted(&sv, "grape"), -1);
 	cr_assert_eq(yoi_strv_find_sorted(&sv, "zzz"), -1);
 	yoi_strv_free(&sv);
+}
+
+static int vset_twice(yoi_error *err, int line, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int rc = yoi_error_vset(err, YOI_ECORRUPT, "a/item.md", line, fmt, ap);
+	va_end(ap);
+	return rc;
+}
+
+Test(common, error_vset_fills_like_error_set)
+{
+	yoi_error e = {0}, want = {0};
+	cr_assert_eq(vset_twice(&e, 3, "bad %s at %d", "key", 7), YOI_ECORRUPT);
+	yoi_error_set(&want, YOI_ECORRUPT, "a/item.md", 3, "bad %s at %d",
+		      "key", 7);
+	cr_assert_eq(memcmp(&e, &want, sizeof(e)), 0);
+	cr_assert_str_eq(e.msg, "bad key at 7");
+	cr_assert_eq(vset_twice(NULL, 1, "x"), YOI_ECORRUPT);
+}
+
+Test(common, error_at_names_the_file_when_there_is_no_line)
+{
+	yoi_error e = {0};
+	char t[YOI_ERRTEXT_MAX];
+	cr_assert_eq(yoi_error_at(&e, YOI_EREFUSED, "t/thread.md", 0,
+				  "too big (%d bytes)", 9),
+		     YOI_EREFUSED);
+	cr_assert_eq(e.line, 0);
+	cr_assert_str_eq(e.path, "t/thread.md");
+	cr_assert_str_eq(e.msg, "t/thread.md: too big (9 bytes)");
+	cr_assert_str_eq(yoi_error_text(&e, t, sizeof(t)),
+			 "t/thread.md: too big (9 bytes)");
+	cr_assert_eq(yoi_error_at(&e, YOI_ECORRUPT, "t/thread.md", 4, "bad"),
+		     YOI_ECORRUPT);
+	cr_assert_eq(e.line, 4);
+	cr_assert_str_eq(e.msg, "bad");
+	cr_assert_str_eq(yoi_error_text(&e, t, sizeof(t)),
+			 "t/thread.md:4: bad");
+	cr_assert_eq(yoi_error_at(NULL, YOI_EIO, "p", 0, "x"), YOI_EIO);
+}
+
+struct keyed {
+	int n;
+	char id[8];
+};
+
+Test(common, bsearch_str_finds_by_member)
+{
+	struct keyed v[] = {{1, "AA"}, {2, "BB"}, {3, "CC"}, {4, "DD"}};
+	size_t off = offsetof(struct keyed, id);
+	cr_assert_eq(yoi_bsearch_str(v, 4, sizeof(*v), off, "AA"), 0);
+	cr_assert_eq(yoi_bsearch_str(v, 4, sizeof(*v), off, "CC"), 2);
+	cr_assert_eq(yoi_bsearch_str(v, 4, sizeof(*v), off, "DD"), 3);
+	cr_assert_eq(yoi_bsearch_str(v, 4, sizeof(*v), off, "BC"), (size_t)-1);
+	cr_assert_eq(yoi_bsearch_str(v, 4, sizeof(*v), off, "ZZ"), (size_t)-1);
+	cr_assert_eq(yoi_bsearch_str(v, 0, sizeof(*v), off, "AA"), (size_t)-1);
+	cr_assert_eq(yoi_bsearch_str(NULL, 0, sizeof(*v), off, "AA"),
+		     (size_t)-1);
+}
+
+Test(common, str_index_finds_the_position_or_n)
+{
+	static const char *const names[] = {"before", "after", "blocks"};
+	cr_assert_eq(yoi_str_index(names, 3, "before"), 0);
+	cr_assert_eq(yoi_str_index(names, 3, "blocks"), 2);
+	cr_assert_eq(yoi_str_index(names, 3, "block"), 3);
+	cr_assert_eq(yoi_str_index(names, 3, NULL), 3);
+	cr_assert_eq(yoi_str_index(names, 0, "before"), 0);
+}
+
+Test(common, line_at_counts_the_breaks_before_an_offset)
+{
+	const char *s = "a\nbb\n\nc";
+	cr_assert_eq(yoi_line_at(s, 0), 1);
+	cr_assert_eq(yoi_line_at(s, 1), 1);
+	cr_assert_eq(yoi_line_at(s, 2), 2);
+	cr_assert_eq(yoi_line_at(s, 5), 3);
+	cr_assert_eq(yoi_line_at(s, 6), 4);
+	cr_assert_eq(yoi_line_at(s, strlen(s)), 4);
+	cr_assert_eq(yoi_line_at(NULL, 0), 1);
 }

@@ -1054,3 +1054,27 @@ Test(config, finish_require_merged_is_a_boolean)
 	    "value (null)");
 	bad("finish:\n  merged: true\n", 2, "finish.merged");
 }
+
+/* The section tables name their keys in these messages (issue 14). */
+Test(config, section_messages_name_every_key)
+{
+	bad("worktrees: x\n", 1,
+	    "'worktrees' must be a mapping with the keys dir, branch_prefix, store, "
+	    "got a scalar");
+	bad("routing: [1]\n", 1,
+	    "'routing' must be a mapping with the keys max_inprogress, got a "
+	    "list");
+	bad("hooks: x\n", 1,
+	    "'hooks' must be a mapping with the keys ticket_event, "
+	    "timeout_ms, got a scalar");
+	bad("roles: x\n", 1,
+	    "'roles' must be a list of role names such as [intake, coder], "
+	    "got a scalar");
+	bad("transitions: {from: a}\n", 1,
+	    "'transitions' must be a list of {from: STATE, to: STATE} "
+	    "mappings, got a mapping");
+	bad("routing:\n  max_inprogress: -1\n", 2,
+	    "'routing.max_inprogress' must be a non-negative integer");
+	bad("hooks:\n  timeout_ms: 0\n", 2,
+	    "'hooks.timeout_ms' must be a positive integer");
+}

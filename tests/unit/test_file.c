@@ -290,3 +290,14 @@ Test(file, temp_files_go_to_tmpdir_and_sweep_spares_live_ones)
 	cr_assert_eq(yoi_file_tmp_sweep(NULL), 0);
 	rmtree(d);
 }
+
+Test(file, path_within_goes_by_whole_components)
+{
+	cr_assert(yoi_path_within("/a/b", "/a/b"));
+	cr_assert(yoi_path_within("/a/b/c", "/a/b"));
+	cr_assert_not(yoi_path_within("/a/bc", "/a/b"));
+	cr_assert_not(yoi_path_within("/a", "/a/b"));
+	cr_assert(yoi_path_within("/anything", "/"));
+	cr_assert(yoi_path_within(".yoi/tickets", ".yoi"));
+	cr_assert_not(yoi_path_within(".yoi2", ".yoi"));
+}
