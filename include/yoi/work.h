@@ -69,6 +69,14 @@ typedef struct yoi_work_info {
 	bool forced; /* start: --force overrode the guard */
 } yoi_work_info;
 
+/*
+ * The tickets root that commands run inside the linked worktree at
+ * worktree_path use: the main store's (one store per clone), or with
+ * worktrees.store: branch that worktree's own copy of it. Caller frees;
+ * NULL on ENOMEM.
+ */
+char *yoi_work_store_for(const yoi_store *st, const char *worktree_path);
+
 void yoi_work_info_free(yoi_work_info *w);
 
 /*

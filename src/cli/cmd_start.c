@@ -30,6 +30,7 @@ int yoi_cmd_start(int argc, char **argv, yoi_ctx *ctx)
 		return rc;
 	json_t *notify =
 	    yoi_cli_notify(ctx, id, YOI_NOTICE_STATE_CHANGED, "queued");
+	char *store = yoi_work_store_for(ctx->store, w.worktree_path);
 	if (ctx->json)
 		rc = yoi_cli_json(
 		    ctx,
@@ -38,14 +39,15 @@ int yoi_cmd_start(int argc, char **argv, yoi_ctx *ctx)
 			      "id", id, "from", "queued", "to", "inprogress",
 			      "branch", w.branch, "worktree", w.worktree,
 			      "worktree_path", w.worktree_path, "base", w.base,
-			      "plan_id", w.plan_id, "store",
-			      yoi_store_root(ctx->store), "notify", notify));
+			      "plan_id", w.plan_id, "store", store ? store : "",
+			      "notify", notify));
 	else if (!ctx->quiet)
 		printf("%s queued -> inprogress%s\nbranch:   %s (from %s)\n"
 		       "worktree: %s\nstore:    %s (commands in the worktree "
 		       "use it)\n",
 		       id, w.forced ? " (forced)" : "", w.branch, w.base,
-		       w.worktree, yoi_store_root(ctx->store));
+		       w.worktree, store ? store : "?");
+	free(store);
 	json_decref(notify);
 	yoi_work_info_free(&w);
 	return rc;

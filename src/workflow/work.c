@@ -1178,3 +1178,12 @@ void yoi_work_trees_free(yoi_work_trees *w)
 	free(w->v);
 	memset(w, 0, sizeof(*w));
 }
+
+char *yoi_work_store_for(const yoi_store *st, const char *worktree_path)
+{
+	size_t n = st->top ? strlen(st->top) : 0;
+	if (!st->cfg.worktrees_store_branch || !worktree_path || !n ||
+	    strncmp(st->root, st->top, n) != 0 || st->root[n] != '/')
+		return yoi_strdup(st->root);
+	return yoi_path_join(worktree_path, st->root + n + 1);
+}

@@ -39,8 +39,9 @@ static char *field(const char *dir, const char *id, const char *name)
 	return s;
 }
 
-/* Start id and return the absolute path of its worktree. */
-static char *start(const char *dir, const char *id)
+/* Start id and return the absolute path of its worktree; main: the store
+ * start names is the main worktree's (else the worktree's own). */
+static char *start_in(const char *dir, const char *id, bool main)
 {
 	e2e_result r = RUN(dir, "start", id, "--json");
 	cr_assert_eq(r.status, 0, "%s", r.err);
@@ -49,11 +50,17 @@ static char *start(const char *dir, const char *id)
 	char *wt = strdup(
 	    json_string_value(json_object_get(j, "worktree_path")));
 	const char *store = json_string_value(json_object_get(j, "store"));
-	cr_assert(store && strstr(store, dir) && !strstr(store, ".worktree"),
+	cr_assert(store && strstr(store, dir), "%s", r.out);
+	cr_assert(main == !strstr(store, ".worktree"),
 		  "start names the store the worktree uses: %s", r.out);
 	json_decref(j);
 	e2e_free(&r);
 	return wt;
+}
+
+static char *start(const char *dir, const char *id)
+{
+	return start_in(dir, id, true);
 }
 
 static void loop_from_the_worktree(bool committed)
@@ -136,14 +143,7 @@ Test(oneclone, branch_config_keeps_the_worktree_store)
 	char *dir = e2e_store();
 	e2e_append(dir, ".yoi/config.yaml", "worktrees:\n  store: branch\n");
 	char *id = queued(dir, "Fix", true);
-	e2e_result r = RUN(dir, "start", id, "--json");
-	cr_assert_eq(r.status, 0, "%s", r.err);
-	json_t *j = json_loads(r.out, 0, NULL);
-	cr_assert_not_null(j, "%s", r.out);
-	char *wt = strdup(
-	    json_string_value(json_object_get(j, "worktree_path")));
-	json_decref(j);
-	e2e_free(&r);
+	char *wt = start_in(dir, id, false);
 	char *s = field(wt, id, "state");
 	cr_assert_str_eq(s, "queued", "the branch's copy");
 	free(s);
