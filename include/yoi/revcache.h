@@ -88,14 +88,21 @@ int yoi_revcache_near(const yoi_revcache *c, const char *const *seeds,
 		      size_t nseeds, bool waits, yoi_strv *out);
 
 /*
- * Doctor's check of the cache file as stored against the files: every
- * entry whose stat still matches must name exactly what its files name
- * (stale entries are re-read by the next command anyway). Each
- * disagreement is a warning links-cache-stale in d naming the cache and
- * the ticket; the cache is then removed, so the next command rebuilds it.
- * 0, YOI_ENOMEM, or YOI_EIO when it cannot be removed.
+ * Doctor's check of the cache file as stored against the files, as the
+ * caller has just read them: seen holds, sorted by id, one entry per
+ * ticket it is sure of, with the keys taken before its reads (akey, rkey,
+ * pkey; ino 0: none), YOI_REVCACHE_BAD when a links file was unreadable
+ * or had bad records, and the targets its records name (valid IDs, with
+ * their graph kind, relations.json's first, in file order). Every cache
+ * entry whose keys match the entry seen must name exactly what was seen
+ * (an entry whose files changed is stale, re-read by the next command
+ * anyway). Each disagreement is a warning links-cache-stale in d naming
+ * the cache and the ticket; the cache is then removed, so the next
+ * command rebuilds it. 0, YOI_ENOMEM, or YOI_EIO when it cannot be
+ * removed.
  */
-int yoi_revcache_check(const yoi_store *st, yoi_diag *d, yoi_error *err);
+int yoi_revcache_check(const yoi_store *st, const yoi_revcache *seen,
+		       yoi_diag *d, yoi_error *err);
 
 /* Remove the cache file (it is only a cache). 0 or YOI_EIO. */
 int yoi_revcache_drop(const yoi_store *st, yoi_error *err);

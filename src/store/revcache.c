@@ -627,79 +627,33 @@ static bool same_targets(const yoi_revcache_target *a, uint32_t na,
 	return true;
 }
 
-typedef struct check_job {
-	int root_fd;
-	const yoi_revcache *old;
-	uint8_t *verdict; /* per entry: CHECK_* */
-} check_job;
-
-enum { CHECK_SKIP, CHECK_OK, CHECK_BAD, CHECK_NOMEM };
-
-/*
- * One entry against its files: read once (the keys are taken before the
- * reads); an entry whose files changed stat is stale, not wrong (the next
- * load re-reads it), so only an entry that kept every key is compared.
- */
-static void check_nth(void *ctx, size_t i, unsigned worker)
-{
-	(void)worker;
-	check_job *j = ctx;
-	const yoi_revcache_entry *o = &j->old->e[i];
-	if (o->flags & STALE) {
-		j->verdict[i] = CHECK_SKIP;
-		return;
-	}
-	ent_work w;
-	memset(&w, 0, sizeof(w));
-	memcpy(w.e.id, o->id, YOI_ID_LEN + 1);
-	reread(&w, j->root_fd);
-	if (w.nomem)
-		j->verdict[i] = CHECK_NOMEM;
-	else if ((w.e.flags & STALE) || !key_eq(w.e.akey, o->akey) ||
-		 !key_eq(w.e.rkey, o->rkey) || !key_eq(w.e.pkey, o->pkey))
-		j->verdict[i] = CHECK_SKIP;
-	else if (!same_targets(&j->old->targets[o->first], o->n, w.own,
-			       w.e.n) ||
-		 (o->flags & YOI_REVCACHE_BAD) != (w.e.flags & YOI_REVCACHE_BAD))
-		j->verdict[i] = CHECK_BAD;
-	else
-		j->verdict[i] = CHECK_OK;
-	free(w.own);
-}
-
-int yoi_revcache_check(const yoi_store *st, yoi_diag *d, yoi_error *err)
+int yoi_revcache_check(const yoi_store *st, const yoi_revcache *seen,
+		       yoi_diag *d, yoi_error *err)
 {
 	char *path = yoi_store_cache_path(st, YOI_REVCACHE_NAME);
 	yoi_revcache old;
 	int rc = path ? read_cache(&old, path, st->root) : 0;
 	if (!path)
 		memset(&old, 0, sizeof(old));
-	int root_fd = open(st->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	uint8_t *verdict = calloc(old.n ? old.n : 1, 1);
-	if (!verdict)
-		rc = YOI_ENOMEM;
 	int bad = 0;
-	if (rc == 0 && root_fd >= 0) {
-		check_job j = {root_fd, &old, verdict};
-		yoi_par_for(old.n, yoi_par_threads(old.n), check_nth, &j);
+	for (size_t i = 0; rc == 0 && i < old.n; i++) {
+		const yoi_revcache_entry *o = &old.e[i];
+		const yoi_revcache_entry *w = yoi_revcache_find(seen, o->id);
+		if (!w || (o->flags & STALE) || !key_eq(w->akey, o->akey) ||
+		    !key_eq(w->rkey, o->rkey) || !key_eq(w->pkey, o->pkey))
+			continue; /* stale: it would be re-read anyway */
+		if (same_targets(&old.targets[o->first], o->n,
+				 &seen->targets[w->first], w->n) &&
+		    (o->flags & YOI_REVCACHE_BAD) ==
+			(w->flags & YOI_REVCACHE_BAD))
+			continue;
+		bad++;
+		yoi_diag_add(d, YOI_DIAG_WARNING, "links-cache-stale", path, 0,
+			     "the links cache disagrees with %s/artifacts "
+			     "although its files kept their stat; the cache "
+			     "was removed and the next command rebuilds it",
+			     o->id);
 	}
-	for (size_t i = 0; rc == 0 && root_fd >= 0 && i < old.n; i++) {
-		if (verdict[i] == CHECK_NOMEM) {
-			rc = YOI_ENOMEM;
-		} else if (verdict[i] == CHECK_BAD) {
-			bad++;
-			yoi_diag_add(d, YOI_DIAG_WARNING, "links-cache-stale",
-				     path, 0,
-				     "the links cache disagrees with "
-				     "%s/artifacts although its files kept "
-				     "their stat; the cache was removed and "
-				     "the next command rebuilds it",
-				     old.e[i].id);
-		}
-	}
-	free(verdict);
-	if (root_fd >= 0)
-		close(root_fd);
 	yoi_revcache_free(&old);
 	free(path);
 	if (rc < 0)

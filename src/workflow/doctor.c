@@ -490,6 +490,13 @@ typedef struct doctor_edge {
 typedef struct doctor_ticket {
 	yoi_state state; /* item.md's; YOI_ST_INVALID when unknown */
 	bool has_plan;	 /* artifacts/ holds orchestration-plan.jsonl */
+	/* For the links cache check: the stat of artifacts/ and of its two
+	 * links files taken before reading them (ino 0: none), whether one
+	 * was unreadable or had bad records, and whether any of that is
+	 * unsure (then the ticket is left out of the check). */
+	yoi_row_key akey, rkey, pkey;
+	bool links_bad;
+	bool unsure;
 	unsigned worker;
 	size_t first; /* its edges: w[worker].edges[first .. first + n) */
 	size_t n;
@@ -536,13 +543,18 @@ static void push_edge(doctor_worker *w, const char *target, const char *kind,
  * store-wide pass (dangling targets, cycles).
  */
 static void check_links(const char *id, const char *ap, bool plan,
-			doctor_worker *w)
+			doctor_worker *w, doctor_ticket *tk)
 {
 	char *p = yoi_path_join(ap, plan ? PLAN_FILE : REL_FILE);
 	if (!p) {
 		w->nomem = true;
 		return;
 	}
+	struct stat sb;
+	if (lstat(p, &sb) == 0)
+		*(plan ? &tk->pkey : &tk->rkey) = yoi_row_key_of(&sb);
+	else
+		tk->unsure = true;
 	yoi_error e = {0};
 	int rc = yoi_file_read(p, plan ? YOI_PLAN_FILE_MAX : YOI_REL_FILE_MAX,
 			       &w->links, &e);
@@ -563,6 +575,7 @@ static void check_links(const char *id, const char *ap, bool plan,
 				push_edge(w, pl->v[k].related_ticket,
 					  yoi_plan_kind_name(pl->v[k].kind),
 					  pl->v[k].line, true);
+		tk->links_bad |= rc < 0 || (pl && pl->nerrors);
 		yoi_plan_free(pl);
 	} else if (rc == 0) {
 		yoi_relations *r = NULL;
@@ -572,7 +585,10 @@ static void check_links(const char *id, const char *ap, bool plan,
 			push_edge(w, r->v[k].target,
 				  yoi_rel_kind_name(r->v[k].kind), r->v[k].line,
 				  false);
+		tk->links_bad |= rc < 0 || (r && r->nerrors);
 		yoi_relations_free(r);
+	} else {
+		tk->links_bad = true;
 	}
 	if (rc == YOI_ENOMEM)
 		w->nomem = true;
@@ -682,6 +698,7 @@ static void check_one(const yoi_store *st, const char *name, doctor_worker *w,
 	char *rp = dir ? yoi_path_join(dir, "resolution.md") : NULL;
 	tk->state = YOI_ST_INVALID;
 	tk->first = w->nedges;
+	tk->unsure = true; /* until artifacts/ was looked at */
 	int dfd = -1;
 	if (!rp) {
 		w->nomem = true;
@@ -704,6 +721,10 @@ static void check_one(const yoi_store *st, const char *name, doctor_worker *w,
 	unsigned found = 0;
 	int afd = openat(at, at == AT_FDCWD ? ap : "artifacts",
 			 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	struct stat asb;
+	tk->unsure = afd >= 0 ? fstat(afd, &asb) != 0 : errno != ENOENT;
+	if (afd >= 0 && !tk->unsure)
+		tk->akey = yoi_row_key_of(&asb);
 	if (afd >= 0)
 		check_artifacts(afd, ap, 0, d, &found);
 	else if (errno == ELOOP || errno == ENOTDIR)
@@ -736,10 +757,10 @@ static void check_one(const yoi_store *st, const char *name, doctor_worker *w,
 		check_ticket(&f, NULL, false, &st->cfg.transitions, d,
 			     &tk->state);
 	if (found & HAS_RELATIONS)
-		check_links(name, ap, false, w);
+		check_links(name, ap, false, w, tk);
 	tk->has_plan = found & HAS_PLAN;
 	if (tk->has_plan)
-		check_links(name, ap, true, w);
+		check_links(name, ap, true, w, tk);
 out:
 	if (dfd >= 0)
 		close(dfd);
@@ -796,6 +817,54 @@ static const doctor_edge *edges_of(const doctor_ticket *t,
 				   const doctor_worker *w)
 {
 	return t->n ? w[t->worker].edges + t->first : NULL;
+}
+
+/*
+ * The links cache against what the ticket pass read (yoi_revcache_check):
+ * no second read of any file.
+ */
+static int check_links_cache(const yoi_store *st, const yoi_strv *tickets,
+			     const doctor_ticket *tk, const doctor_worker *w,
+			     yoi_diag *d, yoi_error *err)
+{
+	yoi_revcache seen = {0};
+	size_t nt = 0;
+	for (size_t i = 0; i < tickets->n; i++)
+		nt += tk[i].n;
+	seen.e = calloc(tickets->n ? tickets->n : 1, sizeof(*seen.e));
+	seen.targets = calloc(nt ? nt : 1, sizeof(*seen.targets));
+	if (!seen.e || !seen.targets) {
+		yoi_revcache_free(&seen);
+		return yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
+	}
+	for (size_t i = 0; i < tickets->n; i++) {
+		const doctor_ticket *t = &tk[i];
+		if (t->unsure)
+			continue;
+		yoi_revcache_entry *e = &seen.e[seen.n++];
+		snprintf(e->id, sizeof(e->id), "%s", tickets->v[i]);
+		e->akey = t->akey;
+		e->rkey = t->rkey;
+		e->pkey = t->pkey;
+		e->flags = t->links_bad ? YOI_REVCACHE_BAD : 0;
+		e->first = (uint32_t)seen.ntargets;
+		const doctor_edge *ed = edges_of(t, w);
+		for (size_t k = 0; k < t->n; k++) {
+			if (!yoi_id_valid(ed[k].target))
+				continue;
+			yoi_revcache_target *x = &seen.targets[seen.ntargets++];
+			memcpy(x->id, ed[k].target, YOI_ID_LEN + 1);
+			x->kind = (int8_t)(ed[k].plan
+					       ? yoi_graph_kind_from_plan(
+						     ed[k].kind)
+					       : yoi_graph_kind_from_relation(
+						     ed[k].kind));
+			e->n++;
+		}
+	}
+	int rc = yoi_revcache_check(st, &seen, d, err);
+	yoi_revcache_free(&seen);
+	return rc;
 }
 
 /*
@@ -1161,7 +1230,8 @@ int yoi_doctor_run(const yoi_store *st, yoi_diag *d, yoi_error *err)
 			if (rc == 0)
 				rc = check_hook_trust(st, d, err);
 			if (rc == 0) /* issue 15: the links cache */
-				rc = yoi_revcache_check(st, d, err);
+				rc = check_links_cache(st, &tickets, tk, w, d,
+						       err);
 		}
 		for (unsigned k = 0; w && k < threads; k++) {
 			yoi_buf_free(&w[k].item);
