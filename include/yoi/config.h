@@ -39,6 +39,8 @@ typedef struct yoi_config {
 	char *hook_ticket_event;     /* default ".yoi/hooks/ticket-event" */
 	bool hook_ticket_event_set;  /* hooks.ticket_event given explicitly */
 	long hook_timeout_ms;	     /* default 2000; must be > 0 */
+	char *claims_remote;	/* claims.remote: a git remote; NULL: unset */
+	int claims_remote_line; /* its line in the file; 0: unset */
 } yoi_config;
 
 /* Fill *cfg with the defaults. */

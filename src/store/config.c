@@ -451,15 +451,18 @@ static const char *const worktrees_keys[] = {"dir", "branch_prefix", NULL};
 static const char *const routing_keys[] = {"max_inprogress", NULL};
 static const char *const hooks_keys[] = {"ticket_event", "timeout_ms", NULL};
 static const char *const transition_keys[] = {"from", "to", NULL};
-static const char *const top_keys[] = {
-    "tickets", "worktrees", "routing", "roles", "transitions", "hooks", NULL};
+static const char *const claims_keys[] = {"remote", NULL};
+static const char *const top_keys[] = {"tickets", "worktrees",	 "routing",
+				       "roles",	  "transitions", "hooks",
+				       "claims",  NULL};
 enum {
 	TOP_TICKETS,
 	TOP_WORKTREES,
 	TOP_ROUTING,
 	TOP_ROLES,
 	TOP_TRANSITIONS,
-	TOP_HOOKS
+	TOP_HOOKS,
+	TOP_CLAIMS
 };
 
 /*
@@ -599,6 +602,16 @@ static int hooks_key(struct ctx *c, int key, const char *dotted,
 	return get_int(c, dotted, v, 1, &c->cfg->hook_timeout_ms);
 }
 
+/* claims.remote: a git remote's name (SPEC 10, claims across clones). */
+static int claims_key(struct ctx *c, int key, const char *dotted,
+		      const struct node *v, void *arg)
+{
+	(void)arg;
+	(void)key;
+	c->cfg->claims_remote_line = v->line;
+	return get_string(c, dotted, v, false, &c->cfg->claims_remote);
+}
+
 static int parse_roles(struct ctx *c, const struct node *v)
 {
 	if (v->type != N_SEQ)
@@ -734,6 +747,8 @@ static int top_key(struct ctx *c, int key, const char *dotted,
 	case TOP_HOOKS:
 		return section(c, dotted, v, hooks_keys,
 			       "ticket_event, timeout_ms", hooks_key);
+	case TOP_CLAIMS:
+		return section(c, dotted, v, claims_keys, "remote", claims_key);
 	case TOP_ROLES:
 		return parse_roles(c, v);
 	default:
@@ -786,7 +801,7 @@ static int parse_into(struct ctx *c, const char *buf, size_t len)
 		return fail(c, root->line,
 			    "the top level must be a mapping of sections "
 			    "(tickets, worktrees, routing, roles, transitions, "
-			    "hooks), got %s",
+			    "hooks, claims), got %s",
 			    kind(c, root));
 	rc = walk_map(c, root, "", top_keys, top_key, NULL);
 	return rc < 0 ? rc : check_overlap(c);
@@ -955,6 +970,7 @@ void yoi_config_free(yoi_config *cfg)
 	free(cfg->worktrees_dir);
 	free(cfg->branch_prefix);
 	free(cfg->hook_ticket_event);
+	free(cfg->claims_remote);
 	yoi_strv_free(&cfg->roles);
 	yoi_state_table_free(&cfg->transitions);
 	memset(cfg, 0, sizeof(*cfg));
