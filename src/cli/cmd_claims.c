@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "yoi/claimflow.h"
+#include "yoi/id.h"
 
 static json_t *claim_json(const yoi_claim *c)
 {
@@ -44,9 +45,16 @@ static int release(yoi_ctx *ctx, int argc, char **argv, bool force, bool json)
 {
 	if (optind + 1 != argc)
 		return yoi_cli_usage(ctx, "claims release needs one ticket ID");
+	/* A full ID needs no ticket here: the claim of a ticket this clone
+	 * has not seen (or has deleted) is released all the same. */
 	char id[YOI_ID_LEN + 1];
-	int rc = yoi_cli_resolve(ctx, argv[optind], id);
+	yoi_store *st;
+	int rc = yoi_cli_store(ctx, true, &st);
 	if (rc)
+		return rc;
+	if (yoi_id_valid(argv[optind]))
+		snprintf(id, sizeof(id), "%s", argv[optind]);
+	else if ((rc = yoi_cli_resolve(ctx, argv[optind], id)))
 		return rc;
 	yoi_claim held = {0};
 	rc = yoi_cli_fail(ctx, yoi_claimflow_release(ctx->store, id, force,

@@ -471,6 +471,12 @@ Test(claims, bad_usage)
 	r = RUN(w.a, "claims", "release", "ZZZZ");
 	cr_assert_eq(r.status, 3, "%d %s", r.status, r.err);
 	e2e_free(&r);
+	/* A full ID is the claim's, ticket here or not. */
+	r = RUN(w.a, "claims", "release", "0000000000ZZZ");
+	cr_assert_eq(r.status, 3, "%d %s", r.status, r.err);
+	cr_assert(strstr(r.err, "has no claim on remote 'origin'"), "%s",
+		  r.err);
+	e2e_free(&r);
 	r = RUN(w.a, "claims");
 	cr_assert_eq(r.status, 0, "%s", r.err);
 	cr_assert_str_empty(r.out);

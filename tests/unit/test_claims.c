@@ -278,3 +278,102 @@ Test(claims, take_refuse_list_release, .init = repo_setup,
 	yoi_git_close(a);
 	yoi_git_close(b);
 }
+
+/*
+ * What the claim rests on, checked against libgit2 itself: a push without
+ * force never replaces a ref the remote has, whether the ref was there
+ * when the push connected (libgit2 refuses: not a fast-forward) or came
+ * between the connect and the push (the local transport's create fails,
+ * reported as the ref's push status) - the race of two clones.
+ */
+#include <git2.h>
+
+static int push_status_cb(const char *ref, const char *status, void *payload)
+{
+	(void)ref;
+	if (status)
+		snprintf(payload, 256, "%s", status);
+	return 0;
+}
+
+static void make_commit(git_repository *r, const char *ref, const char *msg,
+			git_oid *out)
+{
+	git_treebuilder *tb = NULL;
+	git_tree *tree = NULL;
+	git_signature *sig = NULL;
+	git_oid tid;
+	cr_assert_eq(git_treebuilder_new(&tb, r, NULL), 0);
+	cr_assert_eq(git_treebuilder_write(&tid, tb), 0);
+	cr_assert_eq(git_tree_lookup(&tree, r, &tid), 0);
+	cr_assert_eq(git_signature_new(&sig, "t", "t@x", 0, 0), 0);
+	cr_assert_eq(
+	    git_commit_create(out, r, NULL, sig, sig, NULL, msg, tree, 0, NULL),
+	    0);
+	git_reference *lr = NULL;
+	cr_assert_eq(git_reference_create(&lr, r, ref, out, 1, NULL), 0);
+	git_reference_free(lr);
+	git_signature_free(sig);
+	git_tree_free(tree);
+	git_treebuilder_free(tb);
+}
+
+Test(claims, libgit2_push_without_force_never_replaces_a_ref,
+     .init = repo_setup, .fini = repo_teardown)
+{
+	struct git_repository *a = open_clone("a");
+	git_oid mine;
+	make_commit(a, "refs/yoi/own-claims/X", "mine", &mine);
+	char *specs[] = {"refs/yoi/own-claims/X:refs/yoi/claims/X"};
+	git_strarray arr = {specs, 1};
+	char status[256] = "";
+	git_push_options po;
+	git_push_options_init(&po, GIT_PUSH_OPTIONS_VERSION);
+	po.callbacks.push_update_reference = push_status_cb;
+	po.callbacks.payload = status;
+
+	/* 1. The ref is there before the push connects. */
+	sh("git -C a commit-tree -m theirs "
+	   "4b825dc642cb6eb9a060e54bf8d69288fbee4904 > theirs%s",
+	   "");
+	sh("git -C a push -q ../remote.git "
+	   "\"$(cat theirs)\":refs/yoi/claims/X%s",
+	   "");
+	git_remote *rem = NULL;
+	cr_assert_eq(git_remote_lookup(&rem, a, "origin"), 0);
+	char url[1024];
+	snprintf(url, sizeof(url), "%s/remote.git", dir);
+	cr_assert_eq(git_remote_set_instance_url(rem, url), 0);
+	/* The remote takes a new ref from this clone (so what follows is
+	 * a refusal, not a remote out of reach). */
+	char *fresh[] = {"refs/yoi/own-claims/X:refs/yoi/claims/Y"};
+	git_strarray farr = {fresh, 1};
+	cr_assert_eq(git_remote_push(rem, &farr, &po), 0, "%s",
+		     git_error_last() ? git_error_last()->message : "");
+	cr_assert_str_empty(status);
+	sh("test \"$(git -C remote.git rev-parse refs/yoi/claims/Y)\" = "
+	   "\"$(git -C a rev-parse refs/yoi/own-claims/X)\"%s",
+	   "");
+	int grc = git_remote_push(rem, &arr, &po);
+	cr_assert(grc < 0 || status[0], "the push replaced the ref");
+	sh("test \"$(git -C remote.git rev-parse refs/yoi/claims/X)\" = "
+	   "\"$(cat theirs)\"%s",
+	   "");
+
+	/* 2. It comes between the connect and the push. */
+	status[0] = '\0';
+	sh("git -C remote.git update-ref -d refs/yoi/claims/X%s", "");
+	git_remote_callbacks cbs;
+	git_remote_init_callbacks(&cbs, GIT_REMOTE_CALLBACKS_VERSION);
+	cr_assert_eq(
+	    git_remote_connect(rem, GIT_DIRECTION_PUSH, &cbs, NULL, NULL), 0);
+	sh("git -C remote.git update-ref refs/yoi/claims/X \"$(cat theirs)\"%s",
+	   "");
+	grc = git_remote_push(rem, &arr, &po);
+	cr_assert(grc < 0 || status[0], "the push replaced the ref");
+	sh("test \"$(git -C remote.git rev-parse refs/yoi/claims/X)\" = "
+	   "\"$(cat theirs)\"%s",
+	   "");
+	git_remote_free(rem);
+	yoi_git_close(a);
+}
