@@ -65,6 +65,15 @@ int yoi_claim_message(yoi_buf *out, const yoi_claim *c);
 int yoi_claim_parse(yoi_claim *out, const char *msg, size_t len);
 
 /*
+ * Whether claims a and b come from the same clone: the same clone id
+ * (non-empty), host and path. The id alone is not enough: a clone copied
+ * with its .git/config (cp -r, a restored backup) carries the same id, and
+ * must not take the original's claim for its own. A clone moved to another
+ * path owns its old claims no more: release them with --force.
+ */
+bool yoi_claim_same_clone(const yoi_claim *a, const yoi_claim *b);
+
+/*
  * "alice (clone 1a2b3c4d5e6f7a8b on host:/path) since
  * 2026-12-03T17:00:00Z" for people; "an unknown claimer" parts for what
  * the claim does not say. Appended to out. 0 or YOI_ENOMEM.

@@ -136,6 +136,18 @@ int yoi_claim_parse(yoi_claim *out, const char *msg, size_t len)
 	return 0;
 }
 
+static bool same_str(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+bool yoi_claim_same_clone(const yoi_claim *a, const yoi_claim *b)
+{
+	return a->clone && b->clone && *a->clone &&
+	       strcmp(a->clone, b->clone) == 0 && same_str(a->host, b->host) &&
+	       same_str(a->path, b->path);
+}
+
 int yoi_claim_holder(yoi_buf *out, const yoi_claim *c)
 {
 	yoi_buf_puts(out, c->claimer ? c->claimer : "an unknown claimer");
@@ -559,8 +571,7 @@ int yoi_claim_take(git_repository *repo, const char *remote, yoi_claim *me,
 		if ((rc = holder_get(repo, r, me->id, &exists, &h, err)) < 0)
 			goto out;
 		if (exists) {
-			if (h.clone && me->clone &&
-			    strcmp(h.clone, me->clone) == 0) {
+			if (yoi_claim_same_clone(&h, me)) {
 				h.mine = true;
 				memcpy(me->oid, h.oid, sizeof(me->oid));
 				goto out; /* already ours */
@@ -633,7 +644,7 @@ static void mirror_drop(git_repository *repo, const char *remote,
 }
 
 int yoi_claim_release(git_repository *repo, const char *remote, const char *id,
-		      const char *clone, bool force, yoi_claim *held,
+		      const yoi_claim *me, bool force, yoi_claim *held,
 		      yoi_error *err)
 {
 	yoi_claim h = {0};
@@ -652,7 +663,7 @@ int yoi_claim_release(git_repository *repo, const char *remote, const char *id,
 				   remote);
 	}
 	if (rc == 0)
-		h.mine = clone && h.clone && strcmp(clone, h.clone) == 0;
+		h.mine = me && yoi_claim_same_clone(&h, me);
 	if (rc == 0 && !h.mine && !force) {
 		yoi_buf b = YOI_BUF_INIT;
 		rc = yoi_claim_holder(&b, &h) < 0
@@ -722,8 +733,8 @@ static void mirror_prune(git_repository *repo, const char *remote,
 	free(glob);
 }
 
-int yoi_claims_list(git_repository *repo, const char *remote, const char *clone,
-		    yoi_claims *out, yoi_error *err)
+int yoi_claims_list(git_repository *repo, const char *remote,
+		    const yoi_claim *me, yoi_claims *out, yoi_error *err)
 {
 	memset(out, 0, sizeof(*out));
 	git_remote *r = NULL;
@@ -744,7 +755,7 @@ int yoi_claims_list(git_repository *repo, const char *remote, const char *clone,
 			break;
 		}
 		out->n++;
-		c->mine = clone && c->clone && strcmp(clone, c->clone) == 0;
+		c->mine = me && yoi_claim_same_clone(c, me);
 	}
 	if (rc == 0) {
 		qsort(out->v, out->n, sizeof(*out->v), cmp_claim);

@@ -29,40 +29,63 @@ static int need_remote(const yoi_store *st, yoi_error *err)
 	return 0;
 }
 
+/*
+ * This clone as a claim names it: its id (drawn now when create and
+ * there is none: *me's clone stays NULL otherwise), host and path, and
+ * for a claim to take the claimer and the time. Read back through the
+ * claim message, so that it compares equal to what the remote holds.
+ */
+static int identity(const yoi_store *st, const yoi_opctx *ctx, bool create,
+		    const char *id, yoi_claim *me, yoi_error *err)
+{
+	memset(me, 0, sizeof(*me));
+	snprintf(me->id, sizeof(me->id), "%s", id ? id : "0000000000000");
+	int rc = yoi_claim_clone_id(st->repo, create ? ctx->random : NULL,
+				    create ? ctx->random_ctx : NULL, &me->clone,
+				    err);
+	if (rc < 0 || !me->clone)
+		return rc;
+	char host[256] = "";
+	if (gethostname(host, sizeof(host)) < 0)
+		host[0] = '\0';
+	host[sizeof(host) - 1] = '\0';
+	yoi_error e2;
+	me->host = host[0] ? yoi_strdup(host) : NULL;
+	if (yoi_git_main_top(st->repo, &me->path, &e2) < 0)
+		me->path = yoi_strdup(yoi_git_commondir(st->repo));
+	bool ok = (!host[0] || me->host) && me->path;
+	if (ok && ctx) {
+		char at[YOI_TIME_LEN + 1];
+		int64_t ms = ctx->clock_ms ? ctx->clock_ms() : ctx->now_ms;
+		yoi_time_format(ms / 1000, at);
+		me->since = yoi_strdup(at);
+		me->claimer = yoi_strdup(ctx->author ? ctx->author : "unknown");
+		ok = me->since && me->claimer;
+	}
+	yoi_buf msg = YOI_BUF_INIT;
+	yoi_claim back = {0};
+	ok = ok && yoi_claim_message(&msg, me) == 0 &&
+	     yoi_claim_parse(&back, msg.ptr, msg.len) == 0;
+	yoi_buf_free(&msg);
+	yoi_claim_clear(me);
+	*me = back;
+	return ok ? 0
+		  : yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
+}
+
 int yoi_claimflow_take(const yoi_store *st, const yoi_opctx *ctx,
 		       const char *id, bool *taken, yoi_error *err)
 {
 	*taken = false;
 	if (!yoi_claimflow_enabled(st))
 		return 0;
-	yoi_claim me = {0};
-	snprintf(me.id, sizeof(me.id), "%s", id);
-	int rc = yoi_claim_clone_id(st->repo, ctx->random, ctx->random_ctx,
-				    &me.clone, err);
+	yoi_claim me;
+	int rc = identity(st, ctx, true, id, &me, err);
 	if (rc == 0 && !me.clone)
 		rc = yoi_error_set(err, YOI_EIO, NULL, 0,
 				   "this clone has no id for its claims; set "
 				   "one with 'git config yoi.clone <16 hex "
 				   "digits>'");
-	char host[256] = "";
-	if (gethostname(host, sizeof(host)) < 0)
-		host[0] = '\0';
-	host[sizeof(host) - 1] = '\0';
-	yoi_error e2;
-	if (rc == 0) {
-		char at[YOI_TIME_LEN + 1];
-		int64_t ms = ctx->clock_ms ? ctx->clock_ms() : ctx->now_ms;
-		yoi_time_format(ms / 1000, at);
-		me.since = yoi_strdup(at);
-		me.claimer = yoi_strdup(ctx->author ? ctx->author : "unknown");
-		me.host = host[0] ? yoi_strdup(host) : NULL;
-		if (yoi_git_main_top(st->repo, &me.path, &e2) < 0)
-			me.path = yoi_strdup(yoi_git_commondir(st->repo));
-		if (!me.since || !me.claimer || (host[0] && !me.host) ||
-		    !me.path)
-			rc = yoi_error_set(err, YOI_ENOMEM, NULL, 0,
-					   "out of memory");
-	}
 	if (rc == 0)
 		rc = yoi_claim_take(st->repo, st->cfg.claims_remote, &me, taken,
 				    NULL, err);
@@ -74,13 +97,13 @@ int yoi_claimflow_release(const yoi_store *st, const char *id, bool force,
 			  yoi_claim *held, yoi_error *err)
 {
 	int rc = need_remote(st, err);
-	char *clone = NULL;
+	yoi_claim me = {0};
 	if (rc == 0)
-		rc = yoi_claim_clone_id(st->repo, NULL, NULL, &clone, err);
+		rc = identity(st, NULL, false, id, &me, err);
 	if (rc == 0)
 		rc = yoi_claim_release(st->repo, st->cfg.claims_remote, id,
-				       clone, force, held, err);
-	free(clone);
+				       me.clone ? &me : NULL, force, held, err);
+	yoi_claim_clear(&me);
 	return rc;
 }
 
@@ -116,12 +139,12 @@ int yoi_claimflow_list(const yoi_store *st, yoi_claims *out, yoi_error *err)
 {
 	memset(out, 0, sizeof(*out));
 	int rc = need_remote(st, err);
-	char *clone = NULL;
+	yoi_claim me = {0};
 	if (rc == 0)
-		rc = yoi_claim_clone_id(st->repo, NULL, NULL, &clone, err);
+		rc = identity(st, NULL, false, NULL, &me, err);
 	if (rc == 0)
-		rc = yoi_claims_list(st->repo, st->cfg.claims_remote, clone,
-				     out, err);
-	free(clone);
+		rc = yoi_claims_list(st->repo, st->cfg.claims_remote,
+				     me.clone ? &me : NULL, out, err);
+	yoi_claim_clear(&me);
 	return rc;
 }

@@ -503,3 +503,33 @@ Test(claims, relative_remote_url_from_a_subdirectory)
 	e2e_free(&r);
 	world_free(&w);
 }
+
+/* A copy of a clone (cp -r: its .git/config and so its clone id with it)
+ * is another clone: it cannot take the original's claim for its own. */
+Test(claims, a_copied_clone_is_not_the_holder)
+{
+	world w;
+	world_new(&w, 2, claims_config);
+	e2e_result r = RUN(w.a, "start", w.ids[0]); /* a draws its id */
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	e2e_free(&r);
+	cr_assert_eq(e2e_sh(w.dir, "cp -r a c && test \"$(git -C a config "
+				   "yoi.clone)\" = \"$(git -C c config "
+				   "yoi.clone)\""),
+		     0);
+	r = RUN(w.a, "start", w.ids[1]);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	e2e_free(&r);
+	char c[600];
+	snprintf(c, sizeof(c), "%s/c", w.dir);
+	r = RUN(c, "start", w.ids[1]);
+	cr_assert_eq(r.status, 4, "%d %s", r.status, r.err);
+	cr_assert(strstr(r.err, "is claimed on remote 'origin'"), "%s", r.err);
+	e2e_free(&r);
+	nothing_made(c, w.ids[1]);
+	r = RUN(c, "claims", "release", w.ids[1]);
+	cr_assert_eq(r.status, 4, "%d %s", r.status, r.err);
+	e2e_free(&r);
+	cr_assert(claimed(&w, w.ids[1]));
+	world_free(&w);
+}

@@ -79,6 +79,30 @@ Test(claims, values_stay_one_line)
 	yoi_claim_clear(&c);
 }
 
+Test(claims, same_clone_needs_id_host_and_path)
+{
+	yoi_claim a = sample(), b = sample();
+	cr_assert(yoi_claim_same_clone(&a, &b));
+	free(b.path);
+	b.path = strdup("/home/alice/copy-of-proj"); /* cp -r of the clone */
+	cr_assert_not(yoi_claim_same_clone(&a, &b));
+	free(b.path);
+	b.path = strdup(a.path);
+	free(b.host);
+	b.host = strdup("other-box");
+	cr_assert_not(yoi_claim_same_clone(&a, &b));
+	free(b.host);
+	b.host = strdup(a.host);
+	free(b.clone);
+	b.clone = strdup("fedcba9876543210");
+	cr_assert_not(yoi_claim_same_clone(&a, &b));
+	free(b.clone);
+	b.clone = NULL;
+	cr_assert_not(yoi_claim_same_clone(&b, &b), "no id: nobody's");
+	yoi_claim_clear(&a);
+	yoi_claim_clear(&b);
+}
+
 Test(claims, parse_refuses_what_is_no_claim)
 {
 	yoi_claim c = {0};
@@ -236,7 +260,7 @@ Test(claims, take_refuse_list_release, .init = repo_setup,
 	yoi_claim mb2 = me_for(ID2, "bob", cb);
 	cr_assert_eq(yoi_claim_take(b, "origin", &mb2, &taken, NULL, &err), 0);
 	yoi_claims cl;
-	cr_assert_eq(yoi_claims_list(b, "origin", cb, &cl, &err), 0, "%s",
+	cr_assert_eq(yoi_claims_list(b, "origin", &mb, &cl, &err), 0, "%s",
 		     err.msg);
 	cr_assert_eq(cl.n, 2);
 	cr_assert_str_eq(cl.v[0].id, ID);
@@ -247,26 +271,26 @@ Test(claims, take_refuse_list_release, .init = repo_setup,
 	yoi_claims_free(&cl);
 
 	/* Release: not another clone's without force; then gone. */
-	cr_assert_eq(yoi_claim_release(b, "origin", ID, cb, false, NULL, &err),
+	cr_assert_eq(yoi_claim_release(b, "origin", ID, &mb, false, NULL, &err),
 		     YOI_EREFUSED);
-	cr_assert_eq(yoi_claim_release(a, "origin", ID, ca, false, NULL, &err),
+	cr_assert_eq(yoi_claim_release(a, "origin", ID, &ma, false, NULL, &err),
 		     0, "%s", err.msg);
-	cr_assert_eq(yoi_claim_release(a, "origin", ID, ca, false, NULL, &err),
+	cr_assert_eq(yoi_claim_release(a, "origin", ID, &ma, false, NULL, &err),
 		     YOI_ENOTFOUND);
 	yoi_claim held = {0};
-	cr_assert_eq(yoi_claim_release(a, "origin", ID2, ca, true, &held, &err),
-		     0);
+	cr_assert_eq(
+	    yoi_claim_release(a, "origin", ID2, &ma, true, &held, &err), 0);
 	cr_assert_str_eq(held.claimer, "bob");
 	yoi_claim_clear(&held);
-	cr_assert_eq(yoi_claims_list(b, "origin", cb, &cl, &err), 0);
+	cr_assert_eq(yoi_claims_list(b, "origin", &mb, &cl, &err), 0);
 	cr_assert_eq(cl.n, 0);
 	yoi_claims_free(&cl);
 	sh("test -z \"$(git -C b for-each-ref refs/yoi/)\"%s", "");
 
 	/* A remote name that is none, or not this clone's: YOI_EIO. */
-	cr_assert_eq(yoi_claims_list(b, "nope", cb, &cl, &err), YOI_EIO);
+	cr_assert_eq(yoi_claims_list(b, "nope", &mb, &cl, &err), YOI_EIO);
 	cr_assert(strstr(err.msg, "no such remote"), "%s", err.msg);
-	cr_assert_eq(yoi_claims_list(b, "a b", cb, &cl, &err), YOI_EIO);
+	cr_assert_eq(yoi_claims_list(b, "a b", &mb, &cl, &err), YOI_EIO);
 
 	yoi_claim_clear(&ma);
 	yoi_claim_clear(&ma2);
