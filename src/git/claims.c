@@ -1,17 +1,16 @@
 /*
  * claims.c - claims across clones on a git remote (SPEC 10).
  *
- * The claim is the remote ref refs/yoi/claims/<ID>, made by a push without
- * force. The push leaves the ref alone when it exists: the smart protocol
- * sends "create" (old id zero), which receive-pack refuses for an existing
- * ref; libgit2's local transport (a path or file:// remote) creates the ref
- * with git_reference_create(force = 0) under the ref's lock file, which
- * fails for an existing or locked ref; and a ref that existed when the
- * push connected is refused by libgit2 itself as not a fast-forward (the
- * claim commit has no parent). Each refusal is the push_update_reference
- * status of our ref, or git_remote_push's own error; either way the remote
- * is asked again who holds the claim. So of several clones racing, exactly
- * one wins.
+ * The claim is the remote ref refs/yoi/claims/<ID>, created only when it
+ * does not exist. Over the network that is a push without force: the smart
+ * protocol sends "create" (old id zero), which receive-pack checks under
+ * the ref's lock, and a ref that existed when the push connected is refused
+ * by libgit2 itself as not a fast-forward (the claim commit has no parent);
+ * either refusal is the push_update_reference status of our ref or
+ * git_remote_push's error. A remote on a path or file:// is written
+ * directly (ref_update: libgit2's local push is not atomic, see there).
+ * After a refusal the remote is asked again who holds the claim. So of
+ * several clones racing, exactly one wins.
  */
 #include "git/claims_int.h"
 #include "git/gitint.h"
@@ -21,6 +20,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+#ifdef YOI_FAULT_INJECTION
+/* Test builds only: a remote that refuses, and then cannot be reached. */
+static bool fault_fail(const char *name)
+{
+	const char *f = getenv("YOI_FAULT");
+	return f && strcmp(f, name) == 0;
+}
+#else
+#define fault_fail(name) false
+#endif
 
 /* ---- the claim record, on buffers ---- */
 
@@ -546,8 +557,144 @@ static int push_ref(git_remote *r, const char *src, const char *dst,
 	return 0;
 }
 
-/* A few rounds: a claim released between our push and our look. */
-#define TAKE_ROUNDS 3
+/*
+ * A remote that libgit2 would reach through its local transport (a path,
+ * or file://): its path (caller frees), else NULL.
+ *
+ * Such a remote is written here directly, not through git_remote_push:
+ * libgit2's local transport creates the ref with git_reference_create
+ * (force 0), which looks for an existing ref *before* it takes the ref's
+ * lock and writes no old value to check under it - two clones pushing at
+ * once can both see no ref and both write it, the second over the first
+ * (the race test caught it: both starts won). receive-pack checks the old
+ * value (zero: "create") under the lock; so does this, through
+ * git_reference_create_matching with a zero current id.
+ */
+static char *local_path(git_remote *r)
+{
+	const char *url = git_remote_pushurl(r);
+	if (!url)
+		url = git_remote_url(r);
+	if (!url || !url_local(url))
+		return NULL;
+	return yoi_strdup(strncmp(url, "file://", 7) == 0 ? url + 7 : url);
+}
+
+static int local_open(git_repository **out, git_remote *r, const char *path,
+		      yoi_error *err)
+{
+	if (git_repository_open(out, path) < 0)
+		return unreachable(err, r, "open");
+	return 0;
+}
+
+/* Copy object id (and, for a commit, its tree) into the remote's odb. */
+static int copy_objects(git_repository *from, git_repository *to,
+			const git_oid *commit)
+{
+	git_odb *lo = NULL, *ro = NULL;
+	git_commit *c = NULL;
+	int grc = git_repository_odb(&lo, from);
+	if (grc == 0)
+		grc = git_repository_odb(&ro, to);
+	if (grc == 0)
+		grc = git_commit_lookup(&c, from, commit);
+	const git_oid *ids[2] = {c ? git_commit_tree_id(c) : NULL, commit};
+	for (int i = 0; grc == 0 && i < 2; i++) {
+		git_odb_object *o = NULL;
+		git_oid w;
+		grc = git_odb_read(&o, lo, ids[i]);
+		if (grc == 0)
+			grc = git_odb_write(&w, ro, git_odb_object_data(o),
+					    git_odb_object_size(o),
+					    git_odb_object_type(o));
+		git_odb_object_free(o);
+	}
+	git_commit_free(c);
+	git_odb_free(ro);
+	git_odb_free(lo);
+	return grc;
+}
+
+/*
+ * Create dst at hex on the remote only if it does not exist (hex NULL:
+ * delete dst if it is at old). *status: why the remote would not (a
+ * claim there, or not the one we looked at); NULL when done.
+ */
+static int ref_update(git_repository *repo, git_remote *r, const char *src,
+		      const char *dst, const char *hex, const char *old,
+		      char **status, yoi_error *err)
+{
+	*status = NULL;
+	char *path = local_path(r);
+	if (!path) {
+		if (hex)
+			return push_ref(r, src, dst, status, err);
+		return push_ref(r, "", dst, status, err);
+	}
+	git_repository *rr = NULL;
+	int rc = local_open(&rr, r, path, err);
+	free(path);
+	if (rc < 0)
+		return rc;
+	git_oid id, zero;
+	memset(&zero, 0, sizeof(zero));
+	int grc;
+	if (hex) {
+		git_reference *ref = NULL;
+		grc = git_oid_fromstr(&id, hex);
+		if (grc == 0)
+			grc = copy_objects(repo, rr, &id);
+		if (grc < 0) {
+			rc = unreachable(err, r, "write the claim to");
+			goto out;
+		}
+		grc = git_reference_create_matching(
+		    &ref, rr, dst, &id, 1, &zero, "yoi-tickets: claim");
+		git_reference_free(ref);
+	} else {
+		git_reference *ref = NULL;
+		grc = git_reference_lookup(&ref, rr, dst);
+		if (grc == 0 && old &&
+		    (git_oid_fromstr(&id, old) < 0 ||
+		     !git_oid_equal(&id, git_reference_target(ref))))
+			grc = GIT_EMODIFIED;
+		else if (grc == 0)
+			grc = git_reference_delete(ref); /* checks it under
+							    the lock */
+		git_reference_free(ref);
+	}
+	if (grc == GIT_EMODIFIED || grc == GIT_EEXISTS || grc == GIT_ELOCKED ||
+	    grc == GIT_ENOTFOUND) {
+		*status = yoi_strdup(grc == GIT_ENOTFOUND
+					 ? "no such claim"
+					 : "the claim there changed meanwhile");
+		if (!*status)
+			rc = nomem(err);
+	} else if (grc < 0) {
+		rc = unreachable(
+		    err, r, hex ? "write the claim to" : "delete the claim on");
+	}
+out:
+	git_repository_free(rr);
+	return rc;
+}
+
+/*
+ * Rounds of a take whose create was refused while the remote showed no
+ * claim: another clone holds the ref's lock, writing its claim (or a
+ * holder deleting one). Each round waits twice as long as the one before
+ * (10 ms, 20 ms, ... about 2.5 s in all) for the ref to show who won.
+ */
+#define TAKE_ROUNDS 9
+
+static void backoff(int round)
+{
+	long ms = 10L << (round < 8 ? round : 8);
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+	while (nanosleep(&ts, &ts) < 0)
+		;
+}
 
 int yoi_claim_take(git_repository *repo, const char *remote, yoi_claim *me,
 		   bool *taken, yoi_claim *holder, yoi_error *err)
@@ -583,7 +730,12 @@ int yoi_claim_take(git_repository *repo, const char *remote, yoi_claim *me,
 		    (rc = claim_commit(repo, me, local, err)) < 0)
 			goto out;
 		free(status);
-		rc = push_ref(r, local, dst, &status, err);
+		if (fault_fail("claim-push-refused") ||
+		    fault_fail("claim-recheck-fails"))
+			status = yoi_strdup("fault injected");
+		else
+			rc = ref_update(repo, r, local, dst, me->oid, NULL,
+					&status, err);
 		if (rc == 0 && !status) {
 			*taken = true;
 			goto out;
@@ -592,15 +744,34 @@ int yoi_claim_take(git_repository *repo, const char *remote, yoi_claim *me,
 		yoi_error e2;
 		bool again;
 		yoi_claim_clear(&h);
-		if (holder_get(repo, r, me->id, &again, &h, &e2) < 0)
-			goto out; /* rc, err: the push's failure */
+		int hrc = fault_fail("claim-recheck-fails")
+			      ? yoi_error_set(&e2, YOI_EIO, NULL, 0,
+					      "fault injected: the remote is "
+					      "gone")
+			      : holder_get(repo, r, me->id, &again, &h, &e2);
+		if (hrc < 0) {
+			/* The push's failure when it failed, else this one:
+			 * never a claim we do not know we have. */
+			if (rc == 0) {
+				rc = hrc;
+				if (err)
+					*err = e2;
+			}
+			goto out;
+		}
 		if (!again && rc == 0) {
-			rc = yoi_error_set(err, YOI_EIO, NULL, 0,
-					   "remote '%s' refused the claim of "
-					   "ticket %s: %s",
-					   remote, me->id, status);
-			if (round + 1 < TAKE_ROUNDS)
-				continue; /* released in between: again */
+			rc =
+			    yoi_error_set(err, YOI_EBUSY, NULL, 0,
+					  "remote '%s' refused the claim of "
+					  "ticket %s (%s) and shows no holder; "
+					  "another clone may be claiming it "
+					  "now: try again, or see 'yoi-tickets "
+					  "claims'",
+					  remote, me->id, status);
+			if (round + 1 < TAKE_ROUNDS) {
+				backoff(round);
+				continue; /* written or released meanwhile */
+			}
 			goto out;
 		}
 		if (!again)
@@ -678,7 +849,7 @@ int yoi_claim_release(git_repository *repo, const char *remote, const char *id,
 		yoi_buf_free(&b);
 	}
 	if (rc == 0)
-		rc = push_ref(r, "", dst, &status, err);
+		rc = ref_update(repo, r, NULL, dst, NULL, h.oid, &status, err);
 	if (rc == 0 && status)
 		rc = yoi_error_set(err, YOI_EIO, NULL, 0,
 				   "remote '%s' refused to delete the claim "

@@ -533,3 +533,35 @@ Test(claims, a_copied_clone_is_not_the_holder)
 	cr_assert(claimed(&w, w.ids[1]));
 	world_free(&w);
 }
+
+/*
+ * The push refused and the remote then out of reach (exit 6), or the
+ * refusal with no holder to show, round after round (exit 5, busy): start
+ * makes nothing; it never goes on without a claim it knows it has.
+ */
+Test(claims, refused_push_without_a_holder_to_show_makes_nothing)
+{
+	const char *bin = getenv("YOI_FAULT_BIN");
+	cr_assert_not_null(bin, "YOI_FAULT_BIN is not set");
+	world w;
+	world_new(&w, 1, claims_config);
+	const char *id = w.ids[0];
+	const char *faults[] = {"claim-recheck-fails", "claim-push-refused"};
+	for (size_t i = 0; i < sizeof(faults) / sizeof(*faults); i++) {
+		setenv("YOI_FAULT", faults[i], 1);
+		e2e_result r = e2e_run_bin(
+		    bin, w.a, NULL, (const char *const[]){"start", id, NULL});
+		unsetenv("YOI_FAULT");
+		/* out of reach: exit 6; no holder shows up: busy, exit 5 */
+		cr_assert_eq(r.status, i == 0 ? 6 : 5, "%s: %d %s", faults[i],
+			     r.status, r.err);
+		cr_assert(strstr(r.err, "fault injected"), "%s", r.err);
+		e2e_free(&r);
+		nothing_made(w.a, id);
+		cr_assert_not(claimed(&w, id));
+		cr_assert_eq(
+		    e2e_sh(w.a, "test -z \"$(git for-each-ref refs/yoi/)\""),
+		    0);
+	}
+	world_free(&w);
+}
