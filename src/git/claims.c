@@ -929,7 +929,8 @@ int yoi_claims_list(git_repository *repo, const char *remote,
 		c->mine = me && yoi_claim_same_clone(c, me);
 	}
 	if (rc == 0) {
-		qsort(out->v, out->n, sizeof(*out->v), cmp_claim);
+		if (out->n > 1)
+			qsort(out->v, out->n, sizeof(*out->v), cmp_claim);
 		yoi_strv_sort(&ids);
 		mirror_prune(repo, remote, &ids);
 	} else {

@@ -304,11 +304,15 @@ Test(claims, take_refuse_list_release, .init = repo_setup,
 }
 
 /*
- * What the claim rests on, checked against libgit2 itself: a push without
- * force never replaces a ref the remote has, whether the ref was there
- * when the push connected (libgit2 refuses: not a fast-forward) or came
- * between the connect and the push (the local transport's create fails,
- * reported as the ref's push status) - the race of two clones.
+ * What a claim over the network rests on, checked against libgit2: a push
+ * without force does not replace a ref the remote has, whether the ref was
+ * there when the push connected (libgit2 refuses: not a fast-forward) or
+ * came between the connect and the push (the local transport's create
+ * fails, reported as the ref's push status). What this cannot show is the
+ * window inside the local transport's create (it checks for the ref, then
+ * takes the lock): two pushes at once can both write. That is why a local
+ * remote is written by ref_update in claims.c, and what the e2e race test
+ * shows.
  */
 #include <git2.h>
 
