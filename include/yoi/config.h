@@ -43,6 +43,8 @@ typedef struct yoi_config {
 	long hook_timeout_ms;	     /* default 2000; must be > 0 */
 	bool finish_require_merged;  /* finish.require_merged: finish refuses
 					until the branch is merged */
+	char *claims_remote;	/* claims.remote: a git remote; NULL: unset */
+	int claims_remote_line; /* its line in the file; 0: unset */
 } yoi_config;
 
 /* Fill *cfg with the defaults. */

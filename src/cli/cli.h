@@ -176,6 +176,7 @@ int yoi_cmd_start(int argc, char **argv, yoi_ctx *ctx);
 int yoi_cmd_finish(int argc, char **argv, yoi_ctx *ctx);
 int yoi_cmd_cleanup(int argc, char **argv, yoi_ctx *ctx);
 int yoi_cmd_worktrees(int argc, char **argv, yoi_ctx *ctx);
+int yoi_cmd_claims(int argc, char **argv, yoi_ctx *ctx);
 int yoi_cmd_prompt(int argc, char **argv, yoi_ctx *ctx);
 int yoi_cmd_hooks(int argc, char **argv, yoi_ctx *ctx);
 int yoi_cmd_hook(int argc, char **argv, yoi_ctx *ctx);

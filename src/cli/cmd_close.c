@@ -3,6 +3,7 @@
 #include <stdlib.h>
 
 #include "cli.h"
+#include "yoi/claimflow.h"
 
 int yoi_cmd_close(int argc, char **argv, yoi_ctx *ctx)
 {
@@ -23,8 +24,8 @@ int yoi_cmd_close(int argc, char **argv, yoi_ctx *ctx)
 	yoi_opctx op;
 	rc = yoi_cli_opctx(ctx, &op);
 	if (rc == 0)
-		rc = yoi_cli_fail(ctx, yoi_ticket_close(ctx->store, &op, id,
-							text, &ctx->err));
+		rc = yoi_cli_fail(ctx, yoi_claimflow_close(ctx->store, &op, id,
+							   text, &ctx->err));
 	json_t *notify =
 	    rc == 0 ? yoi_cli_notify(ctx, id, YOI_NOTICE_CLOSE, NULL) : NULL;
 	if (rc == 0 && ctx->json)

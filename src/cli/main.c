@@ -29,6 +29,7 @@ const yoi_command yoi_commands[] = {
     {"finish", yoi_cmd_finish, "inprogress -> done; is the branch merged?"},
     {"cleanup", yoi_cmd_cleanup, "remove a ticket's worktree and branch"},
     {"worktrees", yoi_cmd_worktrees, "the ticket worktrees and their states"},
+    {"claims", yoi_cmd_claims, "claims across clones: list, release"},
     {"hooks", yoi_cmd_hooks,
      "install the git hooks and merge driver; trust the event hook"},
     {"hook", yoi_cmd_hook, "run a git hook's checks (called by the hooks)"},

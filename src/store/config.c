@@ -305,6 +305,7 @@ enum key_kind {
 	K_LANGUAGE,	/* English or Japanese (the config's language) */
 	K_BOOL,		/* a plain true or false */
 	K_WT_STORE,	/* main or branch: whether the value is branch */
+	K_NAMED,	/* a non-empty string, and its line */
 };
 
 /*
@@ -518,6 +519,10 @@ static const struct key hooks_keys[] = {
 static const struct key finish_keys[] = {
     {"require_merged", K_BOOL, AT(finish_require_merged), 0, 0, NULL},
     {NULL, K_NONE, 0, 0, 0, NULL}};
+/* claims.remote: a git remote's name (SPEC 10, claims across clones). */
+static const struct key claims_keys[] = {
+    {"remote", K_NAMED, AT(claims_remote), AT(claims_remote_line), 0, NULL},
+    {NULL, K_NONE, 0, 0, 0, NULL}};
 static const struct key transition_keys[] = {{"from", K_NONE, 0, 0, 0, NULL},
 					     {"to", K_NONE, 0, 0, 0, NULL},
 					     {NULL, K_NONE, 0, 0, 0, NULL}};
@@ -530,6 +535,7 @@ static const struct key top_keys[] = {
     {"transitions", K_NONE, 0, 0, 0, NULL},
     {"hooks", K_NONE, 0, 0, 0, hooks_keys},
     {"finish", K_NONE, 0, 0, 0, finish_keys},
+    {"claims", K_NONE, 0, 0, 0, claims_keys},
     {NULL, K_NONE, 0, 0, 0, NULL}};
 enum { TOP_ROLES = 3 };
 #undef AT
@@ -649,6 +655,9 @@ static int section_key(struct ctx *c, int key, const char *dotted,
 		return get_int(c, dotted, v, k->min, (long *)(cfg + k->off));
 	case K_BOOL:
 		return get_bool(c, dotted, v, (bool *)(cfg + k->off));
+	case K_NAMED:
+		*(int *)(cfg + k->aux) = v->line;
+		return get_string(c, dotted, v, false, str);
 	case K_WT_STORE:
 		return get_wt_store(c, dotted, v, (bool *)(cfg + k->off));
 	default: /* K_LANGUAGE */
@@ -852,7 +861,7 @@ static int parse_into(struct ctx *c, const char *buf, size_t len)
 		return fail(c, root->line,
 			    "the top level must be a mapping of sections "
 			    "(tickets, worktrees, routing, roles, transitions, "
-			    "hooks, finish), got %s",
+			    "hooks, finish, claims), got %s",
 			    kind(c, root));
 	rc = walk_map(c, root, "", top_keys, top_key, NULL);
 	return rc < 0 ? rc : check_overlap(c);
@@ -1021,6 +1030,7 @@ void yoi_config_free(yoi_config *cfg)
 	free(cfg->worktrees_dir);
 	free(cfg->branch_prefix);
 	free(cfg->hook_ticket_event);
+	free(cfg->claims_remote);
 	yoi_strv_free(&cfg->roles);
 	yoi_state_table_free(&cfg->transitions);
 	memset(cfg, 0, sizeof(*cfg));

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "store/store_int.h"
+#include "yoi/claimflow.h"
 #include "yoi/file.h"
 #include "yoi/graph.h"
 #include "yoi/history.h"
@@ -1076,6 +1077,54 @@ static int check_worktrees(const yoi_store *st, const yoi_strv *tickets,
 }
 
 /*
+ * Claims across clones (SPEC 10), with claims.remote set: a claim on the
+ * remote whose ticket is closed here (claim-closed, warning). The remote
+ * out of reach is claims-unreachable (warning): doctor never fails for
+ * the network.
+ */
+static int check_claims(const yoi_store *st, const yoi_strv *tickets,
+			const doctor_ticket *tk, yoi_diag *d, yoi_error *err)
+{
+	if (!yoi_claimflow_enabled(st))
+		return 0;
+	yoi_claims cl;
+	yoi_error e2;
+	int rc = yoi_claimflow_list(st, &cl, &e2);
+	if (rc == YOI_ENOMEM)
+		return yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
+	if (rc < 0) {
+		char *cfg = yoi_path_join(st->yoi_dir, "config.yaml");
+		yoi_diag_add(d, WARN, "claims-unreachable", cfg, 0,
+			     "the claims on remote '%s' cannot be read: %s",
+			     st->cfg.claims_remote, e2.msg);
+		free(cfg);
+		return 0;
+	}
+	for (size_t k = 0; k < cl.n; k++) {
+		const yoi_claim *c = &cl.v[k];
+		size_t i = 0;
+		while (i < tickets->n && strcmp(tickets->v[i], c->id) != 0)
+			i++;
+		if (i == tickets->n || tk[i].state != YOI_ST_CLOSED)
+			continue;
+		yoi_buf who = YOI_BUF_INIT;
+		yoi_claim_holder(&who, c);
+		char *item = yoi_store_path(st, c->id, "item.md");
+		yoi_diag_add(d, WARN, "claim-closed", item, 0,
+			     "ticket %s is closed but remote '%s' still holds "
+			     "its claim by %s; release it with 'yoi-tickets "
+			     "claims release %s'%s",
+			     c->id, st->cfg.claims_remote,
+			     who.ptr ? who.ptr : "?", c->id,
+			     c->mine ? "" : " --force (another clone's)");
+		free(item);
+		yoi_buf_free(&who);
+	}
+	yoi_claims_free(&cl);
+	return 0;
+}
+
+/*
  * A ticket-event hook that came with the repository runs only once this
  * clone's owner trusted it (hooktrust.h): say so, it is easy to miss.
  */
@@ -1227,6 +1276,8 @@ int yoi_doctor_run(const yoi_store *st, yoi_diag *d, yoi_error *err)
 				rc = check_graph(st, &tickets, tk, w, d, err);
 			if (rc == 0)
 				rc = check_worktrees(st, &tickets, tk, d, err);
+			if (rc == 0)
+				rc = check_claims(st, &tickets, tk, d, err);
 			if (rc == 0)
 				rc = check_hook_trust(st, d, err);
 			if (rc == 0) /* issue 15: the links cache */

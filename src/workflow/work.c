@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "store/store_int.h"
+#include "yoi/claimflow.h"
 #include "yoi/file.h"
 #include "yoi/plan.h"
 #include "yoi/relate.h"
@@ -548,6 +549,7 @@ typedef struct start_hook {
 	off_t plan_size; /* -1: there was no plan file */
 	bool made, recorded;
 	char *plan_id;
+	bool claimed; /* claims.remote: the claim start took */
 } start_hook;
 
 static void plan_undo(start_hook *h)
@@ -573,6 +575,10 @@ static void start_undo(void *p)
 	}
 	if (h->made)
 		yoi_git_worktree_undo(h->st->repo, h->name, h->branch);
+	if (h->claimed) { /* last: the claim was taken first */
+		yoi_error e2;
+		(void)yoi_claimflow_release(h->st, h->id, false, NULL, &e2);
+	}
 }
 
 static int start_prepare(void *p, yoi_error *err)
@@ -580,10 +586,14 @@ static int start_prepare(void *p, yoi_error *err)
 	start_hook *h = p;
 	struct stat sb;
 	h->plan_size = stat(h->plan_path, &sb) == 0 ? sb.st_size : -1;
-	int rc = yoi_git_worktree_create(h->st->repo, h->name, h->path,
-					 h->branch, h->oid, err);
+	/* The claim across clones comes before anything is made. */
+	int rc = yoi_claimflow_take(h->st, h->ctx, h->id, &h->claimed, err);
 	if (rc < 0)
 		return rc;
+	rc = yoi_git_worktree_create(h->st->repo, h->name, h->path, h->branch,
+				     h->oid, err);
+	if (rc < 0)
+		goto undo;
 	h->made = true;
 	if (fault_fail("start-after-worktree")) {
 		rc = yoi_error_set(err, YOI_EIO, NULL, 0, "fault injected");
@@ -608,7 +618,7 @@ static int start_prepare(void *p, yoi_error *err)
 	return 0;
 undo:
 	start_undo(h);
-	h->made = h->recorded = false;
+	h->made = h->recorded = h->claimed = false;
 	h->plan_id[0] = '\0';
 	return rc;
 }
@@ -712,7 +722,8 @@ int yoi_work_start(yoi_store *st, const yoi_opctx *ctx, const char *id,
 	    -1,
 	    false,
 	    false,
-	    out->plan_id};
+	    out->plan_id,
+	    false};
 	if (!h.plan_path) {
 		rc = oom(err);
 		goto out;
@@ -1104,6 +1115,8 @@ int yoi_work_cleanup(yoi_store *st, const yoi_opctx *ctx, const char *id,
 			    {"forced", "true"}};
 	rc = yoi_ticket_append(st, ctx, id, "cleanup", attrs, force ? 4 : 3,
 			       txt(ctx, "cleanup_body"), err);
+	if (rc == 0) /* the work is gone: so is this clone's claim */
+		yoi_claimflow_settle(st, ctx, id);
 out:
 	yoi_ticket_free(t);
 	free(wpath);
