@@ -177,3 +177,32 @@ Test(oneclone, pre_commit_in_a_worktree_checks_its_own_index)
 	free(id);
 	e2e_rm(dir);
 }
+
+/* The whole loop after start from inside the worktree, cleanup included
+ * (after the orchestrator merged): the main store records every step. */
+Test(oneclone, whole_loop_from_inside_the_worktree)
+{
+	char *dir = e2e_store();
+	char *id = queued(dir, "Loop", true);
+	char *wt = start(dir, id);
+	cr_assert_eq(e2e_sh(wt, "echo x > x.c && git add x.c && "
+				"git commit -qm x"),
+		     0);
+	OK(wt, "comment", id, "-m", "working");
+	OK(wt, "finish", id);
+	cr_assert_eq(e2e_sh(dir, "git merge -q --no-edit "
+				 "\"$(git -C '%s' symbolic-ref --short HEAD)\"",
+			    wt),
+		     0);
+	OK(wt, "cleanup", id);
+	cr_assert_not(e2e_exists(wt, "x.c"), "the worktree is gone");
+	char *thread = e2e_read(dir, e2e_tpath(id, "thread.md"));
+	cr_assert(strstr(thread, "working"), "%s", thread);
+	cr_assert(strstr(thread, "to: done"), "%s", thread);
+	cr_assert(strstr(thread, "<!-- event: cleanup "), "%s", thread);
+	free(thread);
+	e2e_doctor_clean(dir);
+	free(wt);
+	free(id);
+	e2e_rm(dir);
+}
