@@ -1107,9 +1107,12 @@ int yoi_graph_chains_of(yoi_graph_chains *out, const yoi_graph *g, size_t t,
 		return 0;
 	u32 n = g->n;
 	const csr *c = &g->wout;
-	u32 *stk = xmalloc(n + 1, sizeof(u32));
-	u32 *cur = xmalloc(n + 1, sizeof(u32)); /* next edge to try */
-	uint8_t *via = xmalloc(n + 1, 1);
+	/* The path holds t, then each ticket at most once (t too: it is not
+	 * marked on the path at the start), and a cycle step writes one
+	 * relation past its end: n + 2 slots. */
+	u32 *stk = xmalloc(n + 2, sizeof(u32));
+	u32 *cur = xmalloc(n + 2, sizeof(u32)); /* next edge to try */
+	uint8_t *via = xmalloc(n + 2, 1);
 	uint8_t *on = xcalloc(n, 1); /* on the current path */
 	chain_walk w = {out, 0, 0, 0};
 	bool ok = stk && cur && via && on;
