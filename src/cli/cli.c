@@ -480,3 +480,49 @@ json_t *yoi_cli_event_json(const yoi_event *e)
 			 attrs, "heading", e->heading, "body", e->body, "line",
 			 e->line);
 }
+
+/* Optimal string alignment distance (a swap of neighbours is one edit),
+ * stopping at 3: only small distances matter here. */
+static size_t osa(const char *a, const char *b)
+{
+	size_t n = strlen(a), m = strlen(b);
+	if (n > 64 || m > 64 || (n > m ? n - m : m - n) > 2)
+		return 3;
+	size_t d[65][65];
+	for (size_t i = 0; i <= n; i++)
+		d[i][0] = i;
+	for (size_t j = 0; j <= m; j++)
+		d[0][j] = j;
+	for (size_t i = 1; i <= n; i++)
+		for (size_t j = 1; j <= m; j++) {
+			size_t c = a[i - 1] != b[j - 1];
+			size_t v = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < v)
+				v = d[i][j - 1] + 1;
+			if (d[i - 1][j - 1] + c < v)
+				v = d[i - 1][j - 1] + c;
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+			    a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < v)
+				v = d[i - 2][j - 2] + 1;
+			d[i][j] = v;
+		}
+	return d[n][m];
+}
+
+const char *yoi_cli_guess(const char *word, const char *const *cands, size_t n)
+{
+	size_t limit = strlen(word) >= 5 ? 2 : 1, best = limit + 1;
+	const char *pick = NULL;
+	bool tie = false;
+	for (size_t i = 0; i < n; i++) {
+		size_t d = osa(word, cands[i]);
+		if (d < best) {
+			best = d;
+			pick = cands[i];
+			tie = false;
+		} else if (d == best && pick) {
+			tie = true;
+		}
+	}
+	return pick && !tie && best > 0 ? pick : NULL;
+}

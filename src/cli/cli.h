@@ -55,6 +55,14 @@ extern const yoi_command yoi_commands[];
 int yoi_cli_one_id(yoi_ctx *ctx, int argc, char **argv,
 		   char id[YOI_ID_LEN + 1]);
 
+/*
+ * The candidate closest to word, when one is close enough to be a typo
+ * (an edit distance of 1, or 2 for words of 5 or more characters, counting
+ * a swap of two neighbours as one edit; a unique best only); else NULL.
+ */
+const char *yoi_cli_guess(const char *word, const char *const *cands,
+			  size_t n);
+
 /* Print "yoi-tickets CMD: message" and return the exit status for rc. */
 int yoi_cli_fail(yoi_ctx *ctx, int rc);
 /* Print a usage error (printf-style) plus the help hint; returns 2. */

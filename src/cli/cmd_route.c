@@ -19,8 +19,8 @@ static size_t wrap_width(void)
 	if (c && *c && *end == '\0' && v >= 20 && v <= 10000)
 		return (size_t)v;
 	struct winsize ws;
-	if (isatty(STDOUT_FILENO) && ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 &&
-	    ws.ws_col >= 20)
+	if (isatty(STDOUT_FILENO) &&
+	    ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 20)
 		return ws.ws_col;
 	return 0;
 }

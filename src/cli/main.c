@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cli.h"
+#include "yoi/version.h"
 
 const yoi_command yoi_commands[] = {
     {"init", yoi_cmd_init, "create the ticket store in this repository"},
@@ -73,7 +74,9 @@ int main(int argc, char **argv)
 	if (g != YOI_CLI_GO)
 		return g;
 	if (i < argc && strcmp(argv[i], "--version") == 0) {
-		printf("yoi-tickets %s\n", YOI_VERSION);
+		char libs[256];
+		yoi_library_versions(libs, sizeof(libs));
+		printf("yoi-tickets %s\n%s\n", YOI_VERSION, libs);
 		return 0;
 	}
 	if (i < argc && argv[i][0] == '-') /* -h, --help */
@@ -83,11 +86,23 @@ int main(int argc, char **argv)
 		return YOI_EXIT_USAGE;
 	}
 	const yoi_command *c = find(argv[i]);
-	if (!c)
+	if (!c) {
+		const char *names[128];
+		size_t n = 0;
+		for (const yoi_command *k = yoi_commands; k->name && n < 128;
+		     k++)
+			names[n++] = k->name;
+		const char *g = yoi_cli_guess(argv[i], names, n);
+		if (g)
+			return yoi_cli_usage(&ctx,
+					     "unknown command '%s'; did you "
+					     "mean '%s'?",
+					     argv[i], g);
 		return yoi_cli_usage(&ctx,
 				     "unknown command '%s'; 'yoi-tickets help' "
 				     "lists the commands",
 				     argv[i]);
+	}
 	ctx.cmd = c->name;
 	int status = c->fn(argc - i, argv + i, &ctx);
 	yoi_ctx_free(&ctx);

@@ -8,14 +8,14 @@
 #include "cli.h"
 
 /* One notice: --verbose to stderr, and its JSON object. */
-static json_t *notice_json(yoi_ctx *ctx, const yoi_notice *n,
-			   const char *label)
+static json_t *notice_json(yoi_ctx *ctx, const yoi_notice *n, const char *label)
 {
 	const yoi_notify_result *res = &n->run;
 	const char *reason = yoi_notify_reason_name(res->reason);
 	if (ctx->verbose) {
 		if (res->detail[0])
-			fprintf(stderr, "yoi-tickets %s: notify %s%s: %s (%s)\n",
+			fprintf(stderr,
+				"yoi-tickets %s: notify %s%s: %s (%s)\n",
 				ctx->cmd, n->id, label, reason, res->detail);
 		else
 			fprintf(stderr, "yoi-tickets %s: notify %s%s: %s\n",
@@ -46,8 +46,9 @@ json_t *yoi_cli_notify(yoi_ctx *ctx, const char *id, yoi_notice_event ev,
 	json_t *woken = json_array();
 	for (size_t i = 0; j && woken && i < n.nwoken; i++) {
 		json_t *w = notice_json(ctx, &n.woken[i], " (unblocked)");
-		if (!w || json_object_set_new(w, "id", json_string(
-							  n.woken[i].id)) < 0 ||
+		if (!w ||
+		    json_object_set_new(w, "id", json_string(n.woken[i].id)) <
+			0 ||
 		    json_array_append_new(woken, w) < 0) {
 			json_decref(w);
 			json_decref(j);

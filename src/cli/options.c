@@ -1,11 +1,13 @@
 /* options.c - the one option parser: a command's table plus the globals. */
 #include "options.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 
@@ -20,7 +22,20 @@ static int wait_cb(yoi_ctx *ctx, const yoi_option *opt, const char *arg)
 	return 0;
 }
 
-enum { NGLOBAL = 5 };
+enum { NGLOBAL = 6 };
+
+/* -C DIR: run as if started in DIR (git's -C; relative to the previous). */
+static int chdir_cb(yoi_ctx *ctx, const yoi_option *opt, const char *arg)
+{
+	(void)opt;
+	if (!arg || !*arg)
+		return yoi_cli_usage(ctx, "-C needs a folder");
+	if (chdir(arg) == 0)
+		return 0;
+	return yoi_cli_fail(ctx, yoi_error_set(&ctx->err, YOI_ENOTFOUND, arg, 0,
+					       "cannot change to '%s': %s", arg,
+					       strerror(errno)));
+}
 
 /* The global options, writing into ctx: one table for both places. */
 static void globals(yoi_ctx *ctx, yoi_option g[NGLOBAL])
@@ -32,6 +47,8 @@ static void globals(yoi_ctx *ctx, yoi_option g[NGLOBAL])
 			     "seconds to wait for the store's lock"),
 	    YOI_OPT_FLAG("verbose", 0, &ctx->verbose, "say more on stderr"),
 	    YOI_OPT_FLAG("quiet", 0, &ctx->quiet, "say less on stdout"),
+	    {YOI_OPT_CALLBACK, "directory", 'C', NULL, 0, NULL, chdir_cb, 0,
+	     "run as if started in DIR (-C DIR)"},
 	};
 	memcpy(g, t, sizeof(t));
 }
@@ -93,6 +110,32 @@ static int apply(yoi_ctx *ctx, const yoi_option *o, const char *arg)
 	return YOI_EXIT_USAGE;
 }
 
+/* An unknown option, with a guess among the command's and the global long
+ * options when one is close. */
+static int unknown_option(yoi_ctx *ctx, const char *arg, const yoi_option *opts,
+			  size_t n, const yoi_option *g)
+{
+	const char *names[64];
+	size_t k = 0;
+	for (size_t i = 0; i < n && k < 64; i++)
+		names[k++] = opts[i].name;
+	for (size_t i = 0; i < NGLOBAL && k < 64; i++)
+		names[k++] = g[i].name;
+	char word[64];
+	const char *guess = NULL;
+	if (strncmp(arg, "--", 2) == 0) {
+		snprintf(word, sizeof(word), "%.*s", (int)strcspn(arg + 2, "="),
+			 arg + 2);
+		guess = yoi_cli_guess(word, names, k);
+	}
+	if (guess)
+		return yoi_cli_usage(ctx,
+				     "unknown option '%s'; did you mean "
+				     "'--%s'?",
+				     arg, guess);
+	return yoi_cli_usage(ctx, "unknown option '%s'", arg);
+}
+
 int yoi_cli_parse(yoi_ctx *ctx, int argc, char **argv, const yoi_option *opts)
 {
 	yoi_option g[NGLOBAL];
@@ -142,8 +185,7 @@ int yoi_cli_parse(yoi_ctx *ctx, int argc, char **argv, const yoi_option *opts)
 			rc = yoi_cli_usage(ctx, "option '%s' needs a value",
 					   argv[optind - 1]);
 		} else if (c == '?') {
-			rc = yoi_cli_usage(ctx, "unknown option '%s'",
-					   argv[optind - 1]);
+			rc = unknown_option(ctx, argv[optind - 1], opts, n, g);
 		} else {
 			const yoi_option *o = NULL;
 			if (c >= 0x100) {
@@ -153,6 +195,9 @@ int yoi_cli_parse(yoi_ctx *ctx, int argc, char **argv, const yoi_option *opts)
 			for (size_t i = 0; !o && i < n; i++)
 				if (opts[i].short_name == c)
 					o = &opts[i];
+			for (size_t i = 0; !o && i < NGLOBAL; i++)
+				if (g[i].short_name == c)
+					o = &g[i];
 			rc = o ? apply(ctx, o, optarg) : YOI_EXIT_USAGE;
 			if (rc == 0)
 				rc = YOI_CLI_GO;
@@ -174,6 +219,10 @@ int yoi_cli_parse_globals(yoi_ctx *ctx, int argc, char **argv, int *i)
 			return YOI_CLI_GO;
 		const yoi_option *o = NULL;
 		const char *v = NULL;
+		if (a[1] == 'C') { /* -C DIR or -CDIR */
+			o = &g[NGLOBAL - 1];
+			v = a[2] ? a + 2 : NULL;
+		}
 		for (size_t k = 0; a[1] == '-' && !o && k < NGLOBAL; k++) {
 			size_t len = strlen(g[k].name);
 			if (strncmp(a + 2, g[k].name, len) != 0)

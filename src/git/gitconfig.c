@@ -8,6 +8,7 @@
 #include "gitint.h"
 
 #include <git2.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -106,6 +107,13 @@ git_repository *yoi_git_discover(const char *cwd)
 {
 	git_repository *repo = NULL;
 	return git_repository_open_ext(&repo, cwd, 0, NULL) == 0 ? repo : NULL;
+}
+
+void yoi_git_version_text(char *buf, size_t n)
+{
+	int maj = 0, min = 0, rev = 0;
+	git_libgit2_version(&maj, &min, &rev);
+	snprintf(buf, n, "libgit2 %d.%d.%d", maj, min, rev);
 }
 
 git_repository *yoi_git_main_worktree(git_repository *repo)

@@ -48,6 +48,9 @@ const char *yoi_git_workdir(struct git_repository *repo);
 struct git_repository *yoi_git_discover(const char *cwd);
 void yoi_git_close(struct git_repository *repo);
 
+/* "libgit2 MAJOR.MINOR.REV" of the library linked in (no set-up needed). */
+void yoi_git_version_text(char *buf, size_t n);
+
 /* When repo is a linked worktree of a repository with a main work tree:
  * that main worktree's repository (close with yoi_git_close); else NULL. */
 struct git_repository *yoi_git_main_worktree(struct git_repository *repo);

@@ -6,13 +6,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "present/prompt_int.h"
+#include "store/store_int.h"
 #include "yoi/file.h"
 #include "yoi/hooktrust.h"
 #include "yoi/prompt.h"
-#include "present/prompt_int.h"
 #include "yoi/routing.h"
 #include "yoi/ticket.h"
-#include "store/store_int.h"
 
 static const char *const event_names[YOI_NOTICE_EVENT_COUNT] = {
     "create", "state_changed", "review", "close", "reopen", "unblocked"};
@@ -53,8 +53,8 @@ static int queue_text(json_t *view, const yoi_store *st, const char *dir,
 
 static int notice_view(json_t **out, char **state_out, const yoi_store *st,
 		       const char *id, yoi_notice_event ev,
-		       const char *previous, const char *cause,
-		       const char *dir, yoi_error *err)
+		       const char *previous, const char *cause, const char *dir,
+		       yoi_error *err)
 {
 	*out = NULL;
 	*state_out = NULL;
@@ -148,7 +148,8 @@ static void run_trusted(yoi_notify_result *res, const yoi_store *st,
 	env[3] = yoi_sprintf("YOI_TICKETS_ROOT=%s", st->root);
 	size_t k = 4;
 	if (previous)
-		env[k++] = yoi_sprintf("YOI_TICKET_PREVIOUS_STATE=%s", previous);
+		env[k++] =
+		    yoi_sprintf("YOI_TICKET_PREVIOUS_STATE=%s", previous);
 	if (cause)
 		env[k++] = yoi_sprintf("YOI_TICKET_CAUSE=%s", cause);
 	yoi_notify_req req = {

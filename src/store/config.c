@@ -448,15 +448,16 @@ static int get_int(struct ctx *c, const char *dotted, const struct node *v,
 static int get_bool(struct ctx *c, const char *dotted, const struct node *v,
 		    bool *out)
 {
-	const char *s = v->type == N_SCALAR && !is_null(c, v) ? text_of(c, v)
-							       : NULL;
+	const char *s =
+	    v->type == N_SCALAR && !is_null(c, v) ? text_of(c, v) : NULL;
 	if (s && v->plain && v->len == 4 && memcmp(s, "true", 4) == 0)
 		*out = true;
 	else if (s && v->plain && v->len == 5 && memcmp(s, "false", 5) == 0)
 		*out = false;
 	else if (s)
-		return fail(c, v->line, "'%s' must be true or false, got '%.*s'",
-			    dotted, SHOW, s);
+		return fail(c, v->line,
+			    "'%s' must be true or false, got '%.*s'", dotted,
+			    SHOW, s);
 	else
 		return fail(c, v->line, "'%s' must be true or false, got %s",
 			    dotted, kind(c, v));
@@ -464,8 +465,8 @@ static int get_bool(struct ctx *c, const char *dotted, const struct node *v,
 }
 
 /* worktrees.store: main (one store per clone) or branch. */
-static int get_wt_store(struct ctx *c, const char *dotted,
-			const struct node *v, bool *branch)
+static int get_wt_store(struct ctx *c, const char *dotted, const struct node *v,
+			bool *branch)
 {
 	char *w = NULL;
 	int rc = get_string(c, dotted, v, false, &w);

@@ -334,6 +334,36 @@ static int stay_here(yoi_store *st, const char *cwd)
 	return 0;
 }
 
+/*
+ * --root must name a tickets root: not a repository's top, nor a folder
+ * holding .git or .yoi (a mistaken --root would otherwise list nothing,
+ * or write tickets and a lock into the repository's top).
+ */
+static int not_a_root(const yoi_store *st, const char *given, yoi_error *err)
+{
+	struct stat sb;
+	const char *what = NULL;
+	char *p = yoi_path_join(st->root, ".git");
+	if (!p)
+		return yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
+	if (st->top && strcmp(st->root, st->top) == 0)
+		what = "the repository's top";
+	else if (lstat(p, &sb) == 0)
+		what = "a folder holding .git";
+	free(p);
+	p = what ? NULL : yoi_path_join(st->root, ".yoi");
+	if (p && lstat(p, &sb) == 0)
+		what = "a folder holding .yoi";
+	free(p);
+	if (!what)
+		return 0;
+	return yoi_error_set(err, YOI_EUSAGE, NULL, 0,
+			     "--root %s: not a tickets root (%s); to run as "
+			     "if started there use -C %s, or name the tickets "
+			     "folder itself (such as %s/.yoi/tickets)",
+			     given, what, given, given);
+}
+
 int yoi_store_open(yoi_store **out, const char *cwd, const char *root_override,
 		   yoi_error *err)
 {
@@ -341,8 +371,7 @@ int yoi_store_open(yoi_store **out, const char *cwd, const char *root_override,
 }
 
 int yoi_store_open_ex(yoi_store **out, const char *cwd,
-		      const char *root_override, unsigned flags,
-		      yoi_error *err)
+		      const char *root_override, unsigned flags, yoi_error *err)
 {
 	*out = NULL;
 	yoi_store *st = calloc(1, sizeof(*st));
@@ -363,6 +392,8 @@ int yoi_store_open_ex(yoi_store **out, const char *cwd,
 		st->top = discover_top(st, cwd);
 		if (!st->root || !st->yoi_dir)
 			goto fail_nomem;
+		if ((rc = not_a_root(st, root_override, err)) < 0)
+			goto fail;
 	} else {
 		st->top = discover_top(st, cwd);
 		if (!st->top) {

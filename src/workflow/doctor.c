@@ -855,11 +855,11 @@ static int check_links_cache(const yoi_store *st, const yoi_strv *tickets,
 				continue;
 			yoi_revcache_target *x = &seen.targets[seen.ntargets++];
 			memcpy(x->id, ed[k].target, YOI_ID_LEN + 1);
-			x->kind = (int8_t)(ed[k].plan
-					       ? yoi_graph_kind_from_plan(
-						     ed[k].kind)
-					       : yoi_graph_kind_from_relation(
-						     ed[k].kind));
+			x->kind =
+			    (int8_t)(ed[k].plan
+					 ? yoi_graph_kind_from_plan(ed[k].kind)
+					 : yoi_graph_kind_from_relation(
+					       ed[k].kind));
 			e->n++;
 		}
 	}

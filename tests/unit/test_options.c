@@ -323,3 +323,20 @@ Test(options, positional_count)
 	cr_assert(strstr(errtext, "unknown option '--bogus'"), "%s", errtext);
 	cr_assert_eq(parse_n(&ctx, 3, ARGV("a", "--help"), 2, "want two"), 0);
 }
+
+Test(options, guess_finds_one_close_candidate)
+{
+	const char *const cmds[] = {"list", "show", "state", "start", "route",
+				    "relation", "review", "reopen"};
+	size_t n = sizeof(cmds) / sizeof(*cmds);
+	cr_assert_str_eq(yoi_cli_guess("lsit", cmds, n), "list", "a swap");
+	cr_assert_str_eq(yoi_cli_guess("shw", cmds, n), "show", "a deletion");
+	cr_assert_str_eq(yoi_cli_guess("relatoin", cmds, n), "relation");
+	cr_assert_str_eq(yoi_cli_guess("raute", cmds, n), "route");
+	cr_assert_null(yoi_cli_guess("stat", cmds, n),
+		       "state and start are both one away: no guess");
+	cr_assert_null(yoi_cli_guess("list", cmds, n), "an exact word");
+	cr_assert_null(yoi_cli_guess("frobnicate", cmds, n));
+	cr_assert_null(yoi_cli_guess("xy", cmds, n));
+	cr_assert_null(yoi_cli_guess("", cmds, n));
+}

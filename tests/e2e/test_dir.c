@@ -1,0 +1,140 @@
+/*
+ * End-to-end: finding the store and the repository (issue 18). -C DIR runs
+ * as if started in DIR, anywhere on the line, cumulatively as git does;
+ * --root naming a folder that is not a tickets root is refused with a hint.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+
+Test(dir, dash_c_runs_as_if_started_there)
+{
+	char *dir = e2e_store();
+	char *id = OK_LINE(dir, "create", "--title", "Far away");
+	/* Before the command, after it, glued to its value. */
+	e2e_result r = RUN("/tmp", "-C", dir, "list");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(strstr(r.out, id), "%s", r.out);
+	e2e_free(&r);
+	r = RUN("/tmp", "show", id, "-C", dir);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(strstr(r.out, "Far away"), "%s", r.out);
+	e2e_free(&r);
+	char glued[1100];
+	snprintf(glued, sizeof(glued), "-C%s", dir);
+	r = RUN("/tmp", glued, "list");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(strstr(r.out, id), "%s", r.out);
+	e2e_free(&r);
+	/* Cumulative: a relative -C after another is relative to it. */
+	cr_assert_eq(e2e_sh(dir, "mkdir -p sub/deeper"), 0);
+	r = RUN("/", "-C", dir, "-C", "sub/deeper", "list");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(strstr(r.out, id), "%s", r.out);
+	e2e_free(&r);
+	free(id);
+	e2e_rm(dir);
+}
+
+Test(dir, dash_c_to_a_missing_folder_is_refused)
+{
+	char *dir = e2e_store();
+	e2e_result r = RUN(dir, "-C", "no/such/place", "list");
+	cr_assert_eq(r.status, 3, "%d %s", r.status, r.err);
+	cr_assert(strstr(r.err, "no/such/place"), "%s", r.err);
+	e2e_free(&r);
+	r = RUN(dir, "list", "-C");
+	cr_assert_eq(r.status, 2, "%d %s", r.status, r.err);
+	e2e_free(&r);
+	e2e_rm(dir);
+}
+
+Test(dir, root_at_the_repository_top_is_refused_with_a_hint)
+{
+	char *dir = e2e_store();
+	cr_assert_eq(e2e_sh(dir, "mkdir -p src && echo x > src/main.c"), 0);
+	const char *cmds[][3] = {{"list", NULL, NULL},
+				 {"create", "--title", "Misplaced"},
+				 {"doctor", NULL, NULL}};
+	for (size_t i = 0; i < 3; i++) {
+		const char *argv[8] = {"--root", ".", cmds[i][0], cmds[i][1],
+				       cmds[i][2], NULL};
+		e2e_result r = e2e_run(dir, NULL, argv);
+		cr_assert_eq(r.status, 2, "%s: %d %s", cmds[i][0], r.status,
+			     r.err);
+		cr_assert(strstr(r.err, "-C"), "%s", r.err);
+		cr_assert(strstr(r.err, "not a tickets root"), "%s", r.err);
+		e2e_free(&r);
+	}
+	/* Nothing was written at the top. */
+	cr_assert_eq(e2e_sh(dir, "test -z \"$(ls -A | grep -v '^\\.git$' | "
+				 "grep -v '^\\.yoi$' | grep -v '^src$')\""),
+		     0, "something was written at the repository top");
+	/* The real root still works. */
+	e2e_result r = RUN(dir, "--root", ".yoi/tickets", "list");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	e2e_free(&r);
+	e2e_rm(dir);
+}
+
+/* Conventions people expect from git (issue 18). */
+Test(dir, help_help_and_did_you_mean)
+{
+	char *dir = e2e_store();
+	e2e_result r = RUN(dir, "help", "--help");
+	cr_assert_eq(r.status, 0, "%d %s", r.status, r.err);
+	cr_assert(strstr(r.out, "help"), "%s", r.out);
+	e2e_free(&r);
+	r = RUN(dir, "lsit");
+	cr_assert_eq(r.status, 2);
+	cr_assert(strstr(r.err, "did you mean 'list'?"), "%s", r.err);
+	e2e_free(&r);
+	r = RUN(dir, "list", "--jsno");
+	cr_assert_eq(r.status, 2);
+	cr_assert(strstr(r.err, "did you mean '--json'?"), "%s", r.err);
+	e2e_free(&r);
+	/* Nothing close: no guess. */
+	r = RUN(dir, "frobnicate");
+	cr_assert_eq(r.status, 2);
+	cr_assert_null(strstr(r.err, "did you mean"), "%s", r.err);
+	e2e_free(&r);
+	e2e_rm(dir);
+}
+
+Test(dir, version_names_the_libraries)
+{
+	e2e_result r = RUN("/tmp", "--version");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	const char *libs[] = {"libgit2 1.", "libyaml 0.", "cmark 0.",
+			      "jansson 2."};
+	for (size_t i = 0; i < 4; i++)
+		cr_assert(strstr(r.out, libs[i]), "no '%s' in %s", libs[i],
+			  r.out);
+	e2e_free(&r);
+}
+
+Test(dir, check_takes_a_git_range)
+{
+	char *dir = e2e_store();
+	cr_assert_eq(e2e_sh(dir, "git add -A && git commit -qm base"), 0);
+	char *id = OK_LINE(dir, "create", "--title", "In range");
+	cr_assert_eq(e2e_sh(dir, "git add -A && git commit -qm t"), 0);
+	e2e_result a = RUN(dir, "check", "HEAD~1..HEAD", "--format", "json");
+	e2e_result b = RUN(dir, "check", "--base", "HEAD~1", "--head", "HEAD",
+			   "--format", "json");
+	cr_assert_eq(a.status, 0, "%s", a.err);
+	cr_assert_eq(b.status, 0, "%s", b.err);
+	cr_assert_str_eq(a.out, b.out);
+	cr_assert(strstr(a.out, id), "%s", a.out);
+	e2e_free(&a);
+	e2e_free(&b);
+	/* A range and --base together: a usage error. */
+	a = RUN(dir, "check", "HEAD~1..HEAD", "--base", "HEAD");
+	cr_assert_eq(a.status, 2, "%s", a.err);
+	e2e_free(&a);
+	free(id);
+	e2e_rm(dir);
+}
