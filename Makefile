@@ -80,7 +80,7 @@ FAULTBIN := $(BUILD)/yoi-tickets-fault
 UNIT     := $(BUILD)/tests/unit-tests
 E2E      := $(BUILD)/tests/e2e-tests
 
-.PHONY: all run test layers unit e2e asan bench browser-test install clean deps fuzz \
+.PHONY: all run test layers tour unit e2e asan bench browser-test install clean deps fuzz \
 	fuzz-build
 .DEFAULT_GOAL := all
 
@@ -191,11 +191,15 @@ e2e: $(BIN) $(FAULTBIN) $(E2E)
 	YOI_BIN=$(abspath $(BIN)) YOI_FAULT_BIN=$(abspath $(FAULTBIN)) \
 	YOI_SRCDIR=$(abspath .) $(E2E) -j2 --short-filename
 
-test: layers unit e2e
+test: layers unit e2e tour
 
 # The library's layering rule (docs/architecture.md).
 layers:
 	@sh scripts/layers.sh
+
+# The README's tour is the output of scripts/tour.sh, byte for byte.
+tour: all
+	@sh scripts/tour.sh $(BIN) README.md
 
 # Criterion does not fail a test on a LeakSanitizer report, so the log is
 # searched too: any sanitizer report fails the target.

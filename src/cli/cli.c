@@ -8,6 +8,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -214,10 +215,55 @@ static void cli_report(void *arg, const char *code, const char *path,
 		msg);
 }
 
-/* The kernel's randomness, for event identities. */
+/*
+ * Reproducible randomness for documentation and tests only:
+ * YOI_TICKETS_SEED=N makes every random byte (IDs' random bits, event ids)
+ * a function of N, the pinned clock and the command line, so that a
+ * script replays to the byte (scripts/tour.sh); distinct commands still
+ * draw distinct bytes. Never for real stores.
+ */
+static uint64_t seeded_state;
+static bool seeded;
+
+static uint64_t splitmix(uint64_t *x)
+{
+	uint64_t z = (*x += 0x9E3779B97F4A7C15ull);
+	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+	return z ^ (z >> 31);
+}
+
+void yoi_cli_seed(int argc, char **argv)
+{
+	const char *s = getenv("YOI_TICKETS_SEED");
+	if (!s || !*s)
+		return;
+	uint64_t h = 1469598103934665603ull; /* FNV-1a over the inputs */
+	const char *pin = getenv("YOI_TICKETS_NOW");
+	const char *parts[2] = {s, pin ? pin : ""};
+	for (int k = 0; k < 2; k++)
+		for (const char *p = parts[k]; *p; p++)
+			h = (h ^ (unsigned char)*p) * 1099511628211ull;
+	for (int i = 0; i < argc; i++)
+		for (const char *p = argv[i]; ; p++) {
+			h = (h ^ (unsigned char)*p) * 1099511628211ull;
+			if (!*p)
+				break;
+		}
+	seeded_state = h;
+	seeded = true;
+}
+
+/* The kernel's randomness, for IDs and event identities. */
 static int cli_random(void *unused, void *buf, size_t n)
 {
 	(void)unused;
+	if (seeded) {
+		unsigned char *b = buf;
+		for (size_t i = 0; i < n; i++)
+			b[i] = (unsigned char)splitmix(&seeded_state);
+		return 0;
+	}
 	ssize_t got = getrandom(buf, n, 0);
 	return got == (ssize_t)n ? 0 : -1;
 }

@@ -63,6 +63,9 @@ int yoi_cli_one_id(yoi_ctx *ctx, int argc, char **argv,
 const char *yoi_cli_guess(const char *word, const char *const *cands,
 			  size_t n);
 
+/* YOI_TICKETS_SEED: reproducible random bytes for docs and tests (cli.c). */
+void yoi_cli_seed(int argc, char **argv);
+
 /* Print "yoi-tickets CMD: message" and return the exit status for rc. */
 int yoi_cli_fail(yoi_ctx *ctx, int rc);
 /* Print a usage error (printf-style) plus the help hint; returns 2. */

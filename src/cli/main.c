@@ -66,6 +66,7 @@ int main(int argc, char **argv)
 	 * repository, so that --version, help and usage errors pay nothing
 	 * for it (README, Performance: which commands pay for what).
 	 */
+	yoi_cli_seed(argc, argv);
 	yoi_ctx ctx = {0};
 	ctx.wait_sec = 10;
 	ctx.cmd = "yoi-tickets";
