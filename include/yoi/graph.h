@@ -361,6 +361,26 @@ void yoi_graph_path_free(size_t *path);
  * indexed like the nodes; a title is printed after a space, control
  * characters as spaces, and only on expanded lines.
  */
+/* The same tree as lines, in order, for other renderings (JSON). */
+typedef enum {
+	YOI_GRAPH_DEPS_EXPANDED, /* its children follow (or it has none) */
+	YOI_GRAPH_DEPS_SEEN,	 /* expanded above: "[see above]" */
+	YOI_GRAPH_DEPS_CYCLE,	 /* an ancestor of itself: "[cycle]" */
+	YOI_GRAPH_DEPS_CUT,	 /* at the depth limit with children: "[...]" */
+} yoi_graph_deps_mark;
+
+typedef struct yoi_graph_deps_line {
+	size_t index;	     /* the node */
+	size_t depth;	     /* 0: the root */
+	yoi_graph_kind via;  /* to its parent; YOI_GRAPH_KIND_INVALID: root */
+	yoi_graph_deps_mark mark;
+} yoi_graph_deps_line;
+
+/* fn's non-zero result stops the walk and is returned. */
+typedef int (*yoi_graph_deps_fn)(void *ctx, const yoi_graph_deps_line *l);
+int yoi_graph_deps_walk(const yoi_graph *g, size_t root, bool reverse,
+			yoi_graph_deps_fn fn, void *ctx);
+
 int yoi_graph_deps_text(yoi_buf *out, const yoi_graph *g, size_t root,
 			bool reverse, const char *const *titles);
 

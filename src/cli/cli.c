@@ -456,6 +456,7 @@ int yoi_cli_note(int argc, char **argv, yoi_ctx *ctx, const char *kind)
 	    YOI_OPT_STRING("file", 'f', &file,
 			   "the text from a file (-: stdin)"),
 	    YOI_OPT_FLAG("allow-large", 0, &large, "past the size limit"),
+	    YOI_OPT_JSON(&ctx->json),
 	    YOI_OPT_END(),
 	};
 	if ((rc = yoi_cli_parse_id(ctx, argc, argv, opts, id)) != YOI_CLI_GO)
@@ -470,7 +471,10 @@ int yoi_cli_note(int argc, char **argv, yoi_ctx *ctx, const char *kind)
 		int e = yoi_ticket_append(ctx->store, &op, id, kind, NULL, 0,
 					  text, &ctx->err);
 		rc = yoi_cli_fail(ctx, e);
-		if (e == 0 && !ctx->quiet)
+		if (e == 0 && ctx->json)
+			rc = yoi_cli_json(ctx, json_pack("{s:s, s:s}", "id", id,
+							 "event", kind));
+		else if (e == 0 && !ctx->quiet)
 			printf("%s\n", id);
 	}
 	free(text);

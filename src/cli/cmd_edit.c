@@ -17,6 +17,20 @@ static int assignee_cb(yoi_ctx *ctx, const yoi_option *opt, const char *arg)
 	return 0;
 }
 
+/* --json: the ticket's fields as they are after the edit. */
+static int fields_json(yoi_ctx *ctx, const char *id)
+{
+	yoi_ticket *t;
+	int e = yoi_ticket_load(&t, ctx->store, id, YOI_LOAD_FRONTMATTER,
+				&ctx->err);
+	if (e < 0)
+		return yoi_cli_fail(ctx, e);
+	int rc = yoi_cli_json(ctx, json_pack("{s:s, s:o}", "id", id, "fields",
+					     yoi_cli_fields_json(t->item)));
+	yoi_ticket_free(t);
+	return rc;
+}
+
 int yoi_cmd_edit(int argc, char **argv, yoi_ctx *ctx)
 {
 	yoi_edit_opts o = {0};
@@ -37,6 +51,7 @@ int yoi_cmd_edit(int argc, char **argv, yoi_ctx *ctx)
 			 "remove every risk flag"),
 	    YOI_OPT_STRING("body-file", 0, &body_file,
 			   "the new body from a file"),
+	    YOI_OPT_JSON(&ctx->json),
 	    YOI_OPT_END(),
 	};
 	if ((rc = yoi_cli_parse_id(ctx, argc, argv, opts, id)) != YOI_CLI_GO)
@@ -66,7 +81,9 @@ int yoi_cmd_edit(int argc, char **argv, yoi_ctx *ctx)
 	if (rc == 0)
 		rc = yoi_cli_fail(
 		    ctx, yoi_ticket_edit(ctx->store, &op, id, &o, &ctx->err));
-	if (rc == 0 && !ctx->quiet)
+	if (rc == 0 && ctx->json)
+		rc = fields_json(ctx, id);
+	else if (rc == 0 && !ctx->quiet)
 		printf("%s\n", id);
 	free(body);
 	return rc;

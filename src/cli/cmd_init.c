@@ -14,7 +14,11 @@
 int yoi_cmd_init(int argc, char **argv, yoi_ctx *ctx)
 {
 	yoi_store *st;
-	int rc = yoi_cli_parse_n(ctx, argc, argv, NULL, 0,
+	const yoi_option opts[] = {
+	    YOI_OPT_JSON(&ctx->json),
+	    YOI_OPT_END(),
+	};
+	int rc = yoi_cli_parse_n(ctx, argc, argv, opts, 0,
 				 "init takes no arguments");
 	if (rc != YOI_CLI_GO || (rc = yoi_cli_store(ctx, false, &st)))
 		return rc;
@@ -34,6 +38,10 @@ int yoi_cmd_init(int argc, char **argv, yoi_ctx *ctx)
 	free(ignore);
 	if (e < 0)
 		return yoi_cli_fail(ctx, e);
+	if (ctx->json)
+		return yoi_cli_json(ctx, json_pack("{s:s, s:b}", "root",
+						   yoi_store_root(st),
+						   "created", !existed));
 	if (!ctx->quiet)
 		printf("%s %s\n",
 		       existed ? "already initialized:" : "initialized",

@@ -17,7 +17,7 @@ static json_t *record_json(const yoi_plan_record *p)
 		    "{s:s?, s:s?, s:s?, s:s?}", "summary", p->accepted->summary,
 		    "branch", p->accepted->branch, "worktree",
 		    p->accepted->worktree, "role_plan", p->accepted->role_plan);
-	return json_pack("{s:s, s:s, s:s, s:s?, s:o?, s:s?, s:s, s:s}", "id",
+	return json_pack("{s:s, s:s, s:s, s:s?, s:o?, s:s?, s:s?, s:s?}", "id",
 			 p->id, "ticket_id", p->ticket_id, "kind",
 			 yoi_plan_kind_name(p->kind), "related_ticket",
 			 p->related_ticket[0] ? p->related_ticket : NULL,
@@ -97,6 +97,12 @@ static int add(yoi_ctx *ctx, int argc, char **argv, const char *kind_s,
 	char rid[YOI_PLAN_ID_MAX + 1];
 	rc = yoi_cli_fail(ctx, yoi_plan_record_add(ctx->store, &op, id, &rec,
 						   rid, &ctx->err));
+	if (rc == 0 && ctx->json) {
+		snprintf(rec.id, sizeof(rec.id), "%s", rid);
+		snprintf(rec.ticket_id, sizeof(rec.ticket_id), "%s", id);
+		rec.author = (char *)op.author;
+		return yoi_cli_json(ctx, record_json(&rec));
+	}
 	if (rc == 0 && !ctx->quiet)
 		printf("%s\n", rid);
 	return rc;

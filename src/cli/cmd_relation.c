@@ -145,6 +145,12 @@ int yoi_cmd_relation(int argc, char **argv, yoi_ctx *ctx)
 		return rc;
 	rc = yoi_cli_fail(ctx, yoi_relate(ctx->store, &op, id, add, kind,
 					  target, note, &ctx->err));
+	if (rc == 0 && ctx->json)
+		return yoi_cli_json(
+		    ctx, json_pack("{s:s, s:s, s:s, s:s, s:s?}", "id", id,
+				   "action", add ? "add" : "remove", "kind",
+				   yoi_rel_kind_name(kind), "target", target,
+				   "note", note));
 	if (rc == 0 && !ctx->quiet)
 		printf("%s %s %s %s\n", id, add ? "+" : "-",
 		       yoi_rel_kind_name(kind), target);

@@ -161,11 +161,13 @@ int yoi_cli_route(int argc, char **argv, yoi_ctx *ctx, int mode)
 	}
 	json_t *arr = ctx->json ? json_array() : NULL;
 	size_t width = ctx->json ? 0 : wrap_width();
+	size_t shown = 0;
 	for (size_t i = 0; i < rt->n; i++) {
 		const yoi_graph_route_entry *en = &rt->v[i];
 		bool actionable = en->cls == YOI_GRAPH_ACTIONABLE;
 		if ((mode == 1 && !actionable) || (mode == 2 && actionable))
 			continue;
+		shown++;
 		if (arr) {
 			json_array_append_new(arr, entry_json(r, rt, i));
 			continue;
@@ -193,6 +195,12 @@ int yoi_cli_route(int argc, char **argv, yoi_ctx *ctx, int mode)
 					CHAINS_MAX);
 		yoi_graph_chains_free(&c);
 	}
+	/* An empty answer on a terminal says so (a script reads nothing). */
+	if (!arr && !shown && isatty(STDOUT_FILENO))
+		fprintf(stderr, "%s\n",
+			mode == 1   ? "nothing is ready to take up"
+			: mode == 2 ? "nothing is waiting"
+				    : "no ready or queued ticket to route");
 	if (rec.id) {
 		yoi_opctx op;
 		rc = yoi_cli_opctx(ctx, &op);

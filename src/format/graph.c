@@ -1697,8 +1697,8 @@ static int put_title(yoi_buf *out, const char *t)
 	return rc;
 }
 
-int yoi_graph_deps_text(yoi_buf *out, const yoi_graph *g, size_t root,
-			bool reverse, const char *const *titles)
+int yoi_graph_deps_walk(const yoi_graph *g, size_t root, bool reverse,
+			yoi_graph_deps_fn fn, void *ctx)
 {
 	if (root >= g->n)
 		return YOI_EUSAGE;
@@ -1709,12 +1709,9 @@ int yoi_graph_deps_text(yoi_buf *out, const yoi_graph *g, size_t root,
 	int rc = YOI_ENOMEM;
 	if (!seen || !fv || !fpos)
 		goto out;
-	rc = yoi_buf_printf(out, "%s (state: %s)", g->nodes[root].id,
-			    yoi_state_name(g->nodes[root].state));
-	if (rc == 0)
-		rc = put_title(out, titles ? titles[root] : NULL);
-	if (rc == 0)
-		rc = yoi_buf_putc(out, '\n');
+	yoi_graph_deps_line l = {root, 0, YOI_GRAPH_KIND_INVALID,
+				 YOI_GRAPH_DEPS_EXPANDED};
+	rc = fn(ctx, &l);
 	u32 fp = 0;
 	seen[root] = 2;
 	fv[fp] = (u32)root;
@@ -1727,38 +1724,68 @@ int yoi_graph_deps_text(yoi_buf *out, const yoi_graph *g, size_t root,
 			continue;
 		}
 		u32 e = fpos[fp - 1]++, x = c->tgt[e];
-		if (yoi_buf_grow(out, 2 * (size_t)fp) < 0) {
-			rc = YOI_ENOMEM;
-			break;
-		}
-		memset(out->ptr + out->len, ' ', 2 * (size_t)fp);
-		out->len += 2 * (size_t)fp;
-		out->ptr[out->len] = '\0';
-		rc = link_text(out, g, x, (yoi_graph_kind)c->kind[e],
-			       g->nodes[x].state);
-		if (rc)
-			break;
+		l = (yoi_graph_deps_line){x, fp, (yoi_graph_kind)c->kind[e],
+					  YOI_GRAPH_DEPS_EXPANDED};
 		if (seen[x] == 2) {
-			rc = yoi_buf_puts(out, " [cycle]");
+			l.mark = YOI_GRAPH_DEPS_CYCLE;
 		} else if (seen[x] == 1) {
-			rc = yoi_buf_puts(out, " [see above]");
+			l.mark = YOI_GRAPH_DEPS_SEEN;
+		} else if (fp >= YOI_GRAPH_TREE_DEPTH_MAX) {
+			if (c->off[x + 1] > c->off[x])
+				l.mark = YOI_GRAPH_DEPS_CUT;
 		} else {
-			rc = put_title(out, titles ? titles[x] : NULL);
-			if (rc == 0 && fp >= YOI_GRAPH_TREE_DEPTH_MAX) {
-				if (c->off[x + 1] > c->off[x])
-					rc = yoi_buf_puts(out, " [...]");
-			} else if (rc == 0) {
-				seen[x] = 2;
-				fv[fp] = x;
-				fpos[fp++] = c->off[x];
-			}
+			seen[x] = 2;
+			fv[fp] = x;
+			fpos[fp++] = c->off[x];
 		}
-		if (rc == 0)
-			rc = yoi_buf_putc(out, '\n');
+		rc = fn(ctx, &l);
 	}
 out:
 	free(seen);
 	free(fv);
 	free(fpos);
 	return rc;
+}
+
+typedef struct deps_text_ctx {
+	yoi_buf *out;
+	const yoi_graph *g;
+	const char *const *titles;
+} deps_text_ctx;
+
+static int deps_text_line(void *arg, const yoi_graph_deps_line *l)
+{
+	deps_text_ctx *t = arg;
+	yoi_buf *out = t->out;
+	const yoi_graph *g = t->g;
+	int rc = 0;
+	if (l->depth == 0) {
+		rc = yoi_buf_printf(out, "%s (state: %s)", g->nodes[l->index].id,
+				    yoi_state_name(g->nodes[l->index].state));
+	} else {
+		if (yoi_buf_grow(out, 2 * l->depth) < 0)
+			return YOI_ENOMEM;
+		memset(out->ptr + out->len, ' ', 2 * l->depth);
+		out->len += 2 * l->depth;
+		out->ptr[out->len] = '\0';
+		rc = link_text(out, g, l->index, l->via,
+			       g->nodes[l->index].state);
+	}
+	if (rc == 0 && l->mark == YOI_GRAPH_DEPS_CYCLE)
+		rc = yoi_buf_puts(out, " [cycle]");
+	else if (rc == 0 && l->mark == YOI_GRAPH_DEPS_SEEN)
+		rc = yoi_buf_puts(out, " [see above]");
+	else if (rc == 0) {
+		rc = put_title(out, t->titles ? t->titles[l->index] : NULL);
+		if (rc == 0 && l->mark == YOI_GRAPH_DEPS_CUT)
+			rc = yoi_buf_puts(out, " [...]");
+	}
+	return rc ? rc : yoi_buf_putc(out, '\n');
+}
+
+int yoi_graph_deps_text(yoi_buf *out, const yoi_graph *g, size_t root,
+			bool reverse, const char *const *titles)
+{
+	deps_text_ctx t = {out, g, titles};
+	return yoi_graph_deps_walk(g, root, reverse, deps_text_line, &t);
 }

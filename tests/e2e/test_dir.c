@@ -138,3 +138,28 @@ Test(dir, check_takes_a_git_range)
 	free(id);
 	e2e_rm(dir);
 }
+
+/* ready, route and blocked say so on a terminal when nothing is there;
+ * piped, they print nothing at all. */
+Test(dir, empty_route_says_so_on_a_terminal)
+{
+	char *dir = e2e_store();
+	cr_assert_eq(e2e_sh(dir, "script -qec '\"$YOI_BIN\" ready' /dev/null "
+				 "> tty.txt 2>&1"),
+		     0);
+	char *t = e2e_read(dir, "tty.txt");
+	cr_assert(strstr(t, "nothing is ready to take up"), "%s", t);
+	free(t);
+	cr_assert_eq(e2e_sh(dir, "script -qec '\"$YOI_BIN\" blocked' "
+				 "/dev/null > tty.txt 2>&1"),
+		     0);
+	t = e2e_read(dir, "tty.txt");
+	cr_assert(strstr(t, "nothing is waiting"), "%s", t);
+	free(t);
+	e2e_result r = RUN(dir, "ready");
+	cr_assert_eq(r.status, 0);
+	cr_assert_str_empty(r.out);
+	cr_assert_str_empty(r.err, "piped: silent");
+	e2e_free(&r);
+	e2e_rm(dir);
+}
