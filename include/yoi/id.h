@@ -104,4 +104,13 @@ int yoi_id_normalize(const char *in, char *out, size_t cap);
  */
 bool yoi_id_has_suffix(const char *id, const char *suffix);
 
+/*
+ * Short IDs, as git abbreviates hashes: lens[i] gets the length of the
+ * shortest suffix of ids[i] that no other of the n IDs ends with, at
+ * least min (min is raised to 4, the shortest suffix lookup accepts, and
+ * capped at YOI_ID_LEN). Duplicate IDs get YOI_ID_LEN. YOI_ENOMEM.
+ */
+int yoi_id_abbrev_lens(const char *const *ids, size_t n, size_t min,
+		       size_t *lens);
+
 #endif

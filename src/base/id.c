@@ -2,6 +2,7 @@
  * (SPEC 2; the layouts are in id.h). */
 #include "yoi/id.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "yoi/common.h"
@@ -155,4 +156,56 @@ bool yoi_id_has_suffix(const char *id, const char *suffix)
 		return false;
 	size_t n = strlen(id), k = strlen(suffix);
 	return k > 0 && k <= n && memcmp(id + n - k, suffix, k) == 0;
+}
+
+typedef struct rev_id {
+	char r[YOI_ID_LEN + 1]; /* the ID reversed: suffixes become prefixes */
+	size_t i;
+} rev_id;
+
+static int cmp_rev(const void *a, const void *b)
+{
+	return strcmp(((const rev_id *)a)->r, ((const rev_id *)b)->r);
+}
+
+static size_t common_prefix(const char *a, const char *b)
+{
+	size_t k = 0;
+	while (a[k] && a[k] == b[k])
+		k++;
+	return k;
+}
+
+int yoi_id_abbrev_lens(const char *const *ids, size_t n, size_t min,
+		       size_t *lens)
+{
+	if (min < 4)
+		min = 4;
+	if (min > YOI_ID_LEN)
+		min = YOI_ID_LEN;
+	rev_id *v = calloc(n ? n : 1, sizeof(*v));
+	if (!v)
+		return YOI_ENOMEM;
+	for (size_t i = 0; i < n; i++) {
+		size_t len = strnlen(ids[i], YOI_ID_LEN);
+		for (size_t k = 0; k < len; k++)
+			v[i].r[k] = ids[i][len - 1 - k];
+		v[i].i = i;
+	}
+	qsort(v, n, sizeof(*v), cmp_rev);
+	/* The shortest unique prefix of a sorted string is one past the
+	 * longest prefix it shares with either neighbour. */
+	for (size_t k = 0; k < n; k++) {
+		size_t c = 0;
+		if (k > 0)
+			c = common_prefix(v[k].r, v[k - 1].r);
+		if (k + 1 < n) {
+			size_t d = common_prefix(v[k].r, v[k + 1].r);
+			c = d > c ? d : c;
+		}
+		size_t want = c + 1 > min ? c + 1 : min;
+		lens[v[k].i] = want > YOI_ID_LEN ? YOI_ID_LEN : want;
+	}
+	free(v);
+	return 0;
 }

@@ -576,3 +576,53 @@ const char *yoi_cli_guess(const char *word, const char *const *cands, size_t n)
 	}
 	return pick && !tie && best > 0 ? pick : NULL;
 }
+
+int yoi_cli_abbrev_cb(yoi_ctx *ctx, const yoi_option *opt, const char *arg)
+{
+	yoi_cli_abbrev *a = opt->value;
+	long v = 4;
+	if (arg && (yoi_cli_uint(ctx, "--abbrev", arg, &v) != 0))
+		return YOI_EXIT_USAGE;
+	if (v < 4 || v > YOI_ID_LEN)
+		return yoi_cli_usage(ctx, "--abbrev needs 4 to %d, got '%s'",
+				     YOI_ID_LEN, arg);
+	a->min = v;
+	return 0;
+}
+
+int yoi_cli_abbrev_load(yoi_ctx *ctx, yoi_store *st, yoi_cli_abbrev *a)
+{
+	if (!a->min)
+		return 0;
+	int e = yoi_store_ids(st, &a->ids, &ctx->err);
+	if (e == 0) {
+		a->lens = calloc(a->ids.n ? a->ids.n : 1, sizeof(*a->lens));
+		e = a->lens ? yoi_id_abbrev_lens((const char *const *)a->ids.v,
+						 a->ids.n, (size_t)a->min,
+						 a->lens)
+			    : YOI_ENOMEM;
+		if (e == YOI_ENOMEM)
+			yoi_error_set(&ctx->err, e, NULL, 0, "out of memory");
+	}
+	for (size_t i = 0; e == 0 && i < a->ids.n; i++)
+		if (a->lens[i] > a->width)
+			a->width = a->lens[i];
+	return e < 0 ? yoi_cli_fail(ctx, e) : 0;
+}
+
+const char *yoi_cli_abbrev_of(const yoi_cli_abbrev *a, const char *id)
+{
+	if (!a->min || !a->lens)
+		return id;
+	long k = yoi_strv_find_sorted(&a->ids, id);
+	if (k < 0)
+		return id;
+	return id + strlen(id) - a->lens[k];
+}
+
+void yoi_cli_abbrev_free(yoi_cli_abbrev *a)
+{
+	yoi_strv_free(&a->ids);
+	free(a->lens);
+	memset(a, 0, sizeof(*a));
+}

@@ -63,6 +63,26 @@ int yoi_cli_one_id(yoi_ctx *ctx, int argc, char **argv,
 const char *yoi_cli_guess(const char *word, const char *const *cands,
 			  size_t n);
 
+/*
+ * Short IDs (--abbrev[=N]): every ID of the store with the length of its
+ * shortest unique suffix (at least min). yoi_cli_abbrev_of gives the
+ * suffix of id to print (id itself when unknown or abbrev is off).
+ */
+typedef struct yoi_cli_abbrev {
+	long min; /* 0: off */
+	yoi_strv ids;
+	size_t *lens;
+	size_t width; /* the longest suffix, for columns */
+} yoi_cli_abbrev;
+int yoi_cli_abbrev_cb(struct yoi_ctx *ctx, const yoi_option *opt,
+		      const char *arg);
+int yoi_cli_abbrev_load(yoi_ctx *ctx, yoi_store *st, yoi_cli_abbrev *a);
+const char *yoi_cli_abbrev_of(const yoi_cli_abbrev *a, const char *id);
+void yoi_cli_abbrev_free(yoi_cli_abbrev *a);
+#define YOI_OPT_ABBREV(a)                                                      \
+	YOI_OPT_CALLBACK_OPTARG("abbrev", a, yoi_cli_abbrev_cb,                \
+				"shortest unique ID suffixes (at least N)")
+
 /* YOI_TICKETS_SEED: reproducible random bytes for docs and tests (cli.c). */
 void yoi_cli_seed(int argc, char **argv);
 

@@ -34,6 +34,7 @@ int yoi_cmd_list(int argc, char **argv, yoi_ctx *ctx)
 {
 	yoi_query q;
 	yoi_query_init(&q);
+	yoi_cli_abbrev ab = {0};
 	yoi_store *st;
 	int rc, e;
 	const yoi_option opts[] = {
@@ -42,11 +43,14 @@ int yoi_cmd_list(int argc, char **argv, yoi_ctx *ctx)
 	    YOI_OPT_STRING("risk-flag", 0, &q.risk, "with this risk flag"),
 	    YOI_OPT_STRING("search", 0, &q.search, "text to find"),
 	    YOI_OPT_UINT("limit", &q.limit, 0, "at most N tickets"),
+	    YOI_OPT_ABBREV(&ab),
 	    YOI_OPT_JSON(&ctx->json),
 	    YOI_OPT_END(),
 	};
 	rc = yoi_cli_open(ctx, argc, argv, opts, true, &st);
 	if (rc != YOI_CLI_GO)
+		return rc;
+	if (!ctx->json && (rc = yoi_cli_abbrev_load(ctx, st, &ab)))
 		return rc;
 	yoi_query_result res;
 	if ((e = yoi_query_list(&res, st, &q, &ctx->err)) < 0)
@@ -67,11 +71,14 @@ int yoi_cmd_list(int argc, char **argv, yoi_ctx *ctx)
 			json_array_append_new(arr, row_json(r));
 		else
 			yoi_cli_println(
-			    "%s  %-10s  %-12s  %s", r->id,
+			    "%-*s  %-10s  %-12s  %s",
+			    ab.min ? (int)ab.width : YOI_ID_LEN,
+			    yoi_cli_abbrev_of(&ab, r->id),
 			    r->col[YOI_ROW_STATE], a && *a ? a : "-",
 			    r->col[YOI_ROW_TITLE] ? r->col[YOI_ROW_TITLE]
 						  : "-");
 	}
 	yoi_query_result_free(&res);
+	yoi_cli_abbrev_free(&ab);
 	return arr ? yoi_cli_json(ctx, arr) : 0;
 }

@@ -139,6 +139,7 @@ int yoi_cli_routing(yoi_ctx *ctx, yoi_store *st, bool warn, yoi_routing **out)
 int yoi_cli_route(int argc, char **argv, yoi_ctx *ctx, int mode)
 {
 	struct record rec = {mode, NULL};
+	yoi_cli_abbrev ab = {0};
 	yoi_store *st;
 	yoi_routing *r;
 	char rec_id[YOI_ID_LEN + 1];
@@ -147,13 +148,17 @@ int yoi_cli_route(int argc, char **argv, yoi_ctx *ctx, int mode)
 	    YOI_OPT_JSON(&ctx->json),
 	    YOI_OPT_CALLBACK("record", &rec, record_cb,
 			     "append the decision to that thread"),
+	    YOI_OPT_ABBREV(&ab),
 	    YOI_OPT_END(),
 	};
 	if ((rc = yoi_cli_parse_none(ctx, argc, argv, opts)) != YOI_CLI_GO)
 		return rc;
 	if ((rc = yoi_cli_store_id(ctx, rec.id, &st, rec_id)) ||
-	    (rc = yoi_cli_routing(ctx, st, true, &r)))
+	    (!ctx->json && (rc = yoi_cli_abbrev_load(ctx, st, &ab))) ||
+	    (rc = yoi_cli_routing(ctx, st, true, &r))) {
+		yoi_cli_abbrev_free(&ab);
 		return rc;
+	}
 	yoi_graph_route *rt;
 	if ((e = yoi_routing_route(&rt, r, st, &ctx->err)) < 0) {
 		yoi_routing_free(r);
@@ -176,7 +181,9 @@ int yoi_cli_route(int argc, char **argv, yoi_ctx *ctx, int mode)
 		yoi_buf why = YOI_BUF_INIT;
 		yoi_graph_route_reason(&why, r->g, rt, i);
 		yoi_cli_println(
-		    "%s  %-10s  %-18s  %s%s%s", t->id, yoi_state_name(t->state),
+		    "%-*s  %-10s  %-18s  %s%s%s",
+		    ab.min ? (int)ab.width : YOI_ID_LEN,
+		    yoi_cli_abbrev_of(&ab, t->id), yoi_state_name(t->state),
 		    yoi_graph_class_name(en->cls), t->title ? t->title : "-",
 		    why.len ? "  <- " : "", why.len ? why.ptr : "");
 		yoi_buf_free(&why);
@@ -209,6 +216,7 @@ int yoi_cli_route(int argc, char **argv, yoi_ctx *ctx, int mode)
 								  rt, rec_id,
 								  &ctx->err));
 	}
+	yoi_cli_abbrev_free(&ab);
 	yoi_graph_route_free(rt);
 	yoi_routing_free(r);
 	if (arr) {

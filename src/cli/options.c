@@ -48,7 +48,7 @@ static void globals(yoi_ctx *ctx, yoi_option g[NGLOBAL])
 	    YOI_OPT_FLAG("verbose", 0, &ctx->verbose, "say more on stderr"),
 	    YOI_OPT_FLAG("quiet", 0, &ctx->quiet, "say less on stdout"),
 	    {YOI_OPT_CALLBACK, "directory", 'C', NULL, 0, NULL, chdir_cb, 0,
-	     "run as if started in DIR (-C DIR)"},
+	     "run as if started in DIR (-C DIR)", 0},
 	};
 	memcpy(g, t, sizeof(t));
 }
@@ -161,7 +161,10 @@ int yoi_cli_parse(yoi_ctx *ctx, int argc, char **argv, const yoi_option *opts)
 	for (size_t i = 0; i < total; i++) {
 		const yoi_option *o = i < n ? &opts[i] : &g[i - n];
 		lo[i] = (struct option){
-		    o->name, takes_value(o) ? required_argument : no_argument,
+		    o->name,
+		    o->optarg	      ? optional_argument
+		    : takes_value(o) ? required_argument
+				     : no_argument,
 		    NULL, 0x100 + (int)i};
 		if (o->short_name) {
 			so[k++] = o->short_name;

@@ -53,39 +53,45 @@ struct yoi_option {
 	yoi_opt_cb cb;	  /* CALLBACK */
 	bool noarg;	  /* CALLBACK: takes no value */
 	const char *help; /* one line, for readers of the table */
+	bool optarg;	  /* CALLBACK: a value only as --name=VALUE (arg NULL
+			     without one), as git's --abbrev[=N] */
 };
 
 #define YOI_OPT_FLAG(n, s, v, h)                                               \
 	{                                                                      \
-		YOI_OPT_FLAG, n, s, v, 0, NULL, NULL, 0, h                     \
+		YOI_OPT_FLAG, n, s, v, 0, NULL, NULL, 0, h, 0                     \
 	}
 #define YOI_OPT_STRING(n, s, v, h)                                             \
 	{                                                                      \
-		YOI_OPT_STRING, n, s, v, 0, NULL, NULL, 0, h                   \
+		YOI_OPT_STRING, n, s, v, 0, NULL, NULL, 0, h, 0                   \
 	}
 #define YOI_OPT_SETSTR(n, v, str, h)                                           \
 	{                                                                      \
-		YOI_OPT_SETSTR, n, 0, v, 0, str, NULL, 0, h                    \
+		YOI_OPT_SETSTR, n, 0, v, 0, str, NULL, 0, h, 0                    \
 	}
 #define YOI_OPT_UINT(n, v, max, h)                                             \
 	{                                                                      \
-		YOI_OPT_UINT, n, 0, v, max, NULL, NULL, 0, h                   \
+		YOI_OPT_UINT, n, 0, v, max, NULL, NULL, 0, h, 0                   \
 	}
 #define YOI_OPT_LIST(n, v, max, h)                                             \
 	{                                                                      \
-		YOI_OPT_LIST, n, 0, v, max, NULL, NULL, 0, h                   \
+		YOI_OPT_LIST, n, 0, v, max, NULL, NULL, 0, h, 0                   \
 	}
 #define YOI_OPT_CALLBACK(n, v, cb, h)                                          \
 	{                                                                      \
-		YOI_OPT_CALLBACK, n, 0, v, 0, NULL, cb, 0, h                   \
+		YOI_OPT_CALLBACK, n, 0, v, 0, NULL, cb, 0, h, 0                   \
+	}
+#define YOI_OPT_CALLBACK_OPTARG(n, v, cb, h)                                   \
+	{                                                                      \
+		YOI_OPT_CALLBACK, n, 0, v, 0, NULL, cb, 0, h, 1                \
 	}
 #define YOI_OPT_CALLBACK_NOARG(n, v, cb, h)                                    \
 	{                                                                      \
-		YOI_OPT_CALLBACK, n, 0, v, 0, NULL, cb, 1, h                   \
+		YOI_OPT_CALLBACK, n, 0, v, 0, NULL, cb, 1, h, 0                   \
 	}
 #define YOI_OPT_END()                                                          \
 	{                                                                      \
-		YOI_OPT_END, NULL, 0, NULL, 0, NULL, NULL, 0, NULL             \
+		YOI_OPT_END, NULL, 0, NULL, 0, NULL, NULL, 0, NULL, 0          \
 	}
 
 /* The entries several commands share, spelled and described once. */

@@ -163,3 +163,41 @@ Test(dir, empty_route_says_so_on_a_terminal)
 	e2e_free(&r);
 	e2e_rm(dir);
 }
+
+/* --abbrev: the shortest unique suffixes, which every command accepts. */
+Test(dir, abbrev_shows_suffixes_that_resolve)
+{
+	char *dir = e2e_store();
+	char *a = OK_LINE(dir, "create", "--title", "Alpha");
+	char *b = OK_LINE(dir, "create", "--title", "Beta");
+	e2e_result r = RUN(dir, "list", "--abbrev");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	/* Each line starts with a suffix of its ticket's ID. */
+	const char *ids[2] = {a, b};
+	for (size_t i = 0; i < 2; i++) {
+		char *line = strstr(r.out, i ? "Beta" : "Alpha");
+		cr_assert_not_null(line);
+		while (line > r.out && line[-1] != '\n')
+			line--;
+		size_t n = strcspn(line, " ");
+		cr_assert(n >= 4 && n < 13, "%.*s", (int)n, line);
+		cr_assert(strncmp(ids[i] + 13 - n, line, n) == 0, "%s: %.*s",
+			  ids[i], (int)n, line);
+		char sfx[16];
+		snprintf(sfx, sizeof(sfx), "%.*s", (int)n, line);
+		e2e_result s = RUN(dir, "show", sfx, "--json");
+		cr_assert_eq(s.status, 0, "%s: %s", sfx, s.err);
+		cr_assert(strstr(s.out, ids[i]), "%s", s.out);
+		e2e_free(&s);
+	}
+	e2e_free(&r);
+	r = RUN(dir, "list", "--abbrev=13");
+	cr_assert(strstr(r.out, a), "%s", r.out);
+	e2e_free(&r);
+	r = RUN(dir, "list", "--abbrev=2");
+	cr_assert_eq(r.status, 2);
+	e2e_free(&r);
+	free(a);
+	free(b);
+	e2e_rm(dir);
+}

@@ -388,3 +388,55 @@ Test(id, pick_lands_above_the_last_id_of_the_millisecond)
 	cr_assert_eq(yoi_id_pick(id, SPEC_MS, 0, want), YOI_EREFUSED);
 	cr_assert_str_eq(id, "");
 }
+
+Test(id, abbrev_lens_are_the_shortest_unique_suffixes)
+{
+	const char *ids[] = {"5M86CH3M06820", "5M86CH3M0BWF6", "5M86CH3M1BWF6",
+			     "00001KW55B33B", "00001KW55B33C"};
+	size_t lens[5];
+	cr_assert_eq(yoi_id_abbrev_lens(ids, 5, 0, lens), 0);
+	cr_assert_eq(lens[0], 4, "6820 is unique: the minimum");
+	cr_assert_eq(lens[1], 5, "0BWF6 vs 1BWF6: five characters");
+	cr_assert_eq(lens[2], 5);
+	cr_assert_eq(lens[3], 4);
+	cr_assert_eq(lens[4], 4);
+	cr_assert_eq(yoi_id_abbrev_lens(ids, 5, 7, lens), 0);
+	for (size_t i = 0; i < 5; i++)
+		cr_assert_eq(lens[i], 7, "at least the minimum asked");
+	cr_assert_eq(yoi_id_abbrev_lens(ids, 5, 99, lens), 0);
+	cr_assert_eq(lens[0], YOI_ID_LEN);
+	const char *dup[] = {"5M86CH3M06820", "5M86CH3M06820"};
+	cr_assert_eq(yoi_id_abbrev_lens(dup, 2, 0, lens), 0);
+	cr_assert_eq(lens[0], YOI_ID_LEN);
+	/* Property (fixed seed): each suffix is unique and one shorter is
+	 * not (unless at the minimum). */
+	uint64_t x = 5;
+	char pool[200][YOI_ID_LEN + 1];
+	const char *pp[200];
+	size_t pl[200];
+	for (size_t i = 0; i < 200; i++) {
+		x = x * 6364136223846793005ull + 1442695040888963407ull;
+		yoi_id_encode((int64_t)((x >> 24) % 4096) + 1000000, pool[i]);
+		pp[i] = pool[i];
+	}
+	cr_assert_eq(yoi_id_abbrev_lens(pp, 200, 0, pl), 0);
+	for (size_t i = 0; i < 200; i++) {
+		size_t same = 0, shorter = 0;
+		for (size_t k = 0; k < 200; k++) {
+			same += strcmp(pp[k] + YOI_ID_LEN - pl[i],
+				       pp[i] + YOI_ID_LEN - pl[i]) == 0 &&
+				strcmp(pp[k], pp[i]) != 0;
+			shorter += strcmp(pp[k] + YOI_ID_LEN - pl[i] + 1,
+					  pp[i] + YOI_ID_LEN - pl[i] + 1) == 0 &&
+				   strcmp(pp[k], pp[i]) != 0;
+		}
+		bool dupe = false;
+		for (size_t k = 0; k < 200; k++)
+			dupe |= k != i && strcmp(pp[k], pp[i]) == 0;
+		if (dupe)
+			continue;
+		cr_assert_eq(same, 0, "%s/%zu not unique", pp[i], pl[i]);
+		cr_assert(pl[i] == 4 || shorter > 0, "%s/%zu not shortest",
+			  pp[i], pl[i]);
+	}
+}
