@@ -10,6 +10,7 @@
 #include <string.h>
 #include <stdint.h>
 #include <sys/random.h>
+#include <sys/wait.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -32,7 +33,8 @@ int yoi_cli_fail(yoi_ctx *ctx, int rc)
 	 * terminal sees it escaped, as on stdout. */
 	char et[YOI_ERRTEXT_MAX];
 	char *m = yoi_termesc_dup(yoi_error_text(&ctx->err, et, sizeof(et)), 0);
-	fprintf(stderr, "yoi-tickets %s: %s\n", ctx->cmd, m ? m : "?");
+	fprintf(stderr, "%syoi-tickets %s:%s %s\n", yoi_cli_sgr(ctx, 2, "error"),
+		ctx->cmd, yoi_cli_sgr_off(ctx, 2), m ? m : "?");
 	free(m);
 	return yoi_exit_status(rc);
 }
@@ -625,4 +627,110 @@ void yoi_cli_abbrev_free(yoi_cli_abbrev *a)
 	yoi_strv_free(&a->ids);
 	free(a->lens);
 	memset(a, 0, sizeof(*a));
+}
+
+int yoi_cli_color_cb(yoi_ctx *ctx, const yoi_option *opt, const char *arg)
+{
+	(void)opt;
+	const char *w = arg ? arg : "always";
+	if (strcmp(w, "auto") != 0 && strcmp(w, "always") != 0 &&
+	    strcmp(w, "never") != 0)
+		return yoi_cli_usage(ctx,
+				     "--color takes auto, always or never, "
+				     "got '%s'",
+				     w);
+	ctx->color = w;
+	ctx->colored[1] = ctx->colored[2] = 0;
+	return 0;
+}
+
+static bool colored(yoi_ctx *ctx, int fd)
+{
+	if (fd != 1 && fd != 2)
+		return false;
+	if (!ctx->colored[fd]) {
+		const char *w = ctx->color ? ctx->color : "auto";
+		const char *no = getenv("NO_COLOR"), *term = getenv("TERM");
+		bool on = strcmp(w, "always") == 0 ||
+			  (strcmp(w, "auto") == 0 && isatty(fd) &&
+			   !(no && *no) && !(term && strcmp(term, "dumb") == 0));
+		ctx->colored[fd] = on ? 2 : 1;
+	}
+	return ctx->colored[fd] == 2;
+}
+
+/* Roles and their SGR codes (git's palette where git has one). */
+static const struct {
+	const char *role, *sgr;
+} palette[] = {
+    {"id", "\033[33m"},	     {"error", "\033[1;31m"},
+    {"warning", "\033[1;33m"}, {"planning", "\033[34m"},
+    {"ready", "\033[36m"},    {"queued", "\033[35m"},
+    {"inprogress", "\033[1;32m"}, {"done", "\033[32m"},
+    {"closed", "\033[2m"},
+};
+
+const char *yoi_cli_sgr(yoi_ctx *ctx, int fd, const char *role)
+{
+	if (!role || !colored(ctx, fd))
+		return "";
+	for (size_t i = 0; i < sizeof(palette) / sizeof(*palette); i++)
+		if (strcmp(palette[i].role, role) == 0)
+			return palette[i].sgr;
+	return "";
+}
+
+const char *yoi_cli_sgr_off(yoi_ctx *ctx, int fd)
+{
+	return colored(ctx, fd) ? "\033[m" : "";
+}
+
+void yoi_cli_pager_start(yoi_ctx *ctx)
+{
+	if (ctx->no_pager || ctx->pager_pid || !isatty(STDOUT_FILENO))
+		return;
+	const char *p = getenv("YOI_PAGER");
+	if (!p)
+		p = getenv("PAGER");
+	if (!p || !*p)
+		p = "less";
+	if (strcmp(p, "cat") == 0)
+		return;
+	/* Decided for the terminal, before stdout becomes the pipe. */
+	(void)colored(ctx, STDOUT_FILENO);
+	(void)yoi_cli_escape_bodies(ctx);
+	int fds[2];
+	if (pipe(fds) < 0)
+		return;
+	fflush(stdout);
+	pid_t pid = fork();
+	if (pid < 0) {
+		close(fds[0]);
+		close(fds[1]);
+		return;
+	}
+	if (pid == 0) {
+		dup2(fds[0], STDIN_FILENO);
+		close(fds[0]);
+		close(fds[1]);
+		setenv("LESS", "FRX", 0);
+		execl("/bin/sh", "sh", "-c", p, (char *)NULL);
+		_exit(127);
+	}
+	dup2(fds[1], STDOUT_FILENO);
+	close(fds[0]);
+	close(fds[1]);
+	ctx->pager_pid = (int)pid;
+}
+
+void yoi_cli_pager_finish(yoi_ctx *ctx)
+{
+	if (!ctx->pager_pid)
+		return;
+	fflush(stdout);
+	close(STDOUT_FILENO);
+	int st;
+	while (waitpid((pid_t)ctx->pager_pid, &st, 0) < 0 && errno == EINTR)
+		;
+	ctx->pager_pid = 0;
 }

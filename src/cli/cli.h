@@ -33,6 +33,11 @@ typedef struct yoi_ctx {
 	bool quiet;
 	bool json; /* --json, where the command's table has YOI_OPT_JSON */
 	yoi_store *store;
+	const char *color; /* --color[=WHEN]: "auto" (NULL), "always",
+			      "never" */
+	int colored[3];	   /* per fd 1 and 2: 0 not decided, 1 no, 2 yes */
+	bool no_pager;	   /* --no-pager */
+	int pager_pid;	   /* the pager running on our stdout, or 0 */
 	bool store_here; /* open the store of the worktree we are in
 			    (YOI_STORE_HERE): commands that judge commits */
 	yoi_texts texts;
@@ -82,6 +87,30 @@ void yoi_cli_abbrev_free(yoi_cli_abbrev *a);
 #define YOI_OPT_ABBREV(a)                                                      \
 	YOI_OPT_CALLBACK_OPTARG("abbrev", a, yoi_cli_abbrev_cb,                \
 				"shortest unique ID suffixes (at least N)")
+
+/*
+ * Colour (SGR) for output on fd (1 or 2): with --color=always, or on a
+ * terminal under --color=auto (the default) unless NO_COLOR is set or
+ * TERM is dumb; never with --color=never or when piped. role: "id",
+ * "error", "warning", or a state's name; "" (no colour) otherwise.
+ * yoi_cli_sgr_off ends it. The codes are written around text the caller
+ * already made safe (cli.h's escaping), never inside it.
+ */
+const char *yoi_cli_sgr(yoi_ctx *ctx, int fd, const char *role);
+const char *yoi_cli_sgr_off(yoi_ctx *ctx, int fd);
+int yoi_cli_color_cb(struct yoi_ctx *ctx, const yoi_option *opt,
+		     const char *arg);
+
+/*
+ * Long output (show, help, deps) goes through a pager when stdout is a
+ * terminal, as git does: YOI_PAGER, else PAGER, else "less" (with LESS=FRX
+ * unless LESS is set: it quits when the text fits and keeps colours), run
+ * by /bin/sh; "cat" or --no-pager: none. The colour and escaping
+ * decisions are taken for the terminal before stdout moves to the pipe.
+ * yoi_cli_pager_finish (main, after the command) closes it and waits.
+ */
+void yoi_cli_pager_start(yoi_ctx *ctx);
+void yoi_cli_pager_finish(yoi_ctx *ctx);
 
 /* YOI_TICKETS_SEED: reproducible random bytes for docs and tests (cli.c). */
 void yoi_cli_seed(int argc, char **argv);

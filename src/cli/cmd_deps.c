@@ -89,8 +89,10 @@ int yoi_cmd_deps(int argc, char **argv, yoi_ctx *ctx)
 				       (const char **)titles) < 0)
 		rc = yoi_cli_fail(ctx, yoi_error_set(&ctx->err, YOI_ENOMEM,
 						     NULL, 0, "out of memory"));
-	else
+	else {
+		yoi_cli_pager_start(ctx);
 		fputs(out.ptr ? out.ptr : "", stdout);
+	}
 	yoi_buf_free(&out);
 	for (size_t i = 0; titles && i < r->n; i++)
 		free(titles[i]);

@@ -13,6 +13,7 @@ int yoi_cmd_help(int argc, char **argv, yoi_ctx *ctx)
 		yoi_cli_help("help", stdout);
 		return 0;
 	}
+	yoi_cli_pager_start(ctx);
 	if (argc == 2) {
 		if (yoi_cli_help(argv[1], stdout) < 0)
 			return yoi_cli_usage(ctx, "no command '%s'", argv[1]);

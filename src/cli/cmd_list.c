@@ -30,6 +30,28 @@ static int state_cb(yoi_ctx *ctx, const yoi_option *opt, const char *arg)
 	return e < 0 ? yoi_cli_fail(ctx, e) : 0;
 }
 
+/* One text row; the ID and the state coloured on a terminal (both are
+ * validated names, so the colour codes wrap text that needs no escaping). */
+static void list_row(yoi_ctx *ctx, const yoi_cli_abbrev *ab, const yoi_row *r,
+		     const char *a)
+{
+	const char *st = r->col[YOI_ROW_STATE] ? r->col[YOI_ROW_STATE] : "";
+	bool known = yoi_state_parse(st) != YOI_ST_INVALID;
+	printf("%s%-*s%s  ", yoi_cli_sgr(ctx, 1, "id"),
+	       ab->min ? (int)ab->width : YOI_ID_LEN,
+	       yoi_cli_abbrev_of(ab, r->id), yoi_cli_sgr_off(ctx, 1));
+	const char *as = a && *a ? a : "-";
+	const char *title =
+	    r->col[YOI_ROW_TITLE] ? r->col[YOI_ROW_TITLE] : "-";
+	if (known) {
+		printf("%s%-10s%s", yoi_cli_sgr(ctx, 1, st), st,
+		       yoi_cli_sgr_off(ctx, 1));
+		yoi_cli_println("  %-12s  %s", as, title);
+	} else {
+		yoi_cli_println("%-10s  %-12s  %s", st, as, title);
+	}
+}
+
 int yoi_cmd_list(int argc, char **argv, yoi_ctx *ctx)
 {
 	yoi_query q;
@@ -70,13 +92,7 @@ int yoi_cmd_list(int argc, char **argv, yoi_ctx *ctx)
 		if (arr)
 			json_array_append_new(arr, row_json(r));
 		else
-			yoi_cli_println(
-			    "%-*s  %-10s  %-12s  %s",
-			    ab.min ? (int)ab.width : YOI_ID_LEN,
-			    yoi_cli_abbrev_of(&ab, r->id),
-			    r->col[YOI_ROW_STATE], a && *a ? a : "-",
-			    r->col[YOI_ROW_TITLE] ? r->col[YOI_ROW_TITLE]
-						  : "-");
+			list_row(ctx, &ab, r, a);
 	}
 	yoi_query_result_free(&res);
 	yoi_cli_abbrev_free(&ab);

@@ -180,10 +180,15 @@ int yoi_cli_route(int argc, char **argv, yoi_ctx *ctx, int mode)
 		const yoi_routing_ticket *t = &r->t[en->index];
 		yoi_buf why = YOI_BUF_INIT;
 		yoi_graph_route_reason(&why, r->g, rt, i);
+		/* ID, state and class are validated names: coloured on a
+		 * terminal without escaping; the rest goes through it. */
+		const char *sn = yoi_state_name(t->state);
+		printf("%s%-*s%s  %s%-10s%s  ", yoi_cli_sgr(ctx, 1, "id"),
+		       ab.min ? (int)ab.width : YOI_ID_LEN,
+		       yoi_cli_abbrev_of(&ab, t->id), yoi_cli_sgr_off(ctx, 1),
+		       yoi_cli_sgr(ctx, 1, sn), sn, yoi_cli_sgr_off(ctx, 1));
 		yoi_cli_println(
-		    "%-*s  %-10s  %-18s  %s%s%s",
-		    ab.min ? (int)ab.width : YOI_ID_LEN,
-		    yoi_cli_abbrev_of(&ab, t->id), yoi_state_name(t->state),
+		    "%-18s  %s%s%s",
 		    yoi_graph_class_name(en->cls), t->title ? t->title : "-",
 		    why.len ? "  <- " : "", why.len ? why.ptr : "");
 		yoi_buf_free(&why);

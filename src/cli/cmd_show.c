@@ -30,10 +30,22 @@ static void print_text(yoi_ctx *ctx, const yoi_ticket *t, size_t first,
 		       const char *relations)
 {
 	const yoi_item *it = t->item;
-	yoi_cli_println("%s  %s", t->id, or_dash(yoi_item_get(it, "title")));
-	yoi_cli_println("state: %s   assignee: %s   readiness: %s   priority: "
+	/* The ID and a known state coloured on a terminal: both validated
+	 * names, so the colour wraps text that needs no escaping. */
+	printf("%s%s%s", yoi_cli_sgr(ctx, 1, "id"), t->id,
+	       yoi_cli_sgr_off(ctx, 1));
+	yoi_cli_println("  %s", or_dash(yoi_item_get(it, "title")));
+	const char *state = or_dash(yoi_item_get(it, "state"));
+	if (yoi_state_parse(state) != YOI_ST_INVALID) {
+		printf("state: %s%s%s", yoi_cli_sgr(ctx, 1, state), state,
+		       yoi_cli_sgr_off(ctx, 1));
+		state = "";
+	} else {
+		fputs("state: ", stdout);
+	}
+	yoi_cli_println("%s   assignee: %s   readiness: %s   priority: "
 			"%s",
-			or_dash(yoi_item_get(it, "state")),
+			state,
 			or_dash(yoi_item_get(it, "assignee")),
 			or_dash(yoi_item_get(it, "readiness")),
 			or_dash(yoi_item_get(it, "priority")));
@@ -172,8 +184,10 @@ int yoi_cmd_show(int argc, char **argv, yoi_ctx *ctx)
 		first = t->thread->n - (size_t)nevents;
 	if (json)
 		rc = yoi_cli_json(ctx, to_json(t, first, rel_json));
-	else
+	else {
+		yoi_cli_pager_start(ctx);
 		print_text(ctx, t, first, rel_text.ptr);
+	}
 	if (!json)
 		json_decref(rel_json);
 	yoi_buf_free(&rel_text);

@@ -169,10 +169,14 @@ static int print_diags(yoi_ctx *ctx, const char *top, const yoi_diag *d,
 				      stdout);
 			fputc('\n', stdout);
 		} else if (e->line > 0) {
-			printf("%s: %s:%d: [%s] %s\n", sev(e->severity), p,
+			printf("%s%s%s: %s:%d: [%s] %s\n",
+			       yoi_cli_sgr(ctx, 1, sev(e->severity)),
+			       sev(e->severity), yoi_cli_sgr_off(ctx, 1), p,
 			       e->line, e->code, msg);
 		} else {
-			printf("%s: %s: [%s] %s\n", sev(e->severity), p,
+			printf("%s%s%s: %s: [%s] %s\n",
+			       yoi_cli_sgr(ctx, 1, sev(e->severity)),
+			       sev(e->severity), yoi_cli_sgr_off(ctx, 1), p,
 			       e->code, msg);
 		}
 		free(m);

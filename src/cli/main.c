@@ -107,9 +107,10 @@ int main(int argc, char **argv)
 	ctx.cmd = c->name;
 	int status = c->fn(argc - i, argv + i, &ctx);
 	yoi_ctx_free(&ctx);
-	if (fflush(stdout) != 0 && status == 0) {
+	if (fflush(stdout) != 0 && status == 0 && !ctx.pager_pid) {
 		perror("yoi-tickets: writing output");
 		status = YOI_EXIT_IO;
 	}
+	yoi_cli_pager_finish(&ctx);
 	return status;
 }

@@ -22,7 +22,7 @@ static int wait_cb(yoi_ctx *ctx, const yoi_option *opt, const char *arg)
 	return 0;
 }
 
-enum { NGLOBAL = 6 };
+enum { NGLOBAL = 8 };
 
 /* -C DIR: run as if started in DIR (git's -C; relative to the previous). */
 static int chdir_cb(yoi_ctx *ctx, const yoi_option *opt, const char *arg)
@@ -47,6 +47,10 @@ static void globals(yoi_ctx *ctx, yoi_option g[NGLOBAL])
 			     "seconds to wait for the store's lock"),
 	    YOI_OPT_FLAG("verbose", 0, &ctx->verbose, "say more on stderr"),
 	    YOI_OPT_FLAG("quiet", 0, &ctx->quiet, "say less on stdout"),
+	    YOI_OPT_CALLBACK_OPTARG("color", NULL, yoi_cli_color_cb,
+				    "colour: auto, always or never"),
+	    YOI_OPT_FLAG("no-pager", 0, &ctx->no_pager, "never page output"),
+	    /* -C stays last: the pre-command parser finds it there. */
 	    {YOI_OPT_CALLBACK, "directory", 'C', NULL, 0, NULL, chdir_cb, 0,
 	     "run as if started in DIR (-C DIR)", 0},
 	};
@@ -235,7 +239,7 @@ int yoi_cli_parse_globals(yoi_ctx *ctx, int argc, char **argv, int *i)
 			else if (a[2 + len] == '=' && takes_value(&g[k]))
 				o = &g[k], v = a + 3 + len;
 		}
-		if (o && takes_value(o) && !v) {
+		if (o && takes_value(o) && !v && !o->optarg) {
 			if (*i + 1 < argc)
 				v = argv[++*i];
 			else

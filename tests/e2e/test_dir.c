@@ -201,3 +201,62 @@ Test(dir, abbrev_shows_suffixes_that_resolve)
 	free(b);
 	e2e_rm(dir);
 }
+
+/* Colour on a terminal (or --color=always), never piped, NO_COLOR and
+ * --color=never honoured; a pager for show on a terminal. */
+Test(dir, colour_and_pager_as_git_does)
+{
+	char *dir = e2e_store();
+	char *id = OK_LINE(dir, "create", "--title", "Tinted");
+	e2e_result r = RUN(dir, "list");
+	cr_assert_null(strstr(r.out, "\033["), "piped: no colour");
+	e2e_free(&r);
+	r = RUN(dir, "list", "--color=always");
+	cr_assert(strstr(r.out, "\033[33m"), "%s", r.out);
+	cr_assert(strstr(r.out, "\033[34mplanning"), "%s", r.out);
+	e2e_free(&r);
+	r = RUN(dir, "--color=never", "list");
+	cr_assert_null(strstr(r.out, "\033["));
+	e2e_free(&r);
+	/* On a terminal: colour unless NO_COLOR; --no-pager for now. */
+	cr_assert_eq(e2e_sh(dir, "script -qec '\"$YOI_BIN\" --no-pager list' "
+				 "/dev/null > tty.txt"),
+		     0);
+	char *t = e2e_read(dir, "tty.txt");
+	cr_assert(strstr(t, "\033[33m"), "%s", t);
+	free(t);
+	cr_assert_eq(e2e_sh(dir, "NO_COLOR=1 script -qec '\"$YOI_BIN\" "
+				 "--no-pager list' /dev/null > tty.txt"),
+		     0);
+	t = e2e_read(dir, "tty.txt");
+	cr_assert_null(strstr(t, "\033[3"), "%s", t);
+	free(t);
+	/* show on a terminal goes through the pager; not with --no-pager. */
+	cr_assert_eq(e2e_sh(dir,
+			    "PAGER='sed s/^/PAGED:/' script -qec '\"$YOI_BIN\" "
+			    "show %s' /dev/null > tty.txt",
+			    id),
+		     0);
+	t = e2e_read(dir, "tty.txt");
+	cr_assert(strstr(t, "PAGED:"), "%s", t);
+	cr_assert(strstr(t, "Tinted"), "%s", t);
+	free(t);
+	cr_assert_eq(e2e_sh(dir,
+			    "PAGER='sed s/^/PAGED:/' script -qec '\"$YOI_BIN\" "
+			    "--no-pager show %s' /dev/null > tty.txt",
+			    id),
+		     0);
+	t = e2e_read(dir, "tty.txt");
+	cr_assert_null(strstr(t, "PAGED:"), "%s", t);
+	free(t);
+	/* Piped: never paged. */
+	cr_assert_eq(e2e_sh(dir, "PAGER='sed s/^/PAGED:/' \"$YOI_BIN\" show %s "
+				 "> out.txt",
+			    id),
+		     0);
+	t = e2e_read(dir, "out.txt");
+	cr_assert_null(strstr(t, "PAGED:"), "%s", t);
+	free(t);
+	free(id);
+	e2e_rm(dir);
+}
