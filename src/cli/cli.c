@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "yoi/file.h"
+#include "yoi/resource.h"
 #include "yoi/termesc.h"
 
 int yoi_cli_one_id(yoi_ctx *ctx, int argc, char **argv, char id[YOI_ID_LEN + 1])
@@ -368,10 +369,105 @@ static int read_fd(yoi_ctx *ctx, int fd, const char *name, yoi_buf *out)
 	return 0;
 }
 
+/*
+ * No text given on a terminal: the editor, as git commit does ($VISUAL,
+ * $EDITOR, else vi, run by /bin/sh on a temporary file holding the
+ * template of resources/prompts/editor/text.txt). '#' lines are left out;
+ * an empty result aborts (exit 2), nothing written.
+ */
+static int edit_text(yoi_ctx *ctx, const char *what, char **out)
+{
+	const char *ed = getenv("VISUAL");
+	if (!ed || !*ed)
+		ed = getenv("EDITOR");
+	if (!ed || !*ed)
+		ed = "vi";
+	const char *tmpdir = getenv("TMPDIR");
+	char path[PATH_MAX];
+	snprintf(path, sizeof(path), "%s/yoi-text-XXXXXX",
+		 tmpdir && *tmpdir ? tmpdir : "/tmp");
+	int fd = mkstemp(path);
+	if (fd < 0)
+		return yoi_cli_fail(ctx, yoi_error_set(&ctx->err, YOI_EIO, NULL,
+						       0,
+						       "cannot make a file for "
+						       "the editor: %s",
+						       strerror(errno)));
+	const yoi_resource *tpl = yoi_resource_get("editor/text.txt");
+	const char *t = tpl ? tpl->data : "", *at = strstr(t, "{what}");
+	yoi_buf b = YOI_BUF_INIT;
+	if (at) {
+		yoi_buf_put(&b, t, (size_t)(at - t));
+		yoi_buf_puts(&b, what);
+		yoi_buf_puts(&b, at + 6);
+	} else {
+		yoi_buf_puts(&b, t);
+	}
+	bool ok = b.ptr && write(fd, b.ptr, b.len) == (ssize_t)b.len;
+	close(fd);
+	yoi_buf_free(&b);
+	int rc = 0;
+	pid_t pid = ok ? fork() : -1;
+	if (pid == 0) {
+		execl("/bin/sh", "sh", "-c", "$0 \"$1\"", ed, path,
+		      (char *)NULL);
+		_exit(127);
+	}
+	int st = 0;
+	while (pid > 0 && waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	if (pid < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+		unlink(path);
+		return yoi_cli_fail(ctx, yoi_error_set(&ctx->err, YOI_EIO, NULL,
+						       0,
+						       "the editor (%s) failed; "
+						       "nothing written",
+						       ed));
+	}
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	yoi_buf raw = YOI_BUF_INIT;
+	rc = fd >= 0 ? read_fd(ctx, fd, path, &raw) : YOI_EXIT_IO;
+	if (fd >= 0)
+		close(fd);
+	unlink(path);
+	if (rc) {
+		yoi_buf_free(&raw);
+		return rc;
+	}
+	/* Leave out '#' lines; trim the blank lines around the text. */
+	yoi_buf txt = YOI_BUF_INIT;
+	const char *p = raw.ptr ? raw.ptr : "", *end = p + raw.len;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) + 1 : (size_t)(end - p);
+		if (*p != '#')
+			yoi_buf_put(&txt, p, n);
+		p += n;
+	}
+	yoi_buf_free(&raw);
+	size_t s0 = 0, s1 = txt.len;
+	while (s0 < s1 && (txt.ptr[s0] == '\n' || txt.ptr[s0] == ' ' ||
+			   txt.ptr[s0] == '\r' || txt.ptr[s0] == '\t'))
+		s0++;
+	while (s1 > s0 && (txt.ptr[s1 - 1] == '\n' || txt.ptr[s1 - 1] == ' ' ||
+			   txt.ptr[s1 - 1] == '\r' || txt.ptr[s1 - 1] == '\t'))
+		s1--;
+	if (s1 == s0) {
+		yoi_buf_free(&txt);
+		return yoi_cli_usage(ctx, "empty text: aborted, nothing "
+					  "written");
+	}
+	*out = yoi_strndup(txt.ptr + s0, s1 - s0);
+	yoi_buf_free(&txt);
+	return *out ? 0 : YOI_EXIT_IO;
+}
+
 int yoi_cli_text(yoi_ctx *ctx, const char *message, const char *file,
 		 const char *what, char **out)
 {
 	*out = NULL;
+	if (!message && !file && isatty(STDIN_FILENO))
+		return edit_text(ctx, what, out);
 	if (!!message == !!file)
 		return yoi_cli_usage(ctx, "give exactly one of %s", what);
 	yoi_buf b = YOI_BUF_INIT;

@@ -8,13 +8,14 @@
 int yoi_cmd_create(int argc, char **argv, yoi_ctx *ctx)
 {
 	yoi_create_opts o = {0};
-	const char *body_file = NULL;
+	const char *body_file = NULL, *body_text = NULL;
 	const char *flags[64];
 	const char *deps_arg[64];
 	size_t ndeps = 0;
 	yoi_optlist risk = {flags, 0}, deps_l = {deps_arg, 0};
 	const yoi_option opts[] = {
 	    YOI_OPT_STRING("title", 't', &o.title, "the title (required)"),
+	    YOI_OPT_STRING("body", 0, &body_text, "the body"),
 	    YOI_OPT_STRING("body-file", 0, &body_file,
 			   "the body from a file (-: stdin)"),
 	    YOI_OPT_STRING("assignee", 0, &o.assignee, "who"),
@@ -49,8 +50,9 @@ int yoi_cmd_create(int argc, char **argv, yoi_ctx *ctx)
 	if (rc)
 		return rc;
 	char *body = NULL;
-	if (body_file) {
-		rc = yoi_cli_text(ctx, NULL, body_file, "--body-file", &body);
+	if (body_file || body_text) {
+		rc = yoi_cli_text(ctx, body_text, body_file,
+				  "--body or --body-file", &body);
 		if (rc)
 			return rc;
 		o.body = body;

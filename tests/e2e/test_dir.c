@@ -260,3 +260,58 @@ Test(dir, colour_and_pager_as_git_does)
 	free(id);
 	e2e_rm(dir);
 }
+
+/* No text on a terminal: the editor, as git commit opens it. */
+Test(dir, editor_when_no_text_is_given_on_a_terminal)
+{
+	char *dir = e2e_store();
+	char *id = OK_LINE(dir, "create", "--title", "Edited",
+			   "--body", "## Background\n\nGiven inline.\n");
+	char *item = e2e_read(dir, e2e_tpath(id, "item.md"));
+	cr_assert(strstr(item, "Given inline."), "%s", item);
+	free(item);
+	e2e_write(dir, "ed.sh",
+		  "#!/bin/sh\ngrep -q '^# Write' \"$1\" || exit 3\n"
+		  "printf 'From the editor.\\n' >> \"$1\"\n");
+	e2e_write(dir, "empty.sh", "#!/bin/sh\nexit 0\n");
+	e2e_write(dir, "fails.sh", "#!/bin/sh\nexit 1\n");
+	cr_assert_eq(e2e_sh(dir, "chmod +x ed.sh empty.sh fails.sh"), 0);
+	cr_assert_eq(e2e_sh(dir,
+			    "EDITOR=\"$PWD/ed.sh\" script -qec '\"$YOI_BIN\" "
+			    "comment %s' /dev/null > tty.txt",
+			    id),
+		     0);
+	char *thread = e2e_read(dir, e2e_tpath(id, "thread.md"));
+	cr_assert(strstr(thread, "From the editor."), "%s", thread);
+	cr_assert_null(strstr(thread, "# Write"), "template lines left in");
+	free(thread);
+	/* VISUAL wins over EDITOR; an empty text aborts, nothing written. */
+	char *before = e2e_read(dir, e2e_tpath(id, "thread.md"));
+	cr_assert_eq(e2e_sh(dir,
+			    "VISUAL=\"$PWD/empty.sh\" EDITOR=\"$PWD/ed.sh\" "
+			    "script -qec '\"$YOI_BIN\" comment %s; echo "
+			    "status=$?' /dev/null > tty.txt",
+			    id),
+		     0);
+	char *t = e2e_read(dir, "tty.txt");
+	cr_assert(strstr(t, "empty text") && strstr(t, "status=2"), "%s", t);
+	free(t);
+	cr_assert_eq(e2e_sh(dir,
+			    "EDITOR=\"$PWD/fails.sh\" script -qec '\"$YOI_BIN\" "
+			    "close %s; echo status=$?' /dev/null > tty.txt",
+			    id),
+		     0);
+	t = e2e_read(dir, "tty.txt");
+	cr_assert(strstr(t, "editor") && strstr(t, "status=6"), "%s", t);
+	free(t);
+	char *after = e2e_read(dir, e2e_tpath(id, "thread.md"));
+	cr_assert_str_eq(before, after, "an aborted text wrote something");
+	free(before);
+	free(after);
+	/* Piped stdin: no editor, the usual usage error. */
+	e2e_result r = RUN(dir, "comment", id);
+	cr_assert_eq(r.status, 2, "%s", r.err);
+	e2e_free(&r);
+	free(id);
+	e2e_rm(dir);
+}
