@@ -29,6 +29,10 @@ typedef struct yoi_query {
 	const char *assignee; /* NULL: any */
 	const char *risk;     /* a risk flag the ticket must have, or NULL */
 	const char *search;   /* text in the title or the body, or NULL */
+	const char *priority; /* exactly this priority, or NULL */
+	bool by_priority;     /* order by priority (as strings, so P0 before
+				 P1; tickets without one last), then ID;
+				 else by ID (creation order) */
 	long limit;	      /* at most this many rows; -1: no limit */
 } yoi_query;
 

@@ -133,6 +133,7 @@ typedef struct yoi_create_opts {
 	const char *body; /* NULL: the language's template body */
 	const char *assignee;
 	const char *readiness;
+	const char *priority; /* NULL: none; one word such as P1 */
 	const char *const *risk_flags;
 	size_t nrisk;
 	const char *slug; /* recorded on the create event */
@@ -187,6 +188,7 @@ typedef struct yoi_edit_opts {
 	const char *assignee;  /* NULL: unchanged */
 	bool clear_assignee;   /* set assignee: null */
 	const char *readiness; /* NULL: unchanged */
+	const char *priority;  /* NULL: unchanged; "": remove it (null) */
 	const char *const *risk_flags;
 	size_t nrisk;
 	bool set_risk; /* replace risk_flags with the list above */

@@ -20,6 +20,7 @@ int yoi_cmd_create(int argc, char **argv, yoi_ctx *ctx)
 			   "the body from a file (-: stdin)"),
 	    YOI_OPT_STRING("assignee", 0, &o.assignee, "who"),
 	    YOI_OPT_STRING("readiness", 0, &o.readiness, "how ready"),
+	    YOI_OPT_STRING("priority", 0, &o.priority, "such as P1"),
 	    YOI_OPT_LIST("risk-flag", &risk, 64, "a risk flag (repeatable)"),
 	    YOI_OPT_STRING("slug", 0, &o.slug, "for later branch names"),
 	    YOI_OPT_LIST("depends-on", &deps_l, 64,

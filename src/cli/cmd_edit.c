@@ -45,6 +45,7 @@ int yoi_cmd_edit(int argc, char **argv, yoi_ctx *ctx)
 	    YOI_OPT_CALLBACK("assignee", &o, assignee_cb,
 			     "who (empty or null: nobody)"),
 	    YOI_OPT_STRING("readiness", 0, &o.readiness, "how ready"),
+	    YOI_OPT_STRING("priority", 0, &o.priority, "such as P1"),
 	    YOI_OPT_LIST("risk-flag", &risk, 64,
 			 "a risk flag (repeatable; replaces them)"),
 	    YOI_OPT_FLAG("no-risk-flags", 0, &no_risk,
@@ -69,12 +70,12 @@ int yoi_cmd_edit(int argc, char **argv, yoi_ctx *ctx)
 		o.set_body = true;
 	}
 	if (!o.title && !o.assignee && !o.clear_assignee && !o.readiness &&
-	    !o.set_risk && !o.set_body) {
+	    !o.priority && !o.set_risk && !o.set_body) {
 		free(body);
 		return yoi_cli_usage(ctx,
 				     "nothing to change: give --title, "
-				     "--assignee, --readiness, --risk-flag "
-				     "or --body-file");
+				     "--assignee, --readiness, --priority, "
+				     "--risk-flag or --body-file");
 	}
 	yoi_opctx op;
 	rc = yoi_cli_opctx(ctx, &op);

@@ -52,6 +52,16 @@ static void list_row(yoi_ctx *ctx, const yoi_cli_abbrev *ab, const yoi_row *r,
 	}
 }
 
+static int sort_cb(yoi_ctx *ctx, const yoi_option *opt, const char *arg)
+{
+	yoi_query *q = opt->value;
+	if (strcmp(arg, "id") != 0 && strcmp(arg, "priority") != 0)
+		return yoi_cli_usage(ctx, "--sort takes id or priority, got '%s'",
+				     arg);
+	q->by_priority = strcmp(arg, "priority") == 0;
+	return 0;
+}
+
 int yoi_cmd_list(int argc, char **argv, yoi_ctx *ctx)
 {
 	yoi_query q;
@@ -64,6 +74,8 @@ int yoi_cmd_list(int argc, char **argv, yoi_ctx *ctx)
 	    YOI_OPT_STRING("assignee", 0, &q.assignee, "whose"),
 	    YOI_OPT_STRING("risk-flag", 0, &q.risk, "with this risk flag"),
 	    YOI_OPT_STRING("search", 0, &q.search, "text to find"),
+	    YOI_OPT_STRING("priority", 0, &q.priority, "with this priority"),
+	    YOI_OPT_CALLBACK("sort", &q, sort_cb, "id or priority"),
 	    YOI_OPT_UINT("limit", &q.limit, 0, "at most N tickets"),
 	    YOI_OPT_ABBREV(&ab),
 	    YOI_OPT_JSON(&ctx->json),

@@ -60,7 +60,24 @@ bool yoi_query_row_matches(const yoi_query *q, const yoi_row *r)
 	if (q->assignee && (!r->col[YOI_ROW_ASSIGNEE] ||
 			    strcmp(r->col[YOI_ROW_ASSIGNEE], q->assignee) != 0))
 		return false;
+	if (q->priority && (!r->col[YOI_ROW_PRIORITY] ||
+			    strcmp(r->col[YOI_ROW_PRIORITY], q->priority) != 0))
+		return false;
 	return !q->risk || yoi_strv_contains(&r->risk, q->risk);
+}
+
+typedef struct prio_key {
+	const char *p; /* NULL: none (last) */
+	size_t i;      /* the ID order */
+} prio_key;
+
+static int cmp_prio(const void *a, const void *b)
+{
+	const prio_key *x = a, *y = b;
+	if (!x->p != !y->p)
+		return x->p ? -1 : 1;
+	int c = x->p ? strcmp(x->p, y->p) : 0;
+	return c ? c : (x->i > y->i) - (x->i < y->i);
 }
 
 /* ---- the needle -------------------------------------------------------- */
@@ -250,8 +267,26 @@ int yoi_query_list(yoi_query_result *res, const yoi_store *st,
 		yoi_query_result_free(res);
 		return rc;
 	}
-	long shown = 0;
+	/* The order to take the tickets in: by ID, or by priority. */
+	prio_key *ord = calloc(n ? n : 1, sizeof(*ord));
+	if (!ord) {
+		free(match);
+		yoi_query_result_free(res);
+		return yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
+	}
 	for (size_t i = 0; i < n; i++) {
+		const yoi_row *r = res->rows.row[i];
+		ord[i].i = i;
+		ord[i].p = r && r->col[YOI_ROW_PRIORITY] &&
+				   *r->col[YOI_ROW_PRIORITY]
+			       ? r->col[YOI_ROW_PRIORITY]
+			       : NULL;
+	}
+	if (q->by_priority)
+		qsort(ord, n, sizeof(*ord), cmp_prio);
+	long shown = 0;
+	for (size_t k = 0; k < n; k++) {
+		size_t i = ord[k].i;
 		const yoi_row *r = res->rows.row[i];
 		const char *why = r ? res->why[i] : res->rows.err[i];
 		yoi_query_hit *h = &res->v[res->n];
@@ -267,6 +302,7 @@ int yoi_query_list(yoi_query_result *res, const yoi_store *st,
 		h->row = r;
 		res->n++;
 	}
+	free(ord);
 	free(match);
 	return 0;
 }

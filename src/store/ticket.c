@@ -2,6 +2,7 @@
 #include "yoi/ticket.h"
 
 #include <dirent.h>
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -666,6 +667,21 @@ static bool field_differs(const yoi_item *it, const char *key,
 	return f->type != YOI_FIELD_SCALAR || strcmp(f->value, value) != 0;
 }
 
+/* A priority is one short word: letters, digits, '.', '_', '-' (P1, high). */
+static int check_priority(const char *p, yoi_error *err)
+{
+	size_t n = p ? strlen(p) : 0;
+	bool ok = n <= 32;
+	for (size_t i = 0; ok && i < n; i++)
+		ok = isalnum((unsigned char)p[i]) || strchr("._-", p[i]);
+	if (ok)
+		return 0;
+	return yoi_error_set(err, YOI_EUSAGE, NULL, 0,
+			     "a priority is one word of at most 32 letters, "
+			     "digits, '.', '_' or '-' (such as P1), got '%.40s'",
+			     p);
+}
+
 static int check_text(const char *what, const char *s, bool one_line,
 		      yoi_error *err)
 {
@@ -816,24 +832,27 @@ int yoi_ticket_create(yoi_store *st, const yoi_opctx *ctx,
 	if (!yoi_utf8_valid(body, strlen(body)))
 		return yoi_error_set(err, YOI_EUSAGE, NULL, 0,
 				     "the body is not valid UTF-8");
+	if (o->priority && (rc = check_priority(o->priority, err)) < 0)
+		return rc;
 	/* One time for the ID, created_at, updated_at and the create event. */
 	char at[YOI_TIME_LEN + 1];
 	yoi_time_format(ctx->now_ms / 1000, at);
 	const char *none = NULL;
-	yoi_item_kv kv[] = {
+	yoi_item_kv kv[8] = {
 	    {"title", o->title, NULL, 0},
 	    {"state", "planning", NULL, 0},
 	    {"created_at", at, NULL, 0},
 	    {"updated_at", at, NULL, 0},
 	    {"assignee", o->assignee, NULL, 0},
-	    {"readiness", o->readiness, NULL, 0},
-	    {"risk_flags", NULL, o->nrisk ? o->risk_flags : &none, o->nrisk},
 	};
-	size_t nkv = sizeof(kv) / sizeof(*kv);
-	if (!o->readiness) {
-		kv[5] = kv[6];
-		nkv--;
-	}
+	size_t nkv = 5;
+	/* Optional fields are written only when given. */
+	if (o->readiness)
+		kv[nkv++] = (yoi_item_kv){"readiness", o->readiness, NULL, 0};
+	if (o->priority && *o->priority)
+		kv[nkv++] = (yoi_item_kv){"priority", o->priority, NULL, 0};
+	kv[nkv++] = (yoi_item_kv){"risk_flags", NULL,
+				  o->nrisk ? o->risk_flags : &none, o->nrisk};
 	yoi_buf item = YOI_BUF_INIT, events = YOI_BUF_INIT;
 	yoi_attr slug = {"slug", (char *)o->slug};
 	rc = yoi_item_compose(&item, kv, nkv, body);
@@ -1261,7 +1280,10 @@ int yoi_ticket_edit(yoi_store *st, const yoi_opctx *ctx, const char *id,
 		    const yoi_edit_opts *o, yoi_error *err)
 {
 	yoi_ticket *t;
-	int rc = begin_checked(st, ctx, id, &t, "--title", o->title, err);
+	int rc = o->priority ? check_priority(o->priority, err) : 0;
+	if (rc < 0)
+		return rc;
+	rc = begin_checked(st, ctx, id, &t, "--title", o->title, err);
 	if (rc < 0)
 		return rc;
 	yoi_buf before = YOI_BUF_INIT, after = YOI_BUF_INIT,
@@ -1274,6 +1296,8 @@ int yoi_ticket_edit(yoi_store *st, const yoi_opctx *ctx, const char *id,
 	    {"title", o->title != NULL, o->title},
 	    {"assignee", o->assignee || o->clear_assignee, o->assignee},
 	    {"readiness", o->readiness != NULL, o->readiness},
+	    {"priority", o->priority != NULL,
+	     o->priority && *o->priority ? o->priority : NULL},
 	};
 	rc = yoi_item_render(t->item, &before);
 	for (size_t i = 0; rc == 0 && i < sizeof(scal) / sizeof(*scal); i++) {

@@ -89,7 +89,7 @@ static const pcase in_store[] = {
     {{"edit", "@"},
      2,
      "nothing to change: give --title, --assignee, --readiness, "
-     "--risk-flag or --body-file"},
+     "--priority, --risk-flag or --body-file"},
     {{"state", "@"}, 2, "expected a ticket ID and a target state"},
     {{"state", "@", "bogus"},
      2,

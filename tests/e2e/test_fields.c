@@ -1,0 +1,68 @@
+/*
+ * End-to-end: fields people set (issue 18): priority on create and edit,
+ * list filtered and sorted by it, shown by show and list --json.
+ */
+#include <criterion/criterion.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+
+static char *prio(const char *dir, const char *id)
+{
+	e2e_result r = RUN(dir, "show", id, "--json");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	json_t *j = json_loads(r.out, 0, NULL);
+	json_t *p = json_object_get(json_object_get(j, "fields"), "priority");
+	char *s = json_is_string(p) ? strdup(json_string_value(p)) : NULL;
+	json_decref(j);
+	e2e_free(&r);
+	return s;
+}
+
+Test(fields, priority_is_set_filtered_and_sorted)
+{
+	char *dir = e2e_store();
+	char *a = OK_LINE(dir, "create", "--title", "Later", "--priority", "P2");
+	char *b = OK_LINE(dir, "create", "--title", "Unranked");
+	char *c = OK_LINE(dir, "create", "--title", "Soon", "--priority", "P1");
+	char *p = prio(dir, a);
+	cr_assert_str_eq(p, "P2");
+	free(p);
+	e2e_result r = RUN(dir, "show", a);
+	cr_assert(strstr(r.out, "priority: P2"), "%s", r.out);
+	e2e_free(&r);
+	OK(dir, "edit", b, "--priority", "P0");
+	p = prio(dir, b);
+	cr_assert_str_eq(p, "P0");
+	free(p);
+	/* Filter. */
+	r = RUN(dir, "list", "--priority", "P1");
+	cr_assert(strstr(r.out, c) && !strstr(r.out, a) && !strstr(r.out, b),
+		  "%s", r.out);
+	e2e_free(&r);
+	/* Sort: P0, P1, P2, then the unranked; IDs break ties. */
+	OK(dir, "edit", b, "--priority", "");
+	p = prio(dir, b);
+	cr_assert_null(p, "an empty priority clears it");
+	r = RUN(dir, "list", "--sort", "priority");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	char *pc = strstr(r.out, c), *pa = strstr(r.out, a),
+	     *pb = strstr(r.out, b);
+	cr_assert(pc && pa && pb && pc < pa && pa < pb, "%s", r.out);
+	e2e_free(&r);
+	r = RUN(dir, "list", "--sort", "priority", "--limit", "1", "--json");
+	cr_assert(strstr(r.out, c) && !strstr(r.out, a), "%s", r.out);
+	e2e_free(&r);
+	r = RUN(dir, "list", "--sort", "weight");
+	cr_assert_eq(r.status, 2, "%s", r.err);
+	e2e_free(&r);
+	r = RUN(dir, "create", "--title", "x", "--priority", "two words");
+	cr_assert_eq(r.status, 2, "%s", r.err);
+	e2e_free(&r);
+	e2e_doctor_clean(dir);
+	free(a), free(b), free(c);
+	e2e_rm(dir);
+}
