@@ -435,7 +435,7 @@ Test(mcp, tools_list_has_exact_schemas)
 Test(mcp, tools_answer_with_the_cli_json_shapes)
 {
 	char *dir = e2e_store();
-	char *a = strdup(OK_LINE(dir, "create", "--title", "A"));
+	char *a = OK_LINE(dir, "create", "--title", "A");
 	e2e_result cli = RUN(dir, "show", a, "--json");
 	cr_assert_eq(cli.status, 0);
 	json_t *want = json_loads(cli.out, 0, NULL);
@@ -473,7 +473,7 @@ Test(mcp, tools_answer_with_the_cli_json_shapes)
 Test(mcp, create_to_close_and_a_refusal_names_the_blocker)
 {
 	char *dir = e2e_store();
-	char *a = strdup(OK_LINE(dir, "create", "--title", "Blocker"));
+	char *a = OK_LINE(dir, "create", "--title", "Blocker");
 	char *in = cat(NULL, "%s", INIT);
 	in = call(in, 1, "create",
 		  "{\"title\":\"-dash title\",\"body\":"
@@ -553,7 +553,7 @@ Test(mcp, without_a_store_a_tool_says_what_to_do)
 Test(mcp, prompts_and_resources)
 {
 	char *dir = e2e_store();
-	char *a = strdup(OK_LINE(dir, "create", "--title", "Resource me"));
+	char *a = OK_LINE(dir, "create", "--title", "Resource me");
 	OK(dir, "comment", a, "-m", "a thread line");
 	char *in = cat(NULL, "%s", INIT);
 	in = cat(
@@ -621,5 +621,55 @@ Test(mcp, prompts_and_resources)
 	session_free(&s);
 	free(in);
 	free(a);
+	e2e_rm(dir);
+}
+
+/* ---- the worktree loop and --root --------------------------------------- */
+
+Test(mcp, start_finish_cleanup_through_tools)
+{
+	char *dir = e2e_store();
+	cr_assert_eq(e2e_sh(dir, "echo x > f && git add -A && git commit -qm "
+				 "base"),
+		     0);
+	char *id = OK_LINE(dir, "create", "--title", "Loop");
+	OK(dir, "state", id, "ready", "--summary", "s");
+	OK(dir, "state", id, "queued");
+	char *in = cat(NULL, "%s", INIT);
+	in = call(in, 1, "start", "{\"id\":\"%s\"}", id);
+	in = call(in, 2, "finish", "{\"id\":\"%s\"}", id);
+	in = call(in, 3, "cleanup", "{\"id\":\"%s\"}", id);
+	in = call(in, 4, "cleanup", "{\"id\":\"%s\"}", id);
+	session s = run_session(dir, in);
+	json_t *st =
+	    json_object_get(result_of(answer(&s, 1)), "structuredContent");
+	cr_assert(!tool_error(answer(&s, 1)), "%s", tool_text(answer(&s, 1)));
+	cr_assert_str_eq(json_string_value(json_object_get(st, "to")),
+			 "inprogress");
+	cr_assert(!tool_error(answer(&s, 2)), "%s", tool_text(answer(&s, 2)));
+	json_t *cl =
+	    json_object_get(result_of(answer(&s, 3)), "structuredContent");
+	cr_assert(json_is_true(json_object_get(cl, "worktree_removed")));
+	/* Nothing left to clean: refused with the CLI's message. */
+	cr_assert(tool_error(answer(&s, 4)));
+	session_free(&s);
+	free(in);
+	free(id);
+	e2e_rm(dir);
+}
+
+Test(mcp, root_option_names_the_store)
+{
+	char *dir = e2e_repo();
+	OK(dir, "--root", "elsewhere/tickets", "init");
+	char *in =
+	    call(cat(NULL, "%s", INIT), 1, "create", "{\"title\":\"R\"}");
+	in = call(in, 2, "list", "{}");
+	e2e_result r = RUN_IN(dir, in, "mcp", "--root", "elsewhere/tickets");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert_not_null(strstr(r.out, "\"title\":\"R\""), "%s", r.out);
+	cr_assert_eq(e2e_count(r.out, "\"isError\":false"), 2, "%s", r.out);
+	e2e_free(&r);
+	free(in);
 	e2e_rm(dir);
 }
