@@ -203,14 +203,13 @@ int yoi_cmd_mcp(int argc, char **argv, yoi_ctx *ctx)
 	 */
 	fflush(stdout);
 	runner r = {ctx, {dup(0), dup(1)}};
-	FILE *in = r.keep[0] >= 0 ? fdopen(r.keep[0], "r") : NULL;
 	FILE *out = r.keep[1] >= 0 ? fdopen(r.keep[1], "w") : NULL;
 	int devnull = open("/dev/null", O_RDONLY);
-	if (!in || !out || dup2(2, 1) < 0 || devnull < 0 ||
+	if (r.keep[0] < 0 || !out || dup2(2, 1) < 0 || devnull < 0 ||
 	    dup2(devnull, 0) < 0) {
 		perror("yoi-tickets mcp: setting up stdio");
-		if (in)
-			fclose(in);
+		if (r.keep[0] >= 0)
+			close(r.keep[0]);
 		if (out)
 			fclose(out);
 		if (devnull >= 0)
@@ -224,12 +223,12 @@ int yoi_cmd_mcp(int argc, char **argv, yoi_ctx *ctx)
 	    .version = YOI_VERSION,
 	    .run = run,
 	    .run_data = &r,
-	    .in = in,
+	    .in_fd = r.keep[0],
 	    .out = out,
 	    .diag = stderr,
 	};
 	rc = yoi_mcp_serve(&o);
-	fclose(in);
+	close(r.keep[0]);
 	if (fclose(out) != 0 && rc == 0)
 		rc = YOI_EXIT_IO;
 	return rc;

@@ -45,7 +45,7 @@ typedef struct yoi_mcp_opts {
 	const char *version; /* serverInfo.version */
 	yoi_mcp_runner run;
 	void *run_data;
-	FILE *in;	 /* requests */
+	int in_fd;	 /* requests (read raw: see server.c) */
 	FILE *out;	 /* responses; nothing else is written there */
 	FILE *diag;	 /* diagnostics (stderr) */
 	size_t line_max; /* 0: YOI_MCP_LINE_MAX */
@@ -53,7 +53,7 @@ typedef struct yoi_mcp_opts {
 } yoi_mcp_opts;
 
 /*
- * Serve requests from o->in until EOF. Returns 0 at EOF, or an exit
+ * Serve requests from o->in_fd until EOF. Returns 0 at EOF, or an exit
  * status (YOI_EXIT_IO) when o->out cannot be written.
  */
 int yoi_mcp_serve(const yoi_mcp_opts *o);

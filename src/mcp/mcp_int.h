@@ -16,6 +16,7 @@ enum {
 	YOI_RPC_METHOD = -32601,
 	YOI_RPC_PARAMS = -32602,
 	YOI_RPC_INTERNAL = -32603,
+	YOI_RPC_BUSY = -32000,	    /* too many requests waiting */
 	YOI_RPC_NOT_FOUND = -32002, /* resources/read: no such resource */
 };
 

@@ -1,17 +1,28 @@
 /*
  * server.c - the protocol loop: one JSON-RPC 2.0 message per line on
- * stdin, one answer per request line on stdout (docs/mcp.md). Bounded:
- * a line over line_max bytes or nested deeper than depth_max is answered
- * with an error and skipped; the server reads one line at a time, so a
- * flood of requests is answered in order in constant memory.
+ * stdin, one answer per request on stdout (docs/mcp.md). Bounded: a line
+ * over line_max bytes or nested deeper than depth_max is answered with an
+ * error and skipped; requests are answered one at a time, in the order
+ * they came, and a flood beyond QUEUE_MAX waiting requests is answered
+ * "busy" (-32000) at once, so memory stays bounded.
  */
+#include <errno.h>
+#include <poll.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "yoi/common.h"
 
 #include "mcp/mcp_int.h"
+
+/*
+ * The requests read but not yet answered: at most QUEUE_MAX of them and
+ * QUEUE_BYTES in all; a request beyond is answered "busy" at once.
+ */
+#define QUEUE_MAX   256
+#define QUEUE_BYTES (16u * 1024 * 1024)
 
 void yoi_mcp_run_free(yoi_mcp_run *res)
 {
@@ -226,7 +237,7 @@ static json_t *dispatch(const yoi_mcp_opts *o, const char *method,
 
 /* The answer to one line (NULL: none, a notification or a response). */
 static json_t *handle_line(const yoi_mcp_opts *o, const char *line, size_t n,
-			   int depth_max)
+			   int depth_max, bool busy)
 {
 	if (too_deep(line, n, depth_max)) {
 		char m[128];
@@ -279,6 +290,15 @@ static json_t *handle_line(const yoi_mcp_opts *o, const char *line, size_t n,
 		    error_msg(id, YOI_RPC_PARAMS, "params must be an object");
 		goto out;
 	}
+	if (busy) {
+		char m[160];
+		snprintf(m, sizeof(m),
+			 "server busy: %d requests are waiting for their "
+			 "answers; send this one again later",
+			 QUEUE_MAX);
+		answer = error_msg(id, YOI_RPC_BUSY, m);
+		goto out;
+	}
 	yoi_rpc_err err = {0};
 	json_t *result = dispatch(o, json_string_value(method), params, &err);
 	if (result)
@@ -293,79 +313,194 @@ out:
 }
 
 /*
- * Read one line (without its newline) into *buf, at most max bytes.
- * 1: a line; 0: EOF before any byte; 2: the line was longer than max and
- * has been skipped through its newline.
+ * The request reader: the raw descriptor, read in chunks, so that what is
+ * waiting can be taken without blocking (poll). A line is assembled in
+ * acc up to max bytes; the rest of a longer line is skipped.
  */
-static int read_line(FILE *in, char **buf, size_t *cap, size_t *len, size_t max)
+typedef struct reader {
+	int fd;
+	size_t max;
+	char chunk[65536];
+	size_t pos, len;
+	bool eof;
+	char *acc;
+	size_t n, cap;
+	bool over, any, done;
+} reader;
+
+enum { R_EOF, R_NONE, R_LINE, R_LONG };
+
+/* More bytes into chunk: 1, or 0 at EOF or (!block) when none wait. */
+static int fill(reader *r, bool block)
 {
-	size_t n = 0;
-	bool over = false, any = false;
-	int c;
-	while ((c = getc(in)) != EOF) {
-		any = true;
-		if (c == '\n')
-			break;
-		if (over)
-			continue;
-		if (n >= max) {
-			over = true;
-			continue;
-		}
-		if (n + 1 >= *cap) {
-			size_t nc = *cap ? *cap * 2 : 4096;
-			if (nc > max + 1)
-				nc = max + 1;
-			char *b = realloc(*buf, nc);
-			if (!b) {
-				over = true; /* answered as too long */
-				continue;
-			}
-			*buf = b;
-			*cap = nc;
-		}
-		(*buf)[n++] = (char)c;
+	if (!block) {
+		struct pollfd p = {r->fd, POLLIN, 0};
+		if (poll(&p, 1, 0) <= 0)
+			return 0;
 	}
-	*len = n;
-	if (!any)
-		return 0;
-	return over ? 2 : 1;
+	for (;;) {
+		ssize_t k = read(r->fd, r->chunk, sizeof(r->chunk));
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0) {
+			r->eof = true; /* EOF, or a read error: the end */
+			return 0;
+		}
+		r->pos = 0;
+		r->len = (size_t)k;
+		return 1;
+	}
+}
+
+static void append(reader *r, const char *s, size_t k)
+{
+	if (r->over)
+		return;
+	if (r->n + k > r->max) {
+		r->over = true;
+		return;
+	}
+	if (r->n + k + 1 > r->cap) {
+		size_t nc = r->cap ? r->cap : 4096;
+		while (nc < r->n + k + 1)
+			nc *= 2;
+		char *b = realloc(r->acc, nc);
+		if (!b) {
+			r->over = true; /* answered as too long */
+			return;
+		}
+		r->acc = b;
+		r->cap = nc;
+	}
+	memcpy(r->acc + r->n, s, k);
+	r->n += k;
+}
+
+/*
+ * The next line in r->acc[0..r->n) (valid until the next call): R_LINE,
+ * R_LONG (over max; skipped through its newline), R_EOF, or R_NONE when
+ * !block and no whole line is waiting. A last line without its newline
+ * is a line.
+ */
+static int next_line(reader *r, bool block)
+{
+	if (r->done) {
+		r->n = 0;
+		r->over = r->any = r->done = false;
+	}
+	for (;;) {
+		if (r->pos == r->len && (r->eof || !fill(r, block))) {
+			if (!r->eof)
+				return R_NONE;
+			if (!r->any)
+				return R_EOF;
+			r->done = true;
+			return r->over ? R_LONG : R_LINE;
+		}
+		const char *p = r->chunk + r->pos;
+		const char *nl = memchr(p, '\n', r->len - r->pos);
+		size_t k = nl ? (size_t)(nl - p) : r->len - r->pos;
+		append(r, p, k);
+		r->any = true;
+		r->pos += k + (nl ? 1 : 0);
+		if (nl) {
+			r->done = true;
+			return r->over ? R_LONG : R_LINE;
+		}
+	}
+}
+
+/*
+ * The requests read but not yet answered: at most QUEUE_MAX of them and
+ * QUEUE_BYTES in all; a request beyond is answered "busy" at once.
+ */
+
+typedef struct queue {
+	char *line[QUEUE_MAX];
+	size_t len[QUEUE_MAX];
+	size_t head, count, bytes;
+} queue;
+
+/* One line read: answered at once (too long, busy) or queued. */
+static bool take(const yoi_mcp_opts *o, reader *r, int kind, queue *q,
+		 int depth)
+{
+	json_t *answer = NULL;
+	if (kind == R_LONG) {
+		char m[128];
+		snprintf(m, sizeof(m), "request line over %zu bytes; skipped",
+			 r->max);
+		return send(o, error_msg(NULL, YOI_RPC_INVALID, m));
+	}
+	size_t len = r->n;
+	/* A blank line (or a lone CR) is no message. */
+	while (len && (r->acc[len - 1] == '\r' || r->acc[len - 1] == ' ' ||
+		       r->acc[len - 1] == '\t'))
+		len--;
+	if (len == 0)
+		return true;
+	if (q->count == QUEUE_MAX || q->bytes + len > QUEUE_BYTES) {
+		answer = handle_line(o, r->acc, len, depth, true);
+		return answer ? send(o, answer) : true;
+	}
+	char *copy = malloc(len);
+	if (!copy)
+		return send(o, NULL);
+	memcpy(copy, r->acc, len);
+	size_t at = (q->head + q->count) % QUEUE_MAX;
+	q->line[at] = copy;
+	q->len[at] = len;
+	q->count++;
+	q->bytes += len;
+	return true;
 }
 
 int yoi_mcp_serve(const yoi_mcp_opts *o)
 {
-	size_t max = o->line_max ? o->line_max : YOI_MCP_LINE_MAX;
 	int depth = o->depth_max ? o->depth_max : YOI_MCP_DEPTH_MAX;
-	char *buf = NULL;
-	size_t cap = 0, len = 0;
-	int rc = 0, r;
-	while ((r = read_line(o->in, &buf, &cap, &len, max)) != 0) {
-		json_t *answer = NULL;
-		if (r == 2) {
-			char m[128];
-			snprintf(m, sizeof(m),
-				 "request line over %zu bytes; skipped", max);
-			answer = error_msg(NULL, YOI_RPC_INVALID, m);
-			if (!send(o, answer)) {
-				rc = YOI_EXIT_IO;
+	reader *r = calloc(1, sizeof(*r));
+	queue *q = calloc(1, sizeof(*q));
+	if (!r || !q) {
+		free(r);
+		free(q);
+		fprintf(o->diag, "yoi-tickets mcp: out of memory\n");
+		return YOI_EXIT_IO;
+	}
+	r->fd = o->in_fd;
+	r->max = o->line_max ? o->line_max : YOI_MCP_LINE_MAX;
+	bool ok = true;
+	while (ok) {
+		int k;
+		if (q->count == 0) {
+			if ((k = next_line(r, true)) == R_EOF)
 				break;
-			}
-			continue;
+			ok = take(o, r, k, q, depth);
 		}
-		/* A blank line (or a lone CR) is no message. */
-		while (len && (buf[len - 1] == '\r' || buf[len - 1] == ' ' ||
-			       buf[len - 1] == '\t'))
-			len--;
-		if (len == 0)
-			continue;
-		answer = handle_line(o, buf, len, depth);
-		if (answer && !send(o, answer)) {
-			rc = YOI_EXIT_IO;
-			break;
+		/* What else waits now joins the queue (or is told "busy"). */
+		while (ok &&
+		       ((k = next_line(r, false)) == R_LINE || k == R_LONG))
+			ok = take(o, r, k, q, depth);
+		if (ok && q->count) {
+			char *line = q->line[q->head];
+			size_t len = q->len[q->head];
+			q->head = (q->head + 1) % QUEUE_MAX;
+			q->count--;
+			q->bytes -= len;
+			json_t *answer =
+			    handle_line(o, line, len, depth, false);
+			free(line);
+			if (answer)
+				ok = send(o, answer);
 		}
 	}
-	free(buf);
-	if (rc)
+	for (; q->count; q->count--, q->head = (q->head + 1) % QUEUE_MAX)
+		free(q->line[q->head]);
+	free(r->acc);
+	free(r);
+	free(q);
+	if (!ok) {
 		fprintf(o->diag, "yoi-tickets mcp: writing to stdout failed\n");
-	return rc;
+		return YOI_EXIT_IO;
+	}
+	return 0;
 }

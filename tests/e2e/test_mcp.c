@@ -288,10 +288,13 @@ Test(mcp, oversized_line_is_refused_and_skipped)
 	strcpy(in + n, "\"}}\n{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":"
 		       "\"ping\"}\n");
 	session s = run_session(dir, in);
+	/* The refusal comes as soon as the line is read: id null. */
 	cr_assert_eq(json_array_size(s.msgs), 3, "%s", s.r.out);
-	json_t *m = json_array_get(s.msgs, 1);
+	json_t *m = json_array_get(s.msgs, 0);
+	cr_assert(json_is_null(json_object_get(m, "id")));
 	cr_assert_eq(err_code(m), -32600);
 	cr_assert_not_null(strstr(err_message(m), "over 4194304 bytes"));
+	result_of(answer(&s, 0));
 	result_of(answer(&s, 2));
 	session_free(&s);
 	free(in);
@@ -325,10 +328,16 @@ Test(mcp, deep_json_is_refused_without_parsing)
 	e2e_rm(dir);
 }
 
-Test(mcp, a_flood_is_answered_in_order)
+/*
+ * A flood: every request is answered exactly once and the server stays
+ * up. From a file all 5,000 lines are waiting at once: the first 256
+ * messages (the two of INIT and pings 1..254) are queued and answered in
+ * order, every later request at once with "busy" (-32000).
+ */
+Test(mcp, a_flood_gets_busy_errors_and_every_request_an_answer)
 {
 	char *dir = e2e_store();
-	enum { N = 5000 };
+	enum { N = 5000, K = 254 };
 	char *in = cat(NULL, "%s", INIT);
 	size_t cap = strlen(in) + (size_t)N * 64;
 	in = realloc(in, cap);
@@ -341,11 +350,35 @@ Test(mcp, a_flood_is_answered_in_order)
 				      i, i % 2 ? "ping" : "nope");
 	session s = run_session(dir, in);
 	cr_assert_eq(json_array_size(s.msgs), N + 1);
-	for (int i = 1; i <= N; i++) {
-		json_t *m = json_array_get(s.msgs, (size_t)i);
-		cr_assert_eq(json_integer_value(json_object_get(m, "id")), i);
-		cr_assert_eq(json_object_get(m, "error") != NULL, i % 2 == 0);
+	static int seen[N + 1];
+	memset(seen, 0, sizeof(seen));
+	int last = 0;
+	size_t i;
+	json_t *m;
+	json_array_foreach(s.msgs, i, m)
+	{
+		json_t *mid = json_object_get(m, "id");
+		if (!json_is_integer(mid) || json_integer_value(mid) == 0)
+			continue;
+		int id = (int)json_integer_value(mid);
+		cr_assert(id >= 1 && id <= N);
+		seen[id]++;
+		json_t *e = json_object_get(m, "error");
+		int code = e ? err_code(m) : 0;
+		if (id > K) {
+			cr_assert_eq(code, -32000, "id %d", id);
+			cr_assert_not_null(strstr(err_message(m), "busy"));
+			continue;
+		}
+		/* The queued ones: in order, each as it asked. */
+		cr_assert_gt(id, last);
+		last = id;
+		cr_assert_eq(code, id % 2 ? 0 : -32601, "id %d", id);
 	}
+	for (int id = 1; id <= N; id++)
+		cr_assert_eq(seen[id], 1, "id %d answered %d times", id,
+			     seen[id]);
+	result_of(answer(&s, 0));
 	session_free(&s);
 	free(in);
 	e2e_rm(dir);
@@ -671,5 +704,28 @@ Test(mcp, root_option_names_the_store)
 	cr_assert_eq(e2e_count(r.out, "\"isError\":false"), 2, "%s", r.out);
 	e2e_free(&r);
 	free(in);
+	e2e_rm(dir);
+}
+
+/* Through a pipe, a request may come in pieces: each is answered whole. */
+Test(mcp, requests_split_across_writes)
+{
+	char *dir = e2e_store();
+	cr_assert_eq(
+	    e2e_sh(dir, "{ printf '{\"jsonrpc\":\"2.0\",'; "
+			"printf '\"id\":1,\"method\":\"pi'; "
+			"printf 'ng\"}\\n{\"jsonrpc\":\"2.0\",\"id\":2,'; "
+			"printf '\"method\":\"ping\"}\\n\\n'; "
+			"printf '{\"jsonrpc\":\"2.0\",\"id\":3,\"method\"'; "
+			"} | \"$YOI_BIN\" mcp > mcp.out 2> mcp.err"),
+	    0);
+	char *out = e2e_read(dir, "mcp.out");
+	const char *want = "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{}}\n"
+			   "{\"jsonrpc\":\"2.0\",\"id\":2,\"result\":{}}\n"
+			   "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{"
+			   "\"code\":-32700,\"message\":\"parse error: ";
+	cr_assert(strncmp(out, want, strlen(want)) == 0, "%s", out);
+	cr_assert_eq(e2e_count(out, "\n"), 3, "%s", out);
+	free(out);
 	e2e_rm(dir);
 }
