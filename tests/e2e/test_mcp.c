@@ -8,11 +8,15 @@
  * refusal is a result with isError, never a protocol error.
  */
 #include <criterion/criterion.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 #include "harness.h"
 
@@ -727,5 +731,33 @@ Test(mcp, requests_split_across_writes)
 	cr_assert(strncmp(out, want, strlen(want)) == 0, "%s", out);
 	cr_assert_eq(e2e_count(out, "\n"), 3, "%s", out);
 	free(out);
+	e2e_rm(dir);
+}
+
+/* The store lock held by another writer: a refusal naming it, not a hang;
+ * readers go on. --wait given before `mcp` bounds every call's wait. */
+Test(mcp, a_held_lock_is_a_busy_refusal)
+{
+	char *dir = e2e_store();
+	char *id = OK_LINE(dir, "create", "--title", "Busy");
+	char lock[1024];
+	snprintf(lock, sizeof(lock), "%s/.git/yoi/locks/.yoi%%2Ftickets.lock",
+		 dir);
+	int fd = open(lock, O_RDWR | O_CREAT, 0644);
+	cr_assert(fd >= 0, "%s: %s", lock, strerror(errno));
+	cr_assert_eq(flock(fd, LOCK_EX | LOCK_NB), 0);
+	char *in = call(cat(NULL, "%s", INIT), 1, "comment",
+			"{\"id\":\"%s\",\"text\":\"x\"}", id);
+	in = call(in, 2, "show", "{\"id\":\"%s\"}", id);
+	e2e_result r = RUN_IN(dir, in, "--wait", "0", "mcp");
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert_eq(e2e_count(r.out, "\"isError\":true"), 1, "%s", r.out);
+	cr_assert_not_null(strstr(r.out, "busy"), "%s", r.out);
+	cr_assert_not_null(strstr(r.out, "\"event_count\":1"), "%s", r.out);
+	e2e_free(&r);
+	flock(fd, LOCK_UN);
+	close(fd);
+	free(in);
+	free(id);
 	e2e_rm(dir);
 }
