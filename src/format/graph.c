@@ -1114,9 +1114,14 @@ int yoi_graph_chains_of(yoi_graph_chains *out, const yoi_graph *g, size_t t,
 		return 0;
 	u32 n = g->n;
 	const csr *c = &g->wout;
-	u32 *stk = xmalloc(n + 1, sizeof(u32));
-	u32 *cur = xmalloc(n + 1, sizeof(u32)); /* next edge to try */
-	uint8_t *via = xmalloc(n + 1, 1);
+	/*
+	 * t is not marked on the path, so a walk that comes back to it
+	 * pushes it once more: the path holds up to n + 1 nodes, and a
+	 * cycle's step back is written one past them (via[sp]).
+	 */
+	u32 *stk = xmalloc(n + 2, sizeof(u32));
+	u32 *cur = xmalloc(n + 2, sizeof(u32)); /* next edge to try */
+	uint8_t *via = xmalloc(n + 2, 1);
 	uint8_t *on = xcalloc(n, 1); /* on the current path */
 	chain_walk w = {out, 0, 0, 0};
 	bool ok = stk && cur && via && on;
