@@ -5,6 +5,8 @@
 #   make asan       the whole suite under ASan + UBSan (in build/asan)
 #   make bench      scripts/bench.sh (SCALE=1 adds the scaling section)
 #   make browser-test  render --html checked in headless Chromium
+#   make mcp-test   the MCP server driven by the official TypeScript SDK
+#                   client (Node; the SDK is installed into build/node/)
 #   make fuzz       libFuzzer targets (tests/fuzz/): FUZZ_RUNS executions
 #                   with FUZZ_SEED, at most FUZZ_SECONDS each (scripts/fuzz.sh)
 #   make install    PREFIX=/usr/local DESTDIR=
@@ -58,8 +60,9 @@ CRIT_LIBS   = $(shell pkg-config --libs criterion 2>/dev/null)
 ALL_CFLAGS = $(CFLAGS_BASE) $(PKG_CFLAGS) $(CFLAGS)
 ALL_LIBS   = $(LDFLAGS_SAN) $(LDFLAGS) $(PKG_LIBS) -lpthread
 
-LIB_SRC  := $(filter-out src/cli/%,$(wildcard src/*/*.c))
-CLI_SRC  := $(wildcard src/cli/*.c)
+# The front ends (the CLI, the MCP server) are not in the library.
+LIB_SRC  := $(filter-out src/cli/% src/mcp/%,$(wildcard src/*/*.c))
+CLI_SRC  := $(wildcard src/cli/*.c) $(wildcard src/mcp/*.c)
 UNIT_SRC := $(wildcard tests/unit/*.c)
 E2E_SRC  := $(wildcard tests/e2e/*.c)
 RES      := $(shell find resources/prompts -type f | LC_ALL=C sort)
@@ -81,7 +84,7 @@ UNIT     := $(BUILD)/tests/unit-tests
 E2E      := $(BUILD)/tests/e2e-tests
 
 .PHONY: all run test layers tour unit e2e asan bench browser-test install clean deps fuzz \
-	fuzz-build
+	fuzz-build mcp-test
 .DEFAULT_GOAL := all
 
 all: $(LIB) $(BIN)
@@ -227,6 +230,22 @@ bench: all $(BUILD)/bench-gen $(BUILD)/bench-noop
 # The HTML board (render --html) in headless Chromium; fails without it.
 browser-test: all
 	sh scripts/browser-test.sh $(BIN)
+
+# The MCP server end to end with the official SDK client (tests/mcp/):
+# the SDK, pinned by tests/mcp/package-lock.json, is installed by npm ci
+# into $(BUILD)/node/, where the tests run.
+NODE_DIR := $(BUILD)/node
+$(NODE_DIR)/.deps-ok: scripts/deps.sh tests/mcp/package.json \
+		tests/mcp/package-lock.json
+	@sh scripts/deps.sh --mcp
+	@mkdir -p $(@D)
+	cp tests/mcp/package.json tests/mcp/package-lock.json $(@D)/
+	cd $(@D) && npm ci --no-audit --no-fund --ignore-scripts
+	@touch $@
+
+mcp-test: $(BIN) $(NODE_DIR)/.deps-ok
+	cp tests/mcp/*.test.mjs $(NODE_DIR)/
+	cd $(NODE_DIR) && YOI_BIN=$(abspath $(BIN)) node --test *.test.mjs
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib \

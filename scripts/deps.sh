@@ -5,6 +5,8 @@
 #   sh scripts/deps.sh --browser  Debian's chromium, for make browser-test
 #   sh scripts/deps.sh --fuzz     clang and its libFuzzer/sanitizer runtimes,
 #                                 for make fuzz
+#   sh scripts/deps.sh --mcp      Node and npm, for make mcp-test (the MCP
+#                                 SDK itself goes into build/node/ by npm)
 set -eu
 
 pkgs="libgit2-dev libyaml-dev libcmark-dev libjansson-dev libcriterion-dev pkg-config"
@@ -12,6 +14,11 @@ if [ "${1:-}" = --browser ]; then
 	pkgs="chromium"
 elif [ "${1:-}" = --fuzz ]; then
 	pkgs="clang libclang-rt-14-dev"
+elif [ "${1:-}" = --mcp ]; then
+	pkgs="nodejs npm"
+	# A Node already on PATH (nvm, a NodeSource build) will do.
+	command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 &&
+		exit 0
 fi
 missing=""
 for p in $pkgs; do

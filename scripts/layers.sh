@@ -36,6 +36,16 @@ for f in src/cli/*.c src/cli/*.h; do
 		bad=1
 	fi
 done
+# The MCP server (src/mcp/) is a front end too: it includes the public
+# headers (yoi/), jansson and its own headers (mcp/), nothing of the
+# library's private headers and nothing of the CLI.
+for f in src/mcp/*.c src/mcp/*.h; do
+	[ -f "$f" ] || continue
+	if grep '^#include "' "$f" | grep -qv '^#include "\(yoi\|mcp\)/[a-z_]*\.h"'; then
+		echo "layers: $f includes a header outside include/yoi/ and src/mcp/" >&2
+		bad=1
+	fi
+done
 # A library file may include the private headers of its own layer and
 # the layers below, as the public ones.
 for l in $order; do
