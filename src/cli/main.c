@@ -41,6 +41,7 @@ const yoi_command yoi_commands[] = {
     {"doctor", yoi_cmd_doctor, "check the whole store; --fix repairs"},
     {"render", yoi_cmd_render, "write the store as a static HTML board"},
     {"help", yoi_cmd_help, "show help for a command"},
+    {"completion", yoi_cmd_completion, "a bash, zsh or fish completion script"},
     {NULL, NULL, NULL},
 };
 
