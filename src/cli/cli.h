@@ -60,7 +60,8 @@ int yoi_cli_fail(yoi_ctx *ctx, int rc);
 /* Print a usage error (printf-style) plus the help hint; returns 2. */
 int yoi_cli_usage(yoi_ctx *ctx, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-/* Print the command's help page (resources/prompts/help/CMD.txt). */
+/* Print the command's help page (resources/prompts/help/CMD.md, also
+ * the source of its man page: scripts/mkman.c). */
 int yoi_cli_help(const char *cmd, FILE *to);
 
 /* Open the store (once); require: it must exist. 0 or an exit status. */

@@ -53,8 +53,17 @@ end
 
 # IDs the word begins or ends, with their titles.
 function __yoi_tickets_ids
-	set -l bin (commandline -opc)[1]
-	$bin completion ids -- (commandline -ct) 2>/dev/null
+	set -l toks (commandline -opc)
+	set -l root
+	for i in (seq 2 (count $toks))
+		switch $toks[$i]
+			case --root
+				set root --root $toks[(math $i + 1)]
+			case '--root=*'
+				set root $toks[$i]
+		end
+	end
+	$toks[1] $root completion ids -- (commandline -ct) 2>/dev/null
 end
 
 # The candidates of the positional argument at the cursor.
