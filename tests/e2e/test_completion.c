@@ -90,8 +90,12 @@ Test(completion, bash_ticket_ids_by_prefix_and_suffix)
 {
 	char *dir = e2e_store();
 	char a[32], b[32];
-	snprintf(a, sizeof(a), "%s", OK_LINE(dir, "create", "--title", "One"));
-	snprintf(b, sizeof(b), "%s", OK_LINE(dir, "create", "--title", "Two"));
+	char *line = OK_LINE(dir, "create", "--title", "One");
+	snprintf(a, sizeof(a), "%s", line);
+	free(line);
+	line = OK_LINE(dir, "create", "--title", "Two");
+	snprintf(b, sizeof(b), "%s", line);
+	free(line);
 	char words[128], want[128];
 	/* Every ticket for an empty word, closed ones included. */
 	OK(dir, "close", b, "--resolution", "gone");
