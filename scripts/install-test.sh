@@ -95,6 +95,12 @@ for page in "$prefix"/share/man/man1/*.1; do
 		test -z "$warn" || fail "$page: $warn"
 	fi
 done
+# Text the help pages show is all there: a '<' is never taken for HTML,
+# and no '*' or '_' turned into emphasis.
+grep -q '<ID>\\-<slug>' "$prefix/share/man/man1/yoi-tickets-worktrees.1" ||
+	fail "yoi-tickets-worktrees(1) lost its <ID>-<slug>"
+! grep -l '\\f\[[BI]\]' "$prefix"/share/man/man1/yoi-tickets-*.1 ||
+	fail "emphasis in the man pages above: the help text has * or _"
 if command -v man >/dev/null 2>&1; then
 	MANPAGER=cat MANWIDTH=80 man -l "$prefix/share/man/man1/yoi-tickets-state.1" \
 		2>/dev/null | grep -q 'transition table' ||

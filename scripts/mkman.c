@@ -65,6 +65,59 @@ static void upper(FILE *out, const char *s)
 		fputc(*s >= 'a' && *s <= 'z' ? *s - 'a' + 'A' : *s, out);
 }
 
+/*
+ * The help pages use no raw HTML: a '<' is text (`<ID>`, "<branch>"), so
+ * it is given to cmark escaped ("\\<"), except in code: a code span
+ * (backticks) or an indented code block (four spaces after a blank line
+ * or another code line). Returns a malloc'd copy, or NULL.
+ */
+static char *literal_lt(const char *s, size_t n, size_t *out_len)
+{
+	char *out = malloc(2 * n + 1);
+	if (!out)
+		return NULL;
+	size_t o = 0;
+	int prev_blank = 1, prev_code = 0;
+	size_t tick = 0; /* the open code span's backtick run, or 0 */
+	const char *end = s + n;
+	while (s < end) {
+		const char *nl = memchr(s, '\n', (size_t)(end - s));
+		const char *e = nl ? nl : end;
+		int blank = e == s;
+		int code =
+		    !blank && (prev_blank || prev_code) &&
+		    ((e - s >= 4 && !strncmp(s, "    ", 4)) || *s == '\t');
+		for (const char *p = s; p < e; p++) {
+			if (!code && *p == '`') {
+				size_t run = strspn(p, "`");
+				if (run > (size_t)(e - p))
+					run = (size_t)(e - p);
+				if (!tick)
+					tick = run;
+				else if (run == tick)
+					tick = 0;
+				memcpy(out + o, p, run);
+				o += run;
+				p += run - 1;
+				continue;
+			}
+			if (!code && !tick && *p == '<')
+				out[o++] = '\\';
+			out[o++] = *p;
+		}
+		if (nl)
+			out[o++] = '\n';
+		if (blank)
+			tick = 0; /* a code span ends with its paragraph */
+		prev_blank = blank;
+		prev_code = code || (prev_code && blank);
+		s = nl ? nl + 1 : end;
+	}
+	out[o] = '\0';
+	*out_len = o;
+	return out;
+}
+
 typedef struct cmd {
 	char name[64];
 	char summary[256];
@@ -105,8 +158,11 @@ static int page(const char *outdir, const char *helpdir, const char *source,
 	if (!cmdname && body_len >= 9 &&
 	    strncmp(body + body_len - 9, "Commands:", 9) == 0)
 		body_len -= 9;
+	size_t md_len;
+	char *md = literal_lt(body, body_len, &md_len);
 	cmark_node *doc =
-	    cmark_parse_document(body, body_len, CMARK_OPT_DEFAULT);
+	    md ? cmark_parse_document(md, md_len, CMARK_OPT_DEFAULT) : NULL;
+	free(md);
 	char *man = doc ? cmark_render_man(doc, CMARK_OPT_DEFAULT, 0) : NULL;
 	FILE *out = man ? fopen(dst, "w") : NULL;
 	if (!out) {
