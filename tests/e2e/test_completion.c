@@ -167,3 +167,108 @@ Test(completion, scripts_for_every_shell_and_errors)
 	e2e_free(&r);
 	e2e_rm(dir);
 }
+
+/*
+ * fish and zsh, when installed: fish's own `complete -C` asks the script
+ * as fish does; zsh's completion builtins need a terminal, so compadd and
+ * _describe are stand-ins that print what they are given.
+ */
+static char *shell_out(const char *dir, const char *cmd)
+{
+	const char *bin = getenv("YOI_BIN");
+	char bindir[4096];
+	snprintf(bindir, sizeof(bindir), "%s", bin);
+	*strrchr(bindir, '/') = '\0';
+	char script[8192];
+	snprintf(script, sizeof(script),
+		 "test \"$(basename '%s')\" = yoi-tickets || exit 0\n"
+		 "PATH='%s':$PATH; export PATH\n%s",
+		 bin, bindir, cmd);
+	e2e_result r = e2e_run_bin("/bin/sh", dir, script,
+				   (const char *const[]){"-s", NULL});
+	cr_assert_eq(r.status, 0, "%s: %s", cmd, r.err);
+	char *out = r.out;
+	r.out = NULL;
+	e2e_free(&r);
+	return out;
+}
+
+Test(completion, fish_completes_with_titles)
+{
+	char *dir = e2e_store();
+	if (e2e_sh(dir, "command -v fish >/dev/null") != 0) {
+		e2e_rm(dir);
+		cr_skip_test("fish is not installed");
+	}
+	char *line = OK_LINE(dir, "create", "--title", "Fish food");
+	char id[32], cmd[512], want[128];
+	snprintf(id, sizeof(id), "%s", line);
+	free(line);
+	snprintf(cmd, sizeof(cmd),
+		 "fish -c 'source (yoi-tickets completion fish | psub)\n"
+		 "complete -C \"yoi-tickets sta\"\n"
+		 "complete -C \"yoi-tickets state %s q\"\n"
+		 "complete -C \"yoi-tickets show %s\"\n"
+		 "complete -C \"yoi-tickets relation add X --kind dep\"'\n",
+		 id, id + 9);
+	char *out = shell_out(dir, cmd);
+	snprintf(want, sizeof(want), "%s\tFish food\n", id);
+	cr_assert(strstr(out, "state\tmove a ticket to another state\n"), "%s",
+		  out);
+	cr_assert(strstr(out, "start\t"), "%s", out);
+	cr_assert(strstr(out, "queued\n"), "%s", out);
+	cr_assert(strstr(out, want), "%s", out);
+	cr_assert(strstr(out, "depends_on\t"), "%s", out);
+	free(out);
+	e2e_rm(dir);
+}
+
+Test(completion, zsh_function_offers_candidates)
+{
+	char *dir = e2e_store();
+	if (e2e_sh(dir, "command -v zsh >/dev/null") != 0) {
+		e2e_rm(dir);
+		cr_skip_test("zsh is not installed");
+	}
+	char *line = OK_LINE(dir, "create", "--title", "Zed");
+	char id[32], cmd[4096], want[128];
+	snprintf(id, sizeof(id), "%s", line);
+	free(line);
+	snprintf(cmd, sizeof(cmd),
+		 "yoi-tickets completion zsh > _yoi-tickets\n"
+		 "zsh -f -c '\n"
+		 "compdef() { :; }\n"
+		 "_describe() { print -l -- ${(P)4}; }\n"
+		 "compset() { PREFIX=${PREFIX#*=}; }\n"
+		 "compadd() {\n"
+		 "  local arr=\n"
+		 "  while (( $# )); do\n"
+		 "    case $1 in\n"
+		 "    -a) arr=$2; shift 2 ;;\n"
+		 "    -d) shift 2 ;;\n"
+		 "    --) shift; print -l -- \"$@\"; return ;;\n"
+		 "    *) shift ;;\n"
+		 "    esac\n"
+		 "  done\n"
+		 "  [[ -n $arr ]] && print -l -- ${(P)arr}\n"
+		 "}\n"
+		 "source ./_yoi-tickets\n"
+		 "t() { words=(\"$@\"); CURRENT=$#; PREFIX=${words[-1]}; "
+		 "print -- \"[$*]\"; _yoi_tickets; }\n"
+		 "t yoi-tickets \"\"\n"
+		 "t yoi-tickets state %s \"\"\n"
+		 "t yoi-tickets show %s\n"
+		 "t yoi-tickets list --state=r\n"
+		 "t yoi-tickets state --r'\n",
+		 id, id + 9);
+	char *out = shell_out(dir, cmd);
+	cr_assert(strstr(out, "state:move a ticket to another state\n"), "%s",
+		  out);
+	cr_assert(strstr(out, "\ninprogress\n"), "%s", out);
+	snprintf(want, sizeof(want), "[yoi-tickets show %s]\n%s\n", id + 9, id);
+	cr_assert(strstr(out, want), "%s", out);
+	cr_assert(strstr(out, "\nactive\nall\nplanning\n"), "%s", out);
+	cr_assert(strstr(out, "--reason:why\n"), "%s", out);
+	free(out);
+	e2e_rm(dir);
+}
