@@ -9,7 +9,9 @@
 #                   client (Node; the SDK is installed into build/node/)
 #   make fuzz       libFuzzer targets (tests/fuzz/): FUZZ_RUNS executions
 #                   with FUZZ_SEED, at most FUZZ_SECONDS each (scripts/fuzz.sh)
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make install    PREFIX=/usr/local DESTDIR= (uninstall: the same)
+#   make man        build/man/man1/*.1 from the help pages
+#   make install-test  install, build against it, uninstall (scripts/)
 
 PKGS    := libgit2 yaml-0.1 libcmark jansson
 BUILD   ?= build
@@ -247,12 +249,131 @@ mcp-test: $(BIN) $(NODE_DIR)/.deps-ok
 	cp tests/mcp/*.test.mjs $(NODE_DIR)/
 	cd $(NODE_DIR) && YOI_BIN=$(abspath $(BIN)) node --test *.test.mjs
 
+# ---- man pages, completion, shared library, install (issue 18) ----------
+# Man pages: scripts/mkman.c renders the help pages (resources/prompts/
+# help/*.md, what `help CMD` prints) with cmark's man renderer, one page per
+# command of `yoi-tickets help`. Completion scripts: `yoi-tickets
+# completion SHELL`. The shared library: the library's sources again,
+# compiled -fPIC into build/pic/, linked against the shared libgit2,
+# libyaml, cmark and jansson (the static build's --wrap set-up is the
+# executable's own: YOI_GIT2_STATIC is left out).
+VERSION    := $(shell sed -n 's/^\#define YOI_VERSION *"\(.*\)"/\1/p' src/cli/cli.h)
+SOMAJOR    := $(firstword $(subst ., ,$(VERSION)))
+SONAME     := libyoitickets.so.$(SOMAJOR)
+SHLIB      := $(BUILD)/libyoitickets.so.$(VERSION)
+PIC_OBJ    := $(LIB_SRC:%.c=$(BUILD)/pic/%.o) $(BUILD)/pic/gen/resources.o
+PKG_LIBS_DYN = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+MAN_DIR    := $(BUILD)/man/man1
+HELP_MD    := $(wildcard resources/prompts/help/*.md)
+MAN_STAMP  := $(BUILD)/man/.stamp
+COMP_FILES := $(BUILD)/completion/yoi-tickets.bash \
+	$(BUILD)/completion/_yoi-tickets $(BUILD)/completion/yoi-tickets.fish
+
+BINDIR     := $(PREFIX)/bin
+LIBDIR     := $(PREFIX)/lib
+INCDIR     := $(PREFIX)/include
+MANDIR     := $(PREFIX)/share/man
+BASHCOMPDIR := $(PREFIX)/share/bash-completion/completions
+ZSHCOMPDIR := $(PREFIX)/share/zsh/site-functions
+FISHCOMPDIR := $(PREFIX)/share/fish/vendor_completions.d
+
+.PHONY: man completion shared install uninstall install-test
+all: man completion shared
+
+$(BUILD)/mkman: scripts/mkman.c | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(CC) -std=c17 -Wall -Wextra -Werror -O2 $(PKG_CFLAGS) -o $@ $< \
+		$(shell pkg-config --libs libcmark 2>/dev/null || echo -lcmark)
+
+$(MAN_STAMP): $(BUILD)/mkman $(HELP_MD) $(BIN)
+	@rm -rf $(MAN_DIR) && mkdir -p $(MAN_DIR)
+	$(BIN) help > $(BUILD)/man/commands.txt
+	$(BUILD)/mkman $(MAN_DIR) resources/prompts/help \
+		"yoi-tickets $(VERSION)" < $(BUILD)/man/commands.txt
+	@touch $@
+
+man: $(MAN_STAMP)
+
+$(BUILD)/completion/yoi-tickets.bash: $(BIN)
+	@mkdir -p $(@D)
+	$(BIN) completion bash > $@.tmp && mv $@.tmp $@
+$(BUILD)/completion/_yoi-tickets: $(BIN)
+	@mkdir -p $(@D)
+	$(BIN) completion zsh > $@.tmp && mv $@.tmp $@
+$(BUILD)/completion/yoi-tickets.fish: $(BIN)
+	@mkdir -p $(@D)
+	$(BIN) completion fish > $@.tmp && mv $@.tmp $@
+
+completion: $(COMP_FILES)
+
+$(BUILD)/pic/gen/resources.o: $(BUILD)/gen/resources.c
+	@mkdir -p $(@D)
+	$(CC) $(filter-out -DYOI_GIT2_STATIC,$(ALL_CFLAGS)) -fPIC -c -o $@ $<
+
+$(BUILD)/pic/%.o: %.c | $(DEPS_OK)
+	@mkdir -p $(@D)
+	$(CC) $(filter-out -DYOI_GIT2_STATIC,$(ALL_CFLAGS)) -fPIC -c -o $@ $<
+
+$(SHLIB): $(PIC_OBJ)
+	$(CC) -shared -Wl,-soname,$(SONAME) -Wl,--no-undefined -o $@ \
+		$(PIC_OBJ) $(LDFLAGS_SAN) $(LDFLAGS) $(PKG_LIBS_DYN) -lpthread
+
+shared: $(SHLIB)
+
+# What install writes, relative to $(DESTDIR): uninstall removes exactly
+# these (and the include/yoi folder when it is left empty).
+HEADERS := $(notdir $(wildcard include/yoi/*.h))
+INSTALLED = $(BINDIR)/yoi-tickets $(LIBDIR)/libyoitickets.a \
+	$(LIBDIR)/libyoitickets.so.$(VERSION) $(LIBDIR)/$(SONAME) \
+	$(LIBDIR)/libyoitickets.so $(LIBDIR)/pkgconfig/yoitickets.pc \
+	$(HEADERS:%=$(INCDIR)/yoi/%) \
+	$(patsubst resources/prompts/help/%.md,$(MANDIR)/man1/yoi-tickets-%.1,\
+		$(filter-out %/yoi-tickets.md,$(HELP_MD))) $(MANDIR)/man1/yoi-tickets.1 \
+	$(BASHCOMPDIR)/yoi-tickets $(ZSHCOMPDIR)/_yoi-tickets \
+	$(FISHCOMPDIR)/yoi-tickets.fish
+
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib \
-		$(DESTDIR)$(PREFIX)/include/yoi
-	install -m 755 $(BIN) $(DESTDIR)$(PREFIX)/bin/yoi-tickets
-	install -m 644 $(LIB) $(DESTDIR)$(PREFIX)/lib/libyoitickets.a
-	install -m 644 include/yoi/*.h $(DESTDIR)$(PREFIX)/include/yoi/
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(LIBDIR)/pkgconfig \
+		$(DESTDIR)$(INCDIR)/yoi $(DESTDIR)$(MANDIR)/man1 \
+		$(DESTDIR)$(BASHCOMPDIR) $(DESTDIR)$(ZSHCOMPDIR) \
+		$(DESTDIR)$(FISHCOMPDIR)
+	install -m 755 $(BIN) $(DESTDIR)$(BINDIR)/yoi-tickets
+	install -m 644 $(LIB) $(DESTDIR)$(LIBDIR)/libyoitickets.a
+	install -m 755 $(SHLIB) $(DESTDIR)$(LIBDIR)/libyoitickets.so.$(VERSION)
+	ln -sf libyoitickets.so.$(VERSION) $(DESTDIR)$(LIBDIR)/$(SONAME)
+	ln -sf $(SONAME) $(DESTDIR)$(LIBDIR)/libyoitickets.so
+	printf '%s\n' 'prefix=$(PREFIX)' 'libdir=$${prefix}/lib' \
+		'includedir=$${prefix}/include' '' 'Name: yoitickets' \
+		'Description: plain-file ticket engine driven by git' \
+		'Version: $(VERSION)' 'Requires.private: $(PKGS)' \
+		'Libs: -L$${libdir} -lyoitickets' 'Libs.private: -lpthread' \
+		'Cflags: -I$${includedir}' \
+		> $(DESTDIR)$(LIBDIR)/pkgconfig/yoitickets.pc
+	chmod 644 $(DESTDIR)$(LIBDIR)/pkgconfig/yoitickets.pc
+	install -m 644 include/yoi/*.h $(DESTDIR)$(INCDIR)/yoi/
+	install -m 644 $(MAN_DIR)/*.1 $(DESTDIR)$(MANDIR)/man1/
+	install -m 644 $(BUILD)/completion/yoi-tickets.bash \
+		$(DESTDIR)$(BASHCOMPDIR)/yoi-tickets
+	install -m 644 $(BUILD)/completion/_yoi-tickets \
+		$(DESTDIR)$(ZSHCOMPDIR)/_yoi-tickets
+	install -m 644 $(BUILD)/completion/yoi-tickets.fish \
+		$(DESTDIR)$(FISHCOMPDIR)/yoi-tickets.fish
+
+uninstall:
+	rm -f $(addprefix $(DESTDIR),$(INSTALLED))
+	-rmdir $(DESTDIR)$(INCDIR)/yoi 2>/dev/null
+
+# Install into a temporary prefix (and a DESTDIR), build a C program
+# against it with pkg-config, run the installed binary from elsewhere,
+# check the man pages, uninstall and check that nothing is left.
+install-test: all
+	sh scripts/install-test.sh
+
+# make test runs it too (about 2 s once built); not under SAN=1, where the
+# shared library would need the sanitizer runtime loaded first.
+ifeq ($(SAN),)
+test: install-test
+endif
 
 clean:
 	rm -rf build

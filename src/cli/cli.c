@@ -137,7 +137,7 @@ int yoi_cli_usage(yoi_ctx *ctx, const char *fmt, ...)
 int yoi_cli_help(const char *cmd, FILE *to)
 {
 	char path[128];
-	snprintf(path, sizeof(path), "help/%s.txt", cmd);
+	snprintf(path, sizeof(path), "help/%s.md", cmd);
 	const yoi_resource *r = yoi_resource_get(path);
 	if (!r)
 		return -1;

@@ -120,7 +120,8 @@ int yoi_cli_fail(yoi_ctx *ctx, int rc);
 /* Print a usage error (printf-style) plus the help hint; returns 2. */
 int yoi_cli_usage(yoi_ctx *ctx, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-/* Print the command's help page (resources/prompts/help/CMD.txt). */
+/* Print the command's help page (resources/prompts/help/CMD.md, also
+ * the source of its man page: scripts/mkman.c). */
 int yoi_cli_help(const char *cmd, FILE *to);
 
 /* Open the store (once); require: it must exist. 0 or an exit status. */
@@ -244,6 +245,7 @@ int yoi_cmd_check(int argc, char **argv, yoi_ctx *ctx);
 int yoi_cmd_merge_driver(int argc, char **argv, yoi_ctx *ctx);
 int yoi_cmd_render(int argc, char **argv, yoi_ctx *ctx);
 int yoi_cmd_mcp(int argc, char **argv, yoi_ctx *ctx);
+int yoi_cmd_completion(int argc, char **argv, yoi_ctx *ctx);
 /* `hook pre-commit` and `hook commit-msg FILE` (argv[0] is the hook). */
 int yoi_hook_pre_commit(int argc, char **argv, yoi_ctx *ctx);
 int yoi_hook_commit_msg(int argc, char **argv, yoi_ctx *ctx);

@@ -43,6 +43,7 @@ const yoi_command yoi_commands[] = {
     {"render", yoi_cmd_render, "write the store as a static HTML board"},
     {"mcp", yoi_cmd_mcp, "serve the Model Context Protocol on stdio"},
     {"help", yoi_cmd_help, "show help for a command"},
+    {"completion", yoi_cmd_completion, "a bash, zsh or fish completion script"},
     {NULL, NULL, NULL},
 };
 

@@ -11,6 +11,8 @@
 
 #include "cli.h"
 
+static bool takes_value(const yoi_option *o);
+
 /* --wait SECONDS: a non-negative integer, clamped to an int. */
 static int wait_cb(yoi_ctx *ctx, const yoi_option *opt, const char *arg)
 {
@@ -55,6 +57,29 @@ static void globals(yoi_ctx *ctx, yoi_option g[NGLOBAL])
 	     "run as if started in DIR (-C DIR)", 0},
 	};
 	memcpy(g, t, sizeof(t));
+}
+
+static yoi_optcollect *collector;
+
+void yoi_cli_collect_options(yoi_optcollect *c)
+{
+	collector = c;
+}
+
+/* The collector's copy of the tables (n own entries, then g). */
+static void collect(const yoi_option *opts, size_t n, const yoi_option *g)
+{
+	collector->n = collector->n_own = 0;
+	for (size_t i = 0; i < n + NGLOBAL && i < YOI_OPT_COLLECT_MAX; i++) {
+		collector->v[collector->n++] = i < n ? opts[i] : g[i - n];
+		if (i < n)
+			collector->n_own++;
+	}
+}
+
+bool yoi_cli_opt_takes_value(const yoi_option *o)
+{
+	return takes_value(o);
 }
 
 static bool takes_value(const yoi_option *o)
@@ -147,6 +172,10 @@ int yoi_cli_parse(yoi_ctx *ctx, int argc, char **argv, const yoi_option *opts)
 	size_t n = 0;
 	while (opts && opts[n].kind != YOI_OPT_END)
 		n++;
+	if (collector) {
+		collect(opts, n, g);
+		return 0;
+	}
 	size_t total = n + NGLOBAL;
 	/* The long options (plus --help and the terminator), the short
 	 * ones (":h" first: we report errors ourselves). */

@@ -153,4 +153,22 @@ int yoi_cli_parse_none(struct yoi_ctx *ctx, int argc, char **argv,
 int yoi_cli_parse_id(struct yoi_ctx *ctx, int argc, char **argv,
 		     const yoi_option *opts, char id[YOI_ID_LEN + 1]);
 
+/*
+ * Shell completion (cmd_completion.c), as git's --git-completion-helper:
+ * while a collector is set, yoi_cli_parse copies the command's table and
+ * then the global options into it (at most YOI_OPT_COLLECT_MAX entries)
+ * and returns 0 at once, as after --help, printing nothing. Only the
+ * copies' names, kinds and help lines are meant to be read (the value
+ * pointers may point into a returned frame). NULL stops collecting.
+ */
+enum { YOI_OPT_COLLECT_MAX = 48 };
+typedef struct yoi_optcollect {
+	yoi_option v[YOI_OPT_COLLECT_MAX];
+	size_t n;
+	size_t n_own; /* the command's own entries come first */
+} yoi_optcollect;
+void yoi_cli_collect_options(yoi_optcollect *c);
+/* True when the option takes a value (--name VALUE). */
+bool yoi_cli_opt_takes_value(const yoi_option *o);
+
 #endif
