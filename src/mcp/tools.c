@@ -127,10 +127,11 @@ static const tool TOOLS[] = {
     {"edit",
      "Change a ticket's title, fields or body (an edit event).",
      {"edit"},
-     NULL,
+     "--json",
      NULL,
      false,
-     NULL,
+     "{\"type\":\"object\",\"required\":[\"id\",\"fields\"],"
+     "\"properties\":{\"id\":" S_STR ",\"fields\":" S_OBJ "}}",
      {ID(true),
       {"title", A_STR, "--title", false, NULL, NULL},
       {"assignee", A_STR, "--assignee", false, NULL, "\"\" unassigns"},
@@ -142,10 +143,11 @@ static const tool TOOLS[] = {
     {"comment",
      "Append an event to the thread: a comment, plan, decision or report.",
      {NULL},
-     NULL,
+     "--json",
      NULL,
      false,
-     NULL,
+     "{\"type\":\"object\",\"required\":[\"id\",\"event\"],"
+     "\"properties\":{\"id\":" S_STR ",\"event\":" S_STR "}}",
      {ID(true),
       {"kind", A_CMD, NULL, false, NOTES, "default comment"},
       {"text", A_STR, "--message", true, NULL, "Markdown"},
@@ -202,10 +204,12 @@ static const tool TOOLS[] = {
     {"relation_add",
      "Add a typed relation; refuses a cycle of depends_on/blocks.",
      {"relation", "add"},
-     NULL,
+     "--json",
      NULL,
      false,
-     NULL,
+     "{\"type\":\"object\",\"required\":[\"id\",\"action\",\"kind\","
+     "\"target\"],\"properties\":{\"id\":" S_STR ",\"action\":" S_STR
+     ",\"kind\":" S_STR ",\"target\":" S_STR "}}",
      {ID(true),
       {"kind", A_STR, "--kind", true, RELKINDS, NULL},
       {"target", A_STR, "--target", true, NULL, "ticket ID"},
@@ -214,10 +218,12 @@ static const tool TOOLS[] = {
     {"relation_remove",
      "Remove a typed relation.",
      {"relation", "remove"},
-     NULL,
+     "--json",
      NULL,
      false,
-     NULL,
+     "{\"type\":\"object\",\"required\":[\"id\",\"action\",\"kind\","
+     "\"target\"],\"properties\":{\"id\":" S_STR ",\"action\":" S_STR
+     ",\"kind\":" S_STR ",\"target\":" S_STR "}}",
      {ID(true),
       {"kind", A_STR, "--kind", true, RELKINDS, NULL},
       {"target", A_STR, "--target", true, NULL, "ticket ID"},
@@ -226,10 +232,12 @@ static const tool TOOLS[] = {
      "Append an orchestration-plan record (order, blocker, conflict, "
      "accepted plan).",
      {"plan", "add"},
-     NULL,
+     "--json",
      NULL,
      false,
-     NULL,
+     "{\"type\":\"object\",\"required\":[\"id\",\"ticket_id\",\"kind\"],"
+     "\"properties\":{\"id\":" S_STR ",\"ticket_id\":" S_STR
+     ",\"kind\":" S_STR "}}",
      {ID(true),
       {"kind", A_STR, "--kind", true, PLANKINDS, NULL},
       {"related", A_STR, "--related", false, NULL,
@@ -257,10 +265,12 @@ static const tool TOOLS[] = {
     {"deps",
      "A ticket's dependency tree (reverse: what waits for it).",
      {"deps"},
-     NULL,
+     "--json",
      NULL,
      false,
-     NULL,
+     "{\"type\":\"object\",\"required\":[\"id\",\"reverse\",\"tree\"],"
+     "\"properties\":{\"id\":" S_STR ",\"reverse\":{\"type\":\"boolean\"},"
+     "\"tree\":{\"type\":\"array\"}}}",
      {ID(true), {"reverse", A_BOOL, "--reverse", false, NULL, NULL}, {0}}},
     {"doctor",
      "Check the whole store; fix repairs what is safe.",

@@ -120,6 +120,17 @@ test('a refused transition is isError naming the blocker', async () => {
     const r = await client.callTool({ name: 'state', arguments: { id: b, target: 'queued' } });
     assert.equal(r.isError, true);
     assert.match(r.content[0].text, new RegExp(`${a} via depends_on`));
+    // The event, relation and tree tools answer with structured content.
+    const c = await ok(client, 'comment', { id: b, kind: 'decision', text: 'go' });
+    assert.deepEqual(c, { id: b, event: 'decision' });
+    const d = await ok(client, 'deps', { id: b });
+    assert.equal(d.tree.length, 2);
+    assert.equal(d.tree[1].id, a);
+    assert.equal(d.tree[1].via, 'depends_on');
+    const rel = await ok(client, 'relation_add', { id: b, kind: 'related', target: a });
+    assert.equal(rel.action, 'add');
+    const e = await ok(client, 'edit', { id: b, title: 'Still blocked' });
+    assert.equal(e.fields.title, 'Still blocked');
     // A cycle is refused the same way.
     const cyc = await client.callTool({
       name: 'relation_add', arguments: { id: a, kind: 'depends_on', target: b },
