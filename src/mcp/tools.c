@@ -295,10 +295,11 @@ static const tool TOOLS[] = {
     {"prompt",
      "The brief for a role, for a ticket when given.",
      {"prompt"},
-     NULL,
+     "--json",
      NULL,
      false,
-     NULL,
+     "{\"type\":\"object\",\"required\":[\"role\",\"text\"],"
+     "\"properties\":{\"role\":" S_STR ",\"text\":" S_STR "}}",
      {{"role", A_POS, NULL, true, ROLES, NULL}, ID(false), {0}}},
     {"start",
      "Start work: branch, worktree, state inprogress.",

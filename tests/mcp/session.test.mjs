@@ -131,6 +131,9 @@ test('a refused transition is isError naming the blocker', async () => {
     assert.equal(rel.action, 'add');
     const e = await ok(client, 'edit', { id: b, title: 'Still blocked' });
     assert.equal(e.fields.title, 'Still blocked');
+    const p = await ok(client, 'prompt', { role: 'coder', id: b });
+    assert.equal(p.role, 'coder');
+    assert.match(p.text, /Still blocked/);
     // A cycle is refused the same way.
     const cyc = await client.callTool({
       name: 'relation_add', arguments: { id: a, kind: 'depends_on', target: b },
