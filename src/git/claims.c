@@ -22,16 +22,9 @@
 #include <string.h>
 #include <time.h>
 
-#ifdef YOI_FAULT_INJECTION
-/* Test builds only: a remote that refuses, and then cannot be reached. */
-static bool fault_fail(const char *name)
-{
-	const char *f = getenv("YOI_FAULT");
-	return f && strcmp(f, name) == 0;
-}
-#else
-#define fault_fail(name) false
-#endif
+#include "base/fault.h"
+
+#define fault_fail(name) yoi_fault(name)
 
 /* ---- the claim record, on buffers ---- */
 

@@ -75,6 +75,10 @@ static const char *const ROLES[] = {"intake", "orchestrator", "coder",
 #define S_NSTR "{\"type\":[\"string\",\"null\"]}"
 #define S_OBJ  "{\"type\":\"object\"}"
 #define S_ARR  "{\"type\":\"array\"}"
+#define REL_SCHEMA                                                             \
+	"{\"type\":\"object\",\"required\":[\"id\",\"action\",\"kind\","         \
+	"\"target\"],\"properties\":{\"id\":" S_STR ",\"action\":" S_STR           \
+	",\"kind\":" S_STR ",\"target\":" S_STR "}}"
 #define NOTIFY "\"notify\":" S_OBJ
 
 static const tool TOOLS[] = {
@@ -207,9 +211,7 @@ static const tool TOOLS[] = {
      "--json",
      NULL,
      false,
-     "{\"type\":\"object\",\"required\":[\"id\",\"action\",\"kind\","
-     "\"target\"],\"properties\":{\"id\":" S_STR ",\"action\":" S_STR
-     ",\"kind\":" S_STR ",\"target\":" S_STR "}}",
+     REL_SCHEMA,
      {ID(true),
       {"kind", A_STR, "--kind", true, RELKINDS, NULL},
       {"target", A_STR, "--target", true, NULL, "ticket ID"},
@@ -221,9 +223,7 @@ static const tool TOOLS[] = {
      "--json",
      NULL,
      false,
-     "{\"type\":\"object\",\"required\":[\"id\",\"action\",\"kind\","
-     "\"target\"],\"properties\":{\"id\":" S_STR ",\"action\":" S_STR
-     ",\"kind\":" S_STR ",\"target\":" S_STR "}}",
+     REL_SCHEMA,
      {ID(true),
       {"kind", A_STR, "--kind", true, RELKINDS, NULL},
       {"target", A_STR, "--target", true, NULL, "ticket ID"},

@@ -20,16 +20,9 @@
 #include "yoi/relate.h"
 #include "yoi/thread.h"
 
-#ifdef YOI_FAULT_INJECTION
-/* Test builds only: fail softly at a named point. */
-static bool fault_fail(const char *name)
-{
-	const char *f = getenv("YOI_FAULT");
-	return f && strcmp(f, name) == 0;
-}
-#else
-#define fault_fail(name) false
-#endif
+#include "base/fault.h"
+
+#define fault_fail(name) yoi_fault(name)
 
 static const char *txt(const yoi_opctx *ctx, const char *key)
 {
