@@ -221,7 +221,7 @@ static void cli_report(void *arg, const char *code, const char *path,
 /*
  * Reproducible randomness for documentation and tests only:
  * YOI_TICKETS_SEED=N makes every random byte (IDs' random bits, event ids)
- * a function of N, the pinned clock and the command line, so that a
+ * a function of N, the pinned clock and the arguments, so that a
  * script replays to the byte (scripts/tour.sh); distinct commands still
  * draw distinct bytes. Never for real stores.
  */
@@ -247,7 +247,8 @@ void yoi_cli_seed(int argc, char **argv)
 	for (int k = 0; k < 2; k++)
 		for (const char *p = parts[k]; *p; p++)
 			h = (h ^ (unsigned char)*p) * 1099511628211ull;
-	for (int i = 0; i < argc; i++)
+	/* Not argv[0]: the same script replays from any build path. */
+	for (int i = 1; i < argc; i++)
 		for (const char *p = argv[i]; ; p++) {
 			h = (h ^ (unsigned char)*p) * 1099511628211ull;
 			if (!*p)
