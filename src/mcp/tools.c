@@ -12,6 +12,9 @@
 #include <string.h>
 
 #include "yoi/common.h"
+#include "yoi/plan.h"
+#include "yoi/relations.h"
+#include "yoi/state.h"
 
 #include "mcp/mcp_int.h"
 
@@ -48,22 +51,31 @@ typedef struct tool {
 	targ args[TARGS_MAX + 1]; /* ends with name NULL */
 } tool;
 
-static const char *const STATES[] = {"planning",   "ready", "queued",
-				     "inprogress", "done",  NULL};
+/* The names the library knows, filled from it (fill_enums) so that the
+ * schemas can never drift from the engine's tables. `state` takes every
+ * state but closed (closing is the close tool's, with its resolution). */
+static const char *STATES[YOI_ST__COUNT + 1];
 static const char *const NOTES[] = {"comment", "plan", "decision", "report",
 				    NULL};
 static const char *const VERDICTS[] = {"approve", "request_changes", NULL};
-static const char *const RELKINDS[] = {"depends_on", "blocks",	     "related",
-				       "supersedes", "duplicate_of", NULL};
-static const char *const PLANKINDS[] = {"before",
-					"after",
-					"blocked_by",
-					"blocks",
-					"conflicts_with",
-					"do_not_parallelize",
-					"waiting_capacity_note",
-					"accepted_plan",
-					NULL};
+static const char *RELKINDS[YOI_REL_KIND_COUNT + 1];
+static const char *PLANKINDS[YOI_PLAN_KIND_COUNT + 1];
+
+static void fill_enums(void)
+{
+	static bool done;
+	if (done)
+		return;
+	size_t n = 0;
+	for (int s = 0; s < YOI_ST__COUNT; s++)
+		if (s != YOI_ST_CLOSED)
+			STATES[n++] = yoi_state_name((yoi_state)s);
+	for (int k = 0; k < YOI_REL_KIND_COUNT; k++)
+		RELKINDS[k] = yoi_rel_kind_name((yoi_rel_kind)k);
+	for (int k = 0; k < YOI_PLAN_KIND_COUNT; k++)
+		PLANKINDS[k] = yoi_plan_kind_name((yoi_plan_kind)k);
+	done = true;
+}
 static const char *const ROLES[] = {"intake", "orchestrator", "coder",
 				    "reviewer", NULL};
 
@@ -404,6 +416,7 @@ static json_t *tool_json(const tool *t)
 
 json_t *yoi_mcp_tools_list(void)
 {
+	fill_enums();
 	json_t *arr = json_array();
 	for (size_t i = 0; arr && i < NTOOLS; i++) {
 		json_t *t = tool_json(&TOOLS[i]);
@@ -661,6 +674,7 @@ static json_t *answer(const tool *t, const yoi_mcp_run *run)
 int yoi_mcp_tool_call(const yoi_mcp_opts *o, const char *name, json_t *args,
 		      json_t **out, yoi_rpc_err *err)
 {
+	fill_enums();
 	*out = NULL;
 	const tool *t = find_tool(name);
 	if (!t) {
