@@ -192,6 +192,12 @@ typedef struct yoi_edit_opts {
 	const char *const *risk_flags;
 	size_t nrisk;
 	bool set_risk; /* replace risk_flags with the list above */
+	/* Or change the list one flag at a time: each add appended when
+	 * absent, each remove dropped when present (not with set_risk). */
+	const char *const *add_risk;
+	size_t nadd_risk;
+	const char *const *remove_risk;
+	size_t nremove_risk;
 	const char *body;
 	size_t body_len;
 	bool set_body;

@@ -376,7 +376,8 @@ static int read_fd(yoi_ctx *ctx, int fd, const char *name, yoi_buf *out)
  * template of resources/prompts/editor/text.txt). '#' lines are left out;
  * an empty result aborts (exit 2), nothing written.
  */
-static int edit_text(yoi_ctx *ctx, const char *what, char **out)
+int yoi_cli_edit(yoi_ctx *ctx, const char *what, const char *initial,
+		 char **out)
 {
 	const char *ed = getenv("VISUAL");
 	if (!ed || !*ed)
@@ -397,6 +398,8 @@ static int edit_text(yoi_ctx *ctx, const char *what, char **out)
 	const yoi_resource *tpl = yoi_resource_get("editor/text.txt");
 	const char *t = tpl ? tpl->data : "", *at = strstr(t, "{what}");
 	yoi_buf b = YOI_BUF_INIT;
+	if (initial)
+		yoi_buf_puts(&b, initial);
 	if (at) {
 		yoi_buf_put(&b, t, (size_t)(at - t));
 		yoi_buf_puts(&b, what);
@@ -435,14 +438,18 @@ static int edit_text(yoi_ctx *ctx, const char *what, char **out)
 		yoi_buf_free(&raw);
 		return rc;
 	}
-	/* Leave out '#' lines; trim the blank lines around the text. */
+	/* Leave out the scissors line and what follows (git's "scissors":
+	 * '#' alone cannot mark comments in Markdown, where it starts a
+	 * heading); trim the blank lines around the text. */
 	yoi_buf txt = YOI_BUF_INIT;
 	const char *p = raw.ptr ? raw.ptr : "", *end = p + raw.len;
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		size_t n = nl ? (size_t)(nl - p) + 1 : (size_t)(end - p);
-		if (*p != '#')
-			yoi_buf_put(&txt, p, n);
+		if (n >= 6 && strncmp(p, "# ----", 6) == 0 &&
+		    memmem(p, n, ">8", 2))
+			break;
+		yoi_buf_put(&txt, p, n);
 		p += n;
 	}
 	yoi_buf_free(&raw);
@@ -468,7 +475,7 @@ int yoi_cli_text(yoi_ctx *ctx, const char *message, const char *file,
 {
 	*out = NULL;
 	if (!message && !file && isatty(STDIN_FILENO))
-		return edit_text(ctx, what, out);
+		return yoi_cli_edit(ctx, what, NULL, out);
 	if (!!message == !!file)
 		return yoi_cli_usage(ctx, "give exactly one of %s", what);
 	yoi_buf b = YOI_BUF_INIT;

@@ -112,6 +112,16 @@ int yoi_cli_color_cb(struct yoi_ctx *ctx, const yoi_option *opt,
 void yoi_cli_pager_start(yoi_ctx *ctx);
 void yoi_cli_pager_finish(yoi_ctx *ctx);
 
+/*
+ * The editor on initial (may be NULL) plus the hint of
+ * resources/prompts/editor/text.txt naming what: $VISUAL, $EDITOR or vi,
+ * as git commit runs it; the scissors line and what follows it left out
+ * (as git's --cleanup=scissors); an empty result is a usage
+ * error (2) and *out stays NULL. 0 or an exit status.
+ */
+int yoi_cli_edit(yoi_ctx *ctx, const char *what, const char *initial,
+		 char **out);
+
 /* YOI_TICKETS_SEED: reproducible random bytes for docs and tests (cli.c). */
 void yoi_cli_seed(int argc, char **argv);
 

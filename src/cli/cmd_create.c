@@ -1,9 +1,11 @@
 /* cmd_create.c - create a ticket. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 #include <string.h>
 
 #include "cli.h"
+#include "yoi/resource.h"
 
 int yoi_cmd_create(int argc, char **argv, yoi_ctx *ctx)
 {
@@ -55,6 +57,19 @@ int yoi_cmd_create(int argc, char **argv, yoi_ctx *ctx)
 		rc = yoi_cli_text(ctx, body_text, body_file,
 				  "--body or --body-file", &body);
 		if (rc)
+			return rc;
+		o.body = body;
+	} else if (isatty(STDIN_FILENO)) {
+		/* On a terminal, as git commit: the editor on the template. */
+		yoi_store *st;
+		if ((rc = yoi_cli_store(ctx, true, &st)))
+			return rc;
+		const yoi_resource *tpl = yoi_resource_get(
+		    yoi_store_config(st)->language == YOI_LANG_JA
+			? "ticket/body-ja.md"
+			: "ticket/body-en.md");
+		if ((rc = yoi_cli_edit(ctx, "the new ticket's body",
+				       tpl ? tpl->data : NULL, &body)))
 			return rc;
 		o.body = body;
 	}

@@ -37,6 +37,8 @@ int yoi_cmd_edit(int argc, char **argv, yoi_ctx *ctx)
 	const char *flags[64];
 	const char *body_file = NULL;
 	yoi_optlist risk = {flags, 0};
+	const char *adds[64], *rems[64];
+	yoi_optlist addl = {adds, 0}, reml = {rems, 0};
 	bool no_risk = false;
 	char id[YOI_ID_LEN + 1];
 	int rc;
@@ -50,6 +52,9 @@ int yoi_cmd_edit(int argc, char **argv, yoi_ctx *ctx)
 			 "a risk flag (repeatable; replaces them)"),
 	    YOI_OPT_FLAG("no-risk-flags", 0, &no_risk,
 			 "remove every risk flag"),
+	    YOI_OPT_LIST("add-risk-flag", &addl, 64, "add one (repeatable)"),
+	    YOI_OPT_LIST("remove-risk-flag", &reml, 64,
+			 "remove one (repeatable)"),
 	    YOI_OPT_STRING("body-file", 0, &body_file,
 			   "the new body from a file"),
 	    YOI_OPT_JSON(&ctx->json),
@@ -60,6 +65,15 @@ int yoi_cmd_edit(int argc, char **argv, yoi_ctx *ctx)
 	o.nrisk = risk.n;
 	o.set_risk = risk.n > 0 || no_risk;
 	o.risk_flags = flags;
+	o.add_risk = adds;
+	o.nadd_risk = addl.n;
+	o.remove_risk = rems;
+	o.nremove_risk = reml.n;
+	if (o.set_risk && (addl.n || reml.n))
+		return yoi_cli_usage(ctx, "--risk-flag and --no-risk-flags "
+					  "replace the list; give them or "
+					  "--add-risk-flag/--remove-risk-flag, "
+					  "not both");
 	char *body = NULL;
 	if (body_file) {
 		if ((rc = yoi_cli_text(ctx, NULL, body_file, "--body-file",
@@ -70,7 +84,7 @@ int yoi_cmd_edit(int argc, char **argv, yoi_ctx *ctx)
 		o.set_body = true;
 	}
 	if (!o.title && !o.assignee && !o.clear_assignee && !o.readiness &&
-	    !o.priority && !o.set_risk && !o.set_body) {
+	    !o.priority && !o.set_risk && !addl.n && !reml.n && !o.set_body) {
 		free(body);
 		return yoi_cli_usage(ctx,
 				     "nothing to change: give --title, "

@@ -1276,6 +1276,40 @@ int yoi_ticket_reopen(yoi_store *st, const yoi_opctx *ctx, const char *id,
 	return transition(st, ctx, id, VIA_REOPEN, &req, NULL, err);
 }
 
+/* risk_flags less the removes, plus the adds not there yet: 1 when that
+ * changed the list, 0 when not, or an error of yoi_item_set_list. */
+static int change_risk(yoi_item *it, const yoi_edit_opts *o)
+{
+	const yoi_field *f = yoi_item_field(it, "risk_flags");
+	size_t have = f && f->type == YOI_FIELD_LIST ? f->nlist : 0;
+	const char **v = calloc(have + o->nadd_risk + 1, sizeof(*v));
+	if (!v)
+		return YOI_ENOMEM;
+	size_t n = 0;
+	bool changed = false;
+	for (size_t i = 0; i < have; i++) {
+		bool drop = false;
+		for (size_t k = 0; k < o->nremove_risk; k++)
+			drop |= strcmp(f->list[i], o->remove_risk[k]) == 0;
+		if (drop)
+			changed = true;
+		else
+			v[n++] = f->list[i];
+	}
+	for (size_t k = 0; k < o->nadd_risk; k++) {
+		bool there = false;
+		for (size_t i = 0; i < n; i++)
+			there |= strcmp(v[i], o->add_risk[k]) == 0;
+		if (!there) {
+			v[n++] = o->add_risk[k];
+			changed = true;
+		}
+	}
+	int rc = changed ? yoi_item_set_list(it, "risk_flags", v, n) : 0;
+	free(v);
+	return rc < 0 ? rc : changed;
+}
+
 int yoi_ticket_edit(yoi_store *st, const yoi_opctx *ctx, const char *id,
 		    const yoi_edit_opts *o, yoi_error *err)
 {
@@ -1313,6 +1347,11 @@ int yoi_ticket_edit(yoi_store *st, const yoi_opctx *ctx, const char *id,
 		rc = yoi_item_set_list(t->item, "risk_flags", o->risk_flags,
 				       o->nrisk);
 		yoi_buf_printf(&fields, "%srisk_flags", fields.len ? "," : "");
+	} else if (rc == 0 && (o->nadd_risk || o->nremove_risk)) {
+		rc = change_risk(t->item, o);
+		if (rc == 1) /* the list changed */
+			rc = yoi_buf_printf(&fields, "%srisk_flags",
+					    fields.len ? "," : "");
 	}
 	if (rc == 0 && o->set_body) {
 		rc = yoi_item_set_body(t->item, o->body, o->body_len);

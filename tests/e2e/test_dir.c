@@ -272,7 +272,8 @@ Test(dir, editor_when_no_text_is_given_on_a_terminal)
 	free(item);
 	e2e_write(dir, "ed.sh",
 		  "#!/bin/sh\ngrep -q '^# Write' \"$1\" || exit 3\n"
-		  "printf 'From the editor.\\n' >> \"$1\"\n");
+		  "{ printf '## Notes\\n\\nFrom the editor.\\n'; cat \"$1\"; } "
+		  "> \"$1.new\" && mv \"$1.new\" \"$1\"\n");
 	e2e_write(dir, "empty.sh", "#!/bin/sh\nexit 0\n");
 	e2e_write(dir, "fails.sh", "#!/bin/sh\nexit 1\n");
 	cr_assert_eq(e2e_sh(dir, "chmod +x ed.sh empty.sh fails.sh"), 0);
@@ -283,7 +284,9 @@ Test(dir, editor_when_no_text_is_given_on_a_terminal)
 		     0);
 	char *thread = e2e_read(dir, e2e_tpath(id, "thread.md"));
 	cr_assert(strstr(thread, "From the editor."), "%s", thread);
+	cr_assert(strstr(thread, "## Notes"), "a Markdown heading is text");
 	cr_assert_null(strstr(thread, "# Write"), "template lines left in");
+	cr_assert_null(strstr(thread, ">8"), "the scissors line left in");
 	free(thread);
 	/* VISUAL wins over EDITOR; an empty text aborts, nothing written. */
 	char *before = e2e_read(dir, e2e_tpath(id, "thread.md"));
@@ -313,5 +316,32 @@ Test(dir, editor_when_no_text_is_given_on_a_terminal)
 	cr_assert_eq(r.status, 2, "%s", r.err);
 	e2e_free(&r);
 	free(id);
+	e2e_rm(dir);
+}
+
+/* create on a terminal opens the editor on the body template. */
+Test(dir, create_edits_the_body_template_on_a_terminal)
+{
+	char *dir = e2e_store();
+	e2e_write(dir, "ed.sh",
+		  "#!/bin/sh\ngrep -q '^## Background' \"$1\" || exit 3\n"
+		  "sed -i 's/^## Background$/## Background\\n\\nWhy it "
+		  "matters./' \"$1\"\n");
+	cr_assert_eq(e2e_sh(dir, "chmod +x ed.sh"), 0);
+	cr_assert_eq(e2e_sh(dir, "EDITOR=\"$PWD/ed.sh\" script -qec "
+				 "'\"$YOI_BIN\" create --title Edited' "
+				 "/dev/null > tty.txt"),
+		     0);
+	char *t = e2e_read(dir, "tty.txt");
+	char id[14] = "";
+	sscanf(t, "%13s", id);
+	free(t);
+	cr_assert_eq(strlen(id), 13, "no ID printed");
+	char *item = e2e_read(dir, e2e_tpath(id, "item.md"));
+	cr_assert(strstr(item, "## Background\n\nWhy it matters."), "%s", item);
+	cr_assert(strstr(item, "## Acceptance criteria"), "%s", item);
+	cr_assert_null(strstr(item, ">8"), "%s", item);
+	free(item);
+	e2e_doctor_clean(dir);
 	e2e_rm(dir);
 }
