@@ -82,10 +82,14 @@ int main(int argc, char **argv)
 		printf("yoi-tickets %s\n%s\n", YOI_VERSION, libs);
 		return 0;
 	}
-	if (i < argc && argv[i][0] == '-') /* -h, --help */
-		return yoi_cmd_help(1, (char *[]){"help", NULL}, &ctx);
+	if (i < argc && argv[i][0] == '-') { /* -h, --help */
+		int st = yoi_cmd_help(1, (char *[]){"help", NULL}, &ctx);
+		yoi_cli_pager_finish(&ctx);
+		return st;
+	}
 	if (i >= argc) {
 		yoi_cmd_help(1, (char *[]){"help", NULL}, &ctx);
+		yoi_cli_pager_finish(&ctx);
 		return YOI_EXIT_USAGE;
 	}
 	const yoi_command *c = find(argv[i]);
