@@ -830,10 +830,38 @@ static int check_duplicates(fm_ctx *c)
 		    d->key, it->fields[first].line);
 }
 
+/*
+ * A frontmatter holding only "..." document end markers and empty lines
+ * has no fields; libyaml refuses a lone "..." (a rewrite that removed the
+ * one field before such a marker leaves exactly that).
+ */
+static bool only_markers(const char *p, size_t n)
+{
+	size_t i = 0;
+	while (i < n) {
+		size_t e = i;
+		while (e < n && p[e] != '\n' && p[e] != '\r')
+			e++;
+		/* Empty lines and "..." markers at the line's start only:
+		 * anything else (comments, spaces, tabs) is libyaml's to
+		 * judge, as before. */
+		if (e != i && !(e - i == 3 && memcmp(p + i, "...", 3) == 0))
+			return false;
+		i = e + 1;
+	}
+	return true;
+}
+
 static int parse_frontmatter(fm_ctx *c)
 {
 	if (build_lines(c) < 0)
 		return nomem(c->err, c->path);
+	const yoi_item *fm = &c->im->pub;
+	if (only_markers(fm->raw + fm->fm_start, fm->fm_end - fm->fm_start)) {
+		/* New fields go before the markers, inside the document. */
+		c->im->append_at = fm->fm_start;
+		return 0;
+	}
 	yaml_parser_t ps;
 	if (!yaml_parser_initialize(&ps))
 		return nomem(c->err, c->path);

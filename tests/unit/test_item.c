@@ -1412,3 +1412,40 @@ Test(item, unset_after_set_frees_the_saved_value)
 	free(s);
 	yoi_item_free(it);
 }
+
+/* Found by fuzz_item: removing the one field before a "..." document end
+ * marker left a frontmatter libyaml refuses; such a frontmatter (markers,
+ * blanks, comments only) reads as one without fields. */
+Test(item, unset_before_a_document_end_marker_round_trips)
+{
+	const char *in = "---\n  k: done\n...\n...\n---\nbody\n";
+	yoi_item *it = NULL, *re = NULL;
+	yoi_error err = {0};
+	cr_assert_eq(yoi_item_parse(&it, in, strlen(in), NULL, &err), 0, "%s",
+		     err.msg);
+	cr_assert_eq(yoi_item_unset(it, "k"), 0);
+	yoi_buf out = YOI_BUF_INIT;
+	cr_assert_eq(yoi_item_render(it, &out), 0);
+	cr_assert_eq(yoi_item_parse(&re, out.ptr, out.len, NULL, &err), 0,
+		     "%s\n%s", err.msg, out.ptr);
+	cr_assert_eq(re->nfields, 0);
+	cr_assert_null(yoi_item_field(re, "k"));
+	const char *marks = "---\n...\n\n...\r\n---\nbody\n";
+	yoi_item_free(re);
+	re = NULL;
+	cr_assert_eq(yoi_item_parse(&re, marks, strlen(marks), NULL, &err), 0,
+		     "%s", err.msg);
+	cr_assert_eq(re->nfields, 0);
+	/* A field set there goes before the markers and reads back. */
+	cr_assert_eq(yoi_item_set(re, "title", "x"), 0);
+	out.len = 0;
+	cr_assert_eq(yoi_item_render(re, &out), 0);
+	yoi_item *again = NULL;
+	cr_assert_eq(yoi_item_parse(&again, out.ptr, out.len, NULL, &err), 0,
+		     "%s\n%s", err.msg, out.ptr);
+	cr_assert_str_eq(yoi_item_get(again, "title"), "x");
+	yoi_item_free(again);
+	yoi_buf_free(&out);
+	yoi_item_free(it);
+	yoi_item_free(re);
+}
