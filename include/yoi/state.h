@@ -24,6 +24,8 @@ typedef enum {
 
 const char *yoi_state_name(yoi_state s);     /* "planning"...; "?" if invalid */
 yoi_state yoi_state_parse(const char *name); /* YOI_ST_INVALID if unknown */
+/* done or closed: nothing waits on a finished ticket (SPEC 8). */
+bool yoi_state_finished(yoi_state s);
 
 /* Requirements and effects of one transition, as flags. */
 enum {

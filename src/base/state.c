@@ -8,6 +8,11 @@ static const char *const names[YOI_ST__COUNT] = {
     "planning", "ready", "queued", "inprogress", "done", "closed",
 };
 
+bool yoi_state_finished(yoi_state s)
+{
+	return s == YOI_ST_DONE || s == YOI_ST_CLOSED;
+}
+
 const char *yoi_state_name(yoi_state s)
 {
 	return s >= 0 && s < YOI_ST__COUNT ? names[s] : "?";

@@ -134,11 +134,6 @@ static void *xcalloc(size_t count, size_t size)
 	return calloc(count ? count : 1, size);
 }
 
-static bool is_done(yoi_state s)
-{
-	return s == YOI_ST_DONE || s == YOI_ST_CLOSED;
-}
-
 /* Minimal binary min-heap of u32 (ranks or node indices). */
 typedef struct heap {
 	u32 *v;
@@ -433,7 +428,7 @@ int yoi_graph_blockers(yoi_graph_blocker **out, size_t *n, const yoi_graph *g,
 	const csr *c = &g->wout;
 	size_t k = 0;
 	for (u32 e = c->off[t]; e < c->off[t + 1]; e++)
-		k += !is_done(g->nodes[c->tgt[e]].state);
+		k += !yoi_state_finished(g->nodes[c->tgt[e]].state);
 	if (!k)
 		return 0;
 	yoi_graph_blocker *b = xmalloc(k, sizeof(*b));
@@ -442,7 +437,7 @@ int yoi_graph_blockers(yoi_graph_blocker **out, size_t *n, const yoi_graph *g,
 	k = 0;
 	for (u32 e = c->off[t]; e < c->off[t + 1]; e++) {
 		yoi_state s = g->nodes[c->tgt[e]].state;
-		if (is_done(s))
+		if (yoi_state_finished(s))
 			continue;
 		b[k].index = c->tgt[e];
 		b[k].via = (yoi_graph_kind)c->kind[e];
@@ -521,7 +516,7 @@ int yoi_graph_guard(void *ctx, const char *id, yoi_state from, yoi_state to,
 	bool refused = false;
 	for (u32 e = c->off[t]; e < c->off[t + 1]; e++) {
 		yoi_state s = g->nodes[c->tgt[e]].state;
-		if (is_done(s))
+		if (yoi_state_finished(s))
 			continue;
 		if (!start && (s == YOI_ST_QUEUED || s == YOI_ST_INPROGRESS))
 			continue;
@@ -711,7 +706,7 @@ static int chains_compute(chains *ch, const yoi_graph *g)
 		ch->nvia[x] = 0;
 		pred[x] = NIL;
 		for (u32 e = c->off[x]; e < c->off[x + 1]; e++)
-			if (!is_done(g->nodes[c->tgt[e]].state)) {
+			if (!yoi_state_finished(g->nodes[c->tgt[e]].state)) {
 				ch->next[x] = c->tgt[e];
 				ch->nvia[x] = c->kind[e];
 				break;
@@ -1131,7 +1126,8 @@ int yoi_graph_chains_of(yoi_graph_chains *out, const yoi_graph *g, size_t t,
 		if (sp > 1 && cur[sp - 1] == c->off[v]) {
 			bool leaf = true;
 			for (u32 e = c->off[v]; leaf && e < c->off[v + 1]; e++)
-				leaf = is_done(g->nodes[c->tgt[e]].state);
+				leaf = yoi_state_finished(
+				    g->nodes[c->tgt[e]].state);
 			if (leaf)
 				more = chain_emit(&w, g, stk, via, sp,
 						  YOI_GRAPH_NONE, max_chains);
@@ -1139,7 +1135,7 @@ int yoi_graph_chains_of(yoi_graph_chains *out, const yoi_graph *g, size_t t,
 		while (more && cur[sp - 1] < c->off[v + 1]) {
 			u32 e = cur[sp - 1]++;
 			u32 b = c->tgt[e];
-			if (is_done(g->nodes[b].state))
+			if (yoi_state_finished(g->nodes[b].state))
 				continue;
 			if (on[b]) {
 				/* The path itself, then the step back. */
@@ -1760,8 +1756,9 @@ static int deps_text_line(void *arg, const yoi_graph_deps_line *l)
 	const yoi_graph *g = t->g;
 	int rc = 0;
 	if (l->depth == 0) {
-		rc = yoi_buf_printf(out, "%s (state: %s)", g->nodes[l->index].id,
-				    yoi_state_name(g->nodes[l->index].state));
+		rc =
+		    yoi_buf_printf(out, "%s (state: %s)", g->nodes[l->index].id,
+				   yoi_state_name(g->nodes[l->index].state));
 	} else {
 		if (yoi_buf_grow(out, 2 * l->depth) < 0)
 			return YOI_ENOMEM;

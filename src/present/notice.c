@@ -26,7 +26,7 @@ bool yoi_notice_frees_capacity(yoi_notice_event ev, const char *state)
 {
 	return ev == YOI_NOTICE_CLOSE ||
 	       (ev == YOI_NOTICE_STATE_CHANGED && state &&
-		(strcmp(state, "done") == 0 || strcmp(state, "closed") == 0));
+		yoi_state_finished(yoi_state_parse(state)));
 }
 
 /* The queue summary of an idle notice, rendered. */

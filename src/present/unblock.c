@@ -11,18 +11,23 @@
 #include "yoi/thread.h"
 #include "yoi/ticket.h"
 
-static bool finished(yoi_state s)
-{
-	return s == YOI_ST_DONE || s == YOI_ST_CLOSED;
-}
-
 /* Whether id's latest transition took it from unfinished to finished. */
 static int just_finished(const yoi_store *st, const char *id, bool *yes,
 			 yoi_error *err)
 {
 	*yes = false;
 	yoi_ticket *t;
-	int rc = yoi_ticket_load(&t, st, id, YOI_LOAD_THREAD, err);
+	/* Most state changes leave the ticket unfinished: item.md's state
+	 * says so without parsing the thread. */
+	int rc = yoi_ticket_load(&t, st, id, YOI_LOAD_FRONTMATTER, err);
+	if (rc < 0)
+		return rc;
+	bool done =
+	    yoi_state_finished(yoi_state_parse(yoi_item_get(t->item, "state")));
+	yoi_ticket_free(t);
+	if (!done)
+		return 0;
+	rc = yoi_ticket_load(&t, st, id, YOI_LOAD_THREAD, err);
 	if (rc < 0)
 		return rc;
 	for (size_t i = t->thread->n; i-- > 0;) {
@@ -31,8 +36,8 @@ static int just_finished(const yoi_store *st, const char *id, bool *yes,
 			continue;
 		const char *from = yoi_event_attr(e, "from");
 		const char *to = yoi_event_attr(e, "to");
-		*yes = from && to && finished(yoi_state_parse(to)) &&
-		       !finished(yoi_state_parse(from));
+		*yes = from && to && yoi_state_finished(yoi_state_parse(to)) &&
+		       !yoi_state_finished(yoi_state_parse(from));
 		break;
 	}
 	yoi_ticket_free(t);
@@ -53,7 +58,8 @@ static int waiters_of(yoi_strv *out, const yoi_store *st, const char *id,
 		rc = yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
 	for (size_t i = 0; rc == 0 && i < nw; i++) {
 		const yoi_routing_ticket *t = &r->t[w[i]];
-		if (t->state != YOI_ST_INVALID && !finished(t->state) &&
+		if (t->state != YOI_ST_INVALID &&
+		    !yoi_state_finished(t->state) &&
 		    yoi_strv_push(out, t->id) < 0)
 			rc = yoi_error_set(err, YOI_ENOMEM, NULL, 0,
 					   "out of memory");

@@ -263,3 +263,12 @@ Test(state, free_is_safe)
 	yoi_state_table_free(&t);
 	yoi_state_table_free(&t); /* reset, so twice is harmless */
 }
+
+Test(state, finished_is_done_or_closed)
+{
+	for (int s = 0; s < YOI_ST__COUNT; s++)
+		cr_assert_eq(yoi_state_finished((yoi_state)s),
+			     s == YOI_ST_DONE || s == YOI_ST_CLOSED, "%s",
+			     yoi_state_name((yoi_state)s));
+	cr_assert_not(yoi_state_finished(YOI_ST_INVALID));
+}
