@@ -59,6 +59,7 @@ typedef struct yoi_row {
 	yoi_row_key key;
 	char *col[YOI_ROW_NCOL]; /* scalar values; NULL when absent or null */
 	yoi_strv risk;		 /* risk_flags when a list of strings */
+	yoi_strv tags;		 /* tags (the labels) likewise */
 	/* Which artifacts files exist (YOI_ROW_ART_*), valid while the
 	 * artifacts directory keeps the stat akey (ino 0: no directory). */
 	yoi_row_key akey;

@@ -28,6 +28,8 @@ typedef struct yoi_query {
 	bool states[YOI_ST__COUNT];
 	const char *assignee; /* NULL: any */
 	const char *risk;     /* a risk flag the ticket must have, or NULL */
+	const char *const *labels; /* labels (tags) it must all have */
+	size_t nlabels;
 	const char *search;   /* text in the title or the body, or NULL */
 	const char *priority; /* exactly this priority, or NULL */
 	bool by_priority;     /* order by priority (as strings, so P0 before
@@ -46,7 +48,8 @@ void yoi_query_init(yoi_query *q);
  */
 int yoi_query_states(yoi_query *q, const char *spec, yoi_error *err);
 
-/* The filters that need only the row: state, assignee, risk flag. */
+/* The filters that need only the row: state, assignee, priority, risk
+ * flag, labels. */
 bool yoi_query_row_matches(const yoi_query *q, const yoi_row *r);
 
 /* A needle prepared for repeated case-insensitive searches. */

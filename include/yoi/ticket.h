@@ -136,6 +136,10 @@ typedef struct yoi_create_opts {
 	const char *priority; /* NULL: none; one word such as P1 */
 	const char *const *risk_flags;
 	size_t nrisk;
+	/* Labels, kept in the frontmatter list `tags` (written only when
+	 * given: `labels` is an obsolete field of the format). */
+	const char *const *labels;
+	size_t nlabels;
 	const char *slug; /* recorded on the create event */
 	/* Full IDs the new ticket depends on (no repeats): the edges and
 	 * their relation events are written with the ticket, all or
@@ -198,6 +202,11 @@ typedef struct yoi_edit_opts {
 	size_t nadd_risk;
 	const char *const *remove_risk;
 	size_t nremove_risk;
+	/* Labels (the list `tags`), one at a time as the risk flags. */
+	const char *const *add_label;
+	size_t nadd_label;
+	const char *const *remove_label;
+	size_t nremove_label;
 	const char *body;
 	size_t body_len;
 	bool set_body;

@@ -1,8 +1,8 @@
 /* cmd_create.c - create a ticket. */
 #include <stdio.h>
 #include <stdlib.h>
-#include <unistd.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "yoi/resource.h"
@@ -13,6 +13,8 @@ int yoi_cmd_create(int argc, char **argv, yoi_ctx *ctx)
 	const char *body_file = NULL, *body_text = NULL;
 	const char *flags[64];
 	const char *deps_arg[64];
+	const char *labels[64];
+	yoi_optlist label_l = {labels, 0};
 	size_t ndeps = 0;
 	yoi_optlist risk = {flags, 0}, deps_l = {deps_arg, 0};
 	const yoi_option opts[] = {
@@ -24,6 +26,7 @@ int yoi_cmd_create(int argc, char **argv, yoi_ctx *ctx)
 	    YOI_OPT_STRING("readiness", 0, &o.readiness, "how ready"),
 	    YOI_OPT_STRING("priority", 0, &o.priority, "such as P1"),
 	    YOI_OPT_LIST("risk-flag", &risk, 64, "a risk flag (repeatable)"),
+	    YOI_OPT_LIST("label", &label_l, 64, "a label (repeatable)"),
 	    YOI_OPT_STRING("slug", 0, &o.slug, "for later branch names"),
 	    YOI_OPT_LIST("depends-on", &deps_l, 64,
 			 "a ticket it depends on (repeatable)"),
@@ -38,6 +41,8 @@ int yoi_cmd_create(int argc, char **argv, yoi_ctx *ctx)
 	if (!o.title)
 		return yoi_cli_usage(ctx, "--title is required");
 	o.risk_flags = flags;
+	o.labels = labels;
+	o.nlabels = label_l.n;
 	/* Every target must exist before anything is created. */
 	char deps[64][YOI_ID_LEN + 1];
 	rc = 0;

@@ -45,14 +45,21 @@ static void print_text(yoi_ctx *ctx, const yoi_ticket *t, size_t first,
 	}
 	yoi_cli_println("%s   assignee: %s   readiness: %s   priority: "
 			"%s",
-			state,
-			or_dash(yoi_item_get(it, "assignee")),
+			state, or_dash(yoi_item_get(it, "assignee")),
 			or_dash(yoi_item_get(it, "readiness")),
 			or_dash(yoi_item_get(it, "priority")));
 	yoi_buf risk = YOI_BUF_INIT;
 	list_text(&risk, it, "risk_flags");
 	yoi_cli_println("risk flags: %s", risk.ptr ? risk.ptr : "?");
 	yoi_buf_free(&risk);
+	/* Labels (the list `tags`) only when there are some. */
+	const yoi_field *tags = yoi_item_field(it, "tags");
+	if (tags && tags->type == YOI_FIELD_LIST && tags->nlist) {
+		yoi_buf lab = YOI_BUF_INIT;
+		list_text(&lab, it, "tags");
+		yoi_cli_println("labels: %s", lab.ptr ? lab.ptr : "?");
+		yoi_buf_free(&lab);
+	}
 	yoi_cli_println("created: %s   updated: %s",
 			or_dash(yoi_item_get(it, "created_at")),
 			or_dash(yoi_item_get(it, "updated_at")));

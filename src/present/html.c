@@ -416,6 +416,12 @@ static void card(out *o, const yoi_routing *r, size_t i, const yoi_item *it,
 		      (const char *const *)f->list, f->nlist);
 		put(o, "\n");
 	}
+	f = it ? yoi_item_field(it, "tags") : NULL; /* the labels */
+	if (f && f->type == YOI_FIELD_LIST && f->nlist) {
+		items(o, "<ul class=\"labels\">", "<li class=\"label\">",
+		      (const char *const *)f->list, f->nlist);
+		put(o, "\n");
+	}
 	if (nb) {
 		put(o, "<div class=\"blocked\"><span class=\"label\">blocked "
 		       "by</span>");

@@ -21,7 +21,7 @@ const char *const yoi_row_keys[YOI_ROW_NCOL] = {
 };
 
 /* Format: magic, root, count, rows, checksum of everything before it. */
-static const char magic[8] = {'Y', 'O', 'I', 'L', 'C', '0', '0', '3'};
+static const char magic[8] = {'Y', 'O', 'I', 'L', 'C', '0', '0', '4'};
 #define NO_STRING 0xFFFFFFFFu
 #define MAX_ROWS  (16u * 1024 * 1024)
 
@@ -54,10 +54,15 @@ int yoi_row_from_item(yoi_row *r, const char *id, const yoi_item *it,
 		if (v && !(r->col[c] = yoi_strdup(v)))
 			return YOI_ENOMEM;
 	}
-	const yoi_field *f = yoi_item_field(it, "risk_flags");
-	for (size_t i = 0; f && f->type == YOI_FIELD_LIST && i < f->nlist; i++)
-		if (yoi_strv_push(&r->risk, f->list[i]) < 0)
-			return YOI_ENOMEM;
+	const char *lists[] = {"risk_flags", "tags"};
+	yoi_strv *into[] = {&r->risk, &r->tags};
+	for (size_t l = 0; l < 2; l++) {
+		const yoi_field *f = yoi_item_field(it, lists[l]);
+		for (size_t i = 0;
+		     f && f->type == YOI_FIELD_LIST && i < f->nlist; i++)
+			if (yoi_strv_push(into[l], f->list[i]) < 0)
+				return YOI_ENOMEM;
+	}
 	return 0;
 }
 
@@ -74,6 +79,9 @@ int yoi_row_copy(yoi_row *dst, const yoi_row *src)
 	for (size_t i = 0; i < src->risk.n; i++)
 		if (yoi_strv_push(&dst->risk, src->risk.v[i]) < 0)
 			return YOI_ENOMEM;
+	for (size_t i = 0; i < src->tags.n; i++)
+		if (yoi_strv_push(&dst->tags, src->tags.v[i]) < 0)
+			return YOI_ENOMEM;
 	return 0;
 }
 
@@ -86,6 +94,7 @@ void yoi_row_free(yoi_row *r)
 		r->col[c] = NULL;
 	}
 	yoi_strv_free(&r->risk);
+	yoi_strv_free(&r->tags);
 }
 
 void yoi_listcache_free(yoi_listcache *c)
@@ -115,6 +124,18 @@ static char *get_str(yoi_reader *r)
 	r->p += n;
 	r->left -= n;
 	return s;
+}
+
+/* A count, then that many strings (none of them absent). */
+static void get_list(yoi_reader *r, yoi_strv *into)
+{
+	uint32_t n = 0;
+	yoi_reader_get(r, &n, sizeof(n));
+	for (uint32_t k = 0; !r->bad && k < n; k++) {
+		char *s = get_str(r);
+		if (!s || yoi_strv_push_owned(into, s) < 0)
+			r->bad = true;
+	}
 }
 
 /* The checksum in the last 8 bytes. */
@@ -154,13 +175,8 @@ int yoi_listcache_load(yoi_listcache *c, const char *path, const char *root)
 		yoi_reader_get(&r, &row->artifacts, sizeof(row->artifacts));
 		for (int k = 0; k < YOI_ROW_NCOL; k++)
 			row->col[k] = get_str(&r);
-		uint32_t nrisk = 0;
-		yoi_reader_get(&r, &nrisk, sizeof(nrisk));
-		for (uint32_t k = 0; !r.bad && k < nrisk; k++) {
-			char *s = get_str(&r);
-			if (!s || yoi_strv_push_owned(&row->risk, s) < 0)
-				r.bad = true;
-		}
+		get_list(&r, &row->risk);
+		get_list(&r, &row->tags);
 		ok = !r.bad && yoi_id_valid(row->id) &&
 		     (i == 0 || strcmp(c->rows[i - 1].id, row->id) < 0);
 	}
@@ -196,6 +212,14 @@ static void put_str(yoi_buf *b, const char *s)
 		yoi_buf_put(b, s, n);
 }
 
+static void put_list(yoi_buf *b, const yoi_strv *v)
+{
+	uint32_t n = (uint32_t)v->n;
+	yoi_buf_put(b, (const char *)&n, sizeof(n));
+	for (size_t k = 0; k < v->n; k++)
+		put_str(b, v->v[k]);
+}
+
 int yoi_listcache_save(const yoi_row *const *rows, size_t n, const char *path,
 		       const char *root, int64_t now_ns, yoi_error *err)
 {
@@ -226,10 +250,8 @@ int yoi_listcache_save(const yoi_row *const *rows, size_t n, const char *path,
 		yoi_buf_put(&b, (const char *)&art, sizeof(art));
 		for (int k = 0; k < YOI_ROW_NCOL; k++)
 			put_str(&b, r->col[k]);
-		uint32_t nrisk = (uint32_t)r->risk.n;
-		yoi_buf_put(&b, (const char *)&nrisk, sizeof(nrisk));
-		for (size_t k = 0; k < r->risk.n; k++)
-			put_str(&b, r->risk.v[k]);
+		put_list(&b, &r->risk);
+		put_list(&b, &r->tags);
 		count++;
 	}
 	int rc = 0;

@@ -7,11 +7,11 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "store/store_int.h"
 #include "yoi/file.h"
 #include "yoi/item.h"
 #include "yoi/par.h"
 #include "yoi/ticket.h"
-#include "store/store_int.h"
 
 void yoi_query_init(yoi_query *q)
 {
@@ -63,6 +63,9 @@ bool yoi_query_row_matches(const yoi_query *q, const yoi_row *r)
 	if (q->priority && (!r->col[YOI_ROW_PRIORITY] ||
 			    strcmp(r->col[YOI_ROW_PRIORITY], q->priority) != 0))
 		return false;
+	for (size_t i = 0; i < q->nlabels; i++)
+		if (!yoi_strv_contains(&r->tags, q->labels[i]))
+			return false;
 	return !q->risk || yoi_strv_contains(&r->risk, q->risk);
 }
 
@@ -277,10 +280,10 @@ int yoi_query_list(yoi_query_result *res, const yoi_store *st,
 	for (size_t i = 0; i < n; i++) {
 		const yoi_row *r = res->rows.row[i];
 		ord[i].i = i;
-		ord[i].p = r && r->col[YOI_ROW_PRIORITY] &&
-				   *r->col[YOI_ROW_PRIORITY]
-			       ? r->col[YOI_ROW_PRIORITY]
-			       : NULL;
+		ord[i].p =
+		    r && r->col[YOI_ROW_PRIORITY] && *r->col[YOI_ROW_PRIORITY]
+			? r->col[YOI_ROW_PRIORITY]
+			: NULL;
 	}
 	if (q->by_priority)
 		qsort(ord, n, sizeof(*ord), cmp_prio);

@@ -1,8 +1,8 @@
 /* ticket.c - load and mutate one ticket: thread first, then item.md. */
 #include "yoi/ticket.h"
 
-#include <dirent.h>
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -676,10 +676,11 @@ static int check_priority(const char *p, yoi_error *err)
 		ok = isalnum((unsigned char)p[i]) || strchr("._-", p[i]);
 	if (ok)
 		return 0;
-	return yoi_error_set(err, YOI_EUSAGE, NULL, 0,
-			     "a priority is one word of at most 32 letters, "
-			     "digits, '.', '_' or '-' (such as P1), got '%.40s'",
-			     p);
+	return yoi_error_set(
+	    err, YOI_EUSAGE, NULL, 0,
+	    "a priority is one word of at most 32 letters, "
+	    "digits, '.', '_' or '-' (such as P1), got '%.40s'",
+	    p);
 }
 
 static int check_text(const char *what, const char *s, bool one_line,
@@ -838,11 +839,9 @@ int yoi_ticket_create(yoi_store *st, const yoi_opctx *ctx,
 	char at[YOI_TIME_LEN + 1];
 	yoi_time_format(ctx->now_ms / 1000, at);
 	const char *none = NULL;
-	yoi_item_kv kv[8] = {
-	    {"title", o->title, NULL, 0},
-	    {"state", "planning", NULL, 0},
-	    {"created_at", at, NULL, 0},
-	    {"updated_at", at, NULL, 0},
+	yoi_item_kv kv[10] = {
+	    {"title", o->title, NULL, 0},	{"state", "planning", NULL, 0},
+	    {"created_at", at, NULL, 0},	{"updated_at", at, NULL, 0},
 	    {"assignee", o->assignee, NULL, 0},
 	};
 	size_t nkv = 5;
@@ -853,6 +852,8 @@ int yoi_ticket_create(yoi_store *st, const yoi_opctx *ctx,
 		kv[nkv++] = (yoi_item_kv){"priority", o->priority, NULL, 0};
 	kv[nkv++] = (yoi_item_kv){"risk_flags", NULL,
 				  o->nrisk ? o->risk_flags : &none, o->nrisk};
+	if (o->nlabels)
+		kv[nkv++] = (yoi_item_kv){"tags", NULL, o->labels, o->nlabels};
 	yoi_buf item = YOI_BUF_INIT, events = YOI_BUF_INIT;
 	yoi_attr slug = {"slug", (char *)o->slug};
 	rc = yoi_item_compose(&item, kv, nkv, body);
@@ -1276,36 +1277,37 @@ int yoi_ticket_reopen(yoi_store *st, const yoi_opctx *ctx, const char *id,
 	return transition(st, ctx, id, VIA_REOPEN, &req, NULL, err);
 }
 
-/* risk_flags less the removes, plus the adds not there yet: 1 when that
+/* The list key less the removes, plus the adds not there yet: 1 when that
  * changed the list, 0 when not, or an error of yoi_item_set_list. */
-static int change_risk(yoi_item *it, const yoi_edit_opts *o)
+static int change_list(yoi_item *it, const char *key, const char *const *add,
+		       size_t nadd, const char *const *remove, size_t nremove)
 {
-	const yoi_field *f = yoi_item_field(it, "risk_flags");
+	const yoi_field *f = yoi_item_field(it, key);
 	size_t have = f && f->type == YOI_FIELD_LIST ? f->nlist : 0;
-	const char **v = calloc(have + o->nadd_risk + 1, sizeof(*v));
+	const char **v = calloc(have + nadd + 1, sizeof(*v));
 	if (!v)
 		return YOI_ENOMEM;
 	size_t n = 0;
 	bool changed = false;
 	for (size_t i = 0; i < have; i++) {
 		bool drop = false;
-		for (size_t k = 0; k < o->nremove_risk; k++)
-			drop |= strcmp(f->list[i], o->remove_risk[k]) == 0;
+		for (size_t k = 0; k < nremove; k++)
+			drop |= strcmp(f->list[i], remove[k]) == 0;
 		if (drop)
 			changed = true;
 		else
 			v[n++] = f->list[i];
 	}
-	for (size_t k = 0; k < o->nadd_risk; k++) {
+	for (size_t k = 0; k < nadd; k++) {
 		bool there = false;
 		for (size_t i = 0; i < n; i++)
-			there |= strcmp(v[i], o->add_risk[k]) == 0;
+			there |= strcmp(v[i], add[k]) == 0;
 		if (!there) {
-			v[n++] = o->add_risk[k];
+			v[n++] = add[k];
 			changed = true;
 		}
 	}
-	int rc = changed ? yoi_item_set_list(it, "risk_flags", v, n) : 0;
+	int rc = changed ? yoi_item_set_list(it, key, v, n) : 0;
 	free(v);
 	return rc < 0 ? rc : changed;
 }
@@ -1348,9 +1350,17 @@ int yoi_ticket_edit(yoi_store *st, const yoi_opctx *ctx, const char *id,
 				       o->nrisk);
 		yoi_buf_printf(&fields, "%srisk_flags", fields.len ? "," : "");
 	} else if (rc == 0 && (o->nadd_risk || o->nremove_risk)) {
-		rc = change_risk(t->item, o);
+		rc = change_list(t->item, "risk_flags", o->add_risk,
+				 o->nadd_risk, o->remove_risk, o->nremove_risk);
 		if (rc == 1) /* the list changed */
 			rc = yoi_buf_printf(&fields, "%srisk_flags",
+					    fields.len ? "," : "");
+	}
+	if (rc == 0 && (o->nadd_label || o->nremove_label)) {
+		rc = change_list(t->item, "tags", o->add_label, o->nadd_label,
+				 o->remove_label, o->nremove_label);
+		if (rc == 1)
+			rc = yoi_buf_printf(&fields, "%stags",
 					    fields.len ? "," : "");
 	}
 	if (rc == 0 && o->set_body) {

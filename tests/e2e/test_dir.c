@@ -345,3 +345,41 @@ Test(dir, create_edits_the_body_template_on_a_terminal)
 	e2e_doctor_clean(dir);
 	e2e_rm(dir);
 }
+
+/* edit --body on a terminal opens the editor on the current body (as git
+ * commit --amend does on the message); --body=TEXT sets it inline; a
+ * bare --body without a terminal is a usage error. */
+Test(dir, edit_body_opens_the_editor_on_the_current_body)
+{
+	char *dir = e2e_store();
+	char *id = OK_LINE(dir, "create", "--title", "Body", "--body",
+			   "First text.");
+	e2e_write(dir, "ed.sh",
+		  "#!/bin/sh\ngrep -q '^First text.$' \"$1\" || exit 3\n"
+		  "sed -i 's/^First text.$/Second text./' \"$1\"\n");
+	cr_assert_eq(e2e_sh(dir, "chmod +x ed.sh"), 0);
+	cr_assert_eq(e2e_sh(dir,
+			    "EDITOR=\"$PWD/ed.sh\" script -qec '\"$YOI_BIN\" "
+			    "edit %s --body; echo status=$?' /dev/null "
+			    "> tty.txt",
+			    id),
+		     0);
+	char *t = e2e_read(dir, "tty.txt");
+	cr_assert(strstr(t, "status=0"), "%s", t);
+	free(t);
+	char *item = e2e_read(dir, e2e_tpath(id, "item.md"));
+	cr_assert(strstr(item, "\nSecond text.\n"), "%s", item);
+	cr_assert_null(strstr(item, "First text."), "%s", item);
+	cr_assert_null(strstr(item, ">8"), "%s", item);
+	free(item);
+	e2e_result r = RUN(dir, "edit", id, "--body");
+	cr_assert_eq(r.status, 2, "no terminal, no text: %s", r.err);
+	e2e_free(&r);
+	OK(dir, "edit", id, "--body=Third text.");
+	item = e2e_read(dir, e2e_tpath(id, "item.md"));
+	cr_assert(strstr(item, "\nThird text.\n"), "%s", item);
+	free(item);
+	e2e_doctor_clean(dir);
+	free(id);
+	e2e_rm(dir);
+}

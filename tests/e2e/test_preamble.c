@@ -89,7 +89,8 @@ static const pcase in_store[] = {
     {{"edit", "@"},
      2,
      "nothing to change: give --title, --assignee, --readiness, "
-     "--priority, --risk-flag or --body-file"},
+     "--priority, --risk-flag, --add-label, --remove-label, --body or "
+     "--body-file"},
     {{"state", "@"}, 2, "expected a ticket ID and a target state"},
     {{"state", "@", "bogus"},
      2,
