@@ -133,6 +133,8 @@ static int name_cmp(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+static const char *unsafe_path(const char *rel);
+
 /* Read the folder open at dfd (taken and closed), named rel below the
  * ticket folder ("" for the folder itself) and full for messages. */
 static int walk(yoi_export_entry *e, int dfd, const char *rel, const char *full,
@@ -168,9 +170,19 @@ static int walk(yoi_export_entry *e, int dfd, const char *rel, const char *full,
 		    *rel ? yoi_sprintf("%s/%s", rel, name) : yoi_strdup(name);
 		char *f = yoi_sprintf("%s/%s", full, name);
 		struct stat sb;
+		const char *why = NULL;
 		if (!r || !f)
 			rc = oom(err);
-		else if (fstatat(dirfd(dp), name, &sb, AT_SYMLINK_NOFOLLOW) < 0)
+		else if ((why = unsafe_path(r))) {
+			/* An import would refuse it: say so now. */
+			char *s = skipped ? yoi_sprintf("%s: %s, not exported",
+							r, why)
+					  : NULL;
+			if (skipped &&
+			    (!s || yoi_strv_push_owned(skipped, s) < 0))
+				rc = oom(err);
+		} else if (fstatat(dirfd(dp), name, &sb, AT_SYMLINK_NOFOLLOW) <
+			   0)
 			rc = yoi_error_set(err, YOI_EIO, f, 0,
 					   "%s: cannot stat: %s", f,
 					   strerror(errno));

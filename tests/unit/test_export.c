@@ -500,19 +500,23 @@ Test(export_store, a_killed_imports_staging_folders_are_swept, .init = setup,
 	free(path);
 }
 
-Test(export_store, links_in_a_ticket_are_left_out_and_named, .init = setup,
-     .fini = teardown)
+Test(export_store, links_and_unportable_names_are_left_out_and_named,
+     .init = setup, .fini = teardown)
 {
 	store_sample(&fa);
 	char *link = yoi_store_path(fa.st, ID, "artifacts/link");
 	cr_assert_eq(symlink("/etc/passwd", link), 0);
+	/* A name an import would refuse is not exported either. */
+	put(&fa, ID, "artifacts/a\nb", "x", 1);
 	yoi_export_entry e = {0};
 	yoi_strv skipped = {0};
 	yoi_error err = {0};
 	cr_assert_eq(yoi_export_read_ticket(&e, fa.st, ID, &skipped, &err), 0);
-	cr_assert_eq(skipped.n, 1);
-	cr_assert(strstr(skipped.v[0], "artifacts/link: a symbolic link"), "%s",
-		  skipped.v[0]);
+	cr_assert_eq(skipped.n, 2);
+	cr_assert(strstr(skipped.v[0], "artifacts/a\nb: a control character"),
+		  "%s", skipped.v[0]);
+	cr_assert(strstr(skipped.v[1], "artifacts/link: a symbolic link"), "%s",
+		  skipped.v[1]);
 	for (size_t i = 0; i < e.n; i++)
 		cr_assert_str_neq(e.v[i].path, "artifacts/link");
 	yoi_strv_free(&skipped);
