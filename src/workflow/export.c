@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -20,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/fault.h"
 #include "yoi/file.h"
 #include "yoi/item.h"
 #include "yoi/plan.h"
@@ -1352,6 +1354,11 @@ static int write_stage(int rootfd, const char *stage, const char *stage_path,
 				    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
 					O_CLOEXEC,
 				    0644);
+		if (fd >= 0 && yoi_fault("import-write-fails")) {
+			close(fd);
+			fd = -1;
+			errno = ENOSPC; /* as a full disk */
+		}
 		if (dfd < 0 ||
 		    (!f->dir && (fd < 0 || write_all(fd, f->data, f->len) < 0)))
 			rc =
@@ -1366,6 +1373,22 @@ static int write_stage(int rootfd, const char *stage, const char *stage_path,
 	}
 	close(sfd);
 	return rc;
+}
+
+/* rename, never over an existing ticket (we hold the lock: the check of a
+ * file system without RENAME_NOREPLACE is not raced by another writer). */
+static int move_into_place(int rootfd, const char *from, const char *to)
+{
+	if (renameat2(rootfd, from, rootfd, to, RENAME_NOREPLACE) == 0)
+		return 0;
+	if (errno != EINVAL && errno != ENOSYS)
+		return -1;
+	struct stat sb;
+	if (fstatat(rootfd, to, &sb, AT_SYMLINK_NOFOLLOW) == 0) {
+		errno = EEXIST;
+		return -1;
+	}
+	return renameat(rootfd, from, rootfd, to);
 }
 
 typedef struct stage_list {
@@ -1433,14 +1456,15 @@ static int restore_write(yoi_export_restore_result *res, yoi_store *st,
 		rc = yoi_error_set(err, YOI_EIO, root, 0,
 				   "%s: sync failed: %s; nothing was imported",
 				   root, strerror(errno));
+	if (rc == 0 && yoi_fault("import-after-stage"))
+		raise(SIGKILL);
 	if (rc < 0) {
 		for (size_t i = 0; i < sl.names.n; i++)
 			rm_tree(rootfd, sl.names.v[i], 0);
 		yoi_strv_free(&res->created);
 	}
 	for (size_t i = 0; rc == 0 && i < sl.ids.n; i++) {
-		if (renameat2(rootfd, sl.names.v[i], rootfd, sl.ids.v[i],
-			      RENAME_NOREPLACE) < 0) {
+		if (move_into_place(rootfd, sl.names.v[i], sl.ids.v[i]) < 0) {
 			int en = errno;
 			for (size_t j = i; j < sl.names.n; j++)
 				rm_tree(rootfd, sl.names.v[j], 0);
@@ -1454,6 +1478,8 @@ static int restore_write(yoi_export_restore_result *res, yoi_store *st,
 			while (res->created.n > i)
 				free(res->created.v[--res->created.n]);
 		}
+		if (rc == 0 && i == 0 && yoi_fault("import-mid-rename"))
+			raise(SIGKILL);
 	}
 	if (rc == 0)
 		fsync(rootfd);

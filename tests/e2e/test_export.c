@@ -385,3 +385,69 @@ Test(export, usage_errors)
 	}
 	e2e_rm(dir);
 }
+
+/* The fault build (YOI_FAULT_BIN) with YOI_FAULT=fault. */
+static e2e_result run_fault(const char *dir, const char *fault,
+			    const char *const *argv)
+{
+	const char *bin = getenv("YOI_FAULT_BIN");
+	cr_assert_not_null(bin, "YOI_FAULT_BIN is not set; run 'make e2e'");
+	setenv("YOI_FAULT", fault, 1);
+	e2e_result r = e2e_run_bin(bin, dir, NULL, argv);
+	unsetenv("YOI_FAULT");
+	return r;
+}
+#define FAULT(dir, fault, ...)                                                 \
+	run_fault((dir), (fault), (const char *const[]){__VA_ARGS__, NULL})
+
+/* A failed or killed import leaves no ticket half made, and the next
+ * import completes the store. */
+Test(export, an_interrupted_import_is_all_or_nothing_and_completed_by_a_retry)
+{
+	char *src = full_store();
+	char file[512];
+	snprintf(file, sizeof(file), "%s/x.jsonl", src);
+	DO(src, "export", "-o", file);
+
+	/* A write that fails (full disk): exit 6, nothing at all. */
+	char *dst = e2e_store();
+	e2e_result r =
+	    FAULT(dst, "import-write-fails", "import", "--from", "yoi", file);
+	cr_assert_eq(r.status, 6, "%s", r.err);
+	cr_assert(strstr(r.err, "nothing was imported"), "%s", r.err);
+	e2e_free(&r);
+	cr_assert_eq(e2e_sh(dst, "test -z \"$(ls -A .yoi/tickets)\""), 0);
+
+	/* Killed with every folder staged: no ticket is in, doctor sees
+	 * nothing; the next import sweeps the staging folders and imports. */
+	r = FAULT(dst, "import-after-stage", "import", "--from", "yoi", file);
+	cr_assert_eq(r.status, 128 + 9, "%s", r.err);
+	e2e_free(&r);
+	cr_assert_eq(e2e_sh(dst,
+			    "test -z \"$(ls .yoi/tickets)\" && "
+			    "ls -A .yoi/tickets | grep -q '^.yoi-import-'"),
+		     0);
+	e2e_doctor_clean(dst);
+	r = RUN(dst, "import", "--from", "yoi", file);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	e2e_free(&r);
+	cr_assert_eq(e2e_sh(dst, "! ls -A .yoi/tickets | grep -q '^\\.'"), 0);
+	same_tree(src, dst);
+	e2e_rm(dst);
+
+	/* Killed after the first ticket went into place: the retry skips
+	 * it and brings the rest. */
+	dst = e2e_store();
+	r = FAULT(dst, "import-mid-rename", "import", "--from", "yoi", file);
+	cr_assert_eq(r.status, 128 + 9, "%s", r.err);
+	e2e_free(&r);
+	r = RUN(dst, "import", "--from", "yoi", file);
+	cr_assert_eq(r.status, 0, "%s", r.err);
+	cr_assert(strstr(r.out, "imported 5 tickets, skipped 1 identical"),
+		  "%s", r.out);
+	e2e_free(&r);
+	same_tree(src, dst);
+	same_doctor(src, dst);
+	e2e_rm(dst);
+	e2e_rm(src);
+}
