@@ -679,7 +679,7 @@ static int entry_from_json(yoi_export_entry *e, json_t *o, const char *path,
 			if (yoi_buf_put(&b, json_string_value(v),
 					json_string_length(v)) < 0 ||
 			    yoi_buf_grow(&b, 0) < 0)
-				return oom(err);
+				return yoi_buf_free(&b), oom(err);
 		} else {
 			const char *enc =
 			    json_string_value(json_object_get(v, "encoding"));
