@@ -160,16 +160,18 @@ void yoi_export_restore_result_free(yoi_export_restore_result *r);
  * in: the export read from this stream (path only names it; may not be
  * seekable), or NULL to open path.
  *
- * All or nothing. First the whole export is read and checked, and each
- * ticket compared with the store, under the store lock: bad input
- * (not JSON, not this format, another version, a cut-off file, a
- * duplicate ID, an unsafe path) is YOI_ECORRUPT naming the line; a ticket
- * ID the store holds with other content is YOI_EREFUSED naming the first
- * differing file. Nothing is written then. Else each new ticket is
- * written into a hidden staging folder of the root
- * (".yoi-import-<ID>.<hex>"), the file system synced, and the folders
- * renamed into place; a failure before the renames removes every staging
- * folder. Staging folders a killed import left are removed by the next.
+ * All or nothing, under the store lock: the export is read once, each
+ * ticket checked, compared with the store and (unless dry_run) written
+ * into a hidden staging folder of the root (".yoi-import-<ID>.<hex>",
+ * which no reader lists). Bad input (not JSON, not this format, another
+ * version, a cut-off file, a duplicate ID, an unsafe path) is
+ * YOI_ECORRUPT naming the line; a ticket ID the store holds with other
+ * content is YOI_EREFUSED naming the first differing file; a write that
+ * fails is YOI_EIO. Each removes every staging folder: nothing is
+ * imported. Only when the whole export was good is the file system
+ * synced and every folder renamed into place (never over an existing
+ * one); a failure there leaves the tickets moved so far (created lists
+ * them). Staging folders a killed import left are removed by the next.
  * YOI_ENOTFOUND (no such file), YOI_EBUSY, YOI_EIO, YOI_ENOMEM.
  */
 int yoi_export_restore(yoi_export_restore_result *res, yoi_store *st,

@@ -509,7 +509,8 @@ static json_t *files_json(const yoi_export_entry *e)
 			continue;
 		}
 		if (text_ok(f)) {
-			v = json_stringn(f->data, f->len);
+			/* text_ok checked the UTF-8 already. */
+			v = json_stringn_nocheck(f->data, f->len);
 		} else {
 			yoi_buf b = YOI_BUF_INIT;
 			v = b64_encode(&b, (const unsigned char *)f->data,
@@ -1028,8 +1029,8 @@ void yoi_export_restore_result_free(yoi_export_restore_result *r)
 }
 
 /*
- * The export as a sequence of tickets: a jsonl file read a line at a time
- * (twice: once to check, once to write), or a json document held whole.
+ * The export as a sequence of tickets: a jsonl file read a line at a
+ * time, or a json document held whole.
  */
 typedef struct source {
 	const char *path;
@@ -1146,12 +1147,8 @@ static int source_open(source *s, yoi_error *err)
 	return 0;
 }
 
-/*
- * The next ticket into e (zeroed); 1 at the end. *sum: a checksum of the
- * ticket's text, so the second reading can tell it is the same file.
- */
-static int source_next(source *s, yoi_export_entry *e, uint64_t *sum,
-		       yoi_error *err)
+/* The next ticket into e (zeroed); 1 at the end. */
+static int source_next(source *s, yoi_export_entry *e, yoi_error *err)
 {
 	if (s->doc) {
 		json_t *a = json_object_get(s->doc, "tickets");
@@ -1159,7 +1156,6 @@ static int source_next(source *s, yoi_export_entry *e, uint64_t *sum,
 			return 1;
 		char where[48];
 		snprintf(where, sizeof(where), "ticket #%zu", s->next + 1);
-		*sum = 0;
 		return entry_from_json(e, json_array_get(a, s->next++), s->path,
 				       0, where, err);
 	}
@@ -1199,7 +1195,6 @@ static int source_next(source *s, yoi_export_entry *e, uint64_t *sum,
 		}
 		char where[32];
 		snprintf(where, sizeof(where), "line %d", s->line);
-		*sum = yoi_cache_checksum(s->buf.ptr, s->buf.len);
 		rc = entry_from_json(e, o, s->path, s->line, where, err);
 		json_decref(o);
 		return rc;
@@ -1391,102 +1386,111 @@ static int move_into_place(int rootfd, const char *from, const char *to)
 	return renameat(rootfd, from, rootfd, to);
 }
 
-typedef struct stage_list {
+/* The staging folders of one import, with the tickets they hold. */
+typedef struct stages {
+	const char *root;
+	int rootfd;
 	yoi_strv ids, names;
-} stage_list;
+} stages;
 
-static int restore_write(yoi_export_restore_result *res, yoi_store *st,
-			 source *src, const uint64_t *sums, yoi_error *err)
+static int stages_open(stages *sg, const yoi_store *st, yoi_error *err)
 {
-	const char *root = yoi_store_root(st);
-	int rootfd =
-	    open(root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (rootfd < 0)
+	sg->root = yoi_store_root(st);
+	sg->rootfd =
+	    open(sg->root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (sg->rootfd < 0)
 		return yoi_error_set(
-		    err, errno == ELOOP ? YOI_EREFUSED : YOI_EIO, root, 0,
-		    "%s: cannot open: %s", root, strerror(errno));
-	sweep_stages(rootfd);
-	stage_list sl = {0};
-	int rc = source_open(src, err);
-	size_t k = 0; /* the next of res->created, in export order */
-	for (size_t n = 0; rc == 0 && k < res->created.n; n++) {
-		yoi_export_entry e = {0};
-		uint64_t sum = 0;
-		rc = source_next(src, &e, &sum, err);
-		if (rc == 1)
-			rc = yoi_error_set(err, YOI_EIO, src->path, 0,
-					   "%s: changed while it was imported; "
-					   "nothing was imported",
-					   src->path);
-		else if (rc == 0 && sum != sums[n])
-			rc = yoi_error_set(err, YOI_EIO, src->path, e.line,
-					   "changed while it was imported; "
-					   "nothing was imported");
-		else if (rc == 0 && !strcmp(e.id, res->created.v[k])) {
-			k++;
-			char *name = NULL, *path = NULL;
-			for (int t = 0; rc == 0 && t < 64; t++) {
-				free(name);
-				free(path);
-				name = yoi_sprintf(STAGE_PREFIX "%s.%lx%02x",
-						   e.id, (long)getpid(), t);
-				path = name ? yoi_path_join(root, name) : NULL;
-				if (!path) {
-					rc = oom(err);
-					break;
-				}
-				if (!yoi_exists(path))
-					break;
-			}
-			/* The walk from the top refuses a linked .yoi. */
-			if (rc == 0)
-				rc = yoi_store_mkdir(st, path, false, err);
-			if (rc == 0 && (yoi_strv_push(&sl.ids, e.id) < 0 ||
-					yoi_strv_push(&sl.names, name) < 0))
-				rc = oom(err);
-			if (rc == 0)
-				rc = write_stage(rootfd, name, path, &e, err);
-			free(name);
-			free(path);
+		    err, errno == ELOOP ? YOI_EREFUSED : YOI_EIO, sg->root, 0,
+		    "%s: cannot open: %s", sg->root, strerror(errno));
+	sweep_stages(sg->rootfd);
+	return 0;
+}
+
+/* Write e into a new staging folder (hidden: no reader sees it). */
+static int stage(stages *sg, const yoi_store *st, const yoi_export_entry *e,
+		 yoi_error *err)
+{
+	char *name = NULL, *path = NULL;
+	int rc = 0;
+	for (int t = 0; t < 64; t++) {
+		free(name);
+		free(path);
+		name = yoi_sprintf(STAGE_PREFIX "%s.%lx%02x", e->id,
+				   (long)getpid(), t);
+		path = name ? yoi_path_join(sg->root, name) : NULL;
+		if (!path) {
+			rc = oom(err);
+			break;
 		}
-		yoi_export_entry_free(&e);
+		if (!yoi_exists(path))
+			break;
 	}
-	/* One sync for every file, then the folders go into place. */
-	if (rc == 0 && syncfs(rootfd) < 0)
-		rc = yoi_error_set(err, YOI_EIO, root, 0,
+	/* The walk from the top refuses a linked .yoi. */
+	if (rc == 0)
+		rc = yoi_store_mkdir(st, path, false, err);
+	if (rc == 0 && (yoi_strv_push(&sg->ids, e->id) < 0 ||
+			yoi_strv_push(&sg->names, name) < 0))
+		rc = oom(err);
+	if (rc == 0)
+		rc = write_stage(sg->rootfd, name, path, e, err);
+	free(name);
+	free(path);
+	return rc;
+}
+
+/* Remove the staging folders from the from-th on. */
+static void stages_drop(stages *sg, size_t from)
+{
+	for (size_t i = from; i < sg->names.n; i++)
+		rm_tree(sg->rootfd, sg->names.v[i], 0);
+}
+
+static void stages_free(stages *sg)
+{
+	yoi_strv_free(&sg->ids);
+	yoi_strv_free(&sg->names);
+	if (sg->rootfd >= 0)
+		close(sg->rootfd);
+	sg->rootfd = -1;
+}
+
+/* One sync for every staged file, then the folders go into place. */
+static int stages_commit(stages *sg, yoi_export_restore_result *res,
+			 yoi_error *err)
+{
+	int rc = 0;
+	if (sg->names.n && syncfs(sg->rootfd) < 0)
+		rc = yoi_error_set(err, YOI_EIO, sg->root, 0,
 				   "%s: sync failed: %s; nothing was imported",
-				   root, strerror(errno));
+				   sg->root, strerror(errno));
 	if (rc == 0 && yoi_fault("import-after-stage"))
 		raise(SIGKILL);
 	if (rc < 0) {
-		for (size_t i = 0; i < sl.names.n; i++)
-			rm_tree(rootfd, sl.names.v[i], 0);
+		stages_drop(sg, 0);
 		yoi_strv_free(&res->created);
+		return rc;
 	}
-	for (size_t i = 0; rc == 0 && i < sl.ids.n; i++) {
-		if (move_into_place(rootfd, sl.names.v[i], sl.ids.v[i]) < 0) {
+	for (size_t i = 0; i < sg->ids.n; i++) {
+		if (move_into_place(sg->rootfd, sg->names.v[i], sg->ids.v[i]) <
+		    0) {
 			int en = errno;
-			for (size_t j = i; j < sl.names.n; j++)
-				rm_tree(rootfd, sl.names.v[j], 0);
-			rc = yoi_error_set(
-			    err, YOI_EIO, root, 0,
-			    "%s/%s: cannot move the ticket into place: %s; "
-			    "%zu of %zu tickets were imported, run the import "
-			    "again for the rest",
-			    root, sl.ids.v[i], strerror(en), i, sl.ids.n);
+			stages_drop(sg, i);
 			/* What is in place stays: report only that. */
 			while (res->created.n > i)
 				free(res->created.v[--res->created.n]);
+			return yoi_error_set(
+			    err, YOI_EIO, sg->root, 0,
+			    "%s/%s: cannot move the ticket into place: %s; "
+			    "%zu of %zu tickets were imported, run the import "
+			    "again for the rest",
+			    sg->root, sg->ids.v[i], strerror(en), i, sg->ids.n);
 		}
-		if (rc == 0 && i == 0 && yoi_fault("import-mid-rename"))
+		if (i == 0 && yoi_fault("import-mid-rename"))
 			raise(SIGKILL);
 	}
-	if (rc == 0)
-		fsync(rootfd);
-	yoi_strv_free(&sl.ids);
-	yoi_strv_free(&sl.names);
-	close(rootfd);
-	return rc;
+	if (sg->ids.n)
+		fsync(sg->rootfd);
+	return 0;
 }
 
 typedef struct seen_id {
@@ -1501,38 +1505,43 @@ static int seen_cmp(const void *a, const void *b)
 	return c ? c : (x->line > y->line) - (x->line < y->line);
 }
 
+/*
+ * One reading of the export: each ticket checked, compared with the
+ * store and (unless a dry run) written to its staging folder at once;
+ * only when the whole file was good do the folders go into place.
+ */
 static int restore_locked(yoi_export_restore_result *res, yoi_store *st,
 			  source *src, const yoi_export_restore_opts *o,
 			  yoi_error *err)
 {
 	seen_id *seen = NULL;
 	size_t ns = 0, caps = 0;
-	uint64_t *sums = NULL;
-	size_t nsum = 0, capsum = 0;
-	int rc = source_open(src, err);
+	stages sg = {.rootfd = -1};
+	int rc = o->dry_run ? 0 : stages_open(&sg, st, err);
+	if (rc == 0)
+		rc = source_open(src, err);
 	while (rc == 0) {
 		yoi_export_entry e = {0};
-		uint64_t sum = 0;
-		rc = source_next(src, &e, &sum, err);
-		if (rc == 0 && (YOI_GROW(seen, ns, caps, 64) < 0 ||
-				YOI_GROW(sums, nsum, capsum, 64) < 0))
+		rc = source_next(src, &e, err);
+		if (rc == 0 && YOI_GROW(seen, ns, caps, 64) < 0)
 			rc = oom(err);
 		if (rc == 0) {
 			memcpy(seen[ns].id, e.id, sizeof(e.id));
 			seen[ns++].line = src->doc ? (int)src->next : e.line;
-			sums[nsum++] = sum;
 			bool same = false;
 			char *diff = NULL;
 			char *dir = yoi_store_path(st, e.id, NULL);
 			if (!dir)
 				rc = oom(err);
-			else if (!yoi_exists(dir))
+			else if (!yoi_exists(dir)) {
 				rc = yoi_strv_push(&res->created, e.id) < 0
 					 ? oom(err)
 					 : 0;
-			else if ((rc = same_as_store(st, &e, &same, &diff,
-						     err)) == 0 &&
-				 same)
+				if (rc == 0 && !o->dry_run)
+					rc = stage(&sg, st, &e, err);
+			} else if ((rc = same_as_store(st, &e, &same, &diff,
+						       err)) == 0 &&
+				   same)
 				rc = yoi_strv_push(&res->skipped, e.id) < 0
 					 ? oom(err)
 					 : 0;
@@ -1569,10 +1578,13 @@ static int restore_locked(yoi_export_restore_result *res, yoi_store *st,
 					 src->doc ? "tickets #" : "lines",
 					 seen[i].line, seen[i + 1].line);
 	}
-	if (rc == 0 && !o->dry_run && res->created.n)
-		rc = restore_write(res, st, src, sums, err);
+	if (rc < 0) {
+		stages_drop(&sg, 0);
+		yoi_strv_free(&res->created);
+	} else if (!o->dry_run)
+		rc = stages_commit(&sg, res, err);
+	stages_free(&sg);
 	free(seen);
-	free(sums);
 	return rc;
 }
 
@@ -1596,7 +1608,8 @@ int yoi_export_restore(yoi_export_restore_result *res, yoi_store *st,
 			    strerror(errno));
 		in = own;
 	}
-	/* A pipe cannot be read twice: hold it in memory. */
+	/* The first line tells the format, then the file is read again from
+	 * its start: a pipe cannot be rewound, so it is held in memory. */
 	struct stat sb;
 	if (fstat(fileno(in), &sb) < 0 || !S_ISREG(sb.st_mode)) {
 		char chunk[65536];
@@ -1628,11 +1641,6 @@ int yoi_export_restore(yoi_export_restore_result *res, yoi_store *st,
 			rc = restore_locked(res, st, &src, o, err);
 		if (locked)
 			yoi_store_unlock(st);
-	}
-	if (rc < 0) {
-		/* Nothing was written, or only what created names. */
-		if (rc != YOI_EIO || !res->created.n)
-			yoi_strv_free(&res->created);
 	}
 	if (src.f && src.f != in)
 		fclose(src.f);
