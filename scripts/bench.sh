@@ -234,6 +234,50 @@ measure render "$RENDER_RUNS" cmd base
 measure rerender "$RENDER_RUNS" cmd base
 rm -rf "$TMP/site"
 measure create "$FAST_RUNS" cmd base floor
+# export and import --from yoi (issue 19): the whole store out as JSON
+# Lines (beside reading every ticket file), and back into an empty store
+# (beside cp -R of the tickets tree and a sync), each import into a fresh
+# repository made untimed. The last restored store must be the same byte
+# for byte (diff -r) and get the same doctor summary as this one.
+EXPORT_RUNS=${EXPORT_RUNS:-3}
+case $EXPORT_RUNS in '' | *[!0-9]*) echo "bench: EXPORT_RUNS must be a number" >&2; exit 2 ;; esac
+XREPO=$TMP/restored
+XFILE=$TMP/export.jsonl
+export_cmd() { run1 export.cmd "$BIN" export -o "$XFILE"; }
+export_base() { run1 export.base "$GEN" cat "$ROOT" all; }
+import_cmd() {
+	rm -rf "$XREPO"
+	mkdir -p "$XREPO"
+	git -C "$XREPO" init -q .
+	env -C "$XREPO" "$BIN" init >/dev/null
+	sync
+	run1 import.cmd env -C "$XREPO" "$BIN" import --from yoi "$XFILE"
+}
+import_base() {
+	rm -rf "$TMP/cpcopy"
+	sync
+	run1 import.base sh -c "cp -R '$ROOT' '$TMP/cpcopy' && sync"
+}
+measure export "$EXPORT_RUNS" cmd base
+measure import "$EXPORT_RUNS" cmd base
+rm -rf "$TMP/cpcopy"
+XSIZE=$(($(wc -c <"$XFILE") / 1048576))
+XTICKETS=$(sed -n '$p' "$XFILE" | sed 's/.*"tickets":\([0-9]*\).*/\1/')
+if diff -r "$ROOT" "$XREPO/$ROOT" >"$TMP/roundtrip.diff" 2>&1; then
+	ROUNDTRIP="identical (diff -r)"
+else
+	ROUNDTRIP="DIFFERS (diff -r: $(wc -l <"$TMP/roundtrip.diff") lines)"
+	FAILED=1
+fi
+D_SRC=$("$BIN" doctor 2>&1 | grep 'error(s)' | tail -1)
+D_DST=$(env -C "$XREPO" "$BIN" doctor 2>&1 | grep 'error(s)' | tail -1)
+if [ "$D_SRC" = "$D_DST" ]; then
+	ROUNDTRIP="$ROUNDTRIP; doctor the same: $D_SRC"
+else
+	ROUNDTRIP="$ROUNDTRIP; doctor DIFFERS: '$D_SRC' / '$D_DST'"
+	FAILED=1
+fi
+rm -rf "$XREPO" "$XFILE"
 # pre-commit: the store committed, one ticket changed and staged.
 if [ "${COMMIT:-0}" != 1 ]; then
 	git add -A .yoi
@@ -398,6 +442,8 @@ row "pre-commit" precommit index x 1.3
 row "pre-commit vs git" precommit git - -
 row "pre-commit vs floor" precommit floor - -
 row "check (1 ticket)" check git x 2
+row "export" export base - -
+row "import --from yoi" import base - -
 row "render --html" render base ms 5000
 row "render again" rerender base - -
 row "show ID vs read" show base x 3
@@ -446,6 +492,10 @@ echo "  X @$N/@$SMALL: the command on this store beside the same command on a"
 echo "          $SMALL-ticket store (same generator and seed), both through env -C;"
 echo "          show and comment one ticket, state inprogress <-> done (unguarded),"
 echo "          queue ready -> queued (guard), rel add depends_on (cycle check)"
+echo "  export: export -o FILE of the whole store ($XTICKETS tickets, $XSIZE MiB of"
+echo "          JSON Lines) beside bench-gen cat $ROOT all; import --from yoi FILE"
+echo "          into an empty store beside cp -R of the tickets tree and a sync."
+echo "          Round trip: $ROUNDTRIP"
 echo "  create: bench-gen write2 DIR: spawn + mkdir DIR, DIR/artifacts, .gitkeep,"
 echo "          thread.md O_APPEND+fsync, item.md tmp+fsync+rename, dir fsync"
 echo "          (the I/O create does)"
@@ -474,6 +524,8 @@ cpu "doctor" doctor base
 cpu "route --json" route base
 cpu "pre-commit" precommit index
 cpu "check (1 ticket)" check git
+cpu "export" export base
+cpu "import --from yoi" import base
 cpu "render --html" render base
 cpu "render again" rerender base
 cpu "show @$N/@$SMALL" pshow small

@@ -256,6 +256,9 @@ int yoi_cmd_merge_driver(int argc, char **argv, yoi_ctx *ctx);
 int yoi_cmd_render(int argc, char **argv, yoi_ctx *ctx);
 int yoi_cmd_mcp(int argc, char **argv, yoi_ctx *ctx);
 int yoi_cmd_completion(int argc, char **argv, yoi_ctx *ctx);
+int yoi_cmd_export(int argc, char **argv, yoi_ctx *ctx);
+/* `import --from yoi FILE [--dry-run] [--json]`: restore an export. */
+int yoi_cmd_import_yoi(int argc, char **argv, yoi_ctx *ctx);
 /* `hook pre-commit` and `hook commit-msg FILE` (argv[0] is the hook). */
 int yoi_hook_pre_commit(int argc, char **argv, yoi_ctx *ctx);
 int yoi_hook_commit_msg(int argc, char **argv, yoi_ctx *ctx);
