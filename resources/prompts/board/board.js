@@ -1,0 +1,2 @@
+/* board.js - enhancements of the live board (work in progress). */
+"use strict";
