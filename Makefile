@@ -62,9 +62,13 @@ CRIT_LIBS   = $(shell pkg-config --libs criterion 2>/dev/null)
 ALL_CFLAGS = $(CFLAGS_BASE) $(PKG_CFLAGS) $(CFLAGS)
 ALL_LIBS   = $(LDFLAGS_SAN) $(LDFLAGS) $(PKG_LIBS) -lpthread
 
-# The front ends (the CLI, the MCP server) are not in the library.
-LIB_SRC  := $(filter-out src/cli/% src/mcp/%,$(wildcard src/*/*.c))
-CLI_SRC  := $(wildcard src/cli/*.c) $(wildcard src/mcp/*.c)
+# The front ends (the CLI, the MCP server, the board's HTTP server) are
+# not in the library. The server compiles against <microhttpd.h> but
+# loads libmicrohttpd.so.12 only when `serve` runs (src/serve/mhd.h):
+# nothing is linked for it, so no other command pays for its libraries.
+LIB_SRC  := $(filter-out src/cli/% src/mcp/% src/serve/%,$(wildcard src/*/*.c))
+CLI_SRC  := $(wildcard src/cli/*.c) $(wildcard src/mcp/*.c) \
+	$(wildcard src/serve/*.c)
 UNIT_SRC := $(wildcard tests/unit/*.c)
 E2E_SRC  := $(wildcard tests/e2e/*.c)
 RES      := $(shell find resources/prompts -type f | LC_ALL=C sort)

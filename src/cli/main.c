@@ -42,6 +42,7 @@ const yoi_command yoi_commands[] = {
     {"doctor", yoi_cmd_doctor, "check the whole store; --fix repairs"},
     {"render", yoi_cmd_render, "write the store as a static HTML board"},
     {"mcp", yoi_cmd_mcp, "serve the Model Context Protocol on stdio"},
+    {"serve", yoi_cmd_serve, "the live board: an HTTP server on loopback"},
     {"help", yoi_cmd_help, "show help for a command"},
     {"completion", yoi_cmd_completion, "a bash, zsh or fish completion script"},
     {NULL, NULL, NULL},
