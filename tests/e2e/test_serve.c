@@ -233,8 +233,7 @@ static char *get(const srv *s, const char *path, int *status)
 }
 
 /* POST a form body to path with the cookie, the right Host and Origin. */
-__attribute__((unused)) static char *post(const srv *s, const char *path,
-					  const char *body, int *status)
+static char *post(const srv *s, const char *path, const char *body, int *status)
 {
 	return req(s, status,
 		   "POST %s HTTP/1.1\r\nHost: %s\r\nCookie: yoi_t=%s\r\n"
@@ -245,7 +244,7 @@ __attribute__((unused)) static char *post(const srv *s, const char *path,
 }
 
 /* The CSRF token of the forms on a page. */
-__attribute__((unused)) static char *csrf_of(const srv *s, const char *path)
+static char *csrf_of(const srv *s, const char *path)
 {
 	int st;
 	char *page = get(s, path, &st);
@@ -267,7 +266,7 @@ static const char *body_of(const char *resp)
 }
 
 /* A store with A (ready) and B (ready, depends on A). */
-__attribute__((unused)) static char *two(char a[32], char b[32])
+static char *two(char a[32], char b[32])
 {
 	char *dir = e2e_store();
 	snprintf(a, 32, "%s", OK_LINE(dir, "create", "--title", "Alpha one"));
@@ -356,6 +355,52 @@ Test(serve, foreign_host_403)
 	cr_assert_eq(st, 200, "localhost:PORT is this server: %s", r);
 	free(r);
 	stop(&s);
+	e2e_rm(dir);
+}
+
+Test(serve, post_without_or_with_wrong_csrf_403)
+{
+	char a[32], b[32];
+	char *dir = two(a, b);
+	char *item = e2e_read(dir, e2e_tpath(a, "item.md"));
+	srv s = start(dir);
+	char path[64];
+	snprintf(path, sizeof(path), "/t/%s/state", a);
+	int st;
+	char *r = post(&s, path, "to=queued", &st);
+	cr_assert_eq(st, 403, "no csrf: %s", r);
+	cr_assert(strstr(body_of(r), "csrf"), "%s", r);
+	free(r);
+	r = post(&s, path, "to=queued&csrf=0123456789abcdef0123456789abcdef",
+		 &st);
+	cr_assert_eq(st, 403, "a wrong csrf: %s", r);
+	free(r);
+	/* The right csrf from a foreign page (Origin) is refused too. */
+	char *tok = csrf_of(&s, "/");
+	char body[128];
+	snprintf(body, sizeof(body), "to=queued&csrf=%s", tok);
+	r = req(&s, &st,
+		"POST %s HTTP/1.1\r\nHost: %s\r\nCookie: yoi_t=%s\r\n"
+		"Origin: http://evil.example\r\n"
+		"Content-Type: application/x-www-form-urlencoded\r\n"
+		"Content-Length: %zu\r\n\r\n%s",
+		path, s.host, s.token, strlen(body), body);
+	cr_assert_eq(st, 403, "a foreign Origin: %s", r);
+	free(r);
+	/* And no form without the token (cookie) either. */
+	r = req(&s, &st,
+		"POST %s HTTP/1.1\r\nHost: %s\r\n"
+		"Content-Type: application/x-www-form-urlencoded\r\n"
+		"Content-Length: %zu\r\n\r\n%s",
+		path, s.host, strlen(body), body);
+	cr_assert_eq(st, 403, "no token: %s", r);
+	free(r);
+	free(tok);
+	stop(&s);
+	char *after = e2e_read(dir, e2e_tpath(a, "item.md"));
+	cr_assert_str_eq(after, item, "a refused POST changed nothing");
+	free(item);
+	free(after);
 	e2e_rm(dir);
 }
 
@@ -466,6 +511,84 @@ Test(serve, stalled_client_does_not_block_others)
 	close(stalled);
 	close(idle);
 	stop(&s);
+	e2e_rm(dir);
+}
+
+Test(serve, state_post_performs_the_transition)
+{
+	char a[32], b[32];
+	char *dir = two(a, b);
+	srv s = start(dir);
+	char *tok = csrf_of(&s, "/");
+	char path[64], body[256];
+	snprintf(path, sizeof(path), "/t/%s/state", a);
+	snprintf(body, sizeof(body), "to=queued&csrf=%s&back=%%2F%%3Fq%%3Dx",
+		 tok);
+	int st;
+	char *r = post(&s, path, body, &st);
+	cr_assert_eq(st, 303, "%s", r);
+	cr_assert(strstr(r, "Location: /?q=x\r\n"), "back to the board: %s", r);
+	free(r);
+	char *item = e2e_read(dir, e2e_tpath(a, "item.md"));
+	cr_assert(strstr(item, "state: 'queued'"), "%s", item);
+	free(item);
+	/* A comment, made as the configured author. */
+	snprintf(path, sizeof(path), "/t/%s/comment", a);
+	snprintf(body, sizeof(body),
+		 "text=from+the+board+%%3Cb%%3E&csrf=%s&back=https%%3A%%2F%%2F"
+		 "evil.example%%2F",
+		 tok);
+	r = post(&s, path, body, &st);
+	cr_assert_eq(st, 303, "%s", r);
+	char loc[64];
+	snprintf(loc, sizeof(loc), "Location: /t/%s\r\n", a);
+	cr_assert(strstr(r, loc), "a foreign back is not followed: %s", r);
+	free(r);
+	char *thread = e2e_read(dir, e2e_tpath(a, "thread.md"));
+	cr_assert(strstr(thread, "from the board <b>"), "%s", thread);
+	cr_assert(strstr(thread, "tester"), "the author: %s", thread);
+	free(thread);
+	free(tok);
+	stop(&s);
+	e2e_rm(dir);
+}
+
+Test(serve, refused_state_post_shows_the_cli_message)
+{
+	char a[32], b[32];
+	char *dir = two(a, b);
+	char *item = e2e_read(dir, e2e_tpath(b, "item.md"));
+	e2e_result cli = RUN(dir, "state", b, "queued");
+	cr_assert_eq(cli.status, 4);
+	srv s = start(dir);
+	char *tok = csrf_of(&s, "/");
+	char path[64], body[256];
+	snprintf(path, sizeof(path), "/t/%s/state", b);
+	snprintf(body, sizeof(body), "to=queued&csrf=%s", tok);
+	int st;
+	char *r = post(&s, path, body, &st);
+	cr_assert_eq(st, 409, "%s", r);
+	/* The CLI's message, which names the blocker. */
+	char *msg = strstr(cli.err, "cannot go to queued");
+	cr_assert_not_null(msg, "%s", cli.err);
+	char want[128];
+	snprintf(want, sizeof(want), "waiting for %s", a);
+	cr_assert(strstr(cli.err, want), "%s", cli.err);
+	cr_assert(strstr(body_of(r), "cannot go to queued"), "%s", r);
+	cr_assert(strstr(body_of(r), want), "the blocker named: %s", r);
+	free(r);
+	/* A usage error (no target) is a 400 with the page. */
+	snprintf(body, sizeof(body), "csrf=%s", tok);
+	r = post(&s, path, body, &st);
+	cr_assert_eq(st, 400, "%s", r);
+	free(r);
+	free(tok);
+	stop(&s);
+	char *after = e2e_read(dir, e2e_tpath(b, "item.md"));
+	cr_assert_str_eq(after, item);
+	free(item);
+	free(after);
+	e2e_free(&cli);
 	e2e_rm(dir);
 }
 
@@ -580,4 +703,135 @@ Test(serve, libmicrohttpd_is_not_linked)
 	cr_assert_neq(e2e_sh(".", "readelf -d \"$YOI_BIN\" | grep -q "
 				  "microhttpd"),
 		      0, "the binary links libmicrohttpd");
+}
+
+Test(serve, close_and_relation_posts)
+{
+	char a[32], b[32];
+	char *dir = two(a, b);
+	char *c = strdup(OK_LINE(dir, "create", "--title", "Gamma"));
+	srv s = start(dir);
+	char *tok = csrf_of(&s, "/");
+	char path[64], body[256];
+	int st;
+	/* relation add, then remove: relations.json follows. */
+	snprintf(path, sizeof(path), "/t/%s/relation", c);
+	snprintf(body, sizeof(body),
+		 "op=add&kind=related&target=%s&note=see+also&csrf=%s", a, tok);
+	char *r = post(&s, path, body, &st);
+	cr_assert_eq(st, 303, "%s", r);
+	free(r);
+	e2e_result rel = RUN(dir, "relation", "list", c);
+	cr_assert(strstr(rel.out, a), "%s", rel.out);
+	cr_assert(strstr(rel.out, "see also"), "%s", rel.out);
+	e2e_free(&rel);
+	snprintf(body, sizeof(body), "op=remove&kind=related&target=%s&csrf=%s",
+		 a, tok);
+	r = post(&s, path, body, &st);
+	cr_assert_eq(st, 303, "%s", r);
+	free(r);
+	rel = RUN(dir, "relation", "list", c);
+	cr_assert_null(strstr(rel.out, a), "%s", rel.out);
+	e2e_free(&rel);
+	/* Option-looking values stay values: the CLI refuses the target. */
+	snprintf(body, sizeof(body),
+		 "op=add&kind=related&target=--force&csrf=%s", tok);
+	r = post(&s, path, body, &st);
+	cr_assert_eq(st, 400, "%s", r);
+	free(r);
+	snprintf(body, sizeof(body), "op=add&kind=--help&target=%s&csrf=%s", a,
+		 tok);
+	r = post(&s, path, body, &st);
+	cr_assert_eq(st, 400, "%s", r);
+	free(r);
+	snprintf(body, sizeof(body), "op=list&kind=related&target=%s&csrf=%s",
+		 a, tok);
+	r = post(&s, path, body, &st);
+	cr_assert_eq(st, 400, "only add and remove: %s", r);
+	free(r);
+	/* close with a resolution. */
+	snprintf(path, sizeof(path), "/t/%s/close", c);
+	snprintf(body, sizeof(body), "resolution=not+needed&csrf=%s", tok);
+	r = post(&s, path, body, &st);
+	cr_assert_eq(st, 303, "%s", r);
+	free(r);
+	char *item = e2e_read(dir, e2e_tpath(c, "item.md"));
+	cr_assert(strstr(item, "closed"), "%s", item);
+	free(item);
+	/* An unknown action is not a route. */
+	snprintf(path, sizeof(path), "/t/%s/edit", c);
+	snprintf(body, sizeof(body), "csrf=%s", tok);
+	r = post(&s, path, body, &st);
+	cr_assert_eq(st, 404, "%s", r);
+	free(r);
+	free(tok);
+	free(c);
+	stop(&s);
+	e2e_rm(dir);
+}
+
+Test(serve, hostile_ticket_text_is_escaped)
+{
+	char *dir = e2e_store();
+	e2e_write(dir, "body.md",
+		  "see [x](javascript:alert(1)) and [ok](https://example.com/)"
+		  "\n\n<script>alert(2)</script>\n");
+	char *id = strdup(OK_LINE(dir, "create", "--title",
+				  "<script>alert(1)</script>\" onmouseover=\"x",
+				  "--body-file", "body.md"));
+	OK(dir, "comment", id, "--message", "<img src=x onerror=alert(3)>");
+	srv s = start(dir);
+	char p[64];
+	snprintf(p, sizeof(p), "/t/%s", id);
+	const char *pages[] = {"/", p};
+	for (int i = 0; i < 2; i++) {
+		int st;
+		char *r = get(&s, pages[i], &st);
+		cr_assert_eq(st, 200, "%s", r);
+		const char *b = body_of(r);
+		cr_assert_null(strstr(b, "<script>alert"), "%s: %s", pages[i],
+			       b);
+		cr_assert_null(strstr(b, "<img src=x"), "%s", pages[i]);
+		cr_assert_null(strstr(b, "href=\"javascript:"), "%s", pages[i]);
+		cr_assert_null(strstr(b, "\" onmouseover=\""), "%s", pages[i]);
+		cr_assert(strstr(b, "&lt;script&gt;alert(1)"), "%s: %s",
+			  pages[i], b);
+		if (i == 1)
+			cr_assert(strstr(b, "href=\"https://example.com/\""),
+				  "a safe link stays a link: %s", b);
+		free(r);
+	}
+	stop(&s);
+	free(id);
+	e2e_rm(dir);
+}
+
+Test(serve, sse_clients_are_bounded)
+{
+	char *dir = e2e_store();
+	srv s = start(dir);
+	int fds[64];
+	char rq[256];
+	int n = snprintf(rq, sizeof(rq),
+			 "GET /events HTTP/1.1\r\nHost: %s\r\nCookie: "
+			 "yoi_t=%s\r\n\r\n",
+			 s.host, s.token);
+	for (int i = 0; i < 64; i++) {
+		fds[i] = dial(&s);
+		send_all(fds[i], rq, (size_t)n);
+		char buf[2048] = "";
+		size_t len = 0;
+		read_until(fds[i], ": subscribed", buf, sizeof(buf), &len);
+	}
+	int st;
+	char *r = get(&s, "/events", &st);
+	cr_assert_eq(st, 503, "the 65th live page: %s", r);
+	free(r);
+	r = get(&s, "/", &st);
+	cr_assert_eq(st, 200, "pages are still served: %s", r);
+	free(r);
+	for (int i = 0; i < 64; i++)
+		close(fds[i]);
+	stop(&s);
+	e2e_rm(dir);
 }
