@@ -268,6 +268,7 @@ typedef struct card {
 	bool tags_read;	  /* tags were read */
 	bool match_label; /* the label filter matched */
 	bool oom;	  /* reading the tags ran out of memory */
+	bool shown;	  /* its lane shows it */
 } card;
 
 typedef struct board {
@@ -287,6 +288,8 @@ typedef struct board {
 	int *cls_of;	/* per routing ticket: route class or -1 */
 	size_t *ord_of; /* per routing ticket: place in the route */
 	size_t *ent_of; /* per routing ticket: route entry */
+	card **order;	/* the cards of each lane, in lane order: */
+	size_t lane_start[NLANES + 1]; /* lane s is [start[s], start[s+1]) */
 } board;
 
 static int parse_states(board *bd, yoi_error *err)
@@ -597,10 +600,11 @@ static void filter_form(out *o, const board *bd)
 	       "<a class=\"reset\" href=\"/\">Clear</a>\n</form>\n");
 }
 
-static void lane_html(out *o, const board *bd, int lane, card **v, size_t n)
+static void lane_html(out *o, const board *bd, int lane)
 {
 	const char *name = lane_names[lane];
-	size_t cap = bd->whole ? YOI_BOARD_LANE_WHOLE : YOI_BOARD_LANE_MAX;
+	card **v = bd->order + bd->lane_start[lane];
+	size_t n = bd->lane_start[lane + 1] - bd->lane_start[lane];
 	/* Closed is history: folded until asked for. */
 	bool open = lane != YOI_ST_CLOSED || bd->whole;
 	putf(o,
@@ -614,26 +618,22 @@ static void lane_html(out *o, const board *bd, int lane, card **v, size_t n)
 	size_t shown = 0;
 	for (size_t k = 0; k < n;) {
 		int cls = v[k]->cls;
-		size_t end = k;
+		size_t end = k, group = 0;
 		while (end < n && v[end]->cls == cls)
-			end++;
+			group += v[end++]->shown;
 		if (cls >= 0)
 			putf(o,
 			     "<h3 class=\"route-head route-%s\">%s <span "
 			     "class=\"count\">%zu</span></h3>\n",
 			     class_css[cls], class_heading[cls], end - k);
-		if (shown < cap)
+		if (group)
 			put(o, "<ol class=\"cards\">\n");
-		size_t from = shown;
 		for (; k < end; k++)
-			if (shown < cap) {
+			if (v[k]->shown)
 				card_html(o, bd, v[k]);
-				shown++;
-			}
-		if (from < cap)
+		if (group)
 			put(o, "</ol>\n");
-		else
-			put(o, "<p class=\"empty\">not shown</p>\n");
+		shown += group;
 	}
 	if (shown < n) {
 		if (bd->whole || lane == LANE_UNREADABLE) {
@@ -654,14 +654,31 @@ static void lane_html(out *o, const board *bd, int lane, card **v, size_t n)
 	put(o, "</div>\n</details>\n</section>\n");
 }
 
+/*
+ * data-transitions: the configured table for board.js's drag and drop,
+ * "from>to" with ":reason", ":summary", ":close" or ":reopen" when the
+ * transition needs one, space-separated.
+ */
+static void transitions_attr(out *o, const yoi_store *st)
+{
+	const yoi_state_table *tab = &yoi_store_config(st)->transitions;
+	put(o, " data-transitions=\"");
+	for (size_t k = 0; k < tab->n; k++) {
+		const yoi_transition *tr = &tab->v[k];
+		unsigned fl = tr->flags;
+		putf(o, "%s%s>%s%s", k ? " " : "", yoi_state_name(tr->from),
+		     yoi_state_name(tr->to),
+		     fl & YOI_TR_VIA_CLOSE	 ? ":close"
+		     : fl & YOI_TR_VIA_REOPEN	 ? ":reopen"
+		     : fl & YOI_TR_NEEDS_SUMMARY ? ":summary"
+		     : fl & YOI_TR_NEEDS_REASON	 ? ":reason"
+						 : "");
+	}
+	put(o, "\"");
+}
+
 static void board_html(out *o, board *bd)
 {
-	size_t count[NLANES] = {0};
-	card **v = calloc(bd->ncards ? bd->ncards : 1, sizeof(*v));
-	if (!v) {
-		o->err = YOI_ENOMEM;
-		return;
-	}
 	const char *top = yoi_store_top(bd->st);
 	const char *slash = top ? strrchr(top, '/') : NULL;
 	const char *name = slash && slash[1] ? slash + 1 : top;
@@ -677,30 +694,22 @@ static void board_html(out *o, board *bd)
 	put(o, "</a></h1>\n");
 	who_and_flash(o, bd->c);
 	filter_form(o, bd);
-	size_t total = 0;
-	for (size_t i = 0; i < bd->ncards; i++)
-		if (bd->cards[i].lane >= 0) {
-			count[bd->cards[i].lane]++;
-			total++;
-		}
+	size_t total = bd->lane_start[NLANES];
 	putf(o, "<p class=\"summary\">%zu ticket%s", total,
 	     total == 1 ? "" : "s");
-	for (int s = 0; s < NLANES; s++)
-		if (bd->want[s] && (s < YOI_ST__COUNT || count[s]))
-			putf(o, " &middot; %zu %s", count[s], lane_names[s]);
-	put(o, "</p>\n</header>\n<main class=\"board\" id=\"board\">\n");
 	for (int s = 0; s < NLANES; s++) {
-		if (!bd->want[s] || (s == LANE_UNREADABLE && !count[s]))
-			continue;
-		size_t n = 0;
-		for (size_t i = 0; i < bd->ncards; i++)
-			if (bd->cards[i].lane == s)
-				v[n++] = &bd->cards[i];
-		qsort(v, n, sizeof(*v), card_cmp);
-		lane_html(o, bd, s, v, n);
+		size_t n = bd->lane_start[s + 1] - bd->lane_start[s];
+		if (bd->want[s] && (s < YOI_ST__COUNT || n))
+			putf(o, " &middot; %zu %s", n, lane_names[s]);
 	}
+	put(o, "</p>\n</header>\n<main class=\"board\" id=\"board\"");
+	transitions_attr(o, bd->st);
+	put(o, ">\n");
+	for (int s = 0; s < NLANES; s++)
+		if (bd->want[s] && (s != LANE_UNREADABLE ||
+				    bd->lane_start[s + 1] > bd->lane_start[s]))
+			lane_html(o, bd, s);
 	put(o, "</main>\n</body>\n</html>\n");
-	free(v);
 }
 
 /* Decide every ticket's lane and class; drop what the filter does not
@@ -760,23 +769,37 @@ static int place_cards(board *bd)
 	return 0;
 }
 
-/* The tags of the cards the lanes will show (not read for the others). */
-static int mark_shown(board *bd)
+/*
+ * Sort each lane's cards into bd->order and choose the ones it shows: at
+ * most YOI_BOARD_LANE_MAX of each route class in ready and queued and of
+ * each other lane, or YOI_BOARD_LANE_WHOLE of the one lane asked for.
+ * Then read the tags of those (the others' are not needed).
+ */
+static int order_lanes(board *bd)
 {
-	size_t cap = bd->whole ? YOI_BOARD_LANE_WHOLE : YOI_BOARD_LANE_MAX;
-	card **v = calloc(bd->ncards ? bd->ncards : 1, sizeof(*v));
-	if (!v)
+	bd->order = calloc(bd->ncards ? bd->ncards : 1, sizeof(*bd->order));
+	if (!bd->order)
 		return YOI_ENOMEM;
-	for (int s = 0; s < YOI_ST__COUNT; s++) {
-		size_t n = 0;
+	size_t n = 0;
+	for (int s = 0; s < NLANES; s++) {
+		bd->lane_start[s] = n;
 		for (size_t i = 0; i < bd->ncards; i++)
 			if (bd->cards[i].lane == s)
-				v[n++] = &bd->cards[i];
-		qsort(v, n, sizeof(*v), card_cmp);
-		for (size_t k = 0; k < n && k < cap; k++)
-			v[k]->need_tags = true;
+				bd->order[n++] = &bd->cards[i];
+		card **v = bd->order + bd->lane_start[s];
+		size_t len = n - bd->lane_start[s];
+		qsort(v, len, sizeof(*v), card_cmp);
+		size_t in_group = 0;
+		for (size_t k = 0; k < len; k++) {
+			if (k && v[k]->cls != v[k - 1]->cls)
+				in_group = 0;
+			v[k]->shown = bd->whole ? k < YOI_BOARD_LANE_WHOLE
+						: in_group < YOI_BOARD_LANE_MAX;
+			v[k]->need_tags |= v[k]->shown;
+			in_group++;
+		}
 	}
-	free(v);
+	bd->lane_start[NLANES] = n;
 	return read_tags(bd);
 }
 
@@ -840,7 +863,7 @@ int yoi_board_page(yoi_buf *outb, const yoi_store *st,
 		rc = YOI_ENOMEM;
 		goto done;
 	}
-	if ((rc = place_cards(&bd)) < 0 || (rc = mark_shown(&bd)) < 0)
+	if ((rc = place_cards(&bd)) < 0 || (rc = order_lanes(&bd)) < 0)
 		goto done;
 	out o = {outb, 0};
 	board_html(&o, &bd);
@@ -853,6 +876,7 @@ done:
 		free(bd.cards[i].why);
 	}
 	free(bd.cards);
+	free(bd.order);
 	free(bd.cls_of);
 	free(bd.ord_of);
 	free(bd.ent_of);

@@ -252,6 +252,12 @@ Test(board, lanes_in_state_order_with_counts)
 	char *ready = card_of(p, fx.id[T_READY]);
 	cr_assert(strstr(ready, "<span class=\"priority\">P1</span>"));
 	cr_assert(strstr(p, "Acting as <strong>alice</strong>"));
+	/* The table, for board.js's drag and drop. */
+	cr_assert(strstr(p, "data-transitions=\"planning>ready:summary "
+			    "ready>queued queued>inprogress inprogress>done "
+			    "done>inprogress:reason ready>planning:reason "),
+		  "%s", p);
+	cr_assert(strstr(p, "closed>planning:reopen\">"));
 	csp_clean(p);
 	free(api);
 	free(ready);
@@ -498,6 +504,42 @@ Test(board, each_lane_is_bounded_with_a_link_to_it_whole)
 	lane = lane_of(p, "planning");
 	cr_assert_eq(count(lane, "class=\"card\""), n);
 	cr_assert_null(strstr(lane, "Show all"));
+	free(lane);
+	free(p);
+	ufix_teardown(&u);
+}
+
+/* The bound holds per route class: waiting tickets are not hidden behind
+ * the actionable ones. */
+Test(board, ready_lane_bounds_each_route_class)
+{
+	ufix u;
+	ufix_setup(&u, "board-class");
+	char base[YOI_ID_LEN + 1];
+	create(&u, base, "Base", NULL);
+	size_t n = YOI_BOARD_LANE_MAX + 2;
+	char last[YOI_ID_LEN + 1];
+	for (size_t i = 0; i < n; i++) {
+		char title[32];
+		snprintf(title, sizeof(title), "Ready %zu", i);
+		create(&u, last, title, NULL);
+		move(&u, last, "ready");
+	}
+	yoi_error err = {0};
+	cr_assert_eq(yoi_relate(u.st, &u.op, last, true, YOI_REL_DEPENDS_ON,
+				base, NULL, &err),
+		     0, "%s", err.msg);
+	char *p = board(&u, NULL);
+	char *lane = lane_of(p, "ready");
+	cr_assert(strstr(lane, "Actionable <span class=\"count\">51</span>"),
+		  "%s", lane);
+	cr_assert(strstr(lane, "Waiting on a dependency <span "
+			       "class=\"count\">1</span>"));
+	cr_assert_eq(count(lane, "class=\"card "), YOI_BOARD_LANE_MAX + 1);
+	char want[64];
+	snprintf(want, sizeof(want), "id=\"card-%s\"", last);
+	cr_assert(strstr(lane, want), "the waiting card is shown");
+	cr_assert(strstr(lane, "Show all 52 ready</a>"), "%s", lane);
 	free(lane);
 	free(p);
 	ufix_teardown(&u);
