@@ -7,6 +7,8 @@
 #   make browser-test  render --html checked in headless Chromium
 #   make mcp-test   the MCP server driven by the official TypeScript SDK
 #                   client (Node; the SDK is installed into build/node/)
+#   make serve-test the live board (serve) in headless Chromium with
+#                   puppeteer-core (installed into build/node-serve/)
 #   make fuzz       libFuzzer targets (tests/fuzz/): FUZZ_RUNS executions
 #                   with FUZZ_SEED, at most FUZZ_SECONDS each (scripts/fuzz.sh)
 #   make install    PREFIX=/usr/local DESTDIR= (uninstall: the same)
@@ -90,7 +92,7 @@ UNIT     := $(BUILD)/tests/unit-tests
 E2E      := $(BUILD)/tests/e2e-tests
 
 .PHONY: all run test layers tour unit e2e asan bench browser-test install clean deps fuzz \
-	fuzz-build mcp-test
+	fuzz-build mcp-test serve-test
 .DEFAULT_GOAL := all
 
 all: $(LIB) $(BIN)
@@ -252,6 +254,25 @@ $(NODE_DIR)/.deps-ok: scripts/deps.sh tests/mcp/package.json \
 mcp-test: $(BIN) $(NODE_DIR)/.deps-ok
 	cp tests/mcp/*.test.mjs $(NODE_DIR)/
 	cd $(NODE_DIR) && YOI_BIN=$(abspath $(BIN)) node --test *.test.mjs
+
+# The live board (yoi-tickets serve) in headless Chromium, driven by
+# puppeteer-core (tests/serve/), which npm ci installs, pinned by
+# tests/serve/package-lock.json, into $(BUILD)/node-serve/; Debian's
+# chromium is the browser. Screenshots go to $(BUILD)/screens/.
+SERVE_NODE_DIR := $(BUILD)/node-serve
+$(SERVE_NODE_DIR)/.deps-ok: scripts/deps.sh tests/serve/package.json \
+		tests/serve/package-lock.json
+	@sh scripts/deps.sh --mcp
+	@sh scripts/deps.sh --browser
+	@mkdir -p $(@D)
+	cp tests/serve/package.json tests/serve/package-lock.json $(@D)/
+	cd $(@D) && npm ci --no-audit --no-fund --ignore-scripts
+	@touch $@
+
+serve-test: $(BIN) $(SERVE_NODE_DIR)/.deps-ok
+	cp tests/serve/*.test.mjs $(SERVE_NODE_DIR)/
+	cd $(SERVE_NODE_DIR) && YOI_BIN=$(abspath $(BIN)) \
+		SCREENS=$(abspath $(BUILD)/screens) node --test *.test.mjs
 
 # ---- man pages, completion, shared library, install (issue 18) ----------
 # Man pages: scripts/mkman.c renders the help pages (resources/prompts/

@@ -512,11 +512,23 @@ static bool host_ok(server *s, struct MHD_Connection *c)
 	return h && (strcmp(h, s->host[0]) == 0 || strcmp(h, s->host[1]) == 0);
 }
 
+/*
+ * Where a form comes from. Origin, when sent, must be this server, or
+ * "null": the pages' referrer policy (no-referrer) makes browsers send
+ * that for their own forms. Sec-Fetch-Site, when sent, must say
+ * same-origin (or none: typed by the user). The CSRF token is checked
+ * besides, always.
+ */
 static bool origin_ok(server *s, struct MHD_Connection *c)
 {
 	const char *o =
 	    s->m->lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
-	return !o || strcmp(o, s->origin[0]) == 0 ||
+	const char *site =
+	    s->m->lookup_connection_value(c, MHD_HEADER_KIND, "Sec-Fetch-Site");
+	if (site && strcmp(site, "same-origin") != 0 &&
+	    strcmp(site, "none") != 0)
+		return false;
+	return !o || strcmp(o, "null") == 0 || strcmp(o, s->origin[0]) == 0 ||
 	       strcmp(o, s->origin[1]) == 0;
 }
 
@@ -584,6 +596,10 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
 			if (strcmp(url, "/static/board.css") == 0)
 				return asset(s, c, q, YOI_BOARD_CSS_RES,
 					     "text/css; charset=utf-8");
+			if (strcmp(url, "/favicon.ico") == 0)
+				return send_buf(s, c, q, MHD_HTTP_NO_CONTENT,
+						"text/plain; charset=utf-8", "",
+						0, NULL);
 			if (strcmp(url, "/static/board.js") == 0)
 				return asset(s, c, q, YOI_BOARD_JS_RES,
 					     "text/javascript; charset=utf-8");
@@ -595,8 +611,8 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *c,
 		/* POST */
 		if (!origin_ok(s, c))
 			return send_text(s, c, q, MHD_HTTP_FORBIDDEN,
-					 "the Origin header is not this "
-					 "server's address");
+					 "the form comes from another site "
+					 "(Origin, Sec-Fetch-Site)");
 		if (!ticket_route(url, id, &action) || !action ||
 		    (strcmp(action, "state") && strcmp(action, "comment") &&
 		     strcmp(action, "close") && strcmp(action, "relation")))

@@ -387,6 +387,14 @@ Test(serve, post_without_or_with_wrong_csrf_403)
 		path, s.host, s.token, strlen(body), body);
 	cr_assert_eq(st, 403, "a foreign Origin: %s", r);
 	free(r);
+	r = req(&s, &st,
+		"POST %s HTTP/1.1\r\nHost: %s\r\nCookie: yoi_t=%s\r\n"
+		"Sec-Fetch-Site: cross-site\r\n"
+		"Content-Type: application/x-www-form-urlencoded\r\n"
+		"Content-Length: %zu\r\n\r\n%s",
+		path, s.host, s.token, strlen(body), body);
+	cr_assert_eq(st, 403, "a cross-site fetch: %s", r);
+	free(r);
 	/* And no form without the token (cookie) either. */
 	r = req(&s, &st,
 		"POST %s HTTP/1.1\r\nHost: %s\r\n"
@@ -525,7 +533,14 @@ Test(serve, state_post_performs_the_transition)
 	snprintf(body, sizeof(body), "to=queued&csrf=%s&back=%%2F%%3Fq%%3Dx",
 		 tok);
 	int st;
-	char *r = post(&s, path, body, &st);
+	/* As a browser posts the page's own form under its no-referrer
+	 * policy: Origin null, Sec-Fetch-Site same-origin. */
+	char *r = req(&s, &st,
+		      "POST %s HTTP/1.1\r\nHost: %s\r\nCookie: yoi_t=%s\r\n"
+		      "Origin: null\r\nSec-Fetch-Site: same-origin\r\n"
+		      "Content-Type: application/x-www-form-urlencoded\r\n"
+		      "Content-Length: %zu\r\n\r\n%s",
+		      path, s.host, s.token, strlen(body), body);
 	cr_assert_eq(st, 303, "%s", r);
 	cr_assert(strstr(r, "Location: /?q=x\r\n"), "back to the board: %s", r);
 	free(r);
