@@ -31,6 +31,7 @@
 #include "serve/watch.h"
 #include "yoi/board.h"
 #include "yoi/common.h"
+#include "yoi/gitinit.h"
 #include "yoi/id.h"
 #include "yoi/resource.h"
 #include "yoi/store.h"
@@ -765,7 +766,7 @@ int yoi_serve(const yoi_serve_opts *o)
 	s->m = m;
 	int rc = YOI_EXIT_IO;
 	struct MHD_Daemon *d = NULL;
-	bool sig_set = false;
+	bool sig_set = false, git_held = false;
 	struct sigaction old_int, old_term, old_pipe, old_chld;
 
 	/* The address. */
@@ -798,6 +799,12 @@ int yoi_serve(const yoi_serve_opts *o)
 		goto out;
 	}
 
+	/*
+	 * libgit2 set up once for the server's life: the pages' threads then
+	 * only count references, and never set it up or shut it down
+	 * against each other.
+	 */
+	git_held = yoi_git_init() == 0;
 	/* The store must be there; its paths for the watch. */
 	yoi_store *st = NULL;
 	yoi_error err = {0};
@@ -941,6 +948,8 @@ out:
 		pthread_mutex_destroy(&s->sse_mu);
 		the_server = NULL;
 	}
+	if (git_held)
+		yoi_git_shutdown();
 	free(s);
 	return rc;
 }
