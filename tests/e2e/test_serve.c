@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -848,5 +849,67 @@ Test(serve, sse_clients_are_bounded)
 	for (int i = 0; i < 64; i++)
 		close(fds[i]);
 	stop(&s);
+	e2e_rm(dir);
+}
+
+/* One thread of pages for parallel_pages_and_actions. */
+typedef struct pager {
+	const srv *s;
+	const char *path;
+	int ok;
+} pager;
+
+static void *pages(void *arg)
+{
+	pager *p = arg;
+	for (int i = 0; i < 10; i++) {
+		int st;
+		char *r = get(p->s, p->path, &st);
+		p->ok += st == 200;
+		free(r);
+	}
+	return NULL;
+}
+
+Test(serve, parallel_pages_and_actions)
+{
+	/* Pages render in threads while actions fork their commands: every
+	 * request is answered, every comment written once. */
+	char a[32], b[32];
+	char *dir = two(a, b);
+	srv s = start(dir);
+	char *tok = csrf_of(&s, "/");
+	char tp[64];
+	snprintf(tp, sizeof(tp), "/t/%s", b);
+	pager pg[4] = {{&s, "/", 0}, {&s, tp, 0}, {&s, "/", 0}, {&s, tp, 0}};
+	pthread_t th[4];
+	for (int i = 0; i < 4; i++)
+		cr_assert_eq(pthread_create(&th[i], NULL, pages, &pg[i]), 0);
+	char path[64], body[256];
+	snprintf(path, sizeof(path), "/t/%s/comment", a);
+	for (int i = 0; i < 6; i++) {
+		snprintf(body, sizeof(body), "text=parallel+%d&csrf=%s", i,
+			 tok);
+		int st;
+		char *r = post(&s, path, body, &st);
+		cr_assert_eq(st, 303, "%s", r);
+		free(r);
+	}
+	for (int i = 0; i < 4; i++) {
+		pthread_join(th[i], NULL);
+		cr_assert_eq(pg[i].ok, 10, "thread %d: %d of 10 pages", i,
+			     pg[i].ok);
+	}
+	char *thread = e2e_read(dir, e2e_tpath(a, "thread.md"));
+	for (int i = 0; i < 6; i++) {
+		char want[32];
+		snprintf(want, sizeof(want), "parallel %d\n", i);
+		cr_assert_eq(e2e_count(thread, want), 1, "%s in %s", want,
+			     thread);
+	}
+	free(thread);
+	free(tok);
+	stop(&s);
+	e2e_doctor_clean(dir);
 	e2e_rm(dir);
 }
