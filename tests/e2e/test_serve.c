@@ -913,3 +913,40 @@ Test(serve, parallel_pages_and_actions)
 	e2e_doctor_clean(dir);
 	e2e_rm(dir);
 }
+
+Test(serve, long_url_and_headers_refused)
+{
+	char *dir = e2e_store();
+	srv s = start(dir);
+	size_t n = 100 * 1024;
+	char *big = malloc(n + 1);
+	cr_assert_not_null(big);
+	memset(big, 'a', n);
+	big[n] = '\0';
+	int st;
+	char *r =
+	    req(&s, &st,
+		"GET /?q=%s HTTP/1.1\r\nHost: %s\r\nCookie: yoi_t=%s\r\n\r\n",
+		big, s.host, s.token);
+	cr_assert_eq(st, 414, "%.200s", r);
+	free(r);
+	r = req(
+	    &s, &st,
+	    "GET /t/%.5000s HTTP/1.1\r\nHost: %s\r\nCookie: yoi_t=%s\r\n\r\n",
+	    big, s.host, s.token);
+	cr_assert_eq(st, 414, "a long path: %.200s", r);
+	free(r);
+	r = req(&s, &st,
+		"GET / HTTP/1.1\r\nHost: %s\r\nCookie: yoi_t=%s\r\nX-Big: "
+		"%s\r\n\r\n",
+		s.host, s.token, big);
+	cr_assert_eq(st, 431, "%.200s", r);
+	free(r);
+	free(big);
+	/* And the server goes on serving. */
+	r = get(&s, "/", &st);
+	cr_assert_eq(st, 200, "%s", r);
+	free(r);
+	stop(&s);
+	e2e_rm(dir);
+}
