@@ -25,6 +25,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/random.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "serve/mhd.h"
@@ -734,18 +735,22 @@ static int random_hex(char *out, size_t hex)
 
 static void open_browser(const char *url)
 {
-	/* xdg-open where there is one; without it, nothing to do. */
-	char *const argv[] = {"xdg-open", (char *)url, NULL};
-	posix_spawn_file_actions_t fa;
-	if (posix_spawn_file_actions_init(&fa) != 0)
-		return;
-	posix_spawn_file_actions_addopen(&fa, 1, "/dev/null", O_WRONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+	/*
+	 * xdg-open where there is one, in the background of a shell that
+	 * ends at once (waited for here): the opener is nobody's child to
+	 * reap, and its output goes nowhere.
+	 */
+	char *const argv[] = {"sh",
+			      "-c",
+			      "command -v xdg-open >/dev/null 2>&1 || exit 0; "
+			      "xdg-open \"$1\" </dev/null >/dev/null 2>&1 &",
+			      "sh",
+			      (char *)url,
+			      NULL};
 	pid_t pid;
-	if (posix_spawnp(&pid, "xdg-open", &fa, NULL, argv, environ) == 0) {
-		/* not waited for: SIGCHLD is ignored while serving */
-	}
-	posix_spawn_file_actions_destroy(&fa);
+	if (posix_spawn(&pid, "/bin/sh", NULL, NULL, argv, environ) == 0)
+		while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+			;
 }
 
 int yoi_serve(const yoi_serve_opts *o)
@@ -767,7 +772,7 @@ int yoi_serve(const yoi_serve_opts *o)
 	int rc = YOI_EXIT_IO;
 	struct MHD_Daemon *d = NULL;
 	bool sig_set = false, git_held = false;
-	struct sigaction old_int, old_term, old_pipe, old_chld;
+	struct sigaction old_int, old_term, old_pipe;
 
 	/* The address. */
 	const char *bind = o->bind && *o->bind ? o->bind : "127.0.0.1";
@@ -867,7 +872,6 @@ int yoi_serve(const yoi_serve_opts *o)
 	sigemptyset(&ign.sa_mask);
 	sigaction(SIGPIPE, &ign, &old_pipe);
 	sig_set = true;
-	(void)old_chld;
 
 	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD |
 			 MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL |

@@ -950,3 +950,22 @@ Test(serve, long_url_and_headers_refused)
 	stop(&s);
 	e2e_rm(dir);
 }
+
+Test(serve, open_without_xdg_open_is_silent)
+{
+	/* --open where there is no xdg-open: nothing said, the server runs. */
+	char *dir = e2e_store();
+	const char *path = getenv("PATH");
+	char *saved = strdup(path ? path : "");
+	setenv("PATH", "/nonexistent", 1);
+	const char *extra[] = {"--open", NULL};
+	srv s = start_args(dir, extra);
+	setenv("PATH", saved, 1);
+	free(saved);
+	int st;
+	char *r = get(&s, "/", &st);
+	cr_assert_eq(st, 200, "%s", r);
+	free(r);
+	stop(&s);
+	e2e_rm(dir);
+}
