@@ -630,43 +630,103 @@ static char *read_until(int fd, const char *needle, char *buf, size_t cap,
 	return strstr(buf, needle);
 }
 
+/* Subscribe to /events; returns the socket once the server said so. */
+static int subscribe(const srv *s)
+{
+	int fd = dial(s);
+	char rq[256];
+	int n = snprintf(rq, sizeof(rq),
+			 "GET /events HTTP/1.1\r\nHost: %s\r\nCookie: "
+			 "yoi_t=%s\r\n\r\n",
+			 s->host, s->token);
+	send_all(fd, rq, (size_t)n);
+	char buf[4096] = "";
+	size_t len = 0;
+	read_until(fd, ": subscribed", buf, sizeof(buf), &len);
+	cr_assert(strstr(buf, "Content-Type: text/event-stream"), "%s", buf);
+	cr_assert_null(strstr(buf, "event: change"), "%s", buf);
+	return fd;
+}
+
+static void wait_change(int fd, const char *what)
+{
+	char buf[4096] = "";
+	size_t len = 0;
+	(void)what;
+	read_until(fd, "event: change\ndata: ", buf, sizeof(buf), &len);
+}
+
+/* Each of these runs with a fresh server, so that the one change after
+ * subscribing can only come from the writer named. */
 Test(serve, sse_sees_a_cli_write)
 {
 	char a[32], b[32];
 	char *dir = two(a, b);
 	srv s = start(dir);
-	int fd = dial(&s);
-	char rq[256];
-	int n = snprintf(rq, sizeof(rq),
-			 "GET /events HTTP/1.1\r\nHost: %s\r\nCookie: "
-			 "yoi_t=%s\r\n\r\n",
-			 s.host, s.token);
-	send_all(fd, rq, (size_t)n);
-	char buf[8192] = "";
-	size_t len = 0;
-	read_until(fd, ": subscribed", buf, sizeof(buf), &len);
-	cr_assert(strstr(buf, "Content-Type: text/event-stream"), "%s", buf);
-	cr_assert_null(strstr(buf, "event: change"), "%s", buf);
-	/* A write by the CLI, another process. */
+	int fd = subscribe(&s);
 	OK(dir, "comment", a, "--message", "seen live");
-	read_until(fd, "event: change\ndata: ", buf, sizeof(buf), &len);
-	/* A checkout of another branch is seen too (git's HEAD). */
-	size_t mark = len;
-	cr_assert_eq(e2e_sh(dir, "git checkout -q -b other"), 0);
-	char *tail = buf + mark;
-	struct timespec t0;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	while (!strstr(tail, "event: change")) {
-		cr_assert(ms_since(&t0) < WAIT_MS, "no change for a checkout");
-		struct pollfd pf = {fd, POLLIN, 0};
-		if (poll(&pf, 1, WAIT_MS) <= 0)
-			continue;
-		ssize_t r = recv(fd, buf + len, sizeof(buf) - 1 - len, 0);
-		cr_assert(r > 0);
-		len += (size_t)r;
-		buf[len] = '\0';
-	}
+	wait_change(fd, "a CLI comment");
 	close(fd);
+	stop(&s);
+	e2e_rm(dir);
+}
+
+Test(serve, sse_sees_a_checkout)
+{
+	char *dir = e2e_store();
+	cr_assert_eq(e2e_sh(dir, "git add -A && git commit -qm init"), 0);
+	srv s = start(dir);
+	int fd = subscribe(&s);
+	cr_assert_eq(e2e_sh(dir, "git checkout -q -b other"), 0);
+	wait_change(fd, "a checkout (git's HEAD)");
+	close(fd);
+	stop(&s);
+	e2e_rm(dir);
+}
+
+Test(serve, sse_sees_a_commit)
+{
+	char *dir = e2e_store();
+	cr_assert_eq(e2e_sh(dir, "git add -A && git commit -qm init"), 0);
+	srv s = start(dir);
+	int fd = subscribe(&s);
+	cr_assert_eq(e2e_sh(dir, "git commit -q --allow-empty -m empty"), 0);
+	wait_change(fd, "a commit (the branch's ref)");
+	close(fd);
+	stop(&s);
+	e2e_rm(dir);
+}
+
+Test(serve, sse_sees_the_config)
+{
+	char *dir = e2e_store();
+	srv s = start(dir);
+	int fd = subscribe(&s);
+	e2e_write(dir, ".yoi/config.yaml", "# edited while serving\n");
+	wait_change(fd, "config.yaml");
+	close(fd);
+	stop(&s);
+	e2e_rm(dir);
+}
+
+Test(serve, sse_sees_a_hand_edit_in_a_new_ticket_folder)
+{
+	/* A ticket made while serving gets a watch: an editor's write in
+	 * its folder, which nothing else sees, is a change. */
+	char *dir = e2e_store();
+	srv s = start(dir);
+	int fd = subscribe(&s);
+	char *id = strdup(OK_LINE(dir, "create", "--title", "New"));
+	wait_change(fd, "a new ticket");
+	close(fd);
+	fd = subscribe(&s);
+	e2e_append(dir, e2e_tpath(id, "thread.md"), "");
+	char *item = e2e_read(dir, e2e_tpath(id, "item.md"));
+	e2e_write(dir, e2e_tpath(id, "item.md"), item);
+	free(item);
+	wait_change(fd, "a write in the new folder");
+	close(fd);
+	free(id);
 	stop(&s);
 	e2e_rm(dir);
 }
