@@ -899,9 +899,10 @@ int yoi_serve(const yoi_serve_opts *o)
 	snprintf(s->host[0], sizeof(s->host[0]), "%s%s%s:%u", lb, bind, rb,
 		 port);
 	snprintf(s->host[1], sizeof(s->host[1]), "localhost:%u", port);
-	for (int i = 0; i < 2; i++)
-		snprintf(s->origin[i], sizeof(s->origin[i]), "http://%s",
-			 s->host[i]);
+	for (int i = 0; i < 2; i++) { /* "http://" + host: it fits */
+		memcpy(s->origin[i], "http://", 7);
+		memcpy(s->origin[i] + 7, s->host[i], strlen(s->host[i]) + 1);
+	}
 	char url[400];
 	snprintf(url, sizeof(url), "http://%s/?t=%s", s->host[0], s->token);
 	fprintf(o->out, "%s\n", url);

@@ -131,7 +131,17 @@ static int stop_with(srv *s, int sig)
 		nanosleep(&ts, NULL);
 	}
 	close(s->out);
+	/* What the server said on stderr: a sanitizer's report fails the
+	 * test, and is shown where `make asan` looks for it. */
+	char e[16384];
+	lseek(s->err, 0, SEEK_SET);
+	ssize_t k = read(s->err, e, sizeof(e) - 1);
+	e[k > 0 ? k : 0] = '\0';
 	close(s->err);
+	if (strstr(e, "Sanitizer") || strstr(e, "runtime error:")) {
+		fputs(e, stderr);
+		cr_assert_fail("the server's stderr: %s", e);
+	}
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
@@ -270,10 +280,12 @@ static const char *body_of(const char *resp)
 static char *two(char a[32], char b[32])
 {
 	char *dir = e2e_store();
-	snprintf(a, 32, "%s", OK_LINE(dir, "create", "--title", "Alpha one"));
-	snprintf(
-	    b, 32, "%s",
-	    OK_LINE(dir, "create", "--title", "Beta waits", "--depends-on", a));
+	char *l = OK_LINE(dir, "create", "--title", "Alpha one");
+	snprintf(a, 32, "%s", l);
+	free(l);
+	l = OK_LINE(dir, "create", "--title", "Beta waits", "--depends-on", a);
+	snprintf(b, 32, "%s", l);
+	free(l);
 	OK(dir, "state", a, "ready", "--summary", "s");
 	OK(dir, "state", b, "ready", "--summary", "s");
 	return dir;
@@ -416,7 +428,7 @@ Test(serve, post_without_or_with_wrong_csrf_403)
 Test(serve, path_traversal_refused)
 {
 	char *dir = e2e_store();
-	char *id = strdup(OK_LINE(dir, "create", "--title", "T"));
+	char *id = OK_LINE(dir, "create", "--title", "T");
 	srv s = start(dir);
 	const char *paths[] = {
 	    "/t/../../etc/passwd",
@@ -498,7 +510,9 @@ Test(serve, huge_body_413)
 	cr_assert_eq(st, 405, "%s", r);
 	free(r);
 	stop(&s);
-	cr_assert_null(strstr(e2e_read(dir, e2e_tpath(a, "thread.md")), "xxx"));
+	char *thread = e2e_read(dir, e2e_tpath(a, "thread.md"));
+	cr_assert_null(strstr(thread, "xxx"), "no part of a refused body");
+	free(thread);
 	e2e_rm(dir);
 }
 
@@ -716,7 +730,7 @@ Test(serve, sse_sees_a_hand_edit_in_a_new_ticket_folder)
 	char *dir = e2e_store();
 	srv s = start(dir);
 	int fd = subscribe(&s);
-	char *id = strdup(OK_LINE(dir, "create", "--title", "New"));
+	char *id = OK_LINE(dir, "create", "--title", "New");
 	wait_change(fd, "a new ticket");
 	close(fd);
 	fd = subscribe(&s);
@@ -785,7 +799,7 @@ Test(serve, close_and_relation_posts)
 {
 	char a[32], b[32];
 	char *dir = two(a, b);
-	char *c = strdup(OK_LINE(dir, "create", "--title", "Gamma"));
+	char *c = OK_LINE(dir, "create", "--title", "Gamma");
 	srv s = start(dir);
 	char *tok = csrf_of(&s, "/");
 	char path[64], body[256];
@@ -852,9 +866,9 @@ Test(serve, hostile_ticket_text_is_escaped)
 	e2e_write(dir, "body.md",
 		  "see [x](javascript:alert(1)) and [ok](https://example.com/)"
 		  "\n\n<script>alert(2)</script>\n");
-	char *id = strdup(OK_LINE(dir, "create", "--title",
-				  "<script>alert(1)</script>\" onmouseover=\"x",
-				  "--body-file", "body.md"));
+	char *id = (OK_LINE(dir, "create", "--title",
+			    "<script>alert(1)</script>\" onmouseover=\"x",
+			    "--body-file", "body.md"));
 	OK(dir, "comment", id, "--message", "<img src=x onerror=alert(3)>");
 	srv s = start(dir);
 	char p[64];
