@@ -817,3 +817,26 @@ Test(board, flash_and_no_author)
 	yoi_buf_free(&b);
 	teardown_fx(&fx);
 }
+
+Test(board, empty_store_and_no_context)
+{
+	ufix u;
+	ufix_setup(&u, "board-empty");
+	yoi_buf b = YOI_BUF_INIT;
+	yoi_error err = {0};
+	cr_assert_eq(yoi_board_page(&b, u.st, NULL, NULL, &err), 0, "%s",
+		     err.msg);
+	cr_assert(strstr(b.ptr, "<p class=\"summary\">0 tickets"));
+	cr_assert_eq(count(b.ptr, "<p class=\"empty\">none</p>"), 6);
+	cr_assert(strstr(b.ptr, "No author configured"));
+	yoi_buf_free(&b);
+	cr_assert_eq(yoi_board_ticket_page(&b, u.st, "", NULL, &err) < 0, true);
+	yoi_buf_free(&b);
+	char id[YOI_ID_LEN + 1];
+	create(&u, id, "Only one", NULL);
+	cr_assert_eq(yoi_board_ticket_page(&b, u.st, id, NULL, &err), 0, "%s",
+		     err.msg);
+	cr_assert(strstr(b.ptr, "name=\"csrf\" value=\"\""));
+	yoi_buf_free(&b);
+	ufix_teardown(&u);
+}
