@@ -7,6 +7,8 @@
 #   make browser-test  render --html checked in headless Chromium
 #   make mcp-test   the MCP server driven by the official TypeScript SDK
 #                   client (Node; the SDK is installed into build/node/)
+#   make serve-test the live board (serve) in headless Chromium with
+#                   puppeteer-core (installed into build/node-serve/)
 #   make fuzz       libFuzzer targets (tests/fuzz/): FUZZ_RUNS executions
 #                   with FUZZ_SEED, at most FUZZ_SECONDS each (scripts/fuzz.sh)
 #   make install    PREFIX=/usr/local DESTDIR= (uninstall: the same)
@@ -62,9 +64,13 @@ CRIT_LIBS   = $(shell pkg-config --libs criterion 2>/dev/null)
 ALL_CFLAGS = $(CFLAGS_BASE) $(PKG_CFLAGS) $(CFLAGS)
 ALL_LIBS   = $(LDFLAGS_SAN) $(LDFLAGS) $(PKG_LIBS) -lpthread
 
-# The front ends (the CLI, the MCP server) are not in the library.
-LIB_SRC  := $(filter-out src/cli/% src/mcp/%,$(wildcard src/*/*.c))
-CLI_SRC  := $(wildcard src/cli/*.c) $(wildcard src/mcp/*.c)
+# The front ends (the CLI, the MCP server, the board's HTTP server) are
+# not in the library. The server compiles against <microhttpd.h> but
+# loads libmicrohttpd.so.12 only when `serve` runs (src/serve/mhd.h):
+# nothing is linked for it, so no other command pays for its libraries.
+LIB_SRC  := $(filter-out src/cli/% src/mcp/% src/serve/%,$(wildcard src/*/*.c))
+CLI_SRC  := $(wildcard src/cli/*.c) $(wildcard src/mcp/*.c) \
+	$(wildcard src/serve/*.c)
 UNIT_SRC := $(wildcard tests/unit/*.c)
 E2E_SRC  := $(wildcard tests/e2e/*.c)
 RES      := $(shell find resources/prompts -type f | LC_ALL=C sort)
@@ -86,7 +92,7 @@ UNIT     := $(BUILD)/tests/unit-tests
 E2E      := $(BUILD)/tests/e2e-tests
 
 .PHONY: all run test layers tour unit e2e asan bench browser-test install clean deps fuzz \
-	fuzz-build mcp-test
+	fuzz-build mcp-test serve-test
 .DEFAULT_GOAL := all
 
 all: $(LIB) $(BIN)
@@ -248,6 +254,25 @@ $(NODE_DIR)/.deps-ok: scripts/deps.sh tests/mcp/package.json \
 mcp-test: $(BIN) $(NODE_DIR)/.deps-ok
 	cp tests/mcp/*.test.mjs $(NODE_DIR)/
 	cd $(NODE_DIR) && YOI_BIN=$(abspath $(BIN)) node --test *.test.mjs
+
+# The live board (yoi-tickets serve) in headless Chromium, driven by
+# puppeteer-core (tests/serve/), which npm ci installs, pinned by
+# tests/serve/package-lock.json, into $(BUILD)/node-serve/; Debian's
+# chromium is the browser. Screenshots go to $(BUILD)/screens/.
+SERVE_NODE_DIR := $(BUILD)/node-serve
+$(SERVE_NODE_DIR)/.deps-ok: scripts/deps.sh tests/serve/package.json \
+		tests/serve/package-lock.json
+	@sh scripts/deps.sh --mcp
+	@sh scripts/deps.sh --browser
+	@mkdir -p $(@D)
+	cp tests/serve/package.json tests/serve/package-lock.json $(@D)/
+	cd $(@D) && npm ci --no-audit --no-fund --ignore-scripts
+	@touch $@
+
+serve-test: $(BIN) $(SERVE_NODE_DIR)/.deps-ok
+	cp tests/serve/*.test.mjs $(SERVE_NODE_DIR)/
+	cd $(SERVE_NODE_DIR) && YOI_BIN=$(abspath $(BIN)) \
+		SCREENS=$(abspath $(BUILD)/screens) node --test *.test.mjs
 
 # ---- man pages, completion, shared library, install (issue 18) ----------
 # Man pages: scripts/mkman.c renders the help pages (resources/prompts/

@@ -33,6 +33,8 @@
 # create, and the per-ticket rows at two sizes), SMALL (100: the small
 # store of those rows), CAT_RUNS (3: the slow cat(1) baselines of the second table),
 # RENDER_RUNS (5: render --html, which writes a page per ticket),
+# SERVE_RUNS (7: the live board's page), SERVE_REQS (1000: requests before
+# the server's memory is read),
 # SEED (the store's random seed), COMMIT=1 commits the store (slow: git
 # hashes every file), KEEP=1 keeps the temporary directory, TMPDIR.
 set -eu
@@ -533,6 +535,87 @@ cpu "comment @$N/@$SMALL" pcomment small
 cpu "state @$N/@$SMALL" pstate small
 cpu "queue @$N/@$SMALL" pqueue small
 cpu "rel add @$N/@$SMALL" preladd small
+echo
+# ---- the live board (serve) ----
+# yoi-tickets serve on this store: the board page's time to first byte and
+# weight (curl), SERVE_RUNS runs (median), beside render --html of the same
+# store (the whole site: its time above, its index.html's weight here);
+# then the server's resident memory before and after SERVE_REQS requests
+# (ticket pages, the stylesheet, and every 50th the board).
+SERVE_RUNS=${SERVE_RUNS:-7}
+SERVE_REQS=${SERVE_REQS:-1000}
+if ! command -v curl >/dev/null 2>&1; then
+	echo "live board: curl is missing; not measured"
+else
+	"$BIN" serve --port 0 >"$TMP/serve.out" 2>"$TMP/serve.err" &
+	SPID=$!
+	i=0
+	while [ ! -s "$TMP/serve.out" ] && [ "$i" -lt 300 ] && kill -0 "$SPID" 2>/dev/null; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	URL=$(head -n 1 "$TMP/serve.out")
+	case $URL in
+	http://*) ;;
+	*)
+		echo "bench: serve did not start: $(cat "$TMP/serve.err")" >&2
+		kill "$SPID" 2>/dev/null || true
+		exit 1
+		;;
+	esac
+	BASE=${URL%%/\?t=*}
+	TOK=${URL##*t=}
+	CK="yoi_t=$TOK"
+	i=1
+	while [ "$i" -le "$SERVE_RUNS" ]; do
+		curl -s -o /dev/null -b "$CK" -w '%{time_starttransfer} %{time_total} %{size_download} %{http_code}\n' \
+			"$BASE/" >>"$TMP/t/serve.board"
+		i=$((i + 1))
+	done
+	if awk '$4 != 200 { bad = 1 } END { exit !bad }' "$TMP/t/serve.board"; then
+		echo "bench: the board page did not answer 200" >&2
+		FAILED=1
+	fi
+	rss() { awk '/^VmRSS/ { print $2 }' "/proc/$SPID/status"; }
+	RSS0=$(rss)
+	sed -n '1,200p' "$TMP/ids" >"$TMP/serve.ids"
+	i=0
+	: >"$TMP/serve.urls"
+	while [ "$i" -lt "$SERVE_REQS" ]; do
+		if [ $((i % 50)) = 0 ]; then
+			echo "url = \"$BASE/\""
+		elif [ $((i % 10)) = 0 ]; then
+			echo "url = \"$BASE/static/board.css\""
+		else
+			echo "url = \"$BASE/t/$(sed -n "$((1 + i % 200))p" "$TMP/serve.ids")\""
+		fi
+		echo "output = \"/dev/null\""
+		i=$((i + 1))
+	done >"$TMP/serve.urls"
+	t0=$(now_ms)
+	curl -s -b "$CK" -K "$TMP/serve.urls" -w '%{http_code}\n' >"$TMP/t/serve.codes"
+	t1=$(now_ms)
+	RSS1=$(rss)
+	HWM=$(awk '/^VmHWM/ { print $2 }' "/proc/$SPID/status")
+	kill "$SPID"
+	wait "$SPID" || true
+	NOK=$(grep -c '^200$' "$TMP/t/serve.codes" || true)
+	"$BIN" render --html "$TMP/serve-site" >/dev/null
+	IDX=$(wc -c <"$TMP/serve-site/index.html")
+	rm -rf "$TMP/serve-site"
+	echo "live board (yoi-tickets serve, $N tickets; render --html of the same store beside it):"
+	mid() { sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }'; }
+	TTFB=$(awk '{ print $1 * 1000 }' "$TMP/t/serve.board" | mid)
+	TOT=$(awk '{ print $2 * 1000 }' "$TMP/t/serve.board" | mid)
+	SIZE=$(awk '{ s = $3 } END { print s }' "$TMP/t/serve.board")
+	awk -v f="$TTFB" -v t="$TOT" -v s="$SIZE" -v idx="$IDX" -v rm="$(median render.cmd)" 'BEGIN {
+		printf "  board page: time to first byte %.1f ms median (whole page %.1f ms), %.0f KiB\n", f, t, s / 1024
+		printf "  render --html: %.1f ms median for the whole site; its index.html %.0f KiB\n", rm, idx / 1024
+	}'
+	echo "  $SERVE_REQS requests (ticket pages, the stylesheet, every 50th the board) in $((t1 - t0)) ms, $NOK answered 200"
+	echo "  server RSS: $((RSS0 / 1024)) MiB before, $((RSS1 / 1024)) MiB after (peak $((HWM / 1024)) MiB)"
+	[ "$NOK" = "$SERVE_REQS" ] || { echo "bench: not every request answered 200" >&2; FAILED=1; }
+fi
 echo
 # ---- scaling (SCALE=1) ----
 # srun NAME CMD [ARG...]: one run of CMD with its peak RSS; appends wall

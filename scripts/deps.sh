@@ -9,7 +9,7 @@
 #                                 SDK itself goes into build/node/ by npm)
 set -eu
 
-pkgs="libgit2-dev libyaml-dev libcmark-dev libjansson-dev libcriterion-dev pkg-config"
+pkgs="libgit2-dev libyaml-dev libcmark-dev libjansson-dev libcriterion-dev pkg-config libmicrohttpd-dev"
 if [ "${1:-}" = --browser ]; then
 	pkgs="chromium"
 elif [ "${1:-}" = --fuzz ]; then

@@ -46,6 +46,16 @@ for f in src/mcp/*.c src/mcp/*.h; do
 		bad=1
 	fi
 done
+# The board's HTTP server (src/serve/) is a front end too: it includes
+# the public headers (yoi/) and its own headers (serve/), nothing of the
+# library's private headers, of the CLI or of the MCP server.
+for f in src/serve/*.c src/serve/*.h; do
+	[ -f "$f" ] || continue
+	if grep '^#include "' "$f" | grep -qv '^#include "\(yoi\|serve\)/[a-z_]*\.h"'; then
+		echo "layers: $f includes a header outside include/yoi/ and src/serve/" >&2
+		bad=1
+	fi
+done
 # A library file may include the private headers of its own layer and
 # the layers below, as the public ones.
 for l in $order; do

@@ -84,4 +84,14 @@ int yoi_html_escape(yoi_buf *out, const char *s, size_t len);
  */
 int yoi_html_markdown(yoi_buf *out, const char *md, size_t len);
 
+/*
+ * yoi_html_markdown for the live board: a link whose URL is http, https
+ * or mailto (any case), or relative (no scheme), stays a link,
+ * <a href="URL" rel="noopener noreferrer">, its URL escaped; any other
+ * (javascript:, data:, vbscript:, file:, a URL holding a space or a
+ * control byte) becomes its text plus the URL as text, and images their
+ * alt text plus the URL, as yoi_html_markdown does. 0 or YOI_ENOMEM.
+ */
+int yoi_html_markdown_links(yoi_buf *out, const char *md, size_t len);
+
 #endif

@@ -255,6 +255,7 @@ int yoi_cmd_check(int argc, char **argv, yoi_ctx *ctx);
 int yoi_cmd_merge_driver(int argc, char **argv, yoi_ctx *ctx);
 int yoi_cmd_render(int argc, char **argv, yoi_ctx *ctx);
 int yoi_cmd_mcp(int argc, char **argv, yoi_ctx *ctx);
+int yoi_cmd_serve(int argc, char **argv, yoi_ctx *ctx);
 int yoi_cmd_completion(int argc, char **argv, yoi_ctx *ctx);
 int yoi_cmd_export(int argc, char **argv, yoi_ctx *ctx);
 /* `import --from yoi FILE [--dry-run] [--json]`: restore an export. */

@@ -44,6 +44,7 @@ const yoi_command yoi_commands[] = {
     {"export", yoi_cmd_export, "every ticket, losslessly, as JSON"},
     {"import", yoi_cmd_import_yoi, "bring tickets in: --from yoi FILE"},
     {"mcp", yoi_cmd_mcp, "serve the Model Context Protocol on stdio"},
+    {"serve", yoi_cmd_serve, "the live board: an HTTP server on loopback"},
     {"help", yoi_cmd_help, "show help for a command"},
     {"completion", yoi_cmd_completion, "a bash, zsh or fish completion script"},
     {NULL, NULL, NULL},

@@ -9,6 +9,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -177,7 +178,68 @@ static char *link_suffix(cmark_node *link)
  * images become their text plus the URL as text: what a ticket says is
  * shown, never interpreted, and the site links only to itself.
  */
-static int md_defuse(cmark_node *doc)
+/*
+ * A link the board may keep clickable: http, https or mailto, or no
+ * scheme at all (relative to the page). Anything else (javascript:,
+ * data:, vbscript:, file:, ...) and any control byte or space, which
+ * browsers strip from a scheme ("java\tscript:"), is refused.
+ */
+static bool url_safe(const char *url)
+{
+	if (!url || !*url)
+		return false;
+	for (const char *c = url; *c; c++)
+		if ((unsigned char)*c <= 0x20 || *c == 0x7f)
+			return false;
+	size_t n = strcspn(url, ":/?#");
+	if (url[n] != ':')
+		return true; /* no scheme: relative */
+	return (n == 4 && !strncasecmp(url, "http", 4)) ||
+	       (n == 5 && !strncasecmp(url, "https", 5)) ||
+	       (n == 6 && !strncasecmp(url, "mailto", 6));
+}
+
+/* The opening tag of a kept link: href escaped, never the referrer. */
+static char *link_open(const char *url)
+{
+	yoi_buf b = YOI_BUF_INIT;
+	yoi_buf_puts(&b, "<a href=\"");
+	if (yoi_html_escape(&b, url, strlen(url)) < 0)
+		b.oom = true;
+	yoi_buf_puts(&b, "\" rel=\"noopener noreferrer\">");
+	if (yoi_buf_oom(&b)) {
+		yoi_buf_free(&b);
+		return NULL;
+	}
+	return yoi_buf_detach(&b);
+}
+
+/* Replace link node with a custom inline holding its children between
+ * our own <a ...> and </a>. */
+static int link_keep(cmark_node *link)
+{
+	char *open = link_open(cmark_node_get_url(link));
+	cmark_node *k = open ? cmark_node_new(CMARK_NODE_CUSTOM_INLINE) : NULL;
+	int rc = k && cmark_node_set_on_enter(k, open) &&
+			 cmark_node_set_on_exit(k, "</a>")
+		     ? 0
+		     : YOI_ENOMEM;
+	free(open);
+	cmark_node *c;
+	while (rc == 0 && (c = cmark_node_first_child(link)))
+		if (!cmark_node_append_child(k, c))
+			rc = YOI_ENOMEM;
+	if (rc == 0 && !cmark_node_replace(link, k))
+		rc = YOI_ENOMEM;
+	if (rc < 0) {
+		cmark_node_free(k);
+		return rc;
+	}
+	cmark_node_free(link);
+	return 0;
+}
+
+static int md_defuse(cmark_node *doc, bool keep_links)
 {
 	cmark_node **v = NULL;
 	size_t n = 0, cap = 0;
@@ -228,6 +290,12 @@ static int md_defuse(cmark_node *doc)
 	for (size_t i = 0; rc == 0 && i < n; i++) {
 		if (!v[i])
 			continue;
+		if (keep_links &&
+		    cmark_node_get_type(v[i]) == CMARK_NODE_LINK &&
+		    url_safe(cmark_node_get_url(v[i]))) {
+			rc = link_keep(v[i]);
+			continue;
+		}
 		char *suffix = link_suffix(v[i]);
 		cmark_node *text = suffix && *suffix
 				       ? literal_node(CMARK_NODE_TEXT, suffix)
@@ -250,7 +318,7 @@ static int md_defuse(cmark_node *doc)
 	return rc;
 }
 
-int yoi_html_markdown(yoi_buf *out, const char *md, size_t len)
+static int markdown(yoi_buf *out, const char *md, size_t len, bool links)
 {
 	if (!md) {
 		md = "";
@@ -266,13 +334,23 @@ int yoi_html_markdown(yoi_buf *out, const char *md, size_t len)
 		return YOI_ENOMEM;
 	/* Raw HTML, links and images all need a '<' or a '['. */
 	bool plain = !memchr(md, '<', len) && !memchr(md, '[', len);
-	int rc = plain ? 0 : md_defuse(doc);
+	int rc = plain ? 0 : md_defuse(doc, links);
 	char *html = rc == 0 ? cmark_render_html(doc, CMARK_OPT_DEFAULT) : NULL;
 	if (rc == 0 && (!html || yoi_buf_puts(out, html) < 0))
 		rc = YOI_ENOMEM;
 	free(html);
 	cmark_node_free(doc);
 	return rc;
+}
+
+int yoi_html_markdown(yoi_buf *out, const char *md, size_t len)
+{
+	return markdown(out, md, len, false);
+}
+
+int yoi_html_markdown_links(yoi_buf *out, const char *md, size_t len)
+{
+	return markdown(out, md, len, true);
 }
 
 /* ---- the pieces of a page ---- */
