@@ -474,9 +474,9 @@ static int alloc_id(run *r, plan *p, const char *prev)
 			return 0;
 		prev = NULL; /* taken by something else: draw again */
 	}
-	return yoi_error_set(r->err, YOI_EIO, p->t->file, p->t->line,
-			     "cannot allocate a ticket ID for '%s'",
-			     p->t->source_id);
+	return yoi_error_at(r->err, YOI_EIO, p->t->file, p->t->line,
+			    "cannot allocate a ticket ID for '%s'",
+			    p->t->source_id);
 }
 
 static int make_plan(run *r)
@@ -759,10 +759,10 @@ static int compose(run *r, plan *p, files *f)
 	}
 	rc = yoi_item_compose(&f->item, kv, nkv, t->body ? t->body : "");
 	if (rc < 0) {
-		rc = yoi_error_set(r->err, YOI_ECORRUPT, t->file, t->line,
-				   "cannot write '%s' as item.md: a field "
-				   "value is not valid",
-				   t->source_id);
+		rc = yoi_error_at(r->err, YOI_ECORRUPT, t->file, t->line,
+				  "cannot write '%s' as item.md: a field "
+				  "value is not valid",
+				  t->source_id);
 		goto out;
 	}
 	if (to == YOI_ST_CLOSED &&
@@ -839,10 +839,10 @@ static int write_ticket(run *r, const plan *p, const files *f)
 		goto out;
 	}
 	if (yoi_exists(dir)) {
-		rc = yoi_error_set(r->err, YOI_EREFUSED, dir, 0,
-				   "the ID planned for '%s' was taken while "
-				   "importing; run the import again",
-				   p->t->source_id);
+		rc = yoi_error_at(r->err, YOI_EREFUSED, dir, 0,
+				  "the ID planned for '%s' was taken while "
+				  "importing; run the import again",
+				  p->t->source_id);
 		goto out;
 	}
 	rc = yoi_store_mkdir(r->st, stage, false, r->err);
@@ -858,10 +858,10 @@ static int write_ticket(run *r, const plan *p, const files *f)
 		rc = yoi_store_write(r->st, item, f->item.ptr, f->item.len,
 				     r->err);
 	if (rc == 0 && rename(stage, dir) < 0)
-		rc = yoi_error_set(r->err, YOI_EIO, dir, 0,
-				   "cannot move the new ticket into place: "
-				   "%s",
-				   strerror(errno));
+		rc = yoi_error_at(r->err, YOI_EIO, dir, 0,
+				  "cannot move the new ticket into place: "
+				  "%s",
+				  strerror(errno));
 	if (rc < 0)
 		remove_stage(stage);
 out:
@@ -928,10 +928,10 @@ static int complete_relations(run *r, const plan *p, bool dry)
 		rc = yoi_relations_parse(&rels, text.ptr ? text.ptr : "",
 					 text.len, p->id, path, NULL, r->err);
 		if (rc == 0 && rels->nerrors)
-			rc = yoi_error_set(r->err, YOI_ECORRUPT, path, 0,
-					   "has errors; the import's relations "
-					   "were not added: fix it (see "
-					   "doctor) and import again");
+			rc = yoi_error_at(r->err, YOI_ECORRUPT, path, 0,
+					  "has errors; the import's relations "
+					  "were not added: fix it (see "
+					  "doctor) and import again");
 	}
 	if (rc < 0)
 		goto out;
@@ -1034,10 +1034,10 @@ static int refuse(run *r)
 		return yoi_error_set(r->err, YOI_ECORRUPT, NULL, 0,
 				     "the source has problems; nothing was "
 				     "written");
-	return yoi_error_set(r->err, YOI_ECORRUPT, e->path, e->line,
-			     "%s (%zu problem%s in all); nothing was written: "
-			     "fix the source and import again",
-			     e->message, n, n == 1 ? "" : "s");
+	return yoi_error_at(r->err, YOI_ECORRUPT, e->path, e->line,
+			    "%s (%zu problem%s in all); nothing was written: "
+			    "fix the source and import again",
+			    e->message, n, n == 1 ? "" : "s");
 }
 
 static int write_all(run *r)
@@ -1055,7 +1055,7 @@ static int write_all(run *r)
 		rc = compose(r, &r->p[i], &f[i]);
 		if (rc == 0 && (f[i].thread.len > YOI_FILE_MAX ||
 				f[i].item.len > YOI_FILE_MAX))
-			rc = yoi_error_set(
+			rc = yoi_error_at(
 			    r->err, YOI_EREFUSED, r->p[i].t->file,
 			    r->p[i].t->line,
 			    "'%s' would make a ticket file over the 16 MiB "

@@ -546,16 +546,16 @@ int yoi_import_read_beads(yoi_import_set *set, const char *path, yoi_error *err)
 				free(f);
 		}
 		if (!file)
-			return yoi_error_set(
+			return yoi_error_at(
 			    err, YOI_ENOTFOUND, path, 0,
 			    "no .beads/issues.jsonl here; name the folder "
 			    "that holds .beads/, or the file (bd export "
 			    "writes it)");
 	} else if (!yoi_exists(path)) {
-		return yoi_error_set(err, YOI_ENOTFOUND, path, 0,
-				     "no such file; name a beads "
-				     "issues.jsonl or the folder holding "
-				     ".beads/");
+		return yoi_error_at(err, YOI_ENOTFOUND, path, 0,
+				    "no such file; name a beads "
+				    "issues.jsonl or the folder holding "
+				    ".beads/");
 	} else if (!(file = yoi_strdup(path))) {
 		return yoi_error_set(err, YOI_ENOMEM, NULL, 0, "out of memory");
 	}
