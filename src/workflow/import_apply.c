@@ -367,7 +367,8 @@ static int load_known(run *r)
 		}
 		yoi_ticket_free(t);
 	}
-	qsort(r->k, r->nk, sizeof(*r->k), cmp_known);
+	if (r->nk) /* qsort(NULL, 0) is undefined */
+		qsort(r->k, r->nk, sizeof(*r->k), cmp_known);
 	return 0;
 }
 
@@ -1053,6 +1054,16 @@ static int write_all(run *r)
 		if (r->p[i].skip)
 			continue;
 		rc = compose(r, &r->p[i], &f[i]);
+		if (rc == YOI_EUSAGE) { /* a value the thread cannot hold */
+			char why[sizeof(r->err->msg)];
+
+			snprintf(why, sizeof(why), "%s", r->err->msg);
+			rc = yoi_error_at(r->err, YOI_ECORRUPT, r->p[i].t->file,
+					  r->p[i].t->line,
+					  "'%s' cannot be written: %s; nothing "
+					  "was written: fix it in the source",
+					  r->p[i].t->source_id, why);
+		}
 		if (rc == 0 && (f[i].thread.len > YOI_FILE_MAX ||
 				f[i].item.len > YOI_FILE_MAX))
 			rc = yoi_error_at(
