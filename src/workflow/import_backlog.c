@@ -90,12 +90,13 @@ enum {
 	K_DEPS,
 	K_PARENT,
 	K_PRIORITY,
+	K_TYPE,
 	K_N
 };
 static const char *const mapped[K_N] = {
     "id",	    "title",	      "status",	      "assignee",
     "reporter",	    "created_date",   "updated_date", "labels",
-    "dependencies", "parent_task_id", "priority"};
+    "dependencies", "parent_task_id", "priority",     "type"};
 
 static const char *const default_statuses[] = {"To Do", "In Progress", "Done"};
 
@@ -611,9 +612,12 @@ static int map(yoi_import_set *set, yoi_import_ticket *t, const yoi_item *it,
 			return rc;
 		keep[K_LABELS] = !ok;
 	}
+	if ((rc = yoi_impmd_type_label(t, it, f[K_TYPE], &keep[K_TYPE])))
+		return rc;
 	rc = rels(set, t, path, f[K_DEPS], "depends_on", NULL, &keep[K_DEPS]);
 	if (rc == 0)
-		rc = rels(set, t, path, f[K_PARENT], "related", "parent",
+		rc = rels(set, t, path, f[K_PARENT], "related",
+			  "parent in Backlog.md: this is the child",
 			  &keep[K_PARENT]);
 	if (rc)
 		return rc;

@@ -300,3 +300,26 @@ int yoi_impmd_strings(const yoi_field *f, yoi_strv *out, bool *ok)
 		return 0;
 	}
 }
+
+int yoi_impmd_type_label(yoi_import_ticket *t, const yoi_item *it,
+			 const yoi_field *f, bool *keep)
+{
+	const char *v = f ? yoi_item_get(it, f->key) : NULL;
+	char *tag;
+
+	*keep = f && f->type != YOI_FIELD_NULL && !(v && *v);
+	if (!v || !*v)
+		return 0;
+	tag = yoi_sprintf("type:%s", v);
+	if (!tag)
+		return YOI_ENOMEM;
+	if (yoi_strv_contains(&t->labels, tag)) {
+		free(tag);
+		return 0;
+	}
+	if (yoi_strv_push_owned(&t->labels, tag)) {
+		free(tag);
+		return YOI_ENOMEM;
+	}
+	return 0;
+}

@@ -79,6 +79,14 @@ bool yoi_impmd_blank(const char *s, size_t len);
  */
 int yoi_impmd_strings(const yoi_field *f, yoi_strv *out, bool *ok);
 
+/*
+ * A task type (f: "type: bug") as one more label, "type:bug", as the
+ * beads reader does with issue_type; labels stay unique. A type that is
+ * not one word (a list, a mapping): *keep. 0 or YOI_ENOMEM.
+ */
+int yoi_impmd_type_label(yoi_import_ticket *t, const yoi_item *it,
+			 const yoi_field *f, bool *keep);
+
 /* The problem codes of the readers. */
 #define YOI_IMP_TOO_LARGE  "import-too-large"
 #define YOI_IMP_UNREADABLE "import-unreadable"

@@ -30,8 +30,9 @@
  * The mapping (docs/import-sources.md): the title is the first "# " line
  * of the body; each timestamped note becomes a comment event at its time
  * (the Notes section leaves the body); deps are depends_on, links related,
- * parent a related relation with the note "parent"; tags are labels;
- * type, external-ref and any other field are kept.
+ * parent a related relation noted "parent in tk: this is the child";
+ * tags are labels, and the type one more ("type:bug", as the beads
+ * reader does); external-ref and any other field are kept.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -58,11 +59,12 @@ enum {
 	K_ASSIGNEE,
 	K_PARENT,
 	K_TAGS,
+	K_TYPE,
 	K_N
 };
-static const char *const mapped[K_N] = {"id",	    "status",  "deps",
-					"links",    "created", "priority",
-					"assignee", "parent",  "tags"};
+static const char *const mapped[K_N] = {
+    "id",	"status",   "deps",   "links", "created",
+    "priority", "assignee", "parent", "tags",  "type"};
 
 static const struct {
 	const char *tk, *state;
@@ -336,14 +338,17 @@ static int map(yoi_import_set *set, yoi_import_ticket *t, const yoi_item *it,
 			return rc;
 		keep[K_TAGS] = !ok;
 	}
+	rc = yoi_impmd_type_label(t, it, f[K_TYPE], &keep[K_TYPE]);
+	if (rc)
+		return rc;
 
 	rc = rels(set, t, path, f[K_DEPS], "depends_on", NULL, &keep[K_DEPS]);
 	if (rc == 0)
 		rc = rels(set, t, path, f[K_LINKS], "related", NULL,
 			  &keep[K_LINKS]);
 	if (rc == 0)
-		rc = rels(set, t, path, f[K_PARENT], "related", "parent",
-			  &keep[K_PARENT]);
+		rc = rels(set, t, path, f[K_PARENT], "related",
+			  "parent in tk: this is the child", &keep[K_PARENT]);
 	if (rc)
 		return rc;
 

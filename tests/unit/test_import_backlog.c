@@ -90,7 +90,7 @@ Test(import_backlog, fields_map)
 		"labels:\n  - frontend\n  - ui\n"
 		"dependencies:\n  - TASK-2.2\n  - task-3\n"
 		"parent_task_id: task-2\npriority: high\nordinal: 5000\n"
-		"milestone: m-1\n",
+		"milestone: m-1\ntype: feature\n",
 		"\n## Description\n\n<!-- SECTION:DESCRIPTION:BEGIN -->\n"
 		"The form.\n<!-- SECTION:DESCRIPTION:END -->\n");
 
@@ -104,12 +104,14 @@ Test(import_backlog, fields_map)
 	cr_assert_str_eq(t->created_at, "2026-12-03T19:46:00Z");
 	cr_assert_str_eq(t->updated_at, "2026-12-04T08:05:09Z");
 	cr_assert_str_eq(t->priority, "P1");
-	cr_assert_eq(t->labels.n, 2);
+	cr_assert_eq(t->labels.n, 3);
 	cr_assert_str_eq(t->labels.v[1], "ui");
+	cr_assert_str_eq(t->labels.v[2], "type:feature");
 	cr_assert_eq(t->nrels, 3);
 	imp_assert_rel(t, 0, "depends_on", "TASK-2.2", NULL);
 	imp_assert_rel(t, 1, "depends_on", "TASK-3", NULL);
-	imp_assert_rel(t, 2, "related", "TASK-2", "parent");
+	imp_assert_rel(t, 2, "related", "TASK-2",
+		       "parent in Backlog.md: this is the child");
 	cr_assert_str_eq(t->body, "## Description\n\nThe form.\n");
 	cr_assert_str_eq(t->kept,
 			 "{\"ordinal\":\"5000\",\"milestone\":\"m-1\"}");
@@ -353,7 +355,8 @@ Test(import_backlog, fixture_made_with_backlog_md)
 	cr_assert_str_eq(t->title, "Token generation and hashing");
 	cr_assert_eq(t->nrels, 2);
 	imp_assert_rel(t, 0, "depends_on", "TASK-1", NULL);
-	imp_assert_rel(t, 1, "related", "TASK-2", "parent");
+	imp_assert_rel(t, 1, "related", "TASK-2",
+		       "parent in Backlog.md: this is the child");
 	cr_assert_eq(t->nevents, 2);
 	cr_assert_str_eq(t->events[0].author, "bob");
 	cr_assert_str_eq(t->events[1].author, "ann");

@@ -68,16 +68,17 @@ Test(import_tk, fields_map)
 	cr_assert_str_eq(t->created_at, "2026-12-03T09:35:48Z");
 	cr_assert_null(t->updated_at);
 	cr_assert_null(t->author);
-	cr_assert_eq(t->labels.n, 2);
+	cr_assert_eq(t->labels.n, 3);
 	cr_assert_str_eq(t->labels.v[0], "auth");
 	cr_assert_str_eq(t->labels.v[1], "ui");
+	cr_assert_str_eq(t->labels.v[2], "type:bug");
 	cr_assert_eq(t->nrels, 4);
 	imp_assert_rel(t, 0, "depends_on", "a-2", NULL);
 	imp_assert_rel(t, 1, "depends_on", "a-3", NULL);
 	imp_assert_rel(t, 2, "related", "a-4", NULL);
-	imp_assert_rel(t, 3, "related", "a-5", "parent");
-	cr_assert_str_eq(t->kept,
-			 "{\"type\":\"bug\",\"external-ref\":\"gh-42\"}");
+	imp_assert_rel(t, 3, "related", "a-5",
+		       "parent in tk: this is the child");
+	cr_assert_str_eq(t->kept, "{\"external-ref\":\"gh-42\"}");
 	cr_assert_eq(set.problems.n, 0);
 	yoi_import_set_free(&set);
 }
@@ -317,15 +318,18 @@ Test(import_tk, sample_made_with_tk)
 	cr_assert_str_eq(t->events[0].body,
 			 "Retry with a longer timeout did not help.\n");
 	cr_assert_str_eq(t->updated_at, "2026-12-03T09:35:49Z");
-	cr_assert_str_eq(t->kept, "{\"type\":\"bug\"}");
+	cr_assert_null(t->kept);
+	cr_assert_eq(t->labels.n, 1);
+	cr_assert_str_eq(t->labels.v[0], "type:bug");
 	/* The link both files hold is kept once, on the smaller id. */
 	cr_assert_eq(t->nrels, 0);
 	t = imp_find(&set, "tkg-3125");
 	cr_assert_eq(t->nrels, 2);
 	imp_assert_rel(t, 0, "depends_on", "tkg-8j1c", NULL);
 	imp_assert_rel(t, 1, "related", "tkg-nzxk", NULL);
-	cr_assert_eq(t->labels.n, 1);
+	cr_assert_eq(t->labels.n, 2);
 	cr_assert_str_eq(t->labels.v[0], "security");
+	cr_assert_str_eq(t->labels.v[1], "type:task");
 
 	t = imp_find(&set, "tkg-qz8j");
 	cr_assert_str_eq(t->state, "closed");
@@ -337,10 +341,11 @@ Test(import_tk, sample_made_with_tk)
 
 	t = imp_find(&set, "tkg-n7z9");
 	cr_assert_str_eq(t->state, "inprogress");
-	cr_assert_str_eq(t->kept, "{\"type\":\"feature\",\"external-ref\":"
-				  "\"gh-42\"}");
+	cr_assert_str_eq(t->kept, "{\"external-ref\":\"gh-42\"}");
+	cr_assert_str_eq(t->labels.v[0], "type:feature");
 	cr_assert_eq(t->nrels, 1);
-	imp_assert_rel(t, 0, "related", "tkg-f7yh", "parent");
+	imp_assert_rel(t, 0, "related", "tkg-f7yh",
+		       "parent in tk: this is the child");
 
 	t = imp_find(&set, "tkg-8j1c");
 	cr_assert_eq(t->nrels, 3);
