@@ -25,10 +25,12 @@
 #ifndef YOI_IMPORT_H
 #define YOI_IMPORT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "common.h"
 #include "diag.h"
+#include "ticket.h"
 
 /* A source file larger than this is a problem of its own (not read). */
 #define YOI_IMPORT_MAX_FILE ((size_t)64 << 20)
@@ -43,7 +45,7 @@ typedef struct yoi_import_event {
 
 /* A relation from this ticket to another ticket of the same source. */
 typedef struct yoi_import_rel {
-	char *kind;   /* depends_on, blocks, related, supersedes, duplicate_of */
+	char *kind; /* depends_on, blocks, related, supersedes, duplicate_of */
 	char *target; /* the target's source id */
 	char *note;   /* NULL or a note (e.g. "parent-child in beads") */
 } yoi_import_rel;
@@ -135,5 +137,55 @@ int yoi_import_parse_github(yoi_import_set *set, const char *buf, size_t len,
  * created_at (error).
  */
 void yoi_import_check(yoi_import_set *set);
+
+/* ---- the writer (import_apply.c) ---- */
+
+typedef struct yoi_import_opts {
+	bool dry_run; /* plan and report, write nothing, take no lock */
+	/* The importer: author of what the source does not attribute (the
+	 * state history, the import event), the lock wait, the random source
+	 * of IDs and event ids. Borrowed. */
+	const yoi_opctx *ctx;
+} yoi_import_opts;
+
+/* One source ticket and its ticket here (new, or found by origin). */
+typedef struct yoi_import_done {
+	char *source_id;
+	char id[YOI_ID_LEN + 1];
+	char *title;
+} yoi_import_done;
+
+/*
+ * What an import did (or, dry run, would do). Owned by the caller, filled
+ * by yoi_import_apply, released with yoi_import_report_free (a zeroed
+ * report is empty).
+ */
+typedef struct yoi_import_report {
+	yoi_import_done *created; /* in creation-time order */
+	size_t ncreated, capcreated;
+	yoi_import_done *skipped; /* imported before: its origin was found */
+	size_t nskipped, capskipped;
+	size_t relations; /* relations written (or to write) */
+	/* The writer's own findings (the set's are in set->problems):
+	 * values it cannot write (errors) and what it adjusted (warnings). */
+	yoi_diag problems;
+} yoi_import_report;
+
+/*
+ * Create the set's tickets in st (docs/import.md): all or nothing. Any
+ * error in set->problems, or one the writer finds in a value, and nothing
+ * is written: YOI_ECORRUPT, err naming the first (the report still lists
+ * what would be created). Tickets whose `origin: '<tool>:<source id>'`
+ * is in the store already are skipped (reported). New IDs follow the
+ * source's created_at (ID order = creation order). Each ticket appears
+ * whole (built beside the root and renamed into it); relations are
+ * written last, for every ticket of the set that lacks one, so that a
+ * rerun after a crash completes an interrupted import. Under the store
+ * lock throughout (YOI_EBUSY), except a dry run.
+ */
+int yoi_import_apply(yoi_store *st, const yoi_import_set *set,
+		     const yoi_import_opts *o, yoi_import_report *rep,
+		     yoi_error *err);
+void yoi_import_report_free(yoi_import_report *rep);
 
 #endif

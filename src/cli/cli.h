@@ -254,6 +254,7 @@ int yoi_cmd_hook(int argc, char **argv, yoi_ctx *ctx);
 int yoi_cmd_check(int argc, char **argv, yoi_ctx *ctx);
 int yoi_cmd_merge_driver(int argc, char **argv, yoi_ctx *ctx);
 int yoi_cmd_render(int argc, char **argv, yoi_ctx *ctx);
+int yoi_cmd_import(int argc, char **argv, yoi_ctx *ctx);
 int yoi_cmd_mcp(int argc, char **argv, yoi_ctx *ctx);
 int yoi_cmd_completion(int argc, char **argv, yoi_ctx *ctx);
 /* `hook pre-commit` and `hook commit-msg FILE` (argv[0] is the hook). */

@@ -53,6 +53,7 @@ static const struct {
     {"prompt", "@role id"},
     {"help", "@command"},
     {"completion", "w:bash,zsh,fish"},
+    {"import", "file"},
 };
 
 /* The values of options, by command key (NULL: any command) and name. */
@@ -71,6 +72,7 @@ static const struct {
     {NULL, "root", "dir"},
     {NULL, "html", "dir"},
     {"doctor", "format", "w:text,json"},
+    {"import", "from", "w:beads,backlog,tk,github"},
     {NULL, "format", "w:text,json,github,junit"},
 };
 

@@ -41,6 +41,7 @@ const yoi_command yoi_commands[] = {
     {"prompt", yoi_cmd_prompt, "a role brief for a ticket; --list the roles"},
     {"doctor", yoi_cmd_doctor, "check the whole store; --fix repairs"},
     {"render", yoi_cmd_render, "write the store as a static HTML board"},
+    {"import", yoi_cmd_import, "bring tickets in from beads, Backlog.md, tk or GitHub"},
     {"mcp", yoi_cmd_mcp, "serve the Model Context Protocol on stdio"},
     {"help", yoi_cmd_help, "show help for a command"},
     {"completion", yoi_cmd_completion, "a bash, zsh or fish completion script"},
