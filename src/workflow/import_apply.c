@@ -367,7 +367,8 @@ static int load_known(run *r)
 		}
 		yoi_ticket_free(t);
 	}
-	qsort(r->k, r->nk, sizeof(*r->k), cmp_known);
+	if (r->nk) /* qsort(NULL, 0, ...) is undefined behaviour */
+		qsort(r->k, r->nk, sizeof(*r->k), cmp_known);
 	return 0;
 }
 
