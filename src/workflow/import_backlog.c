@@ -595,13 +595,13 @@ static int map(yoi_import_set *set, yoi_import_ticket *t, const yoi_item *it,
 	}
 
 	v = first(f[K_ASSIGNEE], &more);
-	if (v && (rc = set_str(&t->assignee, person(v))))
+	if (v && *person(v) && (rc = set_str(&t->assignee, person(v))))
 		return rc;
 	/* The engine has one assignee: the others stay with the list. */
 	keep[K_ASSIGNEE] = more || (f[K_ASSIGNEE] && !v &&
 				    f[K_ASSIGNEE]->type == YOI_FIELD_OTHER);
 	v = first(f[K_REPORTER], &more);
-	if (v && (rc = set_str(&t->author, person(v))))
+	if (v && *person(v) && (rc = set_str(&t->author, person(v))))
 		return rc;
 	keep[K_REPORTER] = more;
 

@@ -115,7 +115,7 @@ Test(import_tk, priorities_map)
 {
 	for (int p = 0; p <= 4; p++) {
 		yoi_import_set set = {0};
-		char fm[200], want[4];
+		char fm[200], want[16];
 
 		snprintf(fm, sizeof(fm), BASE "priority: %d\n", p);
 		snprintf(want, sizeof(want), "P%d", p);
@@ -417,6 +417,33 @@ Test(import_tk, huge_file_is_not_read_and_the_rest_is)
 	cr_assert_str_eq(set.v[0].title, "Fine");
 	snprintf(p, sizeof(p), "%s/.tickets/big.md", dir);
 	imp_assert_problem(&set, "import-too-large", p, 0);
+	yoi_import_set_free(&set);
+	imp_rmtree(dir);
+}
+
+Test(import_tk, symlinked_file_is_not_followed)
+{
+	yoi_import_set set = {0};
+	yoi_error err;
+	char *dir = imp_tmpdir("tk");
+	char p[4200], q[4200];
+
+	snprintf(p, sizeof(p), "%s/.tickets", dir);
+	cr_assert_eq(mkdir(p, 0755), 0);
+	snprintf(p, sizeof(p), "%s/outside.md", dir);
+	imp_write(p, "---\n" BASE "---\n# Outside\n");
+	snprintf(q, sizeof(q), "%s/.tickets/link.md", dir);
+	cr_assert_eq(symlink(p, q), 0);
+	snprintf(p, sizeof(p), "%s/.tickets/ok.md", dir);
+	imp_write(p, "---\nid: a-2\nstatus: open\n"
+		     "created: 2026-12-03T09:35:48Z\n---\n# Fine\n");
+
+	yoi_error_clear(&err);
+	cr_assert_eq(yoi_import_read_tk(&set, dir, &err), 0, "%s", err.msg);
+	cr_assert_eq(set.n, 1);
+	cr_assert_str_eq(set.v[0].title, "Fine");
+	imp_assert_problem(&set, "import-unreadable", q, 0);
+	cr_assert_eq(set.problems.v[0].severity, YOI_DIAG_ERROR);
 	yoi_import_set_free(&set);
 	imp_rmtree(dir);
 }
