@@ -5,6 +5,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -150,7 +151,9 @@ int yoi_impmd_time(const char *s, char out[YOI_TIME_LEN + 1])
 			s = tmp;
 		}
 	}
-	if (yoi_time_parse(s, &t))
+	/* A ticket's ID is its creation time in Unix milliseconds, and
+	 * RFC 3339 has four-digit years: 1970 to 9999. */
+	if (yoi_time_parse(s, &t) || t < 0 || t > INT64_C(253402300799))
 		return -1;
 	yoi_time_format(t, out);
 	return 0;

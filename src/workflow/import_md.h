@@ -43,8 +43,8 @@ int yoi_impmd_parse(yoi_import_set *set, const char *buf, size_t len,
 
 /*
  * A source time as RFC 3339 UTC: RFC 3339 (any offset, fractions
- * dropped), "YYYY-MM-DD HH:MM[:SS]" and "YYYY-MM-DD" (read as UTC). 0 or
- * -1 when s is none of these.
+ * dropped), "YYYY-MM-DD HH:MM[:SS]" and "YYYY-MM-DD" (read as UTC),
+ * from 1970 to 9999. 0, or -1 when s is none of these.
  */
 int yoi_impmd_time(const char *s, char out[YOI_TIME_LEN + 1]);
 

@@ -176,7 +176,8 @@ static int body(yoi_import_ticket *t, const char *s, size_t len,
 
 			while (a < z && (s[i + a] == ' ' || s[i + a] == '\t'))
 				a++;
-			t->title = yoi_strndup(s + i + a, z - a);
+			/* "# " alone: the spaces cut leave z below a. */
+			t->title = yoi_strndup(s + i + a, z > a ? z - a : 0);
 			if (!t->title)
 				rc = YOI_ENOMEM;
 			titled = true;

@@ -284,3 +284,19 @@ Test(import_github, missing_file_folder_and_huge_file)
 	yoi_import_set_free(&set);
 	imp_rmtree(dir);
 }
+
+/* Found by fuzz_import_github: a year before 1970 read as a time. */
+Test(import_github, time_before_1970_is_bad)
+{
+	yoi_import_set set = {0};
+
+	cr_assert_eq(parse(&set,
+			   "[{\"number\": 1, \"title\": \"T\", "
+			   "\"createdAt\": \"2026-11-02T09:14:07Z\", "
+			   "\"comments\": [{\"author\": null, \"body\": "
+			   "\"b\", \"createdAt\": \"0735-11-02 10:00\"}]}]"),
+		     0);
+	imp_assert_problem(&set, "import-bad-time", "i.json", 1);
+	cr_assert_eq(set.v[0].nevents, 0);
+	yoi_import_set_free(&set);
+}

@@ -447,3 +447,33 @@ Test(import_tk, symlinked_file_is_not_followed)
 	yoi_import_set_free(&set);
 	imp_rmtree(dir);
 }
+
+/* Found by fuzz_import_tk: a title line "# " with nothing after it (or
+ * only spaces) made a negative length for the title copy. */
+Test(import_tk, empty_title_line)
+{
+	yoi_import_set set = {0};
+	yoi_import_ticket *t = one(&set, BASE, "# \nText.\n");
+
+	cr_assert(!t->title || !*t->title);
+	cr_assert_str_eq(t->body, "Text.\n");
+	yoi_import_check(&set);
+	imp_assert_problem(&set, "import-no-title", "t.md", 2);
+	yoi_import_set_free(&set);
+}
+
+/* Found by fuzz_import_github: a year before 1970 (0735) read as a time,
+ * which no ticket ID can carry and which wrote back as "735-...". */
+Test(import_tk, time_before_1970_is_bad)
+{
+	yoi_import_set set = {0};
+	char *a = file("id: a-1\nstatus: open\ncreated: 0735-11-02T10:00:00Z\n",
+		       "# T\n\n## Notes\n\n**1969-12-31T23:59:59Z**\n\nOld.\n");
+
+	cr_assert_eq(parse(&set, a, "a.md"), 0);
+	imp_assert_problem(&set, "import-bad-time", "a.md", 4);
+	/* not a stamp: the line stays in the body's Notes */
+	cr_assert_eq(set.v[0].nevents, 0);
+	free(a);
+	yoi_import_set_free(&set);
+}
