@@ -221,12 +221,16 @@ asan:
 $(BUILD)/bench-gen: scripts/bench_gen.c $(LIB)
 	$(CC) $(ALL_CFLAGS) -o $@ scripts/bench_gen.c $(LIB) $(ALL_LIBS)
 
+# The import benchmark: a beads source and its one-process create baseline.
+$(BUILD)/bench-import: scripts/bench_import.c $(LIB)
+	$(CC) $(ALL_CFLAGS) -o $@ scripts/bench_import.c $(LIB) $(ALL_LIBS)
+
 # The start-up baseline: a trivial C program, linked as cc links one.
 $(BUILD)/bench-noop: scripts/bench_noop.c | $(DEPS_OK)
 	@mkdir -p $(@D)
 	$(CC) -std=c17 -Wall -Wextra -Werror -O2 -o $@ $<
 
-bench: all $(BUILD)/bench-gen $(BUILD)/bench-noop
+bench: all $(BUILD)/bench-gen $(BUILD)/bench-noop $(BUILD)/bench-import
 	sh scripts/bench.sh
 
 # The HTML board (render --html) in headless Chromium; fails without it.

@@ -29,6 +29,9 @@
 # 1.3x the smallest) and the peak RSS (max over the runs; target: <= 256
 # MiB at every size), from bench-gen rss.
 #
+# Import: IMPORT_N (N) beads issues imported in one process beside
+# creating them through the library in one process, IMPORT_RUNS (3) runs.
+#
 # Environment: BUILD (build), RUNS (7: list, doctor), FAST_RUNS (21: show,
 # create, and the per-ticket rows at two sizes), SMALL (100: the small
 # store of those rows), CAT_RUNS (3: the slow cat(1) baselines of the second table),
@@ -51,11 +54,15 @@ SRC=$(pwd)
 BIN=$(cd "$BUILD" && pwd)/yoi-tickets
 GEN=$(cd "$BUILD" && pwd)/bench-gen
 NOOP=$(cd "$BUILD" && pwd)/bench-noop
+IMP=$(cd "$BUILD" && pwd)/bench-import
+IMPORT_N=${IMPORT_N:-$N}
+IMPORT_RUNS=${IMPORT_RUNS:-3}
+case $IMPORT_N$IMPORT_RUNS in *[!0-9]*) echo "bench: IMPORT_N and IMPORT_RUNS must be numbers" >&2; exit 2 ;; esac
 SCALE=${SCALE:-0}
 SCALE_SIZES=${SCALE_SIZES:-1000 10000 50000}
 SCALE_RUNS=${SCALE_RUNS:-5}
 case $SCALE_RUNS in '' | *[!0-9]*) echo "bench: SCALE_RUNS must be a number" >&2; exit 2 ;; esac
-for f in "$BIN" "$GEN" "$NOOP"; do
+for f in "$BIN" "$GEN" "$NOOP" "$IMP"; do
 	[ -x "$f" ] || { echo "bench: $f is missing; run 'make bench'" >&2; exit 2; }
 done
 
@@ -581,6 +588,42 @@ if [ "$SCALE" = 1 ]; then
 	done
 	echo
 fi
+
+# Import (issue 19): IMPORT_N beads issues (20% with a blocks dependency,
+# bench-import gen) imported by one `import --from beads` into a new store,
+# beside creating the same tickets (with the same dependencies) in ONE
+# process through the library (bench-import create). Each run starts from
+# a new store (made untimed). Target: import <= 3x that create.
+fresh_store() {
+	rm -rf "$1"
+	mkdir -p "$1"
+	git -C "$1" init -q .
+	(cd "$1" && "$BIN" init >/dev/null)
+}
+"$IMP" gen "$IMPORT_N" "$TMP/issues.jsonl" "$SEED"
+import_cmd() {
+	fresh_store "$TMP/imp"
+	cd "$TMP/imp"
+	run1 import.cmd "$BIN" import --from beads "$TMP/issues.jsonl"
+	cd "$REPO"
+}
+import_base() {
+	fresh_store "$TMP/impc"
+	run1 import.base "$IMP" create "$TMP/impc" "$IMPORT_N"
+}
+measure import "$IMPORT_RUNS" cmd base
+(cd "$TMP/imp" && "$BIN" doctor >/dev/null 2>&1) || {
+	echo "bench: doctor finds errors in the imported store" >&2
+	FAILED=1
+}
+echo "import: $IMPORT_N beads issues, $(grep -c depends_on_id "$TMP/issues.jsonl") with a dependency; $IMPORT_RUNS runs, medians"
+echo "$HEAD"
+echo "$RULE"
+row "import $IMPORT_N" import base x 3
+echo "  baseline: bench-import create: the same $IMPORT_N tickets and dependencies"
+echo "  created in one process through the library (yoi_ticket_create)"
+rm -rf "$TMP/imp" "$TMP/impc"
+echo
 
 if [ "$FAILED" != 0 ]; then
 	echo "bench: a timed command failed (see above); the numbers are not valid" >&2

@@ -39,8 +39,19 @@ static void fault_count(const char *name, size_t done)
 	    strtoul(f + n + 1, NULL, 10) == done)
 		raise(SIGKILL);
 }
+/* "import-write-fails:N": the N-th ticket's write fails, as on a full
+ * disk (its staging directory is removed, the ones before stay). */
+static bool fault_fails(const char *name, size_t n)
+{
+	const char *f = getenv("YOI_FAULT");
+	size_t k = strlen(name);
+
+	return f && !strncmp(f, name, k) && f[k] == ':' &&
+	       strtoul(f + k + 1, NULL, 10) == n;
+}
 #else
 #define fault_count(name, done) ((void)(done))
+#define fault_fails(name, n)	((void)(n), false)
 #endif
 
 /* A ticket already in the store: its ID, origin and updated_at. */
@@ -367,7 +378,7 @@ static int load_known(run *r)
 		}
 		yoi_ticket_free(t);
 	}
-	if (r->nk) /* qsort(NULL, 0, ...) is undefined behaviour */
+	if (r->nk) /* qsort(NULL, 0) is undefined */
 		qsort(r->k, r->nk, sizeof(*r->k), cmp_known);
 	return 0;
 }
@@ -825,7 +836,7 @@ static void sweep_stages(const run *r)
 
 /* The files of one ticket, built in its staging directory, then renamed
  * into the root whole. */
-static int write_ticket(run *r, const plan *p, const files *f)
+static int write_ticket(run *r, const plan *p, const files *f, size_t nth)
 {
 	char *stage = stage_path(r, p->id);
 	char *dir = yoi_store_path(r->st, p->id, NULL);
@@ -858,6 +869,10 @@ static int write_ticket(run *r, const plan *p, const files *f)
 	if (rc == 0)
 		rc = yoi_store_write(r->st, item, f->item.ptr, f->item.len,
 				     r->err);
+	if (rc == 0 && fault_fails("import-write-fails", nth))
+		rc = yoi_error_at(r->err, YOI_EIO, item, 0,
+				  "write failed: No space left on device "
+				  "(fault injected)");
 	if (rc == 0 && rename(stage, dir) < 0)
 		rc = yoi_error_at(r->err, YOI_EIO, dir, 0,
 				  "cannot move the new ticket into place: "
@@ -1054,6 +1069,16 @@ static int write_all(run *r)
 		if (r->p[i].skip)
 			continue;
 		rc = compose(r, &r->p[i], &f[i]);
+		if (rc == YOI_EUSAGE) { /* a value the thread cannot hold */
+			char why[sizeof(r->err->msg)];
+
+			snprintf(why, sizeof(why), "%s", r->err->msg);
+			rc = yoi_error_at(r->err, YOI_ECORRUPT, r->p[i].t->file,
+					  r->p[i].t->line,
+					  "'%s' cannot be written: %s; nothing "
+					  "was written: fix it in the source",
+					  r->p[i].t->source_id, why);
+		}
 		if (rc == 0 && (f[i].thread.len > YOI_FILE_MAX ||
 				f[i].item.len > YOI_FILE_MAX))
 			rc = yoi_error_at(
@@ -1073,19 +1098,27 @@ static int write_all(run *r)
 	for (size_t i = 0; rc == 0 && i < r->np; i++) {
 		if (r->p[i].skip)
 			continue;
-		rc = write_ticket(r, &r->p[i], &f[i]);
+		rc = write_ticket(r, &r->p[i], &f[i], done + 1);
 		files_free(&f[i]);
 		fault_count("import-kill", ++done);
 	}
 	for (size_t i = 0; i < r->np; i++)
 		files_free(&f[i]);
 	free(f);
+	bool started = done > 0 || rc == 0;
 	done = 0;
 	for (size_t i = 0; rc == 0 && i < r->np; i++)
 		if (r->p[i].t->nrels) {
 			rc = complete_relations(r, &r->p[i], false);
 			fault_count("import-kill-rel", ++done);
 		}
+	if (rc < 0 && started && r->err) {
+		/* Whole tickets are in place: a rerun completes the rest. */
+		size_t n = strlen(r->err->msg);
+		snprintf(r->err->msg + n, sizeof(r->err->msg) - n, "%s",
+			 "; the tickets written so far are whole: run the "
+			 "import again to complete it");
+	}
 	return rc;
 }
 

@@ -349,3 +349,35 @@ Test(import, killed_half_way_then_completed)
 	}
 	free(src);
 }
+
+/* A write that fails half-way (a full disk at the 5th ticket): exit 6,
+ * the four before are whole, no staging directory stays, and a rerun
+ * completes the import. */
+Test(import, failed_write_then_completed)
+{
+	char *src = fixture("");
+	char *dir = e2e_store();
+	const char *bin = getenv("YOI_FAULT_BIN");
+	cr_assert_not_null(bin, "YOI_FAULT_BIN is not set; run 'make e2e'");
+	setenv("YOI_FAULT", "import-write-fails:5", 1);
+	e2e_result r = e2e_run_bin(
+	    bin, dir, NULL,
+	    (const char *const[]){"import", "--from", "beads", src, NULL});
+	unsetenv("YOI_FAULT");
+	cr_assert_eq(r.status, 6, "%d: %s", r.status, r.err);
+	cr_assert_not_null(strstr(r.err, "run the import again"), "%s", r.err);
+	e2e_free(&r);
+	cr_assert_eq(tickets(dir), 4);
+	e2e_doctor_clean(dir);
+	cr_assert_eq(e2e_sh(dir, "test -z \"$(ls -A .yoi/tickets | grep "
+				 "import)\""),
+		     0);
+	json_t *j = JSON(dir, 0, "import", "--from", "beads", src, "--json");
+	cr_assert_eq(json_array_size(json_object_get(j, "created")), 9);
+	cr_assert_eq(json_array_size(json_object_get(j, "skipped")), 4);
+	json_decref(j);
+	cr_assert_eq(tickets(dir), 13);
+	e2e_doctor_clean(dir);
+	e2e_rm(dir);
+	free(src);
+}

@@ -269,3 +269,32 @@ Test(import_apply, relation_to_an_earlier_import)
 	yoi_import_report_free(&rep);
 	yoi_import_set_free(&set);
 }
+
+Test(import_apply, value_an_event_cannot_hold_is_refused)
+{
+	yoi_import_set set;
+	yoi_import_report rep;
+	char *id = malloc(1200);
+	memset(id, 'x', 1199);
+	id[1199] = '\0';
+	char *src =
+	    yoi_sprintf("{\"id\":\"ok\",\"title\":\"OK\",\"created_at\":"
+			"\"2025-01-01T00:00:00Z\"}\n{\"id\":\"%s\","
+			"\"title\":\"T\",\"created_at\":\"2025-01-02T00:"
+			"00:00Z\"}\n",
+			id);
+	set_of(&set, src);
+	yoi_error err;
+	yoi_error_clear(&err);
+	memset(&rep, 0, sizeof(rep));
+	yoi_import_opts o = {.ctx = &fx.op};
+	cr_assert_eq(yoi_import_apply(fx.st, &set, &o, &rep, &err),
+		     YOI_ECORRUPT, "%s", err.msg);
+	cr_assert_str_eq(err.path, SRC);
+	cr_assert_eq(err.line, 2);
+	cr_assert_eq(count_ids(), 0);
+	yoi_import_report_free(&rep);
+	yoi_import_set_free(&set);
+	free(src);
+	free(id);
+}
