@@ -1,0 +1,100 @@
+/*
+ * import_md.h - what the import readers share (import_backlog.c,
+ * import_tk.c, import_github.c): reading a source file under the import
+ * size limit, listing a folder's Markdown files, the YAML frontmatter
+ * through the item parser, source times, the kept fields as JSON, and
+ * trimming Markdown text.
+ *
+ * Every problem with the data goes into set->problems (file and line);
+ * the functions return YOI_ENOMEM only when memory runs out.
+ */
+#ifndef YOI_WORKFLOW_IMPORT_MD_H
+#define YOI_WORKFLOW_IMPORT_MD_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "yoi/common.h"
+#include "yoi/import.h"
+#include "yoi/item.h"
+
+/*
+ * Read the file at path (at most YOI_IMPORT_MAX_FILE bytes, no symlink)
+ * into out. 0: read; 1: not read, the reason is a problem in set (over
+ * the limit, a symlink, unreadable); YOI_ENOMEM.
+ */
+int yoi_impmd_read(yoi_import_set *set, const char *path, yoi_buf *out);
+
+/*
+ * The regular files and symlinks named *.md directly in dir, as paths
+ * "dir/name", sorted by name, appended to out. A missing dir adds
+ * nothing. 0, YOI_ENOMEM, or YOI_EIO (err set) when dir cannot be read.
+ */
+int yoi_impmd_list(const char *dir, yoi_strv *out, yoi_error *err);
+
+/*
+ * Parse a YAML-frontmatter Markdown file. 0 with *out set; 1 when the
+ * file is not one (the item parser's error is a problem in set, at its
+ * line); YOI_ENOMEM.
+ */
+int yoi_impmd_parse(yoi_import_set *set, const char *buf, size_t len,
+		    const char *path, yoi_item **out);
+
+/*
+ * A source time as RFC 3339 UTC: RFC 3339 (any offset, fractions
+ * dropped), "YYYY-MM-DD HH:MM[:SS]" and "YYYY-MM-DD" (read as UTC),
+ * from 1970 to 9999. 0, or -1 when s is none of these.
+ */
+int yoi_impmd_time(const char *s, char out[YOI_TIME_LEN + 1]);
+
+/* A frontmatter field's value as JSON: a string, a list of strings, null,
+ * or (a mapping, a nested list) its YAML text as a string. A new
+ * reference, NULL when out of memory. */
+json_t *yoi_impmd_field_json(const yoi_item *it, const yoi_field *f);
+
+/*
+ * Set t->kept to the compact text of obj when it has keys (none: NULL).
+ * Takes obj's reference (NULL is fine). 0 or YOI_ENOMEM.
+ */
+int yoi_impmd_keep(yoi_import_ticket *t, json_t *obj);
+
+/* obj[key] = v, taking v's reference; false when out of memory. */
+bool yoi_impmd_set(json_t *obj, const char *key, json_t *v);
+
+/*
+ * [s, s+len) without its leading and trailing blank lines, ending in one
+ * '\n' ("" when nothing is left); line breaks as \n (CRLF read). NULL when
+ * out of memory.
+ */
+char *yoi_impmd_trim(const char *s, size_t len);
+
+/* Does the line [s, s+len) (no line break) hold only spaces and tabs? */
+bool yoi_impmd_blank(const char *s, size_t len);
+
+/*
+ * A scalar, list or null field as strings appended to out (a scalar: one,
+ * null: none). *ok false for a mapping or nested list (nothing added).
+ * 0 or YOI_ENOMEM.
+ */
+int yoi_impmd_strings(const yoi_field *f, yoi_strv *out, bool *ok);
+
+/*
+ * A task type (f: "type: bug") as one more label, "type:bug", as the
+ * beads reader does with issue_type; labels stay unique. A type that is
+ * not one word (a list, a mapping): *keep. 0 or YOI_ENOMEM.
+ */
+int yoi_impmd_type_label(yoi_import_ticket *t, const yoi_item *it,
+			 const yoi_field *f, bool *keep);
+
+/* The problem codes of the readers. */
+#define YOI_IMP_TOO_LARGE  "import-too-large"
+#define YOI_IMP_UNREADABLE "import-unreadable"
+#define YOI_IMP_BAD_YAML   "import-bad-yaml"
+#define YOI_IMP_BAD_JSON   "import-bad-json"
+#define YOI_IMP_BAD_FIELD  "import-bad-field"
+#define YOI_IMP_BAD_TIME   "import-bad-time"
+#define YOI_IMP_UNMAPPED   "import-unmapped"
+#define YOI_IMP_NOT_TASK   "import-not-a-task"
+
+#endif
