@@ -371,7 +371,7 @@ Test(export, usage_errors)
 	} cases[] = {
 	    {(const char *const[]){"import", "--from", "yoi", NULL}, 2},
 	    {(const char *const[]){"import", "x.jsonl", NULL}, 2},
-	    {(const char *const[]){"import", "--from", "tk", "x", NULL}, 2},
+	    {(const char *const[]){"import", "--from", "tk", "x", NULL}, 3},
 	    {(const char *const[]){"import", "--from", "yoi", "nope", NULL}, 3},
 	    {(const char *const[]){"export", "--format", "xml", NULL}, 2},
 	    {(const char *const[]){"export", "--state", "bogus", NULL}, 2},
