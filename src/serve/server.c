@@ -36,6 +36,7 @@
 #include "yoi/id.h"
 #include "yoi/resource.h"
 #include "yoi/store.h"
+#include "yoi/ticket.h"
 
 extern char **environ;
 
@@ -406,6 +407,29 @@ static char *opt(const char *name, const char *value)
 	return yoi_sprintf("--%s=%s", name, value);
 }
 
+/* The ticket's state is closed now (its item.md says so). The way out of
+ * closed is the CLI's reopen, not state: the ticket page's Reopen form
+ * and a drag out of the closed lane post to=planning all the same. */
+static bool is_closed(server *s, const char *id)
+{
+	yoi_error err = {0};
+	yoi_store *st = NULL;
+	yoi_ticket *t = NULL;
+	char full[YOI_ID_LEN + 1];
+	bool closed = false;
+	pthread_rwlock_rdlock(&s->lib);
+	if (yoi_store_open(&st, s->cwd, s->o->root, &err) == 0 &&
+	    yoi_store_resolve(st, id, full, &err) == 0 &&
+	    yoi_ticket_load(&t, st, full, YOI_LOAD_FRONTMATTER, &err) == 0) {
+		const char *state = yoi_item_get(t->item, "state");
+		closed = state && strcmp(state, "closed") == 0;
+	}
+	yoi_ticket_free(t);
+	yoi_store_free(st);
+	pthread_rwlock_unlock(&s->lib);
+	return closed;
+}
+
 static enum MHD_Result act(server *s, struct MHD_Connection *c, req *q,
 			   const char *id, const char *action)
 {
@@ -422,7 +446,12 @@ static enum MHD_Result act(server *s, struct MHD_Connection *c, req *q,
 	char *own[6] = {0}; /* what argv holds that we allocated */
 	size_t n = 0, k = 0;
 	const char *bad = NULL;
-	if (strcmp(action, "state") == 0) {
+	if (strcmp(action, "state") == 0 && !strcmp(fv(q, F_TO), "planning") &&
+	    is_closed(s, id)) {
+		argv[n++] = "reopen";
+		argv[n++] = (char *)id;
+		argv[n++] = own[k++] = opt("reason", fv(q, F_REASON));
+	} else if (strcmp(action, "state") == 0) {
 		if (!word(&q->field[F_TO]))
 			bad = "the target state ('to') is missing or not a "
 			      "state name";

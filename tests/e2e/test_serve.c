@@ -848,6 +848,21 @@ Test(serve, close_and_relation_posts)
 	char *item = e2e_read(dir, e2e_tpath(c, "item.md"));
 	cr_assert(strstr(item, "closed"), "%s", item);
 	free(item);
+	/* The ticket page's Reopen form (and a drag out of the closed lane)
+	 * posts to=planning with a reason: from closed that is the CLI's
+	 * reopen, the only way out of closed. */
+	snprintf(path, sizeof(path), "/t/%s/state", c);
+	snprintf(body, sizeof(body), "to=planning&reason=needed+after+all&csrf=%s",
+		 tok);
+	r = post(&s, path, body, &st);
+	cr_assert_eq(st, 303, "%s", r);
+	free(r);
+	item = e2e_read(dir, e2e_tpath(c, "item.md"));
+	cr_assert(strstr(item, "state: 'planning'"), "%s", item);
+	free(item);
+	char *thread = e2e_read(dir, e2e_tpath(c, "thread.md"));
+	cr_assert(strstr(thread, "<!-- event: reopen"), "%s", thread);
+	free(thread);
 	/* An unknown action is not a route. */
 	snprintf(path, sizeof(path), "/t/%s/edit", c);
 	snprintf(body, sizeof(body), "csrf=%s", tok);
