@@ -67,11 +67,11 @@ Test(fields, priority_is_set_filtered_and_sorted)
 	e2e_rm(dir);
 }
 
-static char *flags_of(const char *dir, const char *id)
+static char *list_of(const char *dir, const char *id, const char *key)
 {
 	e2e_result r = RUN(dir, "show", id, "--json");
 	json_t *j = json_loads(r.out, 0, NULL);
-	json_t *l = json_object_get(json_object_get(j, "fields"), "risk_flags");
+	json_t *l = json_object_get(json_object_get(j, "fields"), key);
 	char buf[256] = "";
 	for (size_t i = 0; i < json_array_size(l); i++) {
 		strcat(buf, i ? "," : "");
@@ -91,11 +91,11 @@ Test(fields, risk_flags_are_added_and_removed)
 			  "parser", "--risk-flag", "perf");
 	OK(dir, "edit", a, "--add-risk-flag", "security", "--add-risk-flag",
 	   "parser");
-	char *f = flags_of(dir, a);
+	char *f = list_of(dir, a, "risk_flags");
 	cr_assert_str_eq(f, "parser,perf,security", "added once, in order");
 	free(f);
 	OK(dir, "edit", a, "--remove-risk-flag", "perf");
-	f = flags_of(dir, a);
+	f = list_of(dir, a, "risk_flags");
 	cr_assert_str_eq(f, "parser,security");
 	free(f);
 	e2e_result r = RUN(dir, "edit", a, "--remove-risk-flag", "absent");
@@ -107,21 +107,6 @@ Test(fields, risk_flags_are_added_and_removed)
 	e2e_doctor_clean(dir);
 	free(a);
 	e2e_rm(dir);
-}
-
-static char *list_of(const char *dir, const char *id, const char *key)
-{
-	e2e_result r = RUN(dir, "show", id, "--json");
-	json_t *j = json_loads(r.out, 0, NULL);
-	json_t *l = json_object_get(json_object_get(j, "fields"), key);
-	char buf[256] = "";
-	for (size_t i = 0; i < json_array_size(l); i++) {
-		strcat(buf, i ? "," : "");
-		strcat(buf, json_string_value(json_array_get(l, i)));
-	}
-	json_decref(j);
-	e2e_free(&r);
-	return strdup(buf);
 }
 
 /* Labels (issue 18): the CLI says label, the file keeps them in `tags`
