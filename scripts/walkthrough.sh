@@ -128,6 +128,13 @@ say "Doctor: the store is consistent"
 run doctor
 echo "(exit $?)"
 
+say "Moving out and back: export, then import into an empty store"
+run export -o "$work/export.jsonl"
+mkdir "$work/copy"
+(cd "$work/copy" && git init -q . && "$bin" init >/dev/null)
+run -C "$work/copy" import --from yoi "$work/export.jsonl"
+diff -r .yoi/tickets "$work/copy/.yoi/tickets" && echo "(diff -r of the two tickets folders: identical)"
+
 say "The files behind it"
 ls -R .yoi | head -20
 echo
