@@ -5,7 +5,6 @@
  */
 #include "yoi/board.h"
 
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,7 +48,7 @@ static const char *const class_css[] = {"actionable", "dependency", "conflict",
 					"capacity"};
 #define NCLASSES 4
 
-/* ---- output with a sticky error: check once, at the end ---- */
+/* ---- output with a sticky error (page_int.h): check once, at the end ---- */
 
 typedef yoi_page_out out;
 #define put  yoi_page_put

@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -34,7 +33,7 @@
 /* How much of an existing index.html is searched for the marker. */
 #define MARKER_SCAN 4096
 
-/* ---- output with a sticky error: check once, at the end ---- */
+/* ---- output with a sticky error (page_int.h): check once, at the end ---- */
 
 typedef yoi_page_out out;
 #define put  yoi_page_put
