@@ -5,12 +5,12 @@
  */
 #include "yoi/board.h"
 
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "present/page_int.h"
 #include "yoi/config.h"
 #include "yoi/graph.h"
 #include "yoi/html.h"
@@ -48,48 +48,13 @@ static const char *const class_css[] = {"actionable", "dependency", "conflict",
 					"capacity"};
 #define NCLASSES 4
 
-/* ---- output with a sticky error: check once, at the end ---- */
+/* ---- output with a sticky error (page_int.h): check once, at the end ---- */
 
-typedef struct out {
-	yoi_buf *b;
-	int err;
-} out;
-
-static void put(out *o, const char *s)
-{
-	if (!o->err && yoi_buf_puts(o->b, s) < 0)
-		o->err = YOI_ENOMEM;
-}
-
-static void putf(out *o, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static void putf(out *o, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	if (!o->err && yoi_buf_vprintf(o->b, fmt, ap) < 0)
-		o->err = YOI_ENOMEM;
-	va_end(ap);
-}
-
-static void escn(out *o, const char *s, size_t n)
-{
-	if (s && !o->err && yoi_html_escape(o->b, s, n) < 0)
-		o->err = YOI_ENOMEM;
-}
-
-/* Escaped text; NULL prints nothing. */
-static void esc(out *o, const char *s)
-{
-	if (s)
-		escn(o, s, strlen(s));
-}
-
-static void md(out *o, const char *s, size_t n)
-{
-	if (!o->err && yoi_html_markdown_links(o->b, s, n) < 0)
-		o->err = YOI_ENOMEM;
-}
+typedef yoi_page_out out;
+#define put  yoi_page_put
+#define putf yoi_page_putf
+#define esc  yoi_page_esc
+#define escn yoi_page_escn
 
 /* s percent-encoded for a query string (only unreserved bytes stay). */
 static void urlenc(out *o, const char *s)
@@ -156,15 +121,6 @@ static void who_and_flash(out *o, const yoi_board_ctx *c)
 	}
 }
 
-static void state_badge(out *o, yoi_state s)
-{
-	if (s >= 0 && s < YOI_ST__COUNT)
-		putf(o, "<span class=\"state state-%s\">%s</span>",
-		     lane_names[s], lane_names[s]);
-	else
-		put(o, "<span class=\"state state-unknown\">unknown</span>");
-}
-
 /* The hidden fields of every form: the CSRF token and the way back. */
 static void form_open(out *o, const char *id, const char *action,
 		      const char *cls, const yoi_board_ctx *c, const char *back)
@@ -215,42 +171,25 @@ static void ticket_link(out *o, const yoi_routing *r, const char *id,
 	put(o, "</a>");
 	if (with_state) {
 		put(o, " ");
-		state_badge(o, t->state);
+		yoi_page_state_badge(o, t->state);
 	}
 }
+
+static void style_ticket(out *o, const yoi_page_style *s, const yoi_routing *r,
+			 const char *id, bool with_state)
+{
+	(void)s;
+	ticket_link(o, r, id, with_state);
+}
+
+/* Links are the server's /t/<ID>; Markdown keeps its safe links. */
+static const yoi_page_style style = {.ticket = style_ticket,
+				     .markdown = yoi_html_markdown_links};
 
 static void blockers(out *o, const yoi_routing *r, const yoi_graph_blocker *b,
 		     size_t nb, size_t max, const char *more_href)
 {
-	put(o, "<ul class=\"blockers\">");
-	for (size_t k = 0; k < nb && k < max; k++) {
-		put(o, "<li>");
-		ticket_link(o, r, r->t[b[k].index].id, false);
-		put(o, " ");
-		state_badge(o, b[k].state);
-		put(o, " <span class=\"via\">via ");
-		esc(o, yoi_graph_kind_label(b[k].via));
-		put(o, "</span></li>");
-	}
-	if (nb > max) {
-		put(o, "<li class=\"more\"><a href=\"");
-		esc(o, more_href);
-		putf(o, "\">%zu more</a></li>", nb - max);
-	}
-	put(o, "</ul>");
-}
-
-static void problems(out *o, const yoi_strv *w)
-{
-	if (!w->n)
-		return;
-	put(o, "<div class=\"problem\"><strong>Needs repair:</strong><ul>");
-	for (size_t k = 0; k < w->n; k++) {
-		put(o, "<li>");
-		esc(o, w->v[k]);
-		put(o, "</li>");
-	}
-	put(o, "</ul></div>\n");
+	yoi_page_blockers(o, &style, r, b, nb, max, more_href);
 }
 
 /* ---- the board ---- */
@@ -498,23 +437,15 @@ static void card_html(out *o, const board *bd, const card *cd)
 	}
 	put(o, "</p>\n");
 	if (cd->tags.n) {
-		put(o, "<ul class=\"tags\">");
-		for (size_t k = 0; k < cd->tags.n; k++) {
-			put(o, "<li class=\"tag\">");
-			esc(o, cd->tags.v[k]);
-			put(o, "</li>");
-		}
-		put(o, "</ul>\n");
+		yoi_page_items(o, "<ul class=\"tags\">", "<li class=\"tag\">",
+			       (const char *const *)cd->tags.v, cd->tags.n);
+		put(o, "\n");
 	}
 	if (cd->hit->row && cd->hit->row->risk.n) {
 		const yoi_strv *rf = &cd->hit->row->risk;
-		put(o, "<ul class=\"flags\">");
-		for (size_t k = 0; k < rf->n; k++) {
-			put(o, "<li class=\"flag\">");
-			esc(o, rf->v[k]);
-			put(o, "</li>");
-		}
-		put(o, "</ul>\n");
+		yoi_page_items(o, "<ul class=\"flags\">", "<li class=\"flag\">",
+			       (const char *const *)rf->v, rf->n);
+		put(o, "\n");
 	}
 	if (cd->ri != YOI_GRAPH_NONE) {
 		yoi_graph_blocker *b = NULL;
@@ -903,53 +834,6 @@ typedef struct page {
 	char back[YOI_ID_LEN + 4];
 } page;
 
-static void field_value(out *o, const yoi_item *it, const yoi_field *f)
-{
-	switch (f->type) {
-	case YOI_FIELD_SCALAR:
-		esc(o, f->value);
-		break;
-	case YOI_FIELD_NULL:
-		put(o, "<span class=\"none\">null</span>");
-		break;
-	case YOI_FIELD_LIST:
-		for (size_t k = 0; k < f->nlist; k++) {
-			put(o, "<span class=\"flag\">");
-			esc(o, f->list[k]);
-			put(o, "</span> ");
-		}
-		break;
-	case YOI_FIELD_OTHER:
-		put(o, "<code>");
-		escn(o, it->raw + f->start, f->end - f->start);
-		put(o, "</code>");
-		break;
-	}
-}
-
-static void page_fields(out *o, const yoi_item *it)
-{
-	put(o, "<section class=\"fields\">\n<h2>Fields</h2>\n<dl>\n");
-	for (size_t k = 0; k < it->nfields; k++) {
-		const yoi_field *f = &it->fields[k];
-		put(o, "<div><dt>");
-		esc(o, f->key);
-		put(o, "</dt><dd>");
-		field_value(o, it, f);
-		put(o, "</dd></div>\n");
-	}
-	put(o, "</dl>\n</section>\n");
-}
-
-static void note(out *o, const char *label, const char *s)
-{
-	if (!s)
-		return;
-	putf(o, "<div class=\"note\"><span class=\"label\">%s</span> ", label);
-	esc(o, s);
-	put(o, "</div>");
-}
-
 static void page_relations(out *o, const page *pg)
 {
 	put(o, "<section class=\"relations\" id=\"relations\">\n"
@@ -966,17 +850,11 @@ static void page_relations(out *o, const page *pg)
 			const yoi_relview_edge *e = &v.edges[k];
 			const char *other =
 			    e->incoming ? e->owner : e->rel->target;
-			put(o, "<li><span class=\"kind\">");
-			esc(o, e->incoming ? yoi_rel_kind_inverse(e->rel->kind)
-					   : yoi_rel_kind_name(e->rel->kind));
-			put(o, "</span> ");
-			ticket_link(o, pg->r, other, true);
-			put(o, " <span class=\"by\">");
-			esc(o, e->rel->author);
-			put(o, ", ");
-			esc(o, e->rel->at);
-			put(o, "</span>");
-			note(o, "note", e->rel->note);
+			yoi_page_relation(
+			    o, &style, pg->r,
+			    e->incoming ? yoi_rel_kind_inverse(e->rel->kind)
+					: yoi_rel_kind_name(e->rel->kind),
+			    other, NULL, e->rel);
 			/* Removed where it is recorded: the owner's file. */
 			form_open(o, e->owner, "relation", "inline remove",
 				  pg->c, pg->back);
@@ -1017,99 +895,6 @@ static void page_blockers(out *o, const page *pg)
 		put(o, "\n</section>\n");
 	}
 	yoi_graph_blockers_free(b);
-}
-
-static void page_plan(out *o, const page *pg)
-{
-	const yoi_plan *p =
-	    pg->ri != YOI_GRAPH_NONE ? pg->r->t[pg->ri].plan : NULL;
-	put(o, "<section class=\"plan\">\n<h2>Plan records</h2>\n");
-	if (!p || !p->n) {
-		put(o, "<p class=\"empty\">none</p>\n</section>\n");
-		return;
-	}
-	put(o, "<ol class=\"plan-records\">\n");
-	for (size_t k = 0; k < p->n; k++) {
-		const yoi_plan_record *x = &p->v[k];
-		put(o, "<li><span class=\"kind\">");
-		const char *kind = yoi_plan_kind_name(x->kind);
-		esc(o, kind ? kind : "?");
-		put(o, "</span> ");
-		if (x->related_ticket[0])
-			ticket_link(o, pg->r, x->related_ticket, true);
-		put(o, " <span class=\"by\">");
-		esc(o, x->id);
-		put(o, " &middot; ");
-		esc(o, x->author);
-		put(o, ", ");
-		esc(o, x->at);
-		put(o, "</span>");
-		if (x->accepted) {
-			note(o, "summary", x->accepted->summary);
-			note(o, "branch", x->accepted->branch);
-			note(o, "worktree", x->accepted->worktree);
-			note(o, "role plan", x->accepted->role_plan);
-		}
-		note(o, "note", x->note);
-		put(o, "</li>\n");
-	}
-	put(o, "</ol>\n</section>\n");
-}
-
-static void page_thread(out *o, const yoi_thread *th)
-{
-	put(o, "<section class=\"thread\">\n<h2>Thread");
-	if (th)
-		putf(o, " <span class=\"count\">%zu event%s</span>", th->n,
-		     th->n == 1 ? "" : "s");
-	put(o, "</h2>\n");
-	if (!th || !th->n) {
-		put(o, "<p class=\"empty\">no events could be read</p>\n"
-		       "</section>\n");
-		return;
-	}
-	put(o, "<ol class=\"events\">\n");
-	for (size_t k = 0; k < th->n; k++) {
-		const yoi_event *e = &th->ev[k];
-		const char *heading = e->heading;
-		if (!set(heading))
-			heading = yoi_thread_heading(
-			    e->kind, yoi_event_attr(e, "status"));
-		putf(o, "<li class=\"event\" id=\"event-%zu\" data-kind=\"",
-		     k + 1);
-		esc(o, e->kind);
-		put(o, "\">\n<header><h3>");
-		esc(o, heading ? heading : e->kind ? e->kind : "(no kind)");
-		put(o, "</h3> <span class=\"kind\">");
-		esc(o, e->kind ? e->kind : "(no kind)");
-		put(o, "</span> <time>");
-		esc(o, e->at ? e->at : "(no time)");
-		put(o, "</time> <span class=\"author\">");
-		esc(o, e->author ? e->author : "(no author)");
-		put(o, "</span></header>\n");
-		bool open = false;
-		for (size_t a = 0; a < e->nattrs; a++) {
-			const char *key = e->attrs[a].key;
-			if (!strcmp(key, "event") || !strcmp(key, "author") ||
-			    !strcmp(key, "at"))
-				continue;
-			put(o, open ? "" : "<dl class=\"attrs\">");
-			open = true;
-			put(o, "<div><dt>");
-			esc(o, key);
-			put(o, "</dt><dd>");
-			esc(o, e->attrs[a].value);
-			put(o, "</dd></div>");
-		}
-		put(o, open ? "</dl>\n" : "");
-		if (*e->body) {
-			put(o, "<div class=\"md\">\n");
-			md(o, e->body, strlen(e->body));
-			put(o, "</div>\n");
-		}
-		put(o, "</li>\n");
-	}
-	put(o, "</ol>\n</section>\n");
 }
 
 /* One form per transition the configured table allows from the current
@@ -1189,31 +974,20 @@ static void page_html(out *o, const page *pg, const yoi_strv *w)
 	free(doc_title);
 	put(o, "<body class=\"ticket-page live\" data-id=\"");
 	esc(o, pg->id);
-	put(o, "\">\n<nav><a href=\"/\">&larr; Board</a></nav>\n<main>\n"
-	       "<header class=\"ticket\"><p><span class=\"id\">");
-	esc(o, pg->id);
-	put(o, "</span> ");
-	state_badge(o, pg->state);
-	put(o, "</p>\n<h1>");
-	esc(o, title);
-	put(o, "</h1>\n");
+	put(o, "\">\n<nav><a href=\"/\">&larr; Board</a></nav>\n<main>\n");
+	yoi_page_ticket_header(o, pg->id, pg->state, title);
+	put(o, "\n");
 	who_and_flash(o, pg->c);
 	put(o, "</header>\n");
-	problems(o, w);
+	yoi_page_problems(o, w);
 	page_blockers(o, pg);
 	page_actions(o, pg);
-	if (pg->it) {
-		page_fields(o, pg->it);
-		size_t blen;
-		const char *body = yoi_item_body(pg->it, &blen);
-		put(o, "<section class=\"body\">\n<h2>Description</h2>\n"
-		       "<div class=\"md\">\n");
-		md(o, body, blen);
-		put(o, "</div>\n</section>\n");
-	}
+	if (pg->it)
+		yoi_page_item(o, &style, pg->it);
 	page_relations(o, pg);
-	page_plan(o, pg);
-	page_thread(o, pg->th);
+	yoi_page_plan(o, &style, pg->r,
+		      pg->ri != YOI_GRAPH_NONE ? pg->r->t[pg->ri].plan : NULL);
+	yoi_page_thread(o, &style, pg->th);
 	put(o, "</main>\n</body>\n</html>\n");
 }
 

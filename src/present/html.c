@@ -6,13 +6,13 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "present/page_int.h"
 #include "store/store_int.h"
 #include "yoi/file.h"
 #include "yoi/id.h"
@@ -33,54 +33,12 @@
 /* How much of an existing index.html is searched for the marker. */
 #define MARKER_SCAN 4096
 
-/* ---- output with a sticky error: check once, at the end ---- */
+/* ---- output with a sticky error (page_int.h): check once, at the end ---- */
 
-typedef struct out {
-	yoi_buf *b;
-	int err;
-} out;
-
-static void putn(out *o, const char *s, size_t n)
-{
-	if (!o->err && yoi_buf_put(o->b, s, n) < 0)
-		o->err = YOI_ENOMEM;
-}
-
-static void put(out *o, const char *s)
-{
-	putn(o, s, strlen(s));
-}
-
-static void putf(out *o, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-static void putf(out *o, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	if (!o->err && yoi_buf_vprintf(o->b, fmt, ap) < 0)
-		o->err = YOI_ENOMEM;
-	va_end(ap);
-}
-
-/* Escaped text; NULL prints nothing. */
-static void esc(out *o, const char *s)
-{
-	if (s && !o->err && yoi_html_escape(o->b, s, strlen(s)) < 0)
-		o->err = YOI_ENOMEM;
-}
-
-/* A list of escaped strings: ul (the opening tag), li (each item's). */
-static void items(out *o, const char *ul, const char *li, const char *const *v,
-		  size_t n)
-{
-	put(o, ul);
-	for (size_t k = 0; k < n; k++) {
-		put(o, li);
-		esc(o, v[k]);
-		put(o, "</li>");
-	}
-	put(o, "</ul>");
-}
+typedef yoi_page_out out;
+#define put  yoi_page_put
+#define putf yoi_page_putf
+#define esc  yoi_page_esc
 
 /* before, s escaped, after: all or nothing when s is NULL. */
 static void escaped_in(out *o, const char *before, const char *s,
@@ -99,12 +57,6 @@ static void attr(out *o, const char *name, const char *value)
 	char before[64];
 	snprintf(before, sizeof(before), " %s=\"", name);
 	escaped_in(o, before, value, "\"");
-}
-
-static void md(out *o, const char *s, size_t n)
-{
-	if (!o->err && yoi_html_markdown(o->b, s, n) < 0)
-		o->err = YOI_ENOMEM;
 }
 
 int yoi_html_escape(yoi_buf *out, const char *s, size_t len)
@@ -358,16 +310,6 @@ int yoi_html_markdown_links(yoi_buf *out, const char *md, size_t len)
 static const char *const lanes[YOI_ST__COUNT] = {
     "planning", "ready", "queued", "inprogress", "done", "closed"};
 
-/* A ticket's state as a badge; its lane's name is the class. */
-static void state_badge(out *o, yoi_state s)
-{
-	if (s >= 0 && s < YOI_ST__COUNT)
-		putf(o, "<span class=\"state state-%s\">%s</span>", lanes[s],
-		     lanes[s]);
-	else
-		put(o, "<span class=\"state state-unknown\">unknown</span>");
-}
-
 /*
  * A link to ticket id's page (prefix "t/" from the index, "" from a
  * page) when the ticket exists, else the ID as text, marked missing.
@@ -393,7 +335,7 @@ static void ticket_ref(out *o, const yoi_routing *r, const char *id,
 	put(o, "</a>");
 	if (with_state) {
 		put(o, " ");
-		state_badge(o, t->state);
+		yoi_page_state_badge(o, t->state);
 	}
 }
 
@@ -411,32 +353,24 @@ static void head(out *o, const char *title, const char *css)
 	     css);
 }
 
-/* What could not be read, on a card or a page (tickets need repair). */
-static void problems(out *o, const yoi_strv *w)
+static void style_ticket(out *o, const yoi_page_style *s, const yoi_routing *r,
+			 const char *id, bool with_state)
 {
-	if (!w->n)
-		return;
-	put(o, "<div class=\"problem\"><strong>Needs repair:</strong>");
-	items(o, "<ul>", "<li>", (const char *const *)w->v, w->n);
-	put(o, "</div>\n");
+	ticket_ref(o, r, id, s->ctx, with_state);
 }
 
-static void blocker_list(out *o, const yoi_routing *r,
-			 const yoi_graph_blocker *b, size_t nb,
-			 const char *prefix)
-{
-	put(o, "<ul class=\"blockers\">");
-	for (size_t k = 0; k < nb; k++) {
-		put(o, "<li>");
-		ticket_ref(o, r, r->t[b[k].index].id, prefix, false);
-		put(o, " ");
-		state_badge(o, b[k].state);
-		put(o, " <span class=\"via\">via ");
-		esc(o, yoi_graph_kind_label(b[k].via));
-		put(o, "</span></li>");
-	}
-	put(o, "</ul>");
-}
+/* A ticket's page links the others as "<ID>.html"; the index as
+ * "t/<ID>.html". */
+static const yoi_page_style page_style = {.ticket = style_ticket,
+					  .markdown = yoi_html_markdown,
+					  .ctx = "",
+					  .time_attr = true,
+					  .plan_anchor = true};
+static const yoi_page_style index_style = {.ticket = style_ticket,
+					   .markdown = yoi_html_markdown,
+					   .ctx = PAGES_DIR "/",
+					   .time_attr = true,
+					   .plan_anchor = true};
 
 /* ---- one ticket: its card (for the index) and its page ---- */
 
@@ -490,99 +424,24 @@ static void card(out *o, const yoi_routing *r, size_t i, const yoi_item *it,
 	put(o, "</p>\n");
 	const yoi_field *f = it ? yoi_item_field(it, "risk_flags") : NULL;
 	if (f && f->type == YOI_FIELD_LIST && f->nlist) {
-		items(o, "<ul class=\"flags\">", "<li class=\"flag\">",
-		      (const char *const *)f->list, f->nlist);
+		yoi_page_items(o, "<ul class=\"flags\">", "<li class=\"flag\">",
+			       (const char *const *)f->list, f->nlist);
 		put(o, "\n");
 	}
 	f = it ? yoi_item_field(it, "tags") : NULL; /* the labels */
 	if (f && f->type == YOI_FIELD_LIST && f->nlist) {
-		items(o, "<ul class=\"labels\">", "<li class=\"label\">",
-		      (const char *const *)f->list, f->nlist);
+		yoi_page_items(o, "<ul class=\"labels\">",
+			       "<li class=\"label\">",
+			       (const char *const *)f->list, f->nlist);
 		put(o, "\n");
 	}
 	if (nb) {
 		put(o, "<div class=\"blocked\"><span class=\"label\">blocked "
 		       "by</span>");
-		blocker_list(o, r, b, nb, PAGES_DIR "/");
+		yoi_page_blockers(o, &index_style, r, b, nb, nb, NULL);
 		put(o, "</div>\n");
 	}
-	problems(o, w);
-	put(o, "</li>\n");
-}
-
-static void field_value(out *o, const yoi_item *it, const yoi_field *f)
-{
-	switch (f->type) {
-	case YOI_FIELD_SCALAR:
-		esc(o, f->value);
-		break;
-	case YOI_FIELD_NULL:
-		put(o, "<span class=\"none\">null</span>");
-		break;
-	case YOI_FIELD_LIST:
-		for (size_t k = 0; k < f->nlist; k++) {
-			put(o, "<span class=\"flag\">");
-			esc(o, f->list[k]);
-			put(o, "</span> ");
-		}
-		break;
-	case YOI_FIELD_OTHER:
-		put(o, "<code>");
-		if (!o->err && yoi_html_escape(o->b, it->raw + f->start,
-					       f->end - f->start) < 0)
-			o->err = YOI_ENOMEM;
-		put(o, "</code>");
-		break;
-	}
-}
-
-static void page_fields(out *o, const yoi_item *it)
-{
-	put(o, "<section class=\"fields\">\n<h2>Fields</h2>\n<dl>\n");
-	for (size_t k = 0; k < it->nfields; k++) {
-		const yoi_field *f = &it->fields[k];
-		put(o, "<div><dt>");
-		esc(o, f->key);
-		put(o, "</dt><dd>");
-		field_value(o, it, f);
-		put(o, "</dd></div>\n");
-	}
-	put(o, "</dl>\n</section>\n");
-}
-
-/* A note, summary or other free text of a record: kept as typed. */
-static void note(out *o, const char *label, const char *s)
-{
-	char before[160];
-	snprintf(before, sizeof(before),
-		 "<div class=\"note\"><span class=\"label\">%s</span> ", label);
-	escaped_in(o, before, s, "</div>");
-}
-
-/*
- * One relation x as a list item: kind as seen from this page, the other
- * ticket, the kind as recorded (an incoming one; NULL for an outgoing),
- * who made it, when, and its note.
- */
-static void relation_item(out *o, const yoi_routing *r, const char *kind,
-			  const char *other, const char *recorded,
-			  const yoi_relation *x)
-{
-	put(o, "<li><span class=\"kind\">");
-	esc(o, kind);
-	put(o, "</span> ");
-	ticket_ref(o, r, other, "", true);
-	put(o, " <span class=\"by\">");
-	if (recorded) {
-		put(o, "(");
-		esc(o, recorded);
-		put(o, ") ");
-	}
-	esc(o, x->author);
-	put(o, ", ");
-	esc(o, x->at);
-	put(o, "</span>");
-	note(o, "note", x->note);
+	yoi_page_problems(o, w);
 	put(o, "</li>\n");
 }
 
@@ -595,7 +454,7 @@ static void page_relations(out *o, const render_job *j, size_t i,
 	put(o, "<section class=\"relations\">\n<h2>Relations</h2>\n");
 	if (nb) {
 		put(o, "<h3>Blocked by</h3>\n");
-		blocker_list(o, r, b, nb, "");
+		yoi_page_blockers(o, &page_style, r, b, nb, nb, NULL);
 		put(o, "\n");
 	}
 	put(o, "<h3>Outgoing</h3>\n");
@@ -605,8 +464,9 @@ static void page_relations(out *o, const render_job *j, size_t i,
 		put(o, "<ul class=\"outgoing\">\n");
 	for (size_t k = 0; rel && k < rel->n; k++) {
 		const yoi_relation *x = &rel->v[k];
-		relation_item(o, r, yoi_rel_kind_name(x->kind), x->target, NULL,
-			      x);
+		yoi_page_relation(o, &page_style, r, yoi_rel_kind_name(x->kind),
+				  x->target, NULL, x);
+		put(o, "</li>\n");
 	}
 	if (rel && rel->n)
 		put(o, "</ul>\n");
@@ -616,106 +476,14 @@ static void page_relations(out *o, const render_job *j, size_t i,
 	for (size_t k = j->in_start[i]; k < j->in_start[i + 1]; k++) {
 		const yoi_routing_ticket *src = &r->t[j->in[k].from];
 		const yoi_relation *x = &src->rel->v[j->in[k].k];
-		relation_item(o, r, yoi_rel_kind_inverse(x->kind), src->id,
-			      yoi_rel_kind_name(x->kind), x);
+		yoi_page_relation(o, &page_style, r,
+				  yoi_rel_kind_inverse(x->kind), src->id,
+				  yoi_rel_kind_name(x->kind), x);
+		put(o, "</li>\n");
 	}
 	if (nin)
 		put(o, "</ul>\n");
 	put(o, "</section>\n");
-}
-
-static void page_plan(out *o, const yoi_routing *r, const yoi_plan *p)
-{
-	put(o, "<section class=\"plan\">\n<h2>Plan records</h2>\n");
-	if (!p || !p->n) {
-		put(o, "<p class=\"empty\">none</p>\n</section>\n");
-		return;
-	}
-	put(o, "<ol class=\"plan-records\">\n");
-	for (size_t k = 0; k < p->n; k++) {
-		const yoi_plan_record *x = &p->v[k];
-		put(o, "<li id=\"");
-		esc(o, x->id);
-		put(o, "\"><span class=\"kind\">");
-		esc(o, yoi_plan_kind_name(x->kind));
-		put(o, "</span> ");
-		if (x->related_ticket[0])
-			ticket_ref(o, r, x->related_ticket, "", true);
-		put(o, " <span class=\"by\">");
-		esc(o, x->id);
-		put(o, " &middot; ");
-		esc(o, x->author);
-		put(o, ", ");
-		esc(o, x->at);
-		put(o, "</span>");
-		if (x->accepted) {
-			note(o, "summary", x->accepted->summary);
-			note(o, "branch", x->accepted->branch);
-			note(o, "worktree", x->accepted->worktree);
-			note(o, "role plan", x->accepted->role_plan);
-		}
-		note(o, "note", x->note);
-		put(o, "</li>\n");
-	}
-	put(o, "</ol>\n</section>\n");
-}
-
-static void page_thread(out *o, const yoi_thread *th)
-{
-	put(o, "<section class=\"thread\">\n<h2>Thread");
-	if (th)
-		putf(o, " <span class=\"count\">%zu event%s</span>", th->n,
-		     th->n == 1 ? "" : "s");
-	put(o, "</h2>\n");
-	if (!th || !th->n) {
-		put(o, "<p class=\"empty\">no events could be read</p>\n"
-		       "</section>\n");
-		return;
-	}
-	put(o, "<ol class=\"events\">\n");
-	for (size_t k = 0; k < th->n; k++) {
-		const yoi_event *e = &th->ev[k];
-		const char *heading = e->heading;
-		if (!heading || !*heading)
-			heading = yoi_thread_heading(
-			    e->kind, yoi_event_attr(e, "status"));
-		putf(o, "<li class=\"event\" id=\"event-%zu\" data-kind=\"",
-		     k + 1);
-		esc(o, e->kind);
-		put(o, "\">\n<header><h3>");
-		esc(o, heading ? heading : e->kind ? e->kind : "(no kind)");
-		put(o, "</h3> <span class=\"kind\">");
-		esc(o, e->kind ? e->kind : "(no kind)");
-		put(o, "</span> <time");
-		attr(o, "datetime", e->at);
-		put(o, ">");
-		esc(o, e->at ? e->at : "(no time)");
-		put(o, "</time> <span class=\"author\">");
-		esc(o, e->author ? e->author : "(no author)");
-		put(o, "</span></header>\n");
-		bool open = false;
-		for (size_t a = 0; a < e->nattrs; a++) {
-			const char *key = e->attrs[a].key;
-			if (!strcmp(key, "event") || !strcmp(key, "author") ||
-			    !strcmp(key, "at"))
-				continue;
-			put(o, open ? "" : "<dl class=\"attrs\">");
-			open = true;
-			put(o, "<div><dt>");
-			esc(o, key);
-			put(o, "</dt><dd>");
-			esc(o, e->attrs[a].value);
-			put(o, "</dd></div>");
-		}
-		put(o, open ? "</dl>\n" : "");
-		if (*e->body) {
-			put(o, "<div class=\"md\">\n");
-			md(o, e->body, strlen(e->body));
-			put(o, "</div>\n");
-		}
-		put(o, "</li>\n");
-	}
-	put(o, "</ol>\n</section>\n");
 }
 
 static void page(out *o, const render_job *j, size_t i, const yoi_item *it,
@@ -732,27 +500,15 @@ static void page(out *o, const render_job *j, size_t i, const yoi_item *it,
 	head(o, doc_title, "../" CSS_NAME);
 	free(doc_title);
 	put(o, "<body class=\"ticket-page\">\n<nav><a href=\"../index.html\">"
-	       "&larr; Board</a></nav>\n<main>\n<header class=\"ticket\">"
-	       "<p><span class=\"id\">");
-	esc(o, t->id);
-	put(o, "</span> ");
-	state_badge(o, st);
-	put(o, "</p>\n<h1>");
-	esc(o, title);
-	put(o, "</h1></header>\n");
-	problems(o, w);
-	if (it) {
-		page_fields(o, it);
-		size_t blen;
-		const char *body = yoi_item_body(it, &blen);
-		put(o, "<section class=\"body\">\n<h2>Description</h2>\n"
-		       "<div class=\"md\">\n");
-		md(o, body, blen);
-		put(o, "</div>\n</section>\n");
-	}
+	       "&larr; Board</a></nav>\n<main>\n");
+	yoi_page_ticket_header(o, t->id, st, title);
+	put(o, "</header>\n");
+	yoi_page_problems(o, w);
+	if (it)
+		yoi_page_item(o, &page_style, it);
 	page_relations(o, j, i, b, nb);
-	page_plan(o, j->r, t->plan);
-	page_thread(o, th);
+	yoi_page_plan(o, &page_style, j->r, t->plan);
+	yoi_page_thread(o, &page_style, th);
 	put(o, "</main>\n</body>\n</html>\n");
 }
 

@@ -11,93 +11,13 @@
  * control byte and is http:, https:, mailto: (any case) or has no scheme
  * at all; so no javascript:, data:, vbscript: or file: link ever.
  */
-#include <ctype.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <strings.h>
 
-#include "fuzz.h"
+#include "fuzz_markup.h"
 #include "yoi/common.h"
 #include "yoi/html.h"
-
-static const char *const plain_tags[] = {
-    "p",      "blockquote", "ul", "ol", "li", "pre", "code", "em",
-    "strong", "h1",	    "h2", "h3", "h4", "h5",  "h6"};
-
-static bool starts(const char *s, const char *end, const char *lit)
-{
-	size_t n = strlen(lit);
-	return (size_t)(end - s) >= n && memcmp(s, lit, n) == 0;
-}
-
-/* Length of an entity at s ('&'), or 0 when it is not one. */
-static size_t entity_len(const char *s, const char *end)
-{
-	static const char *const named[] = {"&amp;", "&lt;", "&gt;", "&quot;"};
-	for (size_t i = 0; i < 4; i++)
-		if (starts(s, end, named[i]))
-			return strlen(named[i]);
-	const char *p = s + 1;
-	if (p < end && *p == '#') {
-		p++;
-		bool hex = p < end && (*p == 'x' || *p == 'X');
-		if (hex)
-			p++;
-		const char *d = p;
-		while (p < end && (hex ? isxdigit((unsigned char)*p)
-				       : isdigit((unsigned char)*p)))
-			p++;
-		if (p > d && p < end && *p == ';')
-			return (size_t)(p + 1 - s);
-	}
-	return 0;
-}
-
-/* Length of the renderer's tag at s ('<'), or 0 when it is not one. */
-static size_t tag_len(const char *s, const char *end)
-{
-	if (starts(s, end, "<hr />"))
-		return 6;
-	if (starts(s, end, "<br />"))
-		return 6;
-	const char *p = s + 1;
-	bool closing = p < end && *p == '/';
-	if (closing)
-		p++;
-	for (size_t i = 0; i < sizeof(plain_tags) / sizeof(*plain_tags); i++) {
-		size_t n = strlen(plain_tags[i]);
-		if ((size_t)(end - p) > n && memcmp(p, plain_tags[i], n) == 0 &&
-		    p[n] == '>')
-			return (size_t)(p + n + 1 - s);
-	}
-	if (closing)
-		return 0;
-	if (starts(s, end, "<ol start=\"")) {
-		p = s + 11;
-		const char *d = p;
-		while (p < end && isdigit((unsigned char)*p))
-			p++;
-		if (p > d && starts(p, end, "\">"))
-			return (size_t)(p + 2 - s);
-		return 0;
-	}
-	if (starts(s, end, "<code class=\"language-")) {
-		p = s + 22;
-		while (p < end && *p != '"' && *p != '<' && *p != '>') {
-			if (*p == '&') {
-				size_t e = entity_len(p, end);
-				if (!e)
-					return 0;
-				p += e;
-			} else {
-				p++;
-			}
-		}
-		if (starts(p, end, "\">"))
-			return (size_t)(p + 2 - s);
-	}
-	return 0;
-}
 
 #define A_OPEN "<a href=\""
 #define A_REL  "\" rel=\"noopener noreferrer\">"
@@ -154,54 +74,33 @@ static size_t link_len(const char *s, const char *end)
 	return (size_t)(q + strlen(A_REL) - s);
 }
 
+/* The board's own tag: a kept link, opened and closed in pairs (ctx: the
+ * count of open ones). */
+static size_t link_tag(const char *p, const char *end, const char *all,
+		       void *ctx)
+{
+	size_t *open = ctx, n;
+	if (starts(p, end, "</a>")) {
+		FUZZ_CHECK(*open, "</a> without <a>: %s", all);
+		--*open;
+		return 4;
+	}
+	if (!starts(p, end, "<a "))
+		return 0;
+	n = link_len(p, end);
+	FUZZ_CHECK(n, "unsafe link at byte %zu: %.80s", (size_t)(p - all), p);
+	++*open;
+	return n;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	yoi_buf out = YOI_BUF_INIT;
 	FUZZ_CHECK(yoi_html_markdown_links(&out, (const char *)data, size) == 0,
 		   "render failed");
-	const char *s = out.ptr ? out.ptr : "", *end = s + out.len;
-	FUZZ_CHECK(!memchr(s, '\0', out.len) && yoi_utf8_valid(s, out.len),
-		   "output is not NUL-free UTF-8");
 	size_t open = 0;
-	for (const char *p = s; p < end;) {
-		size_t n = 1;
-		switch (*p) {
-		case '<':
-			if (starts(p, end, "</a>")) {
-				FUZZ_CHECK(open, "</a> without <a>: %s", s);
-				open--;
-				n = 4;
-				break;
-			}
-			if (starts(p, end, "<a ")) {
-				n = link_len(p, end);
-				FUZZ_CHECK(n, "unsafe link at byte %zu: %.80s",
-					   (size_t)(p - s), p);
-				open++;
-				break;
-			}
-			n = tag_len(p, end);
-			FUZZ_CHECK(n,
-				   "live markup in the output at byte %zu: "
-				   "%.60s\n--- whole output\n%s",
-				   (size_t)(p - s), p, s);
-			break;
-		case '>':
-		case '"':
-			FUZZ_CHECK(false, "raw '%c' in text at byte %zu: %.60s",
-				   *p, (size_t)(p - s), p);
-			break;
-		case '&':
-			n = entity_len(p, end);
-			FUZZ_CHECK(n, "bare '&' in text at byte %zu: %.60s",
-				   (size_t)(p - s), p);
-			break;
-		default:
-			break;
-		}
-		p += n;
-	}
-	FUZZ_CHECK(!open, "unclosed <a>: %s", s);
+	fuzz_markup_check(&out, link_tag, &open);
+	FUZZ_CHECK(!open, "unclosed <a>: %s", out.ptr ? out.ptr : "");
 	yoi_buf_free(&out);
 	return 0;
 }
