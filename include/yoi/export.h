@@ -62,6 +62,18 @@ typedef struct yoi_export_entry {
 
 void yoi_export_entry_free(yoi_export_entry *e);
 
+struct json_t;
+struct yoi_item;
+/*
+ * Pure: the frontmatter fields of it as a JSON object, in file order: a
+ * scalar as a string, null as null, a list as an array of strings, a
+ * mapping or nested list as its YAML text (the
+ * whole "key: ..." lines, as the file wrote them). The one fields view of
+ * `export`, `show --json` and `edit --fields --json`. A new reference
+ * (the caller json_decref's it), NULL when out of memory.
+ */
+struct json_t *yoi_export_fields_json(const struct yoi_item *it);
+
 /*
  * Read the folder of ticket id in st into e (zeroed by the caller): every
  * regular file and folder below it, never following a symbolic link.

@@ -310,7 +310,7 @@ static bool text_ok(const yoi_export_file *f)
 	       yoi_utf8_valid(f->data, f->len);
 }
 
-static json_t *fields_json(const yoi_item *it)
+json_t *yoi_export_fields_json(const yoi_item *it)
 {
 	json_t *o = json_object();
 	for (size_t i = 0; o && i < it->nfields; i++) {
@@ -377,7 +377,7 @@ static json_t *item_view(const yoi_export_file *f, json_t *o, json_t *probs)
 	}
 	size_t blen;
 	const char *body = yoi_item_body(it, &blen);
-	json_object_set_new(o, "fields", fields_json(it));
+	json_object_set_new(o, "fields", yoi_export_fields_json(it));
 	json_object_set_new(o, "body", json_stringn(body, blen));
 	yoi_item_free(it);
 	return state ? state : json_null();
