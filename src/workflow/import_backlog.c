@@ -414,16 +414,8 @@ static int body(yoi_import_set *set, yoi_import_ticket *t, const char *s,
 		heading = (size_t)-1;
 		i = after;
 	}
-	if (rc == 0) {
-		char *text = yoi_impmd_trim(b.ptr ? b.ptr : "", b.len);
-
-		if (!text || yoi_buf_oom(&b))
-			rc = YOI_ENOMEM;
-		else
-			t->body = text;
-		if (rc)
-			free(text);
-	}
+	if (rc == 0)
+		rc = yoi_impmd_set_body(t, &b);
 	yoi_buf_free(&b);
 	return rc;
 }
@@ -510,30 +502,21 @@ static int map(yoi_import_set *set, yoi_import_ticket *t, const yoi_item *it,
 	if ((rc = set_str(&t->state, state)))
 		return rc;
 
-	v = yoi_item_get(it, "created_date");
-	if (v && yoi_impmd_time(v, tm) == 0) {
-		if ((rc = set_str(&t->created_at, tm)))
-			return rc;
-	} else if (f[K_CREATED]) {
-		yoi_diag_add(&set->problems, YOI_DIAG_ERROR, YOI_IMP_BAD_TIME,
-			     path, f[K_CREATED]->line,
-			     "'created_date' is not a date (as '2026-12-03 "
-			     "19:46'); correct it");
-		/* The one error for it: the set is refused anyway. */
-		if ((rc = set_str(&t->created_at, v ? v : "?")))
-			return rc;
-	}
+	rc = yoi_impmd_created(set, t, it, f[K_CREATED], path,
+			       "'created_date' is not a date (as '2026-12-03 "
+			       "19:46'); correct it",
+			       tm);
+	if (rc)
+		return rc;
 	v = yoi_item_get(it, "updated_date");
 	if (v && yoi_impmd_time(v, tm) == 0) {
 		if ((rc = set_str(&t->updated_at, tm)))
 			return rc;
-	} else if (f[K_UPDATED] && f[K_UPDATED]->type != YOI_FIELD_NULL) {
-		yoi_impmd_warn(
-		    set, path, f[K_UPDATED],
-		    "'updated_date' '%s' is not a date; it is kept in the "
-		    "ticket",
-		    v);
-		keep[K_UPDATED] = true;
+	} else {
+		yoi_impmd_unmapped(set, path, f[K_UPDATED],
+				   "'updated_date' '%s' is not a date; it is "
+				   "kept in the ticket",
+				   v, &keep[K_UPDATED]);
 	}
 
 	v = yoi_item_get(it, "priority");
@@ -544,13 +527,12 @@ static int map(yoi_import_set *set, yoi_import_ticket *t, const yoi_item *it,
 						    ? "P2"
 						    : "P3")))
 			return rc;
-	} else if (f[K_PRIORITY] && f[K_PRIORITY]->type != YOI_FIELD_NULL) {
-		yoi_impmd_warn(
-		    set, path, f[K_PRIORITY],
-		    "the priority '%s' is not high, medium or low; it is kept "
-		    "in the ticket, which gets none",
-		    v);
-		keep[K_PRIORITY] = true;
+	} else {
+		yoi_impmd_unmapped(set, path, f[K_PRIORITY],
+				   "the priority '%s' is not high, medium or "
+				   "low; it is kept in the ticket, which gets "
+				   "none",
+				   v, &keep[K_PRIORITY]);
 	}
 
 	v = first(f[K_ASSIGNEE], &more);

@@ -403,3 +403,43 @@ int yoi_impmd_keep_unmapped(yoi_import_ticket *t, const yoi_item *it,
 	}
 	return yoi_impmd_keep(t, kept);
 }
+
+int yoi_impmd_set_body(yoi_import_ticket *t, const yoi_buf *b)
+{
+	char *text = yoi_impmd_trim(b->ptr ? b->ptr : "", b->len);
+
+	if (!text || yoi_buf_oom(b)) {
+		free(text);
+		return YOI_ENOMEM;
+	}
+	t->body = text;
+	return 0;
+}
+
+void yoi_impmd_unmapped(yoi_import_set *set, const char *path,
+			const yoi_field *f, const char *fmt, const char *value,
+			bool *keep)
+{
+	if (!f || f->type == YOI_FIELD_NULL)
+		return;
+	yoi_impmd_warn(set, path, f, fmt, value);
+	*keep = true;
+}
+
+int yoi_impmd_created(yoi_import_set *set, yoi_import_ticket *t,
+		      const yoi_item *it, const yoi_field *f, const char *path,
+		      const char *msg, char stamp[YOI_TIME_LEN + 1])
+{
+	const char *v = f ? yoi_item_get(it, f->key) : NULL;
+
+	if (v && yoi_impmd_time(v, stamp) == 0) {
+		t->created_at = yoi_strdup(stamp);
+	} else if (f) {
+		yoi_diag_add(&set->problems, YOI_DIAG_ERROR, YOI_IMP_BAD_TIME,
+			     path, f->line, "%s", msg);
+		t->created_at = yoi_strdup(v ? v : "?");
+	} else {
+		return 0;
+	}
+	return t->created_at ? 0 : YOI_ENOMEM;
+}

@@ -193,16 +193,8 @@ static int body(yoi_import_ticket *t, const char *s, size_t len,
 	}
 	if (rc == 0 && notes_at < len)
 		rc = notes(t, s + notes_at, notes_end - notes_at, &b, latest);
-	if (rc == 0) {
-		char *text = yoi_impmd_trim(b.ptr ? b.ptr : "", b.len);
-
-		if (!text || yoi_buf_oom(&b))
-			rc = YOI_ENOMEM;
-		else
-			t->body = text;
-		if (rc)
-			free(text);
-	}
+	if (rc == 0)
+		rc = yoi_impmd_set_body(t, &b);
 	yoi_buf_free(&b);
 	return rc;
 }
@@ -256,34 +248,24 @@ static int map(yoi_import_set *set, yoi_import_ticket *t, const yoi_item *it,
 			return YOI_ENOMEM;
 	}
 
-	v = yoi_item_get(it, "created");
-	if (v && yoi_impmd_time(v, created) == 0) {
-		t->created_at = yoi_strdup(created);
-		if (!t->created_at)
-			return YOI_ENOMEM;
-	} else if (f[K_CREATED]) {
-		yoi_diag_add(&set->problems, YOI_DIAG_ERROR, YOI_IMP_BAD_TIME,
-			     path, f[K_CREATED]->line,
-			     "'created' is not a time (RFC 3339, as "
-			     "2026-12-03T09:35:48Z); correct it");
-		/* The one error for it: the set is refused anyway. */
-		t->created_at = yoi_strdup(v ? v : "?");
-		if (!t->created_at)
-			return YOI_ENOMEM;
-	}
+	rc = yoi_impmd_created(set, t, it, f[K_CREATED], path,
+			       "'created' is not a time (RFC 3339, as "
+			       "2026-12-03T09:35:48Z); correct it",
+			       created);
+	if (rc)
+		return rc;
 
 	v = yoi_item_get(it, "priority");
 	if (v && strlen(v) == 1 && v[0] >= '0' && v[0] <= '4') {
 		t->priority = yoi_sprintf("P%c", v[0]);
 		if (!t->priority)
 			return YOI_ENOMEM;
-	} else if (f[K_PRIORITY] && f[K_PRIORITY]->type != YOI_FIELD_NULL) {
-		yoi_impmd_warn(
+	} else {
+		yoi_impmd_unmapped(
 		    set, path, f[K_PRIORITY],
-		    "the priority '%s' is not 0-4; it is kept in the ticket, "
-		    "which gets none",
-		    v);
-		keep[K_PRIORITY] = true;
+		    "the priority '%s' is not 0-4; it is kept in "
+		    "the ticket, which gets none",
+		    v, &keep[K_PRIORITY]);
 	}
 
 	v = yoi_item_get(it, "assignee");
