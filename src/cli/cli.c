@@ -600,7 +600,13 @@ void yoi_ctx_free(yoi_ctx *ctx)
 
 json_t *yoi_cli_fields_json(const yoi_item *it)
 {
-	return yoi_export_fields_json(it);
+	yoi_buf b = YOI_BUF_INIT;
+	json_t *o = yoi_export_fields_json(&b, it) == 0
+			? json_loadb(b.ptr, b.len, JSON_ALLOW_NUL, NULL)
+			: NULL;
+
+	yoi_buf_free(&b);
+	return o;
 }
 
 json_t *yoi_cli_event_json(const yoi_event *e)

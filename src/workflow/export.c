@@ -310,7 +310,7 @@ static bool text_ok(const yoi_export_file *f)
 	       yoi_utf8_valid(f->data, f->len);
 }
 
-json_t *yoi_export_fields_json(const yoi_item *it)
+static json_t *fields_json(const yoi_item *it)
 {
 	json_t *o = json_object();
 	for (size_t i = 0; o && i < it->nfields; i++) {
@@ -337,6 +337,17 @@ json_t *yoi_export_fields_json(const yoi_item *it)
 		json_object_set_new(o, f->key, v ? v : json_null());
 	}
 	return o;
+}
+
+int yoi_export_fields_json(yoi_buf *out, const yoi_item *it)
+{
+	json_t *o = fields_json(it);
+	char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
+	int rc = text && yoi_buf_puts(out, text) == 0 ? 0 : YOI_ENOMEM;
+
+	free(text);
+	json_decref(o);
+	return rc;
 }
 
 static json_t *event_json(const yoi_event *e)
@@ -377,7 +388,7 @@ static json_t *item_view(const yoi_export_file *f, json_t *o, json_t *probs)
 	}
 	size_t blen;
 	const char *body = yoi_item_body(it, &blen);
-	json_object_set_new(o, "fields", yoi_export_fields_json(it));
+	json_object_set_new(o, "fields", fields_json(it));
 	json_object_set_new(o, "body", json_stringn(body, blen));
 	yoi_item_free(it);
 	return state ? state : json_null();
