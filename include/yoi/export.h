@@ -62,6 +62,17 @@ typedef struct yoi_export_entry {
 
 void yoi_export_entry_free(yoi_export_entry *e);
 
+struct yoi_item;
+/*
+ * Pure: the frontmatter fields of it as a compact JSON object text (no
+ * line break) appended to out, in file order: a scalar as a string, null
+ * as null, a list as an array of strings, a mapping or nested list as its
+ * YAML text (the whole "key: ..." lines, as the file wrote them). The one
+ * fields view of `export`, `show --json` and `edit --fields --json`.
+ * 0 or YOI_ENOMEM.
+ */
+int yoi_export_fields_json(yoi_buf *out, const struct yoi_item *it);
+
 /*
  * Read the folder of ticket id in st into e (zeroed by the caller): every
  * regular file and folder below it, never following a symbolic link.

@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "yoi/export.h"
 #include "yoi/file.h"
 #include "yoi/resource.h"
 #include "yoi/termesc.h"
@@ -599,29 +600,12 @@ void yoi_ctx_free(yoi_ctx *ctx)
 
 json_t *yoi_cli_fields_json(const yoi_item *it)
 {
-	json_t *o = json_object();
-	for (size_t i = 0; o && i < it->nfields; i++) {
-		const yoi_field *f = &it->fields[i];
-		json_t *v = NULL;
-		switch (f->type) {
-		case YOI_FIELD_SCALAR:
-			v = json_string(f->value);
-			break;
-		case YOI_FIELD_NULL:
-			v = json_null();
-			break;
-		case YOI_FIELD_LIST:
-			v = json_array();
-			for (size_t k = 0; v && k < f->nlist; k++)
-				json_array_append_new(v,
-						      json_string(f->list[k]));
-			break;
-		case YOI_FIELD_OTHER:
-			v = json_stringn(it->raw + f->start, f->end - f->start);
-			break;
-		}
-		json_object_set_new(o, f->key, v);
-	}
+	yoi_buf b = YOI_BUF_INIT;
+	json_t *o = yoi_export_fields_json(&b, it) == 0
+			? json_loadb(b.ptr, b.len, JSON_ALLOW_NUL, NULL)
+			: NULL;
+
+	yoi_buf_free(&b);
 	return o;
 }
 

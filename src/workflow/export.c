@@ -339,6 +339,17 @@ static json_t *fields_json(const yoi_item *it)
 	return o;
 }
 
+int yoi_export_fields_json(yoi_buf *out, const yoi_item *it)
+{
+	json_t *o = fields_json(it);
+	char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
+	int rc = text && yoi_buf_puts(out, text) == 0 ? 0 : YOI_ENOMEM;
+
+	free(text);
+	json_decref(o);
+	return rc;
+}
+
 static json_t *event_json(const yoi_event *e)
 {
 	json_t *attrs = json_object();

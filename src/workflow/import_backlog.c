@@ -190,25 +190,7 @@ static const char *map_status(const char *s, const char *const *st, size_t n,
 	return "ready";
 }
 
-static void warn(yoi_import_set *set, const char *path, const yoi_field *f,
-		 const char *fmt, const char *value)
-{
-	char q[YOI_QUOTE_MAX + 8];
-
-	yoi_quote(q, sizeof(q), value ? value : "");
-	yoi_diag_add(&set->problems, YOI_DIAG_WARNING, YOI_IMP_UNMAPPED, path,
-		     f ? f->line : 1, fmt, q);
-}
-
 /* ---- the body ----------------------------------------------------------- */
-
-static size_t cut_eol(const char *s, size_t len)
-{
-	while (len &&
-	       (s[len - 1] == '\r' || s[len - 1] == ' ' || s[len - 1] == '\t'))
-		len--;
-	return len;
-}
 
 /* "<!-- SECTION:NOTES:BEGIN -->", "<!-- AC:END -->": the tool's markers
  * around the parts it edits; *name gets the marker without its end. */
@@ -216,7 +198,7 @@ static bool marker(const char *s, size_t len, char name[64], bool *begin)
 {
 	size_t a = 5, z;
 
-	len = cut_eol(s, len);
+	len = yoi_impmd_cut_eol(s, len);
 	if (len < 14 || memcmp(s, "<!-- ", 5) || memcmp(s + len - 4, " -->", 4))
 		return false;
 	z = len - 4;
@@ -292,7 +274,8 @@ static int comments(yoi_import_ticket *t, const char *s, size_t len, bool *ok)
 	while (i < len && *ok && rc == 0) {
 		const char *nl = memchr(s + i, '\n', len - i);
 		size_t l = (nl ? (size_t)(nl - s) : len) - i;
-		size_t c = cut_eol(s + i, l), next = i + l + (nl ? 1 : 0);
+		size_t c = yoi_impmd_cut_eol(s + i, l),
+		       next = i + l + (nl ? 1 : 0);
 		bool rule = c == 3 && !memcmp(s + i, "---", 3);
 
 		if (in_text) {
@@ -366,7 +349,7 @@ static int body(yoi_import_set *set, yoi_import_ticket *t, const char *s,
 
 	while (i < len && rc == 0) {
 		size_t l, next = next_line(s, len, i, &l);
-		size_t c = cut_eol(s + i, l);
+		size_t c = yoi_impmd_cut_eol(s + i, l);
 		char name[64];
 		bool begin, ok;
 
@@ -431,16 +414,8 @@ static int body(yoi_import_set *set, yoi_import_ticket *t, const char *s,
 		heading = (size_t)-1;
 		i = after;
 	}
-	if (rc == 0) {
-		char *text = yoi_impmd_trim(b.ptr ? b.ptr : "", b.len);
-
-		if (!text || yoi_buf_oom(&b))
-			rc = YOI_ENOMEM;
-		else
-			t->body = text;
-		if (rc)
-			free(text);
-	}
+	if (rc == 0)
+		rc = yoi_impmd_set_body(t, &b);
 	yoi_buf_free(&b);
 	return rc;
 }
@@ -452,39 +427,13 @@ typedef struct statuses {
 	size_t n;
 } statuses;
 
-/* The strings of a field (a list, or one scalar) as upper-case ids into
- * relations of kind. */
+/* A field's task ids (a list, or one scalar) as relations of kind. */
 static int rels(yoi_import_set *set, yoi_import_ticket *t, const char *path,
 		const yoi_field *f, const char *kind, const char *note,
 		bool *keep)
 {
-	yoi_strv v = {0};
-	bool ok;
-	int rc;
-
-	if (!f)
-		return 0;
-	rc = yoi_impmd_strings(f, &v, &ok);
-	if (rc == 0 && !ok) {
-		yoi_diag_add(&set->problems, YOI_DIAG_WARNING, YOI_IMP_UNMAPPED,
-			     path, f->line,
-			     "'%s' is neither a task id nor a list of them; "
-			     "it is kept in the ticket, not imported as "
-			     "relations",
-			     f->key);
-		*keep = true;
-	}
-	for (size_t i = 0; rc == 0 && i < v.n; i++) {
-		char *id;
-
-		if (!*v.v[i])
-			continue;
-		id = upper(v.v[i]);
-		rc = id ? yoi_import_add_rel(t, kind, id, note) : YOI_ENOMEM;
-		free(id);
-	}
-	yoi_strv_free(&v);
-	return rc;
+	return yoi_impmd_rels(set, t, path, f, kind, note,
+			      "a task id nor a list of them", upper, keep);
 }
 
 /* The first of a list or a scalar (NULL: none); *more when a list holds
@@ -520,7 +469,6 @@ static int map(yoi_import_set *set, yoi_import_ticket *t, const yoi_item *it,
 	loc at = where(path);
 	const char *b;
 	size_t blen;
-	json_t *kept;
 	int rc = 0;
 
 	for (int k = 0; k < K_N; k++)
@@ -533,10 +481,11 @@ static int map(yoi_import_set *set, yoi_import_ticket *t, const yoi_item *it,
 	v = yoi_item_get(it, "status");
 	state = map_status(v, st->v, st->n, &custom, &unknown);
 	if (unknown && v && *v)
-		warn(set, path, f[K_STATUS],
-		     "the status '%s' is not in backlog/config.yml's list; the "
-		     "ticket is imported as ready and the status kept",
-		     v);
+		yoi_impmd_warn(
+		    set, path, f[K_STATUS],
+		    "the status '%s' is not in backlog/config.yml's list; the "
+		    "ticket is imported as ready and the status kept",
+		    v);
 	keep[K_STATUS] = custom || unknown;
 	if (at == LOC_DRAFT) {
 		state = "planning";
@@ -553,29 +502,21 @@ static int map(yoi_import_set *set, yoi_import_ticket *t, const yoi_item *it,
 	if ((rc = set_str(&t->state, state)))
 		return rc;
 
-	v = yoi_item_get(it, "created_date");
-	if (v && yoi_impmd_time(v, tm) == 0) {
-		if ((rc = set_str(&t->created_at, tm)))
-			return rc;
-	} else if (f[K_CREATED]) {
-		yoi_diag_add(&set->problems, YOI_DIAG_ERROR, YOI_IMP_BAD_TIME,
-			     path, f[K_CREATED]->line,
-			     "'created_date' is not a date (as '2026-12-03 "
-			     "19:46'); correct it");
-		/* The one error for it: the set is refused anyway. */
-		if ((rc = set_str(&t->created_at, v ? v : "?")))
-			return rc;
-	}
+	rc = yoi_impmd_created(set, t, it, f[K_CREATED], path,
+			       "'created_date' is not a date (as '2026-12-03 "
+			       "19:46'); correct it",
+			       tm);
+	if (rc)
+		return rc;
 	v = yoi_item_get(it, "updated_date");
 	if (v && yoi_impmd_time(v, tm) == 0) {
 		if ((rc = set_str(&t->updated_at, tm)))
 			return rc;
-	} else if (f[K_UPDATED] && f[K_UPDATED]->type != YOI_FIELD_NULL) {
-		warn(set, path, f[K_UPDATED],
-		     "'updated_date' '%s' is not a date; it is kept in the "
-		     "ticket",
-		     v);
-		keep[K_UPDATED] = true;
+	} else {
+		yoi_impmd_unmapped(set, path, f[K_UPDATED],
+				   "'updated_date' '%s' is not a date; it is "
+				   "kept in the ticket",
+				   v, &keep[K_UPDATED]);
 	}
 
 	v = yoi_item_get(it, "priority");
@@ -586,12 +527,12 @@ static int map(yoi_import_set *set, yoi_import_ticket *t, const yoi_item *it,
 						    ? "P2"
 						    : "P3")))
 			return rc;
-	} else if (f[K_PRIORITY] && f[K_PRIORITY]->type != YOI_FIELD_NULL) {
-		warn(set, path, f[K_PRIORITY],
-		     "the priority '%s' is not high, medium or low; it is kept "
-		     "in the ticket, which gets none",
-		     v);
-		keep[K_PRIORITY] = true;
+	} else {
+		yoi_impmd_unmapped(set, path, f[K_PRIORITY],
+				   "the priority '%s' is not high, medium or "
+				   "low; it is kept in the ticket, which gets "
+				   "none",
+				   v, &keep[K_PRIORITY]);
 	}
 
 	v = first(f[K_ASSIGNEE], &more);
@@ -626,22 +567,7 @@ static int map(yoi_import_set *set, yoi_import_ticket *t, const yoi_item *it,
 	if ((rc = body(set, t, b, blen, path, it->body_line)))
 		return rc;
 
-	kept = json_object();
-	if (!kept)
-		return YOI_ENOMEM;
-	for (size_t i = 0; i < it->nfields; i++) {
-		const yoi_field *fl = &it->fields[i];
-		size_t k = yoi_str_index(mapped, K_N, fl->key);
-
-		if ((k < K_N && !keep[k]) || k == K_ID)
-			continue;
-		if (!yoi_impmd_set(kept, fl->key,
-				   yoi_impmd_field_json(it, fl))) {
-			json_decref(kept);
-			return YOI_ENOMEM;
-		}
-	}
-	return yoi_impmd_keep(t, kept);
+	return yoi_impmd_keep_unmapped(t, it, mapped, K_N, keep);
 }
 
 static int parse(yoi_import_set *set, const char *buf, size_t len,

@@ -326,3 +326,120 @@ int yoi_impmd_type_label(yoi_import_ticket *t, const yoi_item *it,
 	}
 	return 0;
 }
+
+void yoi_impmd_warn(yoi_import_set *set, const char *path, const yoi_field *f,
+		    const char *fmt, const char *value)
+{
+	char q[YOI_QUOTE_MAX + 8];
+
+	yoi_quote(q, sizeof(q), value ? value : "");
+	yoi_diag_add(&set->problems, YOI_DIAG_WARNING, YOI_IMP_UNMAPPED, path,
+		     f ? f->line : 1, fmt, q);
+}
+
+size_t yoi_impmd_cut_eol(const char *s, size_t len)
+{
+	while (len &&
+	       (s[len - 1] == '\r' || s[len - 1] == ' ' || s[len - 1] == '\t'))
+		len--;
+	return len;
+}
+
+int yoi_impmd_rels(yoi_import_set *set, yoi_import_ticket *t, const char *path,
+		   const yoi_field *f, const char *kind, const char *note,
+		   const char *what, char *(*id_of)(const char *), bool *keep)
+{
+	yoi_strv v = {0};
+	bool ok;
+	int rc;
+
+	if (!f)
+		return 0;
+	rc = yoi_impmd_strings(f, &v, &ok);
+	if (rc == 0 && !ok) {
+		yoi_diag_add(&set->problems, YOI_DIAG_WARNING, YOI_IMP_UNMAPPED,
+			     path, f->line,
+			     "'%s' is neither %s; it is kept in the ticket, "
+			     "not imported as relations",
+			     f->key, what);
+		*keep = true;
+	}
+	for (size_t i = 0; rc == 0 && i < v.n; i++) {
+		char *id;
+
+		if (!*v.v[i])
+			continue;
+		if (!id_of) {
+			rc = yoi_import_add_rel(t, kind, v.v[i], note);
+			continue;
+		}
+		id = id_of(v.v[i]);
+		rc = id ? yoi_import_add_rel(t, kind, id, note) : YOI_ENOMEM;
+		free(id);
+	}
+	yoi_strv_free(&v);
+	return rc;
+}
+
+int yoi_impmd_keep_unmapped(yoi_import_ticket *t, const yoi_item *it,
+			    const char *const *mapped, size_t n,
+			    const bool *keep)
+{
+	json_t *kept = json_object();
+
+	if (!kept)
+		return YOI_ENOMEM;
+	for (size_t i = 0; i < it->nfields; i++) {
+		const yoi_field *fl = &it->fields[i];
+		size_t k = yoi_str_index(mapped, n, fl->key);
+
+		if (k < n && !keep[k])
+			continue;
+		if (!yoi_impmd_set(kept, fl->key,
+				   yoi_impmd_field_json(it, fl))) {
+			json_decref(kept);
+			return YOI_ENOMEM;
+		}
+	}
+	return yoi_impmd_keep(t, kept);
+}
+
+int yoi_impmd_set_body(yoi_import_ticket *t, const yoi_buf *b)
+{
+	char *text = yoi_impmd_trim(b->ptr ? b->ptr : "", b->len);
+
+	if (!text || yoi_buf_oom(b)) {
+		free(text);
+		return YOI_ENOMEM;
+	}
+	t->body = text;
+	return 0;
+}
+
+void yoi_impmd_unmapped(yoi_import_set *set, const char *path,
+			const yoi_field *f, const char *fmt, const char *value,
+			bool *keep)
+{
+	if (!f || f->type == YOI_FIELD_NULL)
+		return;
+	yoi_impmd_warn(set, path, f, fmt, value);
+	*keep = true;
+}
+
+int yoi_impmd_created(yoi_import_set *set, yoi_import_ticket *t,
+		      const yoi_item *it, const yoi_field *f, const char *path,
+		      const char *msg, char stamp[YOI_TIME_LEN + 1])
+{
+	const char *v = f ? yoi_item_get(it, f->key) : NULL;
+
+	if (v && yoi_impmd_time(v, stamp) == 0) {
+		t->created_at = yoi_strdup(stamp);
+	} else if (f) {
+		yoi_diag_add(&set->problems, YOI_DIAG_ERROR, YOI_IMP_BAD_TIME,
+			     path, f->line, "%s", msg);
+		t->created_at = yoi_strdup(v ? v : "?");
+	} else {
+		return 0;
+	}
+	return t->created_at ? 0 : YOI_ENOMEM;
+}

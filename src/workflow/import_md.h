@@ -87,6 +87,63 @@ int yoi_impmd_strings(const yoi_field *f, yoi_strv *out, bool *ok);
 int yoi_impmd_type_label(yoi_import_ticket *t, const yoi_item *it,
 			 const yoi_field *f, bool *keep);
 
+/*
+ * A warning YOI_IMP_UNMAPPED at f's line (line 1 without f): fmt holds one
+ * "%s", which gets value quoted ("" for NULL).
+ */
+void yoi_impmd_warn(yoi_import_set *set, const char *path, const yoi_field *f,
+		    const char *fmt, const char *value);
+
+/* len without the trailing '\r', spaces and tabs of the line [s, s+len). */
+size_t yoi_impmd_cut_eol(const char *s, size_t len);
+
+/*
+ * The strings of f (a list, or one scalar; f NULL: none) as relations of
+ * kind from t (note may be NULL); empty strings are passed over. id_of,
+ * when not NULL, turns a string into the target id (a new string, NULL
+ * when out of memory). A mapping or nested list is a warning "'<key>' is
+ * neither <what>; it is kept ..." and sets *keep. 0 or YOI_ENOMEM.
+ */
+int yoi_impmd_rels(yoi_import_set *set, yoi_import_ticket *t, const char *path,
+		   const yoi_field *f, const char *kind, const char *note,
+		   const char *what, char *(*id_of)(const char *), bool *keep);
+
+/*
+ * A field the mapping could not take (f NULL or null: nothing to say):
+ * yoi_impmd_warn(set, path, f, fmt, value) and *keep, so it stays in the
+ * ticket.
+ */
+void yoi_impmd_unmapped(yoi_import_set *set, const char *path,
+			const yoi_field *f, const char *fmt, const char *value,
+			bool *keep);
+
+/*
+ * The creation time field f of it (NULL: none) as t->created_at, in RFC
+ * 3339 UTC (yoi_impmd_time into stamp). A value that is not a time is the
+ * error YOI_IMP_BAD_TIME at f's line saying msg, and created_at gets the
+ * value as written ("?" when not a scalar): the set is refused anyway.
+ * 0 or YOI_ENOMEM.
+ */
+int yoi_impmd_created(yoi_import_set *set, yoi_import_ticket *t,
+		      const yoi_item *it, const yoi_field *f, const char *path,
+		      const char *msg, char stamp[YOI_TIME_LEN + 1]);
+
+/*
+ * Set t->body to the text gathered in b, trimmed (yoi_impmd_trim). b stays
+ * the caller's. YOI_ENOMEM when b ran out of memory or the copy fails
+ * (t->body untouched), else 0.
+ */
+int yoi_impmd_set_body(yoi_import_ticket *t, const yoi_buf *b);
+
+/*
+ * Set t->kept (yoi_impmd_keep) to the fields of it the mapping did not
+ * take: every field whose key is not in mapped[0..n), and mapped[k] when
+ * keep[k]; in file order, values as yoi_impmd_field_json. 0 or YOI_ENOMEM.
+ */
+int yoi_impmd_keep_unmapped(yoi_import_ticket *t, const yoi_item *it,
+			    const char *const *mapped, size_t n,
+			    const bool *keep);
+
 /* The problem codes of the readers. */
 #define YOI_IMP_TOO_LARGE  "import-too-large"
 #define YOI_IMP_UNREADABLE "import-unreadable"

@@ -81,17 +81,9 @@ typedef struct line {
 	size_t len;
 } line;
 
-static size_t line_cut(const char *s, size_t len)
-{
-	while (len &&
-	       (s[len - 1] == '\r' || s[len - 1] == ' ' || s[len - 1] == '\t'))
-		len--;
-	return len;
-}
-
 static bool line_is(const char *s, size_t len, const char *what)
 {
-	len = line_cut(s, len);
+	len = yoi_impmd_cut_eol(s, len);
 	return len == strlen(what) && !memcmp(s, what, len);
 }
 
@@ -100,7 +92,7 @@ static bool stamp(const char *s, size_t len, char out[YOI_TIME_LEN + 1])
 {
 	char tmp[40];
 
-	len = line_cut(s, len);
+	len = yoi_impmd_cut_eol(s, len);
 	if (len < 5 || len - 4 >= sizeof(tmp) || memcmp(s, "**", 2) ||
 	    memcmp(s + len - 2, "**", 2))
 		return false;
@@ -172,7 +164,7 @@ static int body(yoi_import_ticket *t, const char *s, size_t len,
 		size_t next = i + l + (nl ? 1 : 0);
 
 		if (!titled && l >= 2 && !memcmp(s + i, "# ", 2)) {
-			size_t a = 2, z = line_cut(s + i, l);
+			size_t a = 2, z = yoi_impmd_cut_eol(s + i, l);
 
 			while (a < z && (s[i + a] == ' ' || s[i + a] == '\t'))
 				a++;
@@ -201,28 +193,10 @@ static int body(yoi_import_ticket *t, const char *s, size_t len,
 	}
 	if (rc == 0 && notes_at < len)
 		rc = notes(t, s + notes_at, notes_end - notes_at, &b, latest);
-	if (rc == 0) {
-		char *text = yoi_impmd_trim(b.ptr ? b.ptr : "", b.len);
-
-		if (!text || yoi_buf_oom(&b))
-			rc = YOI_ENOMEM;
-		else
-			t->body = text;
-		if (rc)
-			free(text);
-	}
+	if (rc == 0)
+		rc = yoi_impmd_set_body(t, &b);
 	yoi_buf_free(&b);
 	return rc;
-}
-
-static void warn(yoi_import_set *set, const char *path, const yoi_field *f,
-		 const char *fmt, const char *value)
-{
-	char q[YOI_QUOTE_MAX + 8];
-
-	yoi_quote(q, sizeof(q), value ? value : "");
-	yoi_diag_add(&set->problems, YOI_DIAG_WARNING, YOI_IMP_UNMAPPED, path,
-		     f ? f->line : 1, fmt, q);
 }
 
 /* A list field's targets as relations of kind (note may be NULL). */
@@ -230,26 +204,8 @@ static int rels(yoi_import_set *set, yoi_import_ticket *t, const char *path,
 		const yoi_field *f, const char *kind, const char *note,
 		bool *keep)
 {
-	yoi_strv v = {0};
-	bool ok;
-	int rc;
-
-	if (!f)
-		return 0;
-	rc = yoi_impmd_strings(f, &v, &ok);
-	if (rc == 0 && !ok) {
-		yoi_diag_add(&set->problems, YOI_DIAG_WARNING, YOI_IMP_UNMAPPED,
-			     path, f->line,
-			     "'%s' is neither an id nor a list of ids; it is "
-			     "kept in the ticket, not imported as relations",
-			     f->key);
-		*keep = true;
-	}
-	for (size_t i = 0; rc == 0 && i < v.n; i++)
-		if (*v.v[i])
-			rc = yoi_import_add_rel(t, kind, v.v[i], note);
-	yoi_strv_free(&v);
-	return rc;
+	return yoi_impmd_rels(set, t, path, f, kind, note,
+			      "an id nor a list of ids", NULL, keep);
 }
 
 static int map(yoi_import_set *set, yoi_import_ticket *t, const yoi_item *it,
@@ -261,7 +217,6 @@ static int map(yoi_import_set *set, yoi_import_ticket *t, const yoi_item *it,
 	const char *v;
 	size_t blen;
 	const char *b;
-	json_t *kept;
 	int rc = 0;
 
 	for (int k = 0; k < K_N; k++)
@@ -277,14 +232,15 @@ static int map(yoi_import_set *set, yoi_import_ticket *t, const yoi_item *it,
 		if (v && k < sizeof(states) / sizeof(*states)) {
 			t->state = yoi_strdup(states[k].state);
 		} else {
-			warn(set, path, f[K_STATUS],
-			     v ? "the status '%s' is not one of tk's (open, "
-				 "in_progress, needs_testing, closed); the "
-				 "ticket is imported as ready and the status "
-				 "kept"
-			       : "the ticket has no status%s; it is imported "
-				 "as ready",
-			     v ? v : "");
+			yoi_impmd_warn(
+			    set, path, f[K_STATUS],
+			    v ? "the status '%s' is not one of tk's (open, "
+				"in_progress, needs_testing, closed); the "
+				"ticket is imported as ready and the status "
+				"kept"
+			      : "the ticket has no status%s; it is imported "
+				"as ready",
+			    v ? v : "");
 			keep[K_STATUS] = f[K_STATUS] != NULL;
 			t->state = yoi_strdup("ready");
 		}
@@ -292,33 +248,24 @@ static int map(yoi_import_set *set, yoi_import_ticket *t, const yoi_item *it,
 			return YOI_ENOMEM;
 	}
 
-	v = yoi_item_get(it, "created");
-	if (v && yoi_impmd_time(v, created) == 0) {
-		t->created_at = yoi_strdup(created);
-		if (!t->created_at)
-			return YOI_ENOMEM;
-	} else if (f[K_CREATED]) {
-		yoi_diag_add(&set->problems, YOI_DIAG_ERROR, YOI_IMP_BAD_TIME,
-			     path, f[K_CREATED]->line,
-			     "'created' is not a time (RFC 3339, as "
-			     "2026-12-03T09:35:48Z); correct it");
-		/* The one error for it: the set is refused anyway. */
-		t->created_at = yoi_strdup(v ? v : "?");
-		if (!t->created_at)
-			return YOI_ENOMEM;
-	}
+	rc = yoi_impmd_created(set, t, it, f[K_CREATED], path,
+			       "'created' is not a time (RFC 3339, as "
+			       "2026-12-03T09:35:48Z); correct it",
+			       created);
+	if (rc)
+		return rc;
 
 	v = yoi_item_get(it, "priority");
 	if (v && strlen(v) == 1 && v[0] >= '0' && v[0] <= '4') {
 		t->priority = yoi_sprintf("P%c", v[0]);
 		if (!t->priority)
 			return YOI_ENOMEM;
-	} else if (f[K_PRIORITY] && f[K_PRIORITY]->type != YOI_FIELD_NULL) {
-		warn(set, path, f[K_PRIORITY],
-		     "the priority '%s' is not 0-4; it is kept in the ticket, "
-		     "which gets none",
-		     v);
-		keep[K_PRIORITY] = true;
+	} else {
+		yoi_impmd_unmapped(
+		    set, path, f[K_PRIORITY],
+		    "the priority '%s' is not 0-4; it is kept in "
+		    "the ticket, which gets none",
+		    v, &keep[K_PRIORITY]);
 	}
 
 	v = yoi_item_get(it, "assignee");
@@ -368,22 +315,7 @@ static int map(yoi_import_set *set, yoi_import_ticket *t, const yoi_item *it,
 			return YOI_ENOMEM;
 	}
 
-	kept = json_object();
-	if (!kept)
-		return YOI_ENOMEM;
-	for (size_t i = 0; i < it->nfields; i++) {
-		const yoi_field *fl = &it->fields[i];
-		size_t k = yoi_str_index(mapped, K_N, fl->key);
-
-		if (k < K_N && !keep[k])
-			continue;
-		if (!yoi_impmd_set(kept, fl->key,
-				   yoi_impmd_field_json(it, fl))) {
-			json_decref(kept);
-			return YOI_ENOMEM;
-		}
-	}
-	return yoi_impmd_keep(t, kept);
+	return yoi_impmd_keep_unmapped(t, it, mapped, K_N, keep);
 }
 
 int yoi_import_parse_tk(yoi_import_set *set, const char *buf, size_t len,

@@ -338,3 +338,34 @@ void e2e_comment_commits(const char *dir, const char *id)
 				 "--untracked-files=all)\""),
 		     0, "the work tree is not clean after the commit");
 }
+
+json_t *e2e_run_json(const char *dir, const char *const *argv, int want)
+{
+	e2e_result r = e2e_run(dir, NULL, argv);
+	json_t *j;
+
+	cr_assert_eq(r.status, want, "status %d: %s", r.status, r.err);
+	j = json_loads(r.out, 0, NULL);
+	cr_assert_not_null(j, "not JSON: %s", r.out);
+	e2e_free(&r);
+	return j;
+}
+
+char *e2e_import_fixture(const char *rel)
+{
+	const char *src = getenv("YOI_SRCDIR");
+	char *p = NULL;
+
+	cr_assert_not_null(src, "YOI_SRCDIR is not set; run 'make e2e'");
+	cr_assert(asprintf(&p, "%s/tests/fixtures/import/%s", src, rel) > 0);
+	return p;
+}
+
+size_t e2e_tickets(const char *dir)
+{
+	json_t *l = E2E_JSON(dir, 0, "list", "--state", "all", "--json");
+	size_t n = json_array_size(l);
+
+	json_decref(l);
+	return n;
+}

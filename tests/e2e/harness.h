@@ -83,4 +83,20 @@ void e2e_fix_twice(const char *dir);
  */
 void e2e_comment_commits(const char *dir, const char *id);
 
+struct json_t;
+/*
+ * Run argv in dir; the exit status must be want and stdout JSON, which is
+ * returned (a new reference: json_decref it). E2E_JSON(dir, want, args...)
+ * takes the arguments in place of the NULL-terminated array.
+ */
+struct json_t *e2e_run_json(const char *dir, const char *const *argv, int want);
+#define E2E_JSON(dir, want, ...)                                               \
+	e2e_run_json((dir), (const char *const[]){__VA_ARGS__, NULL}, (want))
+
+/* <YOI_SRCDIR>/tests/fixtures/import/<rel>, absolute (caller frees). */
+char *e2e_import_fixture(const char *rel);
+
+/* How many tickets the store in dir holds, in any state. */
+size_t e2e_tickets(const char *dir);
+
 #endif

@@ -10,31 +10,16 @@
 
 #include "harness.h"
 
-#define FIXTURE "tests/fixtures/import/beads"
-
-/* The fixture's absolute path. */
+/* tests/fixtures/import/beads/<rel> ("": the folder) as an absolute path. */
 static char *fixture(const char *rel)
 {
-	const char *src = getenv("YOI_SRCDIR");
-	cr_assert_not_null(src, "YOI_SRCDIR is not set; run 'make e2e'");
-	size_t n = strlen(src) + strlen(FIXTURE) + strlen(rel) + 3;
-	char *p = malloc(n);
-	cr_assert_not_null(p);
-	snprintf(p, n, "%s/%s%s%s", src, FIXTURE, *rel ? "/" : "", rel);
-	return p;
-}
+	char *p = NULL;
 
-static json_t *run_json(const char *dir, const char *const *argv, int want)
-{
-	e2e_result r = e2e_run(dir, NULL, argv);
-	cr_assert_eq(r.status, want, "status %d: %s", r.status, r.err);
-	json_t *j = json_loads(r.out, 0, NULL);
-	cr_assert_not_null(j, "not JSON: %s", r.out);
-	e2e_free(&r);
-	return j;
+	cr_assert(asprintf(&p, "beads%s%s", *rel ? "/" : "", rel) > 0);
+	char *abs = e2e_import_fixture(p);
+	free(p);
+	return abs;
 }
-#define JSON(dir, want, ...)                                                   \
-	run_json((dir), (const char *const[]){__VA_ARGS__, NULL}, (want))
 
 /* The new ID of source id src in an import's --json (created or skipped). */
 static const char *new_id(json_t *imp, const char *src)
@@ -52,19 +37,12 @@ static const char *new_id(json_t *imp, const char *src)
 	return NULL;
 }
 
-static size_t tickets(const char *dir)
-{
-	json_t *l = JSON(dir, 0, "list", "--state", "all", "--json");
-	size_t n = json_array_size(l);
-	json_decref(l);
-	return n;
-}
-
 Test(import, beads_fixture_doctor_and_fields)
 {
 	char *dir = e2e_store();
 	char *src = fixture("");
-	json_t *imp = JSON(dir, 0, "import", "--from", "beads", src, "--json");
+	json_t *imp =
+	    E2E_JSON(dir, 0, "import", "--from", "beads", src, "--json");
 	cr_assert_str_eq(json_string_value(json_object_get(imp, "tool")),
 			 "beads");
 	cr_assert_eq(json_array_size(json_object_get(imp, "created")), 13);
@@ -127,7 +105,8 @@ Test(import, ready_agrees_with_bd_ready)
 {
 	char *dir = e2e_store();
 	char *src = fixture(".beads/issues.jsonl");
-	json_t *imp = JSON(dir, 0, "import", "--from", "beads", src, "--json");
+	json_t *imp =
+	    E2E_JSON(dir, 0, "import", "--from", "beads", src, "--json");
 	char *text = e2e_read("/", src + 1);
 	json_t *issues = json_array();
 	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n"))
@@ -171,7 +150,7 @@ Test(import, ready_agrees_with_bd_ready)
 			    json_true());
 	}
 	cr_assert_gt(json_object_size(want), 0);
-	json_t *ready = JSON(dir, 0, "ready", "--json");
+	json_t *ready = E2E_JSON(dir, 0, "ready", "--json");
 	cr_assert_eq(json_array_size(ready), json_object_size(want),
 		     "ready lists %zu, bd ready %zu", json_array_size(ready),
 		     json_object_size(want));
@@ -202,7 +181,7 @@ Test(import, second_import_is_a_noop)
 	e2e_free(&r);
 	/* nothing changed on disk */
 	cr_assert_eq(e2e_sh(dir, "test -z \"$(git status --porcelain)\""), 0);
-	cr_assert_eq(tickets(dir), 13);
+	cr_assert_eq(e2e_tickets(dir), 13);
 	free(src);
 	e2e_rm(dir);
 }
@@ -216,7 +195,7 @@ Test(import, dry_run_writes_nothing)
 	cr_assert_eq(e2e_count(r.out, "  bd-"), 13, "%s", r.out);
 	cr_assert_not_null(strstr(r.out, "would create 13 tickets"));
 	e2e_free(&r);
-	cr_assert_eq(tickets(dir), 0);
+	cr_assert_eq(e2e_tickets(dir), 0);
 	free(src);
 	e2e_rm(dir);
 }
@@ -251,10 +230,10 @@ Test(import, bad_input_leaves_the_store_untouched)
 	cr_assert_eq(e2e_sh(dir, "test -z \"$(git status --porcelain "
 				 "--ignored)\""),
 		     0);
-	cr_assert_eq(tickets(dir), 1);
+	cr_assert_eq(e2e_tickets(dir), 1);
 	/* --json shows the problems too, with the same status */
-	json_t *j = JSON(dir, 7, "import", "--from", "beads",
-			 "src/issues.jsonl", "--json");
+	json_t *j = E2E_JSON(dir, 7, "import", "--from", "beads",
+			     "src/issues.jsonl", "--json");
 	cr_assert_geq(json_array_size(json_object_get(j, "problems")), 3);
 	cr_assert(json_is_true(json_object_get(j, "refused")));
 	cr_assert_eq(json_array_size(json_object_get(j, "created")), 0);
@@ -296,7 +275,7 @@ Test(import, file_over_the_limit_is_refused)
 	cr_assert_not_null(strstr(r.err, "big.jsonl: error:"), "%s", r.err);
 	cr_assert_not_null(strstr(r.err, "limit"));
 	e2e_free(&r);
-	cr_assert_eq(tickets(dir), 0);
+	cr_assert_eq(e2e_tickets(dir), 0);
 	e2e_rm(dir);
 }
 
@@ -330,16 +309,16 @@ Test(import, killed_half_way_then_completed)
 		r = RUN(dir, "doctor");
 		cr_assert_eq(r.status, 0, "%s: %s%s", faults[f], r.out, r.err);
 		e2e_free(&r);
-		json_t *j =
-		    JSON(dir, 0, "import", "--from", "beads", src, "--json");
+		json_t *j = E2E_JSON(dir, 0, "import", "--from", "beads", src,
+				     "--json");
 		cr_assert_eq(json_array_size(json_object_get(j, "created")) +
 				 json_array_size(json_object_get(j, "skipped")),
 			     13, "%s", faults[f]);
 		json_decref(j);
-		cr_assert_eq(tickets(dir), 13, "%s", faults[f]);
+		cr_assert_eq(e2e_tickets(dir), 13, "%s", faults[f]);
 		e2e_doctor_clean(dir);
 		/* every relation is there: bd-f6 waits for two */
-		json_t *b = JSON(dir, 0, "blocked", "--json");
+		json_t *b = E2E_JSON(dir, 0, "blocked", "--json");
 		cr_assert_eq(json_array_size(b), 4, "%s", faults[f]);
 		json_decref(b);
 		cr_assert_eq(e2e_sh(dir, "test -z \"$(ls -A .yoi/tickets | "
@@ -367,16 +346,17 @@ Test(import, failed_write_then_completed)
 	cr_assert_eq(r.status, 6, "%d: %s", r.status, r.err);
 	cr_assert_not_null(strstr(r.err, "run the import again"), "%s", r.err);
 	e2e_free(&r);
-	cr_assert_eq(tickets(dir), 4);
+	cr_assert_eq(e2e_tickets(dir), 4);
 	e2e_doctor_clean(dir);
 	cr_assert_eq(e2e_sh(dir, "test -z \"$(ls -A .yoi/tickets | grep "
 				 "import)\""),
 		     0);
-	json_t *j = JSON(dir, 0, "import", "--from", "beads", src, "--json");
+	json_t *j =
+	    E2E_JSON(dir, 0, "import", "--from", "beads", src, "--json");
 	cr_assert_eq(json_array_size(json_object_get(j, "created")), 9);
 	cr_assert_eq(json_array_size(json_object_get(j, "skipped")), 4);
 	json_decref(j);
-	cr_assert_eq(tickets(dir), 13);
+	cr_assert_eq(e2e_tickets(dir), 13);
 	e2e_doctor_clean(dir);
 	e2e_rm(dir);
 	free(src);

@@ -21,31 +21,6 @@
 
 #include "harness.h"
 
-/* tests/fixtures/import/<rel> as an absolute path (caller frees). */
-static char *fixture(const char *rel)
-{
-	const char *src = getenv("YOI_SRCDIR");
-	char *p = NULL;
-
-	cr_assert_not_null(src, "YOI_SRCDIR is not set; run 'make e2e'");
-	cr_assert(asprintf(&p, "%s/tests/fixtures/import/%s", src, rel) > 0);
-	return p;
-}
-
-static json_t *run_json(const char *dir, const char *const *argv, int want)
-{
-	e2e_result r = e2e_run(dir, NULL, argv);
-	json_t *j;
-
-	cr_assert_eq(r.status, want, "status %d: %s", r.status, r.err);
-	j = json_loads(r.out, 0, NULL);
-	cr_assert_not_null(j, "not JSON: %s", r.out);
-	e2e_free(&r);
-	return j;
-}
-#define JSON(dir, want, ...)                                                   \
-	run_json((dir), (const char *const[]){__VA_ARGS__, NULL}, (want))
-
 /* new ID -> source id, from an import's --json (created and skipped). */
 static json_t *id_map(json_t *imp)
 {
@@ -76,15 +51,6 @@ static const char *new_id(json_t *map, const char *src)
 	return NULL;
 }
 
-static size_t tickets(const char *dir)
-{
-	json_t *l = JSON(dir, 0, "list", "--state", "all", "--json");
-	size_t n = json_array_size(l);
-
-	json_decref(l);
-	return n;
-}
-
 /* Add the source ids of the tickets a ready/blocked --json lists. */
 static void add_listed(json_t *set, json_t *map, json_t *list)
 {
@@ -109,10 +75,10 @@ static void add_listed(json_t *set, json_t *map, json_t *list)
 static void engine_view(const char *dir, json_t *map, json_t **ready,
 			json_t **blocked)
 {
-	json_t *r = JSON(dir, 0, "ready", "--json");
-	json_t *b = JSON(dir, 0, "blocked", "--json");
-	json_t *all = JSON(dir, 0, "list", "--state", "all", "--json");
-	json_t *rels = JSON(dir, 0, "relation", "list", "--json");
+	json_t *r = E2E_JSON(dir, 0, "ready", "--json");
+	json_t *b = E2E_JSON(dir, 0, "blocked", "--json");
+	json_t *all = E2E_JSON(dir, 0, "list", "--state", "all", "--json");
+	json_t *rels = E2E_JSON(dir, 0, "relation", "list", "--json");
 	json_t *x, *y;
 	size_t i, k;
 
@@ -172,7 +138,7 @@ static void assert_same(json_t *want, json_t *got, const char *what)
  * "<id> [P<n>][<status>] - <title>" under "# tk ready" / "# tk blocked". */
 static void tk_expected(json_t **ready, json_t **blocked)
 {
-	char *path = fixture("tk/expected-ready-blocked.txt");
+	char *path = e2e_import_fixture("tk/expected-ready-blocked.txt");
 	char *text = e2e_read("/", path + 1);
 	json_t *into = NULL;
 
@@ -197,8 +163,8 @@ static void tk_expected(json_t **ready, json_t **blocked)
 Test(import_sources, tk_sample_doctor_and_routing_agree_with_tk)
 {
 	char *dir = e2e_store();
-	char *src = fixture("tk");
-	json_t *imp = JSON(dir, 0, "import", "--from", "tk", src, "--json");
+	char *src = e2e_import_fixture("tk");
+	json_t *imp = E2E_JSON(dir, 0, "import", "--from", "tk", src, "--json");
 	json_t *map = id_map(imp), *want_r, *want_b, *got_r, *got_b;
 
 	cr_assert_eq(json_array_size(json_object_get(imp, "created")), 10);
@@ -221,8 +187,8 @@ Test(import_sources, tk_sample_doctor_and_routing_agree_with_tk)
 Test(import_sources, tk_fields_notes_and_kept)
 {
 	char *dir = e2e_store();
-	char *src = fixture("tk/.tickets");
-	json_t *imp = JSON(dir, 0, "import", "--from", "tk", src, "--json");
+	char *src = e2e_import_fixture("tk/.tickets");
+	json_t *imp = E2E_JSON(dir, 0, "import", "--from", "tk", src, "--json");
 	json_t *map = id_map(imp);
 	const char *id = new_id(map, "tkg-nzxk");
 	char *item = e2e_read(dir, e2e_tpath(id, "item.md"));
@@ -260,7 +226,7 @@ Test(import_sources, tk_fields_notes_and_kept)
 Test(import_sources, tk_second_import_and_dry_run)
 {
 	char *dir = e2e_store();
-	char *src = fixture("tk");
+	char *src = e2e_import_fixture("tk");
 	e2e_result r = RUN(dir, "import", "--from", "tk", src, "--dry-run");
 
 	cr_assert_eq(r.status, 0, "%s", r.err);
@@ -268,7 +234,7 @@ Test(import_sources, tk_second_import_and_dry_run)
 	cr_assert_not_null(strstr(r.out, "would create 10 tickets"), "%s",
 			   r.out);
 	e2e_free(&r);
-	cr_assert_eq(tickets(dir), 0);
+	cr_assert_eq(e2e_tickets(dir), 0);
 	OK(dir, "import", "--from", "tk", src);
 	e2e_sh(dir, "git add -A && git commit -qm import");
 	r = RUN(dir, "import", "--from", "tk", src);
@@ -315,7 +281,7 @@ Test(import_sources, tk_bad_input_is_reported_and_nothing_written)
 	cr_assert_eq(e2e_sh(dir, "test -z \"$(git status --porcelain "
 				 "--ignored)\""),
 		     0);
-	cr_assert_eq(tickets(dir), 0);
+	cr_assert_eq(e2e_tickets(dir), 0);
 	r = RUN(dir, "import", "--from", "tk", "nowhere");
 	cr_assert_eq(r.status, 3, "%s", r.err);
 	cr_assert_not_null(strstr(r.err, "nowhere"), "%s", r.err);
@@ -330,7 +296,7 @@ Test(import_sources, tk_bad_input_is_reported_and_nothing_written)
  * "  [PRIORITY] TASK-N - title" under status headings. */
 static json_t *backlog_expected(void)
 {
-	char *path = fixture("backlog/expected-ready.txt");
+	char *path = e2e_import_fixture("backlog/expected-ready.txt");
 	char *text = e2e_read("/", path + 1);
 	json_t *want = json_object();
 
@@ -348,9 +314,9 @@ static json_t *backlog_expected(void)
 Test(import_sources, backlog_project_doctor_and_ready_agree)
 {
 	char *dir = e2e_store();
-	char *src = fixture("backlog");
+	char *src = e2e_import_fixture("backlog");
 	json_t *imp =
-	    JSON(dir, 0, "import", "--from", "backlog", src, "--json");
+	    E2E_JSON(dir, 0, "import", "--from", "backlog", src, "--json");
 	json_t *map = id_map(imp), *want, *got_r, *got_b;
 
 	cr_assert_eq(json_array_size(json_object_get(imp, "created")), 9);
@@ -371,9 +337,9 @@ Test(import_sources, backlog_project_doctor_and_ready_agree)
 Test(import_sources, backlog_fields_comments_and_states)
 {
 	char *dir = e2e_store();
-	char *src = fixture("backlog/backlog");
+	char *src = e2e_import_fixture("backlog/backlog");
 	json_t *imp =
-	    JSON(dir, 0, "import", "--from", "backlog", src, "--json");
+	    E2E_JSON(dir, 0, "import", "--from", "backlog", src, "--json");
 	json_t *map = id_map(imp);
 	const char *id = new_id(map, "TASK-2.1");
 	char *item = e2e_read(dir, e2e_tpath(id, "item.md"));
@@ -436,7 +402,7 @@ Test(import_sources, backlog_bad_input_is_reported_and_nothing_written)
 	cr_assert_not_null(strstr(r.err, "backlog/drafts/draft-1 - C.md:"),
 			   "%s", r.err);
 	e2e_free(&r);
-	cr_assert_eq(tickets(dir), 0);
+	cr_assert_eq(e2e_tickets(dir), 0);
 	r = RUN(dir, "import", "--from", "backlog", "nowhere");
 	cr_assert_eq(r.status, 3, "%s", r.err);
 	e2e_free(&r);
@@ -448,8 +414,9 @@ Test(import_sources, backlog_bad_input_is_reported_and_nothing_written)
 Test(import_sources, github_issues_comments_and_closed)
 {
 	char *dir = e2e_store();
-	char *src = fixture("github/issues.json");
-	json_t *imp = JSON(dir, 0, "import", "--from", "github", src, "--json");
+	char *src = e2e_import_fixture("github/issues.json");
+	json_t *imp =
+	    E2E_JSON(dir, 0, "import", "--from", "github", src, "--json");
 	json_t *map = id_map(imp), *ready;
 	const char *id;
 	char *item, *th;
@@ -457,7 +424,7 @@ Test(import_sources, github_issues_comments_and_closed)
 	cr_assert_eq(json_array_size(json_object_get(imp, "created")), 5);
 	e2e_doctor_clean(dir);
 	/* no dependencies on GitHub: every open issue is ready */
-	ready = JSON(dir, 0, "ready", "--json");
+	ready = E2E_JSON(dir, 0, "ready", "--json");
 	cr_assert_eq(json_array_size(ready), 3);
 	json_decref(ready);
 
@@ -520,6 +487,6 @@ Test(import_sources, github_bad_json_and_huge_file)
 	r = RUN(dir, "import", "--from", "github", "nowhere.json");
 	cr_assert_eq(r.status, 3, "%s", r.err);
 	e2e_free(&r);
-	cr_assert_eq(tickets(dir), 0);
+	cr_assert_eq(e2e_tickets(dir), 0);
 	e2e_rm(dir);
 }

@@ -97,3 +97,32 @@ void imp_write(const char *path, const char *text)
 	fputs(text, f);
 	cr_assert_eq(fclose(f), 0);
 }
+
+int imp_parse(imp_parse_fn fn, yoi_import_set *set, const char *text,
+	      const char *path)
+{
+	yoi_error err;
+
+	yoi_error_clear(&err);
+	return fn(set, text, strlen(text), path, &err);
+}
+
+char *imp_md(const char *fm, const char *body)
+{
+	char *s = NULL;
+
+	cr_assert(asprintf(&s, "---\n%s---\n%s", fm, body) > 0);
+	return s;
+}
+
+yoi_import_ticket *imp_one(imp_parse_fn fn, yoi_import_set *set,
+			   const char *path, const char *fm, const char *body)
+{
+	char *s = imp_md(fm, body);
+
+	cr_assert_eq(imp_parse(fn, set, s, path), 0);
+	free(s);
+	cr_assert_eq(set->n, 1, "one ticket, got %zu:%s", set->n,
+		     imp_problems(set));
+	return &set->v[0];
+}

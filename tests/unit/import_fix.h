@@ -26,4 +26,16 @@ char *imp_tmpdir(const char *name);
 void imp_rmtree(char *dir);
 void imp_write(const char *path, const char *text);
 
+/* A reader's buffer entry point (yoi_import_parse_tk, ..._backlog). */
+typedef int (*imp_parse_fn)(yoi_import_set *set, const char *buf, size_t len,
+			    const char *path, yoi_error *err);
+/* Run fn on the text (NUL-terminated) read from path; its return. */
+int imp_parse(imp_parse_fn fn, yoi_import_set *set, const char *text,
+	      const char *path);
+/* A YAML-frontmatter file: "---\n" fm "---\n" body (free it). */
+char *imp_md(const char *fm, const char *body);
+/* Parse imp_md(fm, body) as path with fn: it must give one ticket. */
+yoi_import_ticket *imp_one(imp_parse_fn fn, yoi_import_set *set,
+			   const char *path, const char *fm, const char *body);
+
 #endif

@@ -17,36 +17,14 @@
 
 static int parse(yoi_import_set *set, const char *text, const char *path)
 {
-	yoi_error err;
-
-	yoi_error_clear(&err);
-	return yoi_import_parse_backlog(set, text, strlen(text), path, &err);
-}
-
-static char *file(const char *fm, const char *body)
-{
-	char *s = NULL;
-
-	cr_assert(asprintf(&s, "---\n%s---\n%s", fm, body) > 0);
-	return s;
-}
-
-static yoi_import_ticket *one_at(yoi_import_set *set, const char *path,
-				 const char *fm, const char *body)
-{
-	char *s = file(fm, body);
-
-	cr_assert_eq(parse(set, s, path), 0);
-	free(s);
-	cr_assert_eq(set->n, 1, "one ticket, got %zu:%s", set->n,
-		     imp_problems(set));
-	return &set->v[0];
+	return imp_parse(yoi_import_parse_backlog, set, text, path);
 }
 
 static yoi_import_ticket *one(yoi_import_set *set, const char *fm,
 			      const char *body)
 {
-	return one_at(set, "backlog/tasks/t.md", fm, body);
+	return imp_one(yoi_import_parse_backlog, set, "backlog/tasks/t.md", fm,
+		       body);
 }
 
 #define BASE                                                                   \
@@ -160,7 +138,8 @@ Test(import_backlog, states_map)
 			 rows[i][0]);
 		snprintf(path, sizeof(path), "p/backlog/%s/task-1 - T.md",
 			 rows[i][1]);
-		yoi_import_ticket *t = one_at(&set, path, fm, "");
+		yoi_import_ticket *t =
+		    imp_one(yoi_import_parse_backlog, &set, path, fm, "");
 		cr_assert_str_eq(t->state, rows[i][2], "%s in %s", rows[i][0],
 				 rows[i][1]);
 		if (!strcmp(rows[i][2], "closed"))
@@ -289,16 +268,16 @@ Test(import_backlog, broken_yaml_is_a_problem_with_its_line)
 Test(import_backlog, missing_id_title_time_and_bad_date)
 {
 	yoi_import_set set = {0};
-	char *a = file("title: T\nstatus: To Do\n"
-		       "created_date: '2026-12-03 19:46'\n",
-		       "");
-	char *b = file("id: TASK-2\nstatus: To Do\n"
-		       "created_date: '2026-12-03 19:46'\n",
-		       "");
-	char *c = file("id: TASK-3\ntitle: T\nstatus: To Do\n", "");
-	char *d = file("id: TASK-4\ntitle: T\nstatus: To Do\n"
-		       "created_date: 'last week'\n",
-		       "");
+	char *a = imp_md("title: T\nstatus: To Do\n"
+			 "created_date: '2026-12-03 19:46'\n",
+			 "");
+	char *b = imp_md("id: TASK-2\nstatus: To Do\n"
+			 "created_date: '2026-12-03 19:46'\n",
+			 "");
+	char *c = imp_md("id: TASK-3\ntitle: T\nstatus: To Do\n", "");
+	char *d = imp_md("id: TASK-4\ntitle: T\nstatus: To Do\n"
+			 "created_date: 'last week'\n",
+			 "");
 
 	cr_assert_eq(parse(&set, a, "a.md"), 0);
 	cr_assert_eq(parse(&set, b, "b.md"), 0);
@@ -410,7 +389,7 @@ Test(import_backlog, custom_statuses_map_by_their_place)
 			 "id: task-%zu\ntitle: T\nstatus: %s\n"
 			 "created_date: '2026-12-03 19:46'\n",
 			 i + 1, rows[i][0]);
-		s = file(fm, "");
+		s = imp_md(fm, "");
 		task(dir, name, s);
 		free(s);
 	}
@@ -430,7 +409,7 @@ Test(import_backlog, broken_config_is_a_warning_with_its_line)
 	yoi_import_set set = {0};
 	yoi_error err;
 	char *dir = project("project_name: x\nstatuses: [a, b\nlabels: []\n");
-	char *s = file(BASE, "");
+	char *s = imp_md(BASE, "");
 	char p[4200];
 
 	task(dir, "tasks/task-1 - A.md", s);
@@ -455,7 +434,7 @@ Test(import_backlog, duplicates_missing_deps_huge_file_and_docs)
 	yoi_error err;
 	char *dir = project(NULL);
 	char p[4200];
-	char *a = file(BASE "dependencies: [TASK-9]\n", "");
+	char *a = imp_md(BASE "dependencies: [TASK-9]\n", "");
 	int fd;
 
 	snprintf(p, sizeof(p), "%s/backlog/completed", dir);

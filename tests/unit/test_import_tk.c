@@ -17,30 +17,13 @@
 
 static int parse(yoi_import_set *set, const char *text, const char *path)
 {
-	yoi_error err;
-
-	yoi_error_clear(&err);
-	return yoi_import_parse_tk(set, text, strlen(text), path, &err);
-}
-
-/* A ticket file with these frontmatter lines and this body. */
-static char *file(const char *fm, const char *body)
-{
-	char *s = NULL;
-
-	cr_assert(asprintf(&s, "---\n%s---\n%s", fm, body) > 0);
-	return s;
+	return imp_parse(yoi_import_parse_tk, set, text, path);
 }
 
 static yoi_import_ticket *one(yoi_import_set *set, const char *fm,
 			      const char *body)
 {
-	char *s = file(fm, body);
-
-	cr_assert_eq(parse(set, s, "t.md"), 0);
-	free(s);
-	cr_assert_eq(set->n, 1, "one ticket, got %zu", set->n);
-	return &set->v[0];
+	return imp_one(yoi_import_parse_tk, set, "t.md", fm, body);
 }
 
 #define BASE "id: a-1\nstatus: open\ncreated: 2026-12-03T09:35:48Z\n"
@@ -234,10 +217,11 @@ Test(import_tk, missing_id_title_and_time_are_errors)
 {
 	yoi_import_set set = {0};
 	char *a =
-	    file("status: open\ncreated: 2026-12-03T09:35:48Z\n", "# T\n");
-	char *b = file("id: a-2\nstatus: open\ncreated: 2026-12-03T09:35:48Z\n",
-		       "no heading\n");
-	char *c = file("id: a-3\nstatus: open\n", "# T\n");
+	    imp_md("status: open\ncreated: 2026-12-03T09:35:48Z\n", "# T\n");
+	char *b =
+	    imp_md("id: a-2\nstatus: open\ncreated: 2026-12-03T09:35:48Z\n",
+		   "no heading\n");
+	char *c = imp_md("id: a-3\nstatus: open\n", "# T\n");
 
 	cr_assert_eq(parse(&set, a, "a.md"), 0);
 	cr_assert_eq(parse(&set, b, "b.md"), 0);
@@ -256,7 +240,8 @@ Test(import_tk, missing_id_title_and_time_are_errors)
 Test(import_tk, bad_time_is_an_error_at_its_line)
 {
 	yoi_import_set set = {0};
-	char *a = file("id: a-1\nstatus: open\ncreated: yesterday\n", "# T\n");
+	char *a =
+	    imp_md("id: a-1\nstatus: open\ncreated: yesterday\n", "# T\n");
 
 	cr_assert_eq(parse(&set, a, "a.md"), 0);
 	yoi_import_check(&set);
@@ -269,8 +254,8 @@ Test(import_tk, bad_time_is_an_error_at_its_line)
 Test(import_tk, duplicate_ids_and_missing_deps)
 {
 	yoi_import_set set = {0};
-	char *a = file(BASE "deps: [a-9]\n", "# T\n");
-	char *b = file(BASE, "# U\n");
+	char *a = imp_md(BASE "deps: [a-9]\n", "# T\n");
+	char *b = imp_md(BASE, "# U\n");
 
 	cr_assert_eq(parse(&set, a, "a.md"), 0);
 	cr_assert_eq(parse(&set, b, "b.md"), 0);
@@ -467,8 +452,9 @@ Test(import_tk, empty_title_line)
 Test(import_tk, time_before_1970_is_bad)
 {
 	yoi_import_set set = {0};
-	char *a = file("id: a-1\nstatus: open\ncreated: 0735-11-02T10:00:00Z\n",
-		       "# T\n\n## Notes\n\n**1969-12-31T23:59:59Z**\n\nOld.\n");
+	char *a =
+	    imp_md("id: a-1\nstatus: open\ncreated: 0735-11-02T10:00:00Z\n",
+		   "# T\n\n## Notes\n\n**1969-12-31T23:59:59Z**\n\nOld.\n");
 
 	cr_assert_eq(parse(&set, a, "a.md"), 0);
 	imp_assert_problem(&set, "import-bad-time", "a.md", 4);
