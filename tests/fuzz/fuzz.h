@@ -80,8 +80,6 @@ static inline int fuzz_contains(const char *hay, size_t hn, const char *needle,
 	return n == 0 || (hay && memmem(hay, hn, needle, n) != NULL);
 }
 
-#endif
-
 /* ---- merges ---- */
 
 static inline int fuzz_part_eq(fuzz_part x, fuzz_part y)
@@ -109,3 +107,5 @@ static inline const fuzz_part *fuzz_trivial(const fuzz_part p[3])
 	FUZZ_CHECK((why)->len > 0 && !memchr((why)->ptr, '\n', (why)->len),    \
 		   "a conflict without a one-line reason: '%s'",               \
 		   (why)->ptr ? (why)->ptr : "")
+
+#endif
