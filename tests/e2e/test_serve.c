@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -58,6 +59,10 @@ static srv start_args(const char *dir, const char *const *extra)
 	s.pid = fork();
 	cr_assert(s.pid >= 0);
 	if (s.pid == 0) {
+		/* A test that fails stops before it stops its server: the
+		 * server goes with the test's process, never left running. */
+		if (prctl(PR_SET_PDEATHSIG, SIGTERM) < 0 || getppid() == 1)
+			_exit(125);
 		if (chdir(dir) < 0)
 			_exit(126);
 		dup2(p[1], 1);
