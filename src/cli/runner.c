@@ -18,44 +18,62 @@
 /* The front ends: never run inside a child of one. */
 static const char *const front_ends[] = {"mcp", "serve"};
 
-/* The child: run argv as the command line would, then _exit. */
-static void child(const yoi_cli_runner *r, char *const *argv, int in, int out,
-		  int err)
+/* Is argv[0] a command of the table that may run in a child? */
+static bool runnable(const char *name)
+{
+	const yoi_command *c = yoi_commands;
+	while (c->name && strcmp(c->name, name) != 0)
+		c++;
+	for (size_t i = 0;
+	     c->name && i < sizeof(front_ends) / sizeof(*front_ends); i++)
+		if (strcmp(c->name, front_ends[i]) == 0)
+			return false;
+	return c->name != NULL;
+}
+
+/* The child's whole command line, built before the fork: this binary,
+ * the global options of r, then argv (owned: free the array and wait). */
+static char **command_line(const yoi_cli_runner *r, char *const *argv,
+			   char *wait)
+{
+	size_t n = 0;
+	while (argv[n])
+		n++;
+	char **v = calloc(n + 8, sizeof(*v));
+	if (!v)
+		return NULL;
+	size_t k = 0;
+	v[k++] = "yoi-tickets";
+	if (r->ctx->root) {
+		v[k++] = "--root";
+		v[k++] = (char *)r->ctx->root;
+	}
+	if (r->ctx->author) {
+		v[k++] = "--author";
+		v[k++] = (char *)r->ctx->author;
+	}
+	v[k++] = wait;
+	for (size_t i = 0; i < n; i++)
+		v[k++] = argv[i];
+	v[k] = NULL;
+	return v;
+}
+
+/* The child: a fresh process of this binary running the command line.
+ * It execs at once: a fork of a threaded server (serve) holds copies of
+ * locks other threads held (the allocator's among them), so nothing but
+ * async-signal-safe calls may run between fork and exec. */
+static void child(const yoi_cli_runner *r, char *const *cmdline, int in,
+		  int out, int err)
 {
 	signal(SIGPIPE, SIG_DFL);
 	if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(err, 2) < 0)
 		_exit(YOI_EXIT_IO);
-	close(in);
-	close(out);
-	close(err);
 	for (int i = 0; i < 2; i++)
 		if (r->keep[i] > 2)
 			close(r->keep[i]);
-	int argc = 0;
-	while (argv[argc])
-		argc++;
-	const yoi_command *c = yoi_commands;
-	while (c->name && strcmp(c->name, argv[0]) != 0)
-		c++;
-	bool front = false;
-	for (size_t i = 0;
-	     c->name && i < sizeof(front_ends) / sizeof(*front_ends); i++)
-		front |= strcmp(c->name, front_ends[i]) == 0;
-	if (!c->name || front) {
-		fprintf(stderr, "yoi-tickets: no command '%s' here\n", argv[0]);
-		_exit(YOI_EXIT_USAGE);
-	}
-	yoi_ctx ctx = {0};
-	ctx.cmd = c->name;
-	ctx.root = r->ctx->root;
-	ctx.author = r->ctx->author;
-	ctx.wait_sec = r->ctx->wait_sec;
-	int status = c->fn(argc, (char **)argv, &ctx);
-	yoi_ctx_free(&ctx);
-	if (fflush(stdout) != 0 && status == 0)
-		status = YOI_EXIT_IO;
-	fflush(stderr);
-	_exit(status);
+	execv("/proc/self/exe", cmdline);
+	_exit(127);
 }
 
 /* Append what fd has to *buf (at most max; the rest is drained and
@@ -104,6 +122,20 @@ int yoi_cli_run(const yoi_cli_runner *r, char *const *argv, const char *in,
 {
 	int pin[2] = {-1, -1}, pout[2] = {-1, -1}, perr[2] = {-1, -1};
 	memset(res, 0, sizeof(*res));
+	if (!runnable(argv[0])) {
+		res->err =
+		    yoi_sprintf("yoi-tickets: no command '%s' here\n", argv[0]);
+		res->errlen = res->err ? strlen(res->err) : 0;
+		res->status = YOI_EXIT_USAGE;
+		return 0;
+	}
+	char wait[32];
+	snprintf(wait, sizeof(wait), "--wait=%d", r->ctx->wait_sec);
+	char **cmdline = command_line(r, argv, wait);
+	if (!cmdline) {
+		errno = ENOMEM;
+		goto fail;
+	}
 	if (pipe2(pin, O_CLOEXEC) < 0 || pipe2(pout, O_CLOEXEC) < 0 ||
 	    pipe2(perr, O_CLOEXEC) < 0)
 		goto fail;
@@ -116,8 +148,10 @@ int yoi_cli_run(const yoi_cli_runner *r, char *const *argv, const char *in,
 		close(pin[1]);
 		close(pout[0]);
 		close(perr[0]);
-		child(r, argv, pin[0], pout[1], perr[1]);
+		child(r, cmdline, pin[0], pout[1], perr[1]);
 	}
+	free(cmdline);
+	cmdline = NULL;
 	close(pin[0]);
 	close(pout[1]);
 	close(perr[1]);
@@ -188,6 +222,7 @@ int yoi_cli_run(const yoi_cli_runner *r, char *const *argv, const char *in,
 	}
 	return 0;
 fail:
+	free(cmdline);
 	for (int i = 0; i < 2; i++) {
 		if (pin[i] >= 0)
 			close(pin[i]);

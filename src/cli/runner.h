@@ -1,6 +1,7 @@
 /*
- * runner.h - run one CLI command of the table in a child process (fork,
- * no exec) with stdout and stderr captured, exactly as the command line
+ * runner.h - run one CLI command of the table in a child process (this
+ * binary, executed afresh with the front end's global options) with
+ * stdout and stderr captured, exactly as the command line
  * would run it: the front ends beside the CLI (the MCP server, the live
  * board's server) run their actions through it, so that an action and
  * its command share shapes, rules and messages.
