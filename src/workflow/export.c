@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "base/fault.h"
+#include "store/stage.h"
 #include "yoi/file.h"
 #include "yoi/item.h"
 #include "yoi/plan.h"
@@ -1258,55 +1259,6 @@ static int same_as_store(const yoi_store *st, const yoi_export_entry *e,
 	return rc;
 }
 
-#define STAGE_PREFIX ".yoi-import-"
-
-/* Remove name below dfd, recursively, never following a link. */
-static int rm_tree(int dfd, const char *name, int depth)
-{
-	if (unlinkat(dfd, name, 0) == 0 || errno == ENOENT)
-		return 0;
-	if ((errno != EISDIR && errno != EPERM) || depth > 64)
-		return -1;
-	int fd =
-	    openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	DIR *dp = fd >= 0 ? fdopendir(fd) : NULL;
-	if (!dp) {
-		if (fd >= 0)
-			close(fd);
-		return -1;
-	}
-	struct dirent *de;
-	int rc = 0;
-	while ((de = readdir(dp)))
-		if (strcmp(de->d_name, ".") && strcmp(de->d_name, "..") &&
-		    rm_tree(dirfd(dp), de->d_name, depth + 1) < 0)
-			rc = -1;
-	closedir(dp);
-	return unlinkat(dfd, name, AT_REMOVEDIR) < 0 ? -1 : rc;
-}
-
-/* Staging folders a killed import left (we hold the lock: no one else
- * is importing). */
-static void sweep_stages(int rootfd)
-{
-	int fd = dup(rootfd);
-	DIR *dp = fd >= 0 ? fdopendir(fd) : NULL;
-	if (!dp) {
-		if (fd >= 0)
-			close(fd);
-		return;
-	}
-	yoi_strv names = {0};
-	struct dirent *de;
-	while ((de = readdir(dp)))
-		if (!strncmp(de->d_name, STAGE_PREFIX, strlen(STAGE_PREFIX)))
-			yoi_strv_push(&names, de->d_name);
-	closedir(dp);
-	for (size_t i = 0; i < names.n; i++)
-		rm_tree(rootfd, names.v[i], 0);
-	yoi_strv_free(&names);
-}
-
 /* Open (making it, when mk) the folder rel below dfd; a link refused. */
 static int open_dirs(int dfd, const char *rel, bool mk)
 {
@@ -1381,22 +1333,6 @@ static int write_stage(int rootfd, const char *stage, const char *stage_path,
 	return rc;
 }
 
-/* rename, never over an existing ticket (we hold the lock: the check of a
- * file system without RENAME_NOREPLACE is not raced by another writer). */
-static int move_into_place(int rootfd, const char *from, const char *to)
-{
-	if (renameat2(rootfd, from, rootfd, to, RENAME_NOREPLACE) == 0)
-		return 0;
-	if (errno != EINVAL && errno != ENOSYS)
-		return -1;
-	struct stat sb;
-	if (fstatat(rootfd, to, &sb, AT_SYMLINK_NOFOLLOW) == 0) {
-		errno = EEXIST;
-		return -1;
-	}
-	return renameat(rootfd, from, rootfd, to);
-}
-
 /* The staging folders of one import, with the tickets they hold. */
 typedef struct stages {
 	const char *root;
@@ -1413,7 +1349,7 @@ static int stages_open(stages *sg, const yoi_store *st, yoi_error *err)
 		return yoi_error_set(
 		    err, errno == ELOOP ? YOI_EREFUSED : YOI_EIO, sg->root, 0,
 		    "%s: cannot open: %s", sg->root, strerror(errno));
-	sweep_stages(sg->rootfd);
+	yoi_stage_sweep(sg->rootfd);
 	return 0;
 }
 
@@ -1426,7 +1362,7 @@ static int stage(stages *sg, const yoi_store *st, const yoi_export_entry *e,
 	for (int t = 0; t < 64; t++) {
 		free(name);
 		free(path);
-		name = yoi_sprintf(STAGE_PREFIX "%s.%lx%02x", e->id,
+		name = yoi_sprintf(YOI_STAGE_PREFIX "%s.%lx%02x", e->id,
 				   (long)getpid(), t);
 		path = name ? yoi_path_join(sg->root, name) : NULL;
 		if (!path) {
@@ -1453,7 +1389,7 @@ static int stage(stages *sg, const yoi_store *st, const yoi_export_entry *e,
 static void stages_drop(stages *sg, size_t from)
 {
 	for (size_t i = from; i < sg->names.n; i++)
-		rm_tree(sg->rootfd, sg->names.v[i], 0);
+		yoi_stage_rm(sg->rootfd, sg->names.v[i]);
 }
 
 static void stages_free(stages *sg)
@@ -1482,8 +1418,8 @@ static int stages_commit(stages *sg, yoi_export_restore_result *res,
 		return rc;
 	}
 	for (size_t i = 0; i < sg->ids.n; i++) {
-		if (move_into_place(sg->rootfd, sg->names.v[i], sg->ids.v[i]) <
-		    0) {
+		if (yoi_stage_into_place(sg->rootfd, sg->names.v[i],
+					 sg->ids.v[i]) < 0) {
 			int en = errno;
 			stages_drop(sg, i);
 			/* What is in place stays: report only that. */

@@ -6,8 +6,8 @@
  * relations of every ticket of the set. One process, under the store
  * lock, every file through the store's write discipline.
  */
-#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -15,6 +15,7 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include "store/stage.h"
 #include "yoi/file.h"
 #include "yoi/id.h"
 #include "yoi/import.h"
@@ -24,8 +25,6 @@
 #include "yoi/store.h"
 #include "yoi/thread.h"
 #include "yoi/ticket.h"
-
-#define STAGE_PREFIX ".import-"
 
 #ifdef YOI_FAULT_INJECTION
 /* Test builds: "import-kill:N" dies once N tickets are in place,
@@ -790,48 +789,19 @@ out:
 
 static char *stage_path(const run *r, const char *id)
 {
-	return yoi_sprintf("%s/" STAGE_PREFIX "%s", yoi_store_root(r->st), id);
+	return yoi_sprintf("%s/" YOI_STAGE_PREFIX "%s", yoi_store_root(r->st),
+			   id);
 }
 
-/* Remove a staging directory of ours: only the files an import writes. */
-static void remove_stage(const char *dir)
-{
-	static const char *const files[] = {
-	    "artifacts/.gitkeep", "artifacts/relations.json",
-	    "thread.md",	  "item.md",
-	    "resolution.md",	  "artifacts"};
-
-	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
-		char *f = yoi_path_join(dir, files[i]);
-
-		if (f && i == sizeof(files) / sizeof(files[0]) - 1)
-			rmdir(f);
-		else if (f)
-			unlink(f);
-		free(f);
-	}
-	rmdir(dir);
-}
-
-/* What an import killed half-way left: staging directories (never seen
- * by readers, which skip dot names). Under the lock. */
+/* What an import killed half-way left (stage.h). Under the lock. */
 static void sweep_stages(const run *r)
 {
-	DIR *d = opendir(yoi_store_root(r->st));
-	struct dirent *de;
-
-	if (!d)
-		return;
-	while ((de = readdir(d)))
-		if (!strncmp(de->d_name, STAGE_PREFIX, strlen(STAGE_PREFIX)) &&
-		    yoi_id_valid(de->d_name + strlen(STAGE_PREFIX))) {
-			char *p =
-			    yoi_path_join(yoi_store_root(r->st), de->d_name);
-			if (p)
-				remove_stage(p);
-			free(p);
-		}
-	closedir(d);
+	int fd = open(yoi_store_root(r->st),
+		      O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd >= 0) {
+		yoi_stage_sweep(fd);
+		close(fd);
+	}
 }
 
 /* The files of one ticket, built in its staging directory, then renamed
@@ -873,13 +843,13 @@ static int write_ticket(run *r, const plan *p, const files *f, size_t nth)
 		rc = yoi_error_at(r->err, YOI_EIO, item, 0,
 				  "write failed: No space left on device "
 				  "(fault injected)");
-	if (rc == 0 && rename(stage, dir) < 0)
+	if (rc == 0 && yoi_stage_into_place(AT_FDCWD, stage, dir) < 0)
 		rc = yoi_error_at(r->err, YOI_EIO, dir, 0,
 				  "cannot move the new ticket into place: "
 				  "%s",
 				  strerror(errno));
 	if (rc < 0)
-		remove_stage(stage);
+		yoi_stage_rm(AT_FDCWD, stage);
 out:
 	free(stage);
 	free(dir);

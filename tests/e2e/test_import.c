@@ -361,3 +361,56 @@ Test(import, failed_write_then_completed)
 	e2e_rm(dir);
 	free(src);
 }
+
+/* Both imports (a tool's and an export's) stage tickets the same way, so
+ * either one sweeps what a killed import of the other kind left: staging
+ * folders of any content, never followed through a link. */
+Test(import, every_import_sweeps_any_killed_imports_staging)
+{
+	char *src = fixture("");
+	char *dir = e2e_store();
+	cr_assert_eq(e2e_sh(dir,
+			    "mkdir -p .yoi/tickets/.yoi-import-5M8YQAGWWBWX9/"
+			    "artifacts/extra && echo x > "
+			    ".yoi/tickets/.yoi-import-5M8YQAGWWBWX9/item.md && "
+			    "mkdir -p .yoi/tickets/.yoi-import-5M8YQAGX12GH0.1f00/"
+			    "artifacts && mkdir keep && echo keep > keep/f && "
+			    "ln -s ../../../keep "
+			    ".yoi/tickets/.yoi-import-5M8YQAGX12GH0.1f00/link"),
+		     0);
+	json_t *j =
+	    E2E_JSON(dir, 0, "import", "--from", "beads", src, "--json");
+	cr_assert_eq(json_array_size(json_object_get(j, "created")), 13);
+	json_decref(j);
+	cr_assert_eq(e2e_sh(dir, "test -z \"$(ls -A .yoi/tickets | grep "
+				 "import)\""),
+		     0, "a staging folder stayed");
+	cr_assert_eq(e2e_sh(dir, "test -f keep/f"), 0,
+		     "a link in a staging folder was followed");
+	e2e_doctor_clean(dir);
+	e2e_rm(dir);
+	free(src);
+}
+
+/* A problem quotes the source's text (an id, a title); printed on a
+ * terminal it is escaped as every diagnostic is, so a hostile source
+ * cannot send terminal control sequences through it. */
+Test(import, problems_quoting_source_text_are_escaped)
+{
+	char *dir = e2e_store();
+	cr_assert_eq(e2e_sh(dir, "mkdir src"), 0);
+	e2e_write(dir, "src/issues.jsonl",
+		  "{\"id\":\"x\\u001b]0;owned\\u0007\",\"title\":\"A\","
+		  "\"created_at\":\"2025-01-01T00:00:00Z\"}\n"
+		  "{\"id\":\"x\\u001b]0;owned\\u0007\",\"title\":\"B\","
+		  "\"created_at\":\"2025-01-01T00:00:00Z\"}\n");
+	e2e_result r =
+	    RUN(dir, "import", "--from", "beads", "src/issues.jsonl");
+	cr_assert_eq(r.status, 7, "%d: %s", r.status, r.err);
+	cr_assert_not_null(strstr(r.err, "src/issues.jsonl:2: error:"), "%s",
+			   r.err);
+	cr_assert_null(strchr(r.err, '\x1b'), "raw ESC on stderr: %s", r.err);
+	cr_assert_null(strchr(r.err, '\a'), "raw BEL on stderr: %s", r.err);
+	e2e_free(&r);
+	e2e_rm(dir);
+}
