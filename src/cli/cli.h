@@ -38,8 +38,8 @@ typedef struct yoi_ctx {
 	int colored[3];	   /* per fd 1 and 2: 0 not decided, 1 no, 2 yes */
 	bool no_pager;	   /* --no-pager */
 	int pager_pid;	   /* the pager running on our stdout, or 0 */
-	bool store_here; /* open the store of the worktree we are in
-			    (YOI_STORE_HERE): commands that judge commits */
+	bool store_here;   /* open the store of the worktree we are in
+			      (YOI_STORE_HERE): commands that judge commits */
 	yoi_texts texts;
 	bool texts_loaded;
 	char *git_user; /* git's user.name, looked up once */
@@ -65,8 +65,7 @@ int yoi_cli_one_id(yoi_ctx *ctx, int argc, char **argv,
  * (an edit distance of 1, or 2 for words of 5 or more characters, counting
  * a swap of two neighbours as one edit; a unique best only); else NULL.
  */
-const char *yoi_cli_guess(const char *word, const char *const *cands,
-			  size_t n);
+const char *yoi_cli_guess(const char *word, const char *const *cands, size_t n);
 
 /*
  * Short IDs (--abbrev[=N]): every ID of the store with the length of its
@@ -259,8 +258,10 @@ int yoi_cmd_mcp(int argc, char **argv, yoi_ctx *ctx);
 int yoi_cmd_serve(int argc, char **argv, yoi_ctx *ctx);
 int yoi_cmd_completion(int argc, char **argv, yoi_ctx *ctx);
 int yoi_cmd_export(int argc, char **argv, yoi_ctx *ctx);
-/* `import --from yoi FILE [--dry-run] [--json]`: restore an export. */
-int yoi_cmd_import_yoi(int argc, char **argv, yoi_ctx *ctx);
+/* `import --from yoi FILE [--dry-run] [--json]` once the import command
+ * has parsed it: restore an export (FILE - reads stdin). 0 or an exit
+ * status. */
+int yoi_cli_import_yoi(yoi_ctx *ctx, const char *file, bool dry);
 /* `hook pre-commit` and `hook commit-msg FILE` (argv[0] is the hook). */
 int yoi_hook_pre_commit(int argc, char **argv, yoi_ctx *ctx);
 int yoi_hook_commit_msg(int argc, char **argv, yoi_ctx *ctx);

@@ -1,8 +1,7 @@
 /*
  * cmd_export.c - `export` (the store as one lossless file) and its way
- * back, `import --from yoi FILE` (yoi_cmd_import_yoi: the yoi source of
- * import, kept in its own function so that the import command of the
- * other sources can hand `--from yoi` to it).
+ * back, `import --from yoi FILE` (yoi_cli_import_yoi, which the import
+ * command calls for that source once it has parsed the line).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +9,7 @@
 
 #include "cli.h"
 #include "yoi/export.h"
+#include "yoi/query.h"
 #include "yoi/state.h"
 
 static int stdout_put(void *ctx, const char *p, size_t n, yoi_error *err)
@@ -21,44 +21,39 @@ static int stdout_put(void *ctx, const char *p, size_t n, yoi_error *err)
 	return 0;
 }
 
-/* --state S (repeatable, or S,S): states, "active" or "all". */
+/* --state S (repeatable, or S,S; "active" and "all" among them): the
+ * union, as state names; none for every state. Each word is read as
+ * list --state reads it. */
 static int parse_states(yoi_ctx *ctx, const yoi_optlist *l,
 			const char *out[YOI_ST__COUNT], size_t *n)
 {
-	bool want[YOI_ST__COUNT] = {0}, all = false;
+	bool want[YOI_ST__COUNT] = {0};
 	for (size_t i = 0; i < l->n; i++) {
-		const char *p = l->v[i];
-		while (*p) {
+		for (const char *p = l->v[i]; *p;) {
 			size_t len = strcspn(p, ",");
 			char word[32];
-			if (len == 0 || len >= sizeof(word))
-				return yoi_cli_usage(
-				    ctx, "--state: '%s' is not a state",
-				    l->v[i]);
-			memcpy(word, p, len);
-			word[len] = 0;
-			yoi_state s = yoi_state_parse(word);
-			if (!strcmp(word, "all"))
-				all = true;
-			else if (!strcmp(word, "active"))
-				for (int k = 0; k < YOI_ST__COUNT; k++)
-					want[k] |= k != YOI_ST_CLOSED;
-			else if (s == YOI_ST_INVALID)
-				return yoi_cli_usage(
-				    ctx,
-				    "--state: unknown state '%s' (planning, "
-				    "ready, queued, inprogress, done, closed, "
-				    "active or all)",
-				    word);
-			else
-				want[s] = true;
+			yoi_query q;
+			snprintf(word, sizeof(word), "%.*s", (int)len, p);
+			int e =
+			    len && len < sizeof(word)
+				? yoi_query_states(&q, word, &ctx->err)
+				: yoi_error_set(&ctx->err, YOI_EUSAGE, NULL, 0,
+						"'%s' is not a state", l->v[i]);
+			if (e == YOI_EUSAGE)
+				return yoi_cli_usage(ctx, "%s", ctx->err.msg);
+			if (e < 0)
+				return yoi_cli_fail(ctx, e);
+			for (int k = 0; k < YOI_ST__COUNT; k++)
+				want[k] |= q.states[k];
 			p += len + (p[len] == ',');
 		}
 	}
 	*n = 0;
-	for (int k = 0; !all && k < YOI_ST__COUNT; k++)
+	for (int k = 0; k < YOI_ST__COUNT; k++)
 		if (want[k])
 			out[(*n)++] = yoi_state_name((yoi_state)k);
+	if (*n == YOI_ST__COUNT)
+		*n = 0; /* every state: no filter */
 	return 0;
 }
 
@@ -133,29 +128,9 @@ static json_t *ids_json(const yoi_strv *v)
 	return a;
 }
 
-int yoi_cmd_import_yoi(int argc, char **argv, yoi_ctx *ctx)
+int yoi_cli_import_yoi(yoi_ctx *ctx, const char *file, bool dry)
 {
-	const char *from = NULL;
-	bool dry = false;
-	const yoi_option opts[] = {
-	    YOI_OPT_STRING("from", 0, &from, "the source: yoi"),
-	    YOI_OPT_FLAG("dry-run", 0, &dry, "check and report, write nothing"),
-	    YOI_OPT_JSON(&ctx->json),
-	    YOI_OPT_END(),
-	};
-	int rc =
-	    yoi_cli_parse_n(ctx, argc, argv, opts, 1,
-			    "give the export file: import --from yoi FILE");
-	if (rc != YOI_CLI_GO)
-		return rc;
-	if (!from)
-		return yoi_cli_usage(ctx, "--from is required: --from yoi");
-	if (strcmp(from, "yoi"))
-		return yoi_cli_usage(ctx,
-				     "--from: this build imports 'yoi' "
-				     "exports only, not '%s'",
-				     from);
-	const char *file = argv[optind];
+	int rc;
 	yoi_store *st;
 	if ((rc = yoi_cli_store(ctx, true, &st)))
 		return rc;

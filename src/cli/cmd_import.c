@@ -93,24 +93,10 @@ static int print(yoi_ctx *ctx, const char *tool, const char *path, bool dry,
 	return 0;
 }
 
-/* --from yoi FILE: an export of this engine, restored byte for byte
- * (cmd_export.c), which reads the whole line itself. */
-static bool from_yoi(int argc, char **argv)
-{
-	for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
-		if (!strcmp(argv[i], "--from=yoi") ||
-		    (!strcmp(argv[i], "--from") && i + 1 < argc &&
-		     !strcmp(argv[i + 1], "yoi")))
-			return true;
-	return false;
-}
-
 int yoi_cmd_import(int argc, char **argv, yoi_ctx *ctx)
 {
 	const char *from = NULL;
 	bool dry = false;
-	if (from_yoi(argc, argv))
-		return yoi_cmd_import_yoi(argc, argv, ctx);
 	const yoi_option opts[] = {
 	    YOI_OPT_STRING("from", 0, &from,
 			   "the source: beads, backlog, tk, github or yoi"),
@@ -129,6 +115,8 @@ int yoi_cmd_import(int argc, char **argv, yoi_ctx *ctx)
 	if (!from)
 		return yoi_cli_usage(ctx, "--from TOOL is required (beads, "
 					  "backlog, tk, github or yoi)");
+	if (!strcmp(from, "yoi")) /* an export of this engine */
+		return yoi_cli_import_yoi(ctx, path, dry);
 	size_t t = 0;
 	while (t < NTOOLS && strcmp(tools[t].name, from))
 		t++;

@@ -451,3 +451,29 @@ Test(export, an_interrupted_import_is_all_or_nothing_and_completed_by_a_retry)
 	e2e_rm(dst);
 	e2e_rm(src);
 }
+
+/* --state takes what list --state takes (a word or S,S, active, all),
+ * repeatable, as the union; a word that is no state is a usage error. */
+Test(export, state_words_are_those_of_list)
+{
+	char *dir = e2e_store();
+	char *a = OK_LINE(dir, "create", "--title", "Planned");
+	char *b = OK_LINE(dir, "create", "--title", "Gone");
+	OK(dir, "close", b, "--resolution", "not needed");
+	e2e_result r = RUN(dir, "export", "--state", "active");
+	cr_assert(strstr(r.out, a) && !strstr(r.out, b), "%s", r.out);
+	e2e_free(&r);
+	r = RUN(dir, "export", "--state", "ready,closed");
+	cr_assert(!strstr(r.out, a) && strstr(r.out, b), "%s", r.out);
+	e2e_free(&r);
+	r = RUN(dir, "export", "--state", "active", "--state", "closed");
+	cr_assert(strstr(r.out, a) && strstr(r.out, b), "%s", r.out);
+	e2e_free(&r);
+	r = RUN(dir, "export", "--state", "ready,bogus");
+	cr_assert_eq(r.status, 2, "%s", r.err);
+	cr_assert(strstr(r.err, "'bogus'"), "%s", r.err);
+	e2e_free(&r);
+	free(a);
+	free(b);
+	e2e_rm(dir);
+}
