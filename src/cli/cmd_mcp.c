@@ -1,8 +1,8 @@
 /*
  * cmd_mcp.c - `yoi-tickets mcp [--root DIR]`: the MCP server (src/mcp/)
  * on stdio. The server's tools run commands of this table through the
- * CLI's runner (runner.h): a child process (fork, no exec) runs the
- * command's function with stdout and stderr captured, exactly as the
+ * CLI's runner (runner.h): a child process (this binary, executed afresh)
+ * runs the command with stdout and stderr captured, exactly as the
  * command line would, so a tool and its command share shapes, rules and
  * messages and nothing a command prints can reach the protocol stream.
  */

@@ -8,7 +8,9 @@
  * dropped after YOI_SERVE_TIMEOUT idle seconds), and watch.c one more.
  * Pages are rendered by the library under a read lock; the runner's
  * fork takes it for writing (pthread_atfork), so that no other thread is
- * inside the library (libgit2's mutexes) when the child is made.
+ * inside the library (libgit2's mutexes) when the child is made. The
+ * child execs the binary at once (runner.c), which alone keeps it clear
+ * of locks other threads held; the lock is the older guard, kept.
  */
 #include "serve/serve.h"
 
